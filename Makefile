@@ -1,0 +1,118 @@
+# ajsearch - build, index, test.
+#
+#   make run [Q='query']   install missing dependencies, build, index corpus/, search
+#   make test [SAN=1]      same dependencies and build, then every test
+#   make all | deps | index | install | clean
+#
+# SAN=1 builds everything into build-san/ with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  CC=clang works too.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+DESTDIR ?=
+Q       ?= maritime security
+
+ifeq ($(SAN),1)
+BUILD    := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD    := build
+SANFLAGS :=
+endif
+
+STD     := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra
+PKGS    := libzstd libxxhash libutf8proc
+# Recursively expanded, so pkg-config runs only when a recipe needs it
+# (after `deps` may have installed it).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstemmer -lpthread -lm
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
+CRIT_LIBS   = $(shell pkg-config --libs criterion)
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRCS := error.c utf8.c fold.c stem.c analyzer.c segment.c bitpack.c \
+            file.c dict.c postings.c store.c corpus.c invert.c gen.c \
+            build.c index.c check.c query.c eval.c search.c snippet.c
+LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
+CLI_SRCS := main.c out.c
+CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
+LIB     := $(BUILD)/libajsearch.a
+BIN     := $(BUILD)/ajsearch
+RUNNER  := $(BUILD)/tests/run
+
+.PHONY: all deps run index test check-build install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(BIN) ajsearch
+
+deps:
+	@sh tools/deps.sh
+
+# The top-level ./ajsearch is the normal (unsanitized) build.
+ajsearch: build/ajsearch
+	cp build/ajsearch ajsearch
+
+ifneq ($(BUILD),build)
+build/ajsearch:
+	$(MAKE) SAN= build/ajsearch
+endif
+
+$(BUILD)/lib/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -Isrc -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
+
+$(RUNNER): $(TEST_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(LIB) $(PKG_LIBS) $(CRIT_LIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./ajsearch index
+	./ajsearch -- '$(subst ','\'',$(Q))'
+
+index: all
+	./ajsearch index
+
+check-build: $(BIN) $(RUNNER)
+
+# The Criterion runner holds the unit tests and the end-to-end tests (which
+# drive $(BIN) on the real corpus); its last line is the summary.
+test: deps
+	@$(MAKE) --no-print-directory check-build
+	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ajsearch
+	install -m 755 build/ajsearch $(DESTDIR)$(PREFIX)/bin/ajsearch
+	install -m 644 build/libajsearch.a $(DESTDIR)$(PREFIX)/lib/libajsearch.a
+	install -m 644 src/ajsearch.h src/error.h src/analyzer.h $(DESTDIR)$(PREFIX)/include/ajsearch/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/ajsearch $(DESTDIR)$(PREFIX)/lib/libajsearch.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/ajsearch
+
+clean:
+	rm -rf build build-san ajsearch
+	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,201 @@
+/*
+ * ajsearch.h - the public interface of the ajsearch library.
+ *
+ * ajsearch indexes the paragraphs of a directory of text documents and
+ * answers BM25-ranked boolean, phrase and prefix queries from memory-mapped,
+ * checksummed index files.  This header is the manual: every function says
+ * what it returns, how it fails, and who owns the memory it hands out.
+ *
+ * Conventions
+ *  - Every function that can fail returns an aj_err and describes the failure
+ *    in the caller's aj_ctx (see error.h).  Nothing here prints or exits.
+ *  - Handles are opaque.  Strings returned from an open index point into its
+ *    mapped files and stay valid until aj_index_close().
+ *  - An aj_index is read-only after opening and may be shared by threads that
+ *    each use their own aj_ctx and aj_searcher.
+ */
+#ifndef AJSEARCH_H
+#define AJSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "error.h"
+
+#define AJ_VERSION_STRING "0.1.0"
+
+/* The index format version this library reads and writes. */
+unsigned aj_format_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Called for every file the builder skips (not text, unreadable, ...).
+ * path is relative to the corpus directory; reason is one line. */
+typedef void (*aj_warn_fn)(void *arg, const char *path, const char *reason);
+
+typedef struct aj_build_opts {
+    const char *corpus_dir;  /* directory of .txt/.md documents */
+    const char *index_dir;   /* index directory (created if missing) */
+    aj_warn_fn warn;         /* may be NULL */
+    void *warn_arg;
+} aj_build_opts;
+
+typedef struct aj_build_stats {
+    uint32_t ndocs;          /* documents indexed */
+    uint32_t nparas;         /* paragraphs indexed */
+    uint32_t nskipped;       /* files skipped (each reported through warn) */
+    uint64_t nterms;         /* distinct stemmed terms */
+    uint64_t nwords;         /* distinct folded words (prefix dictionary) */
+    uint64_t ntokens;        /* tokens = positions */
+    uint64_t npostings;      /* (term, paragraph) pairs */
+    uint64_t bytes_in;       /* source bytes read */
+    uint64_t bytes_out;      /* index bytes written */
+    double seconds;          /* wall time of the build */
+} aj_build_stats;
+
+/* Builds a new index of opts->corpus_dir and atomically replaces the one in
+ * opts->index_dir.  The new generation is written beside the old one and
+ * switched in with rename(2); on any failure (or if the process is killed)
+ * the previous index stays in place and usable.  Fails with AJ_EBUSY if
+ * another build holds the index lock.  stats may be NULL. */
+aj_err aj_build(aj_ctx *c, const aj_build_opts *opts, aj_build_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Opening an index                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct aj_index aj_index;
+
+/* Maps the current generation of the index in dir.  Cost is independent of
+ * the index size: headers and checksum tables are checked here, the pages
+ * of each file are verified against their checksums the first time they are
+ * touched (see FORMAT.md).  AJ_ENOTFOUND if dir holds no index, AJ_EVERSION
+ * for another format version, AJ_ECORRUPT for damaged files.  On success
+ * the caller owns *out and frees it with aj_index_close(). */
+aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out);
+void aj_index_close(aj_index *ix);
+
+/* Turns off lazy page verification (used by fuzzers to reach the decoders
+ * behind the checksums; structural checks stay on). */
+void aj_index_set_verify(aj_index *ix, int on);
+
+/* Verifies every page checksum and every structural invariant of the index
+ * (sorted dictionary, postings decode, ids in range, positions consistent,
+ * stored text decompresses).  AJ_OK or AJ_ECORRUPT with a message naming
+ * the file, the section and the offset. */
+aj_err aj_index_check(aj_ctx *c, aj_index *ix);
+
+typedef struct aj_file_info {
+    const char *name;        /* "meta.aj", "dict.aj", ... */
+    uint64_t nbytes;         /* size on disk */
+} aj_file_info;
+
+typedef struct aj_index_stats {
+    uint32_t ndocs, nparas;
+    uint64_t nterms, nwords, npostings, ntokens;
+    double avgdl;
+    const char *generation;  /* directory name of the mapped generation */
+    size_t nfiles;
+    aj_file_info files[8];
+} aj_index_stats;
+
+void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);
+
+typedef struct aj_doc_info {
+    const char *path;        /* relative to the corpus directory */
+    const char *title, *date, *source;  /* "" when unknown */
+    uint32_t first_para, nparas;
+} aj_doc_info;
+
+typedef struct aj_para_info {
+    uint32_t id;             /* 0..nparas-1, document order */
+    uint32_t doc;            /* index of the document */
+    uint32_t ordinal;        /* 1-based ordinal within the document */
+    const char *label;       /* the document's own number for it, or NULL */
+    uint64_t start, end;     /* byte range of its text in the source file */
+    uint32_t len;            /* number of tokens (BM25 dl) */
+    int kind;                /* AJ_PARA_BODY / _HEADING / _ITEM (segment.h) */
+} aj_para_info;
+
+aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
+aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
+
+/* Decompresses paragraph id's text (exactly the text that was analyzed).
+ * *text is malloc'ed, NUL-terminated, owned by the caller. */
+aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
+                    size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Limits on queries; exceeding one is AJ_ELIMIT with the position. */
+#define AJ_MAX_QUERY_BYTES   (64u * 1024)
+#define AJ_MAX_QUERY_DEPTH   64     /* nested parentheses */
+#define AJ_MAX_QUERY_CLAUSES 1024   /* leaves (terms, phrases, prefixes) */
+#define AJ_MAX_PREFIX_TERMS  50000  /* words one prefix may expand to */
+
+typedef struct aj_search_opts {
+    double k1, b;            /* BM25 parameters (defaults 1.2, 0.75) */
+    uint32_t offset, limit;  /* hits to skip and to return */
+    int explain;             /* fill aj_hit.explain */
+} aj_search_opts;
+
+void aj_search_opts_init(aj_search_opts *o);
+
+/* One contribution to a hit's score, for --explain. */
+typedef struct aj_explain {
+    const char *clause;      /* the clause as written ("maritime", "\"south china sea\"") */
+    uint32_t tf, df, dl;
+    double idf, score;
+} aj_explain;
+
+typedef struct aj_hit {
+    uint32_t id;             /* paragraph id */
+    double score;
+    aj_explain *explain;     /* nexplain entries when opts.explain, else NULL */
+    size_t nexplain;
+} aj_hit;
+
+/* A highlightable match: tokens of a paragraph's text that satisfy a
+ * positive clause of the query (byte offsets into the paragraph text). */
+typedef struct aj_span {
+    uint32_t start, end;
+} aj_span;
+
+typedef struct aj_results {
+    uint64_t total;          /* paragraphs matching the query */
+    size_t nhits;            /* hits returned (after offset/limit) */
+    aj_hit *hits;
+    double seconds;          /* time spent evaluating */
+} aj_results;
+
+typedef struct aj_searcher aj_searcher;
+
+/* A searcher holds per-query state (arena, analyzer).  One per thread. */
+aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out);
+void aj_searcher_free(aj_searcher *s);
+
+/* Parses and runs query q (q_len bytes, any bytes allowed).  Syntax errors
+ * are AJ_ESYNTAX with ctx->pos at the offending byte.  The results are
+ * owned by the searcher and valid until its next search or free. */
+aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+                 const aj_search_opts *opts, const aj_results **out);
+
+/* Finds the spans of paragraph text that match the last query's positive
+ * clauses.  Writes up to cap spans into out, sorted by start, and returns
+ * how many there are in all (which may exceed cap). */
+size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
+                           aj_span *out, size_t cap);
+
+/* Chooses the passage of text[0..len) to display: at most max_bytes,
+ * holding as many of the (sorted) spans as possible, cut at spaces.
+ * Writes its byte range to [*ws, *we). */
+void aj_snippet_window(const char *text, size_t len, const aj_span *spans,
+                       size_t nspans, size_t max_bytes, size_t *ws,
+                       size_t *we);
+
+#endif

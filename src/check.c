@@ -1,0 +1,154 @@
+/*
+ * check.c - `ajsearch check`: verify every checksum and every structural
+ * invariant of an index, eagerly, and name the first violation precisely.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ajsearch.h"
+#include "bytes.h"
+#include "index.h"
+#include "postings.h"
+
+static aj_err check_meta(aj_ctx *c, aj_index *ix) {
+    uint32_t expect_first = 0;
+    for (uint32_t d = 0; d < ix->ndocs; d++) {
+        aj_doc_info di;
+        aj_err e = aj_doc_get(c, ix, d, &di);
+        if (e) return e;
+        if (di.first_para != expect_first)
+            return aj_fail(c, AJ_ECORRUPT,
+                           "meta.aj: document %u starts at paragraph %u, "
+                           "expected %u",
+                           d, di.first_para, expect_first);
+        for (uint32_t i = 0; i < di.nparas; i++) {
+            aj_para_info p;
+            e = aj_para_get(c, ix, di.first_para + i, &p);
+            if (e) return e;
+            if (p.doc != d || p.ordinal != i + 1 || p.end < p.start)
+                return aj_fail(c, AJ_ECORRUPT,
+                               "meta.aj: paragraph %u record inconsistent "
+                               "(document %u ordinal %u)",
+                               p.id, p.doc, p.ordinal);
+        }
+        expect_first += di.nparas;
+    }
+    if (expect_first != ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: documents cover %u paragraphs, index has %u",
+                       expect_first, ix->nparas);
+    uint64_t tokens = 0;
+    for (uint32_t i = 0; i < ix->nparas; i++) {
+        uint32_t len;
+        aj_err e = aj_index_len(c, ix, i, &len);
+        if (e) return e;
+        tokens += len;
+    }
+    if (tokens != ix->ntokens)
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: paragraph lengths sum to %llu, superblock "
+                       "says %llu",
+                       (unsigned long long)tokens,
+                       (unsigned long long)ix->ntokens);
+    return AJ_OK;
+}
+
+static aj_err check_list(aj_ctx *c, aj_index *ix, const aj_dict *d, int which,
+                         uint64_t id, const char *term, uint64_t *npost) {
+    aj_term_info info;
+    aj_pcursor pc;
+    aj_err e = aj_dict_info(c, d, id, &info);
+    if (!e && info.df == 0)
+        e = aj_fail(c, AJ_ECORRUPT, "dict.aj: term '%s' has df 0", term);
+    if (!e)
+        e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST],
+                            which == AJ_DICT_TERMS ? ix->files[AJ_F_POSN] : NULL,
+                            &info, ix->nparas);
+    if (e) return e;
+    uint32_t n = 0, prev = 0;
+    while (!e && pc.doc != AJ_DOC_END) {
+        uint32_t tf = aj_pcursor_tf(&pc), len;
+        if (n > 0 && pc.doc <= prev)
+            e = aj_fail(c, AJ_ECORRUPT,
+                        "post.aj: postings of '%s' not increasing at %u", term,
+                        pc.doc);
+        if (!e && tf > info.max_tf)
+            e = aj_fail(c, AJ_ECORRUPT, "post.aj: tf of '%s' above its max",
+                        term);
+        if (!e) e = aj_index_len(c, ix, pc.doc, &len);
+        if (!e && which == AJ_DICT_TERMS) {
+            const uint32_t *pos;
+            uint32_t np;
+            e = aj_pcursor_positions(c, &pc, &pos, &np);
+            for (uint32_t j = 0; !e && j < np; j++)
+                if (pos[j] >= len || (j > 0 && pos[j] <= pos[j - 1]))
+                    e = aj_fail(c, AJ_ECORRUPT,
+                                "posn.aj: position %u of '%s' in paragraph "
+                                "%u is invalid (length %u)",
+                                pos[j], term, pc.doc, len);
+        }
+        prev = pc.doc;
+        n++;
+        if (!e) e = aj_pcursor_next(c, &pc);
+    }
+    aj_pcursor_free(&pc);
+    if (!e && n != info.df)
+        e = aj_fail(c, AJ_ECORRUPT,
+                    "post.aj: '%s' has %u postings, dictionary says %u", term,
+                    n, info.df);
+    *npost += n;
+    return e;
+}
+
+static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
+    const aj_dict *d = which == AJ_DICT_TERMS ? &ix->terms : &ix->words;
+    aj_dict_iter it;
+    char prev[AJ_MAX_WORD + 1];
+    uint32_t prevlen = 0;
+    uint64_t npost = 0;
+    aj_err e = aj_dict_iter_seek(c, d, 0, &it);
+    for (uint64_t id = 0; !e && id < d->nterms; id++) {
+        if (id > 0) {
+            size_t m = prevlen < it.len ? prevlen : it.len;
+            int r = memcmp(prev, it.buf, m);
+            if (r > 0 || (r == 0 && prevlen >= it.len))
+                return aj_fail(c, AJ_ECORRUPT,
+                               "dict.aj: term %llu is out of order",
+                               (unsigned long long)id);
+        }
+        memcpy(prev, it.buf, it.len + 1);
+        prevlen = it.len;
+        e = check_list(c, ix, d, which, id, it.buf, &npost);
+        if (!e) e = aj_dict_iter_next(c, &it);
+    }
+    if (e) return e;
+    uint64_t want = which == AJ_DICT_TERMS ? ix->npostings : ix->nword_postings;
+    if (npost != want)
+        return aj_fail(c, AJ_ECORRUPT,
+                       "post.aj: %llu postings, superblock says %llu",
+                       (unsigned long long)npost, (unsigned long long)want);
+    return AJ_OK;
+}
+
+static aj_err check_text(aj_ctx *c, aj_index *ix) {
+    for (uint32_t i = 0; i < ix->nparas; i++) {
+        char *t;
+        size_t n;
+        aj_err e = aj_para_text(c, ix, i, &t, &n);
+        if (e) return e;
+        free(t);
+    }
+    return AJ_OK;
+}
+
+aj_err aj_index_check(aj_ctx *c, aj_index *ix) {
+    for (int i = 0; i < AJ_NFILES; i++) {
+        aj_err e = aj_mfile_verify_all(c, ix->files[i]);
+        if (e) return e;
+    }
+    aj_err e = check_meta(c, ix);
+    if (!e) e = check_dict(c, ix, AJ_DICT_TERMS);
+    if (!e) e = check_dict(c, ix, AJ_DICT_WORDS);
+    if (!e) e = check_text(c, ix);
+    return e;
+}

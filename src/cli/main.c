@@ -1,0 +1,706 @@
+/*
+ * main.c - the ajsearch command line: a thin layer over the library.
+ * This is the only place that prints or exits.  Exit status is 0 when
+ * something was found (or a command succeeded), 1 when a search found
+ * nothing, 2 on any error, as with grep.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../ajsearch.h"
+#include "../segment.h"
+#include "out.h"
+
+#define EXIT_HITS 0
+#define EXIT_NOHITS 1
+#define EXIT_ERR 2
+
+#define SNIPPET_BYTES 320
+#define WRAP_COLUMNS 96
+
+typedef struct {
+    const char *index_dir;
+    const char *corpus_dir;
+    int json, count, explain, help;
+    int color;                  /* resolved: 1 = emit ANSI colours */
+    const char *color_opt;      /* auto|always|never */
+    aj_search_opts so;
+    char **args;                /* non-option arguments */
+    int nargs;
+} options;
+
+static const char *prog = "ajsearch";
+
+static const char usage_main[] =
+    "usage: ajsearch [search] [options] QUERY...\n"
+    "       ajsearch index   [--corpus DIR] [--index DIR]\n"
+    "       ajsearch analyze [--json] [TEXT...]\n"
+    "       ajsearch stats   [--json] [--index DIR]\n"
+    "       ajsearch dump    [--json] [--index DIR]\n"
+    "       ajsearch check   [--index DIR]\n"
+    "       ajsearch --version | --help | COMMAND --help\n"
+    "\n"
+    "Searches the paragraphs of the documents indexed from a corpus directory.\n"
+    "\n"
+    "Query language:\n"
+    "  maritime security      every word must occur (AND), ranked by BM25\n"
+    "  a OR b                 either (precedence: NOT > AND > OR)\n"
+    "  a AND b                explicit AND (same as juxtaposition)\n"
+    "  a NOT b, a -b          a but not b; NOT needs a positive term beside it\n"
+    "  ( ... )                grouping, up to 64 levels\n"
+    "  \"south china sea\"      phrase: consecutive words (stemmed)\n"
+    "  cooperat*              prefix of a word as written (not of its stem)\n"
+    "  Operators are upper case; lower-case and/or/not are ordinary words.\n"
+    "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
+    "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
+    "\n"
+    "Search options:\n"
+    "  -n, --limit N          show N hits (default 10)\n"
+    "      --offset N         skip the first N hits\n"
+    "      --count            print only the number of matching paragraphs\n"
+    "      --json             one JSON object per hit (JSON Lines)\n"
+    "      --explain          show each hit's per-term BM25 contributions\n"
+    "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
+    "      --color=WHEN       highlight matches: auto (default), always, never\n"
+    "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
+    "\n"
+    "Exit status: 0 hits found, 1 no hits, 2 error.\n";
+
+static const char usage_index[] =
+    "usage: ajsearch index [--corpus DIR] [--index DIR]\n"
+    "\n"
+    "Indexes every .txt and .md file under DIR (default ./corpus), with the\n"
+    "titles, dates and sources of DIR/metadata.tsv, into the index directory\n"
+    "(default $AJSEARCH_INDEX or ./index).  The new index replaces the old one\n"
+    "atomically; a failed or interrupted build leaves the old one in place.\n"
+    "Reports what it did on standard error.\n";
+
+static const char usage_analyze[] =
+    "usage: ajsearch analyze [--json] [TEXT...]\n"
+    "\n"
+    "Shows the terms the analyzer makes of each TEXT (or of each line of\n"
+    "standard input when no TEXT is given), one input per output line.\n"
+    "With --json: an array of {\"term\",\"word\",\"pos\",\"start\",\"end\"} per\n"
+    "input, where word is the unstemmed folded form and start/end are byte\n"
+    "offsets into the input.\n";
+
+static const char usage_stats[] =
+    "usage: ajsearch stats [--json] [--index DIR]\n"
+    "\n"
+    "Prints the index's counts (documents, paragraphs, distinct terms,\n"
+    "postings, positions, average paragraph length), the BM25 parameters and\n"
+    "the size of each index file.\n";
+
+static const char usage_dump[] =
+    "usage: ajsearch dump [--json] [--index DIR]\n"
+    "\n"
+    "Prints every paragraph, one per line, in id order: with --json\n"
+    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
+    "text is exactly the analyzed text and len its number of terms.\n";
+
+static const char usage_check[] =
+    "usage: ajsearch check [--index DIR]\n"
+    "\n"
+    "Verifies every checksum and structural invariant of the index.\n"
+    "Exit status 0 when it is sound, 2 with a precise message otherwise.\n";
+
+static void die_usage(const char *fmt, const char *arg) {
+    fprintf(stderr, "%s: ", prog);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry '%s --help'.\n", prog);
+    exit(EXIT_ERR);
+}
+
+static void report(const aj_ctx *c) {
+    fprintf(stderr, "%s: %s: ", prog, aj_strerror(c->err));
+    out_safe(stderr, c->msg, strlen(c->msg));
+    fputc('\n', stderr);
+}
+
+static double parse_num(const char *opt, const char *v) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end) die_usage("%s needs a number", opt);
+    return d;
+}
+
+static uint32_t parse_count(const char *opt, const char *v) {
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || *end || n < 0 || n > 100000000)
+        die_usage("%s needs a whole number between 0 and 100000000", opt);
+    return (uint32_t)n;
+}
+
+static void parse_options(int argc, char **argv, options *o) {
+    o->args = calloc((size_t)argc + 1, sizeof *o->args);
+    if (!o->args) exit(EXIT_ERR);
+    int only_args = 0;
+    for (int i = 0; i < argc; i++) {
+        char *a = argv[i];
+        if (only_args || a[0] != '-' || a[1] == 0) {
+            o->args[o->nargs++] = a;
+            continue;
+        }
+        /* A negated word (-korea) is a query argument, not an option. */
+        if (a[1] != '-' && strcmp(a, "-n") != 0 && strcmp(a, "-h") != 0) {
+            o->args[o->nargs++] = a;
+            continue;
+        }
+        const char *val = NULL;
+        char name[64];
+        const char *eq = strchr(a, '=');
+        if (eq && a[1] == '-') {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+            val = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", a);
+        }
+#define NEEDVAL()                                                        \
+    do {                                                                 \
+        if (!val) {                                                      \
+            if (i + 1 >= argc) die_usage("%s needs a value", name);      \
+            val = argv[++i];                                             \
+        }                                                                \
+    } while (0)
+        if (!strcmp(name, "--")) {
+            only_args = 1;
+        } else if (!strcmp(name, "--index")) {
+            NEEDVAL();
+            o->index_dir = val;
+        } else if (!strcmp(name, "--corpus")) {
+            NEEDVAL();
+            o->corpus_dir = val;
+        } else if (!strcmp(name, "--json")) {
+            o->json = 1;
+        } else if (!strcmp(name, "--count")) {
+            o->count = 1;
+        } else if (!strcmp(name, "--explain")) {
+            o->explain = 1;
+        } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
+            NEEDVAL();
+            o->so.limit = parse_count(name, val);
+        } else if (!strcmp(name, "--offset")) {
+            NEEDVAL();
+            o->so.offset = parse_count(name, val);
+        } else if (!strcmp(name, "--k1")) {
+            NEEDVAL();
+            o->so.k1 = parse_num(name, val);
+            if (!(o->so.k1 >= 0 && o->so.k1 <= 1000))
+                die_usage("%s must be between 0 and 1000", name);
+        } else if (!strcmp(name, "--b")) {
+            NEEDVAL();
+            o->so.b = parse_num(name, val);
+            if (!(o->so.b >= 0 && o->so.b <= 1))
+                die_usage("%s must be between 0 and 1", name);
+        } else if (!strcmp(name, "--color") || !strcmp(name, "--colour")) {
+            o->color_opt = val ? val : "always";
+            if (strcmp(o->color_opt, "auto") && strcmp(o->color_opt, "always") &&
+                strcmp(o->color_opt, "never"))
+                die_usage("%s must be auto, always or never", name);
+        } else if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
+            o->help = 1;
+        } else if (!strcmp(name, "--version")) {
+            printf("ajsearch %s (index format %u)\n", AJ_VERSION_STRING,
+                   aj_format_version());
+            exit(0);
+        } else {
+            die_usage("unknown option '%s'", name);
+        }
+#undef NEEDVAL
+    }
+    if (!o->index_dir) {
+        const char *env = getenv("AJSEARCH_INDEX");
+        o->index_dir = env && *env ? env : "index";
+    }
+    if (!o->corpus_dir) o->corpus_dir = "corpus";
+    const char *nc = getenv("NO_COLOR");
+    if (!o->color_opt || !strcmp(o->color_opt, "auto"))
+        o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
+    else
+        o->color = !strcmp(o->color_opt, "always");
+}
+
+static aj_index *open_index(const options *o) {
+    aj_ctx c = {0};
+    aj_index *ix;
+    if (aj_index_open(&c, o->index_dir, &ix) != AJ_OK) {
+        report(&c);
+        exit(EXIT_ERR);
+    }
+    return ix;
+}
+
+/* ---- index ---- */
+
+static void on_warn(void *arg, const char *path, const char *reason) {
+    const options *o = arg;
+    fprintf(stderr, "%s: warning: %s/", prog, o->corpus_dir);
+    out_safe(stderr, path, strlen(path));
+    fprintf(stderr, ": %s\n", reason);
+}
+
+static int cmd_index(options *o) {
+    if (o->help) {
+        fputs(usage_index, stdout);
+        return 0;
+    }
+    if (o->nargs) die_usage("index takes no arguments (got '%s')", o->args[0]);
+    aj_ctx c = {0};
+    aj_build_opts bo = {o->corpus_dir, o->index_dir, on_warn, o};
+    aj_build_stats st;
+    if (aj_build(&c, &bo, &st) != AJ_OK) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    double mbs = st.seconds > 0 ? st.bytes_in / 1e6 / st.seconds : 0;
+    fprintf(stderr,
+            "indexed %u documents, %u paragraphs, %llu terms (%llu words), "
+            "%llu tokens, %llu postings\n"
+            "read %llu bytes, wrote %llu bytes to %s in %.3f s (%.1f MB/s)\n",
+            st.ndocs, st.nparas, (unsigned long long)st.nterms,
+            (unsigned long long)st.nwords, (unsigned long long)st.ntokens,
+            (unsigned long long)st.npostings, (unsigned long long)st.bytes_in,
+            (unsigned long long)st.bytes_out, o->index_dir, st.seconds, mbs);
+    if (st.nskipped)
+        fprintf(stderr, "skipped %u files (see the warnings above)\n",
+                st.nskipped);
+    return 0;
+}
+
+/* ---- analyze ---- */
+
+typedef struct {
+    const char *text;
+    int json;
+    int n;
+} an_state;
+
+static int on_an_token(void *arg, const aj_token *t) {
+    an_state *s = arg;
+    if (s->json) {
+        fputs(s->n ? ",{\"term\":" : "{\"term\":", stdout);
+        out_json_str(stdout, t->term, t->term_len);
+        fputs(",\"word\":", stdout);
+        out_json_str(stdout, t->word, t->word_len);
+        printf(",\"pos\":%u,\"start\":%u,\"end\":%u}", t->pos, t->start, t->end);
+    } else {
+        if (s->n) fputc(' ', stdout);
+        out_safe(stdout, t->term, t->term_len);
+    }
+    s->n++;
+    return 0;
+}
+
+static int analyze_one(aj_analyzer *an, const char *text, size_t len, int json) {
+    aj_ctx c = {0};
+    an_state s = {text, json, 0};
+    if (json) fputc('[', stdout);
+    if (aj_analyze(&c, an, text, len, 0, on_an_token, &s) != AJ_OK) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    if (json) fputc(']', stdout);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static int cmd_analyze(options *o) {
+    if (o->help) {
+        fputs(usage_analyze, stdout);
+        return 0;
+    }
+    aj_ctx c = {0};
+    aj_analyzer *an;
+    if (aj_analyzer_new(&c, &an) != AJ_OK) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    int rc = 0;
+    if (o->nargs) {
+        for (int i = 0; i < o->nargs && !rc; i++)
+            rc = analyze_one(an, o->args[i], strlen(o->args[i]), o->json);
+    } else {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while (!rc && (n = getline(&line, &cap, stdin)) >= 0) {
+            if (n > 0 && line[n - 1] == '\n') n--;
+            rc = analyze_one(an, line, (size_t)n, o->json);
+        }
+        free(line);
+    }
+    aj_analyzer_free(an);
+    return rc;
+}
+
+/* ---- stats, dump, check ---- */
+
+static int cmd_stats(options *o) {
+    if (o->help) {
+        fputs(usage_stats, stdout);
+        return 0;
+    }
+    aj_index *ix = open_index(o);
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    uint64_t total = 0;
+    for (size_t i = 0; i < st.nfiles; i++) total += st.files[i].nbytes;
+    if (o->json) {
+        printf("{\"index\":");
+        out_json_cstr(stdout, o->index_dir);
+        printf(",\"generation\":\"%s\",\"documents\":%u,\"paragraphs\":%u,"
+               "\"terms\":%llu,\"words\":%llu,\"postings\":%llu,"
+               "\"positions\":%llu,\"avgdl\":%.6f,\"k1\":%g,\"b\":%g,"
+               "\"bytes\":%llu,\"files\":{",
+               st.generation, st.ndocs, st.nparas, (unsigned long long)st.nterms,
+               (unsigned long long)st.nwords, (unsigned long long)st.npostings,
+               (unsigned long long)st.ntokens, st.avgdl, o->so.k1, o->so.b,
+               (unsigned long long)total);
+        for (size_t i = 0; i < st.nfiles; i++)
+            printf("%s\"%s\":%llu", i ? "," : "", st.files[i].name,
+                   (unsigned long long)st.files[i].nbytes);
+        printf("}}\n");
+    } else {
+        printf("index        %s (%s)\n", o->index_dir, st.generation);
+        printf("documents    %u\n", st.ndocs);
+        printf("paragraphs   %u\n", st.nparas);
+        printf("terms        %llu (distinct stems)\n", (unsigned long long)st.nterms);
+        printf("words        %llu (distinct folded words, for prefixes)\n",
+               (unsigned long long)st.nwords);
+        printf("postings     %llu\n", (unsigned long long)st.npostings);
+        printf("positions    %llu\n", (unsigned long long)st.ntokens);
+        printf("avgdl        %.2f\n", st.avgdl);
+        printf("k1, b        %g, %g\n", o->so.k1, o->so.b);
+        printf("files        %llu bytes\n", (unsigned long long)total);
+        for (size_t i = 0; i < st.nfiles; i++)
+            printf("  %-10s %llu bytes\n", st.files[i].name,
+                   (unsigned long long)st.files[i].nbytes);
+    }
+    aj_index_close(ix);
+    return 0;
+}
+
+static int cmd_dump(options *o) {
+    if (o->help) {
+        fputs(usage_dump, stdout);
+        return 0;
+    }
+    aj_index *ix = open_index(o);
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    aj_ctx c = {0};
+    int rc = 0;
+    for (uint32_t id = 0; id < st.nparas && !rc; id++) {
+        aj_para_info p;
+        aj_doc_info d;
+        char *text = NULL;
+        size_t len = 0;
+        if (aj_para_get(&c, ix, id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
+            aj_para_text(&c, ix, id, &text, &len)) {
+            report(&c);
+            rc = EXIT_ERR;
+            break;
+        }
+        if (o->json) {
+            printf("{\"id\":%u,\"doc\":", id);
+            out_json_cstr(stdout, d.path);
+            fputs(",\"title\":", stdout);
+            out_json_cstr(stdout, d.title);
+            printf(",\"para\":%u,\"label\":", p.ordinal);
+            out_json_cstr(stdout, p.label);
+            printf(",\"start\":%llu,\"end\":%llu,\"len\":%u,\"text\":",
+                   (unsigned long long)p.start, (unsigned long long)p.end, p.len);
+            out_json_str(stdout, text, len);
+            fputs("}\n", stdout);
+        } else {
+            printf("%u\t", id);
+            out_safe(stdout, d.path, strlen(d.path));
+            printf("\t%u\t", p.ordinal);
+            if (p.label) out_safe(stdout, p.label, strlen(p.label));
+            fputc('\t', stdout);
+            out_safe(stdout, text, len);
+            fputc('\n', stdout);
+        }
+        free(text);
+    }
+    aj_index_close(ix);
+    return rc;
+}
+
+static int cmd_check(options *o) {
+    if (o->help) {
+        fputs(usage_check, stdout);
+        return 0;
+    }
+    aj_index *ix = open_index(o);
+    aj_ctx c = {0};
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    int rc = 0;
+    if (aj_index_check(&c, ix) != AJ_OK) {
+        report(&c);
+        rc = EXIT_ERR;
+    } else {
+        uint64_t total = 0;
+        for (size_t i = 0; i < st.nfiles; i++) total += st.files[i].nbytes;
+        printf("ok: %s (%s): %zu files, %llu bytes, %u paragraphs verified\n",
+               o->index_dir, st.generation, st.nfiles,
+               (unsigned long long)total, st.nparas);
+    }
+    aj_index_close(ix);
+    return rc;
+}
+
+/* ---- search ---- */
+
+static char *join_args(const options *o, size_t *len) {
+    size_t n = 0;
+    for (int i = 0; i < o->nargs; i++) n += strlen(o->args[i]) + 1;
+    char *q = malloc(n + 1);
+    if (!q) exit(EXIT_ERR);
+    size_t at = 0;
+    for (int i = 0; i < o->nargs; i++) {
+        if (i) q[at++] = ' ';
+        size_t k = strlen(o->args[i]);
+        memcpy(q + at, o->args[i], k);
+        at += k;
+    }
+    q[at] = 0;
+    *len = at;
+    return q;
+}
+
+/* Shows a query error with a caret under the offending position. */
+static void report_query(const aj_ctx *c, const char *q, size_t len) {
+    size_t pos = c->pos > len ? len : c->pos;
+    fprintf(stderr, "%s: %s at byte %zu: ", prog, aj_strerror(c->err), pos);
+    out_safe(stderr, c->msg, strlen(c->msg));
+    fputc('\n', stderr);
+    /* Show at most 60 columns around the position. */
+    size_t from = pos > 40 ? pos - 40 : 0, to = pos + 20 < len ? pos + 20 : len;
+    while (from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80) from--;
+    while (to < len && ((unsigned char)q[to] & 0xC0) == 0x80) to++;
+    fputs("  ", stderr);
+    if (from) fputs("...", stderr);
+    out_safe(stderr, q + from, to - from);
+    if (to < len) fputs("...", stderr);
+    fputs("\n  ", stderr);
+    size_t col = out_columns(q + from, pos - from) + (from ? 3 : 0);
+    for (size_t i = 0; i < col; i++) fputc(' ', stderr);
+    fputs("^\n", stderr);
+}
+
+/* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, with the spans
+ * highlighted when colour is on. */
+static void print_snippet(const options *o, const char *text, size_t len,
+                          size_t ws, size_t we, const aj_span *sp, size_t nsp) {
+    const char *on = o->color ? "\033[1;31m" : "", *off = o->color ? "\033[0m" : "";
+    size_t col = 0, si = 0;
+    fputs("    ", stdout);
+    if (ws > 0) {
+        fputs("\xE2\x80\xA6", stdout);
+        col = 1;
+    }
+    size_t i = ws;
+    while (i < we) {
+        /* next word: up to a space */
+        size_t j = i;
+        while (j < we && text[j] != ' ') j++;
+        size_t wcols = out_columns(text + i, j - i);
+        if (col > 0 && col + 1 + wcols > WRAP_COLUMNS) {
+            fputs("\n    ", stdout);
+            col = 0;
+        } else if (i > ws) {
+            fputc(' ', stdout);
+            col++;
+        }
+        /* print the word, switching highlight at span borders */
+        size_t k = i;
+        while (k < j) {
+            while (si < nsp && sp[si].end <= k) si++;
+            if (si < nsp && sp[si].start <= k) {
+                size_t e = sp[si].end < j ? sp[si].end : j;
+                fputs(on, stdout);
+                out_safe(stdout, text + k, e - k);
+                fputs(off, stdout);
+                k = e;
+            } else {
+                size_t e = si < nsp && sp[si].start < j ? sp[si].start : j;
+                out_safe(stdout, text + k, e - k);
+                k = e;
+            }
+        }
+        col += wcols;
+        i = j;
+        while (i < we && text[i] == ' ') i++;
+    }
+    if (we < len) fputs(" \xE2\x80\xA6", stdout);
+    fputc('\n', stdout);
+}
+
+static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
+                     const aj_hit *h, size_t rank) {
+    aj_ctx c = {0};
+    aj_para_info p;
+    aj_doc_info d;
+    char *text = NULL;
+    size_t len = 0;
+    if (aj_para_get(&c, ix, h->id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
+        aj_para_text(&c, ix, h->id, &text, &len)) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    if (o->json) {
+        printf("{\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", rank, h->score,
+               h->id);
+        out_json_cstr(stdout, d.path);
+        fputs(",\"title\":", stdout);
+        out_json_cstr(stdout, d.title);
+        printf(",\"para\":%u,\"label\":", p.ordinal);
+        out_json_cstr(stdout, p.label);
+        printf(",\"start\":%llu,\"end\":%llu,\"text\":",
+               (unsigned long long)p.start, (unsigned long long)p.end);
+        out_json_str(stdout, text, len);
+        if (o->explain) {
+            fputs(",\"explain\":[", stdout);
+            for (size_t i = 0; i < h->nexplain; i++) {
+                const aj_explain *x = &h->explain[i];
+                fputs(i ? ",{\"clause\":" : "{\"clause\":", stdout);
+                out_json_cstr(stdout, x->clause);
+                printf(",\"tf\":%u,\"df\":%u,\"dl\":%u,\"idf\":%.6f,"
+                       "\"score\":%.6f}",
+                       x->tf, x->df, x->dl, x->idf, x->score);
+            }
+            fputc(']', stdout);
+        }
+        fputs("}\n", stdout);
+        free(text);
+        return 0;
+    }
+    const char *b = o->color ? "\033[1m" : "", *n = o->color ? "\033[0m" : "";
+    printf("%s%2zu.%s [%.3f] %s", b, rank, n, h->score, b);
+    out_safe(stdout, d.title, strlen(d.title));
+    printf("%s", n);
+    if (*d.date) {
+        fputs(" \xC2\xB7 ", stdout);
+        out_safe(stdout, d.date, strlen(d.date));
+    }
+    if (p.label) {
+        fputs(" \xC2\xB7 \xC2\xB6 ", stdout);
+        out_safe(stdout, p.label, strlen(p.label));
+    } else {
+        printf(" \xC2\xB7 paragraph %u", p.ordinal);
+    }
+    fputc('\n', stdout);
+    aj_span spans[256];
+    size_t ns = aj_search_highlight(s, text, len, spans, 256);
+    if (ns > 256) ns = 256;
+    size_t ws, we;
+    aj_snippet_window(text, len, spans, ns, SNIPPET_BYTES, &ws, &we);
+    print_snippet(o, text, len, ws, we, spans, ns);
+    if (o->explain) {
+        for (size_t i = 0; i < h->nexplain; i++) {
+            const aj_explain *x = &h->explain[i];
+            fputs("      ", stdout);
+            out_safe(stdout, x->clause, strlen(x->clause));
+            printf(": tf=%u df=%u dl=%u idf=%.4f -> %.4f\n", x->tf, x->df, x->dl,
+                   x->idf, x->score);
+        }
+    }
+    fputc('\n', stdout);
+    free(text);
+    return 0;
+}
+
+static int cmd_search(options *o) {
+    if (o->help) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (o->nargs == 0) die_usage("%s", "no query given");
+    size_t qlen;
+    char *q = join_args(o, &qlen);
+    aj_index *ix = open_index(o);
+    aj_ctx c = {0};
+    aj_searcher *s;
+    if (aj_searcher_new(&c, ix, &s) != AJ_OK) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    o->so.explain = o->explain;
+    aj_search_opts so = o->so;
+    if (o->count) so.limit = 0, so.offset = 0;
+    const aj_results *r;
+    int rc;
+    if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
+        if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
+            report_query(&c, q, qlen);
+        else
+            report(&c);
+        rc = EXIT_ERR;
+    } else {
+        rc = r->total ? EXIT_HITS : EXIT_NOHITS;
+        if (o->count) {
+            printf("%llu\n", (unsigned long long)r->total);
+        } else {
+            if (!o->json) {
+                printf("%llu paragraph%s match%s ", (unsigned long long)r->total,
+                       r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+                out_safe(stdout, q, qlen);
+                printf(" (%.3f ms)", r->seconds * 1e3);
+                if (r->nhits)
+                    printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
+                printf("\n\n");
+            }
+            for (size_t i = 0; i < r->nhits && rc != EXIT_ERR; i++)
+                if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1))
+                    rc = EXIT_ERR;
+        }
+    }
+    aj_searcher_free(s);
+    aj_index_close(ix);
+    free(q);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    options o = {0};
+    aj_search_opts_init(&o.so);
+    const char *cmd = "search";
+    int first = 1;
+    static const char *const cmds[] = {"search", "index", "analyze", "stats",
+                                       "dump", "check", NULL};
+    if (argc > 1)
+        for (int i = 0; cmds[i]; i++)
+            if (!strcmp(argv[1], cmds[i])) {
+                cmd = cmds[i];
+                first = 2;
+            }
+    if (argc > 1 && !strcmp(argv[1], "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    parse_options(argc - first, argv + first, &o);
+    int rc;
+    if (!strcmp(cmd, "index")) rc = cmd_index(&o);
+    else if (!strcmp(cmd, "analyze")) rc = cmd_analyze(&o);
+    else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
+    else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
+    else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
+    else if (o.nargs == 0 && !o.help && first == 1) {
+        fputs(usage_main, stderr);
+        rc = EXIT_ERR;
+    } else rc = cmd_search(&o);
+    if (fflush(stdout) != 0 && rc != EXIT_ERR) {
+        fprintf(stderr, "%s: writing output failed: %s\n", prog, strerror(errno));
+        rc = EXIT_ERR;
+    }
+    free(o.args);
+    return rc;
+}

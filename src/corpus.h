@@ -1,0 +1,40 @@
+/*
+ * corpus.h - finding the documents of a corpus directory and their
+ * metadata.
+ *
+ * Documents are the regular files under the corpus directory whose names
+ * end in .txt or .md (any case), found recursively, skipping names that
+ * start with a dot, in byte order of their relative paths (so the order,
+ * and with it every paragraph id, is the same on every machine).
+ * Metadata comes from `metadata.tsv` at the corpus root: tab-separated
+ * lines `file, date, source, title`; `#` starts a comment line.
+ */
+#ifndef AJ_CORPUS_H
+#define AJ_CORPUS_H
+
+#include <stddef.h>
+
+#include "ajsearch.h"
+
+#define AJ_METADATA_FILE "metadata.tsv"
+
+typedef struct aj_corpus_doc {
+    char *rel;                      /* path relative to the corpus root */
+    char *date, *source, *title;    /* from metadata, or NULL */
+} aj_corpus_doc;
+
+typedef struct aj_corpus {
+    aj_corpus_doc *docs;
+    size_t ndocs;
+    size_t nskipped;
+} aj_corpus;
+
+/* Lists the documents of dir and attaches their metadata.  Entries that
+ * cannot be used (unreadable directories, symbolic links to directories,
+ * metadata lines naming no document) are reported through warn and
+ * counted in nskipped. */
+aj_err aj_corpus_scan(aj_ctx *c, const char *dir, aj_warn_fn warn,
+                      void *warn_arg, aj_corpus *out);
+void aj_corpus_free(aj_corpus *cp);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * dict.h - sorted term dictionaries read straight from the mapped file.
+ *
+ * An index has two dictionaries in dict.aj: TERMS (stemmed forms, with
+ * positions) and WORDS (folded surface forms for prefix queries).  Term ids
+ * are ranks in byte order, so a prefix is a contiguous id range.  Strings
+ * are front-coded in blocks of AJ_DICT_BLOCK; a fixed-width block index
+ * allows binary search without loading anything.  Each term also has a
+ * fixed 32-byte info record addressed by id.
+ */
+#ifndef AJ_DICT_H
+#define AJ_DICT_H
+
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "error.h"
+#include "file.h"
+
+#define AJ_DICT_BLOCK 16u
+#define AJ_DICT_INFO_BYTES 32u
+
+enum { AJ_DICT_TERMS = 0, AJ_DICT_WORDS = 1 };
+
+/* Section ids in dict.aj: base + 0 info, + 1 block index, + 2 strings. */
+#define AJ_SEC_DICT_BASE(which) (1u + 3u * (uint32_t)(which))
+
+typedef struct aj_term_info {
+    uint64_t post_off;   /* payload offset of the postings in post.aj */
+    uint64_t pos_off;    /* payload offset of the positions in posn.aj */
+    uint32_t df;         /* paragraphs containing the term */
+    uint32_t max_tf;     /* largest tf over all its postings */
+    uint32_t min_len;    /* shortest paragraph containing it */
+} aj_term_info;
+
+typedef struct aj_dict {
+    aj_mfile *f;
+    uint64_t nterms;
+    uint64_t info_off;
+    uint64_t index_off;
+    uint64_t nblocks;
+    uint64_t str_off, str_len;
+} aj_dict;
+
+/* ---- writing ---- */
+
+/* Writes dictionary `which` from terms sorted in strictly increasing byte
+ * order (terms[i], lens[i], each at most AJ_MAX_WORD bytes) and their info
+ * records. */
+aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
+                     const char *const *terms, const uint8_t *lens,
+                     const aj_term_info *infos);
+
+/* ---- reading ---- */
+
+aj_err aj_dict_open(aj_ctx *c, aj_mfile *f, int which, aj_dict *d);
+
+/* Finds term (exact); *id = its id, or -1 when absent. */
+aj_err aj_dict_find(aj_ctx *c, const aj_dict *d, const char *term,
+                    size_t len, int64_t *id);
+
+/* *id = the first term id whose string is >= key (nterms if none). */
+aj_err aj_dict_lower_bound(aj_ctx *c, const aj_dict *d, const char *key,
+                           size_t len, uint64_t *id);
+
+aj_err aj_dict_info(aj_ctx *c, const aj_dict *d, uint64_t id,
+                    aj_term_info *out);
+
+/* Sequential access to term strings from any id. */
+typedef struct aj_dict_iter {
+    const aj_dict *d;
+    uint64_t id;             /* id of the term in buf (valid if id < nterms) */
+    char buf[AJ_MAX_WORD + 1];
+    uint32_t len;
+    const uint8_t *p, *end;  /* rest of the current block */
+} aj_dict_iter;
+
+/* Positions it at term id (decoding from its block start). */
+aj_err aj_dict_iter_seek(aj_ctx *c, const aj_dict *d, uint64_t id,
+                         aj_dict_iter *it);
+/* Moves to the next id; it->id == nterms at the end. */
+aj_err aj_dict_iter_next(aj_ctx *c, aj_dict_iter *it);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * eval.h - query evaluation with cursors.
+ *
+ * Every clause of a parsed query becomes a cursor over paragraph ids in
+ * increasing order.  All cursors speak one interface (next, advance to a
+ * target, current id) so AND, OR and AND-NOT compose freely:
+ *  - a term reads its posting list directly;
+ *  - a phrase or a prefix is evaluated once up front into a list of
+ *    (paragraph, tf), because BM25 needs its df before scoring anything;
+ *  - AND leapfrogs its children from the rarest, then rejects candidates
+ *    its NOT children contain; OR merges.
+ */
+#ifndef AJ_EVAL_H
+#define AJ_EVAL_H
+
+#include "index.h"
+#include "postings.h"
+#include "query.h"
+
+typedef struct aj_cur aj_cur;
+
+typedef struct aj_eval {
+    aj_index *ix;
+    aj_query *q;
+    aj_cur *root;
+    double k1, b, avgdl;
+    double *idf;            /* by leaf */
+    uint32_t *df;           /* by leaf */
+    uint64_t decoded;       /* postings decoded (all leaves) */
+} aj_eval;
+
+/* Builds the cursor tree of q over ix (materializing phrases and
+ * prefixes) and positions it on the first match. */
+aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_query *q,
+                    double k1, double b);
+void aj_eval_close(aj_eval *ev);
+
+/* Current match (AJ_DOC_END when exhausted). */
+uint32_t aj_eval_doc(const aj_eval *ev);
+/* Moves to the next match. */
+aj_err aj_eval_next(aj_ctx *c, aj_eval *ev);
+/* Moves to the first match >= target. */
+aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target);
+
+/* BM25 score of the current match (its length is dl). */
+double aj_eval_score(const aj_eval *ev, uint32_t dl);
+
+/* Per-leaf tf of the current match for the leaves that contribute to
+ * its score; tf[leaf] = 0 for the others. */
+void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf);
+
+/* The BM25 formula (FORMAT-independent, shared with tests). */
+double aj_bm25_idf(uint64_t n, uint64_t df);
+double aj_bm25(double idf, uint32_t tf, uint32_t dl, double avgdl, double k1,
+               double b);
+
+#endif

@@ -1,0 +1,184 @@
+/* gen.c - see gen.h. */
+#include "gen.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+
+#define BUILD_PREFIX ".build-"
+
+/* Deletes the files in directory name (relative to dirfd), then it. */
+static void remove_dir(int dfd, const char *name) {
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        DIR *d = fdopendir(fd);
+        if (d) {
+            struct dirent *de;
+            while ((de = readdir(d)) != NULL)
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                    unlinkat(dirfd(d), de->d_name, 0);
+            closedir(d);
+        } else {
+            close(fd);
+        }
+    }
+    unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+static int is_gen_name(const char *s, uint64_t *n) {
+    size_t k = strlen(AJ_GEN_PREFIX);
+    if (strncmp(s, AJ_GEN_PREFIX, k) != 0 || !s[k]) return 0;
+    uint64_t v = 0;
+    for (const char *p = s + k; *p; p++) {
+        if (*p < '0' || *p > '9' || v > UINT64_MAX / 10 - 10) return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *n = v;
+    return 1;
+}
+
+/* Creates dir and any missing parents (like mkdir -p); 0 or -1. */
+static int mkdir_p(const char *dir) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
+    memset(g, 0, sizeof *g);
+    g->dirfd = g->lockfd = g->tmpfd = -1;
+    snprintf(g->dir, sizeof g->dir, "%s", index_dir);
+    if (mkdir_p(g->dir) != 0)
+        return aj_fail(c, AJ_EIO, "%s: cannot create index directory: %s",
+                       index_dir, strerror(errno));
+    g->dirfd = open(index_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (g->dirfd < 0)
+        return aj_fail(c, AJ_EIO, "%s: %s", index_dir, strerror(errno));
+    g->lockfd = openat(g->dirfd, AJ_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (g->lockfd < 0) {
+        aj_err e = aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, AJ_LOCK,
+                           strerror(errno));
+        aj_gen_end(g);
+        return e;
+    }
+    if (flock(g->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        aj_err e = errno == EWOULDBLOCK
+                       ? aj_fail(c, AJ_EBUSY,
+                                 "%s: another build is running (it holds "
+                                 "%s/%s); try again when it has finished",
+                                 index_dir, index_dir, AJ_LOCK)
+                       : aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, AJ_LOCK,
+                                 strerror(errno));
+        aj_gen_end(g);
+        return e;
+    }
+    /* We hold the lock, so any build directory here is a dead build's. */
+    DIR *d = opendir(index_dir);
+    if (d) {
+        struct dirent *de;
+        char names[64][64];
+        int n = 0;
+        while ((de = readdir(d)) != NULL && n < 64)
+            if (strncmp(de->d_name, BUILD_PREFIX, strlen(BUILD_PREFIX)) == 0 &&
+                strlen(de->d_name) < 64)
+                snprintf(names[n++], 64, "%s", de->d_name);
+        closedir(d);
+        for (int i = 0; i < n; i++) remove_dir(g->dirfd, names[i]);
+    }
+    snprintf(g->tmpname, sizeof g->tmpname, BUILD_PREFIX "%ld", (long)getpid());
+    if (mkdirat(g->dirfd, g->tmpname, 0755) != 0) {
+        aj_err e = aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, g->tmpname,
+                           strerror(errno));
+        g->tmpname[0] = 0;
+        aj_gen_end(g);
+        return e;
+    }
+    g->tmpfd = openat(g->dirfd, g->tmpname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (g->tmpfd < 0) {
+        aj_err e = aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, g->tmpname,
+                           strerror(errno));
+        aj_gen_end(g);
+        return e;
+    }
+    return AJ_OK;
+}
+
+void aj_gen_path(const aj_gen *g, const char *name, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/%s/%s", g->dir, g->tmpname, name);
+}
+
+aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
+    if (fsync(g->tmpfd) != 0)
+        return aj_fail(c, AJ_EIO, "%s/%s: fsync: %s", g->dir, g->tmpname,
+                       strerror(errno));
+    /* Next generation number, and the one CURRENT names now. */
+    uint64_t max = 0, n;
+    DIR *d = opendir(g->dir);
+    if (!d) return aj_fail(c, AJ_EIO, "%s: %s", g->dir, strerror(errno));
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (is_gen_name(de->d_name, &n) && n > max) max = n;
+    closedir(d);
+    char old[64] = "";
+    ssize_t k = readlinkat(g->dirfd, AJ_CURRENT, old, sizeof old - 1);
+    old[k > 0 ? k : 0] = 0;
+
+    char gen[64], link_tmp[64];
+    snprintf(gen, sizeof gen, AJ_GEN_PREFIX "%010" PRIu64, max + 1);
+    snprintf(link_tmp, sizeof link_tmp, "%s.%ld", AJ_CURRENT, (long)getpid());
+    if (renameat(g->dirfd, g->tmpname, g->dirfd, gen) != 0)
+        return aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
+                       g->tmpname, gen, strerror(errno));
+    g->tmpname[0] = 0;
+    unlinkat(g->dirfd, link_tmp, 0);
+    if (symlinkat(gen, g->dirfd, link_tmp) != 0)
+        return aj_fail(c, AJ_EIO, "%s: symlink %s: %s", g->dir, link_tmp,
+                       strerror(errno));
+    if (renameat(g->dirfd, link_tmp, g->dirfd, AJ_CURRENT) != 0) {
+        aj_err e = aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
+                           link_tmp, AJ_CURRENT, strerror(errno));
+        unlinkat(g->dirfd, link_tmp, 0);
+        return e;
+    }
+    if (fsync(g->dirfd) != 0)
+        return aj_fail(c, AJ_EIO, "%s: fsync: %s", g->dir, strerror(errno));
+    /* Keep the new generation and the one just replaced (readers may have
+     * resolved CURRENT a moment ago); drop older ones. */
+    d = opendir(g->dir);
+    if (d) {
+        char names[64][64];
+        int m = 0;
+        while ((de = readdir(d)) != NULL && m < 64)
+            if (is_gen_name(de->d_name, &n) && strcmp(de->d_name, gen) &&
+                strcmp(de->d_name, old) && strlen(de->d_name) < 64)
+                snprintf(names[m++], 64, "%s", de->d_name);
+        closedir(d);
+        for (int i = 0; i < m; i++) remove_dir(g->dirfd, names[i]);
+    }
+    return AJ_OK;
+}
+
+void aj_gen_end(aj_gen *g) {
+    if (g->tmpfd >= 0) close(g->tmpfd);
+    if (g->tmpname[0] && g->dirfd >= 0) remove_dir(g->dirfd, g->tmpname);
+    if (g->lockfd >= 0) close(g->lockfd); /* releases the flock */
+    if (g->dirfd >= 0) close(g->dirfd);
+    g->tmpfd = g->lockfd = g->dirfd = -1;
+    g->tmpname[0] = 0;
+}

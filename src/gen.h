@@ -1,0 +1,40 @@
+/*
+ * gen.h - index generations and the atomic switch between them.
+ *
+ * A build takes the index lock (flock on LOCK; a second build fails with
+ * AJ_EBUSY rather than wait), writes its files into a private directory
+ * .build-PID, fsyncs them, renames the directory to gen-N (N one more than
+ * any existing generation), and then atomically replaces the CURRENT
+ * symbolic link with rename(2).  Until that last rename nothing a reader
+ * looks at has changed; a build killed at any point leaves at most a
+ * .build-* directory behind, which the next build removes.  After the
+ * switch, generations other than the new one and the one it replaced are
+ * deleted.
+ */
+#ifndef AJ_GEN_H
+#define AJ_GEN_H
+
+#include "error.h"
+
+typedef struct aj_gen {
+    int dirfd;      /* the index directory */
+    int lockfd;
+    int tmpfd;      /* the build directory */
+    char tmpname[64];
+    char dir[1024];
+} aj_gen;
+
+/* Creates the index directory if needed, takes the lock, removes stale
+ * build directories and creates a fresh one. */
+aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g);
+
+/* Writes "DIR/.build-PID/name" into buf. */
+void aj_gen_path(const aj_gen *g, const char *name, char *buf, size_t cap);
+
+/* Makes the build directory the live generation (see above). */
+aj_err aj_gen_commit(aj_ctx *c, aj_gen *g);
+
+/* Removes the build directory if still there and releases the lock. */
+void aj_gen_end(aj_gen *g);
+
+#endif

@@ -1,0 +1,303 @@
+/*
+ * index.c - opening an index generation and reading its tables.
+ *
+ * The index directory holds CURRENT, a symbolic link naming the live
+ * generation directory (gen-NNNNNNNNNN).  A build writes a new generation
+ * and replaces CURRENT with rename(2), so a reader sees either the old or
+ * the new generation, never a mix; the previous generation is kept until
+ * the next build, so readers that resolved CURRENT just before a switch
+ * can still open it.
+ */
+#include "index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "postings.h"
+
+const char *const aj_file_names[AJ_NFILES] = {"meta.aj", "dict.aj", "post.aj",
+                                              "posn.aj", "stor.aj"};
+const uint32_t aj_file_kinds[AJ_NFILES] = {AJ_KIND_META, AJ_KIND_DICT,
+                                           AJ_KIND_POST, AJ_KIND_POSN,
+                                           AJ_KIND_STOR};
+
+unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
+
+static aj_err read_super(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len, docs_len, paras_len, lens_len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_SUPER, &off, &len);
+    if (!e && len != AJ_SUPER_BYTES)
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock size %llu",
+                    (unsigned long long)len);
+    if (!e) e = aj_mfile_get(c, m, off, len, &p);
+    if (e) return e;
+    ix->ndocs = aj_get_u32le(p);
+    ix->nparas = aj_get_u32le(p + 4);
+    ix->ntokens = aj_get_u64le(p + 8);
+    ix->nterms = aj_get_u64le(p + 16);
+    ix->nwords = aj_get_u64le(p + 24);
+    ix->npostings = aj_get_u64le(p + 32);
+    ix->nword_postings = aj_get_u64le(p + 40);
+    e = aj_mfile_section(c, m, AJ_SEC_DOCS, &ix->docs_off, &docs_len);
+    if (!e) e = aj_mfile_section(c, m, AJ_SEC_PARAS, &ix->paras_off, &paras_len);
+    if (!e) e = aj_mfile_section(c, m, AJ_SEC_LENS, &ix->lens_off, &lens_len);
+    if (!e)
+        e = aj_mfile_section(c, m, AJ_SEC_STRINGS, &ix->strings_off,
+                             &ix->strings_len);
+    if (e) return e;
+    if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
+        paras_len != (uint64_t)ix->nparas * AJ_PARA_BYTES ||
+        lens_len != (uint64_t)ix->nparas * 4)
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: table sizes do not match %u documents and "
+                       "%u paragraphs",
+                       ix->ndocs, ix->nparas);
+    ix->avgdl = ix->nparas ? (double)ix->ntokens / ix->nparas : 0.0;
+    return AJ_OK;
+}
+
+/* Opens the generation CURRENT points to.  *retry is set when the
+ * generation vanished under us (a concurrent build cleaned it up). */
+static aj_err open_generation(aj_ctx *c, int dirfd, const char *dir,
+                              aj_index *ix, int *retry) {
+    char target[sizeof ix->gen];
+    *retry = 0;
+    ssize_t n = readlinkat(dirfd, AJ_CURRENT, target, sizeof target - 1);
+    if (n < 0) {
+        if (errno == ENOENT)
+            return aj_fail(c, AJ_ENOTFOUND,
+                           "%s: no index here (run `ajsearch index` first)",
+                           dir);
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, AJ_CURRENT,
+                       strerror(errno));
+    }
+    target[n] = 0;
+    if (strncmp(target, AJ_GEN_PREFIX, strlen(AJ_GEN_PREFIX)) != 0 ||
+        strchr(target, '/'))
+        return aj_fail(c, AJ_ECORRUPT, "%s/%s: unexpected target '%s'", dir,
+                       AJ_CURRENT, target);
+    int gfd = openat(dirfd, target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (gfd < 0) {
+        if (errno == ENOENT) *retry = 1;
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, target, strerror(errno));
+    }
+    memcpy(ix->gen, target, (size_t)n + 1);
+    aj_err e = AJ_OK;
+    for (int i = 0; !e && i < AJ_NFILES; i++) {
+        e = aj_mfile_open(c, gfd, aj_file_names[i], aj_file_kinds[i],
+                          &ix->files[i]);
+        if (e == AJ_ENOTFOUND) *retry = 1;
+    }
+    close(gfd);
+    return e;
+}
+
+static void close_files(aj_index *ix) {
+    for (int i = 0; i < AJ_NFILES; i++) {
+        aj_mfile_close(ix->files[i]);
+        ix->files[i] = NULL;
+    }
+}
+
+aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return aj_fail(c, errno == ENOENT ? AJ_ENOTFOUND : AJ_EIO,
+                       "%s: cannot open index directory: %s", dir,
+                       strerror(errno));
+    aj_index *ix = calloc(1, sizeof *ix);
+    if (!ix) {
+        close(dirfd);
+        return aj_fail(c, AJ_ENOMEM, "index");
+    }
+    pthread_mutex_init(&ix->cache_lock, NULL);
+    ix->cache_block = UINT32_MAX;
+    aj_err e;
+    for (int attempt = 0;; attempt++) {
+        aj_ctx tmp = {0};
+        int retry;
+        e = open_generation(&tmp, dirfd, dir, ix, &retry);
+        if (!e || !retry || attempt == 4) {
+            if (e) aj_fail(c, tmp.err, "%s", tmp.msg);
+            break;
+        }
+        close_files(ix);
+    }
+    close(dirfd);
+    if (!e) e = read_super(c, ix);
+    if (!e) e = aj_dict_open(c, ix->files[AJ_F_DICT], AJ_DICT_TERMS, &ix->terms);
+    if (!e) e = aj_dict_open(c, ix->files[AJ_F_DICT], AJ_DICT_WORDS, &ix->words);
+    if (!e) e = aj_store_open(c, ix->files[AJ_F_STOR], &ix->store);
+    if (!e && (ix->terms.nterms != ix->nterms || ix->words.nterms != ix->nwords))
+        e = aj_fail(c, AJ_ECORRUPT,
+                    "dict.aj: term counts disagree with meta.aj");
+    if (e) {
+        aj_index_close(ix);
+        return e;
+    }
+    *out = ix;
+    return AJ_OK;
+}
+
+void aj_index_close(aj_index *ix) {
+    if (!ix) return;
+    close_files(ix);
+    free(ix->cache_text);
+    pthread_mutex_destroy(&ix->cache_lock);
+    free(ix);
+}
+
+void aj_index_set_verify(aj_index *ix, int on) {
+    for (int i = 0; i < AJ_NFILES; i++)
+        if (ix->files[i]) aj_mfile_set_verify(ix->files[i], on);
+}
+
+void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
+    memset(st, 0, sizeof *st);
+    st->ndocs = ix->ndocs;
+    st->nparas = ix->nparas;
+    st->nterms = ix->nterms;
+    st->nwords = ix->nwords;
+    st->npostings = ix->npostings;
+    st->ntokens = ix->ntokens;
+    st->avgdl = ix->avgdl;
+    st->generation = ix->gen;
+    st->nfiles = AJ_NFILES;
+    for (int i = 0; i < AJ_NFILES; i++) {
+        st->files[i].name = aj_file_names[i];
+        st->files[i].nbytes = aj_mfile_size(ix->files[i]);
+    }
+}
+
+aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
+                       const char **s) {
+    if (off >= ix->strings_len)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: string offset %u out of range",
+                       off);
+    /* Strings are short; map up to 4 KiB or the section end and look for
+     * the terminator inside it. */
+    uint64_t n = ix->strings_len - off;
+    if (n > 4096) n = 4096;
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->strings_off + off, n, &p);
+    if (e) return e;
+    if (!memchr(p, 0, (size_t)n))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: unterminated string at %u",
+                       off);
+    *s = (const char *)p;
+    return AJ_OK;
+}
+
+aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len) {
+    const uint8_t *p;
+    if (id >= ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT, "paragraph id %u out of range", id);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id,
+                            4, &p);
+    if (!e) *len = aj_get_u32le(p);
+    return e;
+}
+
+aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
+                  aj_doc_info *out) {
+    const uint8_t *p;
+    if (doc >= ix->ndocs)
+        return aj_fail(c, AJ_EINVAL, "document %u out of range", doc);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->docs_off + (uint64_t)doc * AJ_DOC_BYTES,
+                            AJ_DOC_BYTES, &p);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p), &out->path);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 4), &out->title);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 8), &out->date);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 12), &out->source);
+    if (e) return e;
+    out->first_para = aj_get_u32le(p + 16);
+    out->nparas = aj_get_u32le(p + 20);
+    if (out->first_para > ix->nparas || out->nparas > ix->nparas - out->first_para)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u paragraph range",
+                       doc);
+    return AJ_OK;
+}
+
+/* The raw 40-byte record of paragraph id. */
+static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
+                          const uint8_t **p) {
+    if (id >= ix->nparas)
+        return aj_fail(c, AJ_EINVAL, "paragraph %u out of range", id);
+    return aj_mfile_get(c, ix->files[AJ_F_META],
+                        ix->paras_off + (uint64_t)id * AJ_PARA_BYTES,
+                        AJ_PARA_BYTES, p);
+}
+
+aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
+                   aj_para_info *out) {
+    const uint8_t *p, *l;
+    aj_err e = para_record(c, ix, id, &p);
+    if (e) return e;
+    out->id = id;
+    out->doc = aj_get_u32le(p);
+    out->ordinal = aj_get_u32le(p + 4);
+    out->start = aj_get_u64le(p + 8);
+    out->end = out->start + aj_get_u32le(p + 16);
+    uint32_t label = aj_get_u32le(p + 20);
+    out->kind = (int)aj_get_u32le(p + 36);
+    out->label = NULL;
+    if (out->doc >= ix->ndocs)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u document %u",
+                       id, out->doc);
+    if (label != AJ_NO_LABEL) {
+        e = aj_index_string(c, ix, label, &out->label);
+        if (e) return e;
+    }
+    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id,
+                     4, &l);
+    if (e) return e;
+    out->len = aj_get_u32le(l);
+    return AJ_OK;
+}
+
+aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
+                    size_t *len) {
+    const uint8_t *p;
+    aj_err e = para_record(c, ix, id, &p);
+    if (e) return e;
+    uint32_t block = aj_get_u32le(p + 24), off = aj_get_u32le(p + 28),
+             n = aj_get_u32le(p + 32);
+    pthread_mutex_lock(&ix->cache_lock);
+    if (ix->cache_block != block) {
+        char *buf;
+        size_t blen;
+        e = aj_store_block(c, &ix->store, block, &buf, &blen);
+        if (!e) {
+            free(ix->cache_text);
+            ix->cache_text = buf;
+            ix->cache_len = blen;
+            ix->cache_block = block;
+        }
+    }
+    if (!e && (off > ix->cache_len || n > ix->cache_len - off))
+        e = aj_fail(c, AJ_ECORRUPT,
+                    "meta.aj: paragraph %u text outside its block", id);
+    char *out = NULL;
+    if (!e) {
+        out = malloc((size_t)n + 1);
+        if (!out)
+            e = aj_fail(c, AJ_ENOMEM, "paragraph text");
+        else {
+            memcpy(out, ix->cache_text + off, n);
+            out[n] = 0;
+        }
+    }
+    pthread_mutex_unlock(&ix->cache_lock);
+    if (e) return e;
+    *text = out;
+    *len = n;
+    return AJ_OK;
+}

@@ -1,0 +1,73 @@
+/*
+ * index.h - the open index (internal): the five mapped files of one
+ * generation and the layout of meta.aj.
+ *
+ * meta.aj sections:
+ *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
+ *             u64 nwords, u64 npostings, u64 nword_postings, 32 zero bytes
+ *   2 DOCS    ndocs records of 24 bytes: u32 path, u32 title, u32 date,
+ *             u32 source (offsets of NUL-terminated strings in STRINGS),
+ *             u32 first paragraph id, u32 paragraph count
+ *   3 PARAS   nparas records of 40 bytes: u32 doc, u32 ordinal,
+ *             u64 source start, u32 source length, u32 label (string offset
+ *             or 0xFFFFFFFF), u32 store block, u32 offset in block,
+ *             u32 text length, u32 kind
+ *   4 LENS    nparas u32: paragraph lengths in tokens
+ *   5 STRINGS NUL-terminated UTF-8 strings
+ */
+#ifndef AJ_INDEX_H
+#define AJ_INDEX_H
+
+#include <pthread.h>
+
+#include "ajsearch.h"
+#include "dict.h"
+#include "file.h"
+#include "store.h"
+
+enum {
+    AJ_SEC_SUPER = 1,
+    AJ_SEC_DOCS = 2,
+    AJ_SEC_PARAS = 3,
+    AJ_SEC_LENS = 4,
+    AJ_SEC_STRINGS = 5
+};
+#define AJ_SUPER_BYTES 80u
+#define AJ_DOC_BYTES 24u
+#define AJ_PARA_BYTES 40u
+#define AJ_NO_LABEL UINT32_MAX
+
+/* File names inside a generation directory, in a fixed order. */
+enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
+extern const char *const aj_file_names[AJ_NFILES];
+extern const uint32_t aj_file_kinds[AJ_NFILES];
+
+#define AJ_CURRENT "CURRENT"
+#define AJ_LOCK "LOCK"
+#define AJ_GEN_PREFIX "gen-"
+
+struct aj_index {
+    char gen[64];
+    aj_mfile *files[AJ_NFILES];
+    uint32_t ndocs, nparas;
+    uint64_t ntokens, nterms, nwords, npostings, nword_postings;
+    double avgdl;
+    uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
+    const uint32_t *lens_raw;  /* not used directly: see aj_index_len */
+    aj_dict terms, words;
+    aj_store store;
+    /* one decompressed text block, shared under a lock */
+    pthread_mutex_t cache_lock;
+    uint32_t cache_block;
+    char *cache_text;
+    size_t cache_len;
+};
+
+/* Paragraph length (dl) of id, bounds- and checksum-checked. */
+aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
+
+/* A NUL-terminated string at offset off of the STRINGS section. */
+aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
+                       const char **s);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * query.h - the query language: parser from bytes to a tree of clauses.
+ *
+ *   query   := or
+ *   or      := and ( "OR" and )*
+ *   and     := unary ( ["AND"] unary )*          juxtaposition is AND
+ *   unary   := "NOT" unary | "-" primary | primary
+ *   primary := "(" or ")" | '"' words '"' | word | word"*"
+ *
+ * Operators are the upper-case words AND, OR, NOT; `(`, `)` and `"` always
+ * delimit; other bytes up to whitespace form a word, which goes through
+ * the analyzer: no token -> dropped, one token -> a term, several (as in
+ * ASEAN-Japan or COVID19) -> a phrase.  A NOT must sit in an AND that has
+ * at least one positive clause.  Every error carries the byte offset of the
+ * offending token in ctx->pos.
+ */
+#ifndef AJ_QUERY_H
+#define AJ_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "error.h"
+
+typedef enum { Q_TERM, Q_PHRASE, Q_PREFIX, Q_AND, Q_OR, Q_NOT } aj_qkind;
+
+typedef struct aj_qnode {
+    aj_qkind kind;
+    size_t pos;               /* byte offset in the query */
+    /* leaves: TERM (1 term), PHRASE (nterms >= 2), PREFIX (1 folded word) */
+    char **terms;
+    uint32_t nterms;
+    char *text;               /* the clause as written, for --explain */
+    uint32_t leaf;            /* leaf number, in query order */
+    /* inner nodes */
+    struct aj_qnode **kids;
+    uint32_t nkids;
+} aj_qnode;
+
+typedef struct aj_query {
+    aj_qnode *root;
+    uint32_t nleaves;
+    aj_qnode **leaves;        /* by leaf number */
+} aj_query;
+
+/* Parses q[0..len).  On success *out is owned by the caller
+ * (aj_query_free).  Errors: AJ_ESYNTAX or AJ_ELIMIT with ctx->pos. */
+aj_err aj_query_parse(aj_ctx *c, aj_analyzer *an, const char *q, size_t len,
+                      aj_query **out);
+void aj_query_free(aj_query *q);
+
+/* Writes a readable form of the tree (for tests): (AND a (OR b "c d")) */
+size_t aj_query_format(const aj_query *q, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * search.c - the public query entry point: parse, evaluate, keep the top
+ * k by BM25 in a min-heap, and explain and highlight on request.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ajsearch.h"
+#include "eval.h"
+#include "index.h"
+#include "query.h"
+
+struct aj_searcher {
+    aj_index *ix;
+    aj_analyzer *an;
+    aj_query *q;              /* last query, kept for highlighting */
+    aj_results res;
+    aj_hit *hits;
+    size_t caphits;
+    aj_explain *ex;           /* explanations of all hits */
+    size_t capex;
+};
+
+void aj_search_opts_init(aj_search_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->k1 = 1.2;
+    o->b = 0.75;
+    o->limit = 10;
+}
+
+aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
+    aj_searcher *s = calloc(1, sizeof *s);
+    if (!s) return aj_fail(c, AJ_ENOMEM, "searcher");
+    s->ix = ix;
+    aj_err e = aj_analyzer_new(c, &s->an);
+    if (e) {
+        free(s);
+        return e;
+    }
+    *out = s;
+    return AJ_OK;
+}
+
+void aj_searcher_free(aj_searcher *s) {
+    if (!s) return;
+    aj_analyzer_free(s->an);
+    aj_query_free(s->q);
+    free(s->hits);
+    free(s->ex);
+    free(s);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* a ranks before b: higher score, then lower id. */
+static int better(const aj_hit *a, const aj_hit *b) {
+    if (a->score != b->score) return a->score > b->score;
+    return a->id < b->id;
+}
+
+/* Min-heap on `better`: the root is the worst of the kept hits. */
+static void sift_down(aj_hit *h, size_t n, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < n && better(&h[w], &h[l])) w = l;
+        if (r < n && better(&h[w], &h[r])) w = r;
+        if (w == i) return;
+        aj_hit t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static void sift_up(aj_hit *h, size_t i) {
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!better(&h[p], &h[i])) return;
+        aj_hit t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+static int cmp_rank(const void *a, const void *b) {
+    const aj_hit *x = a, *y = b;
+    if (better(x, y)) return -1;
+    if (better(y, x)) return 1;
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b) {
+    const aj_hit *x = *(aj_hit *const *)a, *y = *(aj_hit *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Fills hit->explain for every returned hit, walking a fresh cursor tree
+ * to the hits in id order. */
+static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
+    aj_results *r = &s->res;
+    aj_query *q = s->q;
+    size_t need = r->nhits * q->nleaves;
+    if (need > s->capex) {
+        aj_explain *ex = realloc(s->ex, need * sizeof *ex);
+        if (!ex) return aj_fail(c, AJ_ENOMEM, "explanations");
+        s->ex = ex;
+        s->capex = need;
+    }
+    aj_hit **byid = malloc((r->nhits + 1) * sizeof *byid);
+    uint32_t *tf = malloc((q->nleaves + 1) * sizeof *tf);
+    aj_eval ev;
+    aj_err e = (!byid || !tf) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
+    if (!e) e = aj_eval_open(c, &ev, s->ix, q, o->k1, o->b);
+    for (size_t i = 0; !e && i < r->nhits; i++) byid[i] = &r->hits[i];
+    if (!e) qsort(byid, r->nhits, sizeof *byid, cmp_id);
+    size_t used = 0;
+    for (size_t i = 0; !e && i < r->nhits; i++) {
+        aj_hit *h = byid[i];
+        uint32_t dl = 0;
+        e = aj_eval_advance(c, &ev, h->id);
+        if (!e) e = aj_index_len(c, s->ix, h->id, &dl);
+        if (e) break;
+        h->explain = s->ex + used;
+        h->nexplain = 0;
+        if (aj_eval_doc(&ev) != h->id) continue;
+        aj_eval_leaf_tfs(&ev, tf);
+        for (uint32_t l = 0; l < q->nleaves; l++) {
+            if (!tf[l]) continue;
+            aj_explain *x = &s->ex[used++];
+            x->clause = q->leaves[l]->text;
+            x->tf = tf[l];
+            x->df = ev.df[l];
+            x->dl = dl;
+            x->idf = ev.idf[l];
+            x->score = aj_bm25(x->idf, tf[l], dl, ev.avgdl, o->k1, o->b);
+            h->nexplain++;
+        }
+    }
+    aj_eval_close(&ev);
+    free(byid);
+    free(tf);
+    return e;
+}
+
+aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
+                 const aj_search_opts *o, const aj_results **out) {
+    double t0 = now();
+    aj_results *r = &s->res;
+    memset(r, 0, sizeof *r);
+    aj_query_free(s->q);
+    s->q = NULL;
+    if (!(o->k1 >= 0) || !(o->b >= 0 && o->b <= 1))
+        return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
+    if (e) return e;
+    uint64_t k64 = (uint64_t)o->offset + o->limit;
+    size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
+    if (k > s->caphits) {
+        aj_hit *h = realloc(s->hits, k * sizeof *h);
+        if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
+        s->hits = h;
+        s->caphits = k;
+    }
+    aj_eval ev;
+    e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
+    size_t n = 0;
+    while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
+        uint32_t id = aj_eval_doc(&ev), dl;
+        r->total++;
+        if (k > 0) {
+            e = aj_index_len(c, s->ix, id, &dl);
+            if (e) break;
+            aj_hit h = {.id = id, .score = aj_eval_score(&ev, dl)};
+            if (n < k) {
+                s->hits[n] = h;
+                sift_up(s->hits, n++);
+            } else if (better(&h, &s->hits[0])) {
+                s->hits[0] = h;
+                sift_down(s->hits, n, 0);
+            }
+        }
+        e = aj_eval_next(c, &ev);
+    }
+    aj_eval_close(&ev);
+    if (e) return e;
+    qsort(s->hits, n, sizeof *s->hits, cmp_rank);
+    size_t skip = o->offset < n ? o->offset : n;
+    r->hits = s->hits + skip;
+    r->nhits = n - skip;
+    if (o->explain && r->nhits) e = explain(c, s, o);
+    r->seconds = now() - t0;
+    if (e) return e;
+    *out = r;
+    return AJ_OK;
+}
+
+/* ---- highlighting ---- */
+
+typedef struct {
+    const aj_query *q;
+    aj_span *out;
+    size_t cap, n;
+} hl;
+
+static int leaf_matches(const aj_qnode *leaf, const aj_token *t) {
+    if (leaf->kind == Q_PREFIX) {
+        size_t pl = strlen(leaf->terms[0]);
+        return t->word_len >= pl && memcmp(t->word, leaf->terms[0], pl) == 0;
+    }
+    for (uint32_t i = 0; i < leaf->nterms; i++)
+        if (strlen(leaf->terms[i]) == t->term_len &&
+            memcmp(leaf->terms[i], t->term, t->term_len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Is the leaf under a NOT?  Excluded words are not highlighted. */
+static int negated(const aj_qnode *n, const aj_qnode *leaf, int neg) {
+    if (n == leaf) return neg;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        int r = negated(n->kids[i], leaf, neg || n->kind == Q_NOT);
+        if (r >= 0) return r;
+    }
+    return -1;
+}
+
+static int on_hl_token(void *arg, const aj_token *t) {
+    hl *h = arg;
+    for (uint32_t l = 0; l < h->q->nleaves; l++) {
+        const aj_qnode *leaf = h->q->leaves[l];
+        if (negated(h->q->root, leaf, 0) == 1) continue;
+        if (leaf_matches(leaf, t)) {
+            if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end};
+            h->n++;
+            break;
+        }
+    }
+    return 0;
+}
+
+size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
+                           aj_span *out, size_t cap) {
+    if (!s->q) return 0;
+    hl h = {s->q, out, cap, 0};
+    aj_ctx c = {0};
+    aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
+    return h.n;
+}

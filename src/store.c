@@ -1,0 +1,160 @@
+/* store.c - see store.h. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "bytes.h"
+
+enum { SEC_FRAMES = 1, SEC_TABLE = 2 };
+
+struct aj_store_writer {
+    aj_fwriter *w;
+    ZSTD_CCtx *cctx;
+    char *raw;               /* current block */
+    size_t nraw, capraw;
+    void *zbuf;
+    size_t capz;
+    uint8_t *table;          /* 16 bytes per finished block */
+    size_t nblocks, captable;
+    uint64_t frames_off;
+};
+
+aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, aj_store_writer **out) {
+    aj_store_writer *s = calloc(1, sizeof *s);
+    if (!s) return aj_fail(c, AJ_ENOMEM, "store writer");
+    s->w = w;
+    s->cctx = ZSTD_createCCtx();
+    if (!s->cctx) {
+        free(s);
+        return aj_fail(c, AJ_ENOMEM, "zstd context");
+    }
+    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_compressionLevel, AJ_STORE_LEVEL);
+    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_contentSizeFlag, 1);
+    s->frames_off = aj_fw_tell(w);
+    *out = s;
+    return AJ_OK;
+}
+
+static aj_err flush_block(aj_ctx *c, aj_store_writer *s) {
+    if (s->nraw == 0) return AJ_OK;
+    size_t bound = ZSTD_compressBound(s->nraw);
+    if (bound > s->capz) {
+        free(s->zbuf);
+        s->zbuf = malloc(bound);
+        s->capz = s->zbuf ? bound : 0;
+        if (!s->zbuf) return aj_fail(c, AJ_ENOMEM, "store block");
+    }
+    size_t z = ZSTD_compress2(s->cctx, s->zbuf, s->capz, s->raw, s->nraw);
+    if (ZSTD_isError(z))
+        return aj_fail(c, AJ_EIO, "zstd compression failed: %s",
+                       ZSTD_getErrorName(z));
+    if (s->nblocks == s->captable) {
+        size_t cap = s->captable ? s->captable * 2 : 64;
+        uint8_t *t = realloc(s->table, cap * 16);
+        if (!t) return aj_fail(c, AJ_ENOMEM, "store table");
+        s->table = t;
+        s->captable = cap;
+    }
+    uint8_t *e = s->table + 16 * s->nblocks++;
+    aj_put_u64le(e, aj_fw_tell(s->w) - s->frames_off);
+    aj_put_u32le(e + 8, (uint32_t)z);
+    aj_put_u32le(e + 12, (uint32_t)s->nraw);
+    s->nraw = 0;
+    return aj_fw_write(c, s->w, s->zbuf, z);
+}
+
+aj_err aj_store_add(aj_ctx *c, aj_store_writer *s, const char *text,
+                    size_t len, uint32_t *block, uint32_t *off) {
+    if (len > UINT32_MAX / 2)
+        return aj_fail(c, AJ_ELIMIT, "paragraph text too large to store");
+    if (s->nraw > 0 && s->nraw + len > AJ_STORE_BLOCK) {
+        aj_err e = flush_block(c, s);
+        if (e) return e;
+    }
+    if (s->nraw + len > s->capraw) {
+        size_t cap = s->nraw + len;
+        if (cap < AJ_STORE_BLOCK) cap = AJ_STORE_BLOCK;
+        char *r = realloc(s->raw, cap);
+        if (!r) return aj_fail(c, AJ_ENOMEM, "store block");
+        s->raw = r;
+        s->capraw = cap;
+    }
+    *block = (uint32_t)s->nblocks;
+    *off = (uint32_t)s->nraw;
+    if (len) memcpy(s->raw + s->nraw, text, len);
+    s->nraw += len;
+    return AJ_OK;
+}
+
+aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s) {
+    aj_err e = flush_block(c, s);
+    uint64_t frames_len = aj_fw_tell(s->w) - s->frames_off;
+    if (!e) e = aj_fw_section(c, s->w, SEC_FRAMES, s->frames_off, frames_len);
+    if (!e) e = aj_fw_align(c, s->w, 8);
+    uint64_t toff = aj_fw_tell(s->w);
+    if (!e) e = aj_fw_write(c, s->w, s->table, 16 * s->nblocks);
+    if (!e) e = aj_fw_section(c, s->w, SEC_TABLE, toff, 16 * s->nblocks);
+    aj_store_writer_free(s);
+    return e;
+}
+
+void aj_store_writer_free(aj_store_writer *s) {
+    if (!s) return;
+    ZSTD_freeCCtx(s->cctx);
+    free(s->raw);
+    free(s->zbuf);
+    free(s->table);
+    free(s);
+}
+
+aj_err aj_store_open(aj_ctx *c, aj_mfile *f, aj_store *s) {
+    uint64_t tlen;
+    memset(s, 0, sizeof *s);
+    s->f = f;
+    aj_err e = aj_mfile_section(c, f, SEC_FRAMES, &s->frames_off,
+                                &s->frames_len);
+    if (!e) e = aj_mfile_section(c, f, SEC_TABLE, &s->table_off, &tlen);
+    if (e) return e;
+    if (tlen % 16 || tlen / 16 > UINT32_MAX)
+        return aj_fail(c, AJ_ECORRUPT, "%s: block table size",
+                       aj_mfile_name(f));
+    s->nblocks = (uint32_t)(tlen / 16);
+    return AJ_OK;
+}
+
+aj_err aj_store_block(aj_ctx *c, const aj_store *s, uint32_t b, char **out,
+                      size_t *len) {
+    const uint8_t *t, *z;
+    if (b >= s->nblocks)
+        return aj_fail(c, AJ_ECORRUPT, "%s: text block %u out of range",
+                       aj_mfile_name(s->f), b);
+    aj_err e = aj_mfile_get(c, s->f, s->table_off + 16 * (uint64_t)b, 16, &t);
+    if (e) return e;
+    uint64_t off = aj_get_u64le(t);
+    uint32_t zlen = aj_get_u32le(t + 8), raw = aj_get_u32le(t + 12);
+    if (off > s->frames_len || zlen > s->frames_len - off)
+        return aj_fail(c, AJ_ECORRUPT, "%s: text block %u outside its section",
+                       aj_mfile_name(s->f), b);
+    e = aj_mfile_get(c, s->f, s->frames_off + off, zlen, &z);
+    if (e) return e;
+    unsigned long long want = ZSTD_getFrameContentSize(z, zlen);
+    if (want != raw)
+        return aj_fail(c, AJ_ECORRUPT, "%s: text block %u size mismatch",
+                       aj_mfile_name(s->f), b);
+    char *buf = malloc((size_t)raw + 1);
+    if (!buf) return aj_fail(c, AJ_ENOMEM, "text block");
+    size_t got = ZSTD_decompress(buf, raw, z, zlen);
+    if (ZSTD_isError(got) || got != raw) {
+        free(buf);
+        return aj_fail(c, AJ_ECORRUPT, "%s: text block %u does not decompress%s%s",
+                       aj_mfile_name(s->f), b, ZSTD_isError(got) ? ": " : "",
+                       ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
+    }
+    buf[raw] = 0;
+    *out = buf;
+    *len = raw;
+    return AJ_OK;
+}

@@ -1,0 +1,43 @@
+/* test_cli.c - end-to-end tests of the ajsearch binary on the real corpus
+ * (tests/cli/e2e.py) and the brute-force reference comparison
+ * (tests/reference/), run as Criterion tests so that `make test` ends with
+ * one summary line. */
+#include "helpers.h"
+
+/* Runs a shell command from the repository root; fails the test with its
+ * output unless it exits 0. */
+static void run_ok(const char *cmd) {
+    char full[2048];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p, "cannot run %s", cmd);
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    size_t k;
+    while ((k = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += k;
+        if (n + 1 == cap) {
+            cap *= 2;
+            out = realloc(out, cap);
+        }
+    }
+    out[n] = 0;
+    int rc = pclose(p);
+    /* Keep the failure message readable: the last 3000 bytes. */
+    const char *tail = n > 3000 ? out + n - 3000 : out;
+    cr_assert_eq(rc, 0, "%s failed:\n%s", cmd, tail);
+    free(out);
+}
+
+#define E2E(name)                                                        \
+    Test(cli, name, .timeout = 300) { run_ok("python3 tests/cli/e2e.py " #name); }
+
+E2E(maritime)
+E2E(done_when_queries)
+E2E(json_valid)
+E2E(exit_status)
+E2E(check_detects)
+E2E(killed_build)
+E2E(deterministic)
+E2E(new_document)
+E2E(search_during_build)
