@@ -158,7 +158,7 @@ static aj_err append(aj_ctx *c, entry *e, const uint8_t *p, size_t n) {
 }
 
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
-    qsort(iv->occ, iv->nocc, sizeof *iv->occ, cmp_u64);
+    if (iv->nocc) qsort(iv->occ, iv->nocc, sizeof *iv->occ, cmp_u64);
     aj_err e = AJ_OK;
     for (size_t i = 0; !e && i < iv->nocc;) {
         uint32_t id = (uint32_t)(iv->occ[i] >> 32);

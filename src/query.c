@@ -238,7 +238,12 @@ static aj_err parse_primary(parser *p, aj_qnode **out) {
     if (p->kind == T_LEAF) {
         *out = p->leaf;
         p->leaf = NULL;
-        return next(p);
+        aj_err e = next(p);
+        if (e) {
+            node_free(*out);
+            *out = NULL;
+        }
+        return e;
     }
     if (p->kind == T_LP) {
         size_t open = p->tpos;

@@ -189,9 +189,9 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     }
     aj_eval_close(&ev);
     if (e) return e;
-    qsort(s->hits, n, sizeof *s->hits, cmp_rank);
+    if (n) qsort(s->hits, n, sizeof *s->hits, cmp_rank);
     size_t skip = o->offset < n ? o->offset : n;
-    r->hits = s->hits + skip;
+    r->hits = n ? s->hits + skip : NULL;
     r->nhits = n - skip;
     if (o->explain && r->nhits) e = explain(c, s, o);
     r->seconds = now() - t0;

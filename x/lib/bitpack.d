@@ -1,0 +1,3 @@
+x/lib/bitpack.o: src/bitpack.c src/bitpack.h
+
+src/bitpack.h:

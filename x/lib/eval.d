@@ -1,0 +1,25 @@
+x/lib/eval.o: src/eval.c src/eval.h src/index.h src/ajsearch.h \
+  src/analyzer.h src/error.h src/dict.h src/file.h src/store.h \
+  src/postings.h src/bitpack.h src/query.h
+
+src/eval.h:
+
+src/index.h:
+
+src/ajsearch.h:
+
+src/analyzer.h:
+
+src/error.h:
+
+src/dict.h:
+
+src/file.h:
+
+src/store.h:
+
+src/postings.h:
+
+src/bitpack.h:
+
+src/query.h:

@@ -1,0 +1,3 @@
+x/lib/fold.o: src/fold.c src/fold.h
+
+src/fold.h:

@@ -1,0 +1,7 @@
+x/lib/invert.o: src/invert.c src/invert.h src/error.h src/bytes.h
+
+src/invert.h:
+
+src/error.h:
+
+src/bytes.h:
