@@ -1,3 +1,0 @@
-x/lib/error.o: src/error.c src/error.h
-
-src/error.h:
