@@ -41,3 +41,11 @@ E2E(killed_build)
 E2E(deterministic)
 E2E(new_document)
 E2E(search_during_build)
+
+Test(reference, brute_force_equals_engine, .timeout = 600) {
+    run_ok("python3 tests/reference/run.py --count 400 --seed 1");
+}
+
+Test(reference, other_bm25_parameters, .timeout = 600) {
+    run_ok("python3 tests/reference/run.py --count 150 --seed 2 --k1 2.0 --b 0.3");
+}
