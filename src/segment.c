@@ -208,7 +208,8 @@ static void finish(seg *g) {
         return;
     }
     int lower_start = p->len > 0 && is_lower((uint8_t)p->text[0]);
-    if (g->open && lower_start && p->kind == AJ_PARA_BODY && !p->footnote) {
+    if (g->open && lower_start && p->kind == AJ_PARA_BODY && !p->footnote &&
+        p->end - g->q[0].start <= AJ_MAX_PARA_BYTES) {
         /* Everything queued after the open paragraph is a footnote. */
         para *o = &g->q[0];
         if (para_put(g, o, " ", 1) || para_put(g, o, p->text, p->len)) return;
