@@ -650,7 +650,7 @@ static int cmd_search(options *o) {
             printf("%llu\n", (unsigned long long)r->total);
         } else {
             if (!o->json) {
-                printf("%llu paragraph%s match%s ", (unsigned long long)r->total,
+                printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
                        r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
                 out_safe(stdout, q, qlen);
                 printf(" (%.3f ms)", r->seconds * 1e3);
