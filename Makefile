@@ -46,7 +46,7 @@ LIB     := $(BUILD)/libajsearch.a
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
-.PHONY: all deps run index test check-build install uninstall clean
+.PHONY: all deps run index test check-build install uninstall clean bench-micro
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -100,6 +100,19 @@ check-build: $(BIN) $(RUNNER)
 test: deps
 	@$(MAKE) --no-print-directory check-build
 	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2
+
+# Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
+# measured beside our codec (it is not a dependency of ajsearch).
+SVB := $(shell test -f /usr/include/streamvbyte.h && echo 1)
+BENCH_DEFS = -DBENCH_CFLAGS='"$(CC) $(CFLAGS)"' $(if $(SVB),-DHAVE_STREAMVBYTE)
+BENCH_LIBS = $(if $(SVB),-lstreamvbyte)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(BENCH_DEFS) -o $@ $< $(LIB) $(PKG_LIBS) $(BENCH_LIBS)
+
+bench-micro: $(BUILD)/bench/micro_codec
+	./$(BUILD)/bench/micro_codec
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ajsearch
