@@ -111,8 +111,10 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(BENCH_DEFS) -o $@ $< $(LIB) $(PKG_LIBS) $(BENCH_LIBS)
 
-bench-micro: $(BUILD)/bench/micro_codec
+bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open all
 	./$(BUILD)/bench/micro_codec
+	./ajsearch index
+	./$(BUILD)/bench/micro_open index
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ajsearch
