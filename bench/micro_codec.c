@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "../src/bitpack.h"
 #ifdef HAVE_STREAMVBYTE
 #include <streamvbyte.h>
@@ -26,16 +28,6 @@
 #define NBLOCKS 8192           /* 1 M integers per pass */
 #define RUNS 9
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static uint64_t rng = 88172645463325252ULL;
 static uint32_t next_rand(void) {
@@ -55,15 +47,14 @@ static double measure(decode_fn fn, const uint8_t *in, size_t nbytes,
                       uint32_t *out, size_t n, unsigned width) {
     double t[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (int rep = 0; rep < 8; rep++) {
             fn(in, nbytes, out, n, width);
             sink ^= out[rep];
         }
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
     }
-    qsort(t, RUNS, sizeof *t, cmp_d);
-    return 8.0 * (double)n / t[RUNS / 2];
+    return 8.0 * (double)n / bench_quantile(t, RUNS, 0.5);
 }
 
 static void bp_decode(const uint8_t *in, size_t nbytes, uint32_t *out,

@@ -10,20 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "../src/ajsearch.h"
 
 #define RUNS 201
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "index";
@@ -32,12 +24,12 @@ int main(int argc, char **argv) {
     for (int r = 0; r < RUNS; r++) {
         aj_ctx c = {0};
         aj_index *ix;
-        double t0 = now();
+        double t0 = bench_now();
         if (aj_index_open(&c, dir, &ix)) {
             fprintf(stderr, "%s\n", c.msg);
             return 2;
         }
-        double t1 = now();
+        double t1 = bench_now();
         aj_searcher *s;
         aj_search_opts o;
         aj_search_opts_init(&o);
@@ -46,18 +38,16 @@ int main(int argc, char **argv) {
             fprintf(stderr, "%s\n", c.msg);
             return 2;
         }
-        double t2 = now();
+        double t2 = bench_now();
         aj_searcher_free(s);
         aj_index_close(ix);
         open_t[r] = t1 - t0;
         query_t[r] = t2 - t1;
     }
-    qsort(open_t, RUNS, sizeof *open_t, cmp_d);
-    qsort(query_t, RUNS, sizeof *query_t, cmp_d);
     printf("index %s, %d runs (warm page cache)\n", dir, RUNS);
-    printf("open+close:            median %.1f us, p90 %.1f us\n", open_t[RUNS / 2] * 1e6,
-           open_t[RUNS * 9 / 10] * 1e6);
-    printf("first query '%s': median %.1f us, p90 %.1f us\n", q, query_t[RUNS / 2] * 1e6,
-           query_t[RUNS * 9 / 10] * 1e6);
+    double o50 = bench_quantile(open_t, RUNS, 0.5), o90 = bench_quantile(open_t, RUNS, 0.9);
+    double q50 = bench_quantile(query_t, RUNS, 0.5), q90 = bench_quantile(query_t, RUNS, 0.9);
+    printf("open+close:            median %.1f us, p90 %.1f us\n", o50 * 1e6, o90 * 1e6);
+    printf("first query '%s': median %.1f us, p90 %.1f us\n", q, q50 * 1e6, q90 * 1e6);
     return 0;
 }

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyzer.h"
+
 /* Creates a fresh temporary directory; the caller owns the string. */
 static inline char *th_tmpdir(void) {
     char tmpl[] = "/tmp/ajtest-XXXXXX";
@@ -74,6 +76,16 @@ static inline uint64_t th_rand(uint64_t *s) {
     x ^= x >> 27;
     *s = x;
     return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* One analyzer per test process (Criterion runs each test in its own). */
+static inline aj_analyzer *th_analyzer(void) {
+    static aj_analyzer *a;
+    if (!a) {
+        aj_ctx c = {0};
+        cr_assert_eq(aj_analyzer_new(&c, &a), AJ_OK);
+    }
+    return a;
 }
 
 #endif

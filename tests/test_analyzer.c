@@ -33,20 +33,12 @@ static int collect(void *arg, const aj_token *t) {
     return k->stop_after && k->n >= k->stop_after;
 }
 
-static aj_analyzer *an(void) {
-    static aj_analyzer *a;
-    if (!a) {
-        aj_ctx c = {0};
-        cr_assert_eq(aj_analyzer_new(&c, &a), AJ_OK);
-    }
-    return a;
-}
 
 static toks run(const char *s, size_t n) {
     toks k;
     memset(&k, 0, sizeof k);
     aj_ctx c = {0};
-    cr_assert_eq(aj_analyze(&c, an(), s, n, 0, collect, &k), AJ_OK);
+    cr_assert_eq(aj_analyze(&c, th_analyzer(), s, n, 0, collect, &k), AJ_OK);
     return k;
 }
 
@@ -87,7 +79,7 @@ Test(analyzer, pos_base_offsets_positions) {
     toks k;
     memset(&k, 0, sizeof k);
     aj_ctx c = {0};
-    cr_assert_eq(aj_analyze(&c, an(), "a b", 3, 100, collect, &k), AJ_OK);
+    cr_assert_eq(aj_analyze(&c, th_analyzer(), "a b", 3, 100, collect, &k), AJ_OK);
     cr_assert_eq(k.pos[0], 100);
     cr_assert_eq(k.pos[1], 101);
 }
@@ -218,7 +210,7 @@ Test(analyzer, early_stop) {
     memset(&k, 0, sizeof k);
     k.stop_after = 2;
     aj_ctx c = {0};
-    cr_assert_eq(aj_analyze(&c, an(), "a b c d", 7, 0, collect, &k), AJ_OK);
+    cr_assert_eq(aj_analyze(&c, th_analyzer(), "a b c d", 7, 0, collect, &k), AJ_OK);
     cr_assert_eq(k.n, 2);
 }
 
@@ -226,13 +218,13 @@ Test(analyzer, fold_word) {
     char out[AJ_MAX_WORD + 1];
     size_t n;
     aj_ctx c = {0};
-    cr_assert_eq(aj_fold_word(&c, an(), "Cooperat", 8, out, sizeof out, &n), AJ_OK);
+    cr_assert_eq(aj_fold_word(&c, th_analyzer(), "Cooperat", 8, out, sizeof out, &n), AJ_OK);
     cr_assert_str_eq(out, "cooperat");
     cr_assert_eq(n, 8);
     aj_ctx c2 = {0};
-    cr_assert_eq(aj_fold_word(&c2, an(), "a-b", 3, out, sizeof out, &n), AJ_EINVAL);
+    cr_assert_eq(aj_fold_word(&c2, th_analyzer(), "a-b", 3, out, sizeof out, &n), AJ_EINVAL);
     aj_ctx c3 = {0};
-    cr_assert_eq(aj_fold_word(&c3, an(), "--", 2, out, sizeof out, &n), AJ_EINVAL);
+    cr_assert_eq(aj_fold_word(&c3, th_analyzer(), "--", 2, out, sizeof out, &n), AJ_EINVAL);
 }
 
 Test(analyzer, stem_cache_matches_stemmer) {
@@ -293,7 +285,7 @@ Test(analyzer, random_bytes_property) {
         memcpy(exact, buf, n);
         size_t st[3] = {n, 0, 0};
         aj_ctx c = {0};
-        cr_assert_eq(aj_analyze(&c, an(), exact, n, 0, check_invariants, st), AJ_OK);
+        cr_assert_eq(aj_analyze(&c, th_analyzer(), exact, n, 0, check_invariants, st), AJ_OK);
         free(exact);
     }
 }

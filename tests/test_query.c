@@ -5,19 +5,11 @@
 #include "ajsearch.h"
 #include "query.h"
 
-static aj_analyzer *an(void) {
-    static aj_analyzer *a;
-    if (!a) {
-        aj_ctx c = {0};
-        cr_assert_eq(aj_analyzer_new(&c, &a), AJ_OK);
-    }
-    return a;
-}
 
 static void tree_is(const char *q, const char *want) {
     aj_ctx c = {0};
     aj_query *query;
-    aj_err e = aj_query_parse(&c, an(), q, strlen(q), &query);
+    aj_err e = aj_query_parse(&c, th_analyzer(), q, strlen(q), &query);
     cr_assert_eq(e, AJ_OK, "'%s' failed: %s at %zu", q, c.msg, c.pos);
     char buf[1024];
     aj_query_format(query, buf, sizeof buf);
@@ -28,7 +20,7 @@ static void tree_is(const char *q, const char *want) {
 static void error_at(const char *q, aj_err want, size_t pos, const char *words) {
     aj_ctx c = {0};
     aj_query *query = NULL;
-    aj_err e = aj_query_parse(&c, an(), q, strlen(q), &query);
+    aj_err e = aj_query_parse(&c, th_analyzer(), q, strlen(q), &query);
     cr_assert_eq(e, want, "'%s' gave %d (%s)", q, e, c.msg);
     cr_assert_null(query);
     cr_assert_eq(c.pos, pos, "'%s': error at %zu, expected %zu (%s)", q, c.pos,
@@ -121,7 +113,7 @@ Test(query, limits) {
     deep[2 * n] = ' ';
     aj_ctx c = {0};
     aj_query *q;
-    cr_assert_eq(aj_query_parse(&c, an(), deep, strlen(deep), &q), AJ_OK, "%s",
+    cr_assert_eq(aj_query_parse(&c, th_analyzer(), deep, strlen(deep), &q), AJ_OK, "%s",
                  c.msg);
     aj_query_free(q);
     /* 10,000 nested parentheses fail cleanly. */
@@ -132,14 +124,14 @@ Test(query, limits) {
     memset(huge + 10001, ')', 10000);
     huge[big] = 0;
     aj_ctx c2 = {0};
-    cr_assert_eq(aj_query_parse(&c2, an(), huge, big, &q), AJ_ELIMIT);
+    cr_assert_eq(aj_query_parse(&c2, th_analyzer(), huge, big, &q), AJ_ELIMIT);
     free(huge);
     /* Too long. */
     size_t len = AJ_MAX_QUERY_BYTES + 1;
     char *lng = malloc(len);
     memset(lng, 'a', len);
     aj_ctx c3 = {0};
-    cr_assert_eq(aj_query_parse(&c3, an(), lng, len, &q), AJ_ELIMIT);
+    cr_assert_eq(aj_query_parse(&c3, th_analyzer(), lng, len, &q), AJ_ELIMIT);
     free(lng);
     /* Too many clauses. */
     char *many = malloc(4 * (AJ_MAX_QUERY_CLAUSES + 10));
@@ -149,7 +141,7 @@ Test(query, limits) {
         at += 3;
     }
     aj_ctx c4 = {0};
-    cr_assert_eq(aj_query_parse(&c4, an(), many, at, &q), AJ_ELIMIT);
+    cr_assert_eq(aj_query_parse(&c4, th_analyzer(), many, at, &q), AJ_ELIMIT);
     free(many);
 }
 
@@ -157,7 +149,7 @@ Test(query, nul_bytes_and_invalid_utf8_do_not_crash) {
     const char q[] = "mari\0time \xff\xfe secu\xc3rity";
     aj_ctx c = {0};
     aj_query *query = NULL;
-    aj_err e = aj_query_parse(&c, an(), q, sizeof q - 1, &query);
+    aj_err e = aj_query_parse(&c, th_analyzer(), q, sizeof q - 1, &query);
     cr_assert(e == AJ_OK || e == AJ_ESYNTAX);
     aj_query_free(query);
 }
