@@ -41,6 +41,7 @@ E2E(killed_build)
 E2E(deterministic)
 E2E(new_document)
 E2E(search_during_build)
+E2E(batch_stdin)
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/run.py --count 400 --seed 1");

@@ -25,6 +25,7 @@ typedef struct {
     const char *index_dir;
     const char *corpus_dir;
     int json, count, explain, help;
+    int stdin_mode;             /* search --stdin: one query per line */
     int color;                  /* resolved: 1 = emit ANSI colours */
     const char *color_opt;      /* auto|always|never */
     aj_search_opts so;
@@ -61,6 +62,9 @@ static const char usage_main[] =
     "  -n, --limit N          show N hits (default 10)\n"
     "      --offset N         skip the first N hits\n"
     "      --count            print only the number of matching paragraphs\n"
+    "      --stdin            read one query per line from standard input; with\n"
+    "                         --json each hit gets a \"query\" field (the line\n"
+    "                         number); with --count one count per line\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
     "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
@@ -180,6 +184,8 @@ static void parse_options(int argc, char **argv, options *o) {
             o->json = 1;
         } else if (!strcmp(name, "--count")) {
             o->count = 1;
+        } else if (!strcmp(name, "--stdin")) {
+            o->stdin_mode = 1;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -477,9 +483,12 @@ static char *join_args(const options *o, size_t *len) {
 }
 
 /* Shows a query error with a caret under the offending position. */
-static void report_query(const aj_ctx *c, const char *q, size_t len) {
+static void report_query(const aj_ctx *c, const char *q, size_t len,
+                         size_t lineno) {
     size_t pos = c->pos > len ? len : c->pos;
-    fprintf(stderr, "%s: %s at byte %zu: ", prog, aj_strerror(c->err), pos);
+    fprintf(stderr, "%s: ", prog);
+    if (lineno) fprintf(stderr, "line %zu: ", lineno);
+    fprintf(stderr, "%s at byte %zu: ", aj_strerror(c->err), pos);
     out_safe(stderr, c->msg, strlen(c->msg));
     fputc('\n', stderr);
     /* Show at most 60 columns around the position. */
@@ -545,7 +554,7 @@ static void print_snippet(const options *o, const char *text, size_t len,
 }
 
 static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
-                     const aj_hit *h, size_t rank) {
+                     const aj_hit *h, size_t rank, int opened) {
     aj_ctx c = {0};
     aj_para_info p;
     aj_doc_info d;
@@ -557,8 +566,8 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
         return EXIT_ERR;
     }
     if (o->json) {
-        printf("{\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", rank, h->score,
-               h->id);
+        printf("%s\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", opened ? "" : "{",
+               rank, h->score, h->id);
         out_json_cstr(stdout, d.path);
         fputs(",\"title\":", stdout);
         out_json_cstr(stdout, d.title);
@@ -618,14 +627,65 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
+/* Runs one query and prints its results; lineno > 0 in batch mode (the
+ * query's line in the input, put in every JSON object).  Returns the exit
+ * status for this query. */
+static int run_query(const options *o, aj_index *ix, aj_searcher *s,
+                     const char *q, size_t qlen, size_t lineno) {
+    aj_ctx c = {0};
+    aj_search_opts so = o->so;
+    so.explain = o->explain;
+    if (o->count) so.limit = 0, so.offset = 0;
+    const aj_results *r;
+    if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
+        if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
+            report_query(&c, q, qlen, lineno);
+        else
+            report(&c);
+        if (lineno && o->json) {
+            printf("{\"query\":%zu,\"error\":", lineno);
+            out_json_cstr(stdout, c.msg);
+            printf("}\n");
+        } else if (lineno && o->count) {
+            printf("error\n");
+        }
+        return EXIT_ERR;
+    }
+    int rc = r->total ? EXIT_HITS : EXIT_NOHITS;
+    if (o->count) {
+        if (lineno && o->json)
+            printf("{\"query\":%zu,\"count\":%llu}\n", lineno,
+                   (unsigned long long)r->total);
+        else
+            printf("%llu\n", (unsigned long long)r->total);
+        return rc;
+    }
+    if (!o->json) {
+        if (lineno) printf("# query %zu\n", lineno);
+        printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
+               r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+        out_safe(stdout, q, qlen);
+        printf(" (%.3f ms)", r->seconds * 1e3);
+        if (r->nhits)
+            printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
+        printf("\n\n");
+    }
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (lineno && o->json) printf("{\"query\":%zu,", lineno);
+        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, lineno && o->json))
+            return EXIT_ERR;
+    }
+    return rc;
+}
+
 static int cmd_search(options *o) {
     if (o->help) {
         fputs(usage_main, stdout);
         return 0;
     }
-    if (o->nargs == 0) die_usage("%s", "no query given");
-    size_t qlen;
-    char *q = join_args(o, &qlen);
+    if (o->nargs == 0 && !o->stdin_mode) die_usage("%s", "no query given");
+    if (o->nargs && o->stdin_mode)
+        die_usage("%s", "--stdin reads the queries; give none as arguments");
     aj_index *ix = open_index(o);
     aj_ctx c = {0};
     aj_searcher *s;
@@ -633,39 +693,32 @@ static int cmd_search(options *o) {
         report(&c);
         return EXIT_ERR;
     }
-    o->so.explain = o->explain;
-    aj_search_opts so = o->so;
-    if (o->count) so.limit = 0, so.offset = 0;
-    const aj_results *r;
     int rc;
-    if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
-        if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
-            report_query(&c, q, qlen);
-        else
-            report(&c);
-        rc = EXIT_ERR;
+    if (!o->stdin_mode) {
+        size_t qlen;
+        char *q = join_args(o, &qlen);
+        rc = run_query(o, ix, s, q, qlen, 0);
+        free(q);
     } else {
-        rc = r->total ? EXIT_HITS : EXIT_NOHITS;
-        if (o->count) {
-            printf("%llu\n", (unsigned long long)r->total);
-        } else {
-            if (!o->json) {
-                printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
-                       r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
-                out_safe(stdout, q, qlen);
-                printf(" (%.3f ms)", r->seconds * 1e3);
-                if (r->nhits)
-                    printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
-                printf("\n\n");
-            }
-            for (size_t i = 0; i < r->nhits && rc != EXIT_ERR; i++)
-                if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1))
-                    rc = EXIT_ERR;
+        /* Batch: one query per line; the status is 2 if any query failed,
+         * else 0 if any query had hits, else 1. */
+        char *line = NULL;
+        size_t cap = 0, lineno = 0;
+        ssize_t n;
+        int any_hits = 0, any_err = 0;
+        while ((n = getline(&line, &cap, stdin)) >= 0) {
+            lineno++;
+            if (n > 0 && line[n - 1] == '\n') n--;
+            if (n > 0 && line[n - 1] == '\r') n--;
+            int r = run_query(o, ix, s, line, (size_t)n, lineno);
+            any_hits |= r == EXIT_HITS;
+            any_err |= r == EXIT_ERR;
         }
+        free(line);
+        rc = any_err ? EXIT_ERR : any_hits ? EXIT_HITS : EXIT_NOHITS;
     }
     aj_searcher_free(s);
     aj_index_close(ix);
-    free(q);
     return rc;
 }
 
@@ -693,7 +746,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
     else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
     else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
-    else if (o.nargs == 0 && !o.help && first == 1) {
+    else if (o.nargs == 0 && !o.help && !o.stdin_mode && first == 1) {
         fputs(usage_main, stderr);
         rc = EXIT_ERR;
     } else rc = cmd_search(&o);

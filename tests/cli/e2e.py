@@ -300,6 +300,31 @@ def s_search_during_build(tmp):
     check(builds > 0, "at least one build")
 
 
+def s_batch_stdin(tmp):
+    index = build(tmp)
+    queries = ["maritime security", "(broken", "zzzznotaword", "japan"]
+    stdin = ("\n".join(queries) + "\n").encode()
+    rc, out, err = run("search", "--stdin", "--count", index=index, stdin=stdin)
+    check(rc == 2, f"a bad line makes the status 2, got {rc}")
+    lines = out.splitlines()
+    check(len(lines) == 4 and lines[1] == "error" and lines[2] == "0", out)
+    for i in (0, 3):
+        rc1, one, _ = run("--count", queries[i], index=index)
+        check(one.strip() == lines[i], f"batch count of {queries[i]!r} equals a single run")
+    check("line 2" in err, err)
+    rc, out, err = run("--stdin", "--json", "-n", "3", index=index, stdin=stdin)
+    rows = [json.loads(l) for l in out.splitlines()]
+    check({r["query"] for r in rows} == {1, 2, 4}, out[:300])
+    check(all("error" in r for r in rows if r["query"] == 2), "error object for line 2")
+    first = [r["id"] for r in rows if r["query"] == 1]
+    _, single, _ = search_json(index, "maritime security", n=3)
+    check(first == [h["id"] for h in single], "same hits as a single query")
+    rc, out, err = run("--stdin", "--count", index=index, stdin=b"japan\nzzzznotaword\n")
+    check(rc == 0, "hits in some query: 0")
+    rc, out, err = run("--stdin", "--count", index=index, stdin=b"zzzznotaword\n")
+    check(rc == 1, "no hits at all: 1")
+
+
 SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":
