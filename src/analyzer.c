@@ -13,6 +13,7 @@
 
 struct aj_analyzer {
     aj_stemmer *stem;
+    int no_stem;
 };
 
 aj_err aj_analyzer_new(aj_ctx *c, aj_analyzer **out) {
@@ -60,6 +61,35 @@ static int thousands_comma(const uint8_t *s, size_t len, size_t i) {
            ascii_digit(s[i + 3]) && (i + 4 >= len || !ascii_digit(s[i + 4]));
 }
 
+void aj_analyzer_set_stemming(aj_analyzer *a, int on) { a->no_stem = !on; }
+
+static int has_digit(const char *w, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (w[i] >= '0' && w[i] <= '9') return 1;
+    return 0;
+}
+
+aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
+                        size_t len, const char **term, size_t *term_len) {
+    /* Words are all letters or all digits (plus '.' in numbers); digits
+     * mark a number, which is never stemmed. */
+    if (has_digit(word, len)) {
+        *term = word;
+        *term_len = len;
+        return AJ_OK;
+    }
+    size_t n;
+    const char *s = aj_stem(a->stem, word, len, &n);
+    if (!s) return aj_fail(c, AJ_ENOMEM, "stemmer");
+    if (n == 0) { /* never expected; keep the word rather than "" */
+        s = word;
+        n = len;
+    }
+    *term = s;
+    *term_len = n;
+    return AJ_OK;
+}
+
 typedef struct {
     aj_ctx *c;
     aj_analyzer *a;
@@ -84,21 +114,17 @@ static void flush(tok_state *t) {
     tk.end = t->end;
     tk.pos = t->pos++;
     t->word[t->wlen] = 0;
-    if (t->cls == AJ_CL_DIGIT) {
+    if (t->a->no_stem) {
         tk.term = t->word;
         tk.term_len = t->wlen;
     } else {
+        const char *s;
         size_t n;
-        const char *s = aj_stem(t->a->stem, t->word, t->wlen, &n);
-        if (!s) {
-            t->err = aj_fail(t->c, AJ_ENOMEM, "stemmer");
+        t->err = aj_analyzer_term(t->c, t->a, t->word, t->wlen, &s, &n);
+        if (t->err) {
             t->stop = 1;
             t->cls = AJ_CL_SEP;
             return;
-        }
-        if (n == 0) { /* never expected; keep the word rather than "" */
-            s = t->word;
-            n = t->wlen;
         }
         tk.term = s;
         tk.term_len = (uint32_t)n;

@@ -44,6 +44,16 @@ void aj_analyzer_free(aj_analyzer *a);
 aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
                   uint32_t pos_base, aj_token_fn fn, void *arg);
 
+/* With stemming off, tokens carry term == word (the indexer stems each
+ * distinct word once itself, through aj_analyzer_term()).  On by default. */
+void aj_analyzer_set_stemming(aj_analyzer *a, int on);
+
+/* The term of a folded word, as the analyzer would make it: words with a
+ * digit are their own term, letter words are stemmed.  *term points into
+ * the analyzer and is valid until its next call.  AJ_ENOMEM only. */
+aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
+                        size_t len, const char **term, size_t *term_len);
+
 /* Folds text (without stemming) into the single word it makes, written to
  * out (NUL-terminated, cap >= AJ_MAX_WORD + 1).  AJ_EINVAL when the text
  * makes no word or more than one.  Used for prefix queries. */

@@ -69,6 +69,8 @@ typedef struct builder {
     uint64_t nstrings, capstrings;
     uint32_t cur_doc, cur_ordinal, cur_pos;
     uint64_t ntokens;
+    uint32_t *word2term;        /* word id -> term id */
+    uint64_t capw2t;
     uint64_t bytes_in;          /* source bytes of indexed documents */
     /* emit state */
     aj_fwriter *post, *posn;
@@ -100,10 +102,36 @@ static aj_err add_string(builder *b, const char *s, size_t n, uint32_t *off) {
     return AJ_OK;
 }
 
+/* The analyzer runs without stemming here: each distinct word is stemmed
+ * once, when it is first seen, and word2term remembers its term, so a
+ * token costs one hash look-up. */
+static aj_err word_term(builder *b, const aj_token *t, uint32_t wid) {
+    const char *term;
+    size_t tl;
+    uint32_t tid;
+    int is_new;
+    aj_err e = aj_analyzer_term(b->c, b->an, t->word, t->word_len, &term, &tl);
+    if (!e) e = aj_inverter_intern(b->c, b->terms, term, (uint32_t)tl, &tid, &is_new);
+    if (e) return e;
+    if (wid >= b->capw2t) {
+        uint64_t cap = b->capw2t ? b->capw2t * 2 : 4096;
+        uint32_t *m = realloc(b->word2term, cap * sizeof *m);
+        if (!m) return aj_fail(b->c, AJ_ENOMEM, "word table");
+        b->word2term = m;
+        b->capw2t = cap;
+    }
+    b->word2term[wid] = tid;
+    return AJ_OK;
+}
+
 static int on_token(void *arg, const aj_token *t) {
     builder *b = arg;
-    aj_err e = aj_inverter_add(b->c, b->terms, t->term, t->term_len, t->pos);
-    if (!e) e = aj_inverter_add(b->c, b->words, t->word, t->word_len, t->pos);
+    uint32_t wid;
+    int is_new;
+    aj_err e = aj_inverter_intern(b->c, b->words, t->word, t->word_len, &wid, &is_new);
+    if (!e && is_new) e = word_term(b, t, wid);
+    if (!e) e = aj_inverter_add(b->c, b->terms, b->word2term[wid], t->pos);
+    if (!e) e = aj_inverter_add(b->c, b->words, wid, t->pos);
     b->cur_pos = t->pos + 1;
     if (e) b->err = e;
     return e != AJ_OK;
@@ -345,6 +373,7 @@ static void builder_free(builder *b) {
     aj_analyzer_free(b->an);
     aj_inverter_free(b->terms);
     aj_inverter_free(b->words);
+    free(b->word2term);
     aj_store_writer_free(b->store);
     free(b->paras);
     free(b->lens);
@@ -377,6 +406,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.docs = calloc(cp.ndocs + 1, sizeof *b.docs);
     if (!b.docs) e = aj_fail(c, AJ_ENOMEM, "document table");
     if (!e) e = aj_analyzer_new(c, &b.an);
+    if (!e) aj_analyzer_set_stemming(b.an, 0);
     if (!e) e = aj_inverter_new(c, 1, &b.terms);
     if (!e) e = aj_inverter_new(c, 0, &b.words);
     if (!e) e = open_out(&b, &g, AJ_F_STOR, &fw[AJ_F_STOR]);

@@ -15,6 +15,9 @@ typedef struct {
     uint32_t last_doc;
     uint8_t *buf;          /* varint postings */
     uint32_t nbuf, capbuf;
+    uint32_t mark;         /* paragraph sequence + 1 when seen in it */
+    uint32_t head, tail;   /* its occurrences in the current paragraph */
+    uint32_t tf;
 } entry;
 
 struct aj_inverter {
@@ -25,8 +28,12 @@ struct aj_inverter {
     uint64_t nslots;
     char *arena;
     uint64_t narena, caparena;
-    uint64_t *occ;         /* current paragraph: key << 32 | pos */
+    /* current paragraph: occurrences chained per key */
+    uint32_t *occ_pos, *occ_next;
     size_t nocc, capocc;
+    uint32_t *distinct;    /* keys seen in it, in order of first sight */
+    size_t ndistinct, capdistinct;
+    uint32_t seq;          /* paragraphs ended so far */
     uint64_t npostings;
 };
 
@@ -50,7 +57,9 @@ void aj_inverter_free(aj_inverter *iv) {
     free(iv->keys);
     free(iv->slots);
     free(iv->arena);
-    free(iv->occ);
+    free(iv->occ_pos);
+    free(iv->occ_next);
+    free(iv->distinct);
     free(iv);
 }
 
@@ -72,15 +81,17 @@ static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     return AJ_OK;
 }
 
-/* Returns the id of key, inserting it if new. */
-static aj_err lookup(aj_ctx *c, aj_inverter *iv, const char *key,
-                     uint32_t len, uint32_t *id) {
+aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
+                          uint32_t len, uint32_t *id, int *is_new) {
+    *is_new = 0;
+    if (len == 0 || len > 255)
+        return aj_fail(c, AJ_EINVAL, "term length %u", len);
     uint32_t hash = (uint32_t)XXH3_64bits(key, len);
     uint64_t mask = iv->nslots - 1, h = hash & mask;
     for (;;) {
         uint32_t s = iv->slots[h];
         if (!s) break;
-        entry *e = &iv->keys[s - 1];
+        const entry *e = &iv->keys[s - 1];
         if (e->hash == hash && e->len == len &&
             memcmp(iv->arena + e->key_off, key, len) == 0) {
             *id = s - 1;
@@ -114,31 +125,43 @@ static aj_err lookup(aj_ctx *c, aj_inverter *iv, const char *key,
     iv->narena += len;
     iv->slots[h] = (uint32_t)(iv->nkeys + 1);
     *id = (uint32_t)iv->nkeys++;
+    *is_new = 1;
     if (iv->nkeys * 2 > iv->nslots) return grow_slots(c, iv);
     return AJ_OK;
 }
 
-aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, const char *key,
-                       uint32_t len, uint32_t pos) {
-    if (len == 0 || len > 255)
-        return aj_fail(c, AJ_EINVAL, "term length %u", len);
-    uint32_t id = 0;
-    aj_err e = lookup(c, iv, key, len, &id);
-    if (e) return e;
+aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
+    entry *e = &iv->keys[id];
     if (iv->nocc == iv->capocc) {
         size_t cap = iv->capocc ? iv->capocc * 2 : 1024;
-        uint64_t *o = realloc(iv->occ, cap * sizeof *o);
-        if (!o) return aj_fail(c, AJ_ENOMEM, "paragraph tokens");
-        iv->occ = o;
+        uint32_t *p = realloc(iv->occ_pos, cap * sizeof *p);
+        if (p) iv->occ_pos = p;
+        uint32_t *n = p ? realloc(iv->occ_next, cap * sizeof *n) : NULL;
+        if (n) iv->occ_next = n;
+        if (!p || !n) return aj_fail(c, AJ_ENOMEM, "paragraph tokens");
         iv->capocc = cap;
     }
-    iv->occ[iv->nocc++] = (uint64_t)id << 32 | pos;
+    uint32_t at = (uint32_t)iv->nocc++;
+    iv->occ_pos[at] = pos;
+    iv->occ_next[at] = UINT32_MAX;
+    if (e->mark != iv->seq + 1) {
+        if (iv->ndistinct == iv->capdistinct) {
+            size_t cap = iv->capdistinct ? iv->capdistinct * 2 : 256;
+            uint32_t *d = realloc(iv->distinct, cap * sizeof *d);
+            if (!d) return aj_fail(c, AJ_ENOMEM, "paragraph terms");
+            iv->distinct = d;
+            iv->capdistinct = cap;
+        }
+        iv->distinct[iv->ndistinct++] = id;
+        e->mark = iv->seq + 1;
+        e->head = e->tail = at;
+        e->tf = 1;
+    } else {
+        iv->occ_next[e->tail] = at;
+        e->tail = at;
+        e->tf++;
+    }
     return AJ_OK;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static aj_err append(aj_ctx *c, entry *e, const uint8_t *p, size_t n) {
@@ -158,21 +181,17 @@ static aj_err append(aj_ctx *c, entry *e, const uint8_t *p, size_t n) {
 }
 
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
-    if (iv->nocc) qsort(iv->occ, iv->nocc, sizeof *iv->occ, cmp_u64);
     aj_err e = AJ_OK;
-    for (size_t i = 0; !e && i < iv->nocc;) {
-        uint32_t id = (uint32_t)(iv->occ[i] >> 32);
-        size_t j = i;
-        while (j < iv->nocc && (uint32_t)(iv->occ[j] >> 32) == id) j++;
-        entry *en = &iv->keys[id];
+    for (size_t k = 0; !e && k < iv->ndistinct; k++) {
+        entry *en = &iv->keys[iv->distinct[k]];
         uint8_t tmp[20];
         size_t n = aj_put_varint(tmp, doc - en->last_doc);
-        n += aj_put_varint(tmp + n, j - i);
+        n += aj_put_varint(tmp + n, en->tf);
         e = append(c, en, tmp, n);
         if (iv->with_positions) {
             uint32_t last = 0;
-            for (size_t k = i; !e && k < j; k++) {
-                uint32_t pos = (uint32_t)iv->occ[k];
+            for (uint32_t o = en->head; !e && o != UINT32_MAX; o = iv->occ_next[o]) {
+                uint32_t pos = iv->occ_pos[o];
                 n = aj_put_varint(tmp, pos - last);
                 last = pos;
                 e = append(c, en, tmp, n);
@@ -181,9 +200,10 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
         en->last_doc = doc;
         en->df++;
         iv->npostings++;
-        i = j;
     }
     iv->nocc = 0;
+    iv->ndistinct = 0;
+    iv->seq++;
     return e;
 }
 

@@ -6,6 +6,8 @@
  * per-key byte buffer (paragraph gap, tf, then position gaps when the
  * table keeps positions).  That is about two bytes per posting, so the
  * in-memory form is only a little larger than the compressed index.
+ * Within a paragraph, occurrences are chained per key in arrival order, so
+ * ending a paragraph costs one pass over its tokens and no sorting.
  * At the end, keys are sorted by their bytes (the final term ids) and each
  * list is decoded once and handed to the postings writer.
  */
@@ -22,9 +24,15 @@ typedef struct aj_inverter aj_inverter;
 aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out);
 void aj_inverter_free(aj_inverter *iv);
 
-/* Adds one occurrence of key at position pos of the current paragraph. */
-aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, const char *key,
-                       uint32_t len, uint32_t pos);
+/* The build-time id of key (inserting it if new; *is_new says so).  Ids
+ * are dense, from 0, in order of first appearance. */
+aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
+                          uint32_t len, uint32_t *id, int *is_new);
+
+/* Adds one occurrence of key id at position pos of the current paragraph
+ * (positions must increase within a paragraph). */
+aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos);
+
 /* Ends paragraph `doc` (ids must increase): turns its occurrences into
  * postings. */
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc);

@@ -312,11 +312,27 @@ static size_t entity(const uint8_t *s, size_t i, size_t end, char *out,
 
 /* Appends the cleaned text of s[i..end) to p, collapsing whitespace.
  * `space` says whether a separating space is owed before the next word. */
+/* Bytes that may start markup, whitespace or a control character; every
+ * other byte is copied through as is, in runs. */
+static int special_byte(uint8_t b) {
+    return b < 0x21 || b == 0x7f || b == '<' || b == '*' || b == '_' ||
+           b == '`' || b == '!' || b == '[' || b == ']' || b == '&' || b == 0xC2;
+}
+
 static void clean_into(seg *g, para *p, const uint8_t *s, size_t i,
                        size_t end, int space) {
     int pending = space;
     while (i < end && !g->stop) {
         uint8_t b = s[i];
+        if (!special_byte(b)) {
+            size_t j = i + 1;
+            while (j < end && !special_byte(s[j])) j++;
+            if (pending && p->len > 0 && para_put(g, p, " ", 1)) return;
+            pending = 0;
+            if (para_put(g, p, (const char *)s + i, j - i)) return;
+            i = j;
+            continue;
+        }
         char buf[8];
         size_t n = 0, adv = 1;
         if (b == '<') {
