@@ -46,7 +46,8 @@ LIB     := $(BUILD)/libajsearch.a
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
-.PHONY: all deps run index test check-build install uninstall clean bench-micro
+.PHONY: all deps run index test check-build install uninstall clean bench-micro \
+        bench bench-quick bench-deps bench-build
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -110,6 +111,39 @@ BENCH_LIBS = $(if $(SVB),-lstreamvbyte)
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(BENCH_DEFS) -o $@ $< $(LIB) $(PKG_LIBS) $(BENCH_LIBS)
+
+CXX ?= c++
+BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox
+BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open \
+              $(BUILD)/bench/fts5_bench $(BUILD)/bench/xapian_bench $(BUILD)/tools/synth
+
+$(BUILD)/bench/fts5_bench: bench/peers/fts5_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) $(CFLAGS) -o $@ $< -lsqlite3
+
+$(BUILD)/bench/xapian_bench: bench/peers/xapian_bench.cc
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(WARN) $(CFLAGS) -o $@ $< -lxapian
+
+$(BUILD)/tools/synth: tools/synth.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $< -lm
+
+bench-deps:
+	@sh tools/deps.sh $(BENCH_PKGS)
+
+# The benchmarks always use the normal -O2 build in build/.
+bench-build: bench-deps
+	@$(MAKE) --no-print-directory SAN= all $(subst $(BUILD),build,$(BENCH_BINS))
+
+# The whole suite: seed, kjv, synth-100M, synth-1G (takes a while: Xapian
+# indexes about 1 MB/s here), results in bench/results and bench/RESULTS.md.
+bench: bench-build
+	python3 bench/run.py
+
+# A reduced run, under 3 minutes: seed and kjv, fewer queries.
+bench-quick: bench-build
+	python3 bench/run.py --quick
 
 bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open all
 	./$(BUILD)/bench/micro_codec

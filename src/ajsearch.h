@@ -171,6 +171,7 @@ typedef struct aj_results {
     size_t nhits;            /* hits returned (after offset/limit) */
     aj_hit *hits;
     double seconds;          /* time spent evaluating */
+    uint64_t decoded;        /* postings decoded to answer it */
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;

@@ -188,6 +188,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         e = aj_eval_next(c, &ev);
     }
     aj_eval_close(&ev);
+    r->decoded = ev.decoded;
     if (e) return e;
     if (n) qsort(s->hits, n, sizeof *s->hits, cmp_rank);
     size_t skip = o->offset < n ? o->offset : n;

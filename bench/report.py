@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Turns bench/results/*.json into bench/RESULTS.md and the plots in
+bench/results/*.png (gnuplot). Run by bench/run.py; can be rerun alone.
+
+RESULTS.md is generated: the tables, the targets with their measured
+ratios, and, at the end, bench/CHANGELOG.md (the hand-written log of
+measured optimization steps)."""
+import json
+import os
+import shutil
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RES = os.path.join(ROOT, "bench", "results")
+ORDER = ["seed", "kjv", "synth-100M", "synth-1G"]
+CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
+           "not", "prefix", "long"]
+PEERS = ["fts5", "xapian"]
+
+
+def load():
+    out = []
+    for name in ORDER:
+        p = os.path.join(RES, f"{name}.json")
+        if os.path.exists(p):
+            with open(p) as f:
+                out.append(json.load(f))
+    return out
+
+
+def fmt(x, nd=1):
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        return f"{x:.{nd}f}"
+    return str(x)
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def faster_peer(lat, cls, q):
+    vals = [lat[p][cls][q] for p in PEERS if p in lat and cls in lat[p]]
+    return min(vals) if vals else None
+
+
+def mark(ok):
+    return "met" if ok else "**not met**"
+
+
+def corpus_section(r, targets):
+    name = r["corpus"]
+    mb = r["bytes"] / 1e6
+    L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
+    b = r["build"]
+    L += ["### Build", "",
+          "| engine | seconds (median) | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
+          "|---|---|---|---|---|---|---|"]
+    peer_secs = [b[p]["seconds"] for p in PEERS if p in b]
+    fastest = min(peer_secs) if peer_secs else None
+    for eng in ["ajsearch"] + PEERS:
+        if eng not in b:
+            continue
+        e = b[eng]
+        speed = ratio(fastest, e["seconds"]) if eng == "ajsearch" else None
+        L.append(f"| {eng} | {e['seconds']:.2f} | {mb / e['seconds']:.1f} | "
+                 f"{fmt(speed, 2) + '×' if speed else ''} | {e['rss'] / 2**20:.0f} | "
+                 f"{e['bytes'] / 1e6:.1f} | {e['bytes'] / r['bytes']:.2f} |")
+    files = b["ajsearch"].get("files", {})
+    if files:
+        L += ["", "ajsearch files: " + ", ".join(
+            f"{f} {v / 1e6:.2f} MB ({100 * v / r['bytes']:.1f}% of the text)"
+            for f, v in files.items()), ""]
+    lat = r["latency_us"]
+    for k in ["10", "100"]:
+        if k not in lat:
+            continue
+        l = lat[k]
+        L += [f"### Query latency, top-{k}, µs (p50 / p95 / p99)", "",
+              "| class | ajsearch | fts5 | xapian | p50 ratio | p99 ratio |",
+              "|---|---|---|---|---|---|"]
+        for c in CLASSES:
+            if c not in l.get("ajsearch", {}):
+                continue
+            a = l["ajsearch"][c]
+            cells = []
+            for eng in ["ajsearch"] + PEERS:
+                v = l.get(eng, {}).get(c)
+                cells.append(f"{fmt(v['p50'])} / {fmt(v['p95'])} / {fmt(v['p99'])}" if v else "–")
+            r50 = ratio(a["p50"], faster_peer(l, c, "p50"))
+            r99 = ratio(a["p99"], faster_peer(l, c, "p99"))
+            L.append(f"| {c} | {' | '.join(cells)} | {fmt(r50, 3)} | {fmt(r99, 3)} |")
+            if k == "10" and r50 is not None:
+                targets.append((name, f"p50 {c} ≤ 1/3 of faster peer", r50, r50 <= 1 / 3))
+                targets.append((name, f"p99 {c} ≤ 1/2 of faster peer", r99, r99 <= 0.5))
+        L.append("")
+    ag = r.get("agreement", {})
+    if ag:
+        L += ["### Hit counts compared with ajsearch (share of queries with equal counts)", "",
+              "| class | " + " | ".join(ag) + " |", "|---|" + "---|" * len(ag)]
+        for c in CLASSES:
+            row = [fmt(ag[p]["share_equal"].get(c), 2) for p in ag]
+            L.append(f"| {c} | {' | '.join(row)} |")
+        L.append("")
+        for p in ag:
+            ex = ag[p]["examples"][:5]
+            if ex:
+                L.append(f"Examples of different counts ({p}): " + "; ".join(
+                    f"query {e['i']} ({e['class']}): ajsearch {e['ajsearch']}, {p} {e[p]}" for e in ex))
+        L.append("")
+    cc = r.get("cold_cli", {})
+    if cc:
+        L += ["### Command line, cold process (start, open, search, print 10), ms", "",
+              "| engine | p50 | p95 |", "|---|---|---|"]
+        for eng, v in cc.items():
+            L.append(f"| {eng} | {fmt(v['p50_ms'], 2)} | {fmt(v['p95_ms'], 2)} |")
+        L.append("")
+    dq = r.get("decoded_per_query", {})
+    if dq:
+        L += ["Postings decoded per query (median, top-10): " +
+              ", ".join(f"{c} {int(v):,}" for c, v in dq.items()), ""]
+    # targets from this corpus
+    if "ajsearch" in b and fastest:
+        sp = fastest / b["ajsearch"]["seconds"]
+        targets.append((name, "build ≥ 5× faster peer", sp, sp >= 5))
+        targets.append((name, "build ≥ 30 MB/s", mb / b["ajsearch"]["seconds"],
+                        mb / b["ajsearch"]["seconds"] >= 30))
+    if "fts5" in b:
+        x = b["ajsearch"]["bytes"] / b["fts5"]["bytes"]
+        targets.append((name, "index ≤ 0.5× FTS5", x, x <= 0.5))
+    if "xapian" in b:
+        x = b["ajsearch"]["bytes"] / b["xapian"]["bytes"]
+        targets.append((name, "index ≤ Xapian", x, x <= 1))
+    if files:
+        core = sum(files.get(f, 0) for f in ["post.aj", "posn.aj", "dict.aj"]) / r["bytes"]
+        targets.append((name, "postings+positions+dictionary ≤ 35% of text", core, core <= 0.35))
+        st = files.get("stor.aj", 0) / r["bytes"]
+        targets.append((name, "stored text ≤ 30% of text", st, st <= 0.30))
+    if name == "synth-1G":
+        targets.append((name, "build peak RSS ≤ 1 GiB", b["ajsearch"]["rss"] / 2**30,
+                        b["ajsearch"]["rss"] <= 2**30))
+    if cc.get("ajsearch"):
+        lim = 3 if name == "seed" else 10 if name == "synth-1G" else None
+        if lim:
+            targets.append((name, f"cold CLI ≤ {lim} ms", cc["ajsearch"]["p50_ms"],
+                            cc["ajsearch"]["p50_ms"] <= lim))
+    return L
+
+
+def plots(results):
+    if not shutil.which("gnuplot") or not results:
+        return []
+    made = []
+    engines = ["ajsearch"] + PEERS
+    for r in results:
+        lat = r["latency_us"].get("10", {})
+        dat = os.path.join(RES, f"{r['corpus']}-latency.dat")
+        with open(dat, "w") as f:
+            f.write("class " + " ".join(engines) + "\n")
+            for c in CLASSES:
+                f.write(c + " " + " ".join(
+                    str(lat.get(e, {}).get(c, {}).get("p50") or "NaN") for e in engines) + "\n")
+        png = os.path.join(RES, f"{r['corpus']}-latency.png")
+        script = f"""set terminal png size 900,480
+set output '{png}'
+set title 'Query latency p50, top-10, {r['corpus']} (µs, log scale)'
+set style data histograms
+set style fill solid 0.8
+set logscale y
+set key top left
+set xtics rotate by -30
+plot for [i=2:4] '{dat}' using i:xtic(1) title columnheader(i)
+"""
+        subprocess.run(["gnuplot"], input=script, text=True, check=False)
+        made.append(png)
+    for what, key, unit in [("build", "mbps", "MB/s"), ("size", "bytes", "index / text")]:
+        dat = os.path.join(RES, f"{what}.dat")
+        with open(dat, "w") as f:
+            f.write("corpus " + " ".join(engines) + "\n")
+            for r in results:
+                vals = []
+                for e in engines:
+                    b = r["build"].get(e)
+                    if not b:
+                        vals.append("NaN")
+                    elif what == "build":
+                        vals.append(f"{r['bytes'] / 1e6 / b['seconds']:.3f}")
+                    else:
+                        vals.append(f"{b['bytes'] / r['bytes']:.3f}")
+                f.write(r["corpus"] + " " + " ".join(vals) + "\n")
+        png = os.path.join(RES, f"{what}.png")
+        script = f"""set terminal png size 800,420
+set output '{png}'
+set title '{"Build throughput (MB/s, log scale)" if what == "build" else "Index size / text size"}'
+set style data histograms
+set style fill solid 0.8
+{"set logscale y" if what == "build" else ""}
+set key top left
+plot for [i=2:4] '{dat}' using i:xtic(1) title columnheader(i)
+"""
+        subprocess.run(["gnuplot"], input=script, text=True, check=False)
+        made.append(png)
+    return made
+
+
+def main():
+    results = load()
+    targets = []
+    body = []
+    for r in results:
+        body += corpus_section(r, targets)
+    pngs = plots(results)
+    L = ["# ajsearch benchmark results", "",
+         "Generated by `make bench` (bench/run.py, bench/report.py) from bench/results/*.json.",
+         "Every figure is measured in the same run on the same machine; latencies are",
+         "in-process, warm page cache, per-query wall time (µs); ratios are",
+         "ajsearch / faster peer (below 1 is faster).", ""]
+    if results:
+        m = results[-1].get("machine", {})
+        L += [f"Machine: {m.get('cpus')} CPUs, {m.get('uname', '')}. Run: {results[-1].get('time')} UTC.", ""]
+    L += ["## Targets", "", "| corpus | target | measured | |", "|---|---|---|---|"]
+    for corpus, what, val, ok in targets:
+        L.append(f"| {corpus} | {what} | {fmt(val, 3)} | {mark(ok)} |")
+    L.append("")
+    if pngs:
+        L += ["Plots: " + ", ".join(f"[{os.path.basename(p)}](results/{os.path.basename(p)})"
+                                    for p in pngs), ""]
+    L += body
+    log = os.path.join(ROOT, "bench", "CHANGELOG.md")
+    if os.path.exists(log):
+        L += ["", open(log).read()]
+    with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""The benchmark suite: ajsearch against SQLite FTS5 and Xapian, in one run.
+
+  python3 bench/run.py [--quick] [--corpora seed,kjv,...] [--data DIR]
+
+For each corpus: make it (tools/mkcorpus.py), build every engine on the same
+paragraphs (ajsearch from the corpus files; the peers from the paragraph
+texts ajsearch's segmenter produced, exported with `ajsearch dump`), measure
+build time, peak RSS and index size, generate the query set
+(tools/gen_bench_queries.py), run every query class at top-10 and top-100
+in-process on every engine (warm page cache, medians and tail percentiles of
+the per-query latencies), check hit counts agree, and time the command-line
+tools cold. Results go to bench/results/<corpus>.json; bench/report.py turns
+them into bench/RESULTS.md and the plots.
+
+Binaries are taken from build/ (make bench builds them). Nothing is fetched
+from the network.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+BIN = {
+    "ajsearch": os.path.join(BUILD, "bench", "aj_bench"),
+    "fts5": os.path.join(BUILD, "bench", "fts5_bench"),
+    "xapian": os.path.join(BUILD, "bench", "xapian_bench"),
+}
+CLI = os.path.join(BUILD, "ajsearch")
+CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
+           "not", "prefix", "long"]
+BOOLEAN = {"term", "and2", "and3", "or2", "or4", "not"}
+
+
+def log(*a):
+    print("[bench]", *a, file=sys.stderr, flush=True)
+
+
+def run_rss(cmd):
+    """Runs cmd, returning (stdout, wall seconds, peak RSS bytes) via wait4."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({p.returncode}): {err.decode()[-2000:]}")
+    return out.decode(), wall, ru.ru_maxrss * 1024
+
+
+def du(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(d, f))
+    return total
+
+
+def pct(v, q):
+    v = sorted(v)
+    if not v:
+        return None
+    i = min(len(v) - 1, max(0, int(round(q * (len(v) - 1)))))
+    return v[i]
+
+
+def corpus_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def build_engines(name, work, corpus, quick, engines):
+    res = {}
+    reps = 1 if quick or name.startswith("synth-1G") else 3
+    # ajsearch: from the corpus files, threads as the machine has.
+    idx = os.path.join(work, "ajsearch.idx")
+    runs = []
+    for r in range(reps):
+        shutil.rmtree(idx, ignore_errors=True)
+        out, wall, rss = run_rss([BIN["ajsearch"], "build", idx, corpus])
+        info = json.loads(out)
+        runs.append((info["seconds"], rss))
+    gen = os.path.join(idx, os.readlink(os.path.join(idx, "CURRENT")))
+    files = {f: os.path.getsize(os.path.join(gen, f)) for f in sorted(os.listdir(gen))}
+    secs = statistics.median(r[0] for r in runs)
+    res["ajsearch"] = {"seconds": secs, "seconds_all": [r[0] for r in runs],
+                       "rss": max(r[1] for r in runs), "bytes": sum(files.values()),
+                       "files": files, "paragraphs": info["paragraphs"],
+                       "bytes_in": info["bytes_in"], "index": idx}
+    log(f"{name}: ajsearch build {secs:.2f}s, {sum(files.values())/1e6:.1f} MB")
+    # The paragraphs ajsearch indexed, for the peers.
+    paras = os.path.join(work, "paras.tsv")
+    if not os.path.exists(paras) or os.path.getmtime(paras) < os.path.getmtime(gen):
+        with open(paras + ".tmp", "w") as f:
+            p = subprocess.Popen([CLI, "dump", "--json", "--index", idx], stdout=subprocess.PIPE,
+                                 text=True)
+            for line in p.stdout:
+                d = json.loads(line)
+                f.write(f"{d['id']}\t{d['text']}\n")
+            if p.wait() != 0:
+                raise RuntimeError("dump failed")
+        os.replace(paras + ".tmp", paras)
+    for eng in engines:
+        if eng == "ajsearch":
+            continue
+        db = os.path.join(work, f"{eng}.db")
+        runs = []
+        for r in range(1 if eng == "xapian" and not quick and name.startswith("synth") else reps):
+            shutil.rmtree(db, ignore_errors=True)
+            if os.path.exists(db):
+                os.remove(db)
+            out, wall, rss = run_rss([BIN[eng], "build", db, paras])
+            runs.append((json.loads(out)["seconds"], rss))
+        secs = statistics.median(r[0] for r in runs)
+        res[eng] = {"seconds": secs, "seconds_all": [r[0] for r in runs],
+                    "rss": max(r[1] for r in runs), "bytes": du(db), "index": db}
+        log(f"{name}: {eng} build {secs:.2f}s, {du(db)/1e6:.1f} MB")
+    return res, paras
+
+
+def run_queries(eng, index, queries, k, repeat):
+    cmd = [BIN[eng], "query", index, queries, str(k), str(repeat)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rows = [json.loads(l) for l in out.splitlines()]
+    return [r for r in rows if not r.get("error")]
+
+
+def summarize(rows):
+    by = {}
+    for r in rows:
+        by.setdefault(r["class"], []).append(r["us"])
+    return {c: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "p99": pct(v, 0.99), "n": len(v)}
+            for c, v in by.items()}
+
+
+def cold_cli(builds, queries_file, n):
+    """Wall time of one command-line search (start, open, search, print 10)."""
+    words = []
+    with open(queries_file) as f:
+        for line in f:
+            cls, op, w = line.rstrip("\n").split("\t")
+            if cls == "term":
+                words.append(w)
+    words = words[:n]
+    out = {}
+    cmds = {
+        "ajsearch": lambda w: [CLI, "--index", builds["ajsearch"]["index"], "-n", "10", w],
+    }
+    if "fts5" in builds and shutil.which("sqlite3"):
+        cmds["fts5"] = lambda w: ["sqlite3", builds["fts5"]["index"],
+                                  f"SELECT rowid FROM p WHERE p MATCH '{w}' ORDER BY rank LIMIT 10"]
+    if "xapian" in builds and shutil.which("quest"):
+        cmds["xapian"] = lambda w: ["quest", "-d", builds["xapian"]["index"], "-m", "10", w]
+    for eng, mk in cmds.items():
+        times = []
+        for rep in range(3):
+            for w in words:
+                t0 = time.perf_counter()
+                subprocess.run(mk(w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                if rep > 0:  # the first pass warms the page cache
+                    times.append((time.perf_counter() - t0) * 1e3)
+        out[eng] = {"p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "n": len(times)}
+    return out
+
+
+def agreement(results):
+    """Per boolean class, the share of queries where the peers' hit counts
+    equal ajsearch's, with examples of differences."""
+    out = {}
+    aj = {r["i"]: r for r in results.get("ajsearch", [])}
+    for eng, rows in results.items():
+        if eng == "ajsearch":
+            continue
+        same, total, diffs = {}, {}, []
+        for r in rows:
+            a = aj.get(r["i"])
+            if not a:
+                continue
+            c = r["class"]
+            total[c] = total.get(c, 0) + 1
+            if a["hits"] == r["hits"]:
+                same[c] = same.get(c, 0) + 1
+            elif len(diffs) < 12:
+                diffs.append({"i": r["i"], "class": c, "ajsearch": a["hits"], eng: r["hits"]})
+        out[eng] = {"share_equal": {c: same.get(c, 0) / total[c] for c in total}, "examples": diffs}
+    return out
+
+
+def bench_corpus(name, a, engines):
+    work = os.path.join(a.data, name)
+    os.makedirs(work, exist_ok=True)
+    log(f"{name}: preparing corpus")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
+                   check=True)
+    corpus = os.path.join(work, "corpus")
+    builds, paras = build_engines(name, work, corpus, a.quick, engines)
+    queries = os.path.join(work, "queries.tsv")
+    per_class = a.per_class or (60 if a.quick else 300)
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_bench_queries.py"), paras,
+                    queries, "--per-class", str(per_class)], check=True)
+    latency, raw = {}, {}
+    for k in (10, 100):
+        for eng in engines:
+            rows = run_queries(eng, builds[eng]["index"], queries, k, 1 if a.quick else 3)
+            latency.setdefault(str(k), {})[eng] = summarize(rows)
+            if k == 10:
+                raw[eng] = rows
+            log(f"{name}: {eng} top-{k} queries done")
+    decoded = {}
+    for r in raw.get("ajsearch", []):
+        decoded.setdefault(r["class"], []).append(r.get("decoded", 0))
+    result = {
+        "corpus": name,
+        "bytes": corpus_bytes(corpus),
+        "paragraphs": builds["ajsearch"]["paragraphs"],
+        "build": {e: {k: v for k, v in b.items() if k != "index"} for e, b in builds.items()},
+        "latency_us": latency,
+        "agreement": agreement(raw),
+        "cold_cli": cold_cli(builds, queries, 20 if a.quick else 50),
+        "decoded_per_query": {c: statistics.median(v) for c, v in decoded.items()},
+        "queries_per_class": per_class,
+        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname())},
+        "time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+    }
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench", "results", f"{name}.json"), "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--corpora", default=None)
+    ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
+    ap.add_argument("--per-class", type=int, default=0)
+    ap.add_argument("--engines", default="ajsearch,fts5,xapian")
+    a = ap.parse_args()
+    corpora = (a.corpora or ("seed,kjv" if a.quick else "seed,kjv,synth-100M,synth-1G")).split(",")
+    engines = [e for e in a.engines.split(",") if os.path.exists(BIN[e])]
+    missing = set(a.engines.split(",")) - set(engines)
+    if missing:
+        log(f"missing drivers (not measured): {sorted(missing)}")
+    for name in corpora:
+        bench_corpus(name, a, engines)
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py")], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
