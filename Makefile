@@ -36,7 +36,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS := error.c utf8.c fold.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c postings.c store.c corpus.c invert.c gen.c \
-            build.c index.c check.c query.c eval.c search.c snippet.c
+            bworker.c build.c index.c check.c query.c eval.c search.c snippet.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
 CLI_SRCS := main.c out.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
@@ -100,7 +100,7 @@ check-build: $(BIN) $(RUNNER)
 # drive $(BIN) on the real corpus); its last line is the summary.
 test: deps
 	@$(MAKE) --no-print-directory check-build
-	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2
+	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2 --timeout 900
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).

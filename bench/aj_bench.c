@@ -103,15 +103,16 @@ static query *load_queries(const char *path, size_t *n) {
 
 static int cmd_build(int argc, char **argv) {
     aj_ctx c = {0};
-    aj_build_opts o = {argv[3], argv[2], NULL, NULL};
-    (void)argc;
+    aj_build_opts o = {.corpus_dir = argv[3], .index_dir = argv[2]};
+    if (argc > 4) o.threads = atoi(argv[4]);
+    if (argc > 5) o.memory = (uint64_t)atoll(argv[5]) << 20;
     aj_build_stats st;
     double t0 = bench_now();
     if (aj_build(&c, &o, &st)) die("build", &c);
     double t = bench_now() - t0;
     printf("{\"engine\":\"ajsearch\",\"seconds\":%.6f,\"paragraphs\":%u,"
-           "\"bytes_in\":%llu}\n",
-           t, st.nparas, (unsigned long long)st.bytes_in);
+           "\"bytes_in\":%llu,\"threads\":%u,\"runs\":%u}\n",
+           t, st.nparas, (unsigned long long)st.bytes_in, st.threads, st.nruns);
     return 0;
 }
 

@@ -39,8 +39,15 @@ typedef void (*aj_warn_fn)(void *arg, const char *path, const char *reason);
 typedef struct aj_build_opts {
     const char *corpus_dir;  /* directory of .txt/.md documents */
     const char *index_dir;   /* index directory (created if missing) */
-    aj_warn_fn warn;         /* may be NULL */
+    aj_warn_fn warn;         /* may be NULL; called in document order */
     void *warn_arg;
+    int threads;             /* indexing threads; 0 = one per CPU */
+    uint64_t memory;         /* postings held in memory before they spill
+                                to a sorted run on disk; 0 = 512 MiB */
+    /* Work units, for tests (0 = defaults, 1 MiB and 1 M tokens); the
+     * index does not depend on them except for text block boundaries. */
+    uint32_t chunk_bytes;    /* documents are grouped into chunks this big */
+    uint32_t segment_tokens; /* a worker hands over work this often */
 } aj_build_opts;
 
 typedef struct aj_build_stats {
@@ -53,8 +60,13 @@ typedef struct aj_build_stats {
     uint64_t npostings;      /* (term, paragraph) pairs */
     uint64_t bytes_in;       /* source bytes read */
     uint64_t bytes_out;      /* index bytes written */
+    uint32_t threads;        /* threads used */
+    uint32_t nruns;          /* runs spilled to disk (0: all in memory) */
     double seconds;          /* wall time of the build */
 } aj_build_stats;
+
+/* The default number of indexing threads: the number of CPUs. */
+int aj_build_default_threads(void);
 
 /* Builds a new index of opts->corpus_dir and atomically replaces the one in
  * opts->index_dir.  The new generation is written beside the old one and

@@ -1,28 +1,33 @@
 /*
- * build.c - the indexer: corpus -> paragraphs -> tokens -> index files.
+ * build.c - the indexer's coordinator: corpus -> chunks -> workers ->
+ * segments -> one global inversion -> index files.
  *
- * One pass over the documents in path order segments each into
- * paragraphs, stores the paragraph text (stor.aj, streamed), and feeds
- * every token to two inverters: stemmed terms with positions, and folded
- * words without.  When the corpus is done the inverters emit their lists
- * in term order into post.aj/posn.aj, then the dictionaries and the
- * paragraph tables are written.  All of it goes into a private build
- * directory that gen.c switches in atomically at the very end.
+ * Workers (bworker.c) segment, analyze and compress chunks of documents in
+ * parallel.  This thread takes their segments strictly in chunk order,
+ * gives their paragraphs global ids, appends their compressed texts to
+ * stor.aj and their paragraph records to temporary files, and absorbs
+ * their small inversions into the global one.  When the global postings
+ * pass the memory budget they go to a sorted run file.  At the end runs
+ * and memory are merged key by key into post.aj/posn.aj, then the
+ * dictionaries and meta.aj are written, all inside a private build
+ * directory that gen.c switches in atomically.
  *
- * Nothing here depends on time, addresses or thread timing, so the same
- * corpus always gives byte-identical files.
+ * Output depends only on the corpus: chunks are cut by document sizes, run
+ * boundaries do not show in the merged lists, so the files are
+ * byte-identical for any number of threads or memory budget.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ajsearch.h"
+#include "bworker.h"
 #include "bytes.h"
 #include "corpus.h"
 #include "dict.h"
@@ -31,50 +36,52 @@
 #include "index.h"
 #include "invert.h"
 #include "postings.h"
-#include "segment.h"
 #include "store.h"
 
-#define TITLE_BYTES 256
-#define SNIFF_BYTES 65536
-
-typedef struct {
-    uint32_t doc, ordinal;
-    uint64_t start;
-    uint32_t srclen, label, block, off, textlen, kind;
-} para_rec;
+#define DEFAULT_MEMORY (512ull << 20)
+#define MAX_RUNS 4096
 
 typedef struct {
     uint32_t path, title, date, source, first, n;
 } doc_rec;
 
 typedef struct {
-    char **v;      /* term pointers into the inverter's arena */
+    aj_term_info *infos;     /* by global key id */
+    uint32_t *ids;           /* key ids in byte order, as written */
+    const char **keys;       /* their bytes */
     uint8_t *lens;
-    aj_term_info *infos;
-    uint64_t n, cap;
-} term_list;
+    uint64_t n;
+} emitted;
 
 typedef struct builder {
     aj_ctx *c;
-    aj_err err;                 /* first error inside a callback */
-    aj_analyzer *an;
+    const aj_build_opts *o;
+    const aj_corpus *cp;
+    aj_gen *g;
+    /* global state */
     aj_inverter *terms, *words;
-    aj_store_writer *store;
-    para_rec *paras;
-    uint32_t *lens;
-    uint64_t nparas, cappara;
+    uint32_t *w2t;           /* global word id -> global term id */
+    uint64_t capw2t;
+    uint32_t *map_t, *map_w; /* scratch: local -> global ids */
+    uint64_t capmap_t, capmap_w;
+    uint32_t *lens;          /* paragraph lengths */
+    uint64_t nparas, caplens;
     doc_rec *docs;
     uint64_t ndocs;
-    char *strings;
-    uint64_t nstrings, capstrings;
-    uint32_t cur_doc, cur_ordinal, cur_pos;
-    uint64_t ntokens;
-    uint32_t *word2term;        /* word id -> term id */
-    uint64_t capw2t;
-    uint64_t bytes_in;          /* source bytes of indexed documents */
-    /* emit state */
+    int64_t *corpus_to_doc;  /* corpus index -> doc index, -1 if skipped */
+    FILE *paras_tmp, *strings_tmp;
+    uint64_t nstrings;
+    aj_fwriter *stor;
+    aj_store_writer *store;
+    uint64_t ntokens, bytes_in;
+    uint32_t nskipped;
+    uint64_t memory, seg_tokens;
+    char *runs_t[MAX_RUNS], *runs_w[MAX_RUNS];
+    size_t nruns;
+    /* final writing */
     aj_fwriter *post, *posn;
-    term_list tl[2];
+    emitted em[2];
+    uint32_t *words_per_term;
 } builder;
 
 static double now(void) {
@@ -83,216 +90,333 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Appends a NUL-terminated string to the pool; *off gets its offset. */
-static aj_err add_string(builder *b, const char *s, size_t n, uint32_t *off) {
-    if (b->nstrings + n + 1 > UINT32_MAX - 1)
+static aj_err tmp_path(builder *b, const char *name, char *buf, size_t cap) {
+    aj_gen_path(b->g, name, buf, cap);
+    return AJ_OK;
+}
+
+/* Appends a NUL-terminated string to the strings temp file. */
+static aj_err add_string(builder *b, const char *s, uint32_t *off) {
+    size_t n = strlen(s) + 1;
+    if (b->nstrings + n > UINT32_MAX - 1)
         return aj_fail(b->c, AJ_ELIMIT, "string pool exceeds 4 GiB");
-    if (b->nstrings + n + 1 > b->capstrings) {
-        uint64_t cap = b->capstrings ? b->capstrings * 2 : 4096;
-        while (cap < b->nstrings + n + 1) cap *= 2;
-        char *p = realloc(b->strings, cap);
-        if (!p) return aj_fail(b->c, AJ_ENOMEM, "string pool");
-        b->strings = p;
-        b->capstrings = cap;
-    }
+    if (fwrite(s, 1, n, b->strings_tmp) != n)
+        return aj_fail(b->c, AJ_EIO, "writing a temporary file: %s", strerror(errno));
     *off = (uint32_t)b->nstrings;
-    memcpy(b->strings + b->nstrings, s, n);
-    b->strings[b->nstrings + n] = 0;
-    b->nstrings += n + 1;
+    b->nstrings += n;
     return AJ_OK;
 }
 
-/* The analyzer runs without stemming here: each distinct word is stemmed
- * once, when it is first seen, and word2term remembers its term, so a
- * token costs one hash look-up. */
-static aj_err word_term(builder *b, const aj_token *t, uint32_t wid) {
-    const char *term;
-    size_t tl;
-    uint32_t tid;
-    int is_new;
-    aj_err e = aj_analyzer_term(b->c, b->an, t->word, t->word_len, &term, &tl);
-    if (!e) e = aj_inverter_intern(b->c, b->terms, term, (uint32_t)tl, &tid, &is_new);
-    if (e) return e;
-    if (wid >= b->capw2t) {
-        uint64_t cap = b->capw2t ? b->capw2t * 2 : 4096;
-        uint32_t *m = realloc(b->word2term, cap * sizeof *m);
-        if (!m) return aj_fail(b->c, AJ_ENOMEM, "word table");
-        b->word2term = m;
-        b->capw2t = cap;
-    }
-    b->word2term[wid] = tid;
+static aj_err grow_u32(aj_ctx *c, uint32_t **p, uint64_t *cap, uint64_t need) {
+    if (need <= *cap) return AJ_OK;
+    uint64_t n = *cap ? *cap : 1024;
+    while (n < need) n *= 2;
+    uint32_t *q = realloc(*p, n * sizeof *q);
+    if (!q) return aj_fail(c, AJ_ENOMEM, "build tables");
+    *p = q;
+    *cap = n;
     return AJ_OK;
 }
 
-static int on_token(void *arg, const aj_token *t) {
-    builder *b = arg;
-    uint32_t wid;
-    int is_new;
-    aj_err e = aj_inverter_intern(b->c, b->words, t->word, t->word_len, &wid, &is_new);
-    if (!e && is_new) e = word_term(b, t, wid);
-    if (!e) e = aj_inverter_add(b->c, b->terms, b->word2term[wid], t->pos);
-    if (!e) e = aj_inverter_add(b->c, b->words, wid, t->pos);
-    b->cur_pos = t->pos + 1;
-    if (e) b->err = e;
-    return e != AJ_OK;
-}
-
-static int on_para(void *arg, const aj_seg_para *p) {
-    builder *b = arg;
-    aj_ctx *c = b->c;
-    aj_err e = AJ_OK;
-    if (b->nparas >= UINT32_MAX - 1) {
-        b->err = aj_fail(c, AJ_ELIMIT, "more than 4 billion paragraphs");
-        return 1;
-    }
-    if (b->nparas == b->cappara) {
-        uint64_t cap = b->cappara ? b->cappara * 2 : 1024;
-        para_rec *r = realloc(b->paras, cap * sizeof *r);
-        uint32_t *l = r ? realloc(b->lens, cap * sizeof *l) : NULL;
-        if (r) b->paras = r;
-        if (l) b->lens = l;
-        if (!r || !l) {
-            b->err = aj_fail(c, AJ_ENOMEM, "paragraph table");
-            return 1;
-        }
-        b->cappara = cap;
-    }
-    uint32_t id = (uint32_t)b->nparas;
-    para_rec *r = &b->paras[id];
-    memset(r, 0, sizeof *r);
-    r->doc = b->cur_doc;
-    r->ordinal = ++b->cur_ordinal;
-    r->start = p->start;
-    r->srclen = (uint32_t)(p->end - p->start);
-    r->kind = (uint32_t)p->kind;
-    r->textlen = (uint32_t)p->text_len;
-    r->label = AJ_NO_LABEL;
-    if (p->label) e = add_string(b, p->label, strlen(p->label), &r->label);
-    if (!e) e = aj_store_add(c, b->store, p->text, p->text_len, &r->block, &r->off);
-    b->cur_pos = 0;
-    if (!e) e = aj_analyze(c, b->an, p->text, p->text_len, 0, on_token, b);
-    if (!e && b->err) e = b->err;
-    if (!e) e = aj_inverter_end_doc(c, b->terms, id);
-    if (!e) e = aj_inverter_end_doc(c, b->words, id);
-    if (e) {
-        b->err = e;
-        return 1;
-    }
-    b->lens[id] = b->cur_pos;
-    b->ntokens += b->cur_pos;
-    b->nparas++;
-    return 0;
-}
-
-/* Indexes one document; files that cannot be read are warned about and
- * skipped, which is not an error of the build. */
-static aj_err index_doc(builder *b, const char *root, const aj_corpus_doc *d,
-                        const aj_build_opts *o, int *skipped) {
-    aj_ctx *c = b->c;
-    char path[4096];
-    *skipped = 0;
-    snprintf(path, sizeof path, "%s/%s", root, d->rel);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    const char *why = NULL;
-    char whybuf[128];
-    if (fd < 0) {
-        why = strerror(errno);
-    } else if (fstat(fd, &st) != 0) {
-        why = strerror(errno);
-    } else if (!S_ISREG(st.st_mode)) {
-        why = "not a regular file";
-    }
-    const char *src = NULL;
-    size_t len = 0;
-    if (!why && st.st_size > 0) {
-        len = (size_t)st.st_size;
-        void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED)
-            why = strerror(errno);
-        else
-            src = m;
-    }
-    if (fd >= 0) close(fd);
-    if (!why && src) {
-        const char *nul = memchr(src, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES);
-        if (nul) {
-            snprintf(whybuf, sizeof whybuf,
-                     "binary file (NUL byte at offset %zu), skipped",
-                     (size_t)(nul - src));
-            why = whybuf;
-        }
-    }
-    if (why) {
-        if (src) munmap((void *)src, len);
-        if (o->warn) o->warn(o->warn_arg, d->rel, why);
-        *skipped = 1;
+static aj_err start_doc(builder *b, const aj_bdoc *d) {
+    const aj_corpus_doc *cd = &b->cp->docs[d->corpus_doc];
+    if (d->skip) {
+        b->nskipped++;
+        if (b->o->warn) b->o->warn(b->o->warn_arg, cd->rel, d->skip);
         return AJ_OK;
     }
-    madvise((void *)src, len, MADV_SEQUENTIAL);
-
-    doc_rec *dr = &b->docs[b->ndocs];
-    char title[TITLE_BYTES];
-    const char *t = d->title;
-    if (!t) {
-        aj_segment_title(src ? src : "", len, title, sizeof title);
-        t = title;
-    }
-    aj_err e = add_string(b, d->rel, strlen(d->rel), &dr->path);
-    if (!e) e = add_string(b, t, strlen(t), &dr->title);
-    if (!e) e = add_string(b, d->date ? d->date : "", d->date ? strlen(d->date) : 0, &dr->date);
-    if (!e)
-        e = add_string(b, d->source ? d->source : "",
-                       d->source ? strlen(d->source) : 0, &dr->source);
-    dr->first = (uint32_t)b->nparas;
-    b->cur_doc = (uint32_t)b->ndocs;
-    b->cur_ordinal = 0;
-    if (!e && src) {
-        e = aj_segment(c, src, len, on_para, b);
-        if (!e && b->err) e = b->err;
-    }
-    dr->n = (uint32_t)(b->nparas - dr->first);
-    if (src) munmap((void *)src, len);
-    if (!e) b->ndocs++;
-    b->bytes_in += len;
+    doc_rec *r = &b->docs[b->ndocs];
+    const char *title = cd->title ? cd->title : d->title ? d->title : "";
+    aj_err e = add_string(b, cd->rel, &r->path);
+    if (!e) e = add_string(b, title, &r->title);
+    if (!e) e = add_string(b, cd->date ? cd->date : "", &r->date);
+    if (!e) e = add_string(b, cd->source ? cd->source : "", &r->source);
+    r->n = 0; /* first is computed from the counts when meta.aj is written */
+    b->corpus_to_doc[d->corpus_doc] = (int64_t)b->ndocs++;
+    b->bytes_in += d->bytes;
     return e;
 }
 
-static aj_err on_list(aj_ctx *c, void *arg, const char *key, uint32_t len,
-                      const uint32_t *docs, const uint32_t *tfs,
-                      const uint32_t *positions, uint32_t n, int which) {
+static aj_err flush_runs(builder *b) {
+    if (b->nruns == MAX_RUNS)
+        return aj_fail(b->c, AJ_ELIMIT, "too many runs: raise --memory");
+    char name[64], path[2048];
+    snprintf(name, sizeof name, "run-t-%05zu.tmp", b->nruns);
+    tmp_path(b, name, path, sizeof path);
+    b->runs_t[b->nruns] = strdup(path);
+    snprintf(name, sizeof name, "run-w-%05zu.tmp", b->nruns);
+    tmp_path(b, name, path, sizeof path);
+    b->runs_w[b->nruns] = strdup(path);
+    if (!b->runs_t[b->nruns] || !b->runs_w[b->nruns])
+        return aj_fail(b->c, AJ_ENOMEM, "run names");
+    b->nruns++;
+    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1]);
+    if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1]);
+    return e;
+}
+
+/* Takes one segment, in order: the heart of the coordinator. */
+static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
-    term_list *tl = &b->tl[which];
-    if (tl->n == tl->cap) {
-        uint64_t cap = tl->cap ? tl->cap * 2 : 1024;
-        char **v = realloc(tl->v, cap * sizeof *v);
-        if (v) tl->v = v;
-        uint8_t *l = realloc(tl->lens, cap);
-        if (l) tl->lens = l;
-        aj_term_info *in = realloc(tl->infos, cap * sizeof *in);
-        if (in) tl->infos = in;
-        if (!v || !l || !in) return aj_fail(c, AJ_ENOMEM, "term list");
-        tl->cap = cap;
+    aj_err e = AJ_OK;
+    for (size_t i = 0; !e && i < s->ndocs; i++) e = start_doc(b, &s->docs[i]);
+    uint32_t first_block = 0;
+    if (!e) e = aj_store_append(c, b->store, &s->store, &first_block);
+    if (!e && b->nparas + s->nparas > UINT32_MAX - 1)
+        e = aj_fail(c, AJ_ELIMIT, "more than 4 billion paragraphs");
+    if (!e) e = grow_u32(c, &b->lens, &b->caplens, b->nparas + s->nparas);
+    uint32_t base = (uint32_t)b->nparas;
+    for (size_t i = 0; !e && i < s->nparas; i++) {
+        const aj_bpara *p = &s->paras[i];
+        int64_t doc = b->corpus_to_doc[p->corpus_doc];
+        uint32_t label = AJ_NO_LABEL;
+        if (p->label) e = add_string(b, s->strings + p->label - 1, &label);
+        uint8_t r[AJ_PARA_BYTES];
+        aj_put_u32le(r, (uint32_t)doc);
+        aj_put_u32le(r + 4, p->ordinal);
+        aj_put_u64le(r + 8, p->start);
+        aj_put_u32le(r + 16, p->srclen);
+        aj_put_u32le(r + 20, label);
+        aj_put_u32le(r + 24, first_block + p->block);
+        aj_put_u32le(r + 28, p->off);
+        aj_put_u32le(r + 32, p->textlen);
+        aj_put_u32le(r + 36, p->kind);
+        if (!e && fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
+            e = aj_fail(c, AJ_EIO, "writing a temporary file: %s", strerror(errno));
+        b->lens[b->nparas++] = p->len;
+        b->docs[doc].n++;
     }
-    tl->v[tl->n] = (char *)key;
-    tl->lens[tl->n] = (uint8_t)len;
-    aj_err e = aj_postings_write(c, b->post, which == AJ_DICT_TERMS ? b->posn : NULL,
-                                 docs, tfs, positions, n, b->lens,
-                                 &tl->infos[tl->n]);
-    tl->n++;
+    b->ntokens += s->ntokens;
+    uint64_t nt = aj_inverter_nkeys(s->terms), nw = aj_inverter_nkeys(s->words);
+    if (!e) e = grow_u32(c, &b->map_t, &b->capmap_t, nt + 1);
+    if (!e) e = grow_u32(c, &b->map_w, &b->capmap_w, nw + 1);
+    if (!e) e = aj_inverter_absorb(c, b->terms, s->terms, base, b->map_t);
+    if (!e) e = aj_inverter_absorb(c, b->words, s->words, base, b->map_w);
+    if (!e) e = grow_u32(c, &b->w2t, &b->capw2t, aj_inverter_nkeys(b->words));
+    for (uint64_t i = 0; !e && i < nw; i++) b->w2t[b->map_w[i]] = b->map_t[s->w2t[i]];
+    if (!e && aj_inverter_bytes(b->terms) + aj_inverter_bytes(b->words) > b->memory)
+        e = flush_runs(b);
+    aj_bseg_free(s);
     return e;
 }
 
-static aj_err on_term_list(aj_ctx *c, void *arg, const char *key, uint32_t len,
-                           const uint32_t *docs, const uint32_t *tfs,
-                           const uint32_t *positions, uint32_t n) {
-    return on_list(c, arg, key, len, docs, tfs, positions, n, AJ_DICT_TERMS);
+/* ---- threads ---- */
+
+typedef struct {
+    builder *b;
+    const aj_bchunk *chunks;
+    size_t nchunks;
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    size_t next_chunk;
+    aj_bseg *ready;          /* sorted by (chunk, seq) */
+    size_t nready, limit;
+    uint32_t want_chunk, want_seq;
+    int failed;
+    aj_ctx err;              /* the first worker error */
+} pool;
+
+typedef struct {
+    pool *p;
+    aj_bworker *w;
+} worker_arg;
+
+static int is_next(const pool *p, const aj_bseg *s) {
+    return s->chunk == p->want_chunk && s->seq == p->want_seq;
 }
 
-static aj_err on_word_list(aj_ctx *c, void *arg, const char *key, uint32_t len,
-                           const uint32_t *docs, const uint32_t *tfs,
+/* Worker side: queue a segment in order; wait while too many are queued
+ * unless this one is what the coordinator needs next (no deadlock). */
+static aj_err post(aj_ctx *c, void *arg, aj_bseg *s) {
+    pool *p = arg;
+    (void)c;
+    /* Once queued, s belongs to the coordinator (it may be freed at any
+     * time): only its chunk number is used below. */
+    uint32_t chunk = s->chunk;
+    pthread_mutex_lock(&p->m);
+    aj_bseg **at = &p->ready;
+    while (*at && ((*at)->chunk < s->chunk ||
+                   ((*at)->chunk == s->chunk && (*at)->seq < s->seq)))
+        at = &(*at)->next;
+    s->next = *at;
+    *at = s;
+    p->nready++;
+    pthread_cond_broadcast(&p->cv);
+    while (!p->failed && p->nready > p->limit && chunk != p->want_chunk)
+        pthread_cond_wait(&p->cv, &p->m);
+    int failed = p->failed;
+    pthread_mutex_unlock(&p->m);
+    return failed ? AJ_EIO : AJ_OK;
+}
+
+static void *worker_main(void *arg) {
+    worker_arg *wa = arg;
+    pool *p = wa->p;
+    for (;;) {
+        pthread_mutex_lock(&p->m);
+        size_t ci = p->failed ? p->nchunks : p->next_chunk++;
+        pthread_mutex_unlock(&p->m);
+        if (ci >= p->nchunks) break;
+        aj_ctx c = {0};
+        aj_err e = aj_bworker_run(&c, wa->w, p->b->o->corpus_dir, p->b->cp,
+                                  &p->chunks[ci], (uint32_t)ci, post, p);
+        if (e) {
+            pthread_mutex_lock(&p->m);
+            if (!p->failed && c.err) p->err = c;
+            p->failed = 1;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->m);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
+                       int threads) {
+    aj_ctx *c = b->c;
+    pool p = {.b = b, .chunks = chunks, .nchunks = nchunks,
+              .limit = 2 * (size_t)threads};
+    pthread_mutex_init(&p.m, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    worker_arg *args = calloc((size_t)threads, sizeof *args);
+    aj_err e = (!tids || !args) ? aj_fail(c, AJ_ENOMEM, "threads") : AJ_OK;
+    int started = 0;
+    for (int i = 0; !e && i < threads; i++) {
+        args[i].p = &p;
+        e = aj_bworker_new(c, b->seg_tokens, &args[i].w);
+        if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
+            e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
+        if (!e) started++;
+    }
+    /* Coordinator: absorb segments in order. */
+    while (!e) {
+        pthread_mutex_lock(&p.m);
+        while (!p.failed && p.want_chunk < nchunks &&
+               !(p.ready && is_next(&p, p.ready)))
+            pthread_cond_wait(&p.cv, &p.m);
+        if (p.failed || p.want_chunk >= nchunks) {
+            pthread_mutex_unlock(&p.m);
+            break;
+        }
+        aj_bseg *s = p.ready;
+        p.ready = s->next;
+        p.nready--;
+        if (s->last) {
+            p.want_chunk++;
+            p.want_seq = 0;
+        } else {
+            p.want_seq++;
+        }
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.m);
+        e = absorb(c, b, s);
+    }
+    pthread_mutex_lock(&p.m);
+    if (e) p.failed = 1;
+    pthread_cond_broadcast(&p.cv);
+    pthread_mutex_unlock(&p.m);
+    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+    if (!e && p.failed) e = aj_fail(c, p.err.err ? p.err.err : AJ_EIO, "%s", p.err.msg);
+    while (p.ready) {
+        aj_bseg *s = p.ready;
+        p.ready = s->next;
+        aj_bseg_free(s);
+    }
+    for (int i = 0; args && i < threads; i++) aj_bworker_free(args[i].w);
+    free(tids);
+    free(args);
+    pthread_mutex_destroy(&p.m);
+    pthread_cond_destroy(&p.cv);
+    return e;
+}
+
+static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
+    aj_bworker *w;
+    aj_err e = aj_bworker_new(b->c, b->seg_tokens, &w);
+    for (size_t i = 0; !e && i < nchunks; i++)
+        e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
+                           (uint32_t)i, absorb, b);
+    aj_bworker_free(w);
+    return e;
+}
+
+/* ---- final writing ---- */
+
+static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
+                           uint32_t len, const aj_term_info *info) {
+    emitted *em = &b->em[which];
+    uint64_t nkeys = aj_inverter_nkeys(which ? b->words : b->terms);
+    if (!em->infos) {
+        em->infos = calloc(nkeys + 1, sizeof *em->infos);
+        em->ids = calloc(nkeys + 1, sizeof *em->ids);
+        em->keys = calloc(nkeys + 1, sizeof *em->keys);
+        em->lens = calloc(nkeys + 1, 1);
+        if (!em->infos || !em->ids || !em->keys || !em->lens)
+            return aj_fail(b->c, AJ_ENOMEM, "dictionary");
+    }
+    em->infos[id] = *info;
+    em->ids[em->n] = id;
+    em->keys[em->n] = key;
+    em->lens[em->n] = (uint8_t)len;
+    em->n++;
+    return AJ_OK;
+}
+
+static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
+                           uint32_t len, const uint32_t *docs, const uint32_t *tfs,
                            const uint32_t *positions, uint32_t n) {
-    return on_list(c, arg, key, len, docs, tfs, positions, n, AJ_DICT_WORDS);
+    builder *b = arg;
+    aj_term_info info;
+    aj_err e = aj_postings_write(c, b->post, b->posn, docs, tfs, positions, n,
+                                 b->lens, &info);
+    return e ? e : note_emitted(b, 0, id, key, len, &info);
+}
+
+/* A word that is its own term and the only word of that term has exactly
+ * the term's postings: the dictionary points it at them instead of
+ * storing a copy. */
+static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
+                           uint32_t len, const uint32_t *docs, const uint32_t *tfs,
+                           const uint32_t *positions, uint32_t n) {
+    builder *b = arg;
+    aj_term_info info;
+    uint32_t tid = b->w2t[id], tlen;
+    const char *tkey = aj_inverter_key(b->terms, tid, &tlen);
+    if (b->words_per_term[tid] == 1 && tlen == len && !memcmp(tkey, key, len)) {
+        info = b->em[0].infos[tid];
+        info.pos_off = UINT64_MAX;
+        return note_emitted(b, 1, id, key, len, &info);
+    }
+    aj_err e = aj_postings_write(c, b->post, NULL, docs, tfs, positions, n,
+                                 b->lens, &info);
+    return e ? e : note_emitted(b, 1, id, key, len, &info);
+}
+
+/* The dictionary wants infos in key order: gather them. */
+static aj_err write_dict(builder *b, aj_fwriter *w, int which) {
+    emitted *em = &b->em[which];
+    aj_term_info *sorted = calloc(em->n + 1, sizeof *sorted);
+    if (!sorted) return aj_fail(b->c, AJ_ENOMEM, "dictionary");
+    for (uint64_t i = 0; i < em->n; i++) sorted[i] = em->infos[em->ids[i]];
+    aj_err e = aj_dict_write(b->c, w, which, em->n, em->keys, em->lens, sorted);
+    free(sorted);
+    return e;
+}
+
+/* Copies a temporary file into the writer. */
+static aj_err copy_file(builder *b, FILE *f, aj_fwriter *w) {
+    char buf[1 << 16];
+    size_t n;
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+        return aj_fail(b->c, AJ_EIO, "temporary file: %s", strerror(errno));
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        aj_err e = aj_fw_write(b->c, w, buf, n);
+        if (e) return e;
+    }
+    if (ferror(f)) return aj_fail(b->c, AJ_EIO, "temporary file: %s", strerror(errno));
+    return AJ_OK;
 }
 
 static aj_err write_meta(builder *b, aj_fwriter *w) {
@@ -301,18 +425,20 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u32le(sup, (uint32_t)b->ndocs);
     aj_put_u32le(sup + 4, (uint32_t)b->nparas);
     aj_put_u64le(sup + 8, b->ntokens);
-    aj_put_u64le(sup + 16, b->tl[0].n);
-    aj_put_u64le(sup + 24, b->tl[1].n);
+    aj_put_u64le(sup + 16, b->em[0].n);
+    aj_put_u64le(sup + 24, b->em[1].n);
     aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms));
     aj_put_u64le(sup + 40, aj_inverter_npostings(b->words));
     uint64_t off = aj_fw_tell(w);
     aj_err e = aj_fw_write(c, w, sup, sizeof sup);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_SUPER, off, sizeof sup);
-
     off = aj_fw_tell(w);
+    uint32_t first = 0;
     for (uint64_t i = 0; !e && i < b->ndocs; i++) {
         uint8_t r[AJ_DOC_BYTES];
-        const doc_rec *d = &b->docs[i];
+        doc_rec *d = &b->docs[i];
+        d->first = first; /* paragraphs come in document order */
+        first += d->n;
         aj_put_u32le(r, d->path);
         aj_put_u32le(r + 4, d->title);
         aj_put_u32le(r + 8, d->date);
@@ -322,24 +448,9 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         e = aj_fw_write(c, w, r, sizeof r);
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_DOCS, off, b->ndocs * AJ_DOC_BYTES);
-
     off = aj_fw_tell(w);
-    for (uint64_t i = 0; !e && i < b->nparas; i++) {
-        uint8_t r[AJ_PARA_BYTES];
-        const para_rec *p = &b->paras[i];
-        aj_put_u32le(r, p->doc);
-        aj_put_u32le(r + 4, p->ordinal);
-        aj_put_u64le(r + 8, p->start);
-        aj_put_u32le(r + 16, p->srclen);
-        aj_put_u32le(r + 20, p->label);
-        aj_put_u32le(r + 24, p->block);
-        aj_put_u32le(r + 28, p->off);
-        aj_put_u32le(r + 32, p->textlen);
-        aj_put_u32le(r + 36, p->kind);
-        e = aj_fw_write(c, w, r, sizeof r);
-    }
+    if (!e) e = copy_file(b, b->paras_tmp, w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_PARAS, off, b->nparas * AJ_PARA_BYTES);
-
     off = aj_fw_tell(w);
     for (uint64_t i = 0; !e && i < b->nparas; i++) {
         uint8_t r[4];
@@ -347,17 +458,15 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         e = aj_fw_write(c, w, r, 4);
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_LENS, off, b->nparas * 4);
-
     off = aj_fw_tell(w);
-    if (!e) e = aj_fw_write(c, w, b->strings, b->nstrings);
+    if (!e) e = copy_file(b, b->strings_tmp, w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
     return e;
 }
 
-/* Opens file i of the build directory for writing. */
-static aj_err open_out(builder *b, aj_gen *g, int i, aj_fwriter **w) {
+static aj_err open_out(builder *b, int i, aj_fwriter **w) {
     char path[2048];
-    aj_gen_path(g, aj_file_names[i], path, sizeof path);
+    aj_gen_path(b->g, aj_file_names[i], path, sizeof path);
     return aj_fw_open(b->c, path, aj_file_kinds[i], w);
 }
 
@@ -369,96 +478,155 @@ static aj_err close_out(builder *b, aj_fwriter **w, uint64_t *total) {
     return e;
 }
 
+static FILE *open_tmp(builder *b, const char *name) {
+    char path[2048];
+    tmp_path(b, name, path, sizeof path);
+    FILE *f = fopen(path, "w+bx");
+    if (f) setvbuf(f, NULL, _IOFBF, 1 << 20);
+    return f;
+}
+
+static void remove_tmp(builder *b, const char *name) {
+    char path[2048];
+    tmp_path(b, name, path, sizeof path);
+    unlink(path);
+}
+
+static aj_err finish(builder *b, uint64_t *bytes_out) {
+    aj_ctx *c = b->c;
+    aj_fwriter *dict = NULL, *meta = NULL;
+    aj_err e = aj_store_finish(c, b->store);
+    b->store = NULL;
+    if (!e) e = close_out(b, &b->stor, bytes_out);
+    if (!e) e = open_out(b, AJ_F_POST, &b->post);
+    if (!e) e = open_out(b, AJ_F_POSN, &b->posn);
+    if (!e) {
+        uint64_t nt = aj_inverter_nkeys(b->terms), nw = aj_inverter_nkeys(b->words);
+        b->words_per_term = calloc(nt + 1, sizeof *b->words_per_term);
+        if (!b->words_per_term) e = aj_fail(c, AJ_ENOMEM, "word counts");
+        for (uint64_t i = 0; !e && i < nw; i++) b->words_per_term[b->w2t[i]]++;
+    }
+    if (!e) e = aj_inverter_emit(c, b->terms, (const char *const *)b->runs_t, b->nruns,
+                                 on_term_list, b);
+    if (!e) e = aj_inverter_emit(c, b->words, (const char *const *)b->runs_w, b->nruns,
+                                 on_word_list, b);
+    for (size_t i = 0; i < b->nruns; i++) {
+        unlink(b->runs_t[i]);
+        unlink(b->runs_w[i]);
+    }
+    if (!e) e = close_out(b, &b->post, bytes_out);
+    if (!e) e = close_out(b, &b->posn, bytes_out);
+    if (!e) e = open_out(b, AJ_F_DICT, &dict);
+    if (!e) e = write_dict(b, dict, AJ_DICT_TERMS);
+    if (!e) e = write_dict(b, dict, AJ_DICT_WORDS);
+    if (!e) e = close_out(b, &dict, bytes_out);
+    if (!e) e = open_out(b, AJ_F_META, &meta);
+    if (!e) e = write_meta(b, meta);
+    if (!e) e = close_out(b, &meta, bytes_out);
+    aj_fw_abort(dict);
+    aj_fw_abort(meta);
+    return e;
+}
+
 static void builder_free(builder *b) {
-    aj_analyzer_free(b->an);
     aj_inverter_free(b->terms);
     aj_inverter_free(b->words);
-    free(b->word2term);
     aj_store_writer_free(b->store);
-    free(b->paras);
+    aj_fw_abort(b->stor);
+    aj_fw_abort(b->post);
+    aj_fw_abort(b->posn);
+    if (b->paras_tmp) fclose(b->paras_tmp);
+    if (b->strings_tmp) fclose(b->strings_tmp);
+    free(b->w2t);
+    free(b->map_t);
+    free(b->map_w);
     free(b->lens);
     free(b->docs);
-    free(b->strings);
-    for (int i = 0; i < 2; i++) {
-        free(b->tl[i].v);
-        free(b->tl[i].lens);
-        free(b->tl[i].infos);
+    free(b->corpus_to_doc);
+    free(b->words_per_term);
+    for (size_t i = 0; i < b->nruns; i++) {
+        free(b->runs_t[i]);
+        free(b->runs_w[i]);
     }
+    for (int i = 0; i < 2; i++) {
+        free(b->em[i].infos);
+        free(b->em[i].ids);
+        free(b->em[i].keys);
+        free(b->em[i].lens);
+    }
+}
+
+int aj_build_default_threads(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     double t0 = now();
-    builder b = {.c = c};
+    builder b = {.c = c, .o = o};
     aj_corpus cp;
     aj_gen g;
-    aj_fwriter *fw[AJ_NFILES] = {0};
+    aj_bchunk *chunks = NULL;
+    size_t nchunks = 0;
     uint64_t bytes_out = 0;
-    uint32_t nskipped = 0;
+    int threads = o->threads > 0 ? o->threads : aj_build_default_threads();
+    b.memory = o->memory ? o->memory : DEFAULT_MEMORY;
+    b.seg_tokens = o->segment_tokens ? o->segment_tokens : AJ_SEG_TOKENS;
 
     aj_err e = aj_corpus_scan(c, o->corpus_dir, o->warn, o->warn_arg, &cp);
     if (e) return e;
-    nskipped = (uint32_t)cp.nskipped;
+    b.cp = &cp;
+    b.nskipped = (uint32_t)cp.nskipped;
     e = aj_gen_begin(c, o->index_dir, &g);
     if (e) {
         aj_corpus_free(&cp);
         return e;
     }
+    b.g = &g;
     b.docs = calloc(cp.ndocs + 1, sizeof *b.docs);
-    if (!b.docs) e = aj_fail(c, AJ_ENOMEM, "document table");
-    if (!e) e = aj_analyzer_new(c, &b.an);
-    if (!e) aj_analyzer_set_stemming(b.an, 0);
+    b.corpus_to_doc = calloc(cp.ndocs + 1, sizeof *b.corpus_to_doc);
+    if (!b.docs || !b.corpus_to_doc) e = aj_fail(c, AJ_ENOMEM, "document table");
+    for (size_t i = 0; !e && i < cp.ndocs; i++) b.corpus_to_doc[i] = -1;
     if (!e) e = aj_inverter_new(c, 1, &b.terms);
     if (!e) e = aj_inverter_new(c, 0, &b.words);
-    if (!e) e = open_out(&b, &g, AJ_F_STOR, &fw[AJ_F_STOR]);
-    if (!e) e = aj_store_writer_new(c, fw[AJ_F_STOR], &b.store);
-    for (size_t i = 0; !e && i < cp.ndocs; i++) {
-        int skipped;
-        e = index_doc(&b, o->corpus_dir, &cp.docs[i], o, &skipped);
-        nskipped += (uint32_t)skipped;
-    }
     if (!e) {
-        e = aj_store_finish(c, b.store);
-        b.store = NULL;
+        b.paras_tmp = open_tmp(&b, "paras.tmp");
+        b.strings_tmp = open_tmp(&b, "strings.tmp");
+        if (!b.paras_tmp || !b.strings_tmp)
+            e = aj_fail(c, AJ_EIO, "cannot create temporary files: %s", strerror(errno));
     }
-    if (!e) e = close_out(&b, &fw[AJ_F_STOR], &bytes_out);
-
-    if (!e) e = open_out(&b, &g, AJ_F_POST, &fw[AJ_F_POST]);
-    if (!e) e = open_out(&b, &g, AJ_F_POSN, &fw[AJ_F_POSN]);
-    b.post = fw[AJ_F_POST];
-    b.posn = fw[AJ_F_POSN];
-    if (!e) e = aj_inverter_emit(c, b.terms, on_term_list, &b);
-    if (!e) e = aj_inverter_emit(c, b.words, on_word_list, &b);
-    if (!e) e = close_out(&b, &fw[AJ_F_POST], &bytes_out);
-    if (!e) e = close_out(&b, &fw[AJ_F_POSN], &bytes_out);
-
-    if (!e) e = open_out(&b, &g, AJ_F_DICT, &fw[AJ_F_DICT]);
-    for (int which = 0; !e && which < 2; which++)
-        e = aj_dict_write(c, fw[AJ_F_DICT], which, b.tl[which].n,
-                          (const char *const *)b.tl[which].v, b.tl[which].lens,
-                          b.tl[which].infos);
-    if (!e) e = close_out(&b, &fw[AJ_F_DICT], &bytes_out);
-
-    if (!e) e = open_out(&b, &g, AJ_F_META, &fw[AJ_F_META]);
-    if (!e) e = write_meta(&b, fw[AJ_F_META]);
-    if (!e) e = close_out(&b, &fw[AJ_F_META], &bytes_out);
-
+    if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
+    if (!e) e = aj_store_writer_new(c, b.stor, &b.store);
+    if (!e)
+        e = aj_bchunks(c, o->corpus_dir, &cp,
+                       o->chunk_bytes ? o->chunk_bytes : AJ_CHUNK_BYTES, &chunks,
+                       &nchunks);
+    if (!e) e = threads > 1 && nchunks > 1 ? run_pool(&b, chunks, nchunks, threads)
+                                          : run_inline(&b, chunks, nchunks);
+    if (!e) e = finish(&b, &bytes_out);
+    if (b.paras_tmp) fclose(b.paras_tmp);
+    if (b.strings_tmp) fclose(b.strings_tmp);
+    b.paras_tmp = b.strings_tmp = NULL;
+    remove_tmp(&b, "paras.tmp");
+    remove_tmp(&b, "strings.tmp");
     if (!e) e = aj_gen_commit(c, &g);
-    for (int i = 0; i < AJ_NFILES; i++) aj_fw_abort(fw[i]);
     aj_gen_end(&g);
-
     if (!e && stats) {
         memset(stats, 0, sizeof *stats);
         stats->ndocs = (uint32_t)b.ndocs;
         stats->nparas = (uint32_t)b.nparas;
-        stats->nskipped = nskipped;
-        stats->nterms = b.tl[0].n;
-        stats->nwords = b.tl[1].n;
+        stats->nskipped = b.nskipped;
+        stats->nterms = b.em[0].n;
+        stats->nwords = b.em[1].n;
         stats->ntokens = b.ntokens;
         stats->npostings = aj_inverter_npostings(b.terms);
-        stats->bytes_out = bytes_out;
         stats->bytes_in = b.bytes_in;
+        stats->bytes_out = bytes_out;
+        stats->nruns = (uint32_t)b.nruns;
+        stats->threads = (uint32_t)threads;
         stats->seconds = now() - t0;
     }
+    free(chunks);
     builder_free(&b);
     aj_corpus_free(&cp);
     return e;

@@ -1,6 +1,14 @@
-/* invert.c - see invert.h. */
+/* invert.c - see invert.h.
+ *
+ * Run file layout (temporary, private to a build): for each key holding
+ * postings, in key byte order: u32 key id (little-endian), varint df,
+ * varint byte count, then the varint postings, whose first paragraph gap
+ * is counted from 0 (every run restarts the gaps, so runs concatenate
+ * without rewriting). */
 #include "invert.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -11,8 +19,8 @@ typedef struct {
     uint64_t key_off;      /* in the key arena */
     uint32_t hash;
     uint8_t len;
-    uint32_t df;
-    uint32_t last_doc;
+    uint32_t df;           /* postings held in memory */
+    uint32_t last_doc;     /* last paragraph id in memory (gap base) */
     uint8_t *buf;          /* varint postings */
     uint32_t nbuf, capbuf;
     uint32_t mark;         /* paragraph sequence + 1 when seen in it */
@@ -34,7 +42,8 @@ struct aj_inverter {
     uint32_t *distinct;    /* keys seen in it, in order of first sight */
     size_t ndistinct, capdistinct;
     uint32_t seq;          /* paragraphs ended so far */
-    uint64_t npostings;
+    uint64_t npostings;    /* all postings ever added */
+    uint64_t held;         /* bytes of postings buffers allocated */
 };
 
 aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out) {
@@ -65,6 +74,12 @@ void aj_inverter_free(aj_inverter *iv) {
 
 uint64_t aj_inverter_nkeys(const aj_inverter *iv) { return iv->nkeys; }
 uint64_t aj_inverter_npostings(const aj_inverter *iv) { return iv->npostings; }
+uint64_t aj_inverter_bytes(const aj_inverter *iv) { return iv->held; }
+
+const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len) {
+    *len = iv->keys[id].len;
+    return iv->arena + iv->keys[id].key_off;
+}
 
 static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     uint64_t n = iv->nslots * 2;
@@ -164,19 +179,18 @@ aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
     return AJ_OK;
 }
 
-static aj_err append(aj_ctx *c, entry *e, const uint8_t *p, size_t n) {
-    if (e->nbuf + n > e->capbuf) {
-        uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
-        while (cap < e->nbuf + n) cap *= 2;
-        if (cap > UINT32_MAX)
-            return aj_fail(c, AJ_ELIMIT, "posting list over 4 GiB in memory");
-        uint8_t *b = realloc(e->buf, cap);
-        if (!b) return aj_fail(c, AJ_ENOMEM, "postings");
-        e->buf = b;
-        e->capbuf = (uint32_t)cap;
-    }
-    memcpy(e->buf + e->nbuf, p, n);
-    e->nbuf += (uint32_t)n;
+/* Makes room for n more bytes in e's buffer. */
+static aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
+    if (e->nbuf + n <= e->capbuf) return AJ_OK;
+    uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
+    while (cap < e->nbuf + n) cap *= 2;
+    if (cap > UINT32_MAX)
+        return aj_fail(c, AJ_ELIMIT, "posting list over 4 GiB in memory");
+    uint8_t *b = realloc(e->buf, cap);
+    if (!b) return aj_fail(c, AJ_ENOMEM, "postings");
+    iv->held += cap - e->capbuf;
+    e->buf = b;
+    e->capbuf = (uint32_t)cap;
     return AJ_OK;
 }
 
@@ -184,19 +198,22 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
     aj_err e = AJ_OK;
     for (size_t k = 0; !e && k < iv->ndistinct; k++) {
         entry *en = &iv->keys[iv->distinct[k]];
-        uint8_t tmp[20];
-        size_t n = aj_put_varint(tmp, doc - en->last_doc);
-        n += aj_put_varint(tmp + n, en->tf);
-        e = append(c, en, tmp, n);
+        /* Worst case: two 5-byte varints, then 5 bytes per position. */
+        uint64_t need = 10 + (iv->with_positions ? 5 * (uint64_t)en->tf : 0);
+        e = reserve(c, iv, en, need);
+        if (e) break;
+        uint8_t *p = en->buf + en->nbuf;
+        p += aj_put_varint(p, doc - en->last_doc);
+        p += aj_put_varint(p, en->tf);
         if (iv->with_positions) {
             uint32_t last = 0;
-            for (uint32_t o = en->head; !e && o != UINT32_MAX; o = iv->occ_next[o]) {
+            for (uint32_t o = en->head; o != UINT32_MAX; o = iv->occ_next[o]) {
                 uint32_t pos = iv->occ_pos[o];
-                n = aj_put_varint(tmp, pos - last);
+                p += aj_put_varint(p, pos - last);
                 last = pos;
-                e = append(c, en, tmp, n);
             }
         }
+        en->nbuf = (uint32_t)(p - en->buf);
         en->last_doc = doc;
         en->df++;
         iv->npostings++;
@@ -207,6 +224,37 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
     return e;
 }
 
+aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
+                          const aj_inverter *local, uint32_t base,
+                          uint32_t *map) {
+    for (uint64_t i = 0; i < local->nkeys; i++) {
+        const entry *le = &local->keys[i];
+        uint32_t g;
+        int is_new;
+        aj_err e = aj_inverter_intern(c, global, local->arena + le->key_off,
+                                      le->len, &g, &is_new);
+        if (e) return e;
+        if (map) map[i] = g;
+        if (le->df == 0) continue;
+        /* The local list starts with its first id counted from 0; in the
+         * global list it becomes a gap from the global last id. */
+        aj_slice s = {le->buf, le->buf + le->nbuf};
+        uint32_t first = 0;
+        aj_get_varint32(&s, &first);
+        entry *ge = &global->keys[g];
+        size_t rest = (size_t)(le->buf + le->nbuf - s.p);
+        e = reserve(c, global, ge, 5 + rest);
+        if (e) return e;
+        ge->nbuf += (uint32_t)aj_put_varint(ge->buf + ge->nbuf, base + first - ge->last_doc);
+        memcpy(ge->buf + ge->nbuf, s.p, rest);
+        ge->nbuf += (uint32_t)rest;
+        ge->last_doc = base + le->last_doc;
+        ge->df += le->df;
+        global->npostings += le->df;
+    }
+    return AJ_OK;
+}
+
 static int cmp_keys(const void *a, const void *b, void *arg) {
     const aj_inverter *iv = arg;
     const entry *x = &iv->keys[*(const uint32_t *)a];
@@ -215,6 +263,92 @@ static int cmp_keys(const void *a, const void *b, void *arg) {
     int r = memcmp(iv->arena + x->key_off, iv->arena + y->key_off, n);
     if (r) return r;
     return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* All key ids in key byte order; the caller frees the array. */
+static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
+    uint32_t *order = malloc((iv->nkeys + 1) * sizeof *order);
+    if (!order) return aj_fail(c, AJ_ENOMEM, "term order");
+    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = (uint32_t)i;
+    qsort_r(order, iv->nkeys, sizeof *order, cmp_keys, (void *)iv);
+    *out = order;
+    return AJ_OK;
+}
+
+static void release(aj_inverter *iv, entry *e) {
+    iv->held -= e->capbuf;
+    free(e->buf);
+    e->buf = NULL;
+    e->nbuf = e->capbuf = 0;
+    e->df = 0;
+    e->last_doc = 0;
+}
+
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
+    uint32_t *order;
+    aj_err e = sorted_ids(c, iv, &order);
+    if (e) return e;
+    FILE *f = fopen(path, "wbx");
+    if (!f) {
+        free(order);
+        return aj_fail(c, AJ_EIO, "%s: cannot create run file: %s", path,
+                       strerror(errno));
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    for (uint64_t k = 0; k < iv->nkeys; k++) {
+        entry *en = &iv->keys[order[k]];
+        if (en->df == 0) continue;
+        uint8_t hdr[24];
+        aj_put_u32le(hdr, order[k]);
+        size_t n = 4 + aj_put_varint(hdr + 4, en->df);
+        n += aj_put_varint(hdr + n, en->nbuf);
+        if (fwrite(hdr, 1, n, f) != n || fwrite(en->buf, 1, en->nbuf, f) != en->nbuf)
+            break;
+        release(iv, en);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
+                    strerror(errno));
+    free(order);
+    return e;
+}
+
+/* ---- merging runs ---- */
+
+typedef struct {
+    FILE *f;
+    const char *path;
+    int has;               /* a header is loaded */
+    uint32_t id, df, nbytes;
+} run_reader;
+
+static aj_err run_read_varint(aj_ctx *c, run_reader *r, uint32_t *v) {
+    uint32_t x = 0;
+    for (int shift = 0; shift <= 28; shift += 7) {
+        int ch = getc_unlocked(r->f);
+        if (ch == EOF) break;
+        x |= (uint32_t)(ch & 0x7f) << shift;
+        if (ch < 0x80) {
+            *v = x;
+            return AJ_OK;
+        }
+    }
+    return aj_fail(c, AJ_EIO, "%s: run file damaged", r->path);
+}
+
+/* Loads the next entry header, or sets has = 0 at the end. */
+static aj_err run_next(aj_ctx *c, run_reader *r) {
+    uint8_t b[4];
+    size_t n = fread(b, 1, 4, r->f);
+    r->has = 0;
+    if (n == 0 && feof(r->f)) return AJ_OK;
+    if (n != 4) return aj_fail(c, AJ_EIO, "%s: run file damaged", r->path);
+    r->id = aj_get_u32le(b);
+    aj_err e = run_read_varint(c, r, &r->df);
+    if (!e) e = run_read_varint(c, r, &r->nbytes);
+    if (!e) r->has = 1;
+    return e;
 }
 
 static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
@@ -228,53 +362,103 @@ static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
     return AJ_OK;
 }
 
-aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, aj_inverted_fn fn,
-                        void *arg) {
-    uint32_t *order = malloc((iv->nkeys + 1) * sizeof *order);
-    if (!order) return aj_fail(c, AJ_ENOMEM, "term order");
-    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = (uint32_t)i;
-    qsort_r(order, iv->nkeys, sizeof *order, cmp_keys, iv);
+typedef struct {
+    uint32_t *docs, *tfs, *pos;
+    size_t capd, capt, capp;
+    uint32_t n;
+    size_t np;
+} lists;
 
-    uint32_t *docs = NULL, *tfs = NULL, *pos = NULL;
-    size_t capd = 0, capt = 0, capp = 0;
-    aj_err e = AJ_OK;
-    for (uint64_t k = 0; !e && k < iv->nkeys; k++) {
-        entry *en = &iv->keys[order[k]];
-        e = grow_u32(c, &docs, &capd, en->df);
-        if (!e) e = grow_u32(c, &tfs, &capt, en->df);
-        if (e) break;
-        aj_slice s = {en->buf, en->buf + en->nbuf};
-        uint32_t doc = 0;
-        size_t np = 0;
-        for (uint32_t i = 0; !e && i < en->df; i++) {
-            uint32_t gap = 0, tf = 0;
-            aj_get_varint32(&s, &gap);
-            aj_get_varint32(&s, &tf);
-            doc += gap;
-            docs[i] = doc;
-            tfs[i] = tf;
-            if (iv->with_positions) {
-                e = grow_u32(c, &pos, &capp, np + tf);
-                uint32_t p = 0;
-                for (uint32_t j = 0; !e && j < tf; j++) {
-                    uint32_t g = 0;
-                    aj_get_varint32(&s, &g);
-                    p += g;
-                    pos[np++] = p;
-                }
+/* Decodes df varint postings from s, appending to l (ids restart from 0). */
+static aj_err decode_part(aj_ctx *c, const aj_inverter *iv, lists *l,
+                          aj_slice *s, uint32_t df) {
+    aj_err e = grow_u32(c, &l->docs, &l->capd, l->n + df);
+    if (!e) e = grow_u32(c, &l->tfs, &l->capt, l->n + df);
+    if (e) return e;
+    uint32_t doc = 0;
+    for (uint32_t i = 0; i < df; i++) {
+        uint32_t gap = 0, tf = 0;
+        if (aj_get_varint32(s, &gap) || aj_get_varint32(s, &tf))
+            return aj_fail(c, AJ_EIO, "postings buffer damaged");
+        doc += gap;
+        l->docs[l->n] = doc;
+        l->tfs[l->n++] = tf;
+        if (iv->with_positions) {
+            e = grow_u32(c, &l->pos, &l->capp, l->np + tf);
+            if (e) return e;
+            uint32_t p = 0;
+            for (uint32_t j = 0; j < tf; j++) {
+                uint32_t g = 0;
+                if (aj_get_varint32(s, &g))
+                    return aj_fail(c, AJ_EIO, "postings buffer damaged");
+                p += g;
+                l->pos[l->np++] = p;
             }
         }
-        if (!e)
-            e = fn(c, arg, iv->arena + en->key_off, en->len, docs, tfs,
-                   iv->with_positions ? pos : NULL, en->df);
-        /* The buffer is not needed any more: give the memory back early. */
-        free(en->buf);
-        en->buf = NULL;
-        en->nbuf = en->capbuf = 0;
     }
+    return AJ_OK;
+}
+
+aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
+                        size_t nruns, aj_inverted_fn fn, void *arg) {
+    uint32_t *order = NULL;
+    run_reader *rr = calloc(nruns + 1, sizeof *rr);
+    uint8_t *tmp = NULL;
+    size_t captmp = 0;
+    lists l = {0};
+    aj_err e = rr ? sorted_ids(c, iv, &order) : aj_fail(c, AJ_ENOMEM, "runs");
+    for (size_t r = 0; !e && r < nruns; r++) {
+        rr[r].path = runs[r];
+        rr[r].f = fopen(runs[r], "rb");
+        if (!rr[r].f)
+            e = aj_fail(c, AJ_EIO, "%s: %s", runs[r], strerror(errno));
+        else {
+            setvbuf(rr[r].f, NULL, _IOFBF, 1 << 20);
+            e = run_next(c, &rr[r]);
+        }
+    }
+    for (uint64_t k = 0; !e && k < iv->nkeys; k++) {
+        uint32_t id = order[k];
+        entry *en = &iv->keys[id];
+        l.n = 0;
+        l.np = 0;
+        for (size_t r = 0; !e && r < nruns; r++) {
+            if (!rr[r].has || rr[r].id != id) continue;
+            if (rr[r].nbytes > captmp) {
+                uint8_t *t = realloc(tmp, rr[r].nbytes);
+                if (!t) {
+                    e = aj_fail(c, AJ_ENOMEM, "run entry");
+                    break;
+                }
+                tmp = t;
+                captmp = rr[r].nbytes;
+            }
+            if (fread(tmp, 1, rr[r].nbytes, rr[r].f) != rr[r].nbytes) {
+                e = aj_fail(c, AJ_EIO, "%s: run file truncated", rr[r].path);
+                break;
+            }
+            aj_slice s = {tmp, tmp + rr[r].nbytes};
+            e = decode_part(c, iv, &l, &s, rr[r].df);
+            if (!e) e = run_next(c, &rr[r]);
+        }
+        if (!e && en->df) {
+            aj_slice s = {en->buf, en->buf + en->nbuf};
+            e = decode_part(c, iv, &l, &s, en->df);
+            release(iv, en);
+        }
+        /* Parts restart their ids from 0 only in the varint form: each part
+         * was written with absolute first ids, so the lists simply join. */
+        if (!e && l.n)
+            e = fn(c, arg, id, iv->arena + en->key_off, en->len, l.docs, l.tfs,
+                   iv->with_positions ? l.pos : NULL, l.n);
+    }
+    for (size_t r = 0; rr && r < nruns; r++)
+        if (rr[r].f) fclose(rr[r].f);
+    free(rr);
     free(order);
-    free(docs);
-    free(tfs);
-    free(pos);
+    free(tmp);
+    free(l.docs);
+    free(l.tfs);
+    free(l.pos);
     return e;
 }

@@ -1,15 +1,20 @@
 /*
- * invert.h - in-memory inversion: tokens in, sorted posting lists out.
+ * invert.h - inversion: tokens in, posting lists sorted by key out.
  *
- * Each distinct key (a stemmed term, or a folded word) gets a build-time id
- * from a hash table; its postings accumulate as LEB128 varints in a
- * per-key byte buffer (paragraph gap, tf, then position gaps when the
- * table keeps positions).  That is about two bytes per posting, so the
- * in-memory form is only a little larger than the compressed index.
- * Within a paragraph, occurrences are chained per key in arrival order, so
- * ending a paragraph costs one pass over its tokens and no sorting.
- * At the end, keys are sorted by their bytes (the final term ids) and each
- * list is decoded once and handed to the postings writer.
+ * Each distinct key (a stemmed term, or a folded word) gets an id from a
+ * hash table; its postings accumulate as LEB128 varints in a per-key byte
+ * buffer: paragraph gap, tf, then position gaps when the table keeps
+ * positions.  That is about two bytes per posting, so the in-memory form
+ * is only a little larger than the compressed index.  Within a paragraph,
+ * occurrences are chained per key in arrival order, so ending a paragraph
+ * costs one pass over its tokens and no sorting.
+ *
+ * The indexer uses one small inverter per segment of text in each worker
+ * (it stays in cache) and absorbs it into one global inverter, in
+ * paragraph order.  When the global inverter holds more postings than the
+ * memory budget allows, they are written to a run file sorted by key and
+ * released (the keys stay).  At the end the runs and what is left in
+ * memory are merged key by key.
  */
 #ifndef AJ_INVERT_H
 #define AJ_INVERT_H
@@ -24,28 +29,46 @@ typedef struct aj_inverter aj_inverter;
 aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out);
 void aj_inverter_free(aj_inverter *iv);
 
-/* The build-time id of key (inserting it if new; *is_new says so).  Ids
- * are dense, from 0, in order of first appearance. */
+/* The id of key (inserting it if new; *is_new says so).  Ids are dense,
+ * from 0, in order of first appearance. */
 aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
                           uint32_t len, uint32_t *id, int *is_new);
 
+/* The bytes of key id (valid while the inverter lives). */
+const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len);
+
 /* Adds one occurrence of key id at position pos of the current paragraph
- * (positions must increase within a paragraph). */
+ * (positions increase within a paragraph). */
 aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos);
 
-/* Ends paragraph `doc` (ids must increase): turns its occurrences into
- * postings. */
+/* Ends paragraph `doc` (increasing): turns its occurrences into postings. */
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc);
+
+/* Appends every posting of `local` (paragraph ids from 0) to `global`,
+ * with ids shifted by base, which must be above every id global holds.
+ * map (local->nkeys entries, may be NULL) receives each key's global id. */
+aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
+                          const aj_inverter *local, uint32_t base,
+                          uint32_t *map);
 
 uint64_t aj_inverter_nkeys(const aj_inverter *iv);
 uint64_t aj_inverter_npostings(const aj_inverter *iv);
+/* Bytes of postings currently held in memory. */
+uint64_t aj_inverter_bytes(const aj_inverter *iv);
 
-/* Called once per key in byte order with its decoded postings. */
-typedef aj_err (*aj_inverted_fn)(aj_ctx *c, void *arg, const char *key,
-                                 uint32_t len, const uint32_t *docs,
-                                 const uint32_t *tfs,
+/* Writes the postings held in memory to a new run file at path, sorted by
+ * key, and releases them. */
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path);
+
+/* Called once per key, in byte order, with its complete postings. */
+typedef aj_err (*aj_inverted_fn)(aj_ctx *c, void *arg, uint32_t id,
+                                 const char *key, uint32_t len,
+                                 const uint32_t *docs, const uint32_t *tfs,
                                  const uint32_t *positions, uint32_t n);
-aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, aj_inverted_fn fn,
-                        void *arg);
+
+/* Merges the run files (in the order written) and the postings in memory,
+ * calling fn for every key.  Postings are released as they are emitted. */
+aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
+                        size_t nruns, aj_inverted_fn fn, void *arg);
 
 #endif

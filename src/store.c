@@ -9,14 +9,91 @@
 
 enum { SEC_FRAMES = 1, SEC_TABLE = 2 };
 
+/* ---- packer ---- */
+
+aj_err aj_store_packer_init(aj_ctx *c, aj_store_packer *p) {
+    memset(p, 0, sizeof *p);
+    ZSTD_CCtx *z = ZSTD_createCCtx();
+    if (!z) return aj_fail(c, AJ_ENOMEM, "zstd context");
+    ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, AJ_STORE_LEVEL);
+    ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_setParameter(z, ZSTD_c_contentSizeFlag, 1);
+    p->cctx = z;
+    return AJ_OK;
+}
+
+void aj_store_packer_free(aj_store_packer *p) {
+    ZSTD_freeCCtx(p->cctx);
+    free(p->raw);
+    free(p->bytes);
+    free(p->frames);
+    memset(p, 0, sizeof *p);
+}
+
+void aj_store_packer_reset(aj_store_packer *p) {
+    p->nraw = 0;
+    p->nbytes = 0;
+    p->nframes = 0;
+}
+
+aj_err aj_store_pack_flush(aj_ctx *c, aj_store_packer *p) {
+    if (p->nraw == 0) return AJ_OK;
+    size_t bound = ZSTD_compressBound(p->nraw);
+    if (p->nbytes + bound > p->capbytes) {
+        size_t cap = p->capbytes ? p->capbytes * 2 : 1 << 20;
+        while (cap < p->nbytes + bound) cap *= 2;
+        uint8_t *b = realloc(p->bytes, cap);
+        if (!b) return aj_fail(c, AJ_ENOMEM, "store frames");
+        p->bytes = b;
+        p->capbytes = cap;
+    }
+    if (p->nframes == p->capframes) {
+        size_t cap = p->capframes ? p->capframes * 2 : 64;
+        aj_store_frame *f = realloc(p->frames, cap * sizeof *f);
+        if (!f) return aj_fail(c, AJ_ENOMEM, "store frames");
+        p->frames = f;
+        p->capframes = cap;
+    }
+    size_t z = ZSTD_compress2(p->cctx, p->bytes + p->nbytes,
+                              p->capbytes - p->nbytes, p->raw, p->nraw);
+    if (ZSTD_isError(z))
+        return aj_fail(c, AJ_EIO, "zstd compression failed: %s",
+                       ZSTD_getErrorName(z));
+    p->frames[p->nframes++] = (aj_store_frame){p->nbytes, (uint32_t)z,
+                                               (uint32_t)p->nraw};
+    p->nbytes += z;
+    p->nraw = 0;
+    return AJ_OK;
+}
+
+aj_err aj_store_pack(aj_ctx *c, aj_store_packer *p, const char *text,
+                     size_t len, uint32_t *block, uint32_t *off) {
+    if (len > UINT32_MAX / 2)
+        return aj_fail(c, AJ_ELIMIT, "paragraph text too large to store");
+    if (p->nraw > 0 && p->nraw + len > AJ_STORE_BLOCK) {
+        aj_err e = aj_store_pack_flush(c, p);
+        if (e) return e;
+    }
+    if (p->nraw + len > p->capraw) {
+        size_t cap = p->nraw + len;
+        if (cap < AJ_STORE_BLOCK) cap = AJ_STORE_BLOCK;
+        char *r = realloc(p->raw, cap);
+        if (!r) return aj_fail(c, AJ_ENOMEM, "store block");
+        p->raw = r;
+        p->capraw = cap;
+    }
+    *block = (uint32_t)p->nframes;
+    *off = (uint32_t)p->nraw;
+    if (len) memcpy(p->raw + p->nraw, text, len);
+    p->nraw += len;
+    return AJ_OK;
+}
+
+/* ---- writer ---- */
+
 struct aj_store_writer {
     aj_fwriter *w;
-    ZSTD_CCtx *cctx;
-    char *raw;               /* current block */
-    size_t nraw, capraw;
-    void *zbuf;
-    size_t capz;
-    uint8_t *table;          /* 16 bytes per finished block */
+    uint8_t *table;          /* 16 bytes per block */
     size_t nblocks, captable;
     uint64_t frames_off;
 };
@@ -25,77 +102,40 @@ aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, aj_store_writer **out) {
     aj_store_writer *s = calloc(1, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "store writer");
     s->w = w;
-    s->cctx = ZSTD_createCCtx();
-    if (!s->cctx) {
-        free(s);
-        return aj_fail(c, AJ_ENOMEM, "zstd context");
-    }
-    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_compressionLevel, AJ_STORE_LEVEL);
-    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_checksumFlag, 1);
-    ZSTD_CCtx_setParameter(s->cctx, ZSTD_c_contentSizeFlag, 1);
     s->frames_off = aj_fw_tell(w);
     *out = s;
     return AJ_OK;
 }
 
-static aj_err flush_block(aj_ctx *c, aj_store_writer *s) {
-    if (s->nraw == 0) return AJ_OK;
-    size_t bound = ZSTD_compressBound(s->nraw);
-    if (bound > s->capz) {
-        free(s->zbuf);
-        s->zbuf = malloc(bound);
-        s->capz = s->zbuf ? bound : 0;
-        if (!s->zbuf) return aj_fail(c, AJ_ENOMEM, "store block");
-    }
-    size_t z = ZSTD_compress2(s->cctx, s->zbuf, s->capz, s->raw, s->nraw);
-    if (ZSTD_isError(z))
-        return aj_fail(c, AJ_EIO, "zstd compression failed: %s",
-                       ZSTD_getErrorName(z));
-    if (s->nblocks == s->captable) {
+aj_err aj_store_append(aj_ctx *c, aj_store_writer *s,
+                       const aj_store_packer *p, uint32_t *first_block) {
+    if (s->nblocks + p->nframes > UINT32_MAX)
+        return aj_fail(c, AJ_ELIMIT, "more than 4 billion text blocks");
+    *first_block = (uint32_t)s->nblocks;
+    if (s->nblocks + p->nframes > s->captable) {
         size_t cap = s->captable ? s->captable * 2 : 64;
+        while (cap < s->nblocks + p->nframes) cap *= 2;
         uint8_t *t = realloc(s->table, cap * 16);
         if (!t) return aj_fail(c, AJ_ENOMEM, "store table");
         s->table = t;
         s->captable = cap;
     }
-    uint8_t *e = s->table + 16 * s->nblocks++;
-    aj_put_u64le(e, aj_fw_tell(s->w) - s->frames_off);
-    aj_put_u32le(e + 8, (uint32_t)z);
-    aj_put_u32le(e + 12, (uint32_t)s->nraw);
-    s->nraw = 0;
-    return aj_fw_write(c, s->w, s->zbuf, z);
-}
-
-aj_err aj_store_add(aj_ctx *c, aj_store_writer *s, const char *text,
-                    size_t len, uint32_t *block, uint32_t *off) {
-    if (len > UINT32_MAX / 2)
-        return aj_fail(c, AJ_ELIMIT, "paragraph text too large to store");
-    if (s->nraw > 0 && s->nraw + len > AJ_STORE_BLOCK) {
-        aj_err e = flush_block(c, s);
-        if (e) return e;
+    uint64_t base = aj_fw_tell(s->w) - s->frames_off;
+    for (size_t i = 0; i < p->nframes; i++) {
+        uint8_t *e = s->table + 16 * s->nblocks++;
+        aj_put_u64le(e, base + p->frames[i].off);
+        aj_put_u32le(e + 8, p->frames[i].zlen);
+        aj_put_u32le(e + 12, p->frames[i].raw);
     }
-    if (s->nraw + len > s->capraw) {
-        size_t cap = s->nraw + len;
-        if (cap < AJ_STORE_BLOCK) cap = AJ_STORE_BLOCK;
-        char *r = realloc(s->raw, cap);
-        if (!r) return aj_fail(c, AJ_ENOMEM, "store block");
-        s->raw = r;
-        s->capraw = cap;
-    }
-    *block = (uint32_t)s->nblocks;
-    *off = (uint32_t)s->nraw;
-    if (len) memcpy(s->raw + s->nraw, text, len);
-    s->nraw += len;
-    return AJ_OK;
+    return aj_fw_write(c, s->w, p->bytes, p->nbytes);
 }
 
 aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s) {
-    aj_err e = flush_block(c, s);
     uint64_t frames_len = aj_fw_tell(s->w) - s->frames_off;
-    if (!e) e = aj_fw_section(c, s->w, SEC_FRAMES, s->frames_off, frames_len);
+    aj_err e = aj_fw_section(c, s->w, SEC_FRAMES, s->frames_off, frames_len);
     if (!e) e = aj_fw_align(c, s->w, 8);
     uint64_t toff = aj_fw_tell(s->w);
-    if (!e) e = aj_fw_write(c, s->w, s->table, 16 * s->nblocks);
+    if (!e && s->nblocks) e = aj_fw_write(c, s->w, s->table, 16 * s->nblocks);
     if (!e) e = aj_fw_section(c, s->w, SEC_TABLE, toff, 16 * s->nblocks);
     aj_store_writer_free(s);
     return e;
@@ -103,9 +143,6 @@ aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s) {
 
 void aj_store_writer_free(aj_store_writer *s) {
     if (!s) return;
-    ZSTD_freeCCtx(s->cctx);
-    free(s->raw);
-    free(s->zbuf);
     free(s->table);
     free(s);
 }

@@ -4,7 +4,12 @@
  * Texts are appended in paragraph order into blocks of about
  * AJ_STORE_BLOCK raw bytes (a paragraph never straddles two blocks; a
  * larger one gets a block of its own).  Each block is one zstd frame with
- * a content checksum, so reading a paragraph decompresses one block only.
+ * its content size and a content checksum, so reading a paragraph
+ * decompresses one block only.
+ *
+ * Building happens in two steps so that indexing threads can compress in
+ * parallel: a packer (one per thread) cuts a run of paragraphs into
+ * compressed frames; the writer appends frames in paragraph order.
  *
  * Sections: 1 = frames, 2 = block table of 16-byte entries
  * (u64 frame offset in the frames section, u32 frame length, u32 raw length).
@@ -21,15 +26,48 @@
 #define AJ_STORE_BLOCK (32u * 1024)
 #define AJ_STORE_LEVEL 9
 
+/* ---- packing texts into frames (per thread) ---- */
+
+typedef struct aj_store_frame {
+    uint64_t off;            /* in the packer's frame bytes */
+    uint32_t zlen, raw;
+} aj_store_frame;
+
+typedef struct aj_store_packer {
+    void *cctx;              /* ZSTD_CCtx */
+    char *raw;               /* the block being filled */
+    size_t nraw, capraw;
+    uint8_t *bytes;          /* finished frames, back to back */
+    size_t nbytes, capbytes;
+    aj_store_frame *frames;
+    size_t nframes, capframes;
+} aj_store_packer;
+
+aj_err aj_store_packer_init(aj_ctx *c, aj_store_packer *p);
+void aj_store_packer_free(aj_store_packer *p);
+/* Forgets the frames made so far (keeps buffers and the zstd context). */
+void aj_store_packer_reset(aj_store_packer *p);
+/* Adds a paragraph text; *block (index among this packer's frames since
+ * the last reset) and *off say where it will be. */
+aj_err aj_store_pack(aj_ctx *c, aj_store_packer *p, const char *text,
+                     size_t len, uint32_t *block, uint32_t *off);
+/* Compresses the block being filled, if any. */
+aj_err aj_store_pack_flush(aj_ctx *c, aj_store_packer *p);
+
+/* ---- writing stor.aj ---- */
+
 typedef struct aj_store_writer aj_store_writer;
 
 aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, aj_store_writer **out);
-/* Appends a paragraph text; *block and *off say where it went. */
-aj_err aj_store_add(aj_ctx *c, aj_store_writer *s, const char *text,
-                    size_t len, uint32_t *block, uint32_t *off);
-/* Flushes the last block and writes the block table; frees s. */
+/* Appends the frames of a flushed packer; *first_block receives the block
+ * number its first frame gets. */
+aj_err aj_store_append(aj_ctx *c, aj_store_writer *s,
+                       const aj_store_packer *p, uint32_t *first_block);
+/* Writes the block table; frees s. */
 aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s);
 void aj_store_writer_free(aj_store_writer *s);
+
+/* ---- reading ---- */
 
 typedef struct aj_store {
     aj_mfile *f;

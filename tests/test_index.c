@@ -29,7 +29,7 @@ static void drop_tree(tree *t) {
 
 static void build(const tree *t) {
     aj_ctx c = {0};
-    aj_build_opts o = {t->corpus, t->index, NULL, NULL};
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index};
     aj_build_stats st;
     cr_assert_eq(aj_build(&c, &o, &st), AJ_OK, "build: %s", c.msg);
 }
@@ -193,7 +193,7 @@ Test(index, failed_build_keeps_old_index) {
     aj_ctx c = {0};
     char missing[4300];
     snprintf(missing, sizeof missing, "%s/nope", t.root);
-    aj_build_opts o = {missing, t.index, NULL, NULL};
+    aj_build_opts o = {.corpus_dir = missing, .index_dir = t.index};
     cr_assert_neq(aj_build(&c, &o, NULL), AJ_OK);
     answer after = search(&t, "maritime", 10);
     cr_assert_eq(after.total, before.total);
@@ -220,7 +220,7 @@ Test(index, concurrent_build_is_refused) {
     cr_assert(fd >= 0);
     cr_assert_eq(flock(fd, LOCK_EX), 0);
     aj_ctx c = {0};
-    aj_build_opts o = {t.corpus, t.index, NULL, NULL};
+    aj_build_opts o = {.corpus_dir = t.corpus, .index_dir = t.index};
     cr_assert_eq(aj_build(&c, &o, NULL), AJ_EBUSY);
     cr_assert(strstr(c.msg, "another build") != NULL, "%s", c.msg);
     close(fd);
@@ -259,5 +259,88 @@ Test(index, check_detects_damage) {
     }
     cr_assert_eq(e, AJ_ECORRUPT);
     cr_assert(strstr(c2.msg, "post.aj") != NULL, "%s", c2.msg);
+    drop_tree(&t);
+}
+
+/* A corpus of n documents of random words (some long documents). */
+static void random_corpus(const tree *t, int ndocs, uint64_t seed) {
+    static const char *words[] = {"alpha", "beta", "gamma", "delta", "sea", "south",
+                                  "china", "maritime", "security", "cooperation",
+                                  "cooperative", "the", "of", "and", "Nguyễn", "x1",
+                                  "241.1", "ASEAN-Japan", "covid19", "lord"};
+    uint64_t s = seed;
+    for (int d = 0; d < ndocs; d++) {
+        size_t cap = 1 << 16, n = 0;
+        char *buf = malloc(cap);
+        int paras = 1 + (int)(th_rand(&s) % (d % 7 == 0 ? 300 : 30));
+        for (int p = 0; p < paras; p++) {
+            int nw = 1 + (int)(th_rand(&s) % 40);
+            for (int w = 0; w < nw; w++) {
+                const char *x = words[th_rand(&s) % 20];
+                size_t k = strlen(x);
+                if (n + k + 4 > cap) buf = realloc(buf, cap *= 2);
+                memcpy(buf + n, x, k);
+                n += k;
+                buf[n++] = ' ';
+            }
+            buf[n - 1] = '.';
+            buf[n++] = '\n';
+            buf[n++] = '\n';
+        }
+        char name[64];
+        snprintf(name, sizeof name, "d%03d.txt", d);
+        th_write(t->corpus, name, buf, n);
+        free(buf);
+    }
+}
+
+static void build_with(const tree *t, const char *index, int threads,
+                       uint64_t memory, uint32_t chunk, uint32_t seg, uint32_t *nruns) {
+    aj_ctx c = {0};
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = index, .threads = threads,
+                       .memory = memory, .chunk_bytes = chunk, .segment_tokens = seg};
+    aj_build_stats st;
+    cr_assert_eq(aj_build(&c, &o, &st), AJ_OK, "build: %s", c.msg);
+    if (nruns) *nruns = st.nruns;
+}
+
+static char *gen_file(const char *index, const char *name, size_t *n) {
+    char path[4400], gen[256] = {0};
+    snprintf(path, sizeof path, "%s/CURRENT", index);
+    cr_assert_gt(readlink(path, gen, sizeof gen - 1), 0);
+    snprintf(path, sizeof path, "%s/%s/%s", index, gen, name);
+    return th_read(path, n);
+}
+
+Test(index, same_bytes_for_any_threads_and_memory) {
+    tree t = make_tree();
+    random_corpus(&t, 60, 77);
+    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
+    char a[4400], b[4400], d[4400];
+    snprintf(a, sizeof a, "%s/a", t.root);
+    snprintf(b, sizeof b, "%s/b", t.root);
+    snprintf(d, sizeof d, "%s/d", t.root);
+    uint32_t runs = 0;
+    /* Small chunks and segments so several threads really share the work
+     * and long documents are cut; a tiny memory budget forces many runs. */
+    build_with(&t, a, 1, 0, 4096, 500, NULL);
+    build_with(&t, b, 4, 0, 4096, 500, NULL);
+    build_with(&t, d, 3, 20000, 4096, 500, &runs);
+    cr_assert_gt(runs, 3, "the small budget spilled runs (%u)", runs);
+    for (int i = 0; i < 5; i++) {
+        size_t na, nb, nd;
+        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb),
+             *fd = gen_file(d, files[i], &nd);
+        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with 4 threads", files[i]);
+        cr_assert(na == nd && !memcmp(fa, fd, na), "%s differs with runs", files[i]);
+        free(fa);
+        free(fb);
+        free(fd);
+    }
+    aj_ctx c = {0};
+    aj_index *ix;
+    cr_assert_eq(aj_index_open(&c, d, &ix), AJ_OK);
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
     drop_tree(&t);
 }

@@ -26,6 +26,8 @@ typedef struct {
     const char *corpus_dir;
     int json, count, explain, help;
     int stdin_mode;             /* search --stdin: one query per line */
+    int threads;                /* index --threads */
+    uint64_t memory;            /* index --memory, bytes */
     int color;                  /* resolved: 1 = emit ANSI colours */
     const char *color_opt;      /* auto|always|never */
     aj_search_opts so;
@@ -37,7 +39,7 @@ static const char *prog = "ajsearch";
 
 static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
-    "       ajsearch index   [--corpus DIR] [--index DIR]\n"
+    "       ajsearch index   [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
     "       ajsearch analyze [--json] [TEXT...]\n"
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
@@ -74,13 +76,18 @@ static const char usage_main[] =
     "Exit status: 0 hits found, 1 no hits, 2 error.\n";
 
 static const char usage_index[] =
-    "usage: ajsearch index [--corpus DIR] [--index DIR]\n"
+    "usage: ajsearch index [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
     "\n"
     "Indexes every .txt and .md file under DIR (default ./corpus), with the\n"
     "titles, dates and sources of DIR/metadata.tsv, into the index directory\n"
     "(default $AJSEARCH_INDEX or ./index).  The new index replaces the old one\n"
     "atomically; a failed or interrupted build leaves the old one in place.\n"
-    "Reports what it did on standard error.\n";
+    "Reports what it did on standard error.\n"
+    "\n"
+    "  --threads N     indexing threads (default: one per CPU); the index is\n"
+    "                  byte-identical whatever N is\n"
+    "  --memory SIZE   postings kept in memory before they spill to sorted runs\n"
+    "                  on disk (default 512M; e.g. 256M, 2G)\n";
 
 static const char usage_analyze[] =
     "usage: ajsearch analyze [--json] [TEXT...]\n"
@@ -141,6 +148,24 @@ static uint32_t parse_count(const char *opt, const char *v) {
     return (uint32_t)n;
 }
 
+/* "512M", "2G", "100000000": bytes, at least 16 MiB. */
+static uint64_t parse_size(const char *opt, const char *v) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || d <= 0) die_usage("%s needs a size such as 512M or 2G", opt);
+    switch (*end) {
+    case 'k': case 'K': d *= 1024; end++; break;
+    case 'm': case 'M': d *= 1024 * 1024; end++; break;
+    case 'g': case 'G': d *= 1024.0 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || d < 16.0 * 1024 * 1024 || d > 1e15)
+        die_usage("%s needs a size between 16M and 1000T, such as 512M or 2G", opt);
+    return (uint64_t)d;
+}
+
 static void parse_options(int argc, char **argv, options *o) {
     o->args = calloc((size_t)argc + 1, sizeof *o->args);
     if (!o->args) exit(EXIT_ERR);
@@ -184,6 +209,14 @@ static void parse_options(int argc, char **argv, options *o) {
             o->json = 1;
         } else if (!strcmp(name, "--count")) {
             o->count = 1;
+        } else if (!strcmp(name, "--threads")) {
+            NEEDVAL();
+            o->threads = (int)parse_count(name, val);
+            if (o->threads < 1 || o->threads > 64)
+                die_usage("%s must be between 1 and 64", name);
+        } else if (!strcmp(name, "--memory")) {
+            NEEDVAL();
+            o->memory = parse_size(name, val);
         } else if (!strcmp(name, "--stdin")) {
             o->stdin_mode = 1;
         } else if (!strcmp(name, "--explain")) {
@@ -258,7 +291,9 @@ static int cmd_index(options *o) {
     }
     if (o->nargs) die_usage("index takes no arguments (got '%s')", o->args[0]);
     aj_ctx c = {0};
-    aj_build_opts bo = {o->corpus_dir, o->index_dir, on_warn, o};
+    aj_build_opts bo = {.corpus_dir = o->corpus_dir, .index_dir = o->index_dir,
+                        .warn = on_warn, .warn_arg = o, .threads = o->threads,
+                        .memory = o->memory};
     aj_build_stats st;
     if (aj_build(&c, &bo, &st) != AJ_OK) {
         report(&c);
@@ -268,11 +303,13 @@ static int cmd_index(options *o) {
     fprintf(stderr,
             "indexed %u documents, %u paragraphs, %llu terms (%llu words), "
             "%llu tokens, %llu postings\n"
-            "read %llu bytes, wrote %llu bytes to %s in %.3f s (%.1f MB/s)\n",
+            "read %llu bytes, wrote %llu bytes to %s in %.3f s (%.1f MB/s, "
+            "%u thread%s, %u run%s spilled)\n",
             st.ndocs, st.nparas, (unsigned long long)st.nterms,
             (unsigned long long)st.nwords, (unsigned long long)st.ntokens,
             (unsigned long long)st.npostings, (unsigned long long)st.bytes_in,
-            (unsigned long long)st.bytes_out, o->index_dir, st.seconds, mbs);
+            (unsigned long long)st.bytes_out, o->index_dir, st.seconds, mbs,
+            st.threads, st.threads == 1 ? "" : "s", st.nruns, st.nruns == 1 ? "" : "s");
     if (st.nskipped)
         fprintf(stderr, "skipped %u files (see the warnings above)\n",
                 st.nskipped);

@@ -1,0 +1,307 @@
+/* bworker.c - see bworker.h. */
+#include "bworker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "segment.h"
+
+#define TITLE_BYTES 256
+#define SNIFF_BYTES 65536
+
+struct aj_bworker {
+    aj_analyzer *an;
+    uint64_t seg_tokens;
+    /* state while segmenting one document */
+    aj_ctx *c;
+    aj_err err;
+    aj_bseg *seg;
+    uint32_t chunk, seq;
+    aj_bseg_fn fn;
+    void *arg;
+    size_t corpus_doc;
+    uint32_t ordinal;
+    uint32_t pos;            /* tokens of the current paragraph */
+    uint32_t local_para;     /* paragraphs in the current segment */
+};
+
+aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
+                  uint64_t chunk_bytes, aj_bchunk **out, size_t *n) {
+    aj_bchunk *v = calloc(cp->ndocs + 1, sizeof *v);
+    if (!v) return aj_fail(c, AJ_ENOMEM, "chunks");
+    size_t nc = 0, i = 0;
+    while (i < cp->ndocs) {
+        uint64_t bytes = 0;
+        size_t first = i;
+        do {
+            char path[4096];
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", root, cp->docs[i].rel);
+            if (stat(path, &st) == 0) bytes += (uint64_t)st.st_size;
+            i++;
+        } while (i < cp->ndocs && bytes < chunk_bytes);
+        v[nc++] = (aj_bchunk){first, i};
+    }
+    *out = v;
+    *n = nc;
+    return AJ_OK;
+}
+
+aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, aj_bworker **out) {
+    aj_bworker *w = calloc(1, sizeof *w);
+    if (!w) return aj_fail(c, AJ_ENOMEM, "worker");
+    w->seg_tokens = seg_tokens;
+    aj_err e = aj_analyzer_new(c, &w->an);
+    if (e) {
+        free(w);
+        return e;
+    }
+    /* Each distinct word is stemmed once, when first seen (word_term). */
+    aj_analyzer_set_stemming(w->an, 0);
+    *out = w;
+    return AJ_OK;
+}
+
+void aj_bworker_free(aj_bworker *w) {
+    if (!w) return;
+    aj_analyzer_free(w->an);
+    aj_bseg_free(w->seg);
+    free(w);
+}
+
+void aj_bseg_free(aj_bseg *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->ndocs; i++) {
+        free(s->docs[i].title);
+        free(s->docs[i].skip);
+    }
+    free(s->docs);
+    free(s->paras);
+    free(s->strings);
+    aj_store_packer_free(&s->store);
+    aj_inverter_free(s->terms);
+    aj_inverter_free(s->words);
+    free(s->w2t);
+    free(s);
+}
+
+static aj_err seg_new(aj_ctx *c, uint32_t chunk, uint32_t seq, aj_bseg **out) {
+    aj_bseg *s = calloc(1, sizeof *s);
+    if (!s) return aj_fail(c, AJ_ENOMEM, "segment");
+    s->chunk = chunk;
+    s->seq = seq;
+    aj_err e = aj_store_packer_init(c, &s->store);
+    if (!e) e = aj_inverter_new(c, 1, &s->terms);
+    if (!e) e = aj_inverter_new(c, 0, &s->words);
+    if (e) {
+        aj_bseg_free(s);
+        return e;
+    }
+    *out = s;
+    return AJ_OK;
+}
+
+/* Grows an array to hold n + 1 elements of size sz. */
+static int grow(void **p, size_t *cap, size_t n, size_t sz) {
+    if (n < *cap) return 0;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *q = realloc(*p, nc * sz);
+    if (!q) return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* Hands the current segment over and starts the next one. */
+static aj_err finish_seg(aj_bworker *w, int last) {
+    aj_bseg *s = w->seg;
+    aj_err e = aj_store_pack_flush(w->c, &s->store);
+    if (e) return e;
+    s->last = last;
+    w->seg = NULL;
+    e = w->fn(w->c, w->arg, s);
+    if (e || last) return e;
+    w->local_para = 0;
+    return seg_new(w->c, w->chunk, ++w->seq, &w->seg);
+}
+
+/* Maps a word to its term the first time the segment sees it. */
+static aj_err word_term(aj_bworker *w, const aj_token *t, uint32_t wid) {
+    aj_bseg *s = w->seg;
+    const char *term;
+    size_t tl;
+    uint32_t tid;
+    int is_new;
+    aj_err e = aj_analyzer_term(w->c, w->an, t->word, t->word_len, &term, &tl);
+    if (!e) e = aj_inverter_intern(w->c, s->terms, term, (uint32_t)tl, &tid, &is_new);
+    if (e) return e;
+    if (grow((void **)&s->w2t, &s->capw2t, wid, sizeof *s->w2t))
+        return aj_fail(w->c, AJ_ENOMEM, "word table");
+    s->w2t[wid] = tid;
+    return AJ_OK;
+}
+
+static int on_token(void *arg, const aj_token *t) {
+    aj_bworker *w = arg;
+    aj_bseg *s = w->seg;
+    uint32_t wid;
+    int is_new;
+    aj_err e = aj_inverter_intern(w->c, s->words, t->word, t->word_len, &wid, &is_new);
+    if (!e && is_new) e = word_term(w, t, wid);
+    if (!e) e = aj_inverter_add(w->c, s->terms, s->w2t[wid], t->pos);
+    if (!e) e = aj_inverter_add(w->c, s->words, wid, t->pos);
+    w->pos = t->pos + 1;
+    if (e) w->err = e;
+    return e != AJ_OK;
+}
+
+static int on_para(void *arg, const aj_seg_para *p) {
+    aj_bworker *w = arg;
+    aj_ctx *c = w->c;
+    aj_bseg *s = w->seg;
+    aj_err e = AJ_OK;
+    if (grow((void **)&s->paras, &s->capparas, s->nparas, sizeof *s->paras)) {
+        w->err = aj_fail(c, AJ_ENOMEM, "paragraph table");
+        return 1;
+    }
+    aj_bpara *r = &s->paras[s->nparas];
+    memset(r, 0, sizeof *r);
+    r->corpus_doc = w->corpus_doc;
+    r->ordinal = ++w->ordinal;
+    r->start = p->start;
+    r->srclen = (uint32_t)(p->end - p->start);
+    r->kind = (uint32_t)p->kind;
+    r->textlen = (uint32_t)p->text_len;
+    if (p->label) {
+        size_t n = strlen(p->label) + 1;
+        while (s->nstrings + n > s->capstrings) {
+            size_t cap = s->capstrings ? s->capstrings * 2 : 256;
+            char *q = realloc(s->strings, cap);
+            if (!q) {
+                w->err = aj_fail(c, AJ_ENOMEM, "labels");
+                return 1;
+            }
+            s->strings = q;
+            s->capstrings = cap;
+        }
+        memcpy(s->strings + s->nstrings, p->label, n);
+        r->label = (uint32_t)s->nstrings + 1;
+        s->nstrings += n;
+    }
+    e = aj_store_pack(c, &s->store, p->text, p->text_len, &r->block, &r->off);
+    w->pos = 0;
+    if (!e) e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
+    if (!e && w->err) e = w->err;
+    if (!e) e = aj_inverter_end_doc(c, s->terms, w->local_para);
+    if (!e) e = aj_inverter_end_doc(c, s->words, w->local_para);
+    if (e) {
+        w->err = e;
+        return 1;
+    }
+    r->len = w->pos;
+    s->ntokens += w->pos;
+    s->nparas++;
+    w->local_para++;
+    if (s->ntokens >= w->seg_tokens) {
+        e = finish_seg(w, 0);
+        if (e) {
+            w->err = e;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
+                      uint64_t bytes) {
+    aj_bseg *s = w->seg;
+    if (grow((void **)&s->docs, &s->capdocs, s->ndocs, sizeof *s->docs)) {
+        free(title);
+        free(skip);
+        return aj_fail(w->c, AJ_ENOMEM, "documents");
+    }
+    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, bytes};
+    return AJ_OK;
+}
+
+/* Indexes one document.  Files that cannot be read are recorded as
+ * skipped (the coordinator warns, in document order). */
+static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
+                     size_t di) {
+    const aj_corpus_doc *d = &cp->docs[di];
+    char path[4096], why[160] = "";
+    snprintf(path, sizeof path, "%s/%s", root, d->rel);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        snprintf(why, sizeof why, "%s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        snprintf(why, sizeof why, "not a regular file");
+    const char *src = NULL;
+    size_t len = 0;
+    if (!*why && st.st_size > 0) {
+        len = (size_t)st.st_size;
+        void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED)
+            snprintf(why, sizeof why, "%s", strerror(errno));
+        else
+            src = m;
+    }
+    if (fd >= 0) close(fd);
+    if (!*why && src) {
+        const char *nul = memchr(src, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES);
+        if (nul)
+            snprintf(why, sizeof why, "binary file (NUL byte at offset %zu), skipped",
+                     (size_t)(nul - src));
+    }
+    if (*why) {
+        if (src) munmap((void *)src, len);
+        char *skip = strdup(why);
+        return skip ? add_doc(w, di, NULL, skip, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
+    }
+    madvise((void *)src, len, MADV_SEQUENTIAL);
+    char *title = NULL;
+    if (!d->title) {
+        char buf[TITLE_BYTES];
+        aj_segment_title(src ? src : "", len, buf, sizeof buf);
+        title = strdup(buf);
+        if (!title) {
+            if (src) munmap((void *)src, len);
+            return aj_fail(w->c, AJ_ENOMEM, "title");
+        }
+    }
+    aj_err e = add_doc(w, di, title, NULL, len);
+    w->corpus_doc = di;
+    w->ordinal = 0;
+    w->err = AJ_OK;
+    if (!e && src) {
+        e = aj_segment(w->c, src, len, on_para, w);
+        if (!e && w->err) e = w->err;
+    }
+    if (src) munmap((void *)src, len);
+    return e;
+}
+
+aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
+                      const aj_corpus *cp, const aj_bchunk *chunk,
+                      uint32_t ci, aj_bseg_fn fn, void *arg) {
+    w->c = c;
+    w->fn = fn;
+    w->arg = arg;
+    w->chunk = ci;
+    w->seq = 0;
+    w->local_para = 0;
+    aj_err e = seg_new(c, ci, 0, &w->seg);
+    for (size_t di = chunk->first; !e && di < chunk->end; di++)
+        e = do_doc(w, root, cp, di);
+    if (!e) e = finish_seg(w, 1);
+    aj_bseg_free(w->seg);
+    w->seg = NULL;
+    return e;
+}

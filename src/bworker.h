@@ -1,0 +1,83 @@
+/*
+ * bworker.h - the indexing worker: turns a chunk of documents into
+ * segments (paragraph records, compressed text frames, and a small
+ * inverted index with paragraph ids counted from 0).
+ *
+ * A chunk is a run of whole documents, fixed before any thread starts, so
+ * what a chunk produces does not depend on how many threads there are.  A
+ * long chunk is cut into several segments (every AJ_SEG_TOKENS tokens) so
+ * that a worker's memory stays bounded whatever the shape of the input.
+ * The coordinator (build.c) takes segments strictly in (chunk, seq) order.
+ */
+#ifndef AJ_BWORKER_H
+#define AJ_BWORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ajsearch.h"
+#include "corpus.h"
+#include "invert.h"
+#include "store.h"
+
+#define AJ_CHUNK_BYTES (1u << 20)     /* documents are grouped up to this */
+#define AJ_SEG_TOKENS (1u << 20)      /* a segment holds about this many */
+
+/* A document that begins in a segment. */
+typedef struct aj_bdoc {
+    size_t corpus_doc;       /* index in the corpus list */
+    char *title;             /* fallback title (first line) if no metadata */
+    char *skip;              /* why it was skipped, or NULL */
+    uint64_t bytes;          /* source bytes indexed */
+} aj_bdoc;
+
+typedef struct aj_bpara {
+    size_t corpus_doc;
+    uint32_t ordinal;
+    uint64_t start;
+    uint32_t srclen, label, block, off, textlen, kind, len;
+} aj_bpara;                  /* label: offset in strings + 1, 0 = none */
+
+typedef struct aj_bseg {
+    uint32_t chunk, seq;
+    int last;                /* the last segment of its chunk */
+    struct aj_bseg *next;    /* in the coordinator's ready list */
+    aj_bdoc *docs;
+    size_t ndocs, capdocs;
+    aj_bpara *paras;
+    size_t nparas, capparas;
+    char *strings;           /* labels, NUL-terminated */
+    size_t nstrings, capstrings;
+    aj_store_packer store;
+    aj_inverter *terms, *words;
+    uint32_t *w2t;           /* local word id -> local term id */
+    size_t capw2t;
+    uint64_t ntokens;
+} aj_bseg;
+
+typedef struct aj_bchunk {
+    size_t first, end;       /* corpus documents [first, end) */
+} aj_bchunk;
+
+/* Splits the corpus into chunks of about chunk_bytes (deterministic: by
+ * document sizes). */
+aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
+                  uint64_t chunk_bytes, aj_bchunk **out, size_t *n);
+
+/* Receives each finished segment (ownership passes to the callee). */
+typedef aj_err (*aj_bseg_fn)(aj_ctx *c, void *arg, aj_bseg *s);
+
+typedef struct aj_bworker aj_bworker;
+
+/* seg_tokens: hand a segment over after about this many tokens. */
+aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, aj_bworker **out);
+void aj_bworker_free(aj_bworker *w);
+
+/* Segments chunk `ci` of the corpus and hands its segments to fn. */
+aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
+                      const aj_corpus *cp, const aj_bchunk *chunk,
+                      uint32_t ci, aj_bseg_fn fn, void *arg);
+
+void aj_bseg_free(aj_bseg *s);
+
+#endif
