@@ -62,8 +62,10 @@ typedef struct builder {
     aj_inverter *terms, *words;
     uint32_t *w2t;           /* global word id -> global term id */
     uint64_t capw2t;
-    uint32_t *map_t, *map_w; /* scratch: local -> global ids */
-    uint64_t capmap_t, capmap_w;
+    /* per worker: its key ids -> global ids */
+    uint32_t **map_t, **map_w;
+    uint64_t *capmap_t, *capmap_w;
+    int nworkers;
     uint32_t *lens;          /* paragraph lengths */
     uint64_t nparas, caplens;
     doc_rec *docs;
@@ -187,13 +189,16 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         b->docs[doc].n++;
     }
     b->ntokens += s->ntokens;
-    uint64_t nt = aj_inverter_nkeys(s->terms), nw = aj_inverter_nkeys(s->words);
-    if (!e) e = grow_u32(c, &b->map_t, &b->capmap_t, nt + 1);
-    if (!e) e = grow_u32(c, &b->map_w, &b->capmap_w, nw + 1);
-    if (!e) e = aj_inverter_absorb(c, b->terms, s->terms, base, b->map_t);
-    if (!e) e = aj_inverter_absorb(c, b->words, s->words, base, b->map_w);
+    uint32_t wk = s->worker;
+    if (!e)
+        e = aj_inverter_absorb(c, b->terms, &s->terms, base, &b->map_t[wk],
+                               &b->capmap_t[wk]);
+    if (!e)
+        e = aj_inverter_absorb(c, b->words, &s->words, base, &b->map_w[wk],
+                               &b->capmap_w[wk]);
     if (!e) e = grow_u32(c, &b->w2t, &b->capw2t, aj_inverter_nkeys(b->words));
-    for (uint64_t i = 0; !e && i < nw; i++) b->w2t[b->map_w[i]] = b->map_t[s->w2t[i]];
+    for (uint32_t i = s->words.nkeys_before; !e && i < s->words.nkeys_after; i++)
+        b->w2t[b->map_w[wk][i]] = b->map_t[wk][s->w2t[i - s->words.nkeys_before]];
     if (!e && aj_inverter_bytes(b->terms) + aj_inverter_bytes(b->words) > b->memory)
         e = flush_runs(b);
     aj_bseg_free(s);
@@ -285,7 +290,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
     int started = 0;
     for (int i = 0; !e && i < threads; i++) {
         args[i].p = &p;
-        e = aj_bworker_new(c, b->seg_tokens, &args[i].w);
+        e = aj_bworker_new(c, b->seg_tokens, (uint32_t)i, &args[i].w);
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
         if (!e) started++;
@@ -334,7 +339,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
 
 static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     aj_bworker *w;
-    aj_err e = aj_bworker_new(b->c, b->seg_tokens, &w);
+    aj_err e = aj_bworker_new(b->c, b->seg_tokens, 0, &w);
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
                            (uint32_t)i, absorb, b);
@@ -538,8 +543,14 @@ static void builder_free(builder *b) {
     if (b->paras_tmp) fclose(b->paras_tmp);
     if (b->strings_tmp) fclose(b->strings_tmp);
     free(b->w2t);
+    for (int i = 0; i < b->nworkers; i++) {
+        free(b->map_t[i]);
+        free(b->map_w[i]);
+    }
     free(b->map_t);
     free(b->map_w);
+    free(b->capmap_t);
+    free(b->capmap_w);
     free(b->lens);
     free(b->docs);
     free(b->corpus_to_doc);
@@ -589,6 +600,13 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     for (size_t i = 0; !e && i < cp.ndocs; i++) b.corpus_to_doc[i] = -1;
     if (!e) e = aj_inverter_new(c, 1, &b.terms);
     if (!e) e = aj_inverter_new(c, 0, &b.words);
+    b.nworkers = threads;
+    b.map_t = calloc((size_t)threads, sizeof *b.map_t);
+    b.map_w = calloc((size_t)threads, sizeof *b.map_w);
+    b.capmap_t = calloc((size_t)threads, sizeof *b.capmap_t);
+    b.capmap_w = calloc((size_t)threads, sizeof *b.capmap_w);
+    if (!e && (!b.map_t || !b.map_w || !b.capmap_t || !b.capmap_w))
+        e = aj_fail(c, AJ_ENOMEM, "key maps");
     if (!e) {
         b.paras_tmp = open_tmp(&b, "paras.tmp");
         b.strings_tmp = open_tmp(&b, "strings.tmp");

@@ -18,6 +18,12 @@
 struct aj_bworker {
     aj_analyzer *an;
     uint64_t seg_tokens;
+    uint32_t id;
+    /* The worker's vocabulary lives as long as the worker: each distinct
+     * word is stemmed and hashed into the global tables once per worker. */
+    aj_inverter *terms, *words;
+    uint32_t *w2t;           /* word id -> term id */
+    size_t capw2t;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -53,13 +59,17 @@ aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
     return AJ_OK;
 }
 
-aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, aj_bworker **out) {
+aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
+                      aj_bworker **out) {
     aj_bworker *w = calloc(1, sizeof *w);
     if (!w) return aj_fail(c, AJ_ENOMEM, "worker");
     w->seg_tokens = seg_tokens;
+    w->id = id;
     aj_err e = aj_analyzer_new(c, &w->an);
+    if (!e) e = aj_inverter_new(c, 1, &w->terms);
+    if (!e) e = aj_inverter_new(c, 0, &w->words);
     if (e) {
-        free(w);
+        aj_bworker_free(w);
         return e;
     }
     /* Each distinct word is stemmed once, when first seen (word_term). */
@@ -72,6 +82,9 @@ void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
     aj_analyzer_free(w->an);
     aj_bseg_free(w->seg);
+    aj_inverter_free(w->terms);
+    aj_inverter_free(w->words);
+    free(w->w2t);
     free(w);
 }
 
@@ -85,20 +98,20 @@ void aj_bseg_free(aj_bseg *s) {
     free(s->paras);
     free(s->strings);
     aj_store_packer_free(&s->store);
-    aj_inverter_free(s->terms);
-    aj_inverter_free(s->words);
+    aj_inv_export_free(&s->terms);
+    aj_inv_export_free(&s->words);
     free(s->w2t);
     free(s);
 }
 
-static aj_err seg_new(aj_ctx *c, uint32_t chunk, uint32_t seq, aj_bseg **out) {
+static aj_err seg_new(aj_ctx *c, uint32_t worker, uint32_t chunk, uint32_t seq,
+                      aj_bseg **out) {
     aj_bseg *s = calloc(1, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "segment");
+    s->worker = worker;
     s->chunk = chunk;
     s->seq = seq;
     aj_err e = aj_store_packer_init(c, &s->store);
-    if (!e) e = aj_inverter_new(c, 1, &s->terms);
-    if (!e) e = aj_inverter_new(c, 0, &s->words);
     if (e) {
         aj_bseg_free(s);
         return e;
@@ -122,40 +135,46 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz) {
 static aj_err finish_seg(aj_bworker *w, int last) {
     aj_bseg *s = w->seg;
     aj_err e = aj_store_pack_flush(w->c, &s->store);
+    if (!e) e = aj_inverter_export(w->c, w->terms, &s->terms);
+    if (!e) e = aj_inverter_export(w->c, w->words, &s->words);
     if (e) return e;
+    /* The coordinator learns the term of each word the first time the
+     * word is exported. */
+    uint32_t from = s->words.nkeys_before, to = s->words.nkeys_after;
+    s->w2t = malloc((to - from + 1) * sizeof *s->w2t);
+    if (!s->w2t) return aj_fail(w->c, AJ_ENOMEM, "word terms");
+    memcpy(s->w2t, w->w2t + from, (to - from) * sizeof *s->w2t);
     s->last = last;
     w->seg = NULL;
     e = w->fn(w->c, w->arg, s);
     if (e || last) return e;
     w->local_para = 0;
-    return seg_new(w->c, w->chunk, ++w->seq, &w->seg);
+    return seg_new(w->c, w->id, w->chunk, ++w->seq, &w->seg);
 }
 
 /* Maps a word to its term the first time the segment sees it. */
 static aj_err word_term(aj_bworker *w, const aj_token *t, uint32_t wid) {
-    aj_bseg *s = w->seg;
     const char *term;
     size_t tl;
     uint32_t tid;
     int is_new;
     aj_err e = aj_analyzer_term(w->c, w->an, t->word, t->word_len, &term, &tl);
-    if (!e) e = aj_inverter_intern(w->c, s->terms, term, (uint32_t)tl, &tid, &is_new);
+    if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
-    if (grow((void **)&s->w2t, &s->capw2t, wid, sizeof *s->w2t))
+    if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
         return aj_fail(w->c, AJ_ENOMEM, "word table");
-    s->w2t[wid] = tid;
+    w->w2t[wid] = tid;
     return AJ_OK;
 }
 
 static int on_token(void *arg, const aj_token *t) {
     aj_bworker *w = arg;
-    aj_bseg *s = w->seg;
     uint32_t wid;
     int is_new;
-    aj_err e = aj_inverter_intern(w->c, s->words, t->word, t->word_len, &wid, &is_new);
+    aj_err e = aj_inverter_intern(w->c, w->words, t->word, t->word_len, &wid, &is_new);
     if (!e && is_new) e = word_term(w, t, wid);
-    if (!e) e = aj_inverter_add(w->c, s->terms, s->w2t[wid], t->pos);
-    if (!e) e = aj_inverter_add(w->c, s->words, wid, t->pos);
+    if (!e) e = aj_inverter_add(w->c, w->terms, w->w2t[wid], t->pos);
+    if (!e) e = aj_inverter_add(w->c, w->words, wid, t->pos);
     w->pos = t->pos + 1;
     if (e) w->err = e;
     return e != AJ_OK;
@@ -198,8 +217,8 @@ static int on_para(void *arg, const aj_seg_para *p) {
     w->pos = 0;
     if (!e) e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
     if (!e && w->err) e = w->err;
-    if (!e) e = aj_inverter_end_doc(c, s->terms, w->local_para);
-    if (!e) e = aj_inverter_end_doc(c, s->words, w->local_para);
+    if (!e) e = aj_inverter_end_doc(c, w->terms, w->local_para);
+    if (!e) e = aj_inverter_end_doc(c, w->words, w->local_para);
     if (e) {
         w->err = e;
         return 1;
@@ -297,7 +316,7 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->chunk = ci;
     w->seq = 0;
     w->local_para = 0;
-    aj_err e = seg_new(c, ci, 0, &w->seg);
+    aj_err e = seg_new(c, w->id, ci, 0, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
         e = do_doc(w, root, cp, di);
     if (!e) e = finish_seg(w, 1);

@@ -40,6 +40,7 @@ typedef struct aj_bpara {
 
 typedef struct aj_bseg {
     uint32_t chunk, seq;
+    uint32_t worker;         /* which worker made it (its key ids) */
     int last;                /* the last segment of its chunk */
     struct aj_bseg *next;    /* in the coordinator's ready list */
     aj_bdoc *docs;
@@ -49,9 +50,8 @@ typedef struct aj_bseg {
     char *strings;           /* labels, NUL-terminated */
     size_t nstrings, capstrings;
     aj_store_packer store;
-    aj_inverter *terms, *words;
-    uint32_t *w2t;           /* local word id -> local term id */
-    size_t capw2t;
+    aj_inv_export terms, words;  /* postings, ids of the worker's keys */
+    uint32_t *w2t;           /* term id of each new word of the export */
     uint64_t ntokens;
 } aj_bseg;
 
@@ -69,8 +69,10 @@ typedef aj_err (*aj_bseg_fn)(aj_ctx *c, void *arg, aj_bseg *s);
 
 typedef struct aj_bworker aj_bworker;
 
-/* seg_tokens: hand a segment over after about this many tokens. */
-aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, aj_bworker **out);
+/* seg_tokens: hand a segment over after about this many tokens; id: the
+ * worker's number, copied into its segments. */
+aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
+                      aj_bworker **out);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

@@ -32,7 +32,7 @@ struct aj_inverter {
     int with_positions;
     entry *keys;
     uint64_t nkeys, capkeys;
-    uint32_t *slots;       /* key index + 1; 0 = empty */
+    uint64_t *slots;       /* hash << 32 | key index + 1; 0 = empty */
     uint64_t nslots;
     char *arena;
     uint64_t narena, caparena;
@@ -44,6 +44,9 @@ struct aj_inverter {
     uint32_t seq;          /* paragraphs ended so far */
     uint64_t npostings;    /* all postings ever added */
     uint64_t held;         /* bytes of postings buffers allocated */
+    uint32_t *dirty;       /* keys with postings since the last export */
+    size_t ndirty, capdirty;
+    uint32_t exported;     /* keys named in earlier exports */
 };
 
 aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out) {
@@ -69,6 +72,7 @@ void aj_inverter_free(aj_inverter *iv) {
     free(iv->occ_pos);
     free(iv->occ_next);
     free(iv->distinct);
+    free(iv->dirty);
     free(iv);
 }
 
@@ -83,12 +87,12 @@ const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len) {
 
 static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     uint64_t n = iv->nslots * 2;
-    uint32_t *s = calloc(n, sizeof *s);
+    uint64_t *s = calloc(n, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "term hash table");
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         uint64_t h = iv->keys[i].hash & (n - 1);
         while (s[h]) h = (h + 1) & (n - 1);
-        s[h] = (uint32_t)(i + 1);
+        s[h] = (uint64_t)iv->keys[i].hash << 32 | (i + 1);
     }
     free(iv->slots);
     iv->slots = s;
@@ -103,14 +107,18 @@ aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
         return aj_fail(c, AJ_EINVAL, "term length %u", len);
     uint32_t hash = (uint32_t)XXH3_64bits(key, len);
     uint64_t mask = iv->nslots - 1, h = hash & mask;
+    /* The slot holds the hash, so a probe touches the entry and the key
+     * bytes only when the hashes agree. */
     for (;;) {
-        uint32_t s = iv->slots[h];
+        uint64_t s = iv->slots[h];
         if (!s) break;
-        const entry *e = &iv->keys[s - 1];
-        if (e->hash == hash && e->len == len &&
-            memcmp(iv->arena + e->key_off, key, len) == 0) {
-            *id = s - 1;
-            return AJ_OK;
+        if ((uint32_t)(s >> 32) == hash) {
+            uint32_t i = (uint32_t)s - 1;
+            const entry *e = &iv->keys[i];
+            if (e->len == len && memcmp(iv->arena + e->key_off, key, len) == 0) {
+                *id = i;
+                return AJ_OK;
+            }
         }
         h = (h + 1) & mask;
     }
@@ -138,7 +146,7 @@ aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
     e->len = (uint8_t)len;
     e->hash = hash;
     iv->narena += len;
-    iv->slots[h] = (uint32_t)(iv->nkeys + 1);
+    iv->slots[h] = (uint64_t)hash << 32 | (iv->nkeys + 1);
     *id = (uint32_t)iv->nkeys++;
     *is_new = 1;
     if (iv->nkeys * 2 > iv->nslots) return grow_slots(c, iv);
@@ -215,7 +223,16 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
         }
         en->nbuf = (uint32_t)(p - en->buf);
         en->last_doc = doc;
-        en->df++;
+        if (en->df++ == 0) {
+            if (iv->ndirty == iv->capdirty) {
+                size_t cap = iv->capdirty ? iv->capdirty * 2 : 1024;
+                uint32_t *d = realloc(iv->dirty, cap * sizeof *d);
+                if (!d) return aj_fail(c, AJ_ENOMEM, "postings");
+                iv->dirty = d;
+                iv->capdirty = cap;
+            }
+            iv->dirty[iv->ndirty++] = iv->distinct[k];
+        }
         iv->npostings++;
     }
     iv->nocc = 0;
@@ -224,33 +241,101 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
     return e;
 }
 
+void aj_inv_export_free(aj_inv_export *x) {
+    free(x->newkeys);
+    free(x->newlens);
+    free(x->ids);
+    free(x->dfs);
+    free(x->lasts);
+    free(x->offs);
+    free(x->bytes);
+    memset(x, 0, sizeof *x);
+}
+
+aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
+    memset(x, 0, sizeof *x);
+    x->nkeys_before = iv->exported;
+    x->nkeys_after = (uint32_t)iv->nkeys;
+    size_t nnew = x->nkeys_after - x->nkeys_before, kb = 0;
+    for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) kb += iv->keys[i].len;
+    uint64_t nb = 0;
+    for (size_t k = 0; k < iv->ndirty; k++) nb += iv->keys[iv->dirty[k]].nbuf;
+    size_t n = iv->ndirty;
+    x->newkeys = malloc(kb + 1);
+    x->newlens = malloc(nnew + 1);
+    x->ids = malloc((n + 1) * sizeof *x->ids);
+    x->dfs = malloc((n + 1) * sizeof *x->dfs);
+    x->lasts = malloc((n + 1) * sizeof *x->lasts);
+    x->offs = malloc((n + 1) * sizeof *x->offs);
+    x->bytes = malloc(nb + 1);
+    if (!x->newkeys || !x->newlens || !x->ids || !x->dfs || !x->lasts || !x->offs ||
+        !x->bytes) {
+        aj_inv_export_free(x);
+        return aj_fail(c, AJ_ENOMEM, "segment postings");
+    }
+    for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) {
+        const entry *e = &iv->keys[i];
+        memcpy(x->newkeys + x->nnewkeys_bytes, iv->arena + e->key_off, e->len);
+        x->nnewkeys_bytes += e->len;
+        x->newlens[i - x->nkeys_before] = e->len;
+    }
+    for (size_t k = 0; k < n; k++) {
+        entry *e = &iv->keys[iv->dirty[k]];
+        x->ids[k] = iv->dirty[k];
+        x->dfs[k] = e->df;
+        x->lasts[k] = e->last_doc;
+        x->offs[k] = x->nbytes;
+        memcpy(x->bytes + x->nbytes, e->buf, e->nbuf);
+        x->nbytes += e->nbuf;
+        /* Keep the buffer: the key will likely need it again. */
+        e->nbuf = 0;
+        e->df = 0;
+        e->last_doc = 0;
+    }
+    x->n = (uint32_t)n;
+    iv->ndirty = 0;
+    iv->exported = (uint32_t)iv->nkeys;
+    return AJ_OK;
+}
+
 aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
-                          const aj_inverter *local, uint32_t base,
-                          uint32_t *map) {
-    for (uint64_t i = 0; i < local->nkeys; i++) {
-        const entry *le = &local->keys[i];
-        uint32_t g;
+                          const aj_inv_export *x, uint32_t base,
+                          uint32_t **map, uint64_t *cap) {
+    if (x->nkeys_after > *cap) {
+        uint64_t nc = *cap ? *cap : 1024;
+        while (nc < x->nkeys_after) nc *= 2;
+        uint32_t *m = realloc(*map, nc * sizeof *m);
+        if (!m) return aj_fail(c, AJ_ENOMEM, "key map");
+        *map = m;
+        *cap = nc;
+    }
+    size_t at = 0;
+    for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) {
+        uint32_t len = x->newlens[i - x->nkeys_before], g;
         int is_new;
-        aj_err e = aj_inverter_intern(c, global, local->arena + le->key_off,
-                                      le->len, &g, &is_new);
+        aj_err e = aj_inverter_intern(c, global, x->newkeys + at, len, &g, &is_new);
         if (e) return e;
-        if (map) map[i] = g;
-        if (le->df == 0) continue;
-        /* The local list starts with its first id counted from 0; in the
-         * global list it becomes a gap from the global last id. */
-        aj_slice s = {le->buf, le->buf + le->nbuf};
+        (*map)[i] = g;
+        at += len;
+    }
+    for (uint32_t k = 0; k < x->n; k++) {
+        /* The segment's list starts with its first id counted from 0; in
+         * the global list it becomes a gap from the global last id. */
+        const uint8_t *b = x->bytes + x->offs[k];
+        const uint8_t *end = k + 1 < x->n ? x->bytes + x->offs[k + 1] : x->bytes + x->nbytes;
+        aj_slice s = {b, end};
         uint32_t first = 0;
         aj_get_varint32(&s, &first);
-        entry *ge = &global->keys[g];
-        size_t rest = (size_t)(le->buf + le->nbuf - s.p);
-        e = reserve(c, global, ge, 5 + rest);
+        entry *ge = &global->keys[(*map)[x->ids[k]]];
+        size_t rest = (size_t)(end - s.p);
+        aj_err e = reserve(c, global, ge, 5 + rest);
         if (e) return e;
         ge->nbuf += (uint32_t)aj_put_varint(ge->buf + ge->nbuf, base + first - ge->last_doc);
         memcpy(ge->buf + ge->nbuf, s.p, rest);
         ge->nbuf += (uint32_t)rest;
-        ge->last_doc = base + le->last_doc;
-        ge->df += le->df;
-        global->npostings += le->df;
+        ge->last_doc = base + x->lasts[k];
+        ge->df += x->dfs[k];
+        global->npostings += x->dfs[k];
     }
     return AJ_OK;
 }

@@ -44,12 +44,36 @@ aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos);
 /* Ends paragraph `doc` (increasing): turns its occurrences into postings. */
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc);
 
-/* Appends every posting of `local` (paragraph ids from 0) to `global`,
- * with ids shifted by base, which must be above every id global holds.
- * map (local->nkeys entries, may be NULL) receives each key's global id. */
+/* What a worker's inverter hands over for one segment: the keys it saw
+ * for the first time (ids nkeys_before..nkeys_after-1, their bytes back to
+ * back) and, for every key with postings in the segment, those postings
+ * (paragraph ids counted from 0 in the segment).  The worker keeps its
+ * keys from segment to segment, so a key is named once per worker and
+ * absorbing a segment costs an array look-up per key, not a hash. */
+typedef struct aj_inv_export {
+    uint32_t nkeys_before, nkeys_after;
+    char *newkeys;           /* bytes of the new keys, back to back */
+    uint8_t *newlens;
+    size_t nnewkeys_bytes;
+    uint32_t n;              /* keys with postings */
+    uint32_t *ids, *dfs, *lasts;
+    uint64_t *offs;          /* of each key's postings in bytes */
+    uint8_t *bytes;
+    uint64_t nbytes;
+} aj_inv_export;
+
+/* Moves the postings of the current segment out into x (allocated; free
+ * with aj_inv_export_free) and resets them; the keys stay. */
+aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x);
+void aj_inv_export_free(aj_inv_export *x);
+
+/* Appends x's postings to global with paragraph ids shifted by base (above
+ * every id global holds).  *map translates the exporting inverter's key
+ * ids to global ids; it is extended with x's new keys (the caller keeps
+ * one map per exporting inverter; *cap is its capacity). */
 aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
-                          const aj_inverter *local, uint32_t base,
-                          uint32_t *map);
+                          const aj_inv_export *x, uint32_t base,
+                          uint32_t **map, uint64_t *cap);
 
 uint64_t aj_inverter_nkeys(const aj_inverter *iv);
 uint64_t aj_inverter_npostings(const aj_inverter *iv);
