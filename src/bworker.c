@@ -13,6 +13,18 @@
 #include "segment.h"
 
 #define TITLE_BYTES 256
+#define WCACHE 8192          /* recent words, power of two */
+#define WCACHE_KEY 23
+
+/* A direct-mapped cache of recent words in front of the word table:
+ * natural text is dominated by a few thousand words, and this small table
+ * stays in cache where the full one (hundreds of thousands of words) does
+ * not. */
+typedef struct {
+    uint32_t hash, wid;
+    uint8_t len;
+    char key[WCACHE_KEY];
+} wslot;
 #define SNIFF_BYTES 65536
 
 struct aj_bworker {
@@ -24,6 +36,7 @@ struct aj_bworker {
     aj_inverter *terms, *words;
     uint32_t *w2t;           /* word id -> term id */
     size_t capw2t;
+    wslot *wcache;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -68,6 +81,8 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
     aj_err e = aj_analyzer_new(c, &w->an);
     if (!e) e = aj_inverter_new(c, 1, &w->terms);
     if (!e) e = aj_inverter_new(c, 0, &w->words);
+    if (!e && !(w->wcache = calloc(WCACHE, sizeof *w->wcache)))
+        e = aj_fail(c, AJ_ENOMEM, "word cache");
     if (e) {
         aj_bworker_free(w);
         return e;
@@ -85,6 +100,7 @@ void aj_bworker_free(aj_bworker *w) {
     aj_inverter_free(w->terms);
     aj_inverter_free(w->words);
     free(w->w2t);
+    free(w->wcache);
     free(w);
 }
 
@@ -169,10 +185,24 @@ static aj_err word_term(aj_bworker *w, const aj_token *t, uint32_t wid) {
 
 static int on_token(void *arg, const aj_token *t) {
     aj_bworker *w = arg;
-    uint32_t wid;
-    int is_new;
-    aj_err e = aj_inverter_intern(w->c, w->words, t->word, t->word_len, &wid, &is_new);
-    if (!e && is_new) e = word_term(w, t, wid);
+    uint32_t wid, hash = aj_inverter_hash(t->word, t->word_len);
+    int is_new = 0;
+    aj_err e = AJ_OK;
+    wslot *ws = &w->wcache[hash & (WCACHE - 1)];
+    if (ws->hash == hash && ws->len == t->word_len && ws->len &&
+        aj_key_eq(ws->key, t->word, t->word_len)) {
+        wid = ws->wid;
+    } else {
+        e = aj_inverter_intern_hashed(w->c, w->words, t->word, t->word_len, hash,
+                                      &wid, &is_new);
+        if (!e && is_new) e = word_term(w, t, wid);
+        if (!e && t->word_len <= WCACHE_KEY) {
+            ws->hash = hash;
+            ws->wid = wid;
+            ws->len = (uint8_t)t->word_len;
+            memcpy(ws->key, t->word, t->word_len);
+        }
+    }
     if (!e) e = aj_inverter_add(w->c, w->terms, w->w2t[wid], t->pos);
     if (!e) e = aj_inverter_add(w->c, w->words, wid, t->pos);
     w->pos = t->pos + 1;

@@ -100,12 +100,22 @@ static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     return AJ_OK;
 }
 
+uint32_t aj_inverter_hash(const char *key, uint32_t len) {
+    return (uint32_t)XXH3_64bits(key, len);
+}
+
 aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
                           uint32_t len, uint32_t *id, int *is_new) {
+    return aj_inverter_intern_hashed(c, iv, key, len, aj_inverter_hash(key, len),
+                                     id, is_new);
+}
+
+aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
+                                 uint32_t len, uint32_t hash, uint32_t *id,
+                                 int *is_new) {
     *is_new = 0;
     if (len == 0 || len > 255)
         return aj_fail(c, AJ_EINVAL, "term length %u", len);
-    uint32_t hash = (uint32_t)XXH3_64bits(key, len);
     uint64_t mask = iv->nslots - 1, h = hash & mask;
     /* The slot holds the hash, so a probe touches the entry and the key
      * bytes only when the hashes agree. */
@@ -115,7 +125,7 @@ aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
         if ((uint32_t)(s >> 32) == hash) {
             uint32_t i = (uint32_t)s - 1;
             const entry *e = &iv->keys[i];
-            if (e->len == len && memcmp(iv->arena + e->key_off, key, len) == 0) {
+            if (e->len == len && aj_key_eq(iv->arena + e->key_off, key, len)) {
                 *id = i;
                 return AJ_OK;
             }
@@ -188,8 +198,7 @@ aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
 }
 
 /* Makes room for n more bytes in e's buffer. */
-static aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
-    if (e->nbuf + n <= e->capbuf) return AJ_OK;
+static aj_err grow_buf(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
     uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
     while (cap < e->nbuf + n) cap *= 2;
     if (cap > UINT32_MAX)
@@ -200,6 +209,11 @@ static aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
     e->buf = b;
     e->capbuf = (uint32_t)cap;
     return AJ_OK;
+}
+
+static inline aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
+    if (e->nbuf + n <= e->capbuf) return AJ_OK;
+    return grow_buf(c, iv, e, n);
 }
 
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {

@@ -34,6 +34,28 @@ void aj_inverter_free(aj_inverter *iv);
 aj_err aj_inverter_intern(aj_ctx *c, aj_inverter *iv, const char *key,
                           uint32_t len, uint32_t *id, int *is_new);
 
+/* Equality of two short keys (at most 255 bytes), without a call: keys
+ * are compared on every token, where memcmp's call costs more than the
+ * comparison. */
+static inline int aj_key_eq(const char *a, const char *b, uint32_t n) {
+    while (n >= 8) {
+        uint64_t x, y;
+        __builtin_memcpy(&x, a, 8);
+        __builtin_memcpy(&y, b, 8);
+        if (x != y) return 0;
+        a += 8, b += 8, n -= 8;
+    }
+    while (n--)
+        if (*a++ != *b++) return 0;
+    return 1;
+}
+
+/* The hash aj_inverter_intern uses, and intern with it precomputed. */
+uint32_t aj_inverter_hash(const char *key, uint32_t len);
+aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
+                                 uint32_t len, uint32_t hash, uint32_t *id,
+                                 int *is_new);
+
 /* The bytes of key id (valid while the inverter lives). */
 const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len);
 

@@ -24,7 +24,7 @@
 #include "file.h"
 
 #define AJ_STORE_BLOCK (32u * 1024)
-#define AJ_STORE_LEVEL 9
+#define AJ_STORE_LEVEL 3
 
 /* ---- packing texts into frames (per thread) ---- */
 

@@ -65,7 +65,7 @@ def main():
     a = ap.parse_args()
     corpus = os.path.join(a.dest, "corpus")
     stamp = os.path.join(a.dest, "corpus.stamp")
-    want = f"{a.name} v1\n"
+    want = f"{a.name} v2\n"
     if os.path.isdir(corpus) and os.path.exists(stamp) and open(stamp).read() == want:
         return 0
     shutil.rmtree(corpus, ignore_errors=True)
