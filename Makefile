@@ -119,7 +119,7 @@ BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/
 
 $(BUILD)/bench/fts5_bench: bench/peers/fts5_bench.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 $(WARN) $(CFLAGS) -o $@ $< -lsqlite3
+	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $< -lsqlite3
 
 $(BUILD)/bench/xapian_bench: bench/peers/xapian_bench.cc
 	@mkdir -p $(dir $@)
