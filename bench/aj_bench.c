@@ -5,7 +5,7 @@
  *
  *   aj_bench build INDEX_DIR CORPUS_DIR [THREADS [MEMORY_MB]]
  *       {"engine":"ajsearch","seconds":S,"paragraphs":N,"bytes_in":B}
- *   aj_bench query INDEX_DIR QUERIES_FILE K [REPEAT [k1 b]]
+ *   aj_bench query INDEX_DIR QUERIES_FILE K [REPEAT [MODE]]
  *       one line per query and timed pass:
  *       {"i":N,"class":C,"us":T,"hits":TOTAL,"top":[ids],"decoded":P}
  *
@@ -13,8 +13,10 @@
  * the op becomes ajsearch syntax: term w; and a b; or a OR b; phrase
  * "a b"; not a -b; prefix abc* [x ...]; long a OR b OR ...
  * A query is timed from the call to aj_search to having the top K ids and
- * scores; the total count is taken from the same call (ajsearch counts all
- * matches while ranking).  One untimed warm-up pass runs first.
+ * scores.  MODE "prune" (default) lets the search skip what cannot reach
+ * the top K (dynamic pruning), as the peers do with LIMIT; "exact" scores
+ * every match.  The total count comes from a separate, untimed counting
+ * call, as for the peers.  One untimed warm-up pass runs first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,10 +127,10 @@ static int cmd_query(int argc, char **argv) {
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.limit = (uint32_t)k;
-    if (argc > 7) {
-        o.k1 = atof(argv[6]);
-        o.b = atof(argv[7]);
-    }
+    o.exact_total = argc > 6 && !strcmp(argv[6], "exact");
+    aj_search_opts co;
+    aj_search_opts_init(&co);
+    co.limit = 0;
     if (aj_index_open(&c, argv[2], &ix)) die("open", &c);
     if (aj_searcher_new(&c, ix, &s)) die("searcher", &c);
     query *qs = load_queries(argv[3], &nq);
@@ -145,13 +147,14 @@ static int cmd_query(int argc, char **argv) {
                 continue;
             }
             if (pass < 0) continue;
-            printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"hits\":%llu,"
-                   "\"decoded\":%llu,\"top\":[",
-                   i, qs[i].cls, t * 1e6, (unsigned long long)r->total,
-                   (unsigned long long)r->decoded);
+            printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"decoded\":%llu,"
+                   "\"top\":[",
+                   i, qs[i].cls, t * 1e6, (unsigned long long)r->decoded);
             for (size_t h = 0; h < r->nhits; h++)
                 printf("%s%u", h ? "," : "", r->hits[h].id);
-            printf("]}\n");
+            const aj_results *cr;
+            if (aj_search(&qc, s, qs[i].q, qs[i].len, &co, &cr)) die("count", &qc);
+            printf("],\"hits\":%llu}\n", (unsigned long long)cr->total);
         }
     }
     for (size_t i = 0; i < nq; i++) free(qs[i].q);
@@ -165,6 +168,6 @@ int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "build")) return cmd_build(argc, argv);
     if (argc >= 5 && !strcmp(argv[1], "query")) return cmd_query(argc, argv);
     fprintf(stderr, "usage: aj_bench build INDEX CORPUS | aj_bench query INDEX "
-                    "QUERIES K [REPEAT [k1 b]]\n");
+                    "QUERIES K [REPEAT [prune|exact]]\n");
     return 2;
 }

@@ -117,9 +117,18 @@ def corpus_section(r, targets):
             L.append(f"| {eng} | {fmt(v['p50_ms'], 2)} | {fmt(v['p95_ms'], 2)} |")
         L.append("")
     dq = r.get("decoded_per_query", {})
+    dx = r.get("decoded_per_query_exact", {})
+    lx = r.get("latency_exact_us", {})
     if dq:
-        L += ["Postings decoded per query (median, top-10): " +
-              ", ".join(f"{c} {int(v):,}" for c, v in dq.items()), ""]
+        L += ["### Postings decoded per query (median, top-10) and the effect of pruning", "",
+              "| class | with pruning | scoring every match | p50 µs with pruning | p50 µs without |",
+              "|---|---|---|---|---|"]
+        for c in CLASSES:
+            if c in dq:
+                a = lat.get("10", {}).get("ajsearch", {}).get(c, {})
+                L.append(f"| {c} | {int(dq[c]):,} | {int(dx.get(c, 0)):,} | {fmt(a.get('p50'))} | "
+                         f"{fmt(lx.get(c, {}).get('p50'))} |")
+        L.append("")
     # targets from this corpus
     if "ajsearch" in b and fastest:
         sp = fastest / b["ajsearch"]["seconds"]

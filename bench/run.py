@@ -127,8 +127,8 @@ def build_engines(name, work, corpus, quick, engines):
     return res, paras
 
 
-def run_queries(eng, index, queries, k, repeat):
-    cmd = [BIN[eng], "query", index, queries, str(k), str(repeat)]
+def run_queries(eng, index, queries, k, repeat, mode=None):
+    cmd = [BIN[eng], "query", index, queries, str(k), str(repeat)] + ([mode] if mode else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rows = [json.loads(l) for l in out.splitlines()]
     return [r for r in rows if not r.get("error")]
@@ -218,6 +218,11 @@ def bench_corpus(name, a, engines):
     decoded = {}
     for r in raw.get("ajsearch", []):
         decoded.setdefault(r["class"], []).append(r.get("decoded", 0))
+    # The same queries scored exhaustively: postings decoded without pruning.
+    exact_rows = run_queries("ajsearch", builds["ajsearch"]["index"], queries, 10, 1, "exact")
+    decoded_exact = {}
+    for r in exact_rows:
+        decoded_exact.setdefault(r["class"], []).append(r.get("decoded", 0))
     result = {
         "corpus": name,
         "bytes": corpus_bytes(corpus),
@@ -227,6 +232,8 @@ def bench_corpus(name, a, engines):
         "agreement": agreement(raw),
         "cold_cli": cold_cli(builds, queries, 20 if a.quick else 50),
         "decoded_per_query": {c: statistics.median(v) for c, v in decoded.items()},
+        "decoded_per_query_exact": {c: statistics.median(v) for c, v in decoded_exact.items()},
+        "latency_exact_us": summarize(exact_rows),
         "queries_per_class": per_class,
         "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname())},
         "time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),

@@ -154,6 +154,10 @@ typedef struct aj_search_opts {
     double k1, b;            /* BM25 parameters (defaults 1.2, 0.75) */
     uint32_t offset, limit;  /* hits to skip and to return */
     int explain;             /* fill aj_hit.explain */
+    int exact_total;         /* count every match (default 1); 0 lets the
+                                search skip paragraphs that cannot reach the
+                                top offset+limit (dynamic pruning), and
+                                results.total is then a lower bound */
 } aj_search_opts;
 
 void aj_search_opts_init(aj_search_opts *o);
@@ -180,6 +184,7 @@ typedef struct aj_span {
 
 typedef struct aj_results {
     uint64_t total;          /* paragraphs matching the query */
+    int total_exact;         /* 0 when total is only a lower bound */
     size_t nhits;            /* hits returned (after offset/limit) */
     aj_hit *hits;
     double seconds;          /* time spent evaluating */

@@ -15,6 +15,7 @@ struct aj_cur {
     aj_pcursor pc;           /* C_TERM */
     uint32_t *ldocs, *ltfs;  /* C_LIST */
     uint32_t ln, li;
+    uint32_t lmaxtf;         /* C_LIST: largest tf in the list */
     aj_cur **kids;           /* C_AND (positive) and C_OR */
     uint32_t nkids;
     aj_cur **neg;            /* C_AND: clauses a match must not have */
@@ -334,6 +335,8 @@ static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     k->ldocs = l.docs;
     k->ltfs = l.tfs;
     k->ln = l.n;
+    for (uint32_t i = 0; i < l.n; i++)
+        if (l.tfs[i] > k->lmaxtf) k->lmaxtf = l.tfs[i];
     k->li = 0;
     k->doc = l.n ? l.docs[0] : AJ_DOC_END;
     k->cost = l.n;
@@ -456,4 +459,42 @@ static void leaf_tfs(const aj_cur *k, uint32_t d, uint32_t *tf) {
 void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf) {
     memset(tf, 0, ev->q->nleaves * sizeof *tf);
     leaf_tfs(ev->root, ev->root->doc, tf);
+}
+
+/* ---- leaf access for dynamic pruning (topk.c) ---- */
+
+int aj_eval_flat(aj_eval *ev, aj_cur ***leaves, uint32_t *n) {
+    aj_cur *r = ev->root;
+    if (r->kind == C_TERM || r->kind == C_LIST) {
+        *leaves = &ev->root;
+        *n = 1;
+        return 1;
+    }
+    if (r->kind != C_OR) return 0;
+    for (uint32_t i = 0; i < r->nkids; i++)
+        if (r->kids[i]->kind != C_TERM && r->kids[i]->kind != C_LIST) return 0;
+    *leaves = r->kids;
+    *n = r->nkids;
+    return 1;
+}
+
+uint32_t aj_cur_doc(const aj_cur *k) { return k->doc; }
+uint32_t aj_cur_leaf(const aj_cur *k) { return k->leaf; }
+uint32_t aj_cur_tf(const aj_cur *k) { return leaf_tf(k); }
+aj_err aj_cur_next(aj_ctx *c, aj_cur *k) { return cur_next(c, k); }
+aj_err aj_cur_advance(aj_ctx *c, aj_cur *k, uint32_t target) {
+    return cur_advance(c, k, target);
+}
+aj_pcursor *aj_cur_postings(aj_cur *k) { return k->kind == C_TERM ? &k->pc : NULL; }
+
+/* BM25 grows with tf and shrinks with dl, so (largest tf, shortest
+ * paragraph) bounds every contribution of the leaf. */
+double aj_cur_bound(const aj_eval *ev, const aj_cur *k) {
+    uint32_t tf = k->kind == C_TERM ? k->pc.info.max_tf : k->lmaxtf;
+    uint32_t dl = k->kind == C_TERM ? k->pc.info.min_len : 0;
+    return aj_bm25(ev->idf[k->leaf], tf, dl, ev->avgdl, ev->k1, ev->b);
+}
+
+void aj_cur_sync(aj_cur *k) {
+    if (k->kind == C_TERM) k->doc = k->pc.doc;
 }

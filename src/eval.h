@@ -49,6 +49,23 @@ double aj_eval_score(const aj_eval *ev, uint32_t dl);
  * its score; tf[leaf] = 0 for the others. */
 void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf);
 
+/* ---- dynamic pruning (topk.c) ---- */
+
+/* If the query is a single leaf or an OR of leaves, points *leaves at its
+ * leaf cursors and returns 1; else returns 0. */
+int aj_eval_flat(aj_eval *ev, aj_cur ***leaves, uint32_t *n);
+uint32_t aj_cur_doc(const aj_cur *k);
+uint32_t aj_cur_leaf(const aj_cur *k);
+uint32_t aj_cur_tf(const aj_cur *k);
+aj_err aj_cur_next(aj_ctx *c, aj_cur *k);
+aj_err aj_cur_advance(aj_ctx *c, aj_cur *k, uint32_t target);
+/* The leaf's postings cursor for a term (NULL for a phrase or prefix). */
+aj_pcursor *aj_cur_postings(aj_cur *k);
+/* After moving the postings cursor directly: refreshes the leaf's id. */
+void aj_cur_sync(aj_cur *k);
+/* The largest BM25 contribution the leaf can make to any paragraph. */
+double aj_cur_bound(const aj_eval *ev, const aj_cur *k);
+
 /* The BM25 formula (FORMAT-independent, shared with tests). */
 double aj_bm25_idf(uint64_t n, uint64_t df);
 double aj_bm25(double idf, uint32_t tf, uint32_t dl, double avgdl, double k1,

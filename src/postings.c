@@ -183,6 +183,38 @@ static aj_err load_block(aj_ctx *c, aj_pcursor *pc, uint32_t b) {
     return AJ_OK;
 }
 
+aj_err aj_pcursor_block_bounds(aj_ctx *c, aj_pcursor *pc, uint32_t b,
+                               uint32_t *last, uint32_t *max_tf,
+                               uint32_t *min_len) {
+    if (pc->nblocks <= 1) {
+        *last = pc->nblocks ? pc->docs[pc->n - 1] : AJ_DOC_END;
+        *max_tf = pc->info.max_tf;
+        *min_len = pc->info.min_len;
+        return AJ_OK;
+    }
+    const uint8_t *s;
+    aj_err e = aj_mfile_get(c, pc->post, pc->skip_off + (uint64_t)b * AJ_SKIP_BYTES,
+                            AJ_SKIP_BYTES, &s);
+    if (e) return e;
+    *last = aj_get_u32le(s);
+    *max_tf = aj_get_u32le(s + 4);
+    *min_len = aj_get_u32le(s + 8);
+    return AJ_OK;
+}
+
+aj_err aj_pcursor_seek_block(aj_ctx *c, aj_pcursor *pc, uint32_t b) {
+    if (b >= pc->nblocks) {
+        pc->doc = AJ_DOC_END;
+        return AJ_OK;
+    }
+    if (b == pc->block && pc->n && pc->doc != AJ_DOC_END) {
+        pc->i = 0;
+        pc->doc = pc->docs[0];
+        return AJ_OK;
+    }
+    return load_block(c, pc, b);
+}
+
 aj_err aj_pcursor_open(aj_ctx *c, aj_pcursor *pc, aj_mfile *post,
                        aj_mfile *posn, const aj_term_info *info,
                        uint32_t nparas) {

@@ -79,6 +79,18 @@ static inline uint32_t aj_pcursor_tf(const aj_pcursor *pc) {
     return pc->tfs[pc->i];
 }
 
+/* Block-level access for dynamic pruning: the number of blocks, the
+ * bounds of block b read from its skip entry without decoding it (its last
+ * id, largest tf and shortest paragraph; for a single-block list, the
+ * list's own values), and decoding block b to sit on its first posting. */
+static inline uint32_t aj_pcursor_nblocks(const aj_pcursor *pc) {
+    return pc->nblocks;
+}
+aj_err aj_pcursor_block_bounds(aj_ctx *c, aj_pcursor *pc, uint32_t b,
+                               uint32_t *last, uint32_t *max_tf,
+                               uint32_t *min_len);
+aj_err aj_pcursor_seek_block(aj_ctx *c, aj_pcursor *pc, uint32_t b);
+
 /* Positions of the current posting: *pos points to tf increasing values,
  * owned by the cursor, valid until it moves. */
 aj_err aj_pcursor_positions(aj_ctx *c, aj_pcursor *pc, const uint32_t **pos,

@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "index.h"
 #include "query.h"
+#include "topk.h"
 
 struct aj_searcher {
     aj_index *ix;
@@ -27,6 +28,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->k1 = 1.2;
     o->b = 0.75;
     o->limit = 10;
+    o->exact_total = 1;
 }
 
 aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
@@ -55,44 +57,6 @@ static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* a ranks before b: higher score, then lower id. */
-static int better(const aj_hit *a, const aj_hit *b) {
-    if (a->score != b->score) return a->score > b->score;
-    return a->id < b->id;
-}
-
-/* Min-heap on `better`: the root is the worst of the kept hits. */
-static void sift_down(aj_hit *h, size_t n, size_t i) {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, w = i;
-        if (l < n && better(&h[w], &h[l])) w = l;
-        if (r < n && better(&h[w], &h[r])) w = r;
-        if (w == i) return;
-        aj_hit t = h[i];
-        h[i] = h[w];
-        h[w] = t;
-        i = w;
-    }
-}
-
-static void sift_up(aj_hit *h, size_t i) {
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!better(&h[p], &h[i])) return;
-        aj_hit t = h[i];
-        h[i] = h[p];
-        h[p] = t;
-        i = p;
-    }
-}
-
-static int cmp_rank(const void *a, const void *b) {
-    const aj_hit *x = a, *y = b;
-    if (better(x, y)) return -1;
-    if (better(y, x)) return 1;
-    return 0;
 }
 
 static int cmp_id(const void *a, const void *b) {
@@ -168,29 +132,31 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         s->caphits = k;
     }
     aj_eval ev;
+    aj_topk top;
+    aj_topk_init(&top, s->hits, k);
     e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
-    size_t n = 0;
-    while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-        uint32_t id = aj_eval_doc(&ev), dl;
-        r->total++;
-        if (k > 0) {
-            e = aj_index_len(c, s->ix, id, &dl);
-            if (e) break;
-            aj_hit h = {.id = id, .score = aj_eval_score(&ev, dl)};
-            if (n < k) {
-                s->hits[n] = h;
-                sift_up(s->hits, n++);
-            } else if (better(&h, &s->hits[0])) {
-                s->hits[0] = h;
-                sift_down(s->hits, n, 0);
+    aj_cur **leaves;
+    uint32_t nleaves;
+    if (!e && !o->exact_total && k > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {
+        e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
+    } else {
+        r->total_exact = 1;
+        while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
+            uint32_t id = aj_eval_doc(&ev), dl;
+            r->total++;
+            if (k > 0) {
+                e = aj_index_len(c, s->ix, id, &dl);
+                if (e) break;
+                aj_topk_push(&top, id, aj_eval_score(&ev, dl));
             }
+            e = aj_eval_next(c, &ev);
         }
-        e = aj_eval_next(c, &ev);
     }
     aj_eval_close(&ev);
     r->decoded = ev.decoded;
     if (e) return e;
-    if (n) qsort(s->hits, n, sizeof *s->hits, cmp_rank);
+    aj_topk_sort(&top);
+    size_t n = top.n;
     size_t skip = o->offset < n ? o->offset : n;
     r->hits = n ? s->hits + skip : NULL;
     r->nhits = n - skip;

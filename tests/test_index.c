@@ -344,3 +344,50 @@ Test(index, same_bytes_for_any_threads_and_memory) {
     aj_index_close(ix);
     drop_tree(&t);
 }
+
+/* Dynamic pruning returns exactly the hits and scores of scoring every
+ * match, for single terms (block-max) and ORs (MaxScore), at every k. */
+Test(index, pruning_is_exact) {
+    tree t = make_tree();
+    random_corpus(&t, 40, 5);
+    build(&t);
+    aj_ctx c = {0};
+    aj_index *ix;
+    aj_searcher *s;
+    cr_assert_eq(aj_index_open(&c, t.index, &ix), AJ_OK);
+    cr_assert_eq(aj_searcher_new(&c, ix, &s), AJ_OK);
+    static const char *clauses[] = {"alpha", "beta", "the", "of", "sea", "lord",
+                                    "\"south china\"", "coop*", "nguyen", "x1",
+                                    "maritime", "security", "zzzz"};
+    uint64_t rs = 9;
+    uint32_t ks[] = {1, 3, 10, 50};
+    for (int q = 0; q < 300; q++) {
+        char query[256] = "";
+        int n = 1 + (int)(th_rand(&rs) % 5);
+        for (int i = 0; i < n; i++) {
+            if (i) strcat(query, " OR ");
+            strcat(query, clauses[th_rand(&rs) % 13]);
+        }
+        uint32_t k = ks[q % 4];
+        aj_search_opts o;
+        aj_search_opts_init(&o);
+        o.limit = k;
+        const aj_results *r;
+        cr_assert_eq(aj_search(&c, s, query, strlen(query), &o, &r), AJ_OK, "%s", c.msg);
+        size_t nh = r->nhits;
+        uint32_t ids[64];
+        double sc[64];
+        for (size_t i = 0; i < nh; i++) ids[i] = r->hits[i].id, sc[i] = r->hits[i].score;
+        o.exact_total = 0;
+        cr_assert_eq(aj_search(&c, s, query, strlen(query), &o, &r), AJ_OK, "%s", c.msg);
+        cr_assert_eq(r->nhits, nh, "'%s' k=%u: %zu hits pruned, %zu exact", query, k,
+                     r->nhits, nh);
+        for (size_t i = 0; i < nh; i++) {
+            cr_assert_eq(r->hits[i].id, ids[i], "'%s' k=%u rank %zu", query, k, i);
+            cr_assert_eq(r->hits[i].score, sc[i], "'%s' k=%u rank %zu score", query, k, i);
+        }
+    }
+    aj_searcher_free(s);
+    aj_index_close(ix);
+    drop_tree(&t);
+}
