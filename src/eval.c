@@ -187,63 +187,88 @@ static int has_pos(const uint32_t *v, uint32_t n, uint32_t x) {
     return lo < n && v[lo] == x;
 }
 
-/* Phrase: paragraphs holding all its terms, then a position check
- * anchored on the term with the fewest positions in that paragraph. */
+/* Phrase: paragraphs holding all its terms, found by leapfrogging from
+ * the rarest term, then a position check anchored on the term with the
+ * fewest positions in that paragraph.  A term repeated in the phrase
+ * ("the lord of the") is read once. */
 static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                           list_buf *out) {
-    uint32_t m = n->nterms;
+    uint32_t m = n->nterms, nu = 0;
     aj_pcursor *pcs = calloc(m, sizeof *pcs);
+    uint32_t *slot = calloc(m, sizeof *slot); /* phrase position -> cursor */
+    uint32_t *ord = calloc(m, sizeof *ord);   /* cursors, rarest first */
     const uint32_t **pos = calloc(m, sizeof *pos);
     uint32_t *np = calloc(m, sizeof *np);
-    aj_err e = (!pcs || !pos || !np) ? aj_fail(c, AJ_ENOMEM, "phrase") : AJ_OK;
+    aj_err e = (!pcs || !slot || !ord || !pos || !np) ? aj_fail(c, AJ_ENOMEM, "phrase")
+                                                      : AJ_OK;
     int all = 1;
     for (uint32_t i = 0; !e && i < m; i++) {
+        uint32_t j = 0;
+        while (j < i && strcmp(n->terms[j], n->terms[i])) j++;
+        if (j < i) {
+            slot[i] = slot[j];
+            continue;
+        }
         int found;
-        e = open_term(c, ev, n->terms[i], &pcs[i], &found);
+        slot[i] = nu;
+        e = open_term(c, ev, n->terms[i], &pcs[nu], &found);
+        nu++;
         all &= found;
     }
+    for (uint32_t i = 0; i < nu; i++) ord[i] = i;
+    for (uint32_t i = 1; i < nu; i++) /* insertion sort by df: nu is tiny */
+        for (uint32_t j = i; j > 0 && pcs[ord[j]].info.df < pcs[ord[j - 1]].info.df; j--) {
+            uint32_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
     uint32_t d = 0;
     while (!e && all) {
         /* Leapfrog to a paragraph that has every term. */
         int moved;
         do {
             moved = 0;
-            for (uint32_t i = 0; !e && i < m; i++) {
-                e = aj_pcursor_advance(c, &pcs[i], d);
-                if (pcs[i].doc == AJ_DOC_END) {
+            for (uint32_t i = 0; !e && i < nu; i++) {
+                aj_pcursor *pc = &pcs[ord[i]];
+                e = aj_pcursor_advance(c, pc, d);
+                if (pc->doc == AJ_DOC_END) {
                     all = 0;
                     break;
                 }
-                if (pcs[i].doc > d) {
-                    d = pcs[i].doc;
+                if (pc->doc > d) {
+                    d = pc->doc;
                     moved = 1;
+                    break;
                 }
             }
         } while (!e && all && moved);
         if (e || !all) break;
-        uint32_t anchor = 0;
-        for (uint32_t i = 0; !e && i < m; i++) {
+        for (uint32_t i = 0; !e && i < nu; i++)
             e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
-            if (!e && np[i] < np[anchor]) anchor = i;
-        }
         if (e) break;
+        uint32_t anchor = 0;
+        for (uint32_t i = 1; i < m; i++)
+            if (np[slot[i]] < np[slot[anchor]]) anchor = i;
         uint32_t tf = 0;
-        for (uint32_t j = 0; j < np[anchor]; j++) {
-            uint32_t q = pos[anchor][j];
+        const uint32_t *ap = pos[slot[anchor]];
+        for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
+            uint32_t q = ap[j];
             if (q < anchor) continue;
             uint32_t start = q - anchor, i;
             for (i = 0; i < m; i++)
-                if (i != anchor && !has_pos(pos[i], np[i], start + i)) break;
+                if (i != anchor && !has_pos(pos[slot[i]], np[slot[i]], start + i)) break;
             if (i == m) tf++;
         }
         if (tf) e = list_push(c, out, d, tf);
         d++;
     }
-    for (uint32_t i = 0; pcs && i < m; i++) {
+    for (uint32_t i = 0; pcs && i < nu; i++) {
         ev->decoded += pcs[i].decoded;
         aj_pcursor_free(&pcs[i]);
     }
     free(pcs);
+    free(slot);
+    free(ord);
     free(pos);
     free(np);
     return e;
