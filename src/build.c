@@ -162,8 +162,7 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
     aj_err e = AJ_OK;
     for (size_t i = 0; !e && i < s->ndocs; i++) e = start_doc(b, &s->docs[i]);
-    uint32_t first_block = 0;
-    if (!e) e = aj_store_append(c, b->store, &s->store, &first_block);
+    if (!e) e = aj_store_append(c, b->store, &s->store, (uint32_t)b->nparas);
     if (!e && b->nparas + s->nparas > UINT32_MAX - 1)
         e = aj_fail(c, AJ_ELIMIT, "more than 4 billion paragraphs");
     if (!e) e = grow_u32(c, &b->lens, &b->caplens, b->nparas + s->nparas);
@@ -173,16 +172,13 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         int64_t doc = b->corpus_to_doc[p->corpus_doc];
         uint32_t label = AJ_NO_LABEL;
         if (p->label) e = add_string(b, s->strings + p->label - 1, &label);
+        if (!e && p->label && label >= AJ_NO_LABEL)
+            e = aj_fail(c, AJ_ELIMIT, "labels exceed 1 GiB of strings");
         uint8_t r[AJ_PARA_BYTES];
-        aj_put_u32le(r, (uint32_t)doc);
-        aj_put_u32le(r + 4, p->ordinal);
-        aj_put_u64le(r + 8, p->start);
-        aj_put_u32le(r + 16, p->srclen);
-        aj_put_u32le(r + 20, label);
-        aj_put_u32le(r + 24, first_block + p->block);
-        aj_put_u32le(r + 28, p->off);
-        aj_put_u32le(r + 32, p->textlen);
-        aj_put_u32le(r + 36, p->kind);
+        aj_put_u64le(r, p->start);
+        aj_put_u32le(r + 8, p->srclen);
+        aj_put_u32le(r + 12, p->textlen);
+        aj_put_u32le(r + 16, p->kind << 30 | label);
         if (!e && fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
             e = aj_fail(c, AJ_EIO, "writing a temporary file: %s", strerror(errno));
         b->lens[b->nparas++] = p->len;

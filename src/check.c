@@ -25,7 +25,7 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
             aj_para_info p;
             e = aj_para_get(c, ix, di.first_para + i, &p);
             if (e) return e;
-            if (p.doc != d || p.ordinal != i + 1 || p.end < p.start)
+            if (p.doc != d || p.ordinal != i + 1 || p.end < p.start || p.kind > 2)
                 return aj_fail(c, AJ_ECORRUPT,
                                "meta.aj: paragraph %u record inconsistent "
                                "(document %u ordinal %u)",
@@ -53,12 +53,12 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
     return AJ_OK;
 }
 
-static aj_err check_list(aj_ctx *c, aj_index *ix, const aj_dict *d, int which,
-                         uint64_t id, const char *term, uint64_t *npost) {
-    aj_term_info info;
+static aj_err check_list(aj_ctx *c, aj_index *ix, int which,
+                         const aj_term_info *tinfo, const char *term, uint64_t *npost) {
+    aj_term_info info = *tinfo;
     aj_pcursor pc;
-    aj_err e = aj_dict_info(c, d, id, &info);
-    if (!e && info.df == 0)
+    aj_err e = AJ_OK;
+    if (info.df == 0)
         e = aj_fail(c, AJ_ECORRUPT, "dict.aj: term '%s' has df 0", term);
     if (!e)
         e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST],
@@ -118,7 +118,7 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
         }
         memcpy(prev, it.buf, it.len + 1);
         prevlen = it.len;
-        e = check_list(c, ix, d, which, id, it.buf, &npost);
+        e = check_list(c, ix, which, &it.info, it.buf, &npost);
         if (!e) e = aj_dict_iter_next(c, &it);
     }
     if (e) return e;

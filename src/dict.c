@@ -2,12 +2,19 @@
  * dict.c - term dictionary writer and mapped reader.
  *
  * Sections of one dictionary (ids from AJ_SEC_DICT_BASE):
- *   info    n records of 32 bytes: u64 post_off, u64 pos_off, u32 df,
- *           u32 max_tf, u32 min_len, u32 zero
- *   index   one u32 per block: offset of the block in the strings section
- *   strings blocks of up to 16 terms; the first term of a block is stored
- *           whole (u8 length, bytes), each next one as u8 shared-prefix
- *           length, u8 suffix length, suffix bytes
+ *   index   per block of 16 terms, 20 bytes: u32 offset of the block in the
+ *           blocks section, u64 post offset and u64 positions offset of
+ *           the block's first term
+ *   blocks  per term, its string then its info:
+ *             first term of a block: u8 length, bytes;
+ *             next terms: u8 shared-prefix length, u8 suffix length, suffix;
+ *             varint df, varint max tf, varint min length;
+ *             except for a block's first term (whose offsets are in the
+ *             index): zigzag varint post offset minus the previous term's,
+ *             and for TERMS varint positions offset minus the previous's.
+ *   WORDS have no positions (pos_off reads as UINT64_MAX).
+ * Offsets of consecutive terms differ by the size of one posting list, so
+ * an entry takes about a dozen bytes.
  */
 #include "dict.h"
 
@@ -16,136 +23,156 @@
 
 #include "bytes.h"
 
+#define INDEX_BYTES 20u
+
+static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+static int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+
 aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
                      const char *const *terms, const uint8_t *lens,
                      const aj_term_info *infos) {
     uint32_t base = AJ_SEC_DICT_BASE(which);
-    aj_err e = aj_fw_align(c, w, 8);
-    uint64_t off = aj_fw_tell(w);
-    for (uint64_t i = 0; !e && i < n; i++) {
-        uint8_t r[AJ_DICT_INFO_BYTES] = {0};
-        aj_put_u64le(r, infos[i].post_off);
-        aj_put_u64le(r + 8, infos[i].pos_off);
-        aj_put_u32le(r + 16, infos[i].df);
-        aj_put_u32le(r + 20, infos[i].max_tf);
-        aj_put_u32le(r + 24, infos[i].min_len);
-        e = aj_fw_write(c, w, r, sizeof r);
-    }
-    if (!e) e = aj_fw_section(c, w, base, off, n * AJ_DICT_INFO_BYTES);
-    if (e) return e;
-
     uint64_t nblocks = (n + AJ_DICT_BLOCK - 1) / AJ_DICT_BLOCK;
-    uint32_t *index = malloc((nblocks + 1) * sizeof *index);
+    uint8_t *index = malloc(nblocks * INDEX_BYTES + 1);
     if (!index) return aj_fail(c, AJ_ENOMEM, "dictionary block index");
-    uint64_t str_off = aj_fw_tell(w);
+    aj_err e = AJ_OK;
+    uint64_t blk_off = aj_fw_tell(w);
     for (uint64_t i = 0; !e && i < n; i++) {
-        uint8_t hdr[2];
-        uint64_t at = aj_fw_tell(w) - str_off;
+        uint8_t buf[2 + AJ_MAX_WORD + 5 * 10];
+        size_t k = 0;
+        const aj_term_info *in = &infos[i];
         if (i % AJ_DICT_BLOCK == 0) {
+            uint64_t at = aj_fw_tell(w) - blk_off;
             if (at > UINT32_MAX) {
-                e = aj_fail(c, AJ_ELIMIT, "dictionary strings exceed 4 GiB");
+                e = aj_fail(c, AJ_ELIMIT, "dictionary exceeds 4 GiB");
                 break;
             }
-            index[i / AJ_DICT_BLOCK] = (uint32_t)at;
-            hdr[0] = lens[i];
-            e = aj_fw_write(c, w, hdr, 1);
-            if (!e) e = aj_fw_write(c, w, terms[i], lens[i]);
+            uint8_t *x = index + (i / AJ_DICT_BLOCK) * INDEX_BYTES;
+            aj_put_u32le(x, (uint32_t)at);
+            aj_put_u64le(x + 4, in->post_off);
+            aj_put_u64le(x + 12, which == AJ_DICT_TERMS ? in->pos_off : 0);
+            buf[k++] = lens[i];
+            memcpy(buf + k, terms[i], lens[i]);
+            k += lens[i];
         } else {
-            size_t shared = 0, max = lens[i] < lens[i - 1] ? lens[i]
-                                                              : lens[i - 1];
-            while (shared < max && terms[i][shared] == terms[i - 1][shared])
-                shared++;
-            hdr[0] = (uint8_t)shared;
-            hdr[1] = (uint8_t)(lens[i] - shared);
-            e = aj_fw_write(c, w, hdr, 2);
-            if (!e) e = aj_fw_write(c, w, terms[i] + shared, hdr[1]);
+            size_t shared = 0, max = lens[i] < lens[i - 1] ? lens[i] : lens[i - 1];
+            while (shared < max && terms[i][shared] == terms[i - 1][shared]) shared++;
+            buf[k++] = (uint8_t)shared;
+            buf[k++] = (uint8_t)(lens[i] - shared);
+            memcpy(buf + k, terms[i] + shared, lens[i] - shared);
+            k += lens[i] - shared;
         }
+        k += aj_put_varint(buf + k, in->df);
+        k += aj_put_varint(buf + k, in->max_tf);
+        k += aj_put_varint(buf + k, in->min_len);
+        if (i % AJ_DICT_BLOCK != 0) {
+            k += aj_put_varint(buf + k,
+                               zigzag((int64_t)(in->post_off - infos[i - 1].post_off)));
+            if (which == AJ_DICT_TERMS)
+                k += aj_put_varint(buf + k, in->pos_off - infos[i - 1].pos_off);
+        }
+        e = aj_fw_write(c, w, buf, k);
     }
-    uint64_t str_len = aj_fw_tell(w) - str_off;
-    if (!e) e = aj_fw_section(c, w, base + 2, str_off, str_len);
+    uint64_t blk_len = aj_fw_tell(w) - blk_off;
+    if (!e) e = aj_fw_section(c, w, base + 2, blk_off, blk_len);
     if (!e) e = aj_fw_align(c, w, 4);
     uint64_t idx_off = aj_fw_tell(w);
-    for (uint64_t b = 0; !e && b < nblocks; b++) {
-        uint8_t v[4];
-        aj_put_u32le(v, index[b]);
-        e = aj_fw_write(c, w, v, 4);
-    }
-    if (!e) e = aj_fw_section(c, w, base + 1, idx_off, nblocks * 4);
+    if (!e && nblocks) e = aj_fw_write(c, w, index, nblocks * INDEX_BYTES);
+    if (!e) e = aj_fw_section(c, w, base + 1, idx_off, nblocks * INDEX_BYTES);
+    /* Section base + 0 records the number of terms (8 bytes). */
+    uint8_t cnt[8];
+    aj_put_u64le(cnt, n);
+    uint64_t cnt_off = aj_fw_tell(w);
+    if (!e) e = aj_fw_write(c, w, cnt, 8);
+    if (!e) e = aj_fw_section(c, w, base, cnt_off, 8);
     free(index);
     return e;
 }
 
 aj_err aj_dict_open(aj_ctx *c, aj_mfile *f, int which, aj_dict *d) {
     uint32_t base = AJ_SEC_DICT_BASE(which);
-    uint64_t info_len, idx_len;
+    uint64_t cnt_off, cnt_len, idx_len;
+    const uint8_t *p;
     memset(d, 0, sizeof *d);
     d->f = f;
-    aj_err e = aj_mfile_section(c, f, base, &d->info_off, &info_len);
+    d->which = which;
+    aj_err e = aj_mfile_section(c, f, base, &cnt_off, &cnt_len);
     if (!e) e = aj_mfile_section(c, f, base + 1, &d->index_off, &idx_len);
     if (!e) e = aj_mfile_section(c, f, base + 2, &d->str_off, &d->str_len);
+    if (!e && cnt_len != 8)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: dictionary count section", aj_mfile_name(f));
+    if (!e) e = aj_mfile_get(c, f, cnt_off, 8, &p);
     if (e) return e;
-    if (info_len % AJ_DICT_INFO_BYTES || idx_len % 4)
-        return aj_fail(c, AJ_ECORRUPT, "%s: dictionary section sizes",
-                       aj_mfile_name(f));
-    d->nterms = info_len / AJ_DICT_INFO_BYTES;
-    d->nblocks = idx_len / 4;
+    d->nterms = aj_get_u64le(p);
+    if (idx_len % INDEX_BYTES)
+        return aj_fail(c, AJ_ECORRUPT, "%s: dictionary index size", aj_mfile_name(f));
+    d->nblocks = idx_len / INDEX_BYTES;
     if (d->nblocks != (d->nterms + AJ_DICT_BLOCK - 1) / AJ_DICT_BLOCK)
         return aj_fail(c, AJ_ECORRUPT,
-                       "%s: dictionary block count %llu does not fit %llu "
-                       "terms",
+                       "%s: dictionary block count %llu does not fit %llu terms",
                        aj_mfile_name(f), (unsigned long long)d->nblocks,
                        (unsigned long long)d->nterms);
     return AJ_OK;
 }
 
-aj_err aj_dict_info(aj_ctx *c, const aj_dict *d, uint64_t id,
-                    aj_term_info *out) {
-    const uint8_t *r;
-    if (id >= d->nterms)
-        return aj_fail(c, AJ_ECORRUPT, "term id %llu out of range",
-                       (unsigned long long)id);
-    aj_err e = aj_mfile_get(c, d->f, d->info_off + id * AJ_DICT_INFO_BYTES,
-                            AJ_DICT_INFO_BYTES, &r);
-    if (e) return e;
-    out->post_off = aj_get_u64le(r);
-    out->pos_off = aj_get_u64le(r + 8);
-    out->df = aj_get_u32le(r + 16);
-    out->max_tf = aj_get_u32le(r + 20);
-    out->min_len = aj_get_u32le(r + 24);
+static aj_err bad_entry(aj_ctx *c, const aj_dict_iter *it) {
+    return aj_fail(c, AJ_ECORRUPT, "%s: dictionary entry of term %llu",
+                   aj_mfile_name(it->d->f), (unsigned long long)it->id);
+}
+
+/* Reads the info part of the entry at it->p. */
+static aj_err read_info(aj_ctx *c, aj_dict_iter *it, int first) {
+    aj_slice s = {it->p, it->end};
+    uint32_t df, max_tf, min_len;
+    if (aj_get_varint32(&s, &df) || aj_get_varint32(&s, &max_tf) ||
+        aj_get_varint32(&s, &min_len))
+        return bad_entry(c, it);
+    if (!first) {
+        uint64_t zz, dp = 0;
+        if (aj_get_varint64(&s, &zz)) return bad_entry(c, it);
+        if (it->d->which == AJ_DICT_TERMS && aj_get_varint64(&s, &dp)) return bad_entry(c, it);
+        it->info.post_off += (uint64_t)unzigzag(zz);
+        it->info.pos_off += dp;
+    }
+    it->info.df = df;
+    it->info.max_tf = max_tf;
+    it->info.min_len = min_len;
+    it->p = s.p;
     return AJ_OK;
 }
 
-/* Points it at the start of block b, with the block's first term in buf. */
+/* Points it at the start of block b, decoded up to its first entry. */
 static aj_err load_block(aj_ctx *c, const aj_dict *d, uint64_t b,
                          aj_dict_iter *it) {
     const uint8_t *v;
-    aj_err e = aj_mfile_get(c, d->f, d->index_off + 4 * b, 4, &v);
+    aj_err e = aj_mfile_get(c, d->f, d->index_off + INDEX_BYTES * b, INDEX_BYTES, &v);
     if (e) return e;
     uint64_t start = aj_get_u32le(v), end = d->str_len;
+    it->info.post_off = aj_get_u64le(v + 4);
+    it->info.pos_off = d->which == AJ_DICT_TERMS ? aj_get_u64le(v + 12) : UINT64_MAX;
     if (b + 1 < d->nblocks) {
-        e = aj_mfile_get(c, d->f, d->index_off + 4 * (b + 1), 4, &v);
+        const uint8_t *w;
+        e = aj_mfile_get(c, d->f, d->index_off + INDEX_BYTES * (b + 1), 4, &w);
         if (e) return e;
-        end = aj_get_u32le(v);
+        end = aj_get_u32le(w);
     }
+    it->d = d;
+    it->id = b * AJ_DICT_BLOCK;
     if (start >= end || end > d->str_len)
         return aj_fail(c, AJ_ECORRUPT, "%s: dictionary block %llu bounds",
                        aj_mfile_name(d->f), (unsigned long long)b);
     const uint8_t *p;
     e = aj_mfile_get(c, d->f, d->str_off + start, end - start, &p);
     if (e) return e;
-    it->d = d;
     it->p = p;
     it->end = p + (end - start);
     uint8_t n = *it->p++;
-    if (n == 0 || n > AJ_MAX_WORD || n > it->end - it->p)
-        return aj_fail(c, AJ_ECORRUPT, "%s: dictionary block %llu entry 0",
-                       aj_mfile_name(d->f), (unsigned long long)b);
+    if (n == 0 || n > AJ_MAX_WORD || n > it->end - it->p) return bad_entry(c, it);
     memcpy(it->buf, it->p, n);
     it->buf[n] = 0;
     it->len = n;
     it->p += n;
-    it->id = b * AJ_DICT_BLOCK;
-    return AJ_OK;
+    return read_info(c, it, 1);
 }
 
 aj_err aj_dict_iter_next(aj_ctx *c, aj_dict_iter *it) {
@@ -155,34 +182,39 @@ aj_err aj_dict_iter_next(aj_ctx *c, aj_dict_iter *it) {
         it->id = d->nterms;
         return AJ_OK;
     }
-    if (it->id % AJ_DICT_BLOCK == 0)
-        return load_block(c, d, it->id / AJ_DICT_BLOCK, it);
-    if (it->end - it->p < 2) goto bad;
+    if (it->id % AJ_DICT_BLOCK == 0) return load_block(c, d, it->id / AJ_DICT_BLOCK, it);
+    if (it->end - it->p < 2) return bad_entry(c, it);
     uint8_t shared = it->p[0], suffix = it->p[1];
     it->p += 2;
     if (shared > it->len || shared + suffix > AJ_MAX_WORD || suffix == 0 ||
         suffix > it->end - it->p)
-        goto bad;
+        return bad_entry(c, it);
     memcpy(it->buf + shared, it->p, suffix);
     it->p += suffix;
     it->len = shared + suffix;
     it->buf[it->len] = 0;
-    return AJ_OK;
-bad:
-    return aj_fail(c, AJ_ECORRUPT, "%s: dictionary entry of term %llu",
-                   aj_mfile_name(d->f), (unsigned long long)it->id);
+    return read_info(c, it, 0);
 }
 
 aj_err aj_dict_iter_seek(aj_ctx *c, const aj_dict *d, uint64_t id,
                          aj_dict_iter *it) {
     if (id >= d->nterms) {
+        memset(it, 0, sizeof *it);
         it->d = d;
         it->id = d->nterms;
-        it->len = 0;
         return AJ_OK;
     }
     aj_err e = load_block(c, d, id / AJ_DICT_BLOCK, it);
     while (!e && it->id < id) e = aj_dict_iter_next(c, it);
+    return e;
+}
+
+aj_err aj_dict_info(aj_ctx *c, const aj_dict *d, uint64_t id, aj_term_info *out) {
+    aj_dict_iter it;
+    if (id >= d->nterms)
+        return aj_fail(c, AJ_ECORRUPT, "term id %llu out of range", (unsigned long long)id);
+    aj_err e = aj_dict_iter_seek(c, d, id, &it);
+    if (!e) *out = it.info;
     return e;
 }
 
@@ -193,44 +225,71 @@ static int cmp_key(const char *a, size_t alen, const char *b, size_t blen) {
     return alen < blen ? -1 : alen > blen;
 }
 
-aj_err aj_dict_lower_bound(aj_ctx *c, const aj_dict *d, const char *key,
-                           size_t len, uint64_t *id) {
-    if (d->nterms == 0) {
-        *id = 0;
-        return AJ_OK;
-    }
-    /* Find the last block whose first term is <= key. */
+/* The first term of block b (from the block's header, no info decoded). */
+static aj_err block_first(aj_ctx *c, const aj_dict *d, uint64_t b, const char **s,
+                          size_t *n) {
+    const uint8_t *v, *p;
+    aj_err e = aj_mfile_get(c, d->f, d->index_off + INDEX_BYTES * b, 4, &v);
+    if (e) return e;
+    uint64_t start = aj_get_u32le(v);
+    if (start >= d->str_len)
+        return aj_fail(c, AJ_ECORRUPT, "%s: dictionary block %llu bounds",
+                       aj_mfile_name(d->f), (unsigned long long)b);
+    uint64_t room = d->str_len - start;
+    e = aj_mfile_get(c, d->f, d->str_off + start, room < 1 + AJ_MAX_WORD ? room : 1 + AJ_MAX_WORD,
+                     &p);
+    if (e) return e;
+    if (p[0] == 0 || p[0] > AJ_MAX_WORD || p[0] >= room)
+        return aj_fail(c, AJ_ECORRUPT, "%s: dictionary block %llu first term",
+                       aj_mfile_name(d->f), (unsigned long long)b);
+    *s = (const char *)p + 1;
+    *n = p[0];
+    return AJ_OK;
+}
+
+/* Positions it at the first term >= key (it->id == nterms if none). */
+static aj_err lower_bound(aj_ctx *c, const aj_dict *d, const char *key, size_t len,
+                          aj_dict_iter *it) {
+    memset(it, 0, sizeof *it);
+    it->d = d;
+    it->id = d->nterms;
+    if (d->nterms == 0) return AJ_OK;
+    /* The last block whose first term is <= key. */
     uint64_t lo = 0, hi = d->nblocks;
-    aj_dict_iter it;
     while (hi - lo > 1) {
         uint64_t mid = lo + (hi - lo) / 2;
-        aj_err e = load_block(c, d, mid, &it);
+        const char *s = NULL;
+        size_t n = 0;
+        aj_err e = block_first(c, d, mid, &s, &n);
         if (e) return e;
-        if (cmp_key(it.buf, it.len, key, len) <= 0)
+        if (cmp_key(s, n, key, len) <= 0)
             lo = mid;
         else
             hi = mid;
     }
-    aj_err e = load_block(c, d, lo, &it);
-    uint64_t stop = (lo + 1) * AJ_DICT_BLOCK;
-    while (!e && it.id < d->nterms && it.id < stop &&
-           cmp_key(it.buf, it.len, key, len) < 0)
-        e = aj_dict_iter_next(c, &it);
-    if (e) return e;
-    *id = it.id < stop ? it.id : stop;
-    if (*id > d->nterms) *id = d->nterms;
-    return AJ_OK;
+    aj_err e = load_block(c, d, lo, it);
+    while (!e && it->id < d->nterms && cmp_key(it->buf, it->len, key, len) < 0)
+        e = aj_dict_iter_next(c, it);
+    return e;
 }
 
-aj_err aj_dict_find(aj_ctx *c, const aj_dict *d, const char *term,
-                    size_t len, int64_t *id) {
-    uint64_t at;
-    *id = -1;
-    aj_err e = aj_dict_lower_bound(c, d, term, len, &at);
-    if (e || at >= d->nterms) return e;
+aj_err aj_dict_lower_bound(aj_ctx *c, const aj_dict *d, const char *key,
+                           size_t len, uint64_t *id) {
     aj_dict_iter it;
-    e = aj_dict_iter_seek(c, d, at, &it);
-    if (e) return e;
-    if (cmp_key(it.buf, it.len, term, len) == 0) *id = (int64_t)at;
+    aj_err e = lower_bound(c, d, key, len, &it);
+    *id = it.id;
+    return e;
+}
+
+aj_err aj_dict_find(aj_ctx *c, const aj_dict *d, const char *term, size_t len,
+                    int64_t *id, aj_term_info *info) {
+    aj_dict_iter it;
+    *id = -1;
+    aj_err e = lower_bound(c, d, term, len, &it);
+    if (e || it.id >= d->nterms) return e;
+    if (cmp_key(it.buf, it.len, term, len) == 0) {
+        *id = (int64_t)it.id;
+        if (info) *info = it.info;
+    }
     return AJ_OK;
 }

@@ -4,9 +4,9 @@
  * An index has two dictionaries in dict.aj: TERMS (stemmed forms, with
  * positions) and WORDS (folded surface forms for prefix queries).  Term ids
  * are ranks in byte order, so a prefix is a contiguous id range.  Strings
- * are front-coded in blocks of AJ_DICT_BLOCK; a fixed-width block index
- * allows binary search without loading anything.  Each term also has a
- * fixed 32-byte info record addressed by id.
+ * are front-coded in blocks of AJ_DICT_BLOCK, each term followed by its
+ * info (df, bounds, and offsets as differences from the previous term's);
+ * a fixed-width block index allows binary search without loading anything.
  */
 #ifndef AJ_DICT_H
 #define AJ_DICT_H
@@ -18,11 +18,10 @@
 #include "file.h"
 
 #define AJ_DICT_BLOCK 16u
-#define AJ_DICT_INFO_BYTES 32u
 
 enum { AJ_DICT_TERMS = 0, AJ_DICT_WORDS = 1 };
 
-/* Section ids in dict.aj: base + 0 info, + 1 block index, + 2 strings. */
+/* Section ids in dict.aj: base + 0 term count, + 1 block index, + 2 blocks. */
 #define AJ_SEC_DICT_BASE(which) (1u + 3u * (uint32_t)(which))
 
 typedef struct aj_term_info {
@@ -35,8 +34,8 @@ typedef struct aj_term_info {
 
 typedef struct aj_dict {
     aj_mfile *f;
+    int which;
     uint64_t nterms;
-    uint64_t info_off;
     uint64_t index_off;
     uint64_t nblocks;
     uint64_t str_off, str_len;
@@ -55,9 +54,10 @@ aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
 
 aj_err aj_dict_open(aj_ctx *c, aj_mfile *f, int which, aj_dict *d);
 
-/* Finds term (exact); *id = its id, or -1 when absent. */
+/* Finds term (exact); *id = its id, or -1 when absent; *info (may be
+ * NULL) gets its info when found. */
 aj_err aj_dict_find(aj_ctx *c, const aj_dict *d, const char *term,
-                    size_t len, int64_t *id);
+                    size_t len, int64_t *id, aj_term_info *info);
 
 /* *id = the first term id whose string is >= key (nterms if none). */
 aj_err aj_dict_lower_bound(aj_ctx *c, const aj_dict *d, const char *key,
@@ -72,6 +72,7 @@ typedef struct aj_dict_iter {
     uint64_t id;             /* id of the term in buf (valid if id < nterms) */
     char buf[AJ_MAX_WORD + 1];
     uint32_t len;
+    aj_term_info info;       /* of the term in buf */
     const uint8_t *p, *end;  /* rest of the current block */
 } aj_dict_iter;
 

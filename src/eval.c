@@ -144,12 +144,10 @@ static aj_err open_term(aj_ctx *c, aj_eval *ev, const char *term,
     *found = 0;
     memset(pc, 0, sizeof *pc);
     pc->doc = AJ_DOC_END;
-    aj_err e = aj_dict_find(c, &ix->terms, term, strlen(term), &id);
-    if (e || id < 0) return e;
     aj_term_info info;
-    e = aj_dict_info(c, &ix->terms, (uint64_t)id, &info);
-    if (!e)
-        e = aj_pcursor_open(c, pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
+    aj_err e = aj_dict_find(c, &ix->terms, term, strlen(term), &id, &info);
+    if (e || id < 0) return e;
+    e = aj_pcursor_open(c, pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
                             &info, ix->nparas);
     *found = !e;
     return e;
@@ -302,12 +300,8 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                            pre, AJ_MAX_PREFIX_TERMS);
             break;
         }
-        aj_term_info info;
         aj_pcursor pc;
-        e = aj_dict_info(c, &ix->words, it.id, &info);
-        if (!e)
-            e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST], NULL, &info,
-                                ix->nparas);
+        e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST], NULL, &it.info, ix->nparas);
         while (!e && pc.doc != AJ_DOC_END) {
             if (npairs == cap) {
                 size_t nc = cap ? cap * 2 : 256;

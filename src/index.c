@@ -226,7 +226,7 @@ aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
     return AJ_OK;
 }
 
-/* The raw 40-byte record of paragraph id. */
+/* The raw record of paragraph id. */
 static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
                           const uint8_t **p) {
     if (id >= ix->nparas)
@@ -236,28 +236,69 @@ static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
                         AJ_PARA_BYTES, p);
 }
 
+/* First paragraph of document d, read from its DOCS record. */
+static aj_err doc_first(aj_ctx *c, const aj_index *ix, uint32_t d, uint32_t *first,
+                        uint32_t *n) {
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->docs_off + (uint64_t)d * AJ_DOC_BYTES, AJ_DOC_BYTES, &p);
+    if (!e) {
+        *first = aj_get_u32le(p + 16);
+        *n = aj_get_u32le(p + 20);
+    }
+    return e;
+}
+
+aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
+                         uint32_t *doc, uint32_t *first) {
+    /* Documents hold consecutive paragraph ranges, in order: the last
+     * document whose first paragraph is <= id (empty ones are skipped by
+     * the range check). */
+    uint32_t lo = 0, hi = ix->ndocs;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2, f, n;
+        aj_err e = doc_first(c, ix, mid, &f, &n);
+        if (e) return e;
+        if (f <= id)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint32_t f = 0, n = 0;
+    aj_err e = ix->ndocs ? doc_first(c, ix, lo, &f, &n) : AJ_OK;
+    /* Among documents starting at the same paragraph (empty ones), take
+     * the one that holds it. */
+    while (!e && n == 0 && lo + 1 < ix->ndocs) {
+        e = doc_first(c, ix, ++lo, &f, &n);
+    }
+    if (e) return e;
+    if (!ix->ndocs || id < f || id - f >= n)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: no document holds paragraph %u", id);
+    *doc = lo;
+    *first = f;
+    return AJ_OK;
+}
+
 aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
                    aj_para_info *out) {
     const uint8_t *p, *l;
     aj_err e = para_record(c, ix, id, &p);
     if (e) return e;
+    uint32_t first;
+    e = aj_index_para_doc(c, ix, id, &out->doc, &first);
+    if (e) return e;
     out->id = id;
-    out->doc = aj_get_u32le(p);
-    out->ordinal = aj_get_u32le(p + 4);
-    out->start = aj_get_u64le(p + 8);
-    out->end = out->start + aj_get_u32le(p + 16);
-    uint32_t label = aj_get_u32le(p + 20);
-    out->kind = (int)aj_get_u32le(p + 36);
+    out->ordinal = id - first + 1;
+    out->start = aj_get_u64le(p);
+    out->end = out->start + aj_get_u32le(p + 8);
+    uint32_t lk = aj_get_u32le(p + 16), label = lk & AJ_NO_LABEL;
+    out->kind = (int)(lk >> 30);
     out->label = NULL;
-    if (out->doc >= ix->ndocs)
-        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u document %u",
-                       id, out->doc);
     if (label != AJ_NO_LABEL) {
         e = aj_index_string(c, ix, label, &out->label);
         if (e) return e;
     }
-    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id,
-                     4, &l);
+    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id, 4, &l);
     if (e) return e;
     out->len = aj_get_u32le(l);
     return AJ_OK;
@@ -268,8 +309,16 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
     const uint8_t *p;
     aj_err e = para_record(c, ix, id, &p);
     if (e) return e;
-    uint32_t block = aj_get_u32le(p + 24), off = aj_get_u32le(p + 28),
-             n = aj_get_u32le(p + 32);
+    uint32_t n = aj_get_u32le(p + 12), block, first;
+    e = aj_store_find(c, &ix->store, id, &block, &first);
+    /* The text starts after those of the block's earlier paragraphs. */
+    uint64_t off = 0;
+    for (uint32_t q = first; !e && q < id; q++) {
+        const uint8_t *r;
+        e = para_record(c, ix, q, &r);
+        if (!e) off += aj_get_u32le(r + 12);
+    }
+    if (e) return e;
     pthread_mutex_lock(&ix->cache_lock);
     if (ix->cache_block != block) {
         char *buf;

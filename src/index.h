@@ -8,10 +8,12 @@
  *   2 DOCS    ndocs records of 24 bytes: u32 path, u32 title, u32 date,
  *             u32 source (offsets of NUL-terminated strings in STRINGS),
  *             u32 first paragraph id, u32 paragraph count
- *   3 PARAS   nparas records of 40 bytes: u32 doc, u32 ordinal,
- *             u64 source start, u32 source length, u32 label (string offset
- *             or 0xFFFFFFFF), u32 store block, u32 offset in block,
- *             u32 text length, u32 kind
+ *   3 PARAS   nparas records of 20 bytes: u64 source start, u32 source
+ *             length, u32 text length, u32 kind << 30 | label (offset of
+ *             its string, or 0x3FFFFFFF for none).  The document comes
+ *             from DOCS' ranges, the ordinal from the document's first
+ *             paragraph, the text's block and offset from stor.aj's table
+ *             and the lengths of the texts before it in the block.
  *   4 LENS    nparas u32: paragraph lengths in tokens
  *   5 STRINGS NUL-terminated UTF-8 strings
  */
@@ -34,8 +36,8 @@ enum {
 };
 #define AJ_SUPER_BYTES 80u
 #define AJ_DOC_BYTES 24u
-#define AJ_PARA_BYTES 40u
-#define AJ_NO_LABEL UINT32_MAX
+#define AJ_PARA_BYTES 20u
+#define AJ_NO_LABEL 0x3FFFFFFFu
 
 /* File names inside a generation directory, in a fixed order. */
 enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
@@ -69,5 +71,9 @@ aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
 /* A NUL-terminated string at offset off of the STRINGS section. */
 aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
                        const char **s);
+
+/* The document holding paragraph id (binary search over DOCS). */
+aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
+                         uint32_t *doc, uint32_t *first);
 
 #endif

@@ -34,6 +34,8 @@ void aj_store_packer_reset(aj_store_packer *p) {
     p->nraw = 0;
     p->nbytes = 0;
     p->nframes = 0;
+    p->ntexts = 0;
+    p->block_first = 0;
 }
 
 aj_err aj_store_pack_flush(aj_ctx *c, aj_store_packer *p) {
@@ -60,7 +62,7 @@ aj_err aj_store_pack_flush(aj_ctx *c, aj_store_packer *p) {
         return aj_fail(c, AJ_EIO, "zstd compression failed: %s",
                        ZSTD_getErrorName(z));
     p->frames[p->nframes++] = (aj_store_frame){p->nbytes, (uint32_t)z,
-                                               (uint32_t)p->nraw};
+                                               (uint32_t)p->nraw, p->block_first};
     p->nbytes += z;
     p->nraw = 0;
     return AJ_OK;
@@ -82,10 +84,12 @@ aj_err aj_store_pack(aj_ctx *c, aj_store_packer *p, const char *text,
         p->raw = r;
         p->capraw = cap;
     }
+    if (p->nraw == 0) p->block_first = p->ntexts;
     *block = (uint32_t)p->nframes;
     *off = (uint32_t)p->nraw;
     if (len) memcpy(p->raw + p->nraw, text, len);
     p->nraw += len;
+    p->ntexts++;
     return AJ_OK;
 }
 
@@ -108,24 +112,24 @@ aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, aj_store_writer **out) {
 }
 
 aj_err aj_store_append(aj_ctx *c, aj_store_writer *s,
-                       const aj_store_packer *p, uint32_t *first_block) {
+                       const aj_store_packer *p, uint32_t first_para) {
     if (s->nblocks + p->nframes > UINT32_MAX)
         return aj_fail(c, AJ_ELIMIT, "more than 4 billion text blocks");
-    *first_block = (uint32_t)s->nblocks;
     if (s->nblocks + p->nframes > s->captable) {
         size_t cap = s->captable ? s->captable * 2 : 64;
         while (cap < s->nblocks + p->nframes) cap *= 2;
-        uint8_t *t = realloc(s->table, cap * 16);
+        uint8_t *t = realloc(s->table, cap * AJ_STORE_ENTRY);
         if (!t) return aj_fail(c, AJ_ENOMEM, "store table");
         s->table = t;
         s->captable = cap;
     }
     uint64_t base = aj_fw_tell(s->w) - s->frames_off;
     for (size_t i = 0; i < p->nframes; i++) {
-        uint8_t *e = s->table + 16 * s->nblocks++;
+        uint8_t *e = s->table + AJ_STORE_ENTRY * s->nblocks++;
         aj_put_u64le(e, base + p->frames[i].off);
         aj_put_u32le(e + 8, p->frames[i].zlen);
         aj_put_u32le(e + 12, p->frames[i].raw);
+        aj_put_u32le(e + 16, first_para + p->frames[i].first);
     }
     return aj_fw_write(c, s->w, p->bytes, p->nbytes);
 }
@@ -135,8 +139,8 @@ aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s) {
     aj_err e = aj_fw_section(c, s->w, SEC_FRAMES, s->frames_off, frames_len);
     if (!e) e = aj_fw_align(c, s->w, 8);
     uint64_t toff = aj_fw_tell(s->w);
-    if (!e && s->nblocks) e = aj_fw_write(c, s->w, s->table, 16 * s->nblocks);
-    if (!e) e = aj_fw_section(c, s->w, SEC_TABLE, toff, 16 * s->nblocks);
+    if (!e && s->nblocks) e = aj_fw_write(c, s->w, s->table, AJ_STORE_ENTRY * s->nblocks);
+    if (!e) e = aj_fw_section(c, s->w, SEC_TABLE, toff, AJ_STORE_ENTRY * s->nblocks);
     aj_store_writer_free(s);
     return e;
 }
@@ -155,11 +159,41 @@ aj_err aj_store_open(aj_ctx *c, aj_mfile *f, aj_store *s) {
                                 &s->frames_len);
     if (!e) e = aj_mfile_section(c, f, SEC_TABLE, &s->table_off, &tlen);
     if (e) return e;
-    if (tlen % 16 || tlen / 16 > UINT32_MAX)
+    if (tlen % AJ_STORE_ENTRY || tlen / AJ_STORE_ENTRY > UINT32_MAX)
         return aj_fail(c, AJ_ECORRUPT, "%s: block table size",
                        aj_mfile_name(f));
-    s->nblocks = (uint32_t)(tlen / 16);
+    s->nblocks = (uint32_t)(tlen / AJ_STORE_ENTRY);
     return AJ_OK;
+}
+
+static aj_err entry_first(aj_ctx *c, const aj_store *s, uint32_t b, uint32_t *first) {
+    const uint8_t *t;
+    aj_err e = aj_mfile_get(c, s->f, s->table_off + AJ_STORE_ENTRY * (uint64_t)b + 16, 4, &t);
+    if (!e) *first = aj_get_u32le(t);
+    return e;
+}
+
+aj_err aj_store_find(aj_ctx *c, const aj_store *s, uint32_t id, uint32_t *block,
+                     uint32_t *first) {
+    /* The last block whose first paragraph is <= id. */
+    uint32_t lo = 0, hi = s->nblocks;
+    if (hi == 0)
+        return aj_fail(c, AJ_ECORRUPT, "%s: no text blocks", aj_mfile_name(s->f));
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2, f;
+        aj_err e = entry_first(c, s, mid, &f);
+        if (e) return e;
+        if (f <= id)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    aj_err e = entry_first(c, s, lo, first);
+    if (!e && *first > id)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: block table does not cover paragraph %u",
+                    aj_mfile_name(s->f), id);
+    *block = lo;
+    return e;
 }
 
 aj_err aj_store_block(aj_ctx *c, const aj_store *s, uint32_t b, char **out,
@@ -168,7 +202,7 @@ aj_err aj_store_block(aj_ctx *c, const aj_store *s, uint32_t b, char **out,
     if (b >= s->nblocks)
         return aj_fail(c, AJ_ECORRUPT, "%s: text block %u out of range",
                        aj_mfile_name(s->f), b);
-    aj_err e = aj_mfile_get(c, s->f, s->table_off + 16 * (uint64_t)b, 16, &t);
+    aj_err e = aj_mfile_get(c, s->f, s->table_off + AJ_STORE_ENTRY * (uint64_t)b, 16, &t);
     if (e) return e;
     uint64_t off = aj_get_u64le(t);
     uint32_t zlen = aj_get_u32le(t + 8), raw = aj_get_u32le(t + 12);

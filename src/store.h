@@ -11,8 +11,9 @@
  * parallel: a packer (one per thread) cuts a run of paragraphs into
  * compressed frames; the writer appends frames in paragraph order.
  *
- * Sections: 1 = frames, 2 = block table of 16-byte entries
- * (u64 frame offset in the frames section, u32 frame length, u32 raw length).
+ * Sections: 1 = frames, 2 = block table of 20-byte entries
+ * (u64 frame offset in the frames section, u32 frame length, u32 raw
+ * length, u32 id of the block's first paragraph).
  */
 #ifndef AJ_STORE_H
 #define AJ_STORE_H
@@ -31,6 +32,7 @@
 typedef struct aj_store_frame {
     uint64_t off;            /* in the packer's frame bytes */
     uint32_t zlen, raw;
+    uint32_t first;          /* its first text, counted since the reset */
 } aj_store_frame;
 
 typedef struct aj_store_packer {
@@ -41,6 +43,8 @@ typedef struct aj_store_packer {
     size_t nbytes, capbytes;
     aj_store_frame *frames;
     size_t nframes, capframes;
+    uint32_t ntexts;         /* texts packed since the reset */
+    uint32_t block_first;    /* first text of the block being filled */
 } aj_store_packer;
 
 aj_err aj_store_packer_init(aj_ctx *c, aj_store_packer *p);
@@ -59,10 +63,10 @@ aj_err aj_store_pack_flush(aj_ctx *c, aj_store_packer *p);
 typedef struct aj_store_writer aj_store_writer;
 
 aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, aj_store_writer **out);
-/* Appends the frames of a flushed packer; *first_block receives the block
- * number its first frame gets. */
+/* Appends the frames of a flushed packer whose first text is paragraph
+ * first_para. */
 aj_err aj_store_append(aj_ctx *c, aj_store_writer *s,
-                       const aj_store_packer *p, uint32_t *first_block);
+                       const aj_store_packer *p, uint32_t first_para);
 /* Writes the block table; frees s. */
 aj_err aj_store_finish(aj_ctx *c, aj_store_writer *s);
 void aj_store_writer_free(aj_store_writer *s);
@@ -75,6 +79,12 @@ typedef struct aj_store {
     uint64_t table_off;
     uint32_t nblocks;
 } aj_store;
+
+#define AJ_STORE_ENTRY 20u
+
+/* The block holding paragraph id and that block's first paragraph. */
+aj_err aj_store_find(aj_ctx *c, const aj_store *s, uint32_t id, uint32_t *block,
+                     uint32_t *first);
 
 aj_err aj_store_open(aj_ctx *c, aj_mfile *f, aj_store *s);
 /* Decompresses block b into a malloc'ed buffer (*out, *len), which the

@@ -80,9 +80,12 @@ Test(dict, exact_lookup_every_term) {
         aj_ctx c = {0};
         for (uint64_t i = 0; i < fx.n; i++) {
             int64_t id;
+            aj_term_info via_find;
             cr_assert_eq(aj_dict_find(&c, &fx.d, fx.terms[i],
-                                      strlen(fx.terms[i]), &id),
+                                      strlen(fx.terms[i]), &id, &via_find),
                          AJ_OK);
+            cr_assert_eq(via_find.df, i + 1);
+            cr_assert_eq(via_find.post_off, i * 3);
             cr_assert_eq(id, (int64_t)i, "term %s", fx.terms[i]);
             aj_term_info info;
             cr_assert_eq(aj_dict_info(&c, &fx.d, (uint64_t)id, &info), AJ_OK);
@@ -102,7 +105,7 @@ Test(dict, absent_terms_and_lower_bound) {
     const char *absent[] = {"z", "g", "aaaaaaaaaaaz", "abcdefg", ""};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
         int64_t id;
-        cr_assert_eq(aj_dict_find(&c, &fx.d, absent[i], strlen(absent[i]), &id),
+        cr_assert_eq(aj_dict_find(&c, &fx.d, absent[i], strlen(absent[i]), &id, NULL),
                      AJ_OK);
         if (id >= 0) cr_assert_str_eq(fx.terms[id], absent[i]);
     }
