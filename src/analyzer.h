@@ -1,13 +1,37 @@
 /*
- * analyzer.h - text -> tokens: the one analyzer used both to index and to
- * query, so that both sides always agree.
+ * analyzer.h - text -> tokens.  The same analyzer runs over documents when
+ * indexing and over queries when searching; the two sides match only
+ * because they share every rule below.
  *
- * Rules (README.md, "Analysis"): UTF-8 decoded safely; case, diacritics and
- * compatibility forms folded; words are runs of letters or runs of digits
- * (a change between the two splits a word, hyphens and punctuation
- * separate); an apostrophe between letters stays in the word; '.' between
- * digits stays in a number and a thousands comma is dropped; letter words
- * are stemmed with Snowball English; words are cut at AJ_MAX_WORD bytes.
+ * The rules, in the order they apply:
+ *
+ *  1. UTF-8 is decoded safely (utf8.h): an ill-formed sequence becomes one
+ *     U+FFFD covering its maximal subpart, so the character after a broken
+ *     one is never lost.  U+FFFD is a separator.
+ *  2. Each code point is folded (fold.h): case, diacritics, compatibility
+ *     forms, and đ ð ø ł ı æ œ þ ß by hand.  Then each folded code point is
+ *     classified: a letter (L*), a digit (Nd), a combining mark (M*,
+ *     ignored: it neither ends a word nor adds to it) or a separator
+ *     (everything else: spaces, punctuation, symbols, hyphens of every
+ *     kind, controls, NUL, U+FFFD).
+ *  3. A word is a maximal run of letters or a maximal run of digits; a
+ *     switch between the two ends one word and starts the next, so
+ *     "COVID-19", "COVID19" and "covid 19" are all "covid" "19".
+ *  4. An apostrophe (' U+2019 U+2018 U+02BC U+FF07) with a letter on both
+ *     sides stays in the word as an ASCII ': "Japan’s" -> "japan's".
+ *     Elsewhere it is a separator.
+ *  5. In a digit run, '.' followed by a digit stays ("241.1", "1.2.3");
+ *     ',' followed by exactly three digits and then a non-digit is
+ *     dropped ("3,000" -> "3000"); any other '.' or ',' separates.
+ *  6. A word longer than AJ_MAX_WORD bytes (folded) is cut after the last
+ *     whole code point that fits, and the rest of its run is skipped; an
+ *     apostrophe or '.' left dangling at the cut is dropped too.  It is
+ *     still one token, and its byte range covers the whole run.
+ *  7. The term of a letter word is its Snowball English stem (libstemmer,
+ *     cached: stem.h); a digit word is its own term.  No stop words.
+ *
+ * Analysis is linear in the input, reads only text[0..len), allocates
+ * nothing per call, and accepts any bytes.
  */
 #ifndef AJ_ANALYZER_H
 #define AJ_ANALYZER_H
@@ -17,46 +41,70 @@
 
 #include "error.h"
 
-#define AJ_MAX_WORD 64  /* bytes of a folded word; longer runs are cut */
+#define AJ_MAX_WORD 64 /* bytes of a folded word; longer runs are cut */
 
 typedef struct aj_analyzer aj_analyzer;
 
 typedef struct aj_token {
-    const char *term;    /* stemmed folded form: what the index stores */
-    uint32_t term_len;
-    const char *word;    /* folded, unstemmed form: what prefixes match */
-    uint32_t word_len;
-    uint32_t pos;        /* pos_base + index of the token in this call */
-    uint32_t start, end; /* byte range [start, end) in the input */
-} aj_token;              /* term and word are valid during the callback only */
+    const char *term;    /* stemmed folded form: what the index stores and
+                            queries match */
+    uint32_t term_len;   /* 1..AJ_MAX_WORD */
+    const char *word;    /* folded, unstemmed form: what prefix queries
+                            (cooperat*) match */
+    uint32_t word_len;   /* 1..AJ_MAX_WORD */
+    uint32_t pos;        /* pos_base + index of this token in this call */
+    uint32_t start, end; /* byte range [start, end) of the token in the
+                            input: from the first byte of its first code
+                            point to the end of its last one, including a
+                            cut tail and combining marks attached to it */
+} aj_token;
+/* term and word are NUL-terminated for convenience (the lengths are
+ * authoritative) and point into buffers that are valid only during the
+ * callback that receives the token. */
 
-/* Returns non-zero to stop early (aj_analyze then returns AJ_OK). */
+/* Called once per token, in text order.  Returns non-zero to stop the
+ * analysis early (aj_analyze then returns AJ_OK). */
 typedef int (*aj_token_fn)(void *arg, const aj_token *t);
 
-/* An analyzer holds a stemmer and buffers: one per thread.  The caller
- * owns *out and frees it with aj_analyzer_free(). */
+/* Creates an analyzer: a stemmer, its cache and the settings.  Use one
+ * per thread; an analyzer is not thread-safe.  The caller owns *out and
+ * frees it with aj_analyzer_free().  AJ_ENOMEM on allocation failure. */
 aj_err aj_analyzer_new(aj_ctx *c, aj_analyzer **out);
+
+/* Frees a; NULL is fine. */
 void aj_analyzer_free(aj_analyzer *a);
 
-/* Calls fn for every token of text[0..len), in order.  Any bytes are
- * accepted (NUL, invalid UTF-8); the work is linear in len and the memory
- * constant.  Fails only with AJ_ENOMEM. */
+/* Calls fn(arg, token) for every token of text[0..len), in order, with
+ * positions pos_base, pos_base + 1, ...  Any bytes are accepted (NUL,
+ * invalid UTF-8); text may be NULL when len is 0.  The callback may call
+ * aj_analyzer_term() or aj_fold_word() on the same analyzer, or even
+ * aj_analyze() (the tokens' buffers live in each call's frame).
+ * Errors: AJ_EINVAL for a NULL analyzer/callback, NULL text with len > 0,
+ * or len > UINT32_MAX (offsets are 32-bit); AJ_ELIMIT when a position
+ * would pass UINT32_MAX; AJ_ENOMEM if the stemmer fails to allocate.
+ * Tokens delivered before an error stay delivered. */
 aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
                   uint32_t pos_base, aj_token_fn fn, void *arg);
 
-/* With stemming off, tokens carry term == word (the indexer stems each
- * distinct word once itself, through aj_analyzer_term()).  On by default. */
+/* Turns stemming off (on == 0) or back on (the default).  Off, tokens
+ * carry term == word; the indexer uses this to stem each distinct word
+ * once itself, through aj_analyzer_term(). */
 void aj_analyzer_set_stemming(aj_analyzer *a, int on);
 
-/* The term of a folded word, as the analyzer would make it: words with a
- * digit are their own term, letter words are stemmed.  *term points into
- * the analyzer and is valid until its next call.  AJ_ENOMEM only. */
+/* The term the analyzer makes of a word it produced (a token's word):
+ * a digit word is its own term, a letter word is stemmed.  *term points
+ * either at word or into the analyzer, valid until the next call of
+ * aj_analyzer_term() on a; it does not disturb a token being delivered.
+ * Errors: AJ_EINVAL when len is 0 or above AJ_MAX_WORD; AJ_ENOMEM. */
 aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
                         size_t len, const char **term, size_t *term_len);
 
-/* Folds text (without stemming) into the single word it makes, written to
- * out (NUL-terminated, cap >= AJ_MAX_WORD + 1).  AJ_EINVAL when the text
- * makes no word or more than one.  Used for prefix queries. */
+/* Folds text as aj_analyze would, without stemming, and writes the single
+ * word it makes into out (NUL-terminated; *out_len excludes the NUL).
+ * Used for prefix queries: "Cooperat" -> "cooperat".  Errors: AJ_EINVAL
+ * when the text makes no word or more than one ("a-b"), or when out
+ * cannot hold the word and its NUL (cap >= AJ_MAX_WORD + 1 always
+ * suffices); AJ_ENOMEM.  out is untouched on error. */
 aj_err aj_fold_word(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
                     char *out, size_t cap, size_t *out_len);
 
