@@ -1,789 +1,1152 @@
 /*
- * segment.c - paragraphs of a document; see segment.h.
+ * segment.c - see segment.h.
  *
- * Two passes over the bytes.  The first measures line lengths to decide
- * whether the document is hard-wrapped (PDF text) and at what width.  The
- * second walks the lines, deciding for each whether it starts a paragraph
- * (blank line before, list marker, lone number, heading) or continues the
- * current one (wrapped text), cleaning markup as it goes.  Finished
- * paragraphs pass through a short queue so that a paragraph broken by a
- * page footer can be joined back to its first part.
+ * Two scans over the bytes:
+ *
+ *   1. shape() builds a histogram of trimmed line lengths and decides
+ *      whether the document is hard-wrapped (PDF text: most lines 40-110
+ *      code points long) and, if so, how long a "full" line is.
+ *
+ *   2. The line loop classifies each line (blank, separator, heading, list
+ *      item, number-only line, footnote, plain) and either joins it to the
+ *      paragraph being built or starts a new one.  clean() copies the
+ *      line's text into that paragraph, dropping markup, collapsing
+ *      whitespace and splitting off roman items run into the line.
+ *
+ * A finished paragraph goes through emit(), which holds back a paragraph
+ * that did not end its sentence, together with any footnotes after it,
+ * until it sees whether the next real paragraph continues it (page footer
+ * joins), and then hands paragraphs to the caller in source order.
+ *
+ * Memory: the text of the paragraph being built is never longer than its
+ * source (every cleaning step shrinks or keeps the bytes), and pieces are
+ * cut at AJ_MAX_PARA_BYTES of source, so the build buffer never needs more
+ * than that limit; everything held back for a footer join lies within one
+ * such window of the source.  With buffer slack, at most about four limits
+ * whatever the input (no array of paragraphs, no copy of the document).
+ *
+ * Time: every byte is looked at a bounded number of times.  The searches
+ * that could rescan a line (the '>' closing a tag, the ']' and ')' of a
+ * link) go through find_from(), which remembers the last hit.
  */
 #include "segment.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define HIST 512          /* line-length histogram buckets (code points) */
-#define QMAX 8            /* paragraphs held back while one is open */
-#define LABEL_MAX 16
-#define TAG_MAX 200       /* an HTML-like tag must close within this */
-#define OPEN_MIN 80       /* shortest paragraph that may be continued */
+#define LIMIT ((uint64_t)AJ_MAX_PARA_BYTES)
+#define LABEL_CAP 8           /* "xxxviii" or three digits, and the NUL */
+#define LOOKAHEAD 8           /* paragraphs a footer join may step over */
+#define TAG_MAX 200           /* a tag must close within this many bytes */
+#define HIST_MAX 4096         /* longer lines share the histogram's top slot */
+#define TITLE_LINE_MAX 80     /* "1 Title" headings are shorter than this */
+#define HELD_KEEP (64u << 10) /* held buffers larger than this are freed */
+#define OPEN_MIN 80           /* shortest paragraph a footer join may continue */
+#define BUF_MAX (AJ_MAX_PARA_BYTES + 16u) /* no text buffer needs more */
 
-typedef struct {
+/* What a line is, decided before its text is cleaned. */
+enum {
+    LINE_SEP,    /* no letter or digit at all: "---", "******", ")" */
+    LINE_HEAD,   /* a heading: its own paragraph */
+    LINE_ITEM,   /* starts with a list marker */
+    LINE_NUMBER, /* only a number, "8.": the paragraph's text follows */
+    LINE_PLAIN
+};
+
+/* How the previous line may continue into this one (wrapped text only). */
+enum { PREV_BREAK, PREV_SHORT, PREV_LONG };
+
+typedef struct line {
+    int type;
+    size_t text, end;        /* source bytes that become text */
+    char label[LABEL_CAP];
+    int footnote;            /* 1 "<sup>N</sup>", 2 "[^N]", 3 "^N", or 0 */
+    size_t note, note_end;   /* the footnote number's digits (kinds 2, 3) */
+} line;
+
+/* A finished paragraph held back by the footer join. */
+typedef struct held {
     char *text;
     size_t len, cap;
     uint64_t start, end;
-    char label[LABEL_MAX];
-    int has_label;
+    char label[LABEL_CAP];
     int kind;
-    int footnote;         /* a footnote line: does not close an open para */
-} para;
+} held;
 
-typedef struct {
+typedef struct seg {
     aj_ctx *c;
-    const uint8_t *src;
-    size_t len;
     aj_seg_fn fn;
     void *arg;
-    int stop;
+    const unsigned char *s;
+    size_t n;
+    int stop;               /* caller asked to stop, an error, or title full */
     aj_err err;
-    /* document shape */
-    int wrapped;
-    size_t width;         /* typical wrapped line length (code points) */
-    /* current paragraph */
-    para cur;
-    int active;           /* cur holds a paragraph being built */
-    int awaiting;         /* cur was started by a lone "N." line */
-    size_t prev_cols;     /* length of the previous line added to cur */
-    /* finished paragraphs held back */
-    para q[QMAX];
-    int nq;
-    int open;             /* q[0] is open: may receive a continuation */
+
+    int wrapped;            /* the document is hard-wrapped */
+    size_t w95;             /* its 95th percentile line length */
+    int title;              /* writing a title: fixed buffer, no cutting */
+
+    /* The paragraph being built.  gap means whitespace was seen since the
+     * last unit: one space goes in before the next unit, none at the end. */
+    char *buf;
+    size_t len, cap;
+    int active, kind, footnote, gap;
+    char label[LABEL_CAP];
+    uint64_t start, end;
+    /* The last space written, where a too-long paragraph is cut. */
+    int can_cut;
+    size_t cut_len, word_at;
+    uint64_t cut_end, word_start;
+
+    /* Per-line caches for find_from(), and the link being read. */
+    size_t next_gt, next_rb, next_rp;
+    size_t link_close, link_end;
+
+    /* A number-only line waiting for its text (rule: "8." then text). */
+    int pend;
+    char pend_label[LABEL_CAP];
+    size_t pend_p, pend_q;
+
+    int prev, prev_hyphen;  /* about the previous non-blank line */
+
+    /* Footer join: q[0] is the open paragraph, the rest footnotes. */
+    held q[1 + LOOKAHEAD];
+    int nq, ahead;
 } seg;
 
-/* ------------------------------------------------------------------ */
-/* small helpers                                                       */
+/* ---- bytes ------------------------------------------------------------ */
 
-static int is_ws(uint8_t b) {
-    return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v';
-}
+static int is_digit(unsigned b) { return b >= '0' && b <= '9'; }
+static int is_upper(unsigned b) { return b >= 'A' && b <= 'Z'; }
+static int is_lower(unsigned b) { return b >= 'a' && b <= 'z'; }
+static int is_letter(unsigned b) { return is_upper(b) || is_lower(b); }
+static int is_alnum(unsigned b) { return is_letter(b) || is_digit(b); }
+static unsigned lower(unsigned b) { return is_upper(b) ? b + 32 : b; }
 
-static int is_digit(uint8_t b) { return b >= '0' && b <= '9'; }
-static int is_upper(uint8_t b) { return b >= 'A' && b <= 'Z'; }
-static int is_lower(uint8_t b) { return b >= 'a' && b <= 'z'; }
-static int is_alpha(uint8_t b) { return is_upper(b) || is_lower(b); }
-
-/* Skips spaces, tabs and no-break spaces (C2 A0) forward from i. */
-static size_t skip_ws(const uint8_t *s, size_t i, size_t end) {
-    for (;;) {
-        if (i < end && is_ws(s[i]))
-            i++;
-        else if (i + 1 < end && s[i] == 0xC2 && s[i + 1] == 0xA0)
-            i += 2;
-        else
-            return i;
+/* Printable ASCII that cleaning copies as is, in runs. */
+static int is_plain(unsigned b) {
+    if (b <= 0x20 || b >= 0x7f) return 0;
+    switch (b) {
+    case '<': case '&': case '*': case '_': case '`': case '[': case ']':
+    case '!':
+        return 0;
     }
+    return 1;
 }
 
-/* Trims spaces and no-break spaces backward from end. */
-static size_t trim_end(const uint8_t *s, size_t start, size_t end) {
-    for (;;) {
-        if (end > start && is_ws(s[end - 1]))
-            end--;
-        else if (end >= start + 2 && s[end - 2] == 0xC2 && s[end - 1] == 0xA0)
-            end -= 2;
-        else
-            return end;
-    }
-}
-
-static size_t columns(const uint8_t *s, size_t n) {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) k += (s[i] & 0xC0) != 0x80;
-    return k;
-}
-
-static int starts_with(const uint8_t *s, size_t n, const char *lit) {
-    size_t k = strlen(lit);
-    return n >= k && memcmp(s, lit, k) == 0;
-}
-
-/* Is s[0..n) a lower-case roman numeral from i to xxxix? */
-static int is_roman(const uint8_t *s, size_t n) {
-    if (n == 0 || n > 6) return 0;
-    size_t i = 0;
-    int tens = 0;
-    while (i < n && s[i] == 'x' && tens < 3) i++, tens++;
-    const uint8_t *r = s + i;
-    size_t m = n - i;
-    static const char *const units[] = {"",   "i",  "ii",  "iii", "iv",
-                                        "v",  "vi", "vii", "viii", "ix"};
-    for (int u = 0; u < 10; u++)
-        if (strlen(units[u]) == m && memcmp(r, units[u], m) == 0)
-            return tens > 0 || u > 0;
+/* Length of the whitespace that pads or fills a line at s[i], else 0:
+ * space, tab, CR, FF, VT and U+00A0. */
+static size_t space_at(const unsigned char *s, size_t i, size_t q) {
+    unsigned b = s[i];
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v') return 1;
+    if (b == 0xc2 && i + 1 < q && s[i + 1] == 0xa0) return 2;
     return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* paragraph buffers and delivery                                      */
-
-static int para_put(seg *g, para *p, const char *s, size_t n) {
-    if (p->len + n + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 256;
-        while (cap < p->len + n + 1) cap *= 2;
-        char *t = realloc(p->text, cap);
-        if (!t) {
-            g->err = aj_fail(g->c, AJ_ENOMEM, "paragraph text");
-            g->stop = 1;
-            return -1;
-        }
-        p->text = t;
-        p->cap = cap;
-    }
-    memcpy(p->text + p->len, s, n);
-    p->len += n;
-    p->text[p->len] = 0;
-    return 0;
+static size_t skip_space(const unsigned char *s, size_t i, size_t q) {
+    size_t k;
+    while (i < q && (k = space_at(s, i, q))) i += k;
+    return i;
 }
 
-static void para_reset(para *p) {
-    p->len = 0;
-    if (p->text) p->text[0] = 0;
-    p->start = p->end = 0;
-    p->has_label = 0;
-    p->label[0] = 0;
-    p->kind = AJ_PARA_BODY;
-    p->footnote = 0;
-}
-
-static int has_content(const para *p) {
-    for (size_t i = 0; i < p->len; i++) {
-        uint8_t b = (uint8_t)p->text[i];
-        if (b >= 0x80 || is_alpha(b) || is_digit(b)) return 1;
-    }
-    return 0;
-}
-
-static void deliver(seg *g, para *p) {
-    if (g->stop) return;
-    aj_seg_para out = {p->start, p->end, p->text ? p->text : "", p->len,
-                       p->has_label ? p->label : NULL, p->kind};
-    if (g->fn(g->arg, &out)) g->stop = 1;
-}
-
-static void flush_queue(seg *g) {
-    for (int i = 0; i < g->nq; i++) deliver(g, &g->q[i]);
-    for (int i = 0; i < g->nq; i++) para_reset(&g->q[i]);
-    g->nq = 0;
-    g->open = 0;
-}
-
-/* Does the paragraph end a sentence (so nothing may continue it)? */
-static int ends_sentence(const para *p) {
-    size_t n = p->len;
-    const uint8_t *t = (const uint8_t *)p->text;
-    /* Step back over closing quotes and brackets. */
-    while (n > 0) {
-        if (t[n - 1] == '"' || t[n - 1] == '\'' || t[n - 1] == ')' ||
-            t[n - 1] == ']')
-            n--;
-        else if (n >= 3 && t[n - 3] == 0xE2 && t[n - 2] == 0x80 &&
-                 (t[n - 1] == 0x9D || t[n - 1] == 0x99))
-            n -= 3; /* ” ’ */
+static void trim(const unsigned char *s, size_t *p, size_t *q) {
+    *p = skip_space(s, *p, *q);
+    while (*q > *p) {
+        unsigned b = s[*q - 1];
+        if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v')
+            --*q;
+        else if (b == 0xa0 && *q - *p >= 2 && s[*q - 2] == 0xc2)
+            *q -= 2;
         else
             break;
     }
-    if (n == 0) return 1;
-    uint8_t b = t[n - 1];
+}
+
+/* Code points in s[p..q): bytes that are not UTF-8 continuation bytes. */
+static size_t code_points(const unsigned char *s, size_t p, size_t q) {
+    size_t n = 0;
+    for (; p < q; p++) n += (s[p] & 0xc0) != 0x80;
+    return n;
+}
+
+/* Bytes of the character at s[i]: a whole well-formed UTF-8 sequence, or
+ * a single byte when it is ASCII or malformed.  Cuts and copies happen on
+ * these units, so text is only ever cut on a character boundary. */
+static size_t unit_len(const unsigned char *s, size_t i, size_t q) {
+    unsigned b = s[i], lo = 0x80, hi = 0xbf;
+    size_t more;
+    if (b < 0xc2 || b > 0xf4) return 1;
+    if (b < 0xe0) {
+        more = 1;
+    } else if (b < 0xf0) {
+        more = 2;
+        if (b == 0xe0) lo = 0xa0;
+        if (b == 0xed) hi = 0x9f;
+    } else {
+        more = 3;
+        if (b == 0xf0) lo = 0x90;
+        if (b == 0xf4) hi = 0x8f;
+    }
+    if (q - i <= more || s[i + 1] < lo || s[i + 1] > hi) return 1;
+    for (size_t k = 2; k <= more; k++)
+        if ((s[i + k] & 0xc0) != 0x80) return 1;
+    return more + 1;
+}
+
+/* Any ASCII letter or digit, or any byte >= 0x80: text worth keeping. */
+static int has_content(const unsigned char *s, size_t p, size_t q) {
+    for (; p < q; p++)
+        if (is_alnum(s[p]) || s[p] >= 0x80) return 1;
+    return 0;
+}
+
+/* A lower-case letter: ASCII, or Latin-1 U+00DF..U+00FF but U+00F7. */
+static int starts_lower(const unsigned char *t, size_t n) {
+    if (n && is_lower(t[0])) return 1;
+    return n >= 2 && t[0] == 0xc3 && t[1] >= 0x9f && t[1] <= 0xbf &&
+           t[1] != 0xb7;
+}
+
+/* Drops up to max closing quotes and brackets from the end of t[0..n). */
+static size_t strip_closers(const unsigned char *t, size_t n, int max) {
+    while (max-- > 0 && n) {
+        unsigned b = t[n - 1];
+        if (b == '"' || b == '\'' || b == ')' || b == ']')
+            n--;
+        else if (n >= 3 && t[n - 3] == 0xe2 && t[n - 2] == 0x80 &&
+                 (b == 0x9d || b == 0x99)) /* ” ’ */
+            n -= 3;
+        else if (n >= 2 && t[n - 2] == 0xc2 && b == 0xbb) /* » */
+            n -= 2;
+        else
+            break;
+    }
+    return n;
+}
+
+static int is_terminal(unsigned b) {
     return b == '.' || b == '!' || b == '?' || b == ':' || b == ';';
 }
 
-/* Swaps p into queue slot i (the slot's old buffer goes back to p). */
-static void swap_para(para *a, para *b) {
-    para t = *a;
-    *a = *b;
-    *b = t;
+/* The text ends a sentence or clause: ". ! ? : ;", maybe then a closing
+ * quote or bracket.  Such a paragraph cannot be continued by a later one. */
+static int ends_closed(const unsigned char *t, size_t n) {
+    n = strip_closers(t, n, 2);
+    return n && is_terminal(t[n - 1]);
 }
 
-/* A paragraph is complete: drop it, deliver it, queue it, or join it to
- * the open paragraph it continues. */
-static void finish(seg *g) {
-    if (!g->active) return;
-    para *p = &g->cur;
-    g->active = 0;
-    g->awaiting = 0;
-    if (!has_content(p) || g->stop) {
-        para_reset(p);
-        return;
-    }
-    int lower_start = p->len > 0 && is_lower((uint8_t)p->text[0]);
-    if (g->open && lower_start && p->kind == AJ_PARA_BODY && !p->footnote &&
-        p->end - g->q[0].start <= AJ_MAX_PARA_BYTES) {
-        /* Everything queued after the open paragraph is a footnote. */
-        para *o = &g->q[0];
-        if (para_put(g, o, " ", 1) || para_put(g, o, p->text, p->len)) return;
-        o->end = p->end;
-        para_reset(p);
-        if (ends_sentence(o)) flush_queue(g);
-        return;
-    }
-    if (g->open && p->footnote && g->nq < QMAX) {
-        swap_para(&g->q[g->nq++], p);
-        para_reset(p);
-        return;
-    }
-    flush_queue(g);
-    /* Only a paragraph of some length that stops mid-sentence is held
-     * open: short lines without a full stop (captions, names, titles) are
-     * common and are not broken paragraphs. */
-    if (p->kind != AJ_PARA_HEADING && !p->footnote && p->len >= OPEN_MIN &&
-        !ends_sentence(p)) {
-        swap_para(&g->q[0], p);
-        g->nq = 1;
-        g->open = 1;
-        para_reset(p);
-        return;
-    }
-    deliver(g, p);
-    para_reset(p);
+/* Like ends_closed(), for the roman split: a single letter before a final
+ * '.' ("U.S.", "e.g.", "Plan B.") is an abbreviation, not a sentence end. */
+static int sentence_end(const unsigned char *t, size_t n) {
+    size_t k = strip_closers(t, n, 2);
+    if (!k || !is_terminal(t[k - 1])) return 0;
+    if (t[k - 1] == '.' && k == n && k >= 2 && is_letter(t[k - 2]) &&
+        (k == 2 || t[k - 3] == '.' || t[k - 3] == ' '))
+        return 0;
+    return 1;
 }
 
-/* ------------------------------------------------------------------ */
-/* cleaning markup                                                     */
-
-/* Length of an HTML-like tag at s[i..end) ("<sup>", "</b>", "<br/>",
- * "<span class=x>"), or 0 if it is not one. */
-static size_t tag_len(const uint8_t *s, size_t i, size_t end) {
-    size_t j = i + 1;
-    if (j < end && s[j] == '/') j++;
-    if (j >= end || !is_alpha(s[j])) return 0;
-    while (j < end && (is_alpha(s[j]) || is_digit(s[j]))) j++;
-    size_t limit = i + TAG_MAX < end ? i + TAG_MAX : end;
-    while (j < limit && s[j] != '>' && s[j] != '<') j++;
-    if (j >= limit || s[j] != '>') return 0;
-    return j + 1 - i;
+/* The first c in s[from..q), or q.  Queries on one line come with
+ * non-decreasing from, so the cached answer stays right until from passes
+ * it, and each byte of the line is searched at most once. */
+static size_t find_from(const unsigned char *s, size_t from, size_t q,
+                        size_t *cache, int c) {
+    if (*cache != SIZE_MAX && *cache >= from) return *cache;
+    const unsigned char *hit = from < q ? memchr(s + from, c, q - from) : NULL;
+    *cache = hit ? (size_t)(hit - s) : q;
+    return *cache;
 }
 
-static int tag_is_br(const uint8_t *s, size_t n) {
-    return n >= 4 && (s[1] == 'b' || s[1] == 'B') && (s[2] == 'r' || s[2] == 'R') &&
-           !is_alpha(s[3]);
+/* ---- markers and line shapes ------------------------------------------ */
+
+/* Length of the lower-case roman numeral i..xxxix at s[i], or 0.  The
+ * caller checks what follows, so "iiii." and "xl." are rejected there. */
+static size_t roman_len(const unsigned char *s, size_t i, size_t q) {
+    size_t j = i;
+    while (j < q && s[j] == 'x' && j - i < 3) j++;
+    if (j + 1 < q && s[j] == 'i' && (s[j + 1] == 'x' || s[j + 1] == 'v')) {
+        j += 2;
+    } else {
+        if (j < q && s[j] == 'v') j++;
+        for (int k = 0; k < 3 && j < q && s[j] == 'i'; k++) j++;
+    }
+    return j - i;
 }
 
-/* Decodes an entity at s[i..end) into out (UTF-8); returns the entity's
- * length, or 0. */
-static size_t entity(const uint8_t *s, size_t i, size_t end, char *out,
-                     size_t *outn) {
-    static const struct { const char *name; const char *text; } named[] = {
-        {"&amp;", "&"},   {"&lt;", "<"},       {"&gt;", ">"},
-        {"&quot;", "\""}, {"&apos;", "'"},     {"&nbsp;", " "},
+static size_t digits_end(const unsigned char *s, size_t i, size_t q,
+                         size_t max) {
+    size_t j = i;
+    while (j < q && j - i < max && is_digit(s[j])) j++;
+    return j;
+}
+
+/* A list marker at s[i]: a bullet, "N." "N)" "(N)" with 1-3 digits, a
+ * roman numeral with "." or ")" or in parentheses, or "(a)".  Returns the
+ * index just past it (whitespace not checked), or 0.  label gets the
+ * number or letter, or "" for a bullet. */
+static size_t marker_at(const unsigned char *s, size_t i, size_t q,
+                        char *label) {
+    static const unsigned char bullets[][3] = {
+        {0xe2, 0x80, 0xa2}, /* • */
+        {0xe2, 0x97, 0x8f}, /* ● */
+        {0xe2, 0x96, 0xaa}, /* ▪ */
+        {0xe2, 0x97, 0xa6}, /* ◦ */
+        {0xe2, 0x80, 0xa3}, /* ‣ */
+        {0xe2, 0x80, 0x93}, /* – */
     };
-    for (size_t k = 0; k < sizeof named / sizeof *named; k++)
-        if (starts_with(s + i, end - i, named[k].name)) {
-            *outn = strlen(named[k].text);
-            memcpy(out, named[k].text, *outn);
-            return strlen(named[k].name);
-        }
-    if (i + 3 < end && s[i + 1] == '#') {
-        size_t j = i + 2;
-        int hex = j < end && (s[j] == 'x' || s[j] == 'X');
-        if (hex) j++;
-        uint32_t v = 0;
-        size_t digits = 0;
-        while (j < end && digits < 7) {
-            uint8_t b = s[j];
-            int d = is_digit(b) ? b - '0'
-                    : hex && b >= 'a' && b <= 'f' ? b - 'a' + 10
-                    : hex && b >= 'A' && b <= 'F' ? b - 'A' + 10
-                                                   : -1;
-            if (d < 0) break;
-            v = v * (hex ? 16 : 10) + (uint32_t)d;
-            j++;
-            digits++;
-        }
-        if (digits == 0 || j >= end || s[j] != ';') return 0;
-        if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) v = 0xFFFD;
-        if (v < 0x20) v = ' ';
-        size_t n;
-        if (v < 0x80) out[0] = (char)v, n = 1;
-        else if (v < 0x800)
-            out[0] = (char)(0xC0 | (v >> 6)), out[1] = (char)(0x80 | (v & 0x3F)), n = 2;
-        else if (v < 0x10000)
-            out[0] = (char)(0xE0 | (v >> 12)), out[1] = (char)(0x80 | ((v >> 6) & 0x3F)),
-            out[2] = (char)(0x80 | (v & 0x3F)), n = 3;
-        else
-            out[0] = (char)(0xF0 | (v >> 18)), out[1] = (char)(0x80 | ((v >> 12) & 0x3F)),
-            out[2] = (char)(0x80 | ((v >> 6) & 0x3F)), out[3] = (char)(0x80 | (v & 0x3F)), n = 4;
-        *outn = n;
-        return j + 1 - i;
+    unsigned b = s[i];
+    label[0] = '\0';
+    if (b == '-' || b == '*' || b == '+') return i + 1;
+    if (b == 0xe2 && q - i >= 3) {
+        for (size_t k = 0; k < sizeof bullets / sizeof bullets[0]; k++)
+            if (!memcmp(s + i, bullets[k], 3)) return i + 3;
+        return 0;
     }
-    return 0;
-}
-
-/* Appends the cleaned text of s[i..end) to p, collapsing whitespace.
- * `space` says whether a separating space is owed before the next word. */
-/* Bytes that may start markup, whitespace or a control character; every
- * other byte is copied through as is, in runs. */
-static int special_byte(uint8_t b) {
-    return b < 0x21 || b == 0x7f || b == '<' || b == '*' || b == '_' ||
-           b == '`' || b == '!' || b == '[' || b == ']' || b == '&' || b == 0xC2;
-}
-
-static void clean_into(seg *g, para *p, const uint8_t *s, size_t i,
-                       size_t end, int space) {
-    int pending = space;
-    while (i < end && !g->stop) {
-        uint8_t b = s[i];
-        if (!special_byte(b)) {
-            size_t j = i + 1;
-            while (j < end && !special_byte(s[j])) j++;
-            if (pending && p->len > 0 && para_put(g, p, " ", 1)) return;
-            pending = 0;
-            if (para_put(g, p, (const char *)s + i, j - i)) return;
-            i = j;
-            continue;
-        }
-        char buf[8];
-        size_t n = 0, adv = 1;
-        if (b == '<') {
-            size_t t = tag_len(s, i, end);
-            if (t) {
-                if (tag_is_br(s + i, t)) pending = 1;
-                i += t;
-                continue;
-            }
-            buf[0] = '<', n = 1;
-        } else if ((b == '*' || b == '_') && i + 1 < end && s[i + 1] == b) {
-            i += 2; /* ** and __ emphasis marks */
-            continue;
-        } else if (b == '`') {
-            i++;
-            continue;
-        } else if (b == '!' && i + 1 < end && s[i + 1] == '[') {
-            i++; /* image: keep its alt text like a link's */
-            continue;
-        } else if (b == '[' || b == ']') {
-            /* [text](url): keep text, drop the url */
-            if (b == ']' && i + 1 < end && s[i + 1] == '(') {
-                size_t j = i + 2;
-                while (j < end && s[j] != ')' && !is_ws(s[j])) j++;
-                if (j < end && s[j] == ')') {
-                    i = j + 1;
-                    continue;
-                }
-            }
-            if (b == '[') {
-                /* only drop brackets that open a link */
-                size_t j = i + 1;
-                while (j < end && s[j] != ']' && j - i < TAG_MAX) j++;
-                if (j + 1 < end && s[j] == ']' && s[j + 1] == '(') {
-                    i++;
-                    continue;
-                }
-            }
-            buf[0] = (char)b, n = 1;
-        } else if (b == '&') {
-            size_t k = entity(s, i, end, buf, &n);
-            if (k) {
-                adv = k;
-                if (n == 1 && buf[0] == ' ') {
-                    pending = 1;
-                    i += adv;
-                    continue;
-                }
-            } else {
-                buf[0] = '&', n = 1;
-            }
-        } else if (b < 0x20 || b == 0x7f || is_ws(b)) {
-            pending = 1;
-            i++;
-            continue;
-        } else if (b == 0xC2 && i + 1 < end && s[i + 1] == 0xA0) {
-            pending = 1;
-            i += 2;
-            continue;
-        } else {
-            buf[0] = (char)b, n = 1;
-        }
-        if (pending && p->len > 0) {
-            if (para_put(g, p, " ", 1)) return;
-        }
-        pending = 0;
-        if (para_put(g, p, buf, n)) return;
-        i += adv;
+    int paren = b == '(';
+    size_t j = i + (size_t)paren, e = digits_end(s, j, q, 4), n;
+    if (e > j) {
+        if (e - j > 3) return 0;
+        n = e - j;
+    } else if ((n = roman_len(s, j, q)) != 0) {
+    } else if (paren && j < q && is_lower(s[j])) {
+        n = 1;
+    } else {
+        return 0;
     }
+    e = j + n;
+    if (e >= q) return 0;
+    if (paren ? s[e] != ')' : s[e] != '.' && s[e] != ')') return 0;
+    memcpy(label, s + j, n);
+    label[n] = '\0';
+    return e + 1;
 }
 
-/* ------------------------------------------------------------------ */
-/* line classification                                                 */
-
-typedef struct {
-    size_t text;          /* where the text starts, after any marker */
-    char label[LABEL_MAX];
-    int has_label;
-    int item;             /* starts a list item / numbered paragraph */
-} marker;
-
-static void set_label(marker *m, const uint8_t *s, size_t n) {
-    if (n >= LABEL_MAX) n = LABEL_MAX - 1;
-    memcpy(m->label, s, n);
-    m->label[n] = 0;
-    m->has_label = 1;
+/* "#".."######" then whitespace or the end: returns the index after the
+ * marks, or 0. */
+static size_t atx_at(const unsigned char *s, size_t t, size_t q) {
+    size_t k = t;
+    while (k < q && s[k] == '#' && k - t < 7) k++;
+    if (k == t || k - t > 6) return 0;
+    if (k < q && s[k] != ' ' && s[k] != '\t') return 0;
+    return k;
 }
 
-/* Recognises a list marker at s[i..end) (i after indentation). */
-static int list_marker(const uint8_t *s, size_t i, size_t end, marker *m) {
-    static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\x8F",
-                                          "\xE2\x96\xAA", "\xE2\x97\xA6",
-                                          "\xE2\x80\xA3", "\xE2\x80\x93",
-                                          "-",            "*",
-                                          "+"};
-    memset(m, 0, sizeof *m);
-    for (size_t k = 0; k < sizeof bullets / sizeof *bullets; k++) {
-        size_t n = strlen(bullets[k]);
-        if (starts_with(s + i, end - i, bullets[k]) && i + n < end &&
-            is_ws(s[i + n])) {
-            m->item = 1;
-            m->text = skip_ws(s, i + n, end);
+/* End of a markdown heading's text without its optional closing "##". */
+static size_t atx_end(const unsigned char *s, size_t t, size_t q) {
+    size_t k = q;
+    while (k > t && s[k - 1] == '#') k--;
+    if (k == q) return q;
+    if (k == t) return t;
+    if (s[k - 1] != ' ' && s[k - 1] != '\t') return q;
+    while (k > t && (s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+    return k;
+}
+
+/* The whole line is one **bold** (or __bold__) span. */
+static int bold_line(const unsigned char *s, size_t t, size_t q) {
+    if (q - t < 5) return 0;
+    unsigned m = s[t];
+    if ((m != '*' && m != '_') || s[t + 1] != m || s[q - 1] != m ||
+        s[q - 2] != m)
+        return 0;
+    for (size_t k = t + 2; k + 1 < q - 2; k++)
+        if (s[k] == m && s[k + 1] == m) return 0;
+    return 1;
+}
+
+/* At least 3 words and at least 80% of the ASCII letters upper-case. */
+static int caps_line(const unsigned char *s, size_t t, size_t q) {
+    size_t up = 0, low = 0, words = 0, letters = 0;
+    for (size_t k = t; k <= q; k++) {
+        unsigned b = k < q ? s[k] : ' ';
+        if (b == ' ' || b == '\t') {
+            words += letters;
+            letters = 0;
+        } else if (is_upper(b)) {
+            up++;
+            letters = 1;
+        } else if (is_lower(b)) {
+            low++;
+            letters = 1;
+        }
+    }
+    return words >= 3 && up * 5 >= (up + low) * 4;
+}
+
+/* "1 Review of ..." in unwrapped text: a short line, one or two digits, a
+ * space, an upper-case letter, no final '.'.  Returns where the title
+ * starts, or 0. */
+static size_t numbered_title(const unsigned char *s, size_t t, size_t q,
+                             char *label) {
+    if (q - t >= TITLE_LINE_MAX || s[q - 1] == '.') return 0;
+    size_t d = digits_end(s, t, q, 3);
+    if (d == t || d - t > 2 || d + 1 >= q || s[d] != ' ' ||
+        !is_upper(s[d + 1]))
+        return 0;
+    memcpy(label, s + t, d - t);
+    label[d - t] = '\0';
+    return d + 1;
+}
+
+static int prefix_ci(const unsigned char *s, size_t i, size_t q,
+                     const char *word) {
+    size_t n = strlen(word);
+    if (q - i < n) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (lower(s[i + k]) != (unsigned char)word[k]) return 0;
+    return 1;
+}
+
+/* A footnote line: "<sup>N</sup>", "[^N]" (maybe with ':') or "^N" and
+ * whitespace. */
+static int footnote_at(const unsigned char *s, size_t t, size_t q, line *li) {
+    size_t d, e;
+    if (prefix_ci(s, t, q, "<sup>")) {
+        d = t + 5;
+        e = digits_end(s, d, q, 4);
+        if (e > d && prefix_ci(s, e, q, "</sup>")) {
+            li->footnote = 1;
             return 1;
         }
     }
-    size_t j = i;
-    int paren = j < end && s[j] == '(';
-    if (paren) j++;
-    size_t a = j;
-    while (j < end && j - a < 3 && is_digit(s[j])) j++;
-    size_t nd = j - a;
-    if (nd == 0) {
-        while (j < end && j - a < 6 && is_lower(s[j])) j++;
-    } else if (j < end && is_digit(s[j])) {
-        return 0; /* four digits or more: a year, not an item */
-    }
-    size_t nl = j - a;
-    if (nl == 0) return 0;
-    int ok_label = nd > 0 || is_roman(s + a, nl) || (paren && nl == 1);
-    if (!ok_label) return 0;
-    if (paren) {
-        if (j >= end || s[j] != ')') return 0;
-        j++;
-    } else {
-        if (j >= end || (s[j] != '.' && s[j] != ')')) return 0;
-        j++;
-    }
-    if (j >= end || !is_ws(s[j])) return 0;
-    m->item = 1;
-    set_label(m, s + a, nl);
-    m->text = skip_ws(s, j, end);
-    return m->text < end; /* a marker needs text after it */
-}
-
-/* A line that is only "N." (1-3 digits). */
-static int lone_number(const uint8_t *s, size_t i, size_t end, marker *m) {
-    size_t j = i;
-    while (j < end && j - i < 4 && is_digit(s[j])) j++;
-    size_t nd = j - i;
-    if (nd == 0 || nd > 3 || j >= end || s[j] != '.') return 0;
-    if (skip_ws(s, j + 1, end) != end) return 0;
-    memset(m, 0, sizeof *m);
-    set_label(m, s + i, nd);
-    return 1;
-}
-
-static int is_footnote(const uint8_t *s, size_t i, size_t end) {
-    if (starts_with(s + i, end - i, "[^")) return 1;
-    if (i + 1 < end && s[i] == '^' && is_digit(s[i + 1])) return 1;
-    if (!starts_with(s + i, end - i, "<sup>")) return 0;
-    size_t j = i + 5, d = j;
-    while (j < end && is_digit(s[j])) j++;
-    return j > d && starts_with(s + j, end - j, "</sup>");
-}
-
-/* Upper-case title line of a PDF: >= 80% of its letters upper case, at
- * least 3 words. */
-static int caps_heading(const uint8_t *s, size_t i, size_t end) {
-    size_t up = 0, letters = 0, words = 0;
-    int inword = 0;
-    for (size_t j = i; j < end; j++) {
-        if (is_alpha(s[j])) {
-            letters++;
-            up += is_upper(s[j]);
+    if (q - t > 3 && s[t] == '[' && s[t + 1] == '^') {
+        d = t + 2;
+        e = digits_end(s, d, q, 4);
+        if (e > d && e < q && s[e] == ']') {
+            li->footnote = 2;
+            li->note = d;
+            li->note_end = e;
+            li->text = e + 1 + (e + 1 < q && s[e + 1] == ':');
+            return 1;
         }
-        int w = !is_ws(s[j]);
-        if (w && !inword) words++;
-        inword = w;
     }
-    return letters >= 4 && words >= 3 && up * 5 >= letters * 4;
-}
-
-/* "1 Review of ..." : a short numbered section title. */
-static int numbered_heading(const uint8_t *s, size_t i, size_t end,
-                            marker *m) {
-    size_t j = i;
-    while (j < end && j - i < 3 && is_digit(s[j])) j++;
-    size_t nd = j - i;
-    if (nd == 0 || nd > 2 || j + 1 >= end || s[j] != ' ' || !is_upper(s[j + 1]))
-        return 0;
-    if (end - i >= 80 || s[end - 1] == '.') return 0;
-    memset(m, 0, sizeof *m);
-    set_label(m, s + i, nd);
-    m->text = j + 1;
-    return 1;
-}
-
-/* ------------------------------------------------------------------ */
-/* building paragraphs                                                 */
-
-static void start_para(seg *g, uint64_t start, int kind, const marker *m) {
-    finish(g);
-    para_reset(&g->cur);
-    g->active = 1;
-    g->cur.kind = kind;
-    g->cur.start = start;
-    g->cur.end = start;
-    if (m && m->has_label) {
-        memcpy(g->cur.label, m->label, LABEL_MAX);
-        g->cur.has_label = 1;
-    }
-}
-
-/* Adds source text s[a..b) (trimmed) to the current paragraph. */
-static void add_text(seg *g, size_t a, size_t b, int join_tight) {
-    para *p = &g->cur;
-    if (p->len == 0) p->start = a;
-    clean_into(g, p, g->src, a, b, p->len > 0 && !join_tight);
-    p->end = b;
-}
-
-/* Position after which a roman item runs on in the same line, e.g.
- * "...fraud. ii. “Partners" or "...world.ii. The": returns the offset of
- * the numeral and fills m, or 0. */
-static size_t run_together(const uint8_t *s, size_t a, size_t end,
-                           marker *m) {
-    for (size_t i = a + 1; i + 3 < end; i++) {
-        if (!is_lower(s[i]) || (s[i] != 'i' && s[i] != 'v' && s[i] != 'x'))
-            continue;
-        if (is_alpha(s[i - 1])) continue;
-        size_t j = i;
-        while (j < end && j - i < 6 && (s[j] == 'i' || s[j] == 'v' || s[j] == 'x'))
-            j++;
-        if (j >= end || s[j] != '.' || !is_roman(s + i, j - i)) continue;
-        size_t k = j + 1;
-        if (k >= end || !is_ws(s[k])) continue;
-        k = skip_ws(s, k, end);
-        if (k >= end) continue;
-        int opens = is_upper(s[k]) || s[k] == '"' || s[k] == '\'' || s[k] == '(' ||
-                    starts_with(s + k, end - k, "\xE2\x80\x9C") ||
-                    starts_with(s + k, end - k, "\xE2\x80\x98");
-        if (!opens) continue;
-        /* Before the numeral: spaces, closing quotes, then . ; : ! ? */
-        size_t b = i;
-        while (b > a && is_ws(s[b - 1])) b--;
-        for (;;) {
-            if (b > a && (s[b - 1] == '"' || s[b - 1] == '\'' || s[b - 1] == ')'))
-                b--;
-            else if (b >= a + 3 && s[b - 3] == 0xE2 && s[b - 2] == 0x80 &&
-                     (s[b - 1] == 0x9D || s[b - 1] == 0x99))
-                b -= 3;
-            else
-                break;
+    if (s[t] == '^') {
+        d = t + 1;
+        e = digits_end(s, d, q, 4);
+        if (e > d && (e == q || space_at(s, e, q))) {
+            li->footnote = 3;
+            li->note = d;
+            li->note_end = e;
+            li->text = e;
+            return 1;
         }
-        if (b == a) continue;
-        uint8_t p = s[b - 1];
-        if (p != '.' && p != ';' && p != ':' && p != '!' && p != '?') continue;
-        memset(m, 0, sizeof *m);
-        set_label(m, s + i, j - i);
-        m->item = 1;
-        m->text = k;
-        return i;
     }
     return 0;
 }
 
-/* Handles one logical line s[a..end) (indentation included). */
-static void do_line(seg *g, size_t a, size_t end) {
-    const uint8_t *s = g->src;
-    size_t i = skip_ws(s, a, end);
-    end = trim_end(s, i, end);
-    if (i >= end) { /* blank */
-        if (!g->awaiting) finish(g);
+/* Decides what the trimmed line s[p..q) is. */
+static void classify(const seg *g, size_t p, size_t q, line *li) {
+    const unsigned char *s = g->s;
+    size_t t = p, k;
+    memset(li, 0, sizeof *li);
+    while (t < q && s[t] == '>') { /* quote marks */
+        t++;
+        while (t < q && (s[t] == ' ' || s[t] == '\t')) t++;
+    }
+    li->text = t;
+    li->end = q;
+    li->type = LINE_PLAIN;
+    if (!has_content(s, t, q)) {
+        li->type = LINE_SEP;
         return;
     }
-    size_t cols = columns(s + i, end - i);
-    int quote = s[i] == '>';
-    if (quote) i = skip_ws(s, i + 1, end);
-    if (i >= end) return;
-    marker m;
-
-    /* Items run together: split the line and handle each part. */
-    size_t cut = run_together(s, i, end, &m);
-    if (cut) {
-        do_line(g, a, cut);
-        /* Each further numeral on the line starts another item. */
-        while (cut && !g->stop) {
-            marker next;
-            size_t from = m.text;
-            start_para(g, from, AJ_PARA_ITEM, &m);
-            cut = run_together(s, from, end, &next);
-            add_text(g, from, cut ? trim_end(s, from, cut) : end, 0);
-            m = next;
-        }
-        g->prev_cols = cols;
+    if ((k = atx_at(s, t, q)) != 0) {
+        li->type = LINE_HEAD;
+        li->text = skip_space(s, k, q);
+        li->end = atx_end(s, li->text, q);
         return;
     }
-    if (lone_number(s, i, end, &m)) {
-        start_para(g, end, AJ_PARA_ITEM, &m);
-        g->awaiting = 1;
-        g->prev_cols = 0;
-        return;
-    }
-    if (s[i] == '#') {
-        size_t j = i;
-        while (j < end && s[j] == '#' && j - i < 6) j++;
-        if (j < end && is_ws(s[j])) {
-            start_para(g, skip_ws(s, j, end), AJ_PARA_HEADING, NULL);
-            add_text(g, skip_ws(s, j, end), end, 0);
-            finish(g);
+    if (footnote_at(s, t, q, li)) return;
+    if ((k = marker_at(s, t, q, li->label)) != 0) {
+        if (k == q) { /* "8." alone, or a bullet with nothing after it */
+            li->type = li->label[0] ? LINE_NUMBER : LINE_ITEM;
+            if (li->type == LINE_ITEM) li->text = q;
             return;
         }
+        if (space_at(s, k, q)) {
+            li->type = LINE_ITEM;
+            li->text = skip_space(s, k, q);
+            return;
+        }
+        li->label[0] = '\0';
     }
-    if (end - i >= 5 && starts_with(s + i, end - i, "**") && s[end - 1] == '*' &&
-        s[end - 2] == '*') {
-        start_para(g, i, AJ_PARA_HEADING, NULL);
-        add_text(g, i, end, 0);
-        finish(g);
+    if (bold_line(s, t, q) || (g->wrapped && caps_line(s, t, q))) {
+        li->type = LINE_HEAD;
         return;
     }
-    int footnote = is_footnote(s, i, end);
-    if (!footnote && list_marker(s, i, end, &m)) {
-        start_para(g, m.text, AJ_PARA_ITEM, &m);
-        add_text(g, m.text, end, 0);
-        g->prev_cols = cols;
-        return;
+    if (!g->wrapped && (k = numbered_title(s, t, q, li->label)) != 0) {
+        li->type = LINE_HEAD;
+        li->text = k;
     }
-    if (g->wrapped && caps_heading(s, i, end) && !g->awaiting) {
-        start_para(g, i, AJ_PARA_HEADING, NULL);
-        add_text(g, i, end, 0);
-        finish(g);
-        return;
-    }
-    if (!g->wrapped && numbered_heading(s, i, end, &m)) {
-        start_para(g, m.text, AJ_PARA_HEADING, &m);
-        add_text(g, m.text, end, 0);
-        finish(g);
-        return;
-    }
-    /* A plain line: first text of an awaited numbered paragraph, the
-     * continuation of a wrapped line, or a paragraph of its own. */
-    if (g->active && g->awaiting) {
-        g->awaiting = 0;
-        add_text(g, i, end, 0);
-        g->prev_cols = cols;
-        return;
-    }
-    if (g->active && g->wrapped && g->cur.len > 0 &&
-        g->prev_cols * 10 >= g->width * 6 &&
-        g->cur.end - g->cur.start + (end - i) < AJ_MAX_PARA_BYTES) {
-        para *p = &g->cur;
-        int tight = p->len >= 2 && p->text[p->len - 1] == '-' &&
-                    is_alpha((uint8_t)p->text[p->len - 2]) && is_lower(s[i]);
-        add_text(g, i, end, tight);
-        g->prev_cols = cols;
-        return;
-    }
-    start_para(g, i, AJ_PARA_BODY, NULL);
-    g->cur.footnote = footnote;
-    add_text(g, i, end, 0);
-    g->prev_cols = cols;
 }
 
-/* First pass: is the document hard-wrapped, and how wide? */
-static void measure(seg *g) {
-    size_t hist[HIST + 1] = {0}, lines = 0;
-    const uint8_t *s = g->src;
-    for (size_t a = 0; a < g->len;) {
-        const uint8_t *nl = memchr(s + a, '\n', g->len - a);
-        size_t end = nl ? (size_t)(nl - s) : g->len;
-        size_t i = skip_ws(s, a, end), e = trim_end(s, i, end);
-        if (e > i) {
-            size_t cols = columns(s + i, e - i);
-            hist[cols < HIST ? cols : HIST]++;
-            lines++;
+/* ---- delivering paragraphs -------------------------------------------- */
+
+static void fail_nomem(seg *g, const char *what, size_t n) {
+    g->err = aj_fail(g->c, AJ_ENOMEM, "segment: %s (%zu bytes)", what, n);
+    g->stop = 1;
+}
+
+static void deliver(seg *g, const char *text, size_t len, uint64_t a,
+                    uint64_t b, const char *label, int kind) {
+    if (g->stop) return;
+    aj_seg_para p;
+    p.start = a;
+    p.end = b;
+    p.text = text;
+    p.text_len = len;
+    p.label = label[0] ? label : NULL;
+    p.kind = kind;
+    if (g->fn(g->arg, &p)) g->stop = 1;
+}
+
+/* Makes room for n bytes and a NUL in a held paragraph. */
+static int held_room(seg *g, held *h, size_t n) {
+    if (n + 1 <= h->cap) return 1;
+    size_t cap = h->cap ? h->cap : 256;
+    while (cap < n + 1) cap *= 2;
+    if (cap > BUF_MAX && n + 1 <= BUF_MAX) cap = BUF_MAX;
+    char *t = realloc(h->text, cap);
+    if (!t) {
+        fail_nomem(g, "held paragraph", cap);
+        return 0;
+    }
+    h->text = t;
+    h->cap = cap;
+    return 1;
+}
+
+static void hold(seg *g, const char *text, size_t len, uint64_t a,
+                 uint64_t b) {
+    held *h = &g->q[g->nq];
+    if (!held_room(g, h, len)) return;
+    memcpy(h->text, text, len);
+    h->text[len] = '\0';
+    h->len = len;
+    h->start = a;
+    h->end = b;
+    memcpy(h->label, g->label, LABEL_CAP);
+    h->kind = g->kind;
+    g->nq++;
+}
+
+/* Delivers everything held back, in order. */
+static void release(seg *g) {
+    for (int k = 0; k < g->nq; k++) {
+        held *h = &g->q[k];
+        deliver(g, h->text, h->len, h->start, h->end, h->label, h->kind);
+        if (h->cap > HELD_KEEP) {
+            free(h->text);
+            h->text = NULL;
+            h->cap = 0;
         }
-        a = end + 1;
     }
-    if (lines < 8) return;
-    size_t p90 = 0, p95 = 0, acc = 0;
-    for (size_t k = 0; k <= HIST; k++) {
-        acc += hist[k];
-        if (!p90 && acc * 10 >= lines * 9) p90 = k ? k : 1;
-        if (!p95 && acc * 20 >= lines * 19) p95 = k ? k : 1;
+    g->nq = 0;
+    g->ahead = 0;
+}
+
+/* Is there a blank line in the source between offsets a and b?  Across a
+ * blank line only a paragraph of some length (OPEN_MIN) that stops
+ * mid-sentence is continued: short lines without a full stop (captions,
+ * names, list entries, titles) are common and are not broken paragraphs. */
+static int blank_between(const seg *g, uint64_t a, uint64_t b) {
+    int nl = 0;
+    for (uint64_t i = a; i < b && i < g->n; i++) {
+        unsigned ch = g->s[i];
+        if (ch == '\n') {
+            if (++nl == 2) return 1;
+        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
+            nl = 0;
+        }
     }
-    g->wrapped = p90 >= 40 && p90 <= 110;
-    g->width = p95;
+    return 0;
+}
+
+/* A paragraph (or piece) is finished: the footer join decides whether it
+ * continues a held one, is held itself, or goes to the caller.  Label,
+ * kind and footnote flag are the builder's current ones. */
+static void emit(seg *g, const char *text, size_t len, uint64_t a,
+                 uint64_t b) {
+    const unsigned char *t = (const unsigned char *)text;
+    if (g->stop) return;
+    if (!has_content(t, 0, len)) { /* dropped; it does not close anything */
+        if (g->nq && ++g->ahead > LOOKAHEAD) release(g);
+        return;
+    }
+    if (g->nq) {
+        held *o = &g->q[0];
+        int fits = b - o->start <= LIMIT;
+        if (g->footnote) {
+            if (fits && g->ahead < LOOKAHEAD) {
+                g->ahead++;
+                hold(g, text, len, a, b);
+                return;
+            }
+        } else if (fits && g->kind == AJ_PARA_BODY && !g->label[0] &&
+                   starts_lower(t, len) &&
+                   (o->len >= OPEN_MIN || !blank_between(g, o->end, a))) {
+            if (!held_room(g, o, o->len + 1 + len)) return;
+            o->text[o->len++] = ' ';
+            memcpy(o->text + o->len, text, len);
+            o->len += len;
+            o->text[o->len] = '\0';
+            o->end = b;
+            if (ends_closed((const unsigned char *)o->text, o->len))
+                release(g);
+            return;
+        }
+        release(g);
+    }
+    if (!g->footnote && g->kind != AJ_PARA_HEADING && !ends_closed(t, len)) {
+        hold(g, text, len, a, b);
+        g->ahead = 0;
+        return;
+    }
+    deliver(g, text, len, a, b, g->label, g->kind);
+}
+
+/* ---- building a paragraph --------------------------------------------- */
+
+static void begin(seg *g, int kind, const char *label, int footnote) {
+    g->active = 1;
+    g->kind = kind;
+    g->footnote = footnote;
+    g->len = 0;
+    g->gap = 0;
+    g->can_cut = 0;
+    size_t n = label ? strlen(label) : 0;
+    if (n >= LABEL_CAP) n = LABEL_CAP - 1;
+    memcpy(g->label, label ? label : "", n);
+    g->label[n] = '\0';
+}
+
+static void finish(seg *g) {
+    if (!g->active) return;
+    g->active = 0;
+    if (g->buf) g->buf[g->len] = '\0';
+    emit(g, g->buf ? g->buf : "", g->len, g->start, g->end);
+    g->len = 0;
+    g->gap = 0;
+    g->can_cut = 0;
+    g->label[0] = '\0';
+}
+
+/* The paragraph's source is about to pass the limit: deliver what it has
+ * up to its last space (the pending one, else the last written one), or
+ * all of it when it has no space, and keep the rest as the start of the
+ * next piece. */
+static void cut(seg *g) {
+    if (!g->gap && g->can_cut) {
+        g->buf[g->cut_len] = '\0'; /* overwrites the space */
+        emit(g, g->buf, g->cut_len, g->start, g->cut_end);
+        size_t rest = g->len - g->word_at;
+        memmove(g->buf, g->buf + g->word_at, rest);
+        g->len = rest;
+        g->start = g->word_start;
+        g->can_cut = 0;
+    } else {
+        g->buf[g->len] = '\0';
+        emit(g, g->buf, g->len, g->start, g->end);
+        g->len = 0;
+        g->gap = 0;
+    }
+    g->label[0] = '\0';
+}
+
+/* Room for n more bytes, a space and the NUL (titles: n and the NUL). */
+static int room(seg *g, size_t n) {
+    if (g->title) {
+        if (g->len + n + 1 <= g->cap) return 1;
+        g->stop = 1; /* full */
+        return 0;
+    }
+    size_t need = g->len + n + 2;
+    if (need <= g->cap) return 1;
+    size_t cap = g->cap ? g->cap : 4096;
+    while (cap < need) cap *= 2;
+    if (cap > BUF_MAX && need <= BUF_MAX) cap = BUF_MAX;
+    char *b = realloc(g->buf, cap);
+    if (!b) {
+        fail_nomem(g, "paragraph buffer", cap);
+        return 0;
+    }
+    g->buf = b;
+    g->cap = cap;
+    return 1;
+}
+
+/* Appends the text unit u[0..k) that came from source bytes [a, b). */
+static void put(seg *g, const unsigned char *u, size_t k, size_t a,
+                size_t b) {
+    if (g->stop) return;
+    while (!g->title && g->len && (uint64_t)b - g->start > LIMIT && !g->stop)
+        cut(g);
+    int space = g->len && g->gap;
+    if (g->stop || !room(g, k + (size_t)space)) return;
+    if (!g->len) {
+        g->start = a;
+    } else if (space) {
+        g->can_cut = 1;
+        g->cut_len = g->len;
+        g->cut_end = g->end;
+        g->buf[g->len++] = ' ';
+        g->word_at = g->len;
+        g->word_start = a;
+    }
+    g->gap = 0;
+    memcpy(g->buf + g->len, u, k);
+    g->len += k;
+    g->end = b;
+}
+
+/* Appends the ASCII bytes s[a..b), in one copy when no cut can fall in. */
+static void put_run(seg *g, size_t a, size_t b) {
+    if (!g->title && (g->len ? g->start : a) + LIMIT >= b) {
+        put(g, g->s + a, b - a, a, b);
+        return;
+    }
+    for (; a < b && !g->stop; a++) put(g, g->s + a, 1, a, a + 1);
+}
+
+/* An HTML-like tag at s[i]: "<name ...>" or "</name>", closed on the line
+ * within TAG_MAX bytes.  Returns its length, or 0. */
+static size_t tag_at(seg *g, size_t i, size_t q, int *br) {
+    const unsigned char *s = g->s;
+    size_t j = i + 1;
+    if (j < q && s[j] == '/') j++;
+    if (j >= q || !is_letter(s[j])) return 0;
+    size_t name = j;
+    while (j < q && j - i < TAG_MAX && is_alnum(s[j])) j++;
+    if (j >= q || (s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '/'))
+        return 0;
+    size_t gt = find_from(s, j, q, &g->next_gt, '>');
+    if (gt >= q || gt - i >= TAG_MAX) return 0;
+    *br = j - name == 2 && lower(s[name]) == 'b' && lower(s[name + 1]) == 'r';
+    return gt + 1 - i;
+}
+
+static size_t put_utf8(unsigned char *u, uint32_t cp) {
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        u[0] = (unsigned char)(0xc0 | cp >> 6);
+        u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xe0 | cp >> 12);
+        u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    u[0] = (unsigned char)(0xf0 | cp >> 18);
+    u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+    u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+    u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static int hex_value(unsigned b) {
+    if (is_digit(b)) return (int)(b - '0');
+    b = lower(b);
+    return b >= 'a' && b <= 'f' ? (int)(b - 'a' + 10) : -1;
+}
+
+/* An entity at s[i] ("&amp;", "&#39;", "&#x2019;"...).  Returns its
+ * length, or 0 when there is none; *ulen = 0 means it is whitespace.  The
+ * decoded bytes are never more than the entity's own. */
+static size_t entity_at(const unsigned char *s, size_t i, size_t q,
+                        unsigned char *u, size_t *ulen) {
+    static const struct {
+        const char *name;
+        char c;
+    } names[] = {{"amp;", '&'},  {"lt;", '<'},    {"gt;", '>'},
+                 {"quot;", '"'}, {"apos;", '\''}, {"nbsp;", ' '}};
+    size_t j = i + 1;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k].name);
+        if (q - j >= n && !memcmp(s + j, names[k].name, n)) {
+            u[0] = (unsigned char)names[k].c;
+            *ulen = names[k].c != ' ';
+            return n + 1;
+        }
+    }
+    if (j >= q || s[j] != '#') return 0;
+    j++;
+    int hex = j < q && (s[j] == 'x' || s[j] == 'X');
+    j += (size_t)hex;
+    uint32_t cp = 0;
+    size_t d = j;
+    for (; j < q && j - d < 8; j++) {
+        int v = hex ? hex_value(s[j]) : is_digit(s[j]) ? s[j] - '0' : -1;
+        if (v < 0) break;
+        cp = cp * (hex ? 16u : 10u) + (uint32_t)v;
+    }
+    if (j == d || j - d > (hex ? 6u : 7u) || j >= q || s[j] != ';') return 0;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    *ulen = cp < 0x20 || cp == 0xa0 ? 0 : put_utf8(u, cp);
+    return j + 1 - i;
+}
+
+/* "[text](url)" at s[i]: remembers where the text ends and the link ends,
+ * so that clean() keeps the text and skips the rest. */
+static int link_at(seg *g, size_t i, size_t q) {
+    const unsigned char *s = g->s;
+    if (g->link_close != SIZE_MAX) return 0; /* no links inside links */
+    size_t rb = find_from(s, i + 1, q, &g->next_rb, ']');
+    if (rb + 1 >= q || s[rb + 1] != '(') return 0;
+    size_t rp = find_from(s, rb + 2, q, &g->next_rp, ')');
+    if (rp >= q) return 0;
+    g->link_close = rb;
+    g->link_end = rp + 1;
+    return 1;
+}
+
+static int opens_quote(const unsigned char *s, size_t k, size_t q) {
+    if (s[k] == '"' || s[k] == '\'' || s[k] == '(') return 1;
+    return q - k >= 3 && s[k] == 0xe2 && s[k + 1] == 0x80 &&
+           (s[k + 2] == 0x9c || s[k + 2] == 0x98); /* “ ‘ */
+}
+
+/* Items run together on one line: after a sentence end, a roman numeral,
+ * '.', spaces, then a capital or an opening quote starts item "ii".
+ * Returns where the new item's text starts, or 0 for no split. */
+static size_t roman_split(seg *g, size_t i, size_t q) {
+    const unsigned char *s = g->s;
+    if (g->title || !g->len || (i > 0 && is_letter(s[i - 1]))) return 0;
+    size_t r = roman_len(s, i, q);
+    if (!r || i + r >= q || s[i + r] != '.') return 0;
+    size_t j = i + r + 1, k = j;
+    while (k < q && (s[k] == ' ' || s[k] == '\t')) k++;
+    if (k == j || k >= q || !(is_upper(s[k]) || opens_quote(s, k, q)))
+        return 0;
+    if (!sentence_end((const unsigned char *)g->buf, g->len)) return 0;
+    char label[LABEL_CAP];
+    memcpy(label, s + i, r);
+    label[r] = '\0';
+    finish(g);
+    begin(g, AJ_PARA_ITEM, label, 0);
+    return k;
+}
+
+/* Copies the text of s[i..q), one line's worth, into the paragraph being
+ * built: markup out, entities decoded, whitespace and control bytes
+ * collapsed to single spaces. */
+static void clean(seg *g, size_t i, size_t q) {
+    const unsigned char *s = g->s;
+    g->next_gt = g->next_rb = g->next_rp = SIZE_MAX;
+    g->link_close = SIZE_MAX;
+    while (i < q && !g->stop) {
+        if (g->link_close != SIZE_MAX && i >= g->link_close) {
+            if (i < g->link_end) i = g->link_end; /* skip "](url)" */
+            g->link_close = SIZE_MAX;
+            continue;
+        }
+        unsigned b = s[i];
+        size_t k;
+        int roman = b == 'i' || b == 'v' || b == 'x';
+        if (is_plain(b) && !(roman && (i == 0 || !is_letter(s[i - 1])))) {
+            size_t j = i + 1;
+            while (j < q && is_plain(s[j]) &&
+                   !((s[j] == 'i' || s[j] == 'v' || s[j] == 'x') &&
+                     !is_letter(s[j - 1])))
+                j++;
+            put_run(g, i, j);
+            i = j;
+            continue;
+        }
+        switch (b) {
+        case '<': {
+            int br = 0;
+            if ((k = tag_at(g, i, q, &br)) != 0) {
+                if (br) g->gap = 1;
+                i += k;
+                continue;
+            }
+            break;
+        }
+        case '&': {
+            unsigned char u[4];
+            size_t ulen;
+            if ((k = entity_at(s, i, q, u, &ulen)) != 0) {
+                if (ulen)
+                    put(g, u, ulen, i, i + k);
+                else
+                    g->gap = 1;
+                i += k;
+                continue;
+            }
+            break;
+        }
+        case '*':
+            if (i + 1 < q && s[i + 1] == '*') {
+                while (i < q && s[i] == '*') i++;
+                continue;
+            }
+            break;
+        case '_': {
+            size_t j = i;
+            while (j < q && s[j] == '_') j++;
+            /* "__x__" is emphasis; "snake__case" is not */
+            if (j - i >= 2 &&
+                !(i > 0 && is_alnum(s[i - 1]) && j < q && is_alnum(s[j]))) {
+                i = j;
+                continue;
+            }
+            put_run(g, i, j);
+            i = j;
+            continue;
+        }
+        case '`':
+            i++;
+            continue;
+        case '!':
+            if (i + 1 < q && s[i + 1] == '[' && link_at(g, i + 1, q)) {
+                i += 2;
+                continue;
+            }
+            break;
+        case '[':
+            if (link_at(g, i, q)) {
+                i++;
+                continue;
+            }
+            break;
+        case 'i': case 'v': case 'x':
+            if ((k = roman_split(g, i, q)) != 0) {
+                i = k;
+                continue;
+            }
+            break;
+        default:
+            if (b <= 0x20) { /* space, tab and every other control byte */
+                g->gap = 1;
+                i++;
+                continue;
+            }
+            if (b >= 0x80) {
+                k = unit_len(s, i, q);
+                if (k == 2 && b == 0xc2 && s[i + 1] == 0xa0)
+                    g->gap = 1;
+                else
+                    put(g, s + i, k, i, i + k);
+                i += k;
+                continue;
+            }
+            break;
+        }
+        put(g, s + i, 1, i, i + 1);
+        i++;
+    }
+}
+
+/* A number-only line that found no text of its own becomes a paragraph. */
+static void flush_pending(seg *g) {
+    if (!g->pend) return;
+    g->pend = 0;
+    begin(g, AJ_PARA_BODY, NULL, 0);
+    clean(g, g->pend_p, g->pend_q);
+    finish(g);
+}
+
+/* ---- the line loop ---------------------------------------------------- */
+
+/* The line starting at *pos, without its "\n" or "\r\n": [*ls, *le). */
+static void next_line(const unsigned char *s, size_t n, size_t *pos,
+                      size_t *ls, size_t *le) {
+    size_t i = *pos;
+    const unsigned char *nl = memchr(s + i, '\n', n - i);
+    size_t e = nl ? (size_t)(nl - s) : n;
+    *pos = nl ? e + 1 : n;
+    if (nl && e > i && s[e - 1] == '\r') e--;
+    *ls = i;
+    *le = e;
+}
+
+/* The trimmed, non-blank line s[p..q). */
+static void do_line(seg *g, size_t p, size_t q) {
+    const unsigned char *s = g->s;
+    line li;
+    classify(g, p, q, &li);
+    int prev = g->prev, prev_hyphen = g->prev_hyphen;
+    g->prev = PREV_BREAK;
+    g->prev_hyphen = 0;
+    switch (li.type) {
+    case LINE_SEP:
+        finish(g);
+        flush_pending(g);
+        begin(g, AJ_PARA_BODY, NULL, 0);
+        clean(g, li.text, li.end);
+        finish(g);
+        return;
+    case LINE_NUMBER:
+        finish(g);
+        flush_pending(g);
+        g->pend = 1;
+        memcpy(g->pend_label, li.label, LABEL_CAP);
+        g->pend_p = li.text;
+        g->pend_q = li.end;
+        return;
+    case LINE_HEAD:
+        finish(g);
+        if (!li.label[0] && g->pend) {
+            memcpy(li.label, g->pend_label, LABEL_CAP);
+            g->pend = 0;
+        }
+        flush_pending(g);
+        begin(g, AJ_PARA_HEADING, li.label, 0);
+        clean(g, li.text, li.end);
+        finish(g);
+        return;
+    case LINE_ITEM:
+        finish(g);
+        flush_pending(g);
+        begin(g, AJ_PARA_ITEM, li.label, 0);
+        clean(g, li.text, li.end);
+        break;
+    default:
+        if (li.footnote) {
+            finish(g);
+            flush_pending(g);
+            begin(g, AJ_PARA_BODY, NULL, 1);
+            if (li.footnote > 1) { /* "[^2]: x" and "^2 x" read "2 x" */
+                put(g, s + li.note, li.note_end - li.note, li.note,
+                    li.note_end);
+                g->gap = li.footnote == 2; /* in place of "]" */
+            }
+        } else if (g->active && prev == PREV_LONG && !g->pend) {
+            /* a wrapped line goes on: one space, or none after "to-" */
+            g->gap = !(prev_hyphen &&
+                       starts_lower(s + li.text, li.end - li.text));
+        } else {
+            finish(g);
+            if (g->pend) {
+                g->pend = 0;
+                begin(g, AJ_PARA_ITEM, g->pend_label, 0);
+            } else {
+                begin(g, AJ_PARA_BODY, NULL, 0);
+            }
+        }
+        clean(g, li.text, li.end);
+        break;
+    }
+    if (g->wrapped && code_points(s, p, q) * 10 >= g->w95 * 6)
+        g->prev = PREV_LONG;
+    else
+        g->prev = PREV_SHORT;
+    g->prev_hyphen = s[q - 1] == '-' && q - p >= 2 && is_letter(s[q - 2]);
+}
+
+/* Nearest-rank percentile of a length histogram holding n lines. */
+static size_t percentile(const size_t *hist, size_t n, size_t pct) {
+    size_t rank = n / 100 * pct + (n % 100 * pct + 99) / 100, seen = 0;
+    for (size_t len = 0; len <= HIST_MAX; len++) {
+        seen += hist[len];
+        if (seen >= rank && seen) return len;
+    }
+    return HIST_MAX;
+}
+
+/* Decides whether the document is hard-wrapped: at least 8 non-blank
+ * lines whose 90th percentile trimmed length is 40..110 code points. */
+static aj_err shape(seg *g) {
+    size_t *hist = calloc(HIST_MAX + 1, sizeof *hist);
+    if (!hist)
+        return aj_fail(g->c, AJ_ENOMEM, "segment: line histogram");
+    size_t pos = 0, lines = 0, ls, le;
+    while (pos < g->n) {
+        next_line(g->s, g->n, &pos, &ls, &le);
+        trim(g->s, &ls, &le);
+        if (ls == le) continue;
+        size_t cp = code_points(g->s, ls, le);
+        hist[cp < HIST_MAX ? cp : HIST_MAX]++;
+        lines++;
+    }
+    if (lines >= 8) {
+        size_t p90 = percentile(hist, lines, 90);
+        if (p90 >= 40 && p90 <= 110) {
+            g->wrapped = 1;
+            g->w95 = percentile(hist, lines, 95);
+        }
+    }
+    free(hist);
+    return AJ_OK;
 }
 
 aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                   void *arg) {
-    seg g;
-    memset(&g, 0, sizeof g);
-    g.c = c;
-    g.src = (const uint8_t *)src;
-    g.len = len;
-    g.fn = fn;
-    g.arg = arg;
-    measure(&g);
-    const uint8_t *s = g.src;
-    for (size_t a = 0; a < len && !g.stop;) {
-        const uint8_t *nl = memchr(s + a, '\n', len - a);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        /* A line longer than a paragraph may be is cut at spaces; each
-         * piece is a paragraph of its own. */
-        while (end - a > AJ_MAX_PARA_BYTES && !g.stop) {
-            size_t cut = a + AJ_MAX_PARA_BYTES;
-            size_t k = cut;
-            while (k > a + AJ_MAX_PARA_BYTES / 2 && !is_ws(s[k - 1])) k--;
-            if (k > a + AJ_MAX_PARA_BYTES / 2)
-                cut = k;
-            else
-                while (cut > a + 1 && (s[cut] & 0xC0) == 0x80) cut--;
-            finish(&g);
-            g.awaiting = 0;
-            do_line(&g, a, cut);
-            finish(&g);
-            a = cut;
-        }
-        if (!g.stop) {
-            /* Paragraphs never grow past the limit either. */
-            if (g.active && g.cur.end > g.cur.start &&
-                (end - a) + (g.cur.end - g.cur.start) > AJ_MAX_PARA_BYTES)
-                finish(&g);
-            do_line(&g, a, end);
-        }
-        a = end + 1;
+    if (!fn) return aj_fail(c, AJ_EINVAL, "segment: no callback");
+    if (!src) {
+        if (len) return aj_fail(c, AJ_EINVAL, "segment: no source bytes");
+        src = "";
     }
-    if (!g.stop) finish(&g);
-    if (!g.stop) flush_queue(&g);
-    free(g.cur.text);
-    for (int i = 0; i < QMAX; i++) free(g.q[i].text);
-    return g.err;
+    seg *g = calloc(1, sizeof *g);
+    if (!g) return aj_fail(c, AJ_ENOMEM, "segment: state");
+    g->c = c;
+    g->fn = fn;
+    g->arg = arg;
+    g->s = (const unsigned char *)src;
+    g->n = len;
+    aj_err e = shape(g);
+    size_t pos = 0, p, q;
+    while (!e && !g->stop && pos < len) {
+        next_line(g->s, len, &pos, &p, &q);
+        trim(g->s, &p, &q);
+        if (p == q) { /* blank: ends the paragraph, not a pending "8." */
+            finish(g);
+            g->prev = PREV_BREAK;
+        } else {
+            do_line(g, p, q);
+        }
+    }
+    if (!e) {
+        finish(g);
+        flush_pending(g);
+        release(g);
+        e = g->err;
+    }
+    for (int k = 0; k <= LOOKAHEAD; k++) free(g->q[k].text);
+    free(g->buf);
+    free(g);
+    return e;
 }
 
 size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {
-    const uint8_t *s = (const uint8_t *)src;
-    if (cap == 0) return 0;
-    out[0] = 0;
-    for (size_t a = 0; a < len;) {
-        const uint8_t *nl = memchr(s + a, '\n', len - a);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        if (end - a > 4096) end = a + 4096;
-        size_t i = skip_ws(s, a, end), e = trim_end(s, i, end);
-        while (i < e && s[i] == '#') i++;
-        marker m;
-        if (i < e && list_marker(s, i, e, &m)) i = m.text;
-        i = skip_ws(s, i, e);
-        if (i < e) {
-            seg g;
-            memset(&g, 0, sizeof g);
-            para p = {0};
-            clean_into(&g, &p, s, i, e, 0);
-            size_t n = p.len < cap - 1 ? p.len : cap - 1;
-            while (n > 0 && n < p.len && ((uint8_t)p.text[n] & 0xC0) == 0x80) n--;
-            if (p.text) memcpy(out, p.text, n);
-            out[n] = 0;
-            free(p.text);
-            if (n > 0) return n;
+    if (!out || !cap) return 0;
+    out[0] = '\0';
+    if (!src) return 0;
+    seg g;
+    memset(&g, 0, sizeof g);
+    g.title = 1;
+    g.s = (const unsigned char *)src;
+    g.n = len;
+    g.buf = out;
+    g.cap = cap;
+    size_t pos = 0, p, q, k;
+    char label[LABEL_CAP];
+    while (pos < len) {
+        next_line(g.s, len, &pos, &p, &q);
+        trim(g.s, &p, &q);
+        while (p < q && g.s[p] == '>') p = skip_space(g.s, p + 1, q);
+        if (p == q || !has_content(g.s, p, q)) continue;
+        if ((k = atx_at(g.s, p, q)) != 0) {
+            p = skip_space(g.s, k, q);
+            q = atx_end(g.s, p, q);
+        } else if ((k = marker_at(g.s, p, q, label)) != 0 && k < q &&
+                   space_at(g.s, k, q)) {
+            p = skip_space(g.s, k, q);
         }
-        a = (nl ? (size_t)(nl - s) : len) + 1;
+        g.len = 0;
+        g.gap = 0;
+        g.stop = 0;
+        clean(&g, p, q);
+        if (g.stop || has_content((const unsigned char *)out, 0, g.len)) {
+            out[g.len] = '\0';
+            return g.len;
+        }
     }
+    out[0] = '\0';
     return 0;
 }

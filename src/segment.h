@@ -1,13 +1,30 @@
 /*
- * segment.h - source document -> the paragraphs a reader would see.
+ * segment.h - one source document -> the paragraphs a reader would see.
  *
- * Handles blank-line paragraphs, hard-wrapped PDF text (wrapped lines are
- * joined; a line holding only "8." starts paragraph 8), list items and
- * numbered paragraphs (their number becomes the label), headings, items
- * run together on one line, paragraphs broken by a page footer, and markup
- * (HTML-like tags, markdown emphasis, links, entities) that must not reach
- * terms or snippets.  The rules are listed in README.md ("Corpus and
- * paragraphs") and at each function below.
+ * The segmenter reads the bytes of a .txt or .md file and reports, in
+ * source order, each paragraph with its cleaned text, its byte range in
+ * the source, its kind (body, heading, list item) and its label, the
+ * document's own number for it ("8", "16", "ii").
+ *
+ * What it understands (README.md, "Corpus and paragraphs", has the prose):
+ *   - blank lines between paragraphs; web pages with one paragraph a line;
+ *   - hard-wrapped PDF text, detected per document, whose lines are joined
+ *     back into paragraphs (a line-end hyphen before a lower-case word is
+ *     kept and the words are joined without a space);
+ *   - list items and numbered paragraphs (bullets, "1.", "1)", "(1)",
+ *     "ii.", "(ii)", "(a)"), a number alone on its line ("8.") followed by
+ *     the paragraph's text, and roman-numbered items run together on one
+ *     line ("...fraud. ii. The next item");
+ *   - headings: markdown "#", lines wholly in **bold**, upper-case title
+ *     lines in PDF text, "1 Title" lines in web text;
+ *   - a paragraph cut by a page footer or a footnote block (the next part
+ *     starts with a lower-case letter) is joined back;
+ *   - markup (HTML-like tags, **emphasis**, links, backticks, entities)
+ *     never reaches the text.
+ *
+ * Any bytes are accepted: invalid UTF-8 passes through unchanged, NUL and
+ * other control bytes become spaces.  Time is linear in the input and
+ * memory stays within a few times AJ_MAX_PARA_BYTES whatever the input.
  */
 #ifndef AJ_SEGMENT_H
 #define AJ_SEGMENT_H
@@ -17,32 +34,45 @@
 
 #include "error.h"
 
-#define AJ_MAX_PARA_BYTES (1u << 20)  /* longer paragraphs are cut */
+/* A paragraph whose source would be longer than this is delivered in
+ * pieces, cut at the last whitespace before the limit (or, in a run
+ * without whitespace, at the limit on a UTF-8 boundary).  Only the first
+ * piece keeps the label. */
+#define AJ_MAX_PARA_BYTES (1u << 20)
 
 enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2 };
 
 typedef struct aj_seg_para {
-    uint64_t start, end;  /* source bytes [start, end) the text came from */
-    const char *text;     /* cleaned text, NUL-terminated, valid during the
-                             callback only */
+    uint64_t start, end;  /* source bytes [start, end): from the first byte
+                             of the text (after any list marker or number)
+                             to one past its last byte.  A paragraph joined
+                             across a page footer spans the footer, so its
+                             range encloses the footnotes delivered after
+                             it; no other two ranges overlap. */
+    const char *text;     /* cleaned text, NUL-terminated, owned by the
+                             segmenter and valid only during the callback */
     size_t text_len;
-    const char *label;    /* the document's number for it ("8", "ii"), or
-                             NULL */
+    const char *label;    /* the document's number for it ("8", "ii", "a"),
+                             NUL-terminated, or NULL; same lifetime */
     int kind;             /* AJ_PARA_BODY, AJ_PARA_HEADING or AJ_PARA_ITEM */
 } aj_seg_para;
 
-/* Returns non-zero to stop early (aj_segment then returns AJ_OK). */
+/* Receives one paragraph.  Returning non-zero stops the segmenter, which
+ * then returns AJ_OK without calling again. */
 typedef int (*aj_seg_fn)(void *arg, const aj_seg_para *p);
 
-/* Calls fn for each paragraph of src[0..len) in order of start offset.
- * Any bytes are accepted; time is linear and memory bounded by a small
- * multiple of AJ_MAX_PARA_BYTES.  Fails only with AJ_ENOMEM. */
+/* Calls fn(arg, p) for each paragraph of src[0..len) in order of start
+ * offset.  src may be NULL only when len is 0.
+ * Errors: AJ_EINVAL (no callback, or NULL src with len > 0), AJ_ENOMEM. */
 aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                   void *arg);
 
-/* Writes the document's fallback title (its first non-blank line, cleaned
- * of markup and list markers) into out, NUL-terminated, at most cap - 1
- * bytes cut at a UTF-8 boundary.  Returns its length. */
+/* Writes the document's fallback title into out: its first non-blank line
+ * that has a letter, a digit or a non-ASCII character, with markup, heading
+ * marks and a leading list marker removed and whitespace collapsed.  out receives at most
+ * cap - 1 bytes, cut at a UTF-8 character boundary, and a NUL (nothing when
+ * cap is 0).  Returns the length written; 0 when there is no such line.
+ * Never fails and never allocates. */
 size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap);
 
 #endif
