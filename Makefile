@@ -115,6 +115,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 CXX ?= c++
 BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox
 BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open \
+              $(BUILD)/bench/micro_analyzer \
               $(BUILD)/bench/fts5_bench $(BUILD)/bench/xapian_bench $(BUILD)/tools/synth
 
 $(BUILD)/bench/fts5_bench: bench/peers/fts5_bench.c
@@ -145,8 +146,10 @@ bench: bench-build
 bench-quick: bench-build
 	python3 bench/run.py --quick
 
-bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open all
+bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open $(BUILD)/bench/micro_analyzer all
 	./$(BUILD)/bench/micro_codec
+	cat corpus/*.txt > $(BUILD)/analyzer-sample.txt
+	./$(BUILD)/bench/micro_analyzer $(BUILD)/analyzer-sample.txt
 	./ajsearch index
 	./$(BUILD)/bench/micro_open index
 

@@ -44,8 +44,9 @@ typedef struct aj_build_opts {
     int threads;             /* indexing threads; 0 = one per CPU */
     uint64_t memory;         /* postings held in memory before they spill
                                 to a sorted run on disk; 0 = 512 MiB */
-    /* Work units, for tests (0 = defaults, 1 MiB and 1 M tokens); the
-     * index does not depend on them except for text block boundaries. */
+    /* Work units, for tests (0 = defaults: a 64th of the corpus between
+     * 64 KiB and 1 MiB, and 1 M tokens); the index does not depend on them
+     * except for text block boundaries. */
     uint32_t chunk_bytes;    /* documents are grouped into chunks this big */
     uint32_t segment_tokens; /* a worker hands over work this often */
 } aj_build_opts;

@@ -613,7 +613,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     if (!e) e = aj_store_writer_new(c, b.stor, &b.store);
     if (!e)
         e = aj_bchunks(c, o->corpus_dir, &cp,
-                       o->chunk_bytes ? o->chunk_bytes : AJ_CHUNK_BYTES, &chunks,
+                       o->chunk_bytes, &chunks,
                        &nchunks);
     if (!e) e = threads > 1 && nchunks > 1 ? run_pool(&b, chunks, nchunks, threads)
                                           : run_inline(&b, chunks, nchunks);

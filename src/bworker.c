@@ -53,20 +53,36 @@ struct aj_bworker {
 aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
                   uint64_t chunk_bytes, aj_bchunk **out, size_t *n) {
     aj_bchunk *v = calloc(cp->ndocs + 1, sizeof *v);
-    if (!v) return aj_fail(c, AJ_ENOMEM, "chunks");
+    uint64_t *sizes = calloc(cp->ndocs + 1, sizeof *sizes), total = 0;
+    if (!v || !sizes) {
+        free(v);
+        free(sizes);
+        return aj_fail(c, AJ_ENOMEM, "chunks");
+    }
+    for (size_t i = 0; i < cp->ndocs; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", root, cp->docs[i].rel);
+        if (stat(path, &st) == 0) sizes[i] = (uint64_t)st.st_size;
+        total += sizes[i];
+    }
+    /* Without a fixed size, chunks are a 64th of the corpus, between
+     * 64 KiB and 1 MiB: small corpora still spread over the threads.  The
+     * size depends only on the corpus, never on the thread count. */
+    if (!chunk_bytes) {
+        chunk_bytes = total / 64;
+        if (chunk_bytes < AJ_CHUNK_MIN) chunk_bytes = AJ_CHUNK_MIN;
+        if (chunk_bytes > AJ_CHUNK_BYTES) chunk_bytes = AJ_CHUNK_BYTES;
+    }
     size_t nc = 0, i = 0;
     while (i < cp->ndocs) {
         uint64_t bytes = 0;
         size_t first = i;
-        do {
-            char path[4096];
-            struct stat st;
-            snprintf(path, sizeof path, "%s/%s", root, cp->docs[i].rel);
-            if (stat(path, &st) == 0) bytes += (uint64_t)st.st_size;
-            i++;
-        } while (i < cp->ndocs && bytes < chunk_bytes);
+        do bytes += sizes[i++];
+        while (i < cp->ndocs && bytes < chunk_bytes);
         v[nc++] = (aj_bchunk){first, i};
     }
+    free(sizes);
     *out = v;
     *n = nc;
     return AJ_OK;

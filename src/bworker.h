@@ -21,6 +21,7 @@
 #include "store.h"
 
 #define AJ_CHUNK_BYTES (1u << 20)     /* documents are grouped up to this */
+#define AJ_CHUNK_MIN (64u << 10)      /* ... or down to this for small corpora */
 #define AJ_SEG_TOKENS (1u << 20)      /* a segment holds about this many */
 
 /* A document that begins in a segment. */
@@ -59,8 +60,8 @@ typedef struct aj_bchunk {
     size_t first, end;       /* corpus documents [first, end) */
 } aj_bchunk;
 
-/* Splits the corpus into chunks of about chunk_bytes (deterministic: by
- * document sizes). */
+/* Splits the corpus into chunks of about chunk_bytes (0: chosen from the
+ * corpus size), deterministically, by document sizes. */
 aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
                   uint64_t chunk_bytes, aj_bchunk **out, size_t *n);
 
