@@ -140,6 +140,41 @@ static aj_err make_prefix(parser *p, const char *s, size_t n, size_t pos,
     return AJ_OK;
 }
 
+static int count_token(void *arg, const aj_token *t) {
+    (void)t;
+    ++*(int *)arg;
+    return 1;
+}
+
+/* Does the word or phrase starting at q[i] (just after a '-') analyze to
+ * no token at all?  If so, advances p->at past it and returns 1.  Prefixes,
+ * groups and unterminated phrases are left for the parser to judge. */
+static int attached_is_empty(parser *p, size_t i) {
+    const char *s;
+    size_t n, end;
+    if (p->q[i] == '(') return 0;
+    if (p->q[i] == '"') {
+        const char *close = memchr(p->q + i + 1, '"', p->len - i - 1);
+        if (!close) return 0;
+        s = p->q + i + 1;
+        n = (size_t)(close - s);
+        end = (size_t)(close - p->q) + 1;
+        if (memchr(s, '*', n)) return 0;
+    } else {
+        end = i;
+        while (end < p->len && !is_delim((unsigned char)p->q[end])) end++;
+        s = p->q + i;
+        n = end - i;
+        if (memchr(s, '*', n)) return 0;
+    }
+    int count = 0;
+    aj_ctx tmp = {0};
+    aj_analyze(&tmp, p->an, s, n, 0, count_token, &count);
+    if (count) return 0;
+    p->at = end;
+    return 1;
+}
+
 /* Reads the next token into p->kind; words that analyze to nothing are
  * skipped here, as if they were not in the query. */
 static aj_err next(parser *p) {
@@ -163,6 +198,9 @@ static aj_err next(parser *p) {
         }
         if (ch == '-' && p->at + 1 < p->len &&
             !is_space((unsigned char)p->q[p->at + 1])) {
+            /* A dash attached to a word or phrase with nothing to search
+             * for ("-&", "-\"\"") is ignored with it, like the word alone. */
+            if (attached_is_empty(p, p->at + 1)) continue;
             p->at++;
             p->kind = T_NEG;
             return AJ_OK;

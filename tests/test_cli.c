@@ -44,9 +44,12 @@ E2E(search_during_build)
 E2E(batch_stdin)
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
-    run_ok("python3 tests/reference/run.py --count 400 --seed 1");
+    run_ok("python3 tests/reference/self_test.py && "
+           "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --count 400 --seed 1");
 }
 
 Test(reference, other_bm25_parameters, .timeout = 600) {
-    run_ok("python3 tests/reference/run.py --count 150 --seed 2 --k1 2.0 --b 0.3");
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --count 150 --seed 2 --k1 2.0 --b 0.3");
 }

@@ -1,288 +1,452 @@
-"""A naive, independent implementation of ajsearch's query language and
-BM25, used to check the engine's answers.
+#!/usr/bin/env python3
+"""refsearch: a deliberately naive second implementation of ajsearch's
+query language and BM25 ranking, used to check the engine's answers.
 
-It reads the paragraphs with `ajsearch dump --json` and their tokens with
-`ajsearch analyze --json` (the analyzer is shared with the engine by
-design), and then evaluates a query by scanning every paragraph: no index,
-no skipping, no cleverness. Everything here follows the README's
-description of the query language, written without looking at the engine's
-query code.
+Nothing here looks at the engine's query code.  The only things taken from
+the engine are its *data*:
+
+  * `ajsearch dump --json`     every paragraph: id, text, length (dl), ...
+  * `ajsearch analyze --json`  the tokens of a text (the analyzer is shared
+                               by indexing and querying by design)
+
+Evaluating a query scans every token of every paragraph: no index, no
+skipping, no pruning.  The code favours being obviously right over being
+fast.
+
+As a command:
+
+    python3 tests/reference/refsearch.py --bin ./ajsearch --index index [--k1 X] [--b X] [--tree] -- QUERY...
+
+prints the expected hits as JSON Lines {"rank","score","id","doc","para","text"}
+and exits like `ajsearch search`: 0 with hits, 1 without, 2 on a bad query.
 """
+import argparse
 import json
 import math
 import subprocess
+import sys
+
+WHITESPACE = " \t\n\r\f\v"
+OPERATORS = ("AND", "OR", "NOT")
+MAX_DEPTH = 64          # the README's limit on nested parentheses
+
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
 
 
 class QueryError(Exception):
-    pass
+    """The query is invalid: the engine must answer it with exit status 2."""
 
 
-class Corpus:
-    def __init__(self, binary, index):
+class SetupError(Exception):
+    """The engine's dump/analyze output could not be read or is inconsistent."""
+
+
+# --------------------------------------------------------------- the analyzer
+
+class Analyzer:
+    """Tokens of texts, from `ajsearch analyze --json`, remembered per text.
+
+    Each token is a dict {"term","word","pos","start","end"}.  Many texts are
+    sent through one process (stdin mode: one text per line)."""
+
+    def __init__(self, binary):
         self.binary = binary
-        self.index = index
-        out = self._run(["dump", "--json", "--index", index])
-        self.paras = [json.loads(line) for line in out.splitlines()]
-        texts = "".join(p["text"] + "\n" for p in self.paras)
-        toks = self._run(["analyze", "--json"], texts).splitlines()
-        assert len(toks) == len(self.paras), "one analyze line per paragraph"
-        self.terms = []   # per paragraph: list of terms by position
-        self.words = []   # per paragraph: list of unstemmed words by position
-        for p, line in zip(self.paras, toks):
-            arr = json.loads(line)
-            assert [t["pos"] for t in arr] == list(range(len(arr)))
-            assert len(arr) == p["len"], f"paragraph {p['id']}: len {p['len']} != {len(arr)} tokens"
-            self.terms.append([t["term"] for t in arr])
-            self.words.append([t["word"] for t in arr])
-        self.n = len(self.paras)
-        self.avgdl = sum(p["len"] for p in self.paras) / self.n if self.n else 0.0
-        self._cache = {}
+        self.cache = {}
 
-    def _run(self, args, stdin=None):
-        p = subprocess.run([self.binary] + args, input=stdin, capture_output=True,
-                           text=True, check=True)
-        return p.stdout
+    def _run(self, args, stdin_text):
+        try:
+            proc = subprocess.run([self.binary] + args, input=stdin_text.encode("utf-8"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as e:
+            raise SetupError(f"cannot run {self.binary}: {e}")
+        if proc.returncode != 0:
+            raise SetupError(f"`{self.binary} {' '.join(args)}` exited with {proc.returncode}: "
+                             f"{proc.stderr.decode('utf-8', 'replace').strip()}")
+        return proc.stdout.decode("utf-8")
 
     def analyze_many(self, texts):
-        """Tokens ({term, word, ...}) of each text, through the shared analyzer."""
-        todo = [t for t in set(texts) if t not in self._cache]
-        if todo:
-            # One text per line: query fragments never contain newlines.
-            out = self._run(["analyze", "--json"], "".join(t + "\n" for t in todo))
-            for t, line in zip(todo, out.splitlines()):
-                self._cache[t] = json.loads(line)
-        return [self._cache[t] for t in texts]
+        """A list of token lists, one per text (in order)."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        by_line = [t for t in todo if "\n" not in t and "\r" not in t]
+        by_arg = [t for t in todo if t not in by_line]
+        if by_line:
+            out = self._run(["analyze", "--json"], "".join(t + "\n" for t in by_line))
+            lines = out.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            if len(lines) != len(by_line):
+                raise SetupError(f"analyze printed {len(lines)} lines for {len(by_line)} texts")
+            for t, line in zip(by_line, lines):
+                self.cache[t] = json.loads(line)
+        for t in by_arg:  # a text holding a line break cannot go through stdin
+            out = self._run(["analyze", "--json", "--", t], "")
+            self.cache[t] = json.loads(out.split("\n")[0])
+        return [self.cache[t] for t in texts]
+
+    def analyze(self, text):
+        return self.analyze_many([text])[0]
 
 
-# ------------------------------------------------------------------ parsing
+# ---------------------------------------------------------------- the corpus
 
-SPACE = " \t\n\r\f\v"
+class Corpus:
+    """The paragraphs, each as the list of its terms and of its words by
+    position, with its length.  `analyzer` has a method analyze(text) ->
+    tokens (an Analyzer, or a stand-in in the self test)."""
+
+    def __init__(self, paragraphs, token_lists, analyzer):
+        self.paragraphs = paragraphs          # dicts from `dump --json`, by id
+        self.analyzer = analyzer
+        self.tokens = token_lists             # tokens[id]: analyze output
+        self.terms = []                       # terms[id][pos]
+        self.words = []                       # words[id][pos]
+        for i, (p, toks) in enumerate(zip(paragraphs, token_lists)):
+            if p["id"] != i:
+                raise SetupError(f"dump: paragraph number {i} has id {p['id']}")
+            if [t["pos"] for t in toks] != list(range(len(toks))):
+                raise SetupError(f"paragraph {i}: positions are not 0..{len(toks) - 1}")
+            if len(toks) != p["len"]:
+                raise SetupError(f"paragraph {i}: dump says len {p['len']} but its text "
+                                 f"analyzes to {len(toks)} tokens")
+            self.terms.append([t["term"] for t in toks])
+            self.words.append([t["word"] for t in toks])
+        self.n = len(paragraphs)
+        self.total_len = sum(p["len"] for p in paragraphs)
+        self.avgdl = self.total_len / self.n if self.n else 0.0
+        self.tf_cache = {}
+
+    @classmethod
+    def load(cls, binary, index):
+        """Reads `dump --json` and analyzes every paragraph text in one process."""
+        analyzer = Analyzer(binary)
+        out = analyzer._run(["dump", "--json", "--index", index], "")
+        paragraphs = [json.loads(line) for line in out.split("\n") if line.strip()]
+        for p in paragraphs:
+            if "\n" in p["text"] or "\r" in p["text"]:
+                raise SetupError(f"paragraph {p['id']}: text holds a line break")
+        texts = [p["text"] for p in paragraphs]
+        # Not through the cache: paragraph texts are not query words.
+        out = analyzer._run(["analyze", "--json"], "".join(t + "\n" for t in texts))
+        lines = out.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        if len(lines) != len(texts):
+            raise SetupError(f"analyze printed {len(lines)} lines for {len(texts)} paragraphs")
+        token_lists = [json.loads(line) for line in lines]
+        return cls(paragraphs, token_lists, analyzer)
 
 
-def lex(q):
-    """Raw tokens: ("(",i) (")",i) ("NEG",i) ("PHRASE",text,i) ("WORD",text,i)."""
-    toks = []
-    i, n = 0, len(q)
+# ------------------------------------------------------------------- parsing
+#
+# Stage 1 (lex) cuts the query into tokens:
+#   ("(", pos) (")", pos) ("-", pos) ("AND"|"OR"|"NOT", pos)
+#   ("word", text, pos) ("quoted", text, pos)
+# Stage 2 (resolve) analyzes words and quoted texts into leaves:
+#   ("leaf", leaf, pos), dropping the ones with no token.
+# Stage 3 (Parser) builds the tree by recursive descent:
+#   ("term", t)  ("phrase", (t1, t2, ...))  ("prefix", w)
+#   ("and", [kids])  ("or", [kids])  ("not", kid)
+# Stage 4 (check_negations) enforces "a NOT needs a positive AND sibling".
+
+def lex(query):
+    tokens = []
+    i, n = 0, len(query)
     while i < n:
-        c = q[i]
-        if c in SPACE:
+        c = query[i]
+        if c in WHITESPACE:
             i += 1
         elif c in "()":
-            toks.append((c, i))
-            i += 1
-        elif c == "-" and i + 1 < n and q[i + 1] not in SPACE:
-            toks.append(("NEG", i))
+            tokens.append((c, i))
             i += 1
         elif c == '"':
-            j = q.find('"', i + 1)
-            if j < 0:
-                raise QueryError(f"unterminated phrase at {i}")
-            toks.append(("PHRASE", q[i + 1:j], i))
-            i = j + 1
+            close = query.find('"', i + 1)
+            if close < 0:
+                raise QueryError(f"char {i}: unterminated quoted phrase")
+            tokens.append(("quoted", query[i + 1:close], i))
+            i = close + 1
+        elif c == "-" and i + 1 < n and query[i + 1] not in WHITESPACE:
+            # A dash at the start of a token, directly attached to what follows.
+            tokens.append(("-", i))
+            i += 1
         else:
             j = i
-            while j < n and q[j] not in SPACE and q[j] not in '()"':
+            while j < n and query[j] not in WHITESPACE and query[j] not in '()"':
                 j += 1
-            toks.append(("WORD", q[i:j], i))
+            text = query[i:j]
+            if text in OPERATORS:
+                tokens.append((text, i))
+            else:
+                tokens.append(("word", text, i))
             i = j
-    return toks
+    return tokens
+
+
+def texts_to_analyze(query):
+    """The texts resolve() will analyze for this query (to batch analysis);
+    [] for a query that does not even lex."""
+    try:
+        tokens = lex(query)
+    except QueryError:
+        return []
+    out = []
+    for tok in tokens:
+        if tok[0] == "quoted":
+            out.append(tok[1])
+        elif tok[0] == "word":
+            out.append(tok[1][:-1] if tok[1].endswith("*") else tok[1])
+    return out
+
+
+def leaf_from_tokens(tokens):
+    """0 tokens: None (dropped); 1: a term; 2 or more: a phrase."""
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return ("term", tokens[0]["term"])
+    return ("phrase", tuple(t["term"] for t in tokens))
+
+
+def resolve(tokens, analyze):
+    out = []
+    for tok in tokens:
+        kind = tok[0]
+        if kind == "word":
+            text, pos = tok[1], tok[2]
+            if "*" in text[:-1]:
+                raise QueryError(f"char {pos}: '*' is only allowed at the end of a word")
+            if text.endswith("*"):
+                toks = analyze(text[:-1]) if text[:-1] else []
+                if len(toks) != 1:
+                    raise QueryError(f"char {pos}: a prefix must be exactly one word")
+                leaf = ("prefix", toks[0]["word"])
+            else:
+                leaf = leaf_from_tokens(analyze(text))
+        elif kind == "quoted":
+            text, pos = tok[1], tok[2]
+            if "*" in text:
+                raise QueryError(f"char {pos}: '*' inside a phrase")
+            leaf = leaf_from_tokens(analyze(text))
+        else:
+            out.append(tok)
+            continue
+        if leaf is not None:
+            out.append(("leaf", leaf, pos))
+        elif out and out[-1][0] == "-":
+            # The dash was attached to something that holds nothing to search
+            # for ("-&"): the two are ignored together, like the word alone.
+            out.pop()
+        # else: the word is ignored entirely
+    return out
 
 
 class Parser:
-    def __init__(self, corpus, q):
-        self.corpus = corpus
-        raw = lex(q)
-        # Analyze every word and phrase in one batch.
-        texts = []
-        for t in raw:
-            if t[0] == "PHRASE":
-                texts.append(t[1])
-            elif t[0] == "WORD" and t[1] not in ("AND", "OR", "NOT"):
-                texts.append(t[1][:-1] if t[1].endswith("*") else t[1])
-        analyzed = dict(zip(texts, corpus.analyze_many(texts))) if texts else {}
-        self.toks = []
-        for t in raw:
-            if t[0] == "WORD" and t[1] in ("AND", "OR", "NOT"):
-                self.toks.append((t[1], t[2]))
-            elif t[0] == "WORD":
-                w = t[1]
-                if "*" in w[:-1]:
-                    raise QueryError("'*' inside a word")
-                if w.endswith("*"):
-                    toks = analyzed[w[:-1]] if w[:-1] else []
-                    if len(toks) != 1:
-                        raise QueryError("prefix must be one word")
-                    self.toks.append(("LEAF", ("prefix", toks[0]["word"]), t[2]))
-                else:
-                    leaf = make_leaf(analyzed[w])
-                    if leaf:
-                        self.toks.append(("LEAF", leaf, t[2]))
-            elif t[0] == "PHRASE":
-                if "*" in t[1]:
-                    raise QueryError("'*' inside a phrase")
-                leaf = make_leaf(analyzed[t[1]])
-                if leaf:
-                    self.toks.append(("LEAF", leaf, t[2]))
-            else:
-                self.toks.append(t)
+    def __init__(self, tokens):
+        self.tokens = tokens
         self.i = 0
         self.depth = 0
 
     def peek(self):
-        return self.toks[self.i][0] if self.i < len(self.toks) else "END"
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else "end"
+
+    def where(self):
+        return f"char {self.tokens[self.i][-1]}" if self.i < len(self.tokens) else "end"
 
     def take(self):
-        t = self.toks[self.i]
+        tok = self.tokens[self.i]
         self.i += 1
-        return t
+        return tok
 
     def parse(self):
-        node = self.parse_or()
-        if self.peek() != "END":
-            raise QueryError("unexpected token")
-        if node is None:
+        if self.peek() == "end":
             raise QueryError("empty query")
-        check_negation(node, False)
+        node = self.parse_or()
+        if self.peek() != "end":
+            raise QueryError(f"{self.where()}: unexpected {self.peek()!r}")
         return node
 
+    # or := and ('OR' and)*
     def parse_or(self):
-        kids = []
-        first = self.parse_and()
-        if first is None:
-            if self.peek() == "OR":
-                raise QueryError("OR needs a term before it")
-            return None
-        kids.append(first)
+        kids = [self.parse_and()]
         while self.peek() == "OR":
             self.take()
-            k = self.parse_and()
-            if k is None:
-                raise QueryError("OR needs a term after it")
-            kids.append(k)
+            kids.append(self.parse_and())
         return kids[0] if len(kids) == 1 else ("or", kids)
 
+    # and := unary (['AND'] unary)*
     def parse_and(self):
-        kids = []
-        while self.peek() not in ("END", ")", "OR"):
+        kids = [self.parse_unary()]
+        while True:
             if self.peek() == "AND":
-                if not kids:
-                    raise QueryError("AND needs a term before it")
                 self.take()
-                if self.peek() in ("END", ")", "OR", "AND"):
-                    raise QueryError("AND needs a term after it")
-            kids.append(self.parse_unary())
-        if not kids:
-            return None
+                kids.append(self.parse_unary())
+            elif self.peek() in ("leaf", "(", "-", "NOT"):
+                kids.append(self.parse_unary())
+            else:
+                break
         return kids[0] if len(kids) == 1 else ("and", kids)
 
+    # unary := 'NOT' unary | '-' primary | primary
     def parse_unary(self):
-        if self.peek() in ("NOT", "NEG"):
+        if self.peek() == "NOT":
             self.take()
-            if self.peek() in ("NOT", "NEG"):
-                raise QueryError("double negation")
-            if self.peek() not in ("LEAF", "("):
-                raise QueryError("negation needs a term")
-            return ("not", [self.parse_primary()])
+            return ("not", self.parse_unary())
+        if self.peek() == "-":
+            self.take()
+            return ("not", self.parse_primary())
         return self.parse_primary()
 
+    # primary := '(' or ')' | leaf
     def parse_primary(self):
-        k = self.peek()
-        if k == "LEAF":
+        kind = self.peek()
+        if kind == "leaf":
             return self.take()[1]
-        if k == "(":
+        if kind == "(":
             self.take()
             self.depth += 1
-            if self.depth > 64:
-                raise QueryError("too deep")
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"more than {MAX_DEPTH} levels of parentheses")
+            if self.peek() == ")":
+                raise QueryError(f"{self.where()}: nothing to search for inside '( )'")
             node = self.parse_or()
             if self.peek() != ")":
-                raise QueryError("unclosed (")
-            if node is None:
-                raise QueryError("empty ()")
+                raise QueryError(f"{self.where()}: '(' is never closed")
             self.take()
             self.depth -= 1
             return node
-        raise QueryError(f"expected a term, found {k}")
+        raise QueryError(f"{self.where()}: expected a word, phrase or '(', found {kind!r}")
 
 
-def make_leaf(tokens):
-    terms = [t["term"] for t in tokens]
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return ("term", terms[0])
-    return ("phrase", terms)
-
-
-def check_negation(node, parent_is_and):
+def check_negations(node, parent=None):
+    """Every NOT must be a child of an AND that has a child which is not a NOT."""
     kind = node[0]
-    if kind == "not" and not parent_is_and:
-        raise QueryError("negation without a positive sibling")
-    if kind == "and" and all(k[0] == "not" for k in node[1]):
-        raise QueryError("only negated clauses")
-    if kind in ("and", "or"):
-        for k in node[1]:
-            check_negation(k, kind == "and")
-    elif kind == "not":
-        check_negation(node[1][0], False)
+    if kind == "not":
+        if parent is None or parent[0] != "and" or all(k[0] == "not" for k in parent[1]):
+            raise QueryError("a negation must be combined by AND with a positive clause")
+        check_negations(node[1], node)
+    elif kind in ("and", "or"):
+        for kid in node[1]:
+            check_negations(kid, node)
 
 
-# --------------------------------------------------------------- evaluation
+def parse(query, analyze):
+    """The query's tree, or QueryError."""
+    tree = Parser(resolve(lex(query), analyze)).parse()
+    check_negations(tree)
+    return tree
 
-def leaf_tf(corpus, leaf, pid):
-    kind = leaf[0]
-    terms = corpus.terms[pid]
+
+def show(node):
+    """A compact, unambiguous text form of a tree (for messages and tests)."""
+    kind = node[0]
     if kind == "term":
-        return terms.count(leaf[1])
+        return node[1]
+    if kind == "phrase":
+        return '"' + " ".join(node[1]) + '"'
+    if kind == "prefix":
+        return node[1] + "*"
+    if kind == "not":
+        return "NOT(" + show(node[1]) + ")"
+    return kind.upper() + "(" + ", ".join(show(k) for k in node[1]) + ")"
+
+
+# ---------------------------------------------------------------- evaluation
+
+def count_in_paragraph(corpus, leaf, pid):
+    """tf of a leaf in one paragraph, by looking at every position."""
+    kind = leaf[0]
+    if kind == "term":
+        return sum(1 for t in corpus.terms[pid] if t == leaf[1])
     if kind == "prefix":
         return sum(1 for w in corpus.words[pid] if w.startswith(leaf[1]))
-    seq = leaf[1]
-    m = len(seq)
-    return sum(1 for p in range(len(terms) - m + 1) if terms[p:p + m] == seq)
+    if kind == "phrase":
+        terms, phrase = corpus.terms[pid], list(leaf[1])
+        m = len(phrase)
+        return sum(1 for p in range(len(terms) - m + 1) if terms[p:p + m] == phrase)
+    raise AssertionError(leaf)
 
 
-def leaves(node):
-    if node[0] in ("term", "phrase", "prefix"):
-        yield node
-    elif node[0] in ("and", "or", "not"):
-        for k in node[1]:
-            yield from leaves(k)
+def leaf_stats(corpus, leaf):
+    """(tf in every paragraph, df) of a leaf; remembered, as leaves repeat."""
+    if leaf not in corpus.tf_cache:
+        tfs = [count_in_paragraph(corpus, leaf, pid) for pid in range(corpus.n)]
+        df = sum(1 for tf in tfs if tf > 0)
+        corpus.tf_cache[leaf] = (tfs, df)
+    return corpus.tf_cache[leaf]
 
 
-def search(corpus, query, k1=1.2, b=0.75):
-    """[(score, id)] of every matching paragraph, best first."""
-    root = Parser(corpus, query).parse()
-    # tf of every leaf (by identity of its tuple content) in every paragraph
-    tfs = {}
-    for leaf in leaves(root):
-        key = repr(leaf)
-        if key not in tfs:
-            tfs[key] = [leaf_tf(corpus, leaf, i) for i in range(corpus.n)]
-    df = {key: sum(1 for x in v if x) for key, v in tfs.items()}
+def bm25(tf, df, dl, n, avgdl, k1, b):
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
 
-    def matches(node, i):
-        kind = node[0]
-        if kind in ("term", "phrase", "prefix"):
-            return tfs[repr(node)][i] > 0
-        if kind == "and":
-            return all((not matches(k[1][0], i)) if k[0] == "not" else matches(k, i)
-                       for k in node[1])
-        if kind == "or":
-            return any(matches(k, i) for k in node[1])
-        raise AssertionError(kind)
 
-    def score(node, i):
-        if not matches(node, i):
-            return 0.0
-        kind = node[0]
-        if kind in ("term", "phrase", "prefix"):
-            key = repr(node)
-            tf, d = tfs[key][i], df[key]
-            idf = math.log(1 + (corpus.n - d + 0.5) / (d + 0.5))
-            dl = corpus.paras[i]["len"]
-            return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / corpus.avgdl))
-        return sum(score(k, i) for k in node[1] if k[0] != "not")
+def evaluate(corpus, node, pid, k1, b):
+    """(matches, score) of a node in paragraph pid."""
+    kind = node[0]
+    if kind in ("term", "phrase", "prefix"):
+        tfs, df = leaf_stats(corpus, node)
+        tf = tfs[pid]
+        if tf == 0:
+            return False, 0.0
+        dl = corpus.paragraphs[pid]["len"]
+        return True, bm25(tf, df, dl, corpus.n, corpus.avgdl, k1, b)
+    if kind == "not":
+        matched, _ = evaluate(corpus, node[1], pid, k1, b)
+        return not matched, 0.0
+    results = [evaluate(corpus, kid, pid, k1, b) for kid in node[1]]
+    if kind == "and":
+        matched = all(m for m, _ in results)
+    else:
+        matched = any(m for m, _ in results)
+    if not matched:
+        return False, 0.0
+    # A NOT child reports score 0; so does an OR child that does not match.
+    return True, sum(s for m, s in results if m)
 
-    hits = [(score(root, i), i) for i in range(corpus.n) if matches(root, i)]
+
+def search(corpus, query, k1=DEFAULT_K1, b=DEFAULT_B):
+    """Every matching paragraph as (score, id), best first, ties by id.
+    Raises QueryError for an invalid query."""
+    tree = parse(query, corpus.analyzer.analyze)
+    hits = []
+    for pid in range(corpus.n):
+        matched, score = evaluate(corpus, tree, pid, k1, b)
+        if matched:
+            hits.append((score, pid))
     hits.sort(key=lambda h: (-h[0], h[1]))
     return hits
+
+
+# ---------------------------------------------------------------------- CLI
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Naive reference evaluation of an ajsearch query.")
+    ap.add_argument("--bin", default="./ajsearch", help="the ajsearch binary (for dump/analyze)")
+    ap.add_argument("--index", default="index", help="index directory")
+    ap.add_argument("--k1", type=float, default=DEFAULT_K1)
+    ap.add_argument("--b", type=float, default=DEFAULT_B)
+    ap.add_argument("--tree", action="store_true", help="print the parse tree on stderr")
+    ap.add_argument("query", nargs="+", help="the query (several arguments are joined by spaces)")
+    args = ap.parse_args(argv)
+    query = " ".join(args.query)
+    try:
+        corpus = Corpus.load(args.bin, args.index)
+    except SetupError as e:
+        print(f"refsearch: {e}", file=sys.stderr)
+        return 2
+    try:
+        if args.tree:
+            print(show(parse(query, corpus.analyzer.analyze)), file=sys.stderr)
+        hits = search(corpus, query, args.k1, args.b)
+    except QueryError as e:
+        print(f"refsearch: invalid query: {e}", file=sys.stderr)
+        return 2
+    for rank, (score, pid) in enumerate(hits, 1):
+        p = corpus.paragraphs[pid]
+        print(json.dumps({"rank": rank, "score": round(score, 6), "id": pid, "doc": p["doc"],
+                          "para": p["para"], "text": p["text"]}, ensure_ascii=False))
+    return 0 if hits else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Brute-force reference test of ajsearch.
+
+For hundreds of seeded random queries (gen_queries.py) plus fixed examples,
+the engine's answer (`ajsearch search --json -n 1000000 -- QUERY`) must have
+exactly the result set, order and BM25 scores that the naive scan of
+refsearch.py computes from `ajsearch dump --json` and `ajsearch analyze --json`.
+Also checked per query: `--count`, one page (`-n 7 --offset 3`), the exit
+status, the rank fields and the hit metadata (equal to the dump's); and a
+list of invalid queries must exit with status 2 (and be rejected by the
+reference too).
+
+Usage (from anywhere):
+  python3 tests/reference/test_reference.py --bin ./ajsearch --index DIR
+        [--count 300] [--seed 1] [--k1 1.2 --b 0.75] [--max-failures 50]
+or, with --corpus DIR instead of --index, on a fresh index of DIR built into
+a temporary directory.
+
+Prints one line per failure and ends with
+  reference: N queries, M hits compared, F failures
+Exit status 0 iff F == 0 (2 when it cannot run at all, e.g. no binary).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_queries  # noqa: E402
+import refsearch  # noqa: E402
+
+SCORE_TOLERANCE = 1e-4      # relative or absolute, whichever is larger
+TIE = 1e-9                  # hits whose reference scores differ less may come in either order
+PAGE_N, PAGE_OFFSET = 7, 3  # the page checked besides the full list
+HIT_FIELDS = ("doc", "title", "para", "label", "start", "end", "text")
+
+
+def scores_close(a, b):
+    return abs(a - b) <= SCORE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+class Engine:
+    def __init__(self, binary, index, k1, b):
+        self.binary, self.index = binary, index
+        self.bm25 = []
+        if k1 is not None:
+            self.bm25 += ["--k1", repr(k1)]
+        if b is not None:
+            self.bm25 += ["--b", repr(b)]
+        self.runs = 0
+
+    def run(self, options, query):
+        self.runs += 1
+        proc = subprocess.run([self.binary, "search", "--index", self.index] + self.bm25
+                              + options + ["--", query],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                proc.stderr.decode("utf-8", "replace").strip())
+
+    def hits(self, query, options=()):
+        """(status, hits or None when the output is not JSON Lines, stderr)."""
+        rc, out, err = self.run(["--json"] + list(options), query)
+        try:
+            hits = [json.loads(line) for line in out.split("\n") if line.strip()]
+        except ValueError as e:
+            return rc, None, f"output is not JSON Lines ({e}): {out[:200]!r}"
+        return rc, hits, err
+
+
+def fmt_ids(ids, limit=10):
+    ids = sorted(ids)
+    more = f" ... ({len(ids)} in all)" if len(ids) > limit else ""
+    return "[" + ", ".join(map(str, ids[:limit])) + "]" + more
+
+
+def field_diff(got, want):
+    """A short description of how two field values differ."""
+    if isinstance(got, str) and isinstance(want, str):
+        i = 0
+        while i < min(len(got), len(want)) and got[i] == want[i]:
+            i += 1
+        return (f"from character {i}: search {got[max(0, i - 10):i + 30]!r}, "
+                f"dump {want[max(0, i - 10):i + 30]!r}")
+    return f"search {got!r:.60}, dump {want!r:.60}"
+
+
+def compare_full(want, got, paragraphs):
+    """Problems (strings) between the reference's [(score, id)] and the
+    engine's hit objects; [] when they agree."""
+    problems = []
+    want_score = {pid: s for s, pid in want}
+    got_ids = []
+    for h in got:
+        if not isinstance(h, dict) or not isinstance(h.get("id"), int) \
+                or not isinstance(h.get("score"), (int, float)):
+            return [f"malformed hit {h!r:.200}"]
+        got_ids.append(h["id"])
+    if len(set(got_ids)) != len(got_ids):
+        dup = sorted({i for i in got_ids if got_ids.count(i) > 1})
+        problems.append(f"ids listed more than once: {fmt_ids(dup)}")
+    missing = set(want_score) - set(got_ids)
+    extra = set(got_ids) - set(want_score)
+    if missing or extra:
+        problems.append(f"result set: reference {len(want)} hits, engine {len(got)}; "
+                        f"missing {fmt_ids(missing)}, extra {fmt_ids(extra)}")
+    ranks = [h.get("rank") for h in got]
+    if ranks != list(range(1, len(got) + 1)):
+        problems.append(f"rank fields are not 1..{len(got)}: {ranks[:10]}")
+    bad_scores = []
+    for h in got:
+        pid = h["id"]
+        if pid in want_score and not scores_close(h["score"], want_score[pid]):
+            bad_scores.append((abs(h["score"] - want_score[pid]), pid, h["score"], want_score[pid]))
+    if bad_scores:
+        bad_scores.sort(reverse=True)
+        shown = "; ".join(f"id {pid}: engine {g:.6f} reference {w:.6f} (diff {d:.2e})"
+                          for d, pid, g, w in bad_scores[:5])
+        problems.append(f"{len(bad_scores)} scores differ: {shown}")
+    # Order, judged with the reference's scores: better first, then lower id.
+    # Scores closer than TIE count as equal both ways: a mathematical tie
+    # (say tf 2, dl 44 and tf 3, dl 66 when b = 1) may come out of floating
+    # point one ulp apart, differently in each implementation.
+    common = [h["id"] for h in got if h["id"] in want_score]
+    for r, (x, y) in enumerate(zip(common, common[1:]), 1):
+        sx, sy = want_score[x], want_score[y]
+        in_order = sx > sy or (sx == sy and x < y) or abs(sx - sy) < TIE
+        if not in_order:
+            problems.append(f"first order mismatch at rank {r}: id {x} ({sx:.6f}) before "
+                            f"id {y} ({sy:.6f})")
+            break
+    for h in got:
+        pid = h["id"]
+        if 0 <= pid < len(paragraphs):
+            p = paragraphs[pid]
+            wrong = [f for f in HIT_FIELDS if h.get(f) != p.get(f)]
+            if wrong:
+                problems.append(f"hit {pid}: {'/'.join(wrong)} not as in the dump "
+                                f"({field_diff(h.get(wrong[0]), p.get(wrong[0]))})")
+                break
+    return problems
+
+
+def compare_page(want, got, offset):
+    """The engine's page must be want[offset:offset+n], up to near-ties."""
+    want_score = {pid: s for s, pid in want}
+    expect = want[offset:offset + PAGE_N]
+    got_ids = [h.get("id") for h in got]
+    if len(got) != len(expect):
+        return [f"page -n {PAGE_N} --offset {offset}: {len(got)} hits, reference {len(expect)}"]
+    for j, (h, (ws, wid)) in enumerate(zip(got, expect)):
+        gid = h.get("id")
+        if gid != wid and (gid not in want_score or abs(want_score[gid] - ws) >= TIE):
+            return [f"page -n {PAGE_N} --offset {offset}: ids {got_ids}, reference "
+                    f"{[pid for _, pid in expect]} (first difference at position {j})"]
+        if h.get("rank") != offset + j + 1:
+            return [f"page -n {PAGE_N} --offset {offset}: rank field {h.get('rank')} at "
+                    f"position {offset + j + 1}"]
+        if gid in want_score and not scores_close(h.get("score", float("nan")), want_score[gid]):
+            return [f"page -n {PAGE_N} --offset {offset}: score of id {gid} "
+                    f"{h.get('score')} vs reference {want_score[gid]:.6f}"]
+    return []
+
+
+def check_query(engine, corpus, query, k1, b):
+    """(problems, number of hits compared)."""
+    try:
+        want = refsearch.search(corpus, query, k1, b)
+    except refsearch.QueryError as e:
+        rc, _, err = engine.run(["--count"], query)
+        if rc != 2:
+            return [f"the reference rejects it ({e}) but the engine exits with {rc}"], 0
+        return [], 0
+    rc, got, err = engine.hits(query, ["-n", "1000000"])
+    if rc == 2:
+        return [f"engine error (exit 2) but the reference finds {len(want)} hits: {err}"], 0
+    if got is None:
+        return [err], 0
+    problems = []
+    if rc != (0 if want else 1):
+        problems.append(f"exit status {rc} with {len(want)} expected hits")
+    problems += compare_full(want, got, corpus.paragraphs)
+
+    rc, out, err = engine.run(["--count"], query)
+    if out.strip() != str(len(want)) or rc != (0 if want else 1):
+        problems.append(f"--count printed {out.strip()!r} (exit {rc}), reference {len(want)}")
+
+    if len(want) > PAGE_OFFSET:
+        rc, page, err = engine.hits(query, ["-n", str(PAGE_N), "--offset", str(PAGE_OFFSET)])
+        if rc != 0 or page is None:
+            problems.append(f"page -n {PAGE_N} --offset {PAGE_OFFSET}: exit {rc} {err}")
+        else:
+            problems += compare_page(want, page, PAGE_OFFSET)
+    return problems, len(want)
+
+
+def check_invalid(engine, corpus, query):
+    problems = []
+    try:
+        refsearch.parse(query, corpus.analyzer.analyze)
+        problems.append("the reference accepts it (this list is wrong, or the reference is)")
+    except refsearch.QueryError:
+        pass
+    rc, out, err = engine.run(["--json"], query)
+    if rc != 2:
+        problems.append(f"engine exits with {rc}, not 2 (output {out[:100]!r})")
+    elif not err:
+        problems.append("engine exits with 2 but prints no reason on stderr")
+    elif out.strip():
+        problems.append(f"engine exits with 2 but prints hits: {out[:100]!r}")
+    return problems
+
+
+def run(binary, index, args):
+    """The whole comparison on one index; the exit status."""
+    k1 = refsearch.DEFAULT_K1 if args.k1 is None else args.k1
+    b = refsearch.DEFAULT_B if args.b is None else args.b
+    started = time.monotonic()
+    try:
+        corpus = refsearch.Corpus.load(binary, index)
+    except (refsearch.SetupError, ValueError) as e:
+        print(f"reference: FAIL: cannot read the paragraphs: {e}")
+        return 2
+    if corpus.n == 0:
+        print("reference: FAIL: the index has no paragraphs")
+        return 2
+    queries = gen_queries.EXAMPLES + gen_queries.generate(
+        corpus.paragraphs, corpus.tokens, args.count, args.seed)
+    # Analyze every query word in one process rather than one per query.
+    texts = []
+    for q in queries + gen_queries.INVALID:
+        texts += refsearch.texts_to_analyze(q)
+    corpus.analyzer.analyze_many(texts)
+
+    engine = Engine(binary, index, args.k1, args.b)
+    failures = compared = with_hits = printed = 0
+
+    def fail(kind, query, problems):
+        nonlocal failures, printed
+        failures += 1
+        if printed < args.max_failures:
+            printed += 1
+            print(f"FAIL {kind} {query!r}: " + " | ".join(problems), flush=True)
+
+    for query in queries:
+        try:
+            problems, n = check_query(engine, corpus, query, k1, b)
+        except subprocess.TimeoutExpired:
+            problems, n = ["the engine took more than 60 s"], 0
+        compared += n
+        with_hits += n > 0
+        if problems:
+            fail("query", query, problems)
+    for query in gen_queries.INVALID:
+        try:
+            problems = check_invalid(engine, corpus, query)
+        except subprocess.TimeoutExpired:
+            problems = ["the engine took more than 60 s"]
+        if problems:
+            fail("invalid query", query, problems)
+    if printed < failures:
+        print(f"... {failures - printed} more failures not shown")
+
+    total = len(queries) + len(gen_queries.INVALID)
+    print(f"(paragraphs {corpus.n}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}; "
+          f"{len(queries)} valid queries ({with_hits} with hits), {len(gen_queries.INVALID)} "
+          f"invalid; {engine.runs} engine runs in {time.monotonic() - started:.1f} s)")
+    print(f"reference: {total} queries, {compared} hits compared, {failures} failures")
+    return 0 if failures == 0 else 1
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", default=os.environ.get("AJSEARCH_BIN", "./ajsearch"))
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--index", default=os.environ.get("AJSEARCH_INDEX", "index"),
+                       help="the index to test (default $AJSEARCH_INDEX or ./index)")
+    where.add_argument("--corpus", help="instead: index this corpus directory into a "
+                                        "temporary directory and test that")
+    ap.add_argument("--count", type=int, default=300, help="random queries (besides the fixed ones)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--k1", type=float, default=None, help="BM25 k1 (default: the engine's, 1.2)")
+    ap.add_argument("--b", type=float, default=None, help="BM25 b (default: the engine's, 0.75)")
+    ap.add_argument("--max-failures", type=int, default=50,
+                    help="stop printing (not checking) after this many failure lines")
+    args = ap.parse_args(argv)
+
+    binary = os.path.abspath(args.bin)
+    if not os.path.isfile(binary) or not os.access(binary, os.X_OK):
+        print(f"reference: FAIL: no executable engine at {binary} (build it first: make)")
+        return 2
+    if args.corpus is None:
+        if not os.path.isdir(args.index):
+            print(f"reference: FAIL: no index directory {args.index} (run: {args.bin} index)")
+            return 2
+        return run(binary, args.index, args)
+    with tempfile.TemporaryDirectory(prefix="ajsearch-reference-") as tmp:
+        index = os.path.join(tmp, "index")
+        proc = subprocess.run([binary, "index", "--corpus", args.corpus, "--index", index],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if proc.returncode != 0:
+            print(f"reference: FAIL: `ajsearch index --corpus {args.corpus}` exited with "
+                  f"{proc.returncode}: {proc.stderr.decode('utf-8', 'replace').strip()}")
+            return 2
+        return run(binary, index, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
