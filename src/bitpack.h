@@ -1,12 +1,34 @@
 /*
- * bitpack.h - binary packing of up to 128 unsigned 32-bit integers.
+ * bitpack.h - binary packing of blocks of up to 128 unsigned 32-bit
+ * integers, and the d-gap transform that goes with it.
  *
- * Byte layout (part of the index format): n values of `width` bits form one
- * little-endian bit string of ceil(n*width/8) bytes.  Value i occupies bits
- * [i*width, (i+1)*width); bit k of the string is bit (k mod 8) of byte k/8,
- * and a value's lowest bit comes first.  Width 8 is therefore plain bytes
- * and width 16 little-endian u16s.  Width 0 stores nothing and decodes to
- * zeros.  Unused high bits of the last byte are zero.
+ * The postings codec (postings.c) stores doc-id gaps, tf-1 values and
+ * position gaps as blocks of AJ_BLOCK values, each block at one bit width
+ * w (0..32) that the caller records next to it, usually
+ * aj_bitpack_width() of the block.
+ *
+ * Byte layout (part of the index format, also in FORMAT.md):
+ *
+ *   n values at width w occupy exactly aj_bitpack_bytes(n, w) =
+ *   ceil(n*w / 8) bytes, read as one little-endian bit string: bit k of
+ *   the string is bit (k mod 8) of byte k/8 (bit 0 the least
+ *   significant).  Value i occupies bits [i*w, (i+1)*w) of the string,
+ *   its lowest bit first.  The unused high bits of the last byte are
+ *   zero.  There is no header, padding or alignment.
+ *
+ *   So width 8 is plain bytes, width 16 little-endian u16s, width 32
+ *   little-endian u32s, and width 0 stores nothing (all values are 0).
+ *   Example: 1, 2, 3 at width 2 are the single byte 0x39 (0b00111001);
+ *   5, 3, 7, 1 at width 3 are the bytes 0xDD 0x03.
+ *
+ *   A full block (128 values) is 16*w bytes, a whole number of 64-bit
+ *   words.
+ *
+ * Nothing here allocates; all buffers belong to the caller.  These
+ * functions cannot fail and report no errors: the caller validates widths
+ * and lengths read from an index before calling (a decoder given any
+ * bytes returns some values and never reads or writes out of bounds).
+ * Thread-safe: no state.
  */
 #ifndef AJ_BITPACK_H
 #define AJ_BITPACK_H
@@ -16,28 +38,41 @@
 
 #define AJ_BLOCK 128
 
-/* Bits needed for the largest of in[0..n) (0 if all are zero). */
+/* Number of bits needed to represent the largest of in[0..n): 0 if all
+ * are zero (or n == 0), 32 if any has its top bit set. */
 unsigned aj_bitpack_width(const uint32_t *in, size_t n);
 
-/* Bytes used by n values of `width` bits. */
+/* Bytes used by n values of `width` bits: ceil(n*width/8). */
 static inline size_t aj_bitpack_bytes(size_t n, unsigned width) {
     return (n * width + 7) / 8;
 }
 
-/* Packs in[0..n) (n <= AJ_BLOCK, every value < 2^width) into out, which has
- * room for aj_bitpack_bytes(n, width) bytes; returns the bytes written. */
+/* Packs in[0..n) into out and returns the bytes written, which is
+ * aj_bitpack_bytes(n, width) exactly; out must have room for that many
+ * (nothing beyond them is touched).  Requires n <= AJ_BLOCK, width 0..32
+ * and every value < 2^width; a value too wide for `width` keeps only its
+ * low bits (its neighbours are unaffected).  Width 0 writes nothing. */
 size_t aj_bitpack_encode(const uint32_t *in, size_t n, unsigned width,
                          uint8_t *out);
 
-/* Unpacks n values (n <= AJ_BLOCK) from exactly aj_bitpack_bytes(n, width)
- * bytes at in, never reading beyond them. */
+/* Unpacks n values (n <= AJ_BLOCK) of `width` bits from in into
+ * out[0..n).  Reads exactly the aj_bitpack_bytes(n, width) bytes at in and
+ * never a byte beyond them (the input may end right there, at the end of
+ * an mmap); any bit pattern is accepted, the unused bits of the last byte
+ * are ignored.  Width 0 reads nothing and writes n zeros; a width above
+ * 32 is invalid (readers reject it) and also yields zeros.  Fastest for
+ * n == AJ_BLOCK.  in and out must not overlap. */
 void aj_bitpack_decode(const uint8_t *in, size_t n, unsigned width,
                        uint32_t *out);
 
-/* In place: v[i] -= v[i-1], v[0] -= base (gaps of a non-decreasing run). */
+/* d-gaps, in place: v[0] -= base, then v[i] -= v[i-1] (the original
+ * v[i-1]).  For a non-decreasing v[0..n) with v[0] >= base the gaps are
+ * the distances between neighbours, 0 for repeats; anything else wraps
+ * modulo 2^32 and still round-trips through aj_delta_decode(). */
 void aj_delta_encode(uint32_t *v, size_t n, uint32_t base);
 
-/* In place: v[0] += base, v[i] += v[i-1] (wraps modulo 2^32). */
+/* Prefix sums, in place: v[0] += base, then v[i] += v[i-1].  Wraps modulo
+ * 2^32 (never undefined, whatever the input). */
 void aj_delta_decode(uint32_t *v, size_t n, uint32_t base);
 
 #endif
