@@ -35,8 +35,15 @@ static const char *const QUERIES[] = {
     "cooperation NOT digital", "\"south china sea\"", "\"of the\"",
     "coop*", "asean-japan", "(maritime OR economic) AND cooperation",
     "thai", "people", "\"the lord of the\"", "zzz", "navig*", "a*",
+    "security -maritime", "(japan OR asean) \"economic partnership\"",
+    "\"maritime cooperation\"", "harvest AND (lord OR people)",
 };
-#define NQUERIES (sizeof QUERIES / sizeof *QUERIES)
+
+/* What answers() asks: the queries, and every para_stride-th paragraph's
+ * record and text (all of them for the small index). */
+static const char *const *queries = QUERIES;
+static size_t nqueries = sizeof QUERIES / sizeof *QUERIES;
+static uint32_t para_stride = 1;
 
 static const char *const FILES[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj",
                                     "stor.aj"};
@@ -76,11 +83,11 @@ static aj_err answers(aj_ctx *c, const char *dir, sig *out) {
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.limit = 20;
-    for (size_t q = 0; !e && q < NQUERIES; q++) {
+    for (size_t q = 0; !e && q < nqueries; q++) {
         for (int exact = 0; !e && exact < 2; exact++) {
             o.exact_total = exact;
             const aj_results *r;
-            e = aj_search(c, s, QUERIES[q], strlen(QUERIES[q]), &o, &r);
+            e = aj_search(c, s, queries[q], strlen(queries[q]), &o, &r);
             if (e == AJ_ESYNTAX || e == AJ_ELIMIT) {
                 /* the query itself is bad: not the index's doing */
                 sig_add(out, "q%zu syntax;", q);
@@ -107,7 +114,7 @@ static aj_err answers(aj_ctx *c, const char *dir, sig *out) {
             sig_add(out, "doc %s|%s|%s|%s|%u|%u;", di.path, di.title, di.date,
                     di.source, di.first_para, di.nparas);
     }
-    for (uint32_t p = 0; !e && p < st.nparas; p++) {
+    for (uint32_t p = 0; !e && p < st.nparas; p += para_stride) {
         aj_para_info pi;
         e = aj_para_get(c, ix, p, &pi);
         if (!e)
@@ -142,14 +149,64 @@ typedef struct {
     sig ref;
 } fixture;
 
-/* Builds the small corpus above, or (seed) the repository's corpus/. */
+/* A made-up language: word i spelled in syllables, so it has no stem to
+ * lose and prefixes group words. */
+static void synth_word(char *out, unsigned i) {
+    static const char *const syl[] = {"ka", "lo", "mi", "ne", "su", "ta",
+                                      "ri", "vo", "de", "ga", "pu", "zen"};
+    out[0] = 0;
+    do {
+        strcat(out, syl[i % 12]);
+        i /= 12;
+    } while (i);
+}
+
+/* About 1.3 MB of text in 16 documents, so that most files
+ * spans several 64 KiB checksum pages: damage to a page that no query
+ * reads must then leave the answers unchanged rather than fail them. */
+static void synth_corpus(const char *dir) {
+    uint64_t seed = 2024;
+    size_t cap = 1 << 18;
+    char *text = malloc(cap), word[32];
+    for (int d = 0; d < 16; d++) {
+        size_t n = (size_t)snprintf(text, cap, "Document %d\n\n", d);
+        for (int p = 0; p < 450; p++) {
+            unsigned words = 10 + (unsigned)(th_rand(&seed) % 40);
+            for (unsigned w = 0; w < words; w++) {
+                /* skewed towards small ids, like real word frequencies */
+                double u = (double)(th_rand(&seed) >> 11) / 9007199254740992.0;
+                synth_word(word, (unsigned)(3000 * u * u * u));
+                n += (size_t)snprintf(text + n, cap - n, "%s%s", w ? " " : "", word);
+            }
+            n += (size_t)snprintf(text + n, cap - n, ".\n\n");
+            cr_assert_lt(n, cap - 64);
+        }
+        char name[32];
+        snprintf(name, sizeof name, "doc%d.txt", d);
+        th_write(dir, name, text, n);
+    }
+    free(text);
+}
+
+static const char *const SYNTH_QUERIES[] = {
+    "vokaka", "lomi kami", "nesu OR zenka", "\"lomi kami\"", "tamisu*",
+    "dede NOT ka", "(mine OR tane) AND rita", "\"mi kalo\"", "zenka*",
+    "-lo rizen", "gapu dene", "\"nesu kalo\" OR \"sune kalo\"", "rizen",
+    "dede", "punelo*", "kakaka*",
+};
+
+/* Builds the small corpus above, (1) the repository's corpus/, or (2) the
+ * synthetic multi-page one. */
 static fixture setup_from(int seed) {
     fixture f = {0};
     f.root = th_tmpdir();
     snprintf(f.corpus, sizeof f.corpus, "%s/corpus", f.root);
     snprintf(f.index, sizeof f.index, "%s/index", f.root);
-    if (seed) {
+    if (seed == 1) {
         snprintf(f.corpus, sizeof f.corpus, "corpus");
+    } else if (seed == 2) {
+        mkdir(f.corpus, 0755);
+        synth_corpus(f.corpus);
     } else {
         mkdir(f.corpus, 0755);
         for (size_t i = 0; i < sizeof DOCS / sizeof *DOCS; i++)
@@ -293,6 +350,27 @@ Test(corrupt, sampled_on_seed_corpus, .timeout = 600) {
     cr_assert_gt(t.tried, 5000u);
     cr_log_info("corrupt: %zu damaged states sampled from %zu index bytes: check "
                 "detected all, searches failed cleanly in %zu, unchanged in %zu",
+                t.tried, total, t.failed_search, t.same_answers);
+    teardown(&f);
+}
+
+/* Files of several pages, sampled (fixed seed): flips in pages a query
+ * does not read must leave its answers exactly as they were, flips in pages
+ * it reads must fail it, and check must catch every one. */
+Test(corrupt, sampled_on_multi_page_index, .timeout = 600) {
+    queries = SYNTH_QUERIES;
+    nqueries = sizeof SYNTH_QUERIES / sizeof *SYNTH_QUERIES;
+    para_stride = 1777;
+    fixture f = setup_from(2);
+    size_t total;
+    tally t = damage_all(&f, 250, &total);
+    cr_assert_eq(t.detected_by_check, t.tried);
+    cr_assert_gt(total, 800000u, "several pages per file");
+    cr_assert_gt(t.same_answers, 0u, "some damage is out of the queries' way (%zu tried, %zu failed)", t.tried, t.failed_search);
+    cr_assert_gt(t.failed_search, 0u);
+    cr_log_info("corrupt: %zu damaged states sampled from %zu index bytes in "
+                "multi-page files: check detected all, searches failed cleanly "
+                "in %zu, unchanged in %zu",
                 t.tried, total, t.failed_search, t.same_answers);
     teardown(&f);
 }
