@@ -46,6 +46,17 @@ LIB     := $(BUILD)/libajsearch.a
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
+# libFuzzer builds (see the fuzz targets below).
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZERS      := query analyzer segment index
+FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
+FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
         bench bench-quick bench-deps bench-build fuzz fuzz-build valgrind test-run
 .DEFAULT_GOAL := all
@@ -118,15 +129,6 @@ test-run: check-build
 # runs each harness for FUZZ_SMOKE_SECONDS and replays tests/fuzz/regress/;
 # `make fuzz` runs each for FUZZ_SECONDS, keeping what it finds in
 # build-fuzz/corpus-NAME (the committed seeds are only read).
-FUZZ_BUILD   := build-fuzz
-FUZZ_CC      ?= clang
-FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS)
-FUZZERS      := query analyzer segment index
-FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
-FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
-FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 30
 
 $(FUZZ_BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
