@@ -496,8 +496,8 @@ static int reseal(char *b, size_t n) {
     return ok;
 }
 
-/* Flips bytes of every file of f's index (0x01, 0xFF; every byte, or about
- * `every` per file with a fixed seed) and makes the checksums valid again:
+/* Flips bytes of every file of f's index (0x01 or 0xFF; every byte, or
+ * about `every` per file with a fixed seed) and makes the checksums valid again:
  * the structural checks alone stand between the damage and the decoders.
  * Searching may fail or answer differently (a changed length or count is
  * valid data), but nothing may crash or read out of bounds (ASan in `make
@@ -516,8 +516,12 @@ static void reseal_sweep(fixture *f, size_t every, const char *what) {
             /* the header's checksum fields are recomputed anyway */
             if ((k >= 40 && k < 48) || (k >= 56 && k < 64)) continue;
             if (every && th_rand(&seed) % (64 + plen) >= every) continue;
+            /* Both masks on the header; in the payload they alternate by
+             * offset, which halves the time (this sweep is the slowest under
+             * ASan) and still gives each decoder both kinds of damage. */
             static const unsigned char masks[] = {0x01, 0xFF};
             for (size_t m = 0; m < 2; m++) {
+                if (k >= 64 && m != (k & 1)) continue;
                 memcpy(bad, orig, n);
                 bad[k] ^= (char)masks[m];
                 reseal(bad, n);
@@ -563,6 +567,6 @@ Test(corrupt, resealed_flips_multi_page_sampled, .timeout = 600) {
     nqueries = sizeof SYNTH_QUERIES / sizeof *SYNTH_QUERIES;
     para_stride = 1777;
     fixture f = setup_from(2);
-    reseal_sweep(&f, 20, "sampled from the multi-page index");
+    reseal_sweep(&f, 25, "sampled from the multi-page index");
     teardown(&f);
 }
