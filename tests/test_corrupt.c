@@ -3,7 +3,21 @@
  * `check`, and opening and searching the damaged index must either fail
  * with an error naming the file or give exactly the answers of the intact
  * index (lazy verification only looks at the pages a query touches, so a
- * flip elsewhere may go unnoticed by a search, but never changes it). */
+ * flip elsewhere may go unnoticed by a search, but never changes it).
+ *
+ * Figures (fixed seeds, so every run tries the same states):
+ *   small index, 3428 bytes, every offset truncated and flipped (^0x01,
+ *     ^0xFF) plus trailing garbage: 10289 states, check detects 10289,
+ *     searches fail cleanly in all of them;
+ *   seed corpus index, 93908 bytes, ~700 offsets per file: 10466 states,
+ *     all detected, all searches fail cleanly;
+ *   synthetic multi-page index, 1151504 bytes, ~250 offsets per file: 3719
+ *     states, all detected; searches fail cleanly in 3537 and give the
+ *     intact answers in 182 (damage in pages no query reads);
+ *   flips with the checksums recomputed (reaching the decoders): 3568 on
+ *     the small index, 126 sampled on the multi-page one; no crash, every
+ *     failure a clean error.
+ * About 40 s under ASan with --jobs 2. */
 #include "helpers.h"
 
 #include <stdarg.h>
