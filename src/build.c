@@ -419,7 +419,7 @@ static aj_err write_dict(builder *b, aj_fwriter *w, int which) {
 static aj_err copy_file(builder *b, FILE *f, const char *name, aj_fwriter *w) {
     char buf[1 << 16];
     size_t n;
-    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+    if (aj_io_fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
         return tmp_fail(b, name, "write");
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         aj_err e = aj_fw_write(b->c, w, buf, n);

@@ -305,11 +305,19 @@ static aj_err read_header(aj_ctx *c, aj_mfile *f, uint32_t kind) {
         return aj_fail(c, AJ_EVERSION,
                        "%s: not an ajsearch index file (bad magic)", f->name);
     uint32_t version = aj_get_u32le(h + 8);
-    if (version != AJ_FORMAT_VERSION)
+    if (version != AJ_FORMAT_VERSION) {
+        /* Another version may lay out its header differently, so a
+         * checksum that fails does not prove damage; but when it fails,
+         * a damaged version field is as likely as a newer file, and the
+         * message says so rather than only asking for a rebuild. */
+        int sealed = aj_get_u64le(h + 56) == XXH3_64bits(h, 56);
         return aj_fail(c, AJ_EVERSION,
                        "%s: index format version %u, this program reads "
-                       "version %u; rebuild the index with `ajsearch index`",
-                       f->name, version, AJ_FORMAT_VERSION);
+                       "version %u; rebuild the index with `ajsearch index`%s",
+                       f->name, version, AJ_FORMAT_VERSION,
+                       sealed ? "" : " (or the header is damaged: its "
+                                     "checksum at offset 56 does not match)");
+    }
     if (aj_get_u64le(h + 56) != XXH3_64bits(h, 56))
         return corrupt(c, f, "header checksum mismatch (file offset 0..64)");
     if (aj_get_u32le(h + 12) != kind)

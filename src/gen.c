@@ -54,10 +54,12 @@ static int mkdir_p(const char *dir) {
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = 0;
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
+        if (aj_io_mkdirat(AT_FDCWD, path, 0755) != 0 && errno != EEXIST)
+            return -1;
         *p = '/';
     }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
+    if (aj_io_mkdirat(AT_FDCWD, path, 0755) != 0 && errno != EEXIST)
+        return -1;
     return 0;
 }
 
@@ -71,7 +73,8 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
     g->dirfd = open(index_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (g->dirfd < 0)
         return aj_fail(c, AJ_EIO, "%s: %s", index_dir, strerror(errno));
-    g->lockfd = openat(g->dirfd, AJ_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    g->lockfd = aj_io_openat(g->dirfd, AJ_LOCK, O_RDWR | O_CREAT | O_CLOEXEC,
+                             0644);
     if (g->lockfd < 0) {
         aj_err e = aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, AJ_LOCK,
                            strerror(errno));
@@ -161,7 +164,9 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
     if (aj_io_renameat(g->dirfd, g->tmpname, g->dirfd, gen) != 0)
         return aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
                        g->tmpname, gen, strerror(errno));
-    g->tmpname[0] = 0;
+    /* Until CURRENT names it, the new generation is still this build's to
+     * remove (aj_gen_end does) should the switch fail. */
+    snprintf(g->tmpname, sizeof g->tmpname, "%s", gen);
     unlinkat(g->dirfd, link_tmp, 0);
     if (aj_io_symlinkat(gen, g->dirfd, link_tmp) != 0)
         return aj_fail(c, AJ_EIO, "%s: symlink %s: %s", g->dir, link_tmp,
@@ -172,6 +177,7 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
         unlinkat(g->dirfd, link_tmp, 0);
         return e;
     }
+    g->tmpname[0] = 0;
     /* The switch is made.  Should the directory not reach the disk, a crash
      * brings back the previous CURRENT, whose generation is kept intact
      * below, so a failure here has nothing to undo and is not reported. */

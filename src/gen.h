@@ -6,10 +6,12 @@
  * .build-PID, fsyncs them, renames the directory to gen-N (N one more than
  * any existing generation), and then atomically replaces the CURRENT
  * symbolic link with rename(2).  Until that last rename nothing a reader
- * looks at has changed; a build killed at any point leaves at most a
- * .build-* directory behind, which the next build removes.  After the
- * switch, generations other than the new one and the one it replaced are
- * deleted.
+ * looks at has changed.  A build that fails removes what it wrote (its
+ * .build-* directory, or the gen-N it renamed it to if the switch itself
+ * failed).  A build killed at any point leaves at most a .build-*
+ * directory, a gen-N that CURRENT does not name and a CURRENT.PID link
+ * behind; the next build removes them.  After the switch, generations
+ * other than the new one and the one it replaced are deleted.
  */
 #ifndef AJ_GEN_H
 #define AJ_GEN_H

@@ -412,7 +412,7 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
     }
     int err = errno;
     int bad = short_write || ferror(f);
-    if (fclose(f) != 0 || bad)
+    if (aj_io_fclose(f) != 0 || bad)
         e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
                     strerror(bad ? err : errno));
     free(order);

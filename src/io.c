@@ -73,3 +73,19 @@ FILE *aj_io_fopen(const char *path, const char *mode) {
     if (ask(AJ_IO_CREATE, 0) != 0) return NULL;
     return fopen(path, mode);
 }
+
+int aj_io_fflush(FILE *f) {
+    if (ask(AJ_IO_FLUSH, 0) != 0) return EOF;
+    return fflush(f);
+}
+
+int aj_io_fclose(FILE *f) {
+    if (ask(AJ_IO_FLUSH, 0) != 0) {
+        /* The stream must go anyway; keep the injected errno. */
+        int err = errno;
+        fclose(f);
+        errno = err;
+        return EOF;
+    }
+    return fclose(f);
+}

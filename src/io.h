@@ -23,7 +23,9 @@ typedef enum {
     AJ_IO_MKDIR,
     AJ_IO_RENAME,
     AJ_IO_SYMLINK,
-    AJ_IO_CREATE    /* creating a file */
+    AJ_IO_CREATE,   /* creating a file */
+    AJ_IO_FLUSH     /* fflush/fclose of a temporary file (stdio writes its
+                       buffer then, so that is where a full disk shows) */
 } aj_io_op;
 
 /* Asked before every operation: returns 0 to let it proceed, a positive
@@ -43,5 +45,8 @@ int aj_io_renameat(int olddirfd, const char *oldpath, int newdirfd,
 int aj_io_symlinkat(const char *target, int dirfd, const char *linkpath);
 int aj_io_openat(int dirfd, const char *path, int flags, mode_t mode);
 FILE *aj_io_fopen(const char *path, const char *mode);
+int aj_io_fflush(FILE *f);
+/* Closes f in every case; fails (EOF, errno set) if the hook says so. */
+int aj_io_fclose(FILE *f);
 
 #endif
