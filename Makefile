@@ -2,6 +2,7 @@
 #
 #   make run [Q='query']   install missing dependencies, build, index corpus/, search
 #   make test [SAN=1]      same dependencies and build, then every test
+#   make fuzz              run each libFuzzer harness FUZZ_SECONDS (clang)
 #   make all | deps | index | install | clean
 #
 # SAN=1 builds everything into build-san/ with AddressSanitizer and
@@ -47,7 +48,7 @@ BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-deps bench-build
+        bench bench-quick bench-deps bench-build fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -94,13 +95,63 @@ run: deps
 index: all
 	./ajsearch index
 
-check-build: $(BIN) $(RUNNER)
+check-build: $(BIN) $(RUNNER) fuzz-build
 
-# The Criterion runner holds the unit tests and the end-to-end tests (which
-# drive $(BIN) on the real corpus); its last line is the summary.
+# The Criterion runner holds the unit tests, the end-to-end tests (which
+# drive $(BIN) on the real corpus) and the fuzz smoke runs and regression
+# replays (tests/test_fuzz.c); its last line is the summary.
 test: deps
 	@$(MAKE) --no-print-directory check-build
-	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2 --timeout 900
+	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) \
+	AJSEARCH_FUZZ=$(CURDIR)/$(FUZZ_BUILD) FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) \
+	./$(RUNNER) --jobs 2 --timeout 900
+
+# ---- libFuzzer harnesses (tests/fuzz/, README there) ----
+# Always clang, always with ASan and UBSan, in their own directory whatever
+# CC and SAN say: the library is instrumented for coverage
+# (fuzzer-no-link) and each harness links libFuzzer's main.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -MMD -MP
+FUZZ_NAMES   := query analyzer segment index
+FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_NAMES))
+FUZZ_OBJS    := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+# A hang (one input over 10 s) or a memory blow-up (over 1 GiB, or one
+# allocation that large) is reported as a failure, like a crash.
+FUZZ_LIMITS  := -timeout=10 -rss_limit_mb=1024
+
+$(FUZZ_BUILD)/lib/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/libajsearch.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)/libajsearch.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
+	    $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS from its committed seeds and dictionary.
+# New inputs go to $(FUZZ_BUILD)/corpus/<name> (the first directory given
+# to libFuzzer is the one it writes to), crashes to
+# $(FUZZ_BUILD)/artifacts/; the committed seeds are only read.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@set -e; for h in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/artifacts; \
+	    echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
+	    ./$(FUZZ_BUILD)/fuzz_$$h $(FUZZ_LIMITS) -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 -dict=tests/fuzz/fuzz_$$h.dict \
+	        -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$$h- \
+	        $(FUZZ_BUILD)/corpus/$$h tests/fuzz/seeds/fuzz_$$h; \
+	done
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).
@@ -164,7 +215,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/include/ajsearch
 
 clean:
-	rm -rf build build-san ajsearch
+	rm -rf build build-san build-fuzz ajsearch
 	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
+         $(FUZZ_BINS:=.d)
