@@ -138,8 +138,9 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)
 
 fuzz-build: $(FUZZ_BINS)
 
-# Each harness for FUZZ_SECONDS from its committed seeds, regression
-# inputs and dictionary.
+# Each harness for FUZZ_SECONDS from its committed seeds and dictionary
+# (the regression inputs are replayed by make test; some are large on
+# purpose and would only slow the search down).
 # New inputs go to $(FUZZ_BUILD)/corpus/<name> (the first directory given
 # to libFuzzer is the one it writes to), crashes to
 # $(FUZZ_BUILD)/artifacts/; the committed seeds are only read.
@@ -151,8 +152,7 @@ fuzz: deps
 	    ./$(FUZZ_BUILD)/fuzz_$$h $(FUZZ_LIMITS) -max_total_time=$(FUZZ_SECONDS) \
 	        -print_final_stats=1 -dict=tests/fuzz/fuzz_$$h.dict \
 	        -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$$h- \
-	        $(FUZZ_BUILD)/corpus/$$h tests/fuzz/seeds/fuzz_$$h \
-	        tests/fuzz/regress/fuzz_$$h; \
+	        $(FUZZ_BUILD)/corpus/$$h tests/fuzz/seeds/fuzz_$$h; \
 	done
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is

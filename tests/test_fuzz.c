@@ -99,7 +99,7 @@ static void smoke(const char *name) {
              " -max_total_time=%3$d -print_final_stats=1"
              " -dict=tests/fuzz/fuzz_%2$s.dict"
              " -artifact_prefix='%1$s/artifacts/fuzz_%2$s-'"
-             " '%4$s' tests/fuzz/seeds/fuzz_%2$s tests/fuzz/regress/fuzz_%2$s 2>&1",
+             " '%4$s' tests/fuzz/seeds/fuzz_%2$s 2>&1",
              fuzz_dir(), name, secs, scratch);
     char *out;
     int rc = run_capture(cmd, &out);

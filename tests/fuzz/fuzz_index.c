@@ -122,7 +122,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
     char *root;
-    /* 2 documents of 70 paragraphs: "the" has 146 postings (two blocks,
+    /* 2 documents of 70 paragraphs: "the" has 144 postings (two blocks,
      * a skip table); the files stay a few KiB. */
     aj_index *ix = fz_build_index("index", 2, 70, &root);
     aj_index_stats st;
