@@ -66,6 +66,13 @@ typedef struct {
 
 static answer pristine[NQ][NOPT];
 static uint32_t pristine_nparas;
+static char *pristine_text[8];   /* texts of the paragraphs para_id() picks */
+static size_t pristine_len[8];
+
+/* The j-th paragraph the harness reads: the first four and the last four. */
+static uint32_t para_id(uint32_t j, uint32_t n) {
+    return j < 4 ? j : n - 1 - (j - 4);
+}
 
 static void opts_for(int k, aj_search_opts *o) {
     aj_search_opts_init(o);
@@ -146,6 +153,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                      "pristine query %zu: %s", q, qc.msg);
         }
     aj_searcher_free(s);
+    for (uint32_t j = 0; j < 8; j++) {
+        aj_ctx tc = {0};
+        FZ_CHECK(aj_para_text(&tc, ix, para_id(j, st.nparas), &pristine_text[j],
+                              &pristine_len[j]) == AJ_OK,
+                 "pristine text: %s", tc.msg);
+    }
     aj_index_close(ix);
     const char *seeds = getenv("AJ_FUZZ_WRITE_SEEDS");
     if (seeds) write_seeds(seeds);
@@ -264,7 +277,7 @@ static void exercise(aj_index *ix, int oracle) {
     /* Paragraph records and texts: the first few, the last few. */
     uint32_t n = st.nparas;
     for (uint32_t j = 0; j < 8 && j < n; j++) {
-        uint32_t id = j < 4 ? j : n - 1 - (j - 4);
+        uint32_t id = para_id(j, n);
         aj_ctx pc = {0};
         aj_para_info pi;
         aj_err e = aj_para_get(&pc, ix, id, &pi);
@@ -273,10 +286,15 @@ static void exercise(aj_index *ix, int oracle) {
         char *text = NULL;
         size_t len = 0;
         e = aj_para_text(&tc, ix, id, &text, &len);
-        if (e)
+        if (e) {
             expect_clean_error(e, &tc, "aj_para_text");
-        else
+        } else {
             FZ_CHECK(text[len] == 0, "text not terminated");
+            if (oracle)
+                FZ_CHECK(n == pristine_nparas && len == pristine_len[j] &&
+                             memcmp(text, pristine_text[j], len) == 0,
+                         "paragraph %u text differs from the intact index", id);
+        }
         free(text);
     }
     for (uint32_t d = 0; d < st.ndocs && d < 4; d++) {
