@@ -2,7 +2,6 @@
 #
 #   make run [Q='query']   install missing dependencies, build, index corpus/, search
 #   make test [SAN=1]      same dependencies and build, then every test
-#   make fuzz              run each libFuzzer harness FUZZ_SECONDS (clang)
 #   make all | deps | index | install | clean
 #
 # SAN=1 builds everything into build-san/ with AddressSanitizer and
@@ -35,7 +34,7 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS := error.c utf8.c fold.c stem.c analyzer.c segment.c bitpack.c \
+LIB_SRCS := error.c io.c utf8.c fold.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c build.c index.c check.c query.c eval.c topk.c search.c snippet.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
@@ -47,8 +46,19 @@ LIB     := $(BUILD)/libajsearch.a
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
+# libFuzzer builds (see the fuzz targets below).
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZERS      := query analyzer segment index
+FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
+FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-deps bench-build fuzz fuzz-build
+        bench bench-quick bench-deps bench-build fuzz fuzz-build valgrind test-run
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -95,64 +105,65 @@ run: deps
 index: all
 	./ajsearch index
 
-check-build: $(BIN) $(RUNNER) fuzz-build
+check-build: $(BIN) $(RUNNER) $(FUZZ_BINS)
 
 # The Criterion runner holds the unit tests, the end-to-end tests (which
-# drive $(BIN) on the real corpus) and the fuzz smoke runs and regression
-# replays (tests/test_fuzz.c); its last line is the summary.
+# drive $(BIN) on the real corpus) and the fuzzing runs; its last line is
+# the summary.  `make test` runs it twice: first built with ASan and UBSan
+# (the fuzzers are sanitizer builds already, so that pass only replays
+# their inputs), then the normal build.  `make test SAN=1`: only the first.
 test: deps
-	@$(MAKE) --no-print-directory check-build
-	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) \
-	AJSEARCH_FUZZ=$(CURDIR)/$(FUZZ_BUILD) FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) \
-	./$(RUNNER) --jobs 2 --timeout 900
+ifeq ($(SAN),1)
+	@$(MAKE) --no-print-directory SAN=1 test-run
+else
+	@$(MAKE) --no-print-directory SAN=1 FUZZ_SMOKE_SECONDS=0 test-run
+	@$(MAKE) --no-print-directory test-run
+endif
 
-# ---- libFuzzer harnesses (tests/fuzz/, README there) ----
-# Always clang, always with ASan and UBSan, in their own directory whatever
-# CC and SAN say: the library is instrumented for coverage
-# (fuzzer-no-link) and each harness links libFuzzer's main.
-FUZZ_CC      ?= clang
-FUZZ_BUILD   := build-fuzz
-FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-                -fno-omit-frame-pointer
-FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS) -MMD -MP
-FUZZ_NAMES   := query analyzer segment index
-FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_NAMES))
-FUZZ_OBJS    := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
-FUZZ_SECONDS ?= 300
-FUZZ_SMOKE_SECONDS ?= 30
-# A hang (one input over 10 s) or a memory blow-up (over 1 GiB, or one
-# allocation that large) is reported as a failure, like a crash.
-FUZZ_LIMITS  := -timeout=10 -rss_limit_mb=1024
+test-run: check-build
+	AJ_FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) \
+	    ./$(RUNNER) --jobs 2 --timeout 900
+
+# libFuzzer harnesses (tests/fuzz/).  The library is rebuilt with clang into
+# build-fuzz/ with coverage instrumentation, ASan and UBSan.  `make test`
+# runs each harness for FUZZ_SMOKE_SECONDS and replays tests/fuzz/regress/;
+# `make fuzz` runs each for FUZZ_SECONDS, keeping what it finds in
+# build-fuzz/corpus-NAME (the committed seeds are only read).
 
 $(FUZZ_BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/libajsearch.a: $(FUZZ_OBJS)
+$(FUZZ_BUILD)/libajsearch.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)/libajsearch.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< \
-	    $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS)
 
-fuzz-build: $(FUZZ_BINS)
+fuzz-build: deps $(FUZZ_BINS)
 
-# Each harness for FUZZ_SECONDS from its committed seeds and dictionary
-# (the regression inputs are replayed by make test; some are large on
-# purpose and would only slow the search down).
-# New inputs go to $(FUZZ_BUILD)/corpus/<name> (the first directory given
-# to libFuzzer is the one it writes to), crashes to
-# $(FUZZ_BUILD)/artifacts/; the committed seeds are only read.
-fuzz: deps
-	@$(MAKE) --no-print-directory fuzz-build
-	@set -e; for h in $(FUZZ_NAMES); do \
-	    mkdir -p $(FUZZ_BUILD)/corpus/$$h $(FUZZ_BUILD)/artifacts; \
-	    echo "== fuzz_$$h for $(FUZZ_SECONDS) s"; \
-	    ./$(FUZZ_BUILD)/fuzz_$$h $(FUZZ_LIMITS) -max_total_time=$(FUZZ_SECONDS) \
-	        -print_final_stats=1 -dict=tests/fuzz/fuzz_$$h.dict \
-	        -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$$h- \
-	        $(FUZZ_BUILD)/corpus/$$h tests/fuzz/seeds/fuzz_$$h; \
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus-$$f $(FUZZ_BUILD)/crashes; \
+	    echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	    ./$(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -dict=tests/fuzz/$$f.dict -artifact_prefix=$(FUZZ_BUILD)/crashes/$$f- \
+	        -print_final_stats=1 $(FUZZ_BUILD)/corpus-$$f tests/fuzz/seeds/$$f \
+	        > $(FUZZ_BUILD)/fuzz-$$f.log 2>&1 || { tail -40 $(FUZZ_BUILD)/fuzz-$$f.log; exit 1; }; \
+	    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_BUILD)/fuzz-$$f.log; \
+	done
+
+# The command-line end-to-end scenarios with the binary under valgrind.
+# Left out: killed_build and search_during_build (they time kills and
+# races against a normal-speed binary) and hostile_corpus (250 MB under
+# valgrind takes too long); ASan covers those three in `make test SAN=1`.
+VALGRIND_SCENARIOS := maritime done_when_queries json_valid exit_status check_detects \
+                      deterministic new_document batch_stdin hostile_queries output_safety
+valgrind: all
+	@sh tools/deps.sh valgrind
+	@for s in $(VALGRIND_SCENARIOS); do \
+	    AJSEARCH_BIN=$(CURDIR)/tools/valgrind-ajsearch python3 tests/cli/e2e.py $$s || exit 1; \
 	done
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
@@ -220,5 +231,4 @@ clean:
 	rm -rf build build-san build-fuzz ajsearch
 	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
-         $(FUZZ_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d)

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "ajsearch.h"
 #include "bworker.h"
 #include "bytes.h"
@@ -97,13 +98,21 @@ static aj_err tmp_path(builder *b, const char *name, char *buf, size_t cap) {
     return AJ_OK;
 }
 
+/* A failed operation on a temporary file, named, with errno's reason. */
+static aj_err tmp_fail(builder *b, const char *name, const char *what) {
+    int err = errno;
+    char path[2048];
+    tmp_path(b, name, path, sizeof path);
+    return aj_fail(b->c, AJ_EIO, "%s: %s failed: %s", path, what, strerror(err));
+}
+
 /* Appends a NUL-terminated string to the strings temp file. */
 static aj_err add_string(builder *b, const char *s, uint32_t *off) {
     size_t n = strlen(s) + 1;
     if (b->nstrings + n > UINT32_MAX - 1)
         return aj_fail(b->c, AJ_ELIMIT, "string pool exceeds 4 GiB");
-    if (fwrite(s, 1, n, b->strings_tmp) != n)
-        return aj_fail(b->c, AJ_EIO, "writing a temporary file: %s", strerror(errno));
+    if (aj_io_fwrite(s, 1, n, b->strings_tmp) != n)
+        return tmp_fail(b, "strings.tmp", "write");
     *off = (uint32_t)b->nstrings;
     b->nstrings += n;
     return AJ_OK;
@@ -179,8 +188,8 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         aj_put_u32le(r + 8, p->srclen);
         aj_put_u32le(r + 12, p->textlen);
         aj_put_u32le(r + 16, p->kind << 30 | label);
-        if (!e && fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
-            e = aj_fail(c, AJ_EIO, "writing a temporary file: %s", strerror(errno));
+        if (!e && aj_io_fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
+            e = tmp_fail(b, "paras.tmp", "write");
         b->lens[b->nparas++] = p->len;
         b->docs[doc].n++;
     }
@@ -407,16 +416,16 @@ static aj_err write_dict(builder *b, aj_fwriter *w, int which) {
 }
 
 /* Copies a temporary file into the writer. */
-static aj_err copy_file(builder *b, FILE *f, aj_fwriter *w) {
+static aj_err copy_file(builder *b, FILE *f, const char *name, aj_fwriter *w) {
     char buf[1 << 16];
     size_t n;
     if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
-        return aj_fail(b->c, AJ_EIO, "temporary file: %s", strerror(errno));
+        return tmp_fail(b, name, "write");
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         aj_err e = aj_fw_write(b->c, w, buf, n);
         if (e) return e;
     }
-    if (ferror(f)) return aj_fail(b->c, AJ_EIO, "temporary file: %s", strerror(errno));
+    if (ferror(f)) return tmp_fail(b, name, "read");
     return AJ_OK;
 }
 
@@ -450,7 +459,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_DOCS, off, b->ndocs * AJ_DOC_BYTES);
     off = aj_fw_tell(w);
-    if (!e) e = copy_file(b, b->paras_tmp, w);
+    if (!e) e = copy_file(b, b->paras_tmp, "paras.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_PARAS, off, b->nparas * AJ_PARA_BYTES);
     off = aj_fw_tell(w);
     for (uint64_t i = 0; !e && i < b->nparas; i++) {
@@ -460,7 +469,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_LENS, off, b->nparas * 4);
     off = aj_fw_tell(w);
-    if (!e) e = copy_file(b, b->strings_tmp, w);
+    if (!e) e = copy_file(b, b->strings_tmp, "strings.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
     return e;
 }
@@ -482,7 +491,7 @@ static aj_err close_out(builder *b, aj_fwriter **w, uint64_t *total) {
 static FILE *open_tmp(builder *b, const char *name) {
     char path[2048];
     tmp_path(b, name, path, sizeof path);
-    FILE *f = fopen(path, "w+bx");
+    FILE *f = aj_io_fopen(path, "w+bx");
     if (f) setvbuf(f, NULL, _IOFBF, 1 << 20);
     return f;
 }
@@ -607,7 +616,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         b.paras_tmp = open_tmp(&b, "paras.tmp");
         b.strings_tmp = open_tmp(&b, "strings.tmp");
         if (!b.paras_tmp || !b.strings_tmp)
-            e = aj_fail(c, AJ_EIO, "cannot create temporary files: %s", strerror(errno));
+            e = tmp_fail(&b, b.paras_tmp ? "strings.tmp" : "paras.tmp", "create");
     }
     if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
     if (!e) e = aj_store_writer_new(c, b.stor, &b.store);

@@ -46,6 +46,8 @@ struct aj_bworker {
     void *arg;
     size_t corpus_doc;
     uint32_t ordinal;
+    const char *map;            /* the document's mapping, and how much of */
+    size_t maplen, dropped;     /* its front has been given back */
     uint32_t pos;            /* tokens of the current paragraph */
     uint32_t local_para;     /* paragraphs in the current segment */
 };
@@ -226,9 +228,28 @@ static int on_token(void *arg, const aj_token *t) {
     return e != AJ_OK;
 }
 
+/* Resident pages of a mapped document count in the process's memory, so a
+ * huge file would make the build's footprint grow with it.  The segmenter
+ * moves forward (it holds back at most a few paragraphs of at most
+ * AJ_MAX_PARA_BYTES), so pages well behind the current paragraph are given
+ * back; touching one again would only re-read it from the file. */
+#define DROP_BEHIND ((size_t)8 << 20)
+#define DROP_STEP ((size_t)32 << 20)
+
+static void drop_behind(aj_bworker *w, size_t at) {
+    if (!w->map || at < w->dropped + DROP_BEHIND + DROP_STEP) return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t end = (at - DROP_BEHIND) / page * page;
+    if (end > w->maplen) end = w->maplen / page * page;
+    if (end > w->dropped)
+        madvise((void *)(w->map + w->dropped), end - w->dropped, MADV_DONTNEED);
+    w->dropped = end;
+}
+
 static int on_para(void *arg, const aj_seg_para *p) {
     aj_bworker *w = arg;
     aj_ctx *c = w->c;
+    drop_behind(w, p->start);
     aj_bseg *s = w->seg;
     aj_err e = AJ_OK;
     if (grow((void **)&s->paras, &s->capparas, s->nparas, sizeof *s->paras)) {
@@ -346,8 +367,12 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     w->ordinal = 0;
     w->err = AJ_OK;
     if (!e && src) {
+        w->map = src;
+        w->maplen = len;
+        w->dropped = 0;
         e = aj_segment(w->c, src, len, on_para, w);
         if (!e && w->err) e = w->err;
+        w->map = NULL;
     }
     if (src) munmap((void *)src, len);
     return e;

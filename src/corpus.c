@@ -92,7 +92,8 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
         if (!is_doc_name(name)) continue;
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(dirfd(d), name, &st, 0) != 0) {
-                warn(s, path, "broken symbolic link, skipped");
+                warn(s, path, errno == ELOOP ? "symbolic link loop, skipped"
+                                             : "broken symbolic link, skipped");
                 continue;
             }
             if (!S_ISREG(st.st_mode)) {

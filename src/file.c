@@ -20,6 +20,7 @@
  * The section directory (inside the payload) is u32 count, u32 zero, then
  * per section u32 id, u32 zero, u64 offset, u64 length (payload offsets).
  */
+#include "io.h"
 #include "file.h"
 
 #include <errno.h>
@@ -60,7 +61,7 @@ struct aj_fwriter {
 static aj_err write_all(aj_ctx *c, int fd, const char *path,
                         const uint8_t *p, size_t n, int64_t at) {
     while (n > 0) {
-        ssize_t k = at >= 0 ? pwrite(fd, p, n, at) : write(fd, p, n);
+        ssize_t k = aj_io_write(fd, p, n, at);
         if (k < 0) {
             if (errno == EINTR) continue;
             return aj_fail(c, AJ_EIO, "%s: write failed: %s", path,
@@ -109,7 +110,7 @@ aj_err aj_fw_open(aj_ctx *c, const char *path, uint32_t kind,
         return aj_fail(c, AJ_ENOMEM, "file writer");
     }
     XXH3_64bits_reset(w->page);
-    w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    w->fd = aj_io_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (w->fd < 0) {
         aj_err e = aj_fail(c, AJ_EIO, "%s: cannot create: %s", path,
                            strerror(errno));
@@ -213,7 +214,7 @@ aj_err aj_fw_close(aj_ctx *c, aj_fwriter *w, uint64_t *nbytes) {
         e = write_all(c, w->fd, w->path, h, sizeof h, 0);
     }
     free(table);
-    if (!e && fsync(w->fd) != 0)
+    if (!e && aj_io_fsync(w->fd) != 0)
         e = aj_fail(c, AJ_EIO, "%s: fsync failed: %s", w->path,
                     strerror(errno));
     if (!e && nbytes)

@@ -1,4 +1,5 @@
 /* gen.c - see gen.h. */
+#include "io.h"
 #include "gen.h"
 
 #include <dirent.h>
@@ -101,8 +102,23 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
         closedir(d);
         for (int i = 0; i < n; i++) remove_dir(g->dirfd, names[i]);
     }
+    /* Likewise a CURRENT.<pid> link: a build killed between creating it and
+     * renaming it over CURRENT leaves it behind. */
+    d = opendir(index_dir);
+    if (d) {
+        struct dirent *de;
+        char names[64][64];
+        int n = 0;
+        size_t k = strlen(AJ_CURRENT);
+        while ((de = readdir(d)) != NULL && n < 64)
+            if (strncmp(de->d_name, AJ_CURRENT, k) == 0 && de->d_name[k] == '.' &&
+                strlen(de->d_name) < 64)
+                snprintf(names[n++], 64, "%s", de->d_name);
+        closedir(d);
+        for (int i = 0; i < n; i++) unlinkat(g->dirfd, names[i], 0);
+    }
     snprintf(g->tmpname, sizeof g->tmpname, BUILD_PREFIX "%ld", (long)getpid());
-    if (mkdirat(g->dirfd, g->tmpname, 0755) != 0) {
+    if (aj_io_mkdirat(g->dirfd, g->tmpname, 0755) != 0) {
         aj_err e = aj_fail(c, AJ_EIO, "%s/%s: %s", index_dir, g->tmpname,
                            strerror(errno));
         g->tmpname[0] = 0;
@@ -124,7 +140,7 @@ void aj_gen_path(const aj_gen *g, const char *name, char *buf, size_t cap) {
 }
 
 aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
-    if (fsync(g->tmpfd) != 0)
+    if (aj_io_fsync(g->tmpfd) != 0)
         return aj_fail(c, AJ_EIO, "%s/%s: fsync: %s", g->dir, g->tmpname,
                        strerror(errno));
     /* Next generation number, and the one CURRENT names now. */
@@ -142,22 +158,24 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
     char gen[64], link_tmp[64];
     snprintf(gen, sizeof gen, AJ_GEN_PREFIX "%010" PRIu64, max + 1);
     snprintf(link_tmp, sizeof link_tmp, "%s.%ld", AJ_CURRENT, (long)getpid());
-    if (renameat(g->dirfd, g->tmpname, g->dirfd, gen) != 0)
+    if (aj_io_renameat(g->dirfd, g->tmpname, g->dirfd, gen) != 0)
         return aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
                        g->tmpname, gen, strerror(errno));
     g->tmpname[0] = 0;
     unlinkat(g->dirfd, link_tmp, 0);
-    if (symlinkat(gen, g->dirfd, link_tmp) != 0)
+    if (aj_io_symlinkat(gen, g->dirfd, link_tmp) != 0)
         return aj_fail(c, AJ_EIO, "%s: symlink %s: %s", g->dir, link_tmp,
                        strerror(errno));
-    if (renameat(g->dirfd, link_tmp, g->dirfd, AJ_CURRENT) != 0) {
+    if (aj_io_renameat(g->dirfd, link_tmp, g->dirfd, AJ_CURRENT) != 0) {
         aj_err e = aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
                            link_tmp, AJ_CURRENT, strerror(errno));
         unlinkat(g->dirfd, link_tmp, 0);
         return e;
     }
-    if (fsync(g->dirfd) != 0)
-        return aj_fail(c, AJ_EIO, "%s: fsync: %s", g->dir, strerror(errno));
+    /* The switch is made.  Should the directory not reach the disk, a crash
+     * brings back the previous CURRENT, whose generation is kept intact
+     * below, so a failure here has nothing to undo and is not reported. */
+    (void)aj_io_fsync(g->dirfd);
     /* Keep the new generation and the one just replaced (readers may have
      * resolved CURRENT a moment ago); drop older ones. */
     d = opendir(g->dir);

@@ -5,6 +5,7 @@
  * varint byte count, then the varint postings, whose first paragraph gap
  * is counted from 0 (every run restarts the gaps, so runs concatenate
  * without rewriting). */
+#include "io.h"
 #include "invert.h"
 
 #include <errno.h>
@@ -387,13 +388,14 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
     uint32_t *order;
     aj_err e = sorted_ids(c, iv, &order);
     if (e) return e;
-    FILE *f = fopen(path, "wbx");
+    FILE *f = aj_io_fopen(path, "wbx");
     if (!f) {
         free(order);
         return aj_fail(c, AJ_EIO, "%s: cannot create run file: %s", path,
                        strerror(errno));
     }
     setvbuf(f, NULL, _IOFBF, 1 << 20);
+    int short_write = 0;
     for (uint64_t k = 0; k < iv->nkeys; k++) {
         entry *en = &iv->keys[order[k]];
         if (en->df == 0) continue;
@@ -401,14 +403,18 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
         aj_put_u32le(hdr, order[k]);
         size_t n = 4 + aj_put_varint(hdr + 4, en->df);
         n += aj_put_varint(hdr + n, en->nbuf);
-        if (fwrite(hdr, 1, n, f) != n || fwrite(en->buf, 1, en->nbuf, f) != en->nbuf)
+        if (aj_io_fwrite(hdr, 1, n, f) != n ||
+            aj_io_fwrite(en->buf, 1, en->nbuf, f) != en->nbuf) {
+            short_write = 1;
             break;
+        }
         release(iv, en);
     }
-    int bad = ferror(f);
+    int err = errno;
+    int bad = short_write || ferror(f);
     if (fclose(f) != 0 || bad)
         e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
-                    strerror(errno));
+                    strerror(bad ? err : errno));
     free(order);
     return e;
 }

@@ -964,16 +964,36 @@ static void flush_pending(seg *g) {
 
 /* ---- the line loop ---------------------------------------------------- */
 
-/* The line starting at *pos, without its "\n" or "\r\n": [*ls, *le). */
-static void next_line(const unsigned char *s, size_t n, size_t *pos,
-                      size_t *ls, size_t *le) {
+/* The line starting at *pos, without its "\n" or "\r\n": [*ls, *le).
+ * Returns 1 when the line was cut short (see below), else 0. */
+static int next_line(const unsigned char *s, size_t n, size_t *pos,
+                     size_t *ls, size_t *le) {
     size_t i = *pos;
-    const unsigned char *nl = memchr(s + i, '\n', n - i);
+    /* A line never looks further than LIMIT bytes ahead: a file of
+     * hundreds of megabytes without a newline is read as lines of at most
+     * LIMIT bytes, cut after the last space (or at a character boundary),
+     * so the bytes held in memory at once stay bounded.  Such lines join
+     * into one paragraph like wrapped lines do. */
+    size_t look = n - i < LIMIT ? n - i : (size_t)LIMIT;
+    const unsigned char *nl = memchr(s + i, '\n', look);
+    if (!nl && look < n - i) {
+        size_t e = i + look;
+        while (e > i + look / 2 && s[e - 1] != ' ' && s[e - 1] != '\t') e--;
+        if (e == i + look / 2) {
+            e = i + look;
+            while (e > i + 1 && (s[e] & 0xC0) == 0x80) e--;
+        }
+        *ls = i;
+        *le = e;
+        *pos = e;
+        return 1;
+    }
     size_t e = nl ? (size_t)(nl - s) : n;
     *pos = nl ? e + 1 : n;
     if (nl && e > i && s[e - 1] == '\r') e--;
     *ls = i;
     *le = e;
+    return 0;
 }
 
 /* The trimmed, non-blank line s[p..q). */
@@ -1062,13 +1082,19 @@ static size_t percentile(const size_t *hist, size_t n, size_t pct) {
 
 /* Decides whether the document is hard-wrapped: at least 8 non-blank
  * lines whose 90th percentile trimmed length is 40..110 code points. */
+#define SHAPE_SAMPLE ((size_t)16 << 20)
+
 static aj_err shape(seg *g) {
     size_t *hist = calloc(HIST_MAX + 1, sizeof *hist);
     if (!hist)
         return aj_fail(g->c, AJ_ENOMEM, "segment: line histogram");
+    /* The line-length histogram of the first SHAPE_SAMPLE bytes decides:
+     * that is thousands of lines, and it keeps a huge document from being
+     * read twice and held in memory whole. */
+    size_t n = g->n < SHAPE_SAMPLE ? g->n : SHAPE_SAMPLE;
     size_t pos = 0, lines = 0, ls, le;
-    while (pos < g->n) {
-        next_line(g->s, g->n, &pos, &ls, &le);
+    while (pos < n) {
+        next_line(g->s, n, &pos, &ls, &le);
         trim(g->s, &ls, &le);
         if (ls == le) continue;
         size_t cp = code_points(g->s, ls, le);
@@ -1102,9 +1128,18 @@ aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     g->n = len;
     aj_err e = shape(g);
     size_t pos = 0, p, q;
+    int cut = 0;
     while (!e && !g->stop && pos < len) {
-        next_line(g->s, len, &pos, &p, &q);
+        int was_cut = cut;
+        cut = next_line(g->s, len, &pos, &p, &q);
         trim(g->s, &p, &q);
+        if (was_cut && g->active && p < q) {
+            /* The rest of a line cut short: it goes on as the same line
+             * (one space where the cut fell between words). */
+            g->gap = p > 0 && (g->s[p - 1] == ' ' || g->s[p - 1] == '\t');
+            clean(g, p, q);
+            continue;
+        }
         if (p == q) { /* blank: ends the paragraph, not a pending "8." */
             finish(g);
             g->prev = PREV_BREAK;

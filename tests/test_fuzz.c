@@ -1,127 +1,56 @@
-/*
- * test_fuzz.c - the libFuzzer harnesses of tests/fuzz/ as Criterion tests,
- * so that `make test` keeps its one summary line at the end:
- *
- *   fuzz.<name>_regressions  replays every committed seed and regression
- *                            input once (no fuzzing): each crash found so
- *                            far stays fixed;
- *   fuzz.<name>_smoke        fuzzes for FUZZ_SMOKE_SECONDS (default 30;
- *                            0 skips) from the seeds, with the dictionary,
- *                            into a scratch corpus.
- *
- * Both fail on anything libFuzzer reports: a crash, a sanitizer error, a
- * broken harness invariant (abort), a leak, a timeout (-timeout) or a
- * memory blow-up (-rss_limit_mb, which also bounds single allocations).
- * Crash inputs are kept as $AJSEARCH_FUZZ/artifacts/fuzz_<name>-crash-*.
- * The binaries come from `make fuzz-build` (clang) in $AJSEARCH_FUZZ,
- * default build-fuzz; the tests run from the repository root.
- */
-#include <dirent.h>
-
+/* test_fuzz.c - the libFuzzer harnesses of tests/fuzz/ as part of the test
+ * run: each replays its committed seeds and regression inputs (every crash
+ * ever found), then fuzzes for $AJ_FUZZ_SECONDS seconds (default 30) from
+ * a scratch copy of its corpus (0: replay only).  A crash, a leak, a broken promise, an
+ * input slower than 10 s or a process over 2 GiB fails the test; the
+ * offending input is saved as build-fuzz/crashes/NAME-* for the record. */
 #include "helpers.h"
 
-#define LIMITS "-timeout=10 -rss_limit_mb=1024"
-
-static const char *fuzz_dir(void) {
-    const char *d = getenv("AJSEARCH_FUZZ");
-    return d && *d ? d : "build-fuzz";
-}
-
-/* Runs cmd (with stderr), returns its exit status and its output. */
-static int run_capture(const char *cmd, char **out) {
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p, "cannot run %s", cmd);
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    while ((k = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += k;
-        if (n + 1 == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[n] = 0;
-    *out = buf;
-    return pclose(p);
-}
-
-static void fail_with_output(const char *what, int rc, const char *out) {
-    size_t n = strlen(out);
-    /* The end of libFuzzer's report names the failure and the input. */
-    const char *tail = n > 4000 ? out + n - 4000 : out;
-    cr_assert_fail("%s failed (status %d):\n%s", what, rc, tail);
-}
-
-/* Appends the regular files of dir to the command line in cmd. */
-static size_t add_files(char *cmd, size_t cap, const char *dir) {
-    DIR *d = opendir(dir);
-    size_t count = 0;
-    if (!d) return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        size_t len = strlen(cmd);
-        int k = snprintf(cmd + len, cap - len, " '%s/%s'", dir, e->d_name);
-        cr_assert(k > 0 && (size_t)k < cap - len, "command line too long");
-        count++;
-    }
-    closedir(d);
-    return count;
-}
-
-static void replay(const char *name) {
-    static char cmd[1 << 17];
-    char seeds[256], regress[256];
-    snprintf(seeds, sizeof seeds, "tests/fuzz/seeds/fuzz_%s", name);
-    snprintf(regress, sizeof regress, "tests/fuzz/regress/fuzz_%s", name);
-    snprintf(cmd, sizeof cmd, "%s/fuzz_%s " LIMITS, fuzz_dir(), name);
-    size_t n = add_files(cmd, sizeof cmd, seeds);
-    n += add_files(cmd, sizeof cmd, regress);
-    cr_assert_gt(n, 0, "no seeds in %s", seeds);
-    size_t len = strlen(cmd);
-    snprintf(cmd + len, sizeof cmd - len, " 2>&1");
-    char *out;
-    int rc = run_capture(cmd, &out);
-    if (rc != 0) fail_with_output(name, rc, out);
-    free(out);
-}
-
-static void smoke(const char *name) {
-    const char *env = getenv("FUZZ_SMOKE_SECONDS");
-    int secs = env && *env ? atoi(env) : 30;
-    if (secs <= 0) cr_skip_test("FUZZ_SMOKE_SECONDS=0");
+static void run_fuzzer(const char *name) {
+    const char *secs = getenv("AJ_FUZZ_SECONDS");
+    if (!secs || !*secs) secs = "30";
     char *scratch = th_tmpdir();
-    char cmd[2048];
+    char cmd[4096];
+    /* Replay first: seeds and regressions, no mutation. */
     snprintf(cmd, sizeof cmd,
-             "mkdir -p '%1$s/artifacts' && '%1$s/fuzz_%2$s' " LIMITS
-             " -max_total_time=%3$d -print_final_stats=1"
-             " -dict=tests/fuzz/fuzz_%2$s.dict"
-             " -artifact_prefix='%1$s/artifacts/fuzz_%2$s-'"
-             " '%4$s' tests/fuzz/seeds/fuzz_%2$s 2>&1",
-             fuzz_dir(), name, secs, scratch);
-    char *out;
-    int rc = run_capture(cmd, &out);
+             "mkdir -p build-fuzz/crashes && build-fuzz/fuzz_%s -runs=0 -timeout=10 "
+             "-rss_limit_mb=2048 -artifact_prefix=build-fuzz/crashes/%s- "
+             "tests/fuzz/regress/%s tests/fuzz/seeds/%s > %s/replay.log 2>&1",
+             name, name, name, name, scratch);
+    int rc = system(cmd);
+    if (rc != 0) {
+        snprintf(cmd, sizeof cmd, "tail -30 %s/replay.log >&2", scratch);
+        (void)system(cmd);
+    }
+    cr_assert_eq(rc, 0, "%s: replaying seeds and regressions failed", name);
+    if (atoi(secs) <= 0) { /* replay only (the sanitizer pass of make test) */
+        th_rmtree(scratch);
+        free(scratch);
+        return;
+    }
+    snprintf(cmd, sizeof cmd,
+             "build-fuzz/fuzz_%s -max_total_time=%s -timeout=10 -rss_limit_mb=2048 "
+             "-max_len=4096 -dict=tests/fuzz/%s.dict "
+             "-artifact_prefix=build-fuzz/crashes/%s- -print_final_stats=1 "
+             "%s tests/fuzz/seeds/%s > %s/fuzz.log 2>&1",
+             name, secs, name, name, scratch, name, scratch);
+    rc = system(cmd);
+    /* The figures (and on failure the report) go to the test's output. */
+    snprintf(cmd, sizeof cmd,
+             "grep -h -E 'number_of_executed_units|ERROR|SUMMARY|broken promise|Test unit' "
+             "%s/fuzz.log | sed 's/^/fuzz %s: /' >&2",
+             scratch, name);
+    (void)system(cmd);
+    if (rc != 0) {
+        snprintf(cmd, sizeof cmd, "tail -40 %s/fuzz.log >&2", scratch);
+        (void)system(cmd);
+    }
+    cr_assert_eq(rc, 0, "%s: the fuzzer found a failing input (see build-fuzz/crashes/)", name);
     th_rmtree(scratch);
     free(scratch);
-    if (rc != 0) fail_with_output(name, rc, out);
-    /* One line of figures for the log: "Done N runs in S second(s)". */
-    const char *done = strstr(out, "Done ");
-    if (done) {
-        unsigned long long runs = 0;
-        int s = 0;
-        if (sscanf(done, "Done %llu runs in %d", &runs, &s) == 2)
-            fprintf(stderr, "fuzz_%s: %llu inputs in %d s\n", name, runs, s);
-    }
-    free(out);
 }
 
-#define HARNESS(name)                                                    \
-    Test(fuzz, name##_regressions, .timeout = 300) { replay(#name); }    \
-    Test(fuzz, name##_smoke, .timeout = 600) { smoke(#name); }
-
-HARNESS(query)
-HARNESS(analyzer)
-HARNESS(segment)
-HARNESS(index)
+Test(fuzz, query_parser_and_evaluator, .timeout = 900) { run_fuzzer("query"); }
+Test(fuzz, analyzer, .timeout = 900) { run_fuzzer("analyzer"); }
+Test(fuzz, paragraph_splitter, .timeout = 900) { run_fuzzer("segment"); }
+Test(fuzz, index_reader, .timeout = 900) { run_fuzzer("index"); }

@@ -3,8 +3,7 @@
 # missing: as root through apt-get, else through sudo; without either it
 # prints the exact command to run and exits with status 2.
 set -u
-# clang and libclang-rt-14-dev (libclang_rt.fuzzer) build the fuzz harnesses.
-PKGS="gcc make pkg-config libc6-dev libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libcriterion-dev python3 clang libclang-rt-14-dev"
+PKGS="gcc make pkg-config libc6-dev libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libcriterion-dev python3 clang libclang-rt-dev"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 
 missing=""

@@ -26,6 +26,7 @@ typedef struct {
     const char *corpus_dir;
     int json, count, explain, help;
     int stdin_mode;             /* search --stdin: one query per line */
+    const char *query_file;     /* search --query-file: the query's bytes */
     int threads;                /* index --threads */
     uint64_t memory;            /* index --memory, bytes */
     int color;                  /* resolved: 1 = emit ANSI colours */
@@ -67,6 +68,8 @@ static const char usage_main[] =
     "      --stdin            read one query per line from standard input; with\n"
     "                         --json each hit gets a \"query\" field (the line\n"
     "                         number); with --count one count per line\n"
+    "      --query-file FILE  the query is the content of FILE (any bytes; - is\n"
+    "                         standard input; one trailing newline is dropped)\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
     "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
@@ -219,6 +222,9 @@ static void parse_options(int argc, char **argv, options *o) {
             o->memory = parse_size(name, val);
         } else if (!strcmp(name, "--stdin")) {
             o->stdin_mode = 1;
+        } else if (!strcmp(name, "--query-file")) {
+            NEEDVAL();
+            o->query_file = val;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -530,8 +536,10 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
     fputc('\n', stderr);
     /* Show at most 60 columns around the position. */
     size_t from = pos > 40 ? pos - 40 : 0, to = pos + 20 < len ? pos + 20 : len;
-    while (from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80) from--;
-    while (to < len && ((unsigned char)q[to] & 0xC0) == 0x80) to++;
+    /* Widen to whole characters; a character has at most three
+     * continuation bytes, so a run of stray ones cannot widen it further. */
+    for (int k = 0; k < 3 && from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80; k++) from--;
+    for (int k = 0; k < 3 && to < len && ((unsigned char)q[to] & 0xC0) == 0x80; k++) to++;
     fputs("  ", stderr);
     if (from) fputs("...", stderr);
     out_safe(stderr, q + from, to - from);
@@ -715,14 +723,51 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     return rc;
 }
 
+/* Reads the query of --query-file.  Only one byte more than the longest
+ * query the library accepts is read, so a huge file costs no memory and
+ * still gets the library's "query longer than" error with its position. */
+static int read_query_file(const char *path, char **out, size_t *len) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        return -1;
+    }
+    size_t cap = AJ_MAX_QUERY_BYTES + 2;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        if (f != stdin) fclose(f);
+        return -1;
+    }
+    size_t n = fread(buf, 1, cap - 1, f);
+    int bad = ferror(f);
+    if (f != stdin) fclose(f);
+    if (bad) {
+        fprintf(stderr, "%s: %s: read error\n", prog, path);
+        free(buf);
+        return -1;
+    }
+    if (n > 0 && n < cap - 1 && buf[n - 1] == '\n') n--;
+    if (n > 0 && n < cap - 1 && buf[n - 1] == '\r') n--;
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
 static int cmd_search(options *o) {
     if (o->help) {
         fputs(usage_main, stdout);
         return 0;
     }
-    if (o->nargs == 0 && !o->stdin_mode) die_usage("%s", "no query given");
-    if (o->nargs && o->stdin_mode)
-        die_usage("%s", "--stdin reads the queries; give none as arguments");
+    if (o->nargs == 0 && !o->stdin_mode && !o->query_file)
+        die_usage("%s", "no query given");
+    if ((o->nargs > 0) + o->stdin_mode + !!o->query_file > 1)
+        die_usage("%s", "give the query once: as arguments, --query-file or --stdin");
+    char *fq = NULL;
+    size_t fqlen = 0;
+    if (o->query_file && read_query_file(o->query_file, &fq, &fqlen) != 0)
+        return EXIT_ERR;
     aj_index *ix = open_index(o);
     aj_ctx c = {0};
     aj_searcher *s;
@@ -731,7 +776,9 @@ static int cmd_search(options *o) {
         return EXIT_ERR;
     }
     int rc;
-    if (!o->stdin_mode) {
+    if (fq) {
+        rc = run_query(o, ix, s, fq, fqlen, 0);
+    } else if (!o->stdin_mode) {
         size_t qlen;
         char *q = join_args(o, &qlen);
         rc = run_query(o, ix, s, q, qlen, 0);
@@ -754,6 +801,7 @@ static int cmd_search(options *o) {
         free(line);
         rc = any_err ? EXIT_ERR : any_hits ? EXIT_HITS : EXIT_NOHITS;
     }
+    free(fq);
     aj_searcher_free(s);
     aj_index_close(ix);
     return rc;
@@ -783,7 +831,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
     else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
     else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
-    else if (o.nargs == 0 && !o.help && !o.stdin_mode && first == 1) {
+    else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file && first == 1) {
         fputs(usage_main, stderr);
         rc = EXIT_ERR;
     } else rc = cmd_search(&o);

@@ -325,6 +325,251 @@ def s_batch_stdin(tmp):
     check(rc == 1, "no hits at all: 1")
 
 
+# ------------------------------------------------------ hostile input
+
+def run_measured(args, stdin=None, preexec=None, timeout=120):
+    """Runs the binary; returns (status, stdout bytes, stderr text, seconds,
+    peak RSS in MiB) using wait4, so the RSS is this child's alone."""
+    env = dict(os.environ)
+    env.pop("AJSEARCH_INDEX", None)
+    env["NO_COLOR"] = "1"
+    t0 = time.monotonic()
+    p = subprocess.Popen([BIN] + args, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                         preexec_fn=preexec)
+    try:
+        out, err = p.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise Fail(f"{args[:4]} did not finish in {timeout} s")
+    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN only
+    # cumulatively, so take the RSS from /proc-free wait4 via a re-run is not
+    # possible: use the maximum over children, which only grows.
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return p.returncode, out, err.decode("utf-8", "replace"), time.monotonic() - t0, rss
+
+
+def s_hostile_queries(tmp):
+    """Any byte string as a query: hits, no hits, or exit 2 with a reason
+    and a byte position; never a crash, a hang or a memory blow-up."""
+    corpus = os.path.join(tmp, "corpus")
+    shutil.copytree(CORPUS, corpus)
+    # 60,000 distinct words starting with "zq": a prefix past the limit.
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = []
+    for i in range(60000):
+        w, n = "", i
+        for _ in range(4):
+            w += letters[n % 26]
+            n //= 26
+        words.append("zq" + w)
+    with open(os.path.join(corpus, "many-words.txt"), "w") as f:
+        for i in range(0, len(words), 20):
+            f.write(" ".join(words[i:i + 20]) + "\n\n")
+    index = build(tmp, corpus)
+    mib = 1 << 20
+    cases = [
+        ("empty", b""), ("spaces", b"   \t  "), ("newlines", b"\n\n\n"),
+        ("1 MiB of words", b"maritime " * (mib // 9)),
+        ("1 MiB of one word", b"a" * mib),
+        ("10000 nested parentheses", b"(" * 10000 + b"japan" + b")" * 10000),
+        ("10000 unclosed parentheses", b"(" * 10000),
+        ("10000 closing parentheses", b")" * 10000),
+        ("thousands of ORs", b" OR ".join([b"japan"] * 3000)),
+        ("thousands of operators", b"AND OR NOT " * 2000),
+        ("thousands of NOTs", b"japan " + b"NOT x " * 2000),
+        ("thousands of dashes", b"japan " + b"-" * 5000),
+        ("thousands of quotes", b'"' * 5001),
+        ("invalid UTF-8", b"mari\xff\xfetime \xc3 \xe2\x82 japan"),
+        ("overlong UTF-8", b"\xc0\xaf\xe0\x80\xaf japan"),
+        ("NUL bytes", b"japan\x00maritime\x00"),
+        ("only NULs", b"\x00" * 100),
+        ("control characters", b"\x1b[2J\x07japan\x08\x7f"),
+        ("star alone", b"*"), ("stars", b"* * ***"), ("star in a phrase", b'"*"'),
+        ("prefix over the limit", b"zq*"), ("prefix under the limit", b"zqaa*"),
+        ("prefixes of everything", b"a* OR b* OR c* OR d* OR e* OR s* OR t* OR z*"),
+        ("long phrase", b'"' + b"the " * 2000 + b'"'),
+        ("lone operators", b"AND"), ("NOT alone", b"NOT japan"),
+        ("lower-case operators", b"and or not"),
+        ("random bytes", bytes(random.Random(5).randbytes(4096))),
+        ("continuation bytes", b"\x82" * 4096),
+    ]
+    worst = (0.0, "")
+    for name, q in cases:
+        for how in ("query-file", "stdin", "argv"):
+            if how == "argv":
+                if b"\x00" in q or len(q) > 100000:
+                    continue  # argv cannot carry NUL bytes or a MiB
+                rc, out, err, secs, _ = run_measured(["search", "--index", index, "--count", "--", q.decode("latin-1")
+                                                     if False else os.fsdecode(q)])
+            elif how == "query-file":
+                qf = os.path.join(tmp, "q")
+                with open(qf, "wb") as f:
+                    f.write(q)
+                rc, out, err, secs, _ = run_measured(["search", "--index", index, "--count", "--query-file", qf])
+            else:
+                if b"\n" in q:
+                    continue  # one line per query
+                rc, out, err, secs, _ = run_measured(["search", "--index", index, "--count", "--stdin"],
+                                                     stdin=q + b"\n")
+            check(rc in (0, 1, 2), f"{name} via {how}: status {rc} {err[-300:]}")
+            if rc == 2:
+                check(re.search(r"(byte \d+|line \d+)", err) and len(err) < 4000,
+                      f"{name} via {how}: the error names a position: {err[:300]!r}")
+            else:
+                check(out.strip().isdigit() or (how == "stdin" and out.strip() == "error"),
+                      f"{name} via {how}: a count: {out[:100]!r} {err[:200]}")
+            worst = max(worst, (secs, f"{name} via {how}"))
+            check(secs < 10, f"{name} via {how} took {secs:.1f} s")
+    # The same queries through analyze: tokens or nothing, never a crash.
+    for name, q in cases:
+        if b"\x00" in q or len(q) > 100000:
+            rc, out, err, _, _ = run_measured(["analyze", "--json"], stdin=q)
+        else:
+            rc, out, err, _, _ = run_measured(["analyze", "--json", os.fsdecode(q)])
+        check(rc == 0, f"analyze {name}: {rc} {err[:200]}")
+        for line in out.decode("utf-8").splitlines():
+            check(isinstance(json.loads(line), list), f"analyze {name}: one JSON array per line")
+    # Specific answers.
+    rc, out, err, _, _ = run_measured(["search", "--index", index, "--count", "zq*"])
+    check(rc == 2 and "50000" in err.replace(",", "") and "byte 0" in err, f"prefix limit: {err}")
+    rc, out, err, _, _ = run_measured(["search", "--index", index, "--count", "zqaa*"])
+    check(rc == 0 and int(out) > 0, f"zqaa*: {out} {err}")
+    rc, out, err, _, _ = run_measured(["search", "--index", index, "--count", "(" * 10000 + "japan" + ")" * 10000])
+    check(rc == 2 and "byte 64" in err and "nested" in err, err[:300])
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    check(rss < 256, f"peak RSS of any query {rss:.0f} MiB")
+    print(f"hostile queries: {len(cases)} cases x argv/query-file/stdin + analyze; slowest {worst[0]*1000:.0f} ms ({worst[1]}); peak RSS {rss:.0f} MiB")
+
+
+def s_hostile_corpus(tmp):
+    """A corpus of everything that is not a nice text file: what is text is
+    indexed, each skipped file gets one warning naming it and why."""
+    os.chmod(tmp, 0o755)
+    c = os.path.join(tmp, "corpus")
+    os.mkdir(c)
+
+    def put(name, data):
+        with open(os.path.join(os.fsencode(c), name if isinstance(name, bytes) else name.encode()), "wb") as f:
+            f.write(data)
+
+    put("good.txt", b"Maritime security in the region.\n\nA second paragraph about fisheries.\n")
+    put("binary.txt", bytes(range(256)) * 64)
+    put("elf.md", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200)
+    put("invalid-utf8.txt", b"caf\xe9 au lait \xff\xfe harbourmaster \xc3\x28 ok\n")
+    put("empty.txt", b"")
+    put("blank.txt", b"\n\n   \n\t\n")
+    put("crlf.txt", b"windows line endings\r\nstill one paragraph\r\n\r\nsecond crlfpara\r\n")
+    os.mkdir(os.path.join(c, "folder.txt"))
+    put("folder.txt/inside.md", b"nested lighthouse text\n")
+    os.symlink("loop-b.txt", os.path.join(c, "loop-a.txt"))
+    os.symlink("loop-a.txt", os.path.join(c, "loop-b.txt"))
+    os.symlink("nowhere.txt", os.path.join(c, "dangling.txt"))
+    os.symlink(".", os.path.join(c, "self-dir.md"))
+    os.mkfifo(os.path.join(c, "fifo.txt"))
+    put(b"latin1-\xe9\xff.txt", b"non utf8 filename albatross\n")
+    put("unreadable.txt", b"secret words nobody reads\n")
+    os.chmod(os.path.join(c, "unreadable.txt"), 0)
+    # 200 MB without a newline and a 50 MB paragraph (one line wrapped at
+    # 70 columns without blank lines).
+    chunk = (" ".join(f"w{chr(97 + i % 26)}{chr(97 + (i // 26) % 26)}" for i in range(4096)) + " ").encode()
+    with open(os.path.join(c, "no-newline.txt"), "wb") as f:
+        f.write(b"zebrafish opening words ")
+        n = 24
+        while n < 200 * 10**6:
+            f.write(chunk)
+            n += len(chunk)
+    with open(os.path.join(c, "one-paragraph.txt"), "wb") as f:
+        line = b"lorem ipsum dolor sit amet consectetur adipiscing elit sed do\n"
+        f.write(b"pelican " + line * (50 * 10**6 // len(line)))
+    index = os.path.join(tmp, "index")
+    os.mkdir(index)
+    os.chmod(index, 0o777)
+    preexec = None
+    if os.geteuid() == 0:
+        # Root reads any file, so build as nobody to make chmod 000 bite.
+        def preexec():
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+    rc, out, err, secs, rss = run_measured(["index", "--corpus", c, "--index", index], preexec=preexec,
+                                          timeout=300)
+    check(rc == 0, f"index of a hostile corpus: {rc} {err[-800:]}")
+    warns = [l for l in err.splitlines() if ": warning: " in l]
+    expect = {"binary.txt": "binary", "elf.md": "binary", "loop-a.txt": "symbolic link loop",
+              "loop-b.txt": "symbolic link loop", "dangling.txt": "broken symbolic link",
+              "unreadable.txt": "ermission", "self-dir.md": "symbolic link to a non-file",
+              "fifo.txt": "not a regular file"}
+    for name, why in expect.items():
+        mine = [w for w in warns if f"/{name}:" in w]
+        check(len(mine) == 1, f"one warning for {name}: {mine} (all: {warns})")
+        check(why in mine[0], f"{name}: reason {why!r} in {mine[0]!r}")
+    check(len(warns) == len(expect), f"no other warnings: {warns}")
+    check(not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", err), "stderr carries no control bytes")
+    for word, want in [("maritime", 1), ("harbourmaster", 1), ("crlfpara", 1), ("lighthouse", 1),
+                       ("albatross", 1), ("zebrafish", 1), ("pelican", 1), ("secret", 0), ("elf", 0)]:
+        rc2, got, e2 = run("--count", word, index=index)
+        check(rc2 in (0, 1) and int(got) == want, f"{word}: {got} {e2}")
+    # The long inputs are cut into paragraphs of at most 1 MiB.
+    rc2, got, _ = run("--count", "wzz", index=index)
+    check(int(got) >= 190, f"200 MB line cut into >= 190 paragraphs, got {got}")
+    rc2, got, _ = run("--count", "lorem", index=index)
+    check(int(got) >= 48, f"50 MB paragraph cut into >= 48 paragraphs, got {got}")
+    rc2, out2, _ = run("--json", "-n", "100", "albatross", "OR", "harbourmaster", index=index)
+    for l in out2.splitlines():
+        json.loads(l)
+    check(rss < 512 + 160, f"peak RSS {rss:.0f} MiB: more than the memory budget (512M) + 160 MiB")
+    rc2, _, e2 = run("check", index=index)
+    check(rc2 == 0, e2)
+    print(f"hostile corpus: 250 MB indexed in {secs:.1f} s, peak RSS {rss:.0f} MiB, {len(warns)} warnings")
+
+
+def s_output_safety(tmp):
+    """Bytes from documents never reach the terminal as control sequences,
+    and --json stays valid whatever the documents hold."""
+    c = os.path.join(tmp, "corpus")
+    os.mkdir(c)
+    evil = (b"Title \x1b]0;owned\x07 \x1b[2J\x1b[31mred\x1b[0m bell\x07 back\x08space\r"
+            b" quote\" back\\slash \xc2\x9b31m c1 \xff\xfe bad \xed\xa0\x80 surrogate tab\there\n\n"
+            b"second kraken paragraph \x1b[1m\"\\\" \x00\n")
+    with open(os.path.join(c, "evil.txt"), "wb") as f:
+        f.write(evil.replace(b"\x00", b""))
+    with open(os.path.join(os.fsencode(c), b"name-\x1b[31m-\xff.txt"), "wb") as f:
+        f.write(b"kraken in a file with a hostile name\n")
+    with open(os.path.join(c, "metadata.tsv"), "wb") as f:
+        f.write(b"evil.txt\t2020-01-01\tsrc\x1b[5m\tTitle with \x1b[31m escape\n")
+    index = build(tmp, c)
+    ctrl = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+    for args in (["--color=never", "kraken"], ["--color=never", "--explain", "kraken OR red OR owned"],
+                 ["--color=never", "owned"], ["stats"], ["dump"], ["--color=never", "-n", "50", "slash OR kraken"]):
+        p = subprocess.run([BIN] + args[:1] + ["--index", index] + args[1:], capture_output=True)
+        check(p.returncode in (0, 1), f"{args}: {p.returncode} {p.stderr[:200]}")
+        m = ctrl.search(p.stdout) or ctrl.search(p.stderr)
+        check(not m, f"{args}: raw control byte {m and m.group()!r} in output")
+        p.stdout.decode("utf-8")  # valid UTF-8 throughout
+    for args in (["--json", "-n", "50", "kraken OR slash OR red"], ["dump", "--json"], ["stats", "--json"]):
+        p = subprocess.run([BIN] + args[:1] + ["--index", index] + args[1:], capture_output=True)
+        text = p.stdout.decode("utf-8")
+        rows = [json.loads(l) for l in text.splitlines() if l.strip()]
+        check(rows, f"{args}: output")
+        if args[0] == "--json":
+            docs = {r["doc"] for r in rows}
+            check(any(d.startswith("name-") for d in docs), f"hostile file name in JSON: {docs}")
+            for r in rows:
+                if "quote" in r["text"]:
+                    check('quote"' in r["text"] and "back\\slash" in r["text"], r["text"])
+                    check("\x1b" in r["text"] or "\ufffd" in r["text"] or "owned" in r["text"],
+                          "JSON keeps the text (escaped), it does not drop it")
+    # Color output: only our own SGR sequences.
+    p = subprocess.run([BIN, "--index", index, "--color=always", "kraken OR red"], capture_output=True)
+    for m in re.finditer(rb"\x1b(.)", p.stdout):
+        check(m.group(1) == b"[", "only CSI")
+    for m in re.finditer(rb"\x1b\[([0-9;]*)([A-Za-z])", p.stdout):
+        check(m.group(2) == b"m", f"only SGR sequences, got {m.group()!r}")
+
+
 SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":

@@ -1,0 +1,297 @@
+/* test_fault.c - builds that fail part-way: a full disk (ENOSPC) or an I/O
+ * error at every single write, sync, rename and create of a build, short
+ * writes everywhere, and SIGKILL at every operation.  Each time the index
+ * that was there must keep giving exactly its answers, the temporary files
+ * of the failed build must be gone (removed by the failed build itself, or
+ * for a killed one by the next build), and the next build must succeed. */
+#include "helpers.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "ajsearch.h"
+#include "io.h"
+
+static const char *const OLD_DOCS[][2] = {
+    {"a.txt", "Maritime security and the safety of navigation.\n\n"
+              "1. Leaders welcomed cooperation on disaster relief.\n"},
+    {"b.md", "# Trade\n\nASEAN and Japan expanded trade and investment.\n"},
+};
+static const char *const NEW_DOCS[][2] = {
+    {"c.txt", "A new document about fisheries, maritime law and the sea.\n\n"
+              "Another paragraph on cybersecurity cooperation.\n\n"
+              "A third paragraph: people-to-people exchanges.\n"},
+    {"d.txt", "The lord of the harvest and the people of the islands.\n"},
+};
+static const char *const QUERIES[] = {"maritime", "japan trade", "sea OR trade",
+                                      "\"safety of navigation\"", "coop*",
+                                      "maritime NOT law", "people"};
+
+typedef struct {
+    char *root, corpus[4200], index[4200];
+} tree;
+
+/* Everything the index answers, as one string. */
+static char *answers(const char *dir, aj_ctx *c) {
+    aj_index *ix;
+    if (aj_index_open(c, dir, &ix)) return NULL;
+    aj_searcher *s;
+    cr_assert_eq(aj_searcher_new(c, ix, &s), AJ_OK);
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    out[0] = 0;
+#define ADD(...) n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__)
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    for (size_t q = 0; q < sizeof QUERIES / sizeof *QUERIES; q++) {
+        const aj_results *r;
+        cr_assert_eq(aj_search(c, s, QUERIES[q], strlen(QUERIES[q]), &o, &r), AJ_OK,
+                     "%s", c->msg);
+        ADD("%s: %llu", QUERIES[q], (unsigned long long)r->total);
+        for (size_t i = 0; i < r->nhits; i++)
+            ADD(" %u/%.9g", r->hits[i].id, r->hits[i].score);
+        ADD("\n");
+    }
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    for (uint32_t p = 0; p < st.nparas; p++) {
+        char *text;
+        size_t len;
+        cr_assert_eq(aj_para_text(c, ix, p, &text, &len), AJ_OK, "%s", c->msg);
+        ADD("%u %.*s\n", p, (int)len, text);
+        free(text);
+    }
+#undef ADD
+    cr_assert_lt(n, cap);
+    cr_assert_eq(aj_index_check(c, ix), AJ_OK, "%s", c->msg);
+    aj_searcher_free(s);
+    aj_index_close(ix);
+    return out;
+}
+
+static aj_err build(const tree *t, aj_ctx *c) {
+    /* A tiny memory budget makes the build spill runs, so run files are
+     * written, read back and removed as they would be on a big corpus. */
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index,
+                       .threads = 2, .memory = 1024};
+    return aj_build(c, &o, NULL);
+}
+
+static tree make(void) {
+    tree t;
+    t.root = th_tmpdir();
+    snprintf(t.corpus, sizeof t.corpus, "%s/corpus", t.root);
+    snprintf(t.index, sizeof t.index, "%s/index", t.root);
+    mkdir(t.corpus, 0755);
+    for (size_t i = 0; i < 2; i++) th_write_str(t.corpus, OLD_DOCS[i][0], OLD_DOCS[i][1]);
+    aj_ctx c = {0};
+    cr_assert_eq(build(&t, &c), AJ_OK, "%s", c.msg);
+    /* The corpus changes: the next builds would make a different index. */
+    for (size_t i = 0; i < 2; i++) th_write_str(t.corpus, NEW_DOCS[i][0], NEW_DOCS[i][1]);
+    return t;
+}
+
+/* Entries of the index directory other than the lock, CURRENT and
+ * generations: what a failed build may have left behind. */
+static int leftovers(const tree *t, char *names, size_t cap) {
+    DIR *d = opendir(t->index);
+    cr_assert_not_null(d);
+    struct dirent *de;
+    int n = 0;
+    names[0] = 0;
+    while ((de = readdir(d)) != NULL) {
+        const char *s = de->d_name;
+        if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "LOCK") ||
+            !strcmp(s, "CURRENT") || !strncmp(s, "gen-", 4))
+            continue;
+        n++;
+        strncat(names, s, cap - strlen(names) - 2);
+        strncat(names, " ", cap - strlen(names) - 1);
+    }
+    closedir(d);
+    return n;
+}
+
+/* ---- hooks ---- */
+
+typedef struct {
+    long count;      /* operations seen */
+    long fail_at;    /* 1-based operation to fail (0: none) */
+    int err;         /* errno to fail with */
+    int kill;        /* raise SIGKILL instead of failing */
+    int shorten;     /* let writes through a third at a time */
+    aj_io_op failed_op;
+} plan;
+
+static long hook(void *arg, aj_io_op op, size_t n) {
+    plan *p = arg;
+    long k = __atomic_add_fetch(&p->count, 1, __ATOMIC_SEQ_CST);
+    if (k == p->fail_at) {
+        p->failed_op = op;
+        if (p->kill) raise(SIGKILL);
+        return -p->err;
+    }
+    if (p->shorten && op == AJ_IO_WRITE && n > 1) return (long)(n / 3 ? n / 3 : 1);
+    return 0;
+}
+
+static long count_ops(const tree *t, char **new_answers) {
+    /* Build into a scratch copy of the index directory's role: a fresh
+     * directory, so counting does not switch the real one. */
+    tree scratch = *t;
+    snprintf(scratch.index, sizeof scratch.index, "%s/count-index", t->root);
+    plan p = {0};
+    aj_io_set_hook(hook, &p);
+    aj_ctx c = {0};
+    aj_err e = build(&scratch, &c);
+    aj_io_set_hook(NULL, NULL);
+    cr_assert_eq(e, AJ_OK, "%s", c.msg);
+    /* A first build creates the directory and has no old generation to
+     * keep, so it can differ by a few operations; count a second one. */
+    p.count = 0;
+    aj_io_set_hook(hook, &p);
+    e = build(&scratch, &c);
+    aj_io_set_hook(NULL, NULL);
+    cr_assert_eq(e, AJ_OK, "%s", c.msg);
+    *new_answers = answers(scratch.index, &c);
+    return p.count;
+}
+
+static const char *const ERRNO_NAMES[] = {"No space left on device",
+                                          "Input/output error"};
+
+Test(fault, every_operation_fails_cleanly, .timeout = 600) {
+    tree t = make();
+    aj_ctx c = {0};
+    char *old = answers(t.index, &c);
+    cr_assert_not_null(old, "%s", c.msg);
+    char *new;
+    long total = count_ops(&t, &new);
+    cr_assert_gt(total, 20, "a build does a fair number of operations");
+    long tried = 0;
+    for (int which = 0; which < 2; which++) {
+        int err = which ? EIO : ENOSPC;
+        /* The last operation syncs the directory after the switch; its
+         * failure is not reported (see gen.c), so stop before it. */
+        for (long n = 1; n < total; n++) {
+            plan p = {.fail_at = n, .err = err};
+            aj_ctx bc = {0};
+            aj_io_set_hook(hook, &p);
+            aj_err e = build(&t, &bc);
+            aj_io_set_hook(NULL, NULL);
+            tried++;
+            cr_assert_eq(e, AJ_EIO, "operation %ld of %ld (kind %d): %d %s", n, total,
+                         p.failed_op, e, bc.msg);
+            cr_assert(strstr(bc.msg, ERRNO_NAMES[which]) != NULL,
+                      "operation %ld: message gives the reason: %s", n, bc.msg);
+            cr_assert(strstr(bc.msg, t.root) != NULL,
+                      "operation %ld: message names the file: %s", n, bc.msg);
+            char left[1024];
+            cr_assert_eq(leftovers(&t, left, sizeof left), 0,
+                         "operation %ld (kind %d): left behind: %s", n, p.failed_op, left);
+            aj_ctx ac = {0};
+            char *now = answers(t.index, &ac);
+            cr_assert_not_null(now, "operation %ld: old index unusable: %s", n, ac.msg);
+            cr_assert_str_eq(now, old, "operation %ld: answers changed", n);
+            free(now);
+        }
+    }
+    /* And then a build that works switches to the new corpus. */
+    cr_assert_eq(build(&t, &c), AJ_OK, "%s", c.msg);
+    char *fresh = answers(t.index, &c);
+    cr_assert_str_eq(fresh, new);
+    free(new);
+    cr_log_info("fault: %ld operations per build, %ld failed builds (ENOSPC and EIO at "
+                "each), old index intact every time", total, tried);
+    free(fresh);
+    free(old);
+    th_rmtree(t.root);
+    free(t.root);
+}
+
+static char *slurp_gen(const char *index, const char *file, size_t *n) {
+    char link[4300], target[256], path[4600];
+    snprintf(link, sizeof link, "%s/CURRENT", index);
+    ssize_t k = readlink(link, target, sizeof target - 1);
+    cr_assert_gt(k, 0);
+    target[k] = 0;
+    snprintf(path, sizeof path, "%s/%s/%s", index, target, file);
+    return th_read(path, n);
+}
+
+Test(fault, short_writes_give_the_same_files) {
+    tree t = make();
+    aj_ctx c = {0};
+    tree a = t, b = t;
+    snprintf(a.index, sizeof a.index, "%s/plain", t.root);
+    snprintf(b.index, sizeof b.index, "%s/short", t.root);
+    cr_assert_eq(build(&a, &c), AJ_OK, "%s", c.msg);
+    plan p = {.shorten = 1};
+    aj_io_set_hook(hook, &p);
+    aj_err e = build(&b, &c);
+    aj_io_set_hook(NULL, NULL);
+    cr_assert_eq(e, AJ_OK, "%s", c.msg);
+    static const char *const files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj",
+                                        "stor.aj"};
+    for (size_t i = 0; i < 5; i++) {
+        size_t n1, n2;
+        char *x = slurp_gen(a.index, files[i], &n1), *y = slurp_gen(b.index, files[i], &n2);
+        cr_assert(x && y && n1 == n2 && !memcmp(x, y, n1), "%s differs", files[i]);
+        free(x);
+        free(y);
+    }
+    th_rmtree(t.root);
+    free(t.root);
+}
+
+Test(fault, killed_at_every_operation, .timeout = 600) {
+    tree t = make();
+    aj_ctx c = {0};
+    char *old = answers(t.index, &c);
+    char *new;
+    long total = count_ops(&t, &new);
+    long survived = 0, after_switch = 0;
+    for (long n = 1; n <= total; n++) {
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            plan p = {.fail_at = n, .kill = 1};
+            aj_io_set_hook(hook, &p);
+            aj_ctx bc = {0};
+            build(&t, &bc);
+            _exit(0); /* the last operations (after the switch) may not kill */
+        }
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        aj_ctx ac = {0};
+        char *now = answers(t.index, &ac);
+        cr_assert_not_null(now, "killed at %ld: index unusable: %s", n, ac.msg);
+        cr_assert(WIFSIGNALED(status), "operation %ld of %ld was reached", n, total);
+        if (strcmp(now, old)) {
+            /* Only a kill after CURRENT was switched may show the new
+             * index, and then it must be the whole new index. */
+            cr_assert_str_eq(now, new, "killed at operation %ld of %ld: answers changed", n,
+                             total);
+            after_switch++;
+        } else {
+            survived++;
+        }
+        free(now);
+    }
+    cr_assert_leq(after_switch, 1, "only the final directory sync follows the switch");
+    /* The next build cleans up what the killed ones left and succeeds. */
+    cr_assert_eq(build(&t, &c), AJ_OK, "%s", c.msg);
+    char left[1024];
+    cr_assert_eq(leftovers(&t, left, sizeof left), 0, "left behind: %s", left);
+    char *fresh = answers(t.index, &c);
+    cr_assert_str_eq(fresh, new);
+    free(new);
+    cr_log_info("fault: killed a build at each of its %ld operations; old index intact "
+                "each time", total);
+    free(fresh);
+    free(old);
+    th_rmtree(t.root);
+    free(t.root);
+}
