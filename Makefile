@@ -121,6 +121,7 @@ else
 endif
 
 test-run: check-build
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	AJ_FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) \
 	    ./$(RUNNER) --jobs 2 --timeout 900
 

@@ -79,12 +79,18 @@ typedef struct seg {
     void *arg;
     const unsigned char *s;
     size_t n;
-    int stop;               /* caller asked to stop, an error, or title full */
+    int stop;               /* caller asked to stop, or an error */
     aj_err err;
 
     int wrapped;            /* the document is hard-wrapped */
     size_t w95;             /* its 95th percentile line length */
     int title;              /* writing a title: fixed buffer, no cutting */
+    /* A title line is cleaned to its end even once the buffer is full, so
+     * that whether it has content does not depend on the buffer size (a
+     * short buffer could otherwise accept a line that a longer one shows
+     * to be only punctuation, as "&quot;&&"). */
+    int full;               /* title buffer full: scan, write nothing */
+    int seen;               /* the title line has a letter, digit or non-ASCII */
 
     /* The paragraph being built.  gap means whitespace was seen since the
      * last unit: one space goes in before the next unit, none at the end. */
@@ -656,8 +662,10 @@ static void cut(seg *g) {
 /* Room for n more bytes, a space and the NUL (titles: n and the NUL). */
 static int room(seg *g, size_t n) {
     if (g->title) {
-        if (g->len + n + 1 <= g->cap) return 1;
-        g->stop = 1; /* full */
+        /* Once full, stay full: a later, shorter unit must not be written
+         * after one that was dropped. */
+        if (!g->full && g->len + n + 1 <= g->cap) return 1;
+        g->full = 1;
         return 0;
     }
     size_t need = g->len + n + 2;
@@ -679,6 +687,7 @@ static int room(seg *g, size_t n) {
 static void put(seg *g, const unsigned char *u, size_t k, size_t a,
                 size_t b) {
     if (g->stop) return;
+    if (g->title && has_content(u, 0, k)) g->seen = 1;
     while (!g->title && g->len && (uint64_t)b - g->start > LIMIT && !g->stop)
         cut(g);
     int space = g->len && g->gap;
@@ -786,7 +795,7 @@ static size_t entity_at(const unsigned char *s, size_t i, size_t q,
     }
     if (j == d || j - d > (hex ? 6u : 7u) || j >= q || s[j] != ';') return 0;
     if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    *ulen = cp < 0x20 || cp == 0xa0 ? 0 : put_utf8(u, cp);
+    *ulen = cp < 0x20 || cp == 0x7f || cp == 0xa0 ? 0 : put_utf8(u, cp);
     return j + 1 - i;
 }
 
@@ -921,7 +930,9 @@ static void clean(seg *g, size_t i, size_t q) {
             }
             break;
         default:
-            if (b <= 0x20) { /* space, tab and every other control byte */
+            /* Space, tab and every other control byte, DEL included (it
+             * would otherwise reach the stored text and the terminal). */
+            if (b <= 0x20 || b == 0x7f) {
                 g->gap = 1;
                 i++;
                 continue;
@@ -1175,9 +1186,10 @@ size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {
         }
         g.len = 0;
         g.gap = 0;
-        g.stop = 0;
+        g.full = 0;
+        g.seen = 0;
         clean(&g, p, q);
-        if (g.stop || has_content((const unsigned char *)out, 0, g.len)) {
+        if (g.seen) {
             out[g.len] = '\0';
             return g.len;
         }

@@ -577,6 +577,15 @@ Test(clean, whitespace_and_controls) {
     drop(&ps);
 }
 
+/* DEL is a control byte like the others (found by fuzz_segment). */
+Test(clean, del_is_a_control_byte) {
+    const char src[] = "a\x7f" "b &#127;c\x7f";
+    paras ps = seg_n(src, sizeof src - 1);
+    cr_assert_eq(ps.n, 1);
+    cr_assert_str_eq(ps.v[0].text, "a b c");
+    drop(&ps);
+}
+
 Test(clean, invalid_utf8_passes_through) {
     const char src[] = "ok \xff\xfe bytes \xc3 and \xe2\x80 end";
     paras ps = seg_n(src, sizeof src - 1);
@@ -995,6 +1004,22 @@ Test(title, markup_and_cuts) {
     cr_assert_eq(aj_segment_title(" \n\n", 3, out, sizeof out), 0);
     cr_assert_str_eq(out, "");
     cr_assert_eq(aj_segment_title(NULL, 0, out, sizeof out), 0);
+}
+
+/* Whether a line has content is decided on the whole cleaned line, not on
+ * what fits: a short buffer must not accept a line of punctuation that a
+ * long one skips (found by fuzz_segment: "&quot;&&"). */
+Test(title, cap_does_not_choose_the_line) {
+    char out[64];
+    const char *doc = "&quot;&&\nReal title\n";
+    cr_assert_eq(aj_segment_title(doc, strlen(doc), out, sizeof out), 10);
+    cr_assert_str_eq(out, "Real title");
+    cr_assert_eq(aj_segment_title(doc, strlen(doc), out, 2), 1);
+    cr_assert_str_eq(out, "R");
+    /* A line whose content comes after the cut is still the title. */
+    doc = "&quot;&quot;&quot; x\nother\n";
+    cr_assert_eq(aj_segment_title(doc, strlen(doc), out, 3), 2);
+    cr_assert_str_eq(out, "\"\"");
 }
 
 /* Short lower-case lines are separate paragraphs: only a paragraph of some
