@@ -305,16 +305,16 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0)
-        snprintf(why, sizeof why, "%s", strerror(errno));
+        snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        snprintf(why, sizeof why, "not a regular file");
+        snprintf(why, sizeof why, "not a regular file, skipped");
     const char *src = NULL;
     size_t len = 0;
     if (!*why && st.st_size > 0) {
         len = (size_t)st.st_size;
         void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED)
-            snprintf(why, sizeof why, "%s", strerror(errno));
+            snprintf(why, sizeof why, "cannot map: %s, skipped", strerror(errno));
         else
             src = m;
     }

@@ -54,8 +54,11 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
                    int depth) {
     DIR *d = fdopendir(dfd);
     if (!d) {
+        char why[160];
+        snprintf(why, sizeof why, "cannot read directory: %s, skipped",
+                 strerror(errno));
         close(dfd);
-        warn(s, rel, strerror(errno));
+        warn(s, rel, why);
         return AJ_OK;
     }
     aj_err e = AJ_OK;
@@ -71,8 +74,10 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
             continue;
         }
         struct stat lst, st;
+        char why[160];
         if (fstatat(dirfd(d), name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
-            warn(s, path, strerror(errno));
+            snprintf(why, sizeof why, "cannot stat: %s, skipped", strerror(errno));
+            warn(s, path, why);
             continue;
         }
         if (S_ISDIR(lst.st_mode)) {
@@ -83,7 +88,9 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
             int fd = openat(dirfd(d), name,
                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) {
-                warn(s, path, strerror(errno));
+                snprintf(why, sizeof why, "cannot read directory: %s, skipped",
+                         strerror(errno));
+                warn(s, path, why);
                 continue;
             }
             e = walk(c, s, fd, path, depth + 1);
@@ -92,7 +99,10 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
         if (!is_doc_name(name)) continue;
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(dirfd(d), name, &st, 0) != 0) {
-                warn(s, path, "broken symbolic link, skipped");
+                /* ENOENT: a dangling link; ELOOP: a loop of links. */
+                snprintf(why, sizeof why, "symbolic link cannot be followed: "
+                         "%s, skipped", strerror(errno));
+                warn(s, path, why);
                 continue;
             }
             if (!S_ISREG(st.st_mode)) {

@@ -185,6 +185,13 @@ static int has_pos(const uint32_t *v, uint32_t n, uint32_t x) {
     return lo < n && v[lo] == x;
 }
 
+static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
+    return aj_fail_at(c, AJ_ELIMIT, n->pos,
+                      "the prefixes and phrases of the query match more than "
+                      "%u postings in all; make them more specific",
+                      AJ_MAX_QUERY_EXPANSION);
+}
+
 /* Phrase: paragraphs holding all its terms, found by leapfrogging from
  * the rarest term, then a position check anchored on the term with the
  * fewest positions in that paragraph.  A term repeated in the phrase
@@ -241,6 +248,10 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             }
         } while (!e && all && moved);
         if (e || !all) break;
+        if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+            e = expansion_limit(c, n);
+            break;
+        }
         for (uint32_t i = 0; !e && i < nu; i++)
             e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
         if (e) break;
@@ -272,13 +283,22 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     return e;
 }
 
+/* Adds tf to a counter, saturating as the pair path does. */
+static void add_tf(uint32_t *at, uint32_t tf) {
+    *at = *at > UINT32_MAX - tf ? UINT32_MAX : *at + tf;
+}
+
 static int cmp_pair(const void *a, const void *b) {
     const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
 /* Prefix: the union of the postings of every word in the prefix's range
- * of the word dictionary, tf summed per paragraph. */
+ * of the word dictionary, tf summed per paragraph.  The postings are
+ * gathered as (paragraph, tf) pairs and sorted while they take less room
+ * than one counter per paragraph; beyond that they are summed into such
+ * counters, so a prefix that matches most of the index needs 4 bytes per
+ * paragraph rather than 8 per posting. */
 static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                           list_buf *out) {
     aj_index *ix = ev->ix;
@@ -290,6 +310,7 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     if (!e) e = aj_dict_iter_seek(c, &ix->words, id, &it);
     uint64_t *pairs = NULL; /* doc << 32 | tf */
     size_t npairs = 0, cap = 0;
+    uint32_t *sum = NULL;   /* tf by paragraph, once pairs grow large */
     uint32_t nwords = 0;
     while (!e && it.id < ix->words.nterms && it.len >= plen &&
            memcmp(it.buf, pre, plen) == 0) {
@@ -303,6 +324,27 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         aj_pcursor pc;
         e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST], NULL, &it.info, ix->nparas);
         while (!e && pc.doc != AJ_DOC_END) {
+            if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+                e = expansion_limit(c, n);
+                break;
+            }
+            if (!sum && npairs == cap && cap >= ix->nparas / 2) {
+                sum = calloc(ix->nparas, sizeof *sum);
+                if (!sum) {
+                    e = aj_fail(c, AJ_ENOMEM, "prefix matches");
+                    break;
+                }
+                for (size_t i = 0; i < npairs; i++)
+                    add_tf(&sum[pairs[i] >> 32], (uint32_t)pairs[i]);
+                free(pairs);
+                pairs = NULL;
+                npairs = cap = 0;
+            }
+            if (sum) {
+                add_tf(&sum[pc.doc], aj_pcursor_tf(&pc));
+                e = aj_pcursor_next(c, &pc);
+                continue;
+            }
             if (npairs == cap) {
                 size_t nc = cap ? cap * 2 : 256;
                 uint64_t *p = realloc(pairs, nc * sizeof *p);
@@ -320,6 +362,9 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         aj_pcursor_free(&pc);
         if (!e) e = aj_dict_iter_next(c, &it);
     }
+    for (uint32_t d = 0; !e && sum && d < ix->nparas; d++)
+        if (sum[d]) e = list_push(c, out, d, sum[d]);
+    free(sum);
     if (!e && npairs) qsort(pairs, npairs, sizeof *pairs, cmp_pair);
     for (size_t i = 0; !e && i < npairs;) {
         uint32_t doc = (uint32_t)(pairs[i] >> 32);

@@ -171,6 +171,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
 
 typedef struct {
     const aj_query *q;
+    const unsigned char *neg; /* per leaf: 1 when under a NOT */
     aj_span *out;
     size_t cap, n;
 } hl;
@@ -187,21 +188,24 @@ static int leaf_matches(const aj_qnode *leaf, const aj_token *t) {
     return 0;
 }
 
-/* Is the leaf under a NOT?  Excluded words are not highlighted. */
-static int negated(const aj_qnode *n, const aj_qnode *leaf, int neg) {
-    if (n == leaf) return neg;
-    for (uint32_t i = 0; i < n->nkids; i++) {
-        int r = negated(n->kids[i], leaf, neg || n->kind == Q_NOT);
-        if (r >= 0) return r;
+/* Marks the leaves under a NOT (excluded words are not highlighted).  Done
+ * once per paragraph rather than per token and leaf: a query of 1024
+ * clauses against a long paragraph would otherwise walk the tree hundreds
+ * of millions of times. */
+static void mark_negated(const aj_qnode *n, int neg, unsigned char *out) {
+    if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->kind == Q_PREFIX) {
+        out[n->leaf] = (unsigned char)neg;
+        return;
     }
-    return -1;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        mark_negated(n->kids[i], neg || n->kind == Q_NOT, out);
 }
 
 static int on_hl_token(void *arg, const aj_token *t) {
     hl *h = arg;
     for (uint32_t l = 0; l < h->q->nleaves; l++) {
         const aj_qnode *leaf = h->q->leaves[l];
-        if (negated(h->q->root, leaf, 0) == 1) continue;
+        if (h->neg[l]) continue;
         if (leaf_matches(leaf, t)) {
             if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end};
             h->n++;
@@ -213,9 +217,13 @@ static int on_hl_token(void *arg, const aj_token *t) {
 
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap) {
-    if (!s->q) return 0;
-    hl h = {s->q, out, cap, 0};
+    if (!s->q || !s->q->root) return 0;
+    unsigned char *neg = calloc(s->q->nleaves + 1, 1);
+    if (!neg) return 0; /* no highlighting is a safe answer */
+    mark_negated(s->q->root, 0, neg);
+    hl h = {s->q, neg, out, cap, 0};
     aj_ctx c = {0};
     aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
+    free(neg);
     return h.n;
 }

@@ -42,6 +42,9 @@ E2E(deterministic)
 E2E(new_document)
 E2E(search_during_build)
 E2E(batch_stdin)
+E2E(hostile_queries)
+E2E(hostile_corpus)
+E2E(output_safety)
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
