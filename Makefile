@@ -47,7 +47,7 @@ BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-deps bench-build
+        bench bench-quick bench-deps bench-build valgrind
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -101,6 +101,14 @@ check-build: $(BIN) $(RUNNER)
 test: deps
 	@$(MAKE) --no-print-directory check-build
 	AJSEARCH_BIN=$(CURDIR)/$(BIN) AJSEARCH_BUILD=$(CURDIR)/$(BUILD) ./$(RUNNER) --jobs 2 --timeout 900
+
+# The end-to-end scenarios with every ajsearch process under valgrind
+# (errors and leaks fail; inputs are smaller there, see tools/valgrind.sh).
+VALGRIND_SCENARIOS ?= $(shell sed -n 's/^E2E(\(.*\))$$/\1/p' tests/test_cli.c)
+valgrind: deps
+	@$(MAKE) --no-print-directory SAN= all
+	@sh tools/deps.sh valgrind
+	sh tools/valgrind.sh build/ajsearch $(VALGRIND_SCENARIOS)
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).
