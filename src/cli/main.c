@@ -68,12 +68,15 @@ static const char usage_main[] =
     "  Operators are upper case; lower-case and/or/not are ordinary words.\n"
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
+    "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
+    "  prefix, 33,554,432 postings for all prefixes and phrases of a query.\n"
     "\n"
     "Search options:\n"
     "  -n, --limit N          show N hits (default 10)\n"
     "      --offset N         skip the first N hits\n"
     "      --count            print only the number of matching paragraphs\n"
-    "      --stdin            read one query per line from standard input; with\n"
+    "      --stdin            read one query per line (any bytes but newline,\n"
+    "                         a final CR dropped) from standard input; with\n"
     "                         --json each hit gets a \"query\" field (the line\n"
     "                         number); with --count one count per line\n"
     "      --query-file FILE  the query is the whole of FILE (any bytes; - for\n"
@@ -107,7 +110,8 @@ static const char usage_analyze[] =
     "standard input when no TEXT is given), one input per output line.\n"
     "With --json: an array of {\"term\",\"word\",\"pos\",\"start\",\"end\"} per\n"
     "input, where word is the unstemmed folded form and start/end are byte\n"
-    "offsets into the input.\n";
+    "offsets into the input.  An input may hold any bytes and be up to 1 MiB\n"
+    "long (the longest paragraph the indexer analyzes).\n";
 
 static const char usage_stats[] =
     "usage: ajsearch stats [--json] [--index DIR]\n"
