@@ -13,6 +13,7 @@
 #include "segment.h"
 
 #define TITLE_BYTES 256
+#define TITLE_SCAN (1u << 20)
 #define WCACHE 8192          /* recent words, power of two */
 #define WCACHE_KEY 23
 
@@ -47,6 +48,7 @@ struct aj_bworker {
     size_t corpus_doc;
     uint32_t ordinal;
     uint32_t pos;            /* tokens of the current paragraph */
+    const char *src;         /* the mapped document */
     uint32_t local_para;     /* paragraphs in the current segment */
 };
 
@@ -283,6 +285,19 @@ static int on_para(void *arg, const aj_seg_para *p) {
     return 0;
 }
 
+/* The segmenter is done with [from, below) of the document for now: its
+ * whole pages leave this process (they stay in the page cache, and the
+ * read-only private mapping reads them back if they are touched again),
+ * so a huge file costs a bounded amount of resident memory. */
+static void on_seg_done(void *arg, uint64_t from, uint64_t below) {
+    aj_bworker *w = arg;
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    from = (from + page - 1) / page * page;
+    below = below / page * page;
+    if (w->src && below > from)
+        madvise((void *)(w->src + from), below - from, MADV_DONTNEED);
+}
+
 static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
                       uint64_t bytes) {
     aj_bseg *s = w->seg;
@@ -334,7 +349,10 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     char *title = NULL;
     if (!d->title) {
         char buf[TITLE_BYTES];
-        aj_segment_title(src ? src : "", len, buf, sizeof buf);
+        /* Looked for in the first TITLE_SCAN bytes only, so that a huge
+         * file with no newline is not read whole for it. */
+        aj_segment_title(src ? src : "", len < TITLE_SCAN ? len : TITLE_SCAN,
+                         buf, sizeof buf);
         title = strdup(buf);
         if (!title) {
             if (src) munmap((void *)src, len);
@@ -346,7 +364,9 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     w->ordinal = 0;
     w->err = AJ_OK;
     if (!e && src) {
-        e = aj_segment(w->c, src, len, on_para, w);
+        w->src = src;
+        e = aj_segment_ex(w->c, src, len, on_para, w, on_seg_done);
+        w->src = NULL;
         if (!e && w->err) e = w->err;
     }
     if (src) munmap((void *)src, len);

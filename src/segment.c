@@ -112,6 +112,9 @@ typedef struct seg {
     /* Footer join: q[0] is the open paragraph, the rest footnotes. */
     held q[1 + LOOKAHEAD];
     int nq, ahead;
+
+    aj_seg_done_fn done;    /* aj_segment_ex's hint, or NULL */
+    uint64_t told;          /* the paragraph pass has hinted below this */
 } seg;
 
 /* ---- bytes ------------------------------------------------------------ */
@@ -487,6 +490,8 @@ static void fail_nomem(seg *g, const char *what, size_t n) {
     g->stop = 1;
 }
 
+static void hint_behind(seg *g, uint64_t at);
+
 static void deliver(seg *g, const char *text, size_t len, uint64_t a,
                     uint64_t b, const char *label, int kind) {
     if (g->stop) return;
@@ -498,6 +503,7 @@ static void deliver(seg *g, const char *text, size_t len, uint64_t a,
     p.label = label[0] ? label : NULL;
     p.kind = kind;
     if (g->fn(g->arg, &p)) g->stop = 1;
+    hint_behind(g, a);
 }
 
 /* Makes room for n bytes and a NUL in a held paragraph. */
@@ -965,6 +971,33 @@ static void next_line(const unsigned char *s, size_t n, size_t *pos,
     *le = e;
 }
 
+/* next_line for the two passes: a line longer than AJ_SEG_DONE_STEP is
+ * searched for its end a step at a time, each step reported as done (the
+ * caller may drop it and have it read back when the line is processed). */
+static void scan_line(seg *g, size_t *pos, size_t *ls, size_t *le) {
+    size_t i = *pos, n = g->n;
+    if (g->done) {
+        while (n - i > AJ_SEG_DONE_STEP &&
+               !memchr(g->s + i, '\n', AJ_SEG_DONE_STEP)) {
+            g->done(g->arg, i, i + AJ_SEG_DONE_STEP);
+            i += AJ_SEG_DONE_STEP;
+        }
+    }
+    next_line(g->s, n, &i, ls, le);
+    *ls = *pos;
+    *pos = i;
+}
+
+/* In the paragraph pass: source more than four LIMITs behind a delivered
+ * paragraph is not needed for a while (what is held back for a footer
+ * join lies within one LIMIT). */
+static void hint_behind(seg *g, uint64_t at) {
+    if (g->done && at >= 4 * LIMIT && at - 4 * LIMIT - g->told >= AJ_SEG_DONE_STEP) {
+        g->done(g->arg, g->told, at - 4 * LIMIT);
+        g->told = at - 4 * LIMIT;
+    }
+}
+
 /* The trimmed, non-blank line s[p..q). */
 static void do_line(seg *g, size_t p, size_t q) {
     const unsigned char *s = g->s;
@@ -1055,12 +1088,19 @@ static aj_err shape(seg *g) {
     size_t *hist = calloc(HIST_MAX + 1, sizeof *hist);
     if (!hist)
         return aj_fail(g->c, AJ_ENOMEM, "segment: line histogram");
-    size_t pos = 0, lines = 0, ls, le;
+    size_t pos = 0, lines = 0, ls, le, told = 0;
     while (pos < g->n) {
-        next_line(g->s, g->n, &pos, &ls, &le);
+        if (g->done && pos - told >= AJ_SEG_DONE_STEP) {
+            g->done(g->arg, told, pos);
+            told = pos;
+        }
+        scan_line(g, &pos, &ls, &le);
         trim(g->s, &ls, &le);
         if (ls == le) continue;
-        size_t cp = code_points(g->s, ls, le);
+        /* A line of 4 * HIST_MAX bytes has at least HIST_MAX code points:
+         * no need to read all of a huge one. */
+        size_t cp = le - ls >= 4 * (size_t)HIST_MAX ? HIST_MAX
+                                                    : code_points(g->s, ls, le);
         hist[cp < HIST_MAX ? cp : HIST_MAX]++;
         lines++;
     }
@@ -1077,6 +1117,11 @@ static aj_err shape(seg *g) {
 
 aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                   void *arg) {
+    return aj_segment_ex(c, src, len, fn, arg, NULL);
+}
+
+aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                     void *arg, aj_seg_done_fn done) {
     if (!fn) return aj_fail(c, AJ_EINVAL, "segment: no callback");
     if (!src) {
         if (len) return aj_fail(c, AJ_EINVAL, "segment: no source bytes");
@@ -1089,10 +1134,12 @@ aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     g->arg = arg;
     g->s = (const unsigned char *)src;
     g->n = len;
+    g->done = done;
     aj_err e = shape(g);
     size_t pos = 0, p, q;
     while (!e && !g->stop && pos < len) {
-        next_line(g->s, len, &pos, &p, &q);
+        hint_behind(g, pos);
+        scan_line(g, &pos, &p, &q);
         trim(g->s, &p, &q);
         if (p == q) { /* blank: ends the paragraph, not a pending "8." */
             finish(g);
