@@ -6,19 +6,14 @@
 
 #include "bytes.h"
 
-/* Writes positions values[0..n) as chunks of up to 128 bit-packed values. */
-static aj_err write_pos_chunks(aj_ctx *c, aj_fwriter *w, uint32_t *values,
-                               size_t n) {
+/* Writes one chunk of k <= 128 bit-packed position values. */
+static aj_err write_pos_chunk(aj_ctx *c, aj_fwriter *w, const uint32_t *values,
+                              size_t k) {
     uint8_t buf[1 + 4 * AJ_BLOCK];
-    for (size_t at = 0; at < n; at += AJ_BLOCK) {
-        size_t k = n - at < AJ_BLOCK ? n - at : AJ_BLOCK;
-        unsigned width = aj_bitpack_width(values + at, k);
-        buf[0] = (uint8_t)width;
-        size_t len = aj_bitpack_encode(values + at, k, width, buf + 1);
-        aj_err e = aj_fw_write(c, w, buf, 1 + len);
-        if (e) return e;
-    }
-    return AJ_OK;
+    unsigned width = aj_bitpack_width(values, k);
+    buf[0] = (uint8_t)width;
+    size_t len = aj_bitpack_encode(values, k, width, buf + 1);
+    return aj_fw_write(c, w, buf, 1 + len);
 }
 
 aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
@@ -27,8 +22,6 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
                          const uint32_t *lens, aj_term_info *info) {
     uint32_t nblocks = (n + AJ_BLOCK - 1) / AJ_BLOCK;
     uint8_t *skip = NULL;
-    uint32_t *tmp = NULL;
-    size_t tmpcap = 0;
     aj_err e = AJ_OK;
 
     memset(info, 0, sizeof *info);
@@ -61,12 +54,10 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
         const uint32_t *t = tfs + (size_t)b * AJ_BLOCK;
         uint32_t gaps[AJ_BLOCK], tf1[AJ_BLOCK];
         uint32_t bmax_tf = 0, bmin_len = UINT32_MAX;
-        size_t ntpos = 0;
         for (uint32_t i = 0; i < k; i++) {
             gaps[i] = d[i] - prev;
             prev = d[i];
             tf1[i] = t[i] - 1;
-            ntpos += t[i];
             if (t[i] > bmax_tf) bmax_tf = t[i];
             if (lens[d[i]] < bmin_len) bmin_len = lens[d[i]];
         }
@@ -89,26 +80,26 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
         dlen += aj_bitpack_encode(gaps, k, dw, data + dlen);
         dlen += aj_bitpack_encode(tf1, k, tw, data + dlen);
         if (posn && !e) {
-            if (ntpos > tmpcap) {
-                free(tmp);
-                tmpcap = ntpos * 2;
-                tmp = malloc(tmpcap * sizeof *tmp);
-                if (!tmp) {
-                    e = aj_fail(c, AJ_ENOMEM, "positions buffer");
-                    break;
-                }
-            }
+            /* The block's positions (first of each paragraph absolute, the
+             * rest gaps) go out in chunks of 128 values as they are made:
+             * a block of paragraphs with millions of positions each needs
+             * no buffer for them. */
+            uint32_t chunk[AJ_BLOCK];
             size_t m = 0;
-            for (uint32_t i = 0; i < k; i++) {
+            uint64_t before = aj_fw_tell(posn);
+            for (uint32_t i = 0; !e && i < k; i++) {
                 uint32_t last = 0;
-                for (uint32_t j = 0; j < t[i]; j++) {
+                for (uint32_t j = 0; !e && j < t[i]; j++) {
                     uint32_t p = positions[pos_at++];
-                    tmp[m++] = j == 0 ? p : p - last;
+                    chunk[m++] = j == 0 ? p : p - last;
                     last = p;
+                    if (m == AJ_BLOCK) {
+                        e = write_pos_chunk(c, posn, chunk, m);
+                        m = 0;
+                    }
                 }
             }
-            uint64_t before = aj_fw_tell(posn);
-            e = write_pos_chunks(c, posn, tmp, m);
+            if (!e && m) e = write_pos_chunk(c, posn, chunk, m);
             pos_rel += aj_fw_tell(posn) - before;
         }
     }
@@ -117,7 +108,6 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
     if (n == 0) info->min_len = 0;
     free(data);
     free(skip);
-    free(tmp);
     return e;
 }
 
