@@ -137,6 +137,27 @@ static char *field(const char *p, size_t n) {
     return strndup(p, n);
 }
 
+/* Reads a line of metadata (without its newline) into buf, keeping at
+ * most cap - 1 bytes and discarding the rest, so that a metadata file
+ * with no newline costs bounded memory.  Returns 0 at the end of the
+ * file; *over is set when the line was longer. */
+static int meta_line(FILE *f, char *buf, size_t cap, size_t *len, int *over) {
+    size_t n = 0;
+    int ch, any = 0;
+    *over = 0;
+    while ((ch = getc(f)) != EOF) {
+        any = 1;
+        if (ch == '\n') break;
+        if (n + 1 < cap)
+            buf[n++] = (char)ch;
+        else
+            *over = 1;
+    }
+    buf[n] = 0;
+    *len = n;
+    return any;
+}
+
 static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
     int fd = openat(rootfd, AJ_METADATA_FILE, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return AJ_OK; /* metadata is optional */
@@ -145,15 +166,21 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
         close(fd);
         return aj_fail(c, AJ_ENOMEM, "metadata");
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *line = malloc(AJ_METADATA_LINE_MAX + 1);
+    size_t n;
+    int over;
     unsigned lineno = 0;
-    aj_err e = AJ_OK;
-    while (!e && (n = getline(&line, &cap, f)) >= 0) {
+    aj_err e = line ? AJ_OK : aj_fail(c, AJ_ENOMEM, "metadata");
+    while (!e && meta_line(f, line, AJ_METADATA_LINE_MAX + 1, &n, &over)) {
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = 0;
+        if (over) {
+            char why[128];
+            snprintf(why, sizeof why, "line %u is longer than %u bytes, ignored",
+                     lineno, AJ_METADATA_LINE_MAX);
+            if (s->warn) s->warn(s->warn_arg, AJ_METADATA_FILE, why);
+            continue;
+        }
+        while (n > 0 && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0 || line[0] == '#') continue;
         const char *fields[4] = {0};
         size_t lens[4] = {0};
