@@ -205,8 +205,8 @@ static char *read_query_file(const char *path, size_t *len) {
         fprintf(stderr, ": cannot read query file: %s\n", strerror(errno));
         exit(EXIT_ERR);
     }
-    if (n <= QUERY_READ_MAX) {
-        if (n && q[n - 1] == '\n') n--;
+    if (n <= QUERY_READ_MAX && n && q[n - 1] == '\n') {
+        n--;
         if (n && q[n - 1] == '\r') n--;
     }
     if (f != stdin) fclose(f);
