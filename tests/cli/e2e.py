@@ -626,6 +626,10 @@ def s_hostile_corpus(tmp):
                   f"{word}: a paragraph over 1 MiB")
         rc, out, err, rss, secs = run_measured(["--index", index, "--color=never", "-n", "3", "--", word])
         check(rc == 0 and len(out) < 4000 and not RAW_CONTROL.search(out), f"{word}: human output {out[:500]!r}")
+    # highlighting 1 MiB paragraphs for a query of a thousand clauses
+    many = " OR ".join(f"q{a}{b}{c}" for a in "bcdfghkl" for b in "bcdfghkl" for c in "bcdfghklmnpr") + " OR fox OR qu*"
+    rc, out, err, rss, secs = run_measured(["--index", index, "--color=always", "-n", "20", "--", many])
+    check(rc == 0 and secs < (120 if VALGRIND else 10) and b"\x1b[1;31mfox" in out, f"1000 clauses: {rc} {secs:.1f} s {err[:300]!r}")
     for word in ["tapir", "capybara", "aardwolf"]:
         rc, out, err, rss, secs = run_measured(["--index", index, "--count", word])
         check(rc == 1, f"{word} comes from a skipped file")
