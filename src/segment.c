@@ -252,11 +252,19 @@ static int sentence_end(const unsigned char *t, size_t n) {
 /* The first c in s[from..q), or q.  Queries on one line come with
  * non-decreasing from, so the cached answer stays right until from passes
  * it, and each byte of the line is searched at most once. */
-static size_t find_from(const unsigned char *s, size_t from, size_t q,
-                        size_t *cache, int c) {
+static size_t find_from(seg *g, size_t from, size_t q, size_t *cache, int c) {
     if (*cache != SIZE_MAX && *cache >= from) return *cache;
-    const unsigned char *hit = from < q ? memchr(s + from, c, q - from) : NULL;
-    *cache = hit ? (size_t)(hit - s) : q;
+    /* A LIMIT at a time, so that a search through a huge line leaves
+     * what it passes over far ahead to the caller (as scanned does). */
+    const unsigned char *hit = NULL;
+    size_t at = from;
+    while (at < q && !hit) {
+        size_t n = q - at > LIMIT ? LIMIT : q - at;
+        hit = memchr(g->s + at, c, n);
+        at += n;
+        if (!hit && g->done && at - from >= 4 * LIMIT) g->done(g->arg, at - n, at);
+    }
+    *cache = hit ? (size_t)(hit - g->s) : q;
     return *cache;
 }
 
@@ -488,6 +496,15 @@ static void classify(const seg *g, size_t p, size_t q, line *li) {
 static void fail_nomem(seg *g, const char *what, size_t n) {
     g->err = aj_fail(g->c, AJ_ENOMEM, "segment: %s (%zu bytes)", what, n);
     g->stop = 1;
+}
+
+/* A scan that started at start has just passed at: once it is four LIMITs
+ * ahead, each LIMIT it passes over is left to the caller, which keeps a
+ * run of markup or a search through a huge line from holding all of it
+ * (bytes needed again are read back). */
+static void scanned(seg *g, size_t start, size_t at) {
+    if (g->done && at - start >= 4 * LIMIT && at % LIMIT == 0)
+        g->done(g->arg, at - LIMIT, at);
 }
 
 static void hint_behind(seg *g, uint64_t at);
@@ -725,7 +742,7 @@ static size_t tag_at(seg *g, size_t i, size_t q, int *br) {
     while (j < q && j - i < TAG_MAX && is_alnum(s[j])) j++;
     if (j >= q || (s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '/'))
         return 0;
-    size_t gt = find_from(s, j, q, &g->next_gt, '>');
+    size_t gt = find_from(g, j, q, &g->next_gt, '>');
     if (gt >= q || gt - i >= TAG_MAX) return 0;
     *br = j - name == 2 && lower(s[name]) == 'b' && lower(s[name + 1]) == 'r';
     return gt + 1 - i;
@@ -801,9 +818,9 @@ static size_t entity_at(const unsigned char *s, size_t i, size_t q,
 static int link_at(seg *g, size_t i, size_t q) {
     const unsigned char *s = g->s;
     if (g->link_close != SIZE_MAX) return 0; /* no links inside links */
-    size_t rb = find_from(s, i + 1, q, &g->next_rb, ']');
+    size_t rb = find_from(g, i + 1, q, &g->next_rb, ']');
     if (rb + 1 >= q || s[rb + 1] != '(') return 0;
-    size_t rp = find_from(s, rb + 2, q, &g->next_rp, ')');
+    size_t rp = find_from(g, rb + 2, q, &g->next_rp, ')');
     if (rp >= q) return 0;
     g->link_close = rb;
     g->link_end = rp + 1;
@@ -845,6 +862,10 @@ static void clean(seg *g, size_t i, size_t q) {
     g->next_gt = g->next_rb = g->next_rp = SIZE_MAX;
     g->link_close = SIZE_MAX;
     while (i < q && !g->stop) {
+        /* A huge line may deliver nothing for a long while (a run of
+         * markup, a cut run): what lies far behind is left for the caller
+         * from here too. */
+        hint_behind(g, i);
         if (g->link_close != SIZE_MAX && i >= g->link_close) {
             if (i < g->link_end) i = g->link_end; /* skip "](url)" */
             g->link_close = SIZE_MAX;
@@ -854,8 +875,11 @@ static void clean(seg *g, size_t i, size_t q) {
         size_t k;
         int roman = b == 'i' || b == 'v' || b == 'x';
         if (is_plain(b) && !(roman && (i == 0 || !is_letter(s[i - 1])))) {
-            size_t j = i + 1;
-            while (j < q && is_plain(s[j]) &&
+            /* At most LIMIT bytes at a time, so that a run as long as the
+             * file is not read ahead of its processing; the next pass of
+             * the loop takes up the run exactly where this one stops. */
+            size_t j = i + 1, jmax = q - i > LIMIT ? i + LIMIT : q;
+            while (j < jmax && is_plain(s[j]) &&
                    !((s[j] == 'i' || s[j] == 'v' || s[j] == 'x') &&
                      !is_letter(s[j - 1])))
                 j++;
@@ -888,13 +912,14 @@ static void clean(seg *g, size_t i, size_t q) {
         }
         case '*':
             if (i + 1 < q && s[i + 1] == '*') {
-                while (i < q && s[i] == '*') i++;
+                size_t from = i;
+                while (i < q && s[i] == '*') scanned(g, from, ++i);
                 continue;
             }
             break;
         case '_': {
             size_t j = i;
-            while (j < q && s[j] == '_') j++;
+            while (j < q && s[j] == '_') scanned(g, i, ++j);
             /* "__x__" is emphasis; "snake__case" is not */
             if (j - i >= 2 &&
                 !(i > 0 && is_alnum(s[i - 1]) && j < q && is_alnum(s[j]))) {
@@ -992,7 +1017,9 @@ static void scan_line(seg *g, size_t *pos, size_t *ls, size_t *le) {
  * paragraph is not needed for a while (what is held back for a footer
  * join lies within one LIMIT). */
 static void hint_behind(seg *g, uint64_t at) {
-    if (g->done && at >= 4 * LIMIT && at - 4 * LIMIT - g->told >= AJ_SEG_DONE_STEP) {
+    /* at may trail an earlier call's (a paragraph starts behind the
+     * position that was just cleaned): only ever move forward. */
+    if (g->done && at >= g->told + 4 * LIMIT + AJ_SEG_DONE_STEP) {
         g->done(g->arg, g->told, at - 4 * LIMIT);
         g->told = at - 4 * LIMIT;
     }
