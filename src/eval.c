@@ -173,18 +173,6 @@ static aj_err list_push(aj_ctx *c, list_buf *l, uint32_t doc, uint32_t tf) {
     return AJ_OK;
 }
 
-static int has_pos(const uint32_t *v, uint32_t n, uint32_t x) {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo] == x;
-}
-
 static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
     return aj_fail_at(c, AJ_ELIMIT, n->pos,
                       "the prefixes and phrases of the query match more than "
@@ -204,7 +192,8 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     uint32_t *ord = calloc(m, sizeof *ord);   /* cursors, rarest first */
     const uint32_t **pos = calloc(m, sizeof *pos);
     uint32_t *np = calloc(m, sizeof *np);
-    aj_err e = (!pcs || !slot || !ord || !pos || !np) ? aj_fail(c, AJ_ENOMEM, "phrase")
+    uint32_t *at = calloc(m, sizeof *at);   /* per phrase position */
+    aj_err e = (!pcs || !slot || !ord || !pos || !np || !at) ? aj_fail(c, AJ_ENOMEM, "phrase")
                                                       : AJ_OK;
     int all = 1;
     for (uint32_t i = 0; !e && i < m; i++) {
@@ -260,12 +249,22 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             if (np[slot[i]] < np[slot[anchor]]) anchor = i;
         uint32_t tf = 0;
         const uint32_t *ap = pos[slot[anchor]];
+        /* The anchor's positions rise, so each phrase position's target
+         * does too: one forward pointer per phrase position walks its
+         * term's positions once per paragraph, where a binary search per
+         * anchor took minutes on paragraphs of one repeated word. */
+        for (uint32_t i = 0; i < m; i++) at[i] = 0;
         for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
             uint32_t q = ap[j];
             if (q < anchor) continue;
             uint32_t start = q - anchor, i;
-            for (i = 0; i < m; i++)
-                if (i != anchor && !has_pos(pos[slot[i]], np[slot[i]], start + i)) break;
+            for (i = 0; i < m; i++) {
+                if (i == anchor) continue;
+                const uint32_t *v = pos[slot[i]];
+                uint32_t n = np[slot[i]];
+                while (at[i] < n && v[at[i]] < start + i) at[i]++;
+                if (at[i] == n || v[at[i]] != start + i) break;
+            }
             if (i == m) tf++;
         }
         if (tf) e = list_push(c, out, d, tf);
@@ -280,6 +279,7 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     free(ord);
     free(pos);
     free(np);
+    free(at);
     return e;
 }
 
