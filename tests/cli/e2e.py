@@ -587,6 +587,7 @@ def s_hostile_corpus(tmp):
     repeat_words(os.path.join(corpus, "big-one-line.txt"), big, b"firstaardvark", b"lastaardvark")
     repeat_words(os.path.join(corpus, "one-paragraph.txt"), para, b"firstbison", b"lastbison", line=80)
     write(os.path.join(corpus, "no-space.txt"), b"x" * (3 << 20) + b" lastchinchilla\n")
+    write(os.path.join(corpus, "one-word.txt"), b"a " * ((big // 10) >> 1) + b"\n")
     for root, dirs, files in os.walk(tmp):
         for d in dirs:
             if not d.startswith("locked"):
@@ -632,6 +633,11 @@ def s_hostile_corpus(tmp):
     many = " OR ".join(f"q{a}{b}{c}" for a in "bcdfghkl" for b in "bcdfghkl" for c in "bcdfghklmnpr") + " OR fox OR qu*"
     rc, out, err, rss, secs = run_measured(["--index", index, "--color=always", "-n", "20", "--", many])
     check(rc == 0 and secs < (120 if VALGRIND else 10) and b"\x1b[1;31mfox" in out, f"1000 clauses: {rc} {secs:.1f} s {err[:300]!r}")
+    # a phrase of a word that fills whole 1 MiB paragraphs
+    rc, out, err, rss, secs = run_measured(["--index", index, "--count", '"a a a"'])
+    check(rc == 0 and int(out) >= big // 10 >> 20 and secs < (120 if VALGRIND else 10),
+          f'"a a a": {rc} {out!r} {secs:.1f} s')
+    print(f'hostile_corpus: "a a a" over {int(out)} paragraphs in {secs:.2f} s, peak RSS {rss} KiB')
     for word in ["tapir", "capybara", "aardwolf"]:
         rc, out, err, rss, secs = run_measured(["--index", index, "--count", word])
         check(rc == 1, f"{word} comes from a skipped file")
