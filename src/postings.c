@@ -288,37 +288,54 @@ aj_err aj_pcursor_advance(aj_ctx *c, aj_pcursor *pc, uint32_t target) {
     return AJ_OK;
 }
 
-/* Decodes all positions of the current block into posbuf, turning
- * per-posting gaps into absolute positions. */
+/* Decodes the positions of the current posting into posbuf, turning its
+ * gaps into absolute positions.  They lie in the block's run of 128-value
+ * chunks; the chunks before them are stepped over by their width bytes,
+ * and a walk through the block resumes where the last one stopped.  So
+ * the memory is one paragraph's positions, not the whole block's (128
+ * paragraphs of a repeated word held 268 MB). */
 static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
-    uint32_t rel = 0;
     if (!pc->posn || pc->info.pos_off == UINT64_MAX)
         return aj_fail(c, AJ_EINVAL, "positions are not indexed for this term");
-    if (pc->nblocks > 1) {
-        const uint8_t *s;
-        aj_err e = aj_mfile_get(c, pc->post,
-                                pc->skip_off + (uint64_t)pc->block * AJ_SKIP_BYTES,
-                                AJ_SKIP_BYTES, &s);
-        if (e) return e;
-        rel = aj_get_u32le(s + 16);
+    if (pc->pos_block != (int)pc->block) {
+        uint32_t rel = 0;
+        if (pc->nblocks > 1) {
+            const uint8_t *s;
+            aj_err e = aj_mfile_get(c, pc->post,
+                                    pc->skip_off + (uint64_t)pc->block * AJ_SKIP_BYTES,
+                                    AJ_SKIP_BYTES, &s);
+            if (e) return e;
+            rel = aj_get_u32le(s + 16);
+        }
+        uint64_t total = 0;
+        pc->posidx[0] = 0;
+        for (uint32_t i = 0; i < pc->n; i++) {
+            total += pc->tfs[i];
+            if (total > UINT32_MAX) return corrupt(c, pc, "positions overflow");
+            pc->posidx[i + 1] = (uint32_t)total;
+        }
+        pc->pos_first = pc->pos_at = pc->info.pos_off + rel;
+        pc->pos_done = 0;
+        pc->pos_block = (int)pc->block;
     }
-    uint64_t total = 0;
-    pc->posidx[0] = 0;
-    for (uint32_t i = 0; i < pc->n; i++) {
-        total += pc->tfs[i];
-        if (total > UINT32_MAX) return corrupt(c, pc, "positions overflow");
-        pc->posidx[i + 1] = (uint32_t)total;
-    }
-    if (total > pc->poscap) {
-        size_t cap = total < 256 ? 256 : (size_t)total;
+    uint32_t lo = pc->posidx[pc->i], hi = pc->posidx[pc->i + 1];
+    uint32_t total = pc->posidx[pc->n];
+    if (hi - lo > pc->poscap) {
+        size_t cap = hi - lo < 256 ? 256 : (size_t)(hi - lo);
         uint32_t *nb = realloc(pc->posbuf, cap * sizeof *nb);
         if (!nb) return aj_fail(c, AJ_ENOMEM, "positions buffer");
         pc->posbuf = nb;
         pc->poscap = cap;
     }
-    uint64_t at = pc->info.pos_off + rel;
-    for (uint64_t done = 0; done < total;) {
-        uint32_t k = total - done < AJ_BLOCK ? (uint32_t)(total - done) : AJ_BLOCK;
+    if (lo < pc->pos_done) { /* behind the walk: start the block again */
+        pc->pos_at = pc->pos_first;
+        pc->pos_done = 0;
+    }
+    uint64_t at = pc->pos_at;
+    uint32_t done = pc->pos_done;
+    uint32_t chunk[AJ_BLOCK];
+    while (done < hi) {
+        uint32_t k = total - done < AJ_BLOCK ? total - done : AJ_BLOCK;
         const uint8_t *p;
         aj_err e = aj_mfile_get(c, pc->posn, at, 1, &p);
         if (e) return e;
@@ -327,17 +344,25 @@ static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
             return aj_fail(c, AJ_ECORRUPT, "%s: positions at offset %llu: bad width",
                            aj_mfile_name(pc->posn), (unsigned long long)at);
         size_t nb = aj_bitpack_bytes(k, w);
-        e = aj_mfile_get(c, pc->posn, at + 1, nb, &p);
-        if (e) return e;
-        aj_bitpack_decode(p, k, w, pc->posbuf + done);
+        if (done + k > lo) {
+            e = aj_mfile_get(c, pc->posn, at + 1, nb, &p);
+            if (e) return e;
+            aj_bitpack_decode(p, k, w, chunk);
+            uint32_t from = lo > done ? lo - done : 0;
+            uint32_t to = hi - done < k ? hi - done : k;
+            memcpy(pc->posbuf + (done + from - lo), chunk + from,
+                   (to - from) * sizeof *chunk);
+            /* A chunk that runs into the next posting is where the walk
+             * resumes. */
+            if (done + k > hi) break;
+        }
         at += 1 + nb;
         done += k;
     }
-    for (uint32_t i = 0; i < pc->n; i++) {
-        uint32_t *v = pc->posbuf + pc->posidx[i];
-        for (uint32_t j = 1; j < pc->tfs[i]; j++) v[j] += v[j - 1];
-    }
-    pc->pos_block = (int)pc->block;
+    pc->pos_at = at;
+    pc->pos_done = done;
+    for (uint32_t j = 1; j < hi - lo; j++) pc->posbuf[j] += pc->posbuf[j - 1];
+    pc->pos_para = pc->i;
     return AJ_OK;
 }
 
@@ -348,11 +373,11 @@ aj_err aj_pcursor_positions(aj_ctx *c, aj_pcursor *pc, const uint32_t **pos,
         *pos = NULL;
         return AJ_OK;
     }
-    if (pc->pos_block != (int)pc->block) {
+    if (pc->pos_block != (int)pc->block || pc->pos_para != pc->i) {
         aj_err e = load_positions(c, pc);
         if (e) return e;
     }
-    *pos = pc->posbuf + pc->posidx[pc->i];
+    *pos = pc->posbuf;
     *n = pc->tfs[pc->i];
     return AJ_OK;
 }

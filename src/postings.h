@@ -56,11 +56,15 @@ typedef struct aj_pcursor {
     uint32_t doc;            /* current id or AJ_DOC_END */
     uint32_t docs[AJ_BLOCK], tfs[AJ_BLOCK];
     uint64_t decoded;        /* postings decoded so far (for statistics) */
-    /* positions of the current block, decoded on demand */
-    int pos_block;           /* block whose positions are in posbuf, or -1 */
+    /* positions of the current posting, decoded on demand */
+    int pos_block;           /* block the fields below describe, or -1 */
+    uint32_t pos_para;       /* index in it of the posting in posbuf */
     uint32_t *posbuf;
     size_t poscap;
     uint32_t posidx[AJ_BLOCK + 1];  /* prefix sums of tfs */
+    uint64_t pos_first;      /* offset of the block's first chunk */
+    uint64_t pos_at;         /* a chunk of the block and the index of */
+    uint32_t pos_done;       /*   its first value: where a walk resumes */
 } aj_pcursor;
 
 /* Opens a cursor on the term's postings, positioned on its first posting.
