@@ -16,10 +16,33 @@ static aj_err write_pos_chunk(aj_ctx *c, aj_fwriter *w, const uint32_t *values,
     return aj_fw_write(c, w, buf, 1 + len);
 }
 
+typedef struct {
+    const uint32_t *positions;
+    size_t at;
+} pos_array;
+
+static aj_err next_from_array(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
+    (void)c;
+    pos_array *a = arg;
+    memcpy(out, a->positions + a->at, (size_t)tf * sizeof *out);
+    a->at += tf;
+    return AJ_OK;
+}
+
 aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
                          const uint32_t *docs, const uint32_t *tfs,
                          const uint32_t *positions, uint32_t n,
                          const uint32_t *lens, aj_term_info *info) {
+    pos_array a = {positions, 0};
+    return aj_postings_write_fn(c, post, posn, docs, tfs,
+                                positions ? next_from_array : NULL, &a, n, lens,
+                                info);
+}
+
+aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                            const uint32_t *docs, const uint32_t *tfs,
+                            aj_pos_fn next_pos, void *pos_arg, uint32_t n,
+                            const uint32_t *lens, aj_term_info *info) {
     uint32_t nblocks = (n + AJ_BLOCK - 1) / AJ_BLOCK;
     uint8_t *skip = NULL;
     aj_err e = AJ_OK;
@@ -46,7 +69,8 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
     }
     size_t dlen = 0;
     uint64_t pos_rel = 0;
-    size_t pos_at = 0; /* index into positions */
+    uint32_t *one = NULL;   /* one posting's positions */
+    size_t capone = 0;
     uint32_t prev = 0;
     for (uint32_t b = 0; !e && b < nblocks; b++) {
         uint32_t k = n - b * AJ_BLOCK < AJ_BLOCK ? n - b * AJ_BLOCK : AJ_BLOCK;
@@ -79,7 +103,7 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
         data[dlen++] = (uint8_t)tw;
         dlen += aj_bitpack_encode(gaps, k, dw, data + dlen);
         dlen += aj_bitpack_encode(tf1, k, tw, data + dlen);
-        if (posn && !e) {
+        if (posn && next_pos && !e) {
             /* The block's positions (first of each paragraph absolute, the
              * rest gaps) go out in chunks of 128 values as they are made:
              * a block of paragraphs with millions of positions each needs
@@ -89,8 +113,17 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
             uint64_t before = aj_fw_tell(posn);
             for (uint32_t i = 0; !e && i < k; i++) {
                 uint32_t last = 0;
+                if (t[i] > capone) {
+                    free(one);
+                    capone = t[i];
+                    if (!(one = malloc(capone * sizeof *one))) {
+                        e = aj_fail(c, AJ_ENOMEM, "positions buffer");
+                        break;
+                    }
+                }
+                e = next_pos(c, pos_arg, t[i], one);
                 for (uint32_t j = 0; !e && j < t[i]; j++) {
-                    uint32_t p = positions[pos_at++];
+                    uint32_t p = one[j];
                     chunk[m++] = j == 0 ? p : p - last;
                     last = p;
                     if (m == AJ_BLOCK) {
@@ -108,6 +141,7 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
     if (n == 0) info->min_len = 0;
     free(data);
     free(skip);
+    free(one);
     return e;
 }
 

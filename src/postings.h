@@ -42,6 +42,15 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
                          const uint32_t *positions, uint32_t n,
                          const uint32_t *lens, aj_term_info *info);
 
+/* The same with the positions supplied a posting at a time, in order:
+ * pos(c, arg, tf, out) fills out[0..tf) with the next posting's positions.
+ * Only one posting's positions are ever held, however long the list. */
+typedef aj_err (*aj_pos_fn)(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out);
+aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                            const uint32_t *docs, const uint32_t *tfs,
+                            aj_pos_fn pos, void *pos_arg, uint32_t n,
+                            const uint32_t *lens, aj_term_info *info);
+
 /* ---- reading ---- */
 
 typedef struct aj_pcursor {
