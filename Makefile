@@ -155,17 +155,13 @@ fuzz: fuzz-build
 	    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_BUILD)/fuzz-$$f.log; \
 	done
 
-# The command-line end-to-end scenarios with the binary under valgrind.
-# Left out: killed_build and search_during_build (they time kills and
-# races against a normal-speed binary) and hostile_corpus (250 MB under
-# valgrind takes too long); ASan covers those three in `make test SAN=1`.
-VALGRIND_SCENARIOS := maritime done_when_queries json_valid exit_status check_detects \
-                      deterministic new_document batch_stdin hostile_queries output_safety
-valgrind: all
+# The end-to-end scenarios with every ajsearch process under valgrind
+# (errors and leaks fail; inputs are smaller there, see tools/valgrind.sh).
+VALGRIND_SCENARIOS ?= $(shell sed -n 's/^E2E(\(.*\))$$/\1/p' tests/test_cli.c)
+valgrind: deps
+	@$(MAKE) --no-print-directory SAN= all
 	@sh tools/deps.sh valgrind
-	@for s in $(VALGRIND_SCENARIOS); do \
-	    AJSEARCH_BIN=$(CURDIR)/tools/valgrind-ajsearch python3 tests/cli/e2e.py $$s || exit 1; \
-	done
+	sh tools/valgrind.sh build/ajsearch $(VALGRIND_SCENARIOS)
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).

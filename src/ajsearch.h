@@ -150,6 +150,10 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
 #define AJ_MAX_QUERY_DEPTH   64     /* nested parentheses */
 #define AJ_MAX_QUERY_CLAUSES 1024   /* leaves (terms, phrases, prefixes) */
 #define AJ_MAX_PREFIX_TERMS  50000  /* words one prefix may expand to */
+/* Postings the prefixes of one query may read plus paragraphs its phrases
+ * may examine, in all: bounds the time and the memory (8 bytes a match)
+ * of the lists these clauses are evaluated into. */
+#define AJ_MAX_QUERY_EXPANSION (1u << 25)
 
 typedef struct aj_search_opts {
     double k1, b;            /* BM25 parameters (defaults 1.2, 0.75) */

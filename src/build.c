@@ -376,11 +376,11 @@ static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
 
 static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
                            uint32_t len, const uint32_t *docs, const uint32_t *tfs,
-                           const uint32_t *positions, uint32_t n) {
+                           aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
     aj_term_info info;
-    aj_err e = aj_postings_write(c, b->post, b->posn, docs, tfs, positions, n,
-                                 b->lens, &info);
+    aj_err e = aj_postings_write_fn(c, b->post, b->posn, docs, tfs, pos, pos_arg, n,
+                                    b->lens, &info);
     return e ? e : note_emitted(b, 0, id, key, len, &info);
 }
 
@@ -389,7 +389,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
  * storing a copy. */
 static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
                            uint32_t len, const uint32_t *docs, const uint32_t *tfs,
-                           const uint32_t *positions, uint32_t n) {
+                           aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
     aj_term_info info;
     uint32_t tid = b->w2t[id], tlen;
@@ -399,8 +399,9 @@ static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
         info.pos_off = UINT64_MAX;
         return note_emitted(b, 1, id, key, len, &info);
     }
-    aj_err e = aj_postings_write(c, b->post, NULL, docs, tfs, positions, n,
-                                 b->lens, &info);
+    /* The word dictionary has no positions (posn NULL). */
+    aj_err e = aj_postings_write_fn(c, b->post, NULL, docs, tfs, pos, pos_arg, n,
+                                    b->lens, &info);
     return e ? e : note_emitted(b, 1, id, key, len, &info);
 }
 

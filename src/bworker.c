@@ -13,6 +13,7 @@
 #include "segment.h"
 
 #define TITLE_BYTES 256
+#define TITLE_SCAN (1u << 20)
 #define WCACHE 8192          /* recent words, power of two */
 #define WCACHE_KEY 23
 
@@ -46,9 +47,8 @@ struct aj_bworker {
     void *arg;
     size_t corpus_doc;
     uint32_t ordinal;
-    const char *map;            /* the document's mapping, and how much of */
-    size_t maplen, dropped;     /* its front has been given back */
     uint32_t pos;            /* tokens of the current paragraph */
+    const char *src;         /* the mapped document */
     uint32_t local_para;     /* paragraphs in the current segment */
 };
 
@@ -228,28 +228,9 @@ static int on_token(void *arg, const aj_token *t) {
     return e != AJ_OK;
 }
 
-/* Resident pages of a mapped document count in the process's memory, so a
- * huge file would make the build's footprint grow with it.  The segmenter
- * moves forward (it holds back at most a few paragraphs of at most
- * AJ_MAX_PARA_BYTES), so pages well behind the current paragraph are given
- * back; touching one again would only re-read it from the file. */
-#define DROP_BEHIND ((size_t)8 << 20)
-#define DROP_STEP ((size_t)32 << 20)
-
-static void drop_behind(aj_bworker *w, size_t at) {
-    if (!w->map || at < w->dropped + DROP_BEHIND + DROP_STEP) return;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t end = (at - DROP_BEHIND) / page * page;
-    if (end > w->maplen) end = w->maplen / page * page;
-    if (end > w->dropped)
-        madvise((void *)(w->map + w->dropped), end - w->dropped, MADV_DONTNEED);
-    w->dropped = end;
-}
-
 static int on_para(void *arg, const aj_seg_para *p) {
     aj_bworker *w = arg;
     aj_ctx *c = w->c;
-    drop_behind(w, p->start);
     aj_bseg *s = w->seg;
     aj_err e = AJ_OK;
     if (grow((void **)&s->paras, &s->capparas, s->nparas, sizeof *s->paras)) {
@@ -304,6 +285,19 @@ static int on_para(void *arg, const aj_seg_para *p) {
     return 0;
 }
 
+/* The segmenter is done with [from, below) of the document for now: its
+ * whole pages leave this process (they stay in the page cache, and the
+ * read-only private mapping reads them back if they are touched again),
+ * so a huge file costs a bounded amount of resident memory. */
+static void on_seg_done(void *arg, uint64_t from, uint64_t below) {
+    aj_bworker *w = arg;
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    from = (from + page - 1) / page * page;
+    below = below / page * page;
+    if (w->src && below > from)
+        madvise((void *)(w->src + from), below - from, MADV_DONTNEED);
+}
+
 static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
                       uint64_t bytes) {
     aj_bseg *s = w->seg;
@@ -326,16 +320,16 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0)
-        snprintf(why, sizeof why, "%s", strerror(errno));
+        snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        snprintf(why, sizeof why, "not a regular file");
+        snprintf(why, sizeof why, "not a regular file, skipped");
     const char *src = NULL;
     size_t len = 0;
     if (!*why && st.st_size > 0) {
         len = (size_t)st.st_size;
         void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED)
-            snprintf(why, sizeof why, "%s", strerror(errno));
+            snprintf(why, sizeof why, "cannot map: %s, skipped", strerror(errno));
         else
             src = m;
     }
@@ -355,7 +349,10 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     char *title = NULL;
     if (!d->title) {
         char buf[TITLE_BYTES];
-        aj_segment_title(src ? src : "", len, buf, sizeof buf);
+        /* Looked for in the first TITLE_SCAN bytes only, so that a huge
+         * file with no newline is not read whole for it. */
+        aj_segment_title(src ? src : "", len < TITLE_SCAN ? len : TITLE_SCAN,
+                         buf, sizeof buf);
         title = strdup(buf);
         if (!title) {
             if (src) munmap((void *)src, len);
@@ -367,12 +364,10 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     w->ordinal = 0;
     w->err = AJ_OK;
     if (!e && src) {
-        w->map = src;
-        w->maplen = len;
-        w->dropped = 0;
-        e = aj_segment(w->c, src, len, on_para, w);
+        w->src = src;
+        e = aj_segment_ex(w->c, src, len, on_para, w, on_seg_done);
+        w->src = NULL;
         if (!e && w->err) e = w->err;
-        w->map = NULL;
     }
     if (src) munmap((void *)src, len);
     return e;

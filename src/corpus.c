@@ -54,8 +54,11 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
                    int depth) {
     DIR *d = fdopendir(dfd);
     if (!d) {
+        char why[160];
+        snprintf(why, sizeof why, "cannot read directory: %s, skipped",
+                 strerror(errno));
         close(dfd);
-        warn(s, rel, strerror(errno));
+        warn(s, rel, why);
         return AJ_OK;
     }
     aj_err e = AJ_OK;
@@ -71,8 +74,10 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
             continue;
         }
         struct stat lst, st;
+        char why[160];
         if (fstatat(dirfd(d), name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
-            warn(s, path, strerror(errno));
+            snprintf(why, sizeof why, "cannot stat: %s, skipped", strerror(errno));
+            warn(s, path, why);
             continue;
         }
         if (S_ISDIR(lst.st_mode)) {
@@ -83,7 +88,9 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
             int fd = openat(dirfd(d), name,
                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) {
-                warn(s, path, strerror(errno));
+                snprintf(why, sizeof why, "cannot read directory: %s, skipped",
+                         strerror(errno));
+                warn(s, path, why);
                 continue;
             }
             e = walk(c, s, fd, path, depth + 1);
@@ -92,8 +99,10 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
         if (!is_doc_name(name)) continue;
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(dirfd(d), name, &st, 0) != 0) {
-                warn(s, path, errno == ELOOP ? "symbolic link loop, skipped"
-                                             : "broken symbolic link, skipped");
+                /* ENOENT: a dangling link; ELOOP: a loop of links. */
+                snprintf(why, sizeof why, "symbolic link cannot be followed: "
+                         "%s, skipped", strerror(errno));
+                warn(s, path, why);
                 continue;
             }
             if (!S_ISREG(st.st_mode)) {
@@ -128,6 +137,27 @@ static char *field(const char *p, size_t n) {
     return strndup(p, n);
 }
 
+/* Reads a line of metadata (without its newline) into buf, keeping at
+ * most cap - 1 bytes and discarding the rest, so that a metadata file
+ * with no newline costs bounded memory.  Returns 0 at the end of the
+ * file; *over is set when the line was longer. */
+static int meta_line(FILE *f, char *buf, size_t cap, size_t *len, int *over) {
+    size_t n = 0;
+    int ch, any = 0;
+    *over = 0;
+    while ((ch = getc(f)) != EOF) {
+        any = 1;
+        if (ch == '\n') break;
+        if (n + 1 < cap)
+            buf[n++] = (char)ch;
+        else
+            *over = 1;
+    }
+    buf[n] = 0;
+    *len = n;
+    return any;
+}
+
 static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
     int fd = openat(rootfd, AJ_METADATA_FILE, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return AJ_OK; /* metadata is optional */
@@ -136,15 +166,21 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
         close(fd);
         return aj_fail(c, AJ_ENOMEM, "metadata");
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *line = malloc(AJ_METADATA_LINE_MAX + 1);
+    size_t n;
+    int over;
     unsigned lineno = 0;
-    aj_err e = AJ_OK;
-    while (!e && (n = getline(&line, &cap, f)) >= 0) {
+    aj_err e = line ? AJ_OK : aj_fail(c, AJ_ENOMEM, "metadata");
+    while (!e && meta_line(f, line, AJ_METADATA_LINE_MAX + 1, &n, &over)) {
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = 0;
+        if (over) {
+            char why[128];
+            snprintf(why, sizeof why, "line %u is longer than %u bytes, ignored",
+                     lineno, AJ_METADATA_LINE_MAX);
+            if (s->warn) s->warn(s->warn_arg, AJ_METADATA_FILE, why);
+            continue;
+        }
+        while (n > 0 && line[n - 1] == '\r') line[--n] = 0;
         if (n == 0 || line[0] == '#') continue;
         const char *fields[4] = {0};
         size_t lens[4] = {0};

@@ -17,6 +17,8 @@
 #include "ajsearch.h"
 
 #define AJ_METADATA_FILE "metadata.tsv"
+/* Longer lines of the metadata file are ignored, with a warning. */
+#define AJ_METADATA_LINE_MAX 65536u
 
 typedef struct aj_corpus_doc {
     char *rel;                      /* path relative to the corpus root */

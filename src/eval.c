@@ -173,16 +173,11 @@ static aj_err list_push(aj_ctx *c, list_buf *l, uint32_t doc, uint32_t tf) {
     return AJ_OK;
 }
 
-static int has_pos(const uint32_t *v, uint32_t n, uint32_t x) {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && v[lo] == x;
+static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
+    return aj_fail_at(c, AJ_ELIMIT, n->pos,
+                      "the prefixes and phrases of the query match more than "
+                      "%u postings in all; make them more specific",
+                      AJ_MAX_QUERY_EXPANSION);
 }
 
 /* Phrase: paragraphs holding all its terms, found by leapfrogging from
@@ -197,7 +192,8 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     uint32_t *ord = calloc(m, sizeof *ord);   /* cursors, rarest first */
     const uint32_t **pos = calloc(m, sizeof *pos);
     uint32_t *np = calloc(m, sizeof *np);
-    aj_err e = (!pcs || !slot || !ord || !pos || !np) ? aj_fail(c, AJ_ENOMEM, "phrase")
+    uint32_t *at = calloc(m, sizeof *at);   /* per phrase position */
+    aj_err e = (!pcs || !slot || !ord || !pos || !np || !at) ? aj_fail(c, AJ_ENOMEM, "phrase")
                                                       : AJ_OK;
     int all = 1;
     for (uint32_t i = 0; !e && i < m; i++) {
@@ -241,6 +237,10 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             }
         } while (!e && all && moved);
         if (e || !all) break;
+        if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+            e = expansion_limit(c, n);
+            break;
+        }
         for (uint32_t i = 0; !e && i < nu; i++)
             e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
         if (e) break;
@@ -249,12 +249,22 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             if (np[slot[i]] < np[slot[anchor]]) anchor = i;
         uint32_t tf = 0;
         const uint32_t *ap = pos[slot[anchor]];
+        /* The anchor's positions rise, so each phrase position's target
+         * does too: one forward pointer per phrase position walks its
+         * term's positions once per paragraph, where a binary search per
+         * anchor took minutes on paragraphs of one repeated word. */
+        for (uint32_t i = 0; i < m; i++) at[i] = 0;
         for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
             uint32_t q = ap[j];
             if (q < anchor) continue;
             uint32_t start = q - anchor, i;
-            for (i = 0; i < m; i++)
-                if (i != anchor && !has_pos(pos[slot[i]], np[slot[i]], start + i)) break;
+            for (i = 0; i < m; i++) {
+                if (i == anchor) continue;
+                const uint32_t *v = pos[slot[i]];
+                uint32_t n = np[slot[i]];
+                while (at[i] < n && v[at[i]] < start + i) at[i]++;
+                if (at[i] == n || v[at[i]] != start + i) break;
+            }
             if (i == m) tf++;
         }
         if (tf) e = list_push(c, out, d, tf);
@@ -269,7 +279,13 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     free(ord);
     free(pos);
     free(np);
+    free(at);
     return e;
+}
+
+/* Adds tf to a counter, saturating as the pair path does. */
+static void add_tf(uint32_t *at, uint32_t tf) {
+    *at = *at > UINT32_MAX - tf ? UINT32_MAX : *at + tf;
 }
 
 static int cmp_pair(const void *a, const void *b) {
@@ -278,7 +294,11 @@ static int cmp_pair(const void *a, const void *b) {
 }
 
 /* Prefix: the union of the postings of every word in the prefix's range
- * of the word dictionary, tf summed per paragraph. */
+ * of the word dictionary, tf summed per paragraph.  The postings are
+ * gathered as (paragraph, tf) pairs and sorted while they take less room
+ * than one counter per paragraph; beyond that they are summed into such
+ * counters, so a prefix that matches most of the index needs 4 bytes per
+ * paragraph rather than 8 per posting. */
 static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                           list_buf *out) {
     aj_index *ix = ev->ix;
@@ -290,6 +310,7 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     if (!e) e = aj_dict_iter_seek(c, &ix->words, id, &it);
     uint64_t *pairs = NULL; /* doc << 32 | tf */
     size_t npairs = 0, cap = 0;
+    uint32_t *sum = NULL;   /* tf by paragraph, once pairs grow large */
     uint32_t nwords = 0;
     while (!e && it.id < ix->words.nterms && it.len >= plen &&
            memcmp(it.buf, pre, plen) == 0) {
@@ -303,6 +324,27 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         aj_pcursor pc;
         e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST], NULL, &it.info, ix->nparas);
         while (!e && pc.doc != AJ_DOC_END) {
+            if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+                e = expansion_limit(c, n);
+                break;
+            }
+            if (!sum && npairs == cap && cap >= ix->nparas / 2) {
+                sum = calloc(ix->nparas, sizeof *sum);
+                if (!sum) {
+                    e = aj_fail(c, AJ_ENOMEM, "prefix matches");
+                    break;
+                }
+                for (size_t i = 0; i < npairs; i++)
+                    add_tf(&sum[pairs[i] >> 32], (uint32_t)pairs[i]);
+                free(pairs);
+                pairs = NULL;
+                npairs = cap = 0;
+            }
+            if (sum) {
+                add_tf(&sum[pc.doc], aj_pcursor_tf(&pc));
+                e = aj_pcursor_next(c, &pc);
+                continue;
+            }
             if (npairs == cap) {
                 size_t nc = cap ? cap * 2 : 256;
                 uint64_t *p = realloc(pairs, nc * sizeof *p);
@@ -320,6 +362,9 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         aj_pcursor_free(&pc);
         if (!e) e = aj_dict_iter_next(c, &it);
     }
+    for (uint32_t d = 0; !e && sum && d < ix->nparas; d++)
+        if (sum[d]) e = list_push(c, out, d, sum[d]);
+    free(sum);
     if (!e && npairs) qsort(pairs, npairs, sizeof *pairs, cmp_pair);
     for (size_t i = 0; !e && i < npairs;) {
         uint32_t doc = (uint32_t)(pairs[i] >> 32);

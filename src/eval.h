@@ -27,6 +27,7 @@ typedef struct aj_eval {
     double *idf;            /* by leaf */
     uint32_t *df;           /* by leaf */
     uint64_t decoded;       /* postings decoded (all leaves) */
+    uint64_t expanded;      /* against AJ_MAX_QUERY_EXPANSION */
 } aj_eval;
 
 /* Builds the cursor tree of q over ix (materializing phrases and

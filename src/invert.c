@@ -468,50 +468,100 @@ static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
 }
 
 typedef struct {
-    uint32_t *docs, *tfs, *pos;
-    size_t capd, capt, capp;
+    uint32_t *docs, *tfs;
+    size_t capd, capt;
     uint32_t n;
-    size_t np;
 } lists;
 
-/* Decodes df varint postings from s, appending to l (ids restart from 0). */
-static aj_err decode_part(aj_ctx *c, const aj_inverter *iv, lists *l,
-                          aj_slice *s, uint32_t df) {
-    aj_err e = grow_u32(c, &l->docs, &l->capd, l->n + df);
-    if (!e) e = grow_u32(c, &l->tfs, &l->capt, l->n + df);
-    if (e) return e;
+/* One part of a key's postings: a run's entry or the postings in memory,
+ * as varints ([doc gap, tf, tf position gaps] per paragraph, ids starting
+ * from 0).  A small run entry is read into memory; a big one is read in
+ * place from its file, twice: once for the ids and tfs, again for the
+ * positions as they are asked for. */
+typedef struct {
+    aj_slice s;              /* in memory (r == NULL) */
+    run_reader *r;           /* in its run file from off to end */
+    long off, end;
+    uint32_t df;
+} part;
+
+/* Run entries larger than this are read in place. */
+#define PART_IN_MEMORY (1u << 20)
+
+static aj_err part_varint(aj_ctx *c, part *p, aj_slice *s, uint32_t *v) {
+    if (p->r) return run_read_varint(c, p->r, v);
+    if (aj_get_varint32(s, v)) return aj_fail(c, AJ_EIO, "postings buffer damaged");
+    return AJ_OK;
+}
+
+static aj_err part_start(aj_ctx *c, part *p) {
+    if (p->r && fseek(p->r->f, p->off, SEEK_SET) != 0)
+        return aj_fail(c, AJ_EIO, "%s: %s", p->r->path, strerror(errno));
+    return AJ_OK;
+}
+
+/* Appends the part's ids and tfs to l, stepping over its positions. */
+static aj_err decode_part(aj_ctx *c, const aj_inverter *iv, lists *l, part *p) {
+    aj_err e = grow_u32(c, &l->docs, &l->capd, l->n + p->df);
+    if (!e) e = grow_u32(c, &l->tfs, &l->capt, l->n + p->df);
+    if (!e) e = part_start(c, p);
+    aj_slice s = p->s;
     uint32_t doc = 0;
-    for (uint32_t i = 0; i < df; i++) {
-        uint32_t gap = 0, tf = 0;
-        if (aj_get_varint32(s, &gap) || aj_get_varint32(s, &tf))
-            return aj_fail(c, AJ_EIO, "postings buffer damaged");
+    for (uint32_t i = 0; !e && i < p->df; i++) {
+        uint32_t gap = 0, tf = 0, g;
+        e = part_varint(c, p, &s, &gap);
+        if (!e) e = part_varint(c, p, &s, &tf);
         doc += gap;
         l->docs[l->n] = doc;
         l->tfs[l->n++] = tf;
-        if (iv->with_positions) {
-            e = grow_u32(c, &l->pos, &l->capp, l->np + tf);
-            if (e) return e;
-            uint32_t p = 0;
-            for (uint32_t j = 0; j < tf; j++) {
-                uint32_t g = 0;
-                if (aj_get_varint32(s, &g))
-                    return aj_fail(c, AJ_EIO, "postings buffer damaged");
-                p += g;
-                l->pos[l->np++] = p;
-            }
-        }
+        for (uint32_t j = 0; !e && iv->with_positions && j < tf; j++)
+            e = part_varint(c, p, &s, &g);
     }
-    return AJ_OK;
+    return e;
+}
+
+/* Hands out the positions of a key's parts a posting at a time. */
+typedef struct {
+    part *parts;
+    size_t nparts, at;
+    uint32_t left;           /* postings left in parts[at - 1] */
+    aj_slice s;              /* where parts[at - 1] is read, if in memory */
+} pos_reader;
+
+static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
+    pos_reader *pr = arg;
+    while (pr->left == 0) {
+        if (pr->at == pr->nparts) return aj_fail(c, AJ_EIO, "postings buffer damaged");
+        part *p = &pr->parts[pr->at++];
+        aj_err e = part_start(c, p);
+        if (e) return e;
+        pr->s = p->s;
+        pr->left = p->df;
+    }
+    part *p = &pr->parts[pr->at - 1];
+    uint32_t gap, n, g, pos = 0;
+    aj_err e = part_varint(c, p, &pr->s, &gap);
+    if (!e) e = part_varint(c, p, &pr->s, &n);
+    if (!e && n != tf) e = aj_fail(c, AJ_EIO, "postings buffer damaged");
+    for (uint32_t j = 0; !e && j < tf; j++) {
+        e = part_varint(c, p, &pr->s, &g);
+        pos += g;
+        out[j] = pos;
+    }
+    pr->left--;
+    return e;
 }
 
 aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
                         size_t nruns, aj_inverted_fn fn, void *arg) {
     uint32_t *order = NULL;
     run_reader *rr = calloc(nruns + 1, sizeof *rr);
-    uint8_t *tmp = NULL;
-    size_t captmp = 0;
+    part *parts = calloc(nruns + 1, sizeof *parts);
+    uint8_t **bufs = calloc(nruns + 1, sizeof *bufs); /* per run */
+    size_t *caps = calloc(nruns + 1, sizeof *caps);
     lists l = {0};
-    aj_err e = rr ? sorted_ids(c, iv, &order) : aj_fail(c, AJ_ENOMEM, "runs");
+    aj_err e = rr && parts && bufs && caps ? sorted_ids(c, iv, &order)
+                                           : aj_fail(c, AJ_ENOMEM, "runs");
     for (size_t r = 0; !e && r < nruns; r++) {
         rr[r].path = runs[r];
         rr[r].f = fopen(runs[r], "rb");
@@ -525,45 +575,65 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
     for (uint64_t k = 0; !e && k < iv->nkeys; k++) {
         uint32_t id = order[k];
         entry *en = &iv->keys[id];
+        size_t np = 0;
         l.n = 0;
-        l.np = 0;
         for (size_t r = 0; !e && r < nruns; r++) {
             if (!rr[r].has || rr[r].id != id) continue;
-            if (rr[r].nbytes > captmp) {
-                uint8_t *t = realloc(tmp, rr[r].nbytes);
+            part *p = &parts[np++];
+            memset(p, 0, sizeof *p);
+            p->df = rr[r].df;
+            if (rr[r].nbytes > PART_IN_MEMORY) {
+                p->r = &rr[r];
+                p->off = ftell(rr[r].f);
+                p->end = p->off + (long)rr[r].nbytes;
+                if (p->off < 0) e = aj_fail(c, AJ_EIO, "%s: %s", runs[r], strerror(errno));
+                continue;
+            }
+            if (rr[r].nbytes > caps[r]) {
+                uint8_t *t = realloc(bufs[r], rr[r].nbytes);
                 if (!t) {
                     e = aj_fail(c, AJ_ENOMEM, "run entry");
                     break;
                 }
-                tmp = t;
-                captmp = rr[r].nbytes;
+                bufs[r] = t;
+                caps[r] = rr[r].nbytes;
             }
-            if (fread(tmp, 1, rr[r].nbytes, rr[r].f) != rr[r].nbytes) {
+            if (fread(bufs[r], 1, rr[r].nbytes, rr[r].f) != rr[r].nbytes) {
                 e = aj_fail(c, AJ_EIO, "%s: run file truncated", rr[r].path);
                 break;
             }
-            aj_slice s = {tmp, tmp + rr[r].nbytes};
-            e = decode_part(c, iv, &l, &s, rr[r].df);
-            if (!e) e = run_next(c, &rr[r]);
+            p->s = (aj_slice){bufs[r], bufs[r] + rr[r].nbytes};
         }
         if (!e && en->df) {
-            aj_slice s = {en->buf, en->buf + en->nbuf};
-            e = decode_part(c, iv, &l, &s, en->df);
-            release(iv, en);
+            part *p = &parts[np++];
+            memset(p, 0, sizeof *p);
+            p->df = en->df;
+            p->s = (aj_slice){en->buf, en->buf + en->nbuf};
         }
+        for (size_t i = 0; !e && i < np; i++) e = decode_part(c, iv, &l, &parts[i]);
         /* Parts restart their ids from 0 only in the varint form: each part
          * was written with absolute first ids, so the lists simply join. */
+        pos_reader pr = {parts, np, 0, 0, {0}};
         if (!e && l.n)
             e = fn(c, arg, id, iv->arena + en->key_off, en->len, l.docs, l.tfs,
-                   iv->with_positions ? l.pos : NULL, l.n);
+                   iv->with_positions ? next_positions : NULL, &pr, l.n);
+        /* Every run read past this key's entry, for its next header. */
+        for (size_t i = 0; !e && i < np; i++)
+            if (parts[i].r && fseek(parts[i].r->f, parts[i].end, SEEK_SET) != 0)
+                e = aj_fail(c, AJ_EIO, "%s: %s", parts[i].r->path, strerror(errno));
+        for (size_t r = 0; !e && r < nruns; r++)
+            if (rr[r].has && rr[r].id == id) e = run_next(c, &rr[r]);
+        if (en->df) release(iv, en);
     }
     for (size_t r = 0; rr && r < nruns; r++)
         if (rr[r].f) fclose(rr[r].f);
+    for (size_t r = 0; bufs && r < nruns; r++) free(bufs[r]);
+    free(bufs);
+    free(caps);
+    free(parts);
     free(rr);
     free(order);
-    free(tmp);
     free(l.docs);
     free(l.tfs);
-    free(l.pos);
     return e;
 }

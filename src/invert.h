@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "postings.h"
 
 typedef struct aj_inverter aj_inverter;
 
@@ -106,11 +107,15 @@ uint64_t aj_inverter_bytes(const aj_inverter *iv);
  * key, and releases them. */
 aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path);
 
-/* Called once per key, in byte order, with its complete postings. */
+/* Called once per key, in byte order, with its complete postings; with
+ * positions, pos(c, pos_arg, tf, out) hands them out a posting at a time
+ * (as aj_postings_write_fn takes them), else pos is NULL.  The positions
+ * of a key are read back from its postings as they are asked for, so a
+ * word that fills the corpus costs no array of all its positions. */
 typedef aj_err (*aj_inverted_fn)(aj_ctx *c, void *arg, uint32_t id,
                                  const char *key, uint32_t len,
                                  const uint32_t *docs, const uint32_t *tfs,
-                                 const uint32_t *positions, uint32_t n);
+                                 aj_pos_fn pos, void *pos_arg, uint32_t n);
 
 /* Merges the run files (in the order written) and the postings in memory,
  * calling fn for every key.  Postings are released as they are emitted. */

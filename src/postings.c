@@ -6,18 +6,26 @@
 
 #include "bytes.h"
 
-/* Writes positions values[0..n) as chunks of up to 128 bit-packed values. */
-static aj_err write_pos_chunks(aj_ctx *c, aj_fwriter *w, uint32_t *values,
-                               size_t n) {
+/* Writes one chunk of k <= 128 bit-packed position values. */
+static aj_err write_pos_chunk(aj_ctx *c, aj_fwriter *w, const uint32_t *values,
+                              size_t k) {
     uint8_t buf[1 + 4 * AJ_BLOCK];
-    for (size_t at = 0; at < n; at += AJ_BLOCK) {
-        size_t k = n - at < AJ_BLOCK ? n - at : AJ_BLOCK;
-        unsigned width = aj_bitpack_width(values + at, k);
-        buf[0] = (uint8_t)width;
-        size_t len = aj_bitpack_encode(values + at, k, width, buf + 1);
-        aj_err e = aj_fw_write(c, w, buf, 1 + len);
-        if (e) return e;
-    }
+    unsigned width = aj_bitpack_width(values, k);
+    buf[0] = (uint8_t)width;
+    size_t len = aj_bitpack_encode(values, k, width, buf + 1);
+    return aj_fw_write(c, w, buf, 1 + len);
+}
+
+typedef struct {
+    const uint32_t *positions;
+    size_t at;
+} pos_array;
+
+static aj_err next_from_array(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
+    (void)c;
+    pos_array *a = arg;
+    memcpy(out, a->positions + a->at, (size_t)tf * sizeof *out);
+    a->at += tf;
     return AJ_OK;
 }
 
@@ -25,10 +33,18 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
                          const uint32_t *docs, const uint32_t *tfs,
                          const uint32_t *positions, uint32_t n,
                          const uint32_t *lens, aj_term_info *info) {
+    pos_array a = {positions, 0};
+    return aj_postings_write_fn(c, post, posn, docs, tfs,
+                                positions ? next_from_array : NULL, &a, n, lens,
+                                info);
+}
+
+aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                            const uint32_t *docs, const uint32_t *tfs,
+                            aj_pos_fn next_pos, void *pos_arg, uint32_t n,
+                            const uint32_t *lens, aj_term_info *info) {
     uint32_t nblocks = (n + AJ_BLOCK - 1) / AJ_BLOCK;
     uint8_t *skip = NULL;
-    uint32_t *tmp = NULL;
-    size_t tmpcap = 0;
     aj_err e = AJ_OK;
 
     memset(info, 0, sizeof *info);
@@ -53,7 +69,8 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
     }
     size_t dlen = 0;
     uint64_t pos_rel = 0;
-    size_t pos_at = 0; /* index into positions */
+    uint32_t *one = NULL;   /* one posting's positions */
+    size_t capone = 0;
     uint32_t prev = 0;
     for (uint32_t b = 0; !e && b < nblocks; b++) {
         uint32_t k = n - b * AJ_BLOCK < AJ_BLOCK ? n - b * AJ_BLOCK : AJ_BLOCK;
@@ -61,12 +78,10 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
         const uint32_t *t = tfs + (size_t)b * AJ_BLOCK;
         uint32_t gaps[AJ_BLOCK], tf1[AJ_BLOCK];
         uint32_t bmax_tf = 0, bmin_len = UINT32_MAX;
-        size_t ntpos = 0;
         for (uint32_t i = 0; i < k; i++) {
             gaps[i] = d[i] - prev;
             prev = d[i];
             tf1[i] = t[i] - 1;
-            ntpos += t[i];
             if (t[i] > bmax_tf) bmax_tf = t[i];
             if (lens[d[i]] < bmin_len) bmin_len = lens[d[i]];
         }
@@ -88,27 +103,36 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
         data[dlen++] = (uint8_t)tw;
         dlen += aj_bitpack_encode(gaps, k, dw, data + dlen);
         dlen += aj_bitpack_encode(tf1, k, tw, data + dlen);
-        if (posn && !e) {
-            if (ntpos > tmpcap) {
-                free(tmp);
-                tmpcap = ntpos * 2;
-                tmp = malloc(tmpcap * sizeof *tmp);
-                if (!tmp) {
-                    e = aj_fail(c, AJ_ENOMEM, "positions buffer");
-                    break;
-                }
-            }
+        if (posn && next_pos && !e) {
+            /* The block's positions (first of each paragraph absolute, the
+             * rest gaps) go out in chunks of 128 values as they are made:
+             * a block of paragraphs with millions of positions each needs
+             * no buffer for them. */
+            uint32_t chunk[AJ_BLOCK];
             size_t m = 0;
-            for (uint32_t i = 0; i < k; i++) {
+            uint64_t before = aj_fw_tell(posn);
+            for (uint32_t i = 0; !e && i < k; i++) {
                 uint32_t last = 0;
-                for (uint32_t j = 0; j < t[i]; j++) {
-                    uint32_t p = positions[pos_at++];
-                    tmp[m++] = j == 0 ? p : p - last;
+                if (t[i] > capone) {
+                    free(one);
+                    capone = t[i];
+                    if (!(one = malloc(capone * sizeof *one))) {
+                        e = aj_fail(c, AJ_ENOMEM, "positions buffer");
+                        break;
+                    }
+                }
+                e = next_pos(c, pos_arg, t[i], one);
+                for (uint32_t j = 0; !e && j < t[i]; j++) {
+                    uint32_t p = one[j];
+                    chunk[m++] = j == 0 ? p : p - last;
                     last = p;
+                    if (m == AJ_BLOCK) {
+                        e = write_pos_chunk(c, posn, chunk, m);
+                        m = 0;
+                    }
                 }
             }
-            uint64_t before = aj_fw_tell(posn);
-            e = write_pos_chunks(c, posn, tmp, m);
+            if (!e && m) e = write_pos_chunk(c, posn, chunk, m);
             pos_rel += aj_fw_tell(posn) - before;
         }
     }
@@ -117,7 +141,7 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
     if (n == 0) info->min_len = 0;
     free(data);
     free(skip);
-    free(tmp);
+    free(one);
     return e;
 }
 
@@ -298,37 +322,54 @@ aj_err aj_pcursor_advance(aj_ctx *c, aj_pcursor *pc, uint32_t target) {
     return AJ_OK;
 }
 
-/* Decodes all positions of the current block into posbuf, turning
- * per-posting gaps into absolute positions. */
+/* Decodes the positions of the current posting into posbuf, turning its
+ * gaps into absolute positions.  They lie in the block's run of 128-value
+ * chunks; the chunks before them are stepped over by their width bytes,
+ * and a walk through the block resumes where the last one stopped.  So
+ * the memory is one paragraph's positions, not the whole block's (128
+ * paragraphs of a repeated word held 268 MB). */
 static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
-    uint32_t rel = 0;
     if (!pc->posn || pc->info.pos_off == UINT64_MAX)
         return aj_fail(c, AJ_EINVAL, "positions are not indexed for this term");
-    if (pc->nblocks > 1) {
-        const uint8_t *s;
-        aj_err e = aj_mfile_get(c, pc->post,
-                                pc->skip_off + (uint64_t)pc->block * AJ_SKIP_BYTES,
-                                AJ_SKIP_BYTES, &s);
-        if (e) return e;
-        rel = aj_get_u32le(s + 16);
+    if (pc->pos_block != (int)pc->block) {
+        uint32_t rel = 0;
+        if (pc->nblocks > 1) {
+            const uint8_t *s;
+            aj_err e = aj_mfile_get(c, pc->post,
+                                    pc->skip_off + (uint64_t)pc->block * AJ_SKIP_BYTES,
+                                    AJ_SKIP_BYTES, &s);
+            if (e) return e;
+            rel = aj_get_u32le(s + 16);
+        }
+        uint64_t total = 0;
+        pc->posidx[0] = 0;
+        for (uint32_t i = 0; i < pc->n; i++) {
+            total += pc->tfs[i];
+            if (total > UINT32_MAX) return corrupt(c, pc, "positions overflow");
+            pc->posidx[i + 1] = (uint32_t)total;
+        }
+        pc->pos_first = pc->pos_at = pc->info.pos_off + rel;
+        pc->pos_done = 0;
+        pc->pos_block = (int)pc->block;
     }
-    uint64_t total = 0;
-    pc->posidx[0] = 0;
-    for (uint32_t i = 0; i < pc->n; i++) {
-        total += pc->tfs[i];
-        if (total > UINT32_MAX) return corrupt(c, pc, "positions overflow");
-        pc->posidx[i + 1] = (uint32_t)total;
-    }
-    if (total > pc->poscap) {
-        size_t cap = total < 256 ? 256 : (size_t)total;
+    uint32_t lo = pc->posidx[pc->i], hi = pc->posidx[pc->i + 1];
+    uint32_t total = pc->posidx[pc->n];
+    if (hi - lo > pc->poscap) {
+        size_t cap = hi - lo < 256 ? 256 : (size_t)(hi - lo);
         uint32_t *nb = realloc(pc->posbuf, cap * sizeof *nb);
         if (!nb) return aj_fail(c, AJ_ENOMEM, "positions buffer");
         pc->posbuf = nb;
         pc->poscap = cap;
     }
-    uint64_t at = pc->info.pos_off + rel;
-    for (uint64_t done = 0; done < total;) {
-        uint32_t k = total - done < AJ_BLOCK ? (uint32_t)(total - done) : AJ_BLOCK;
+    if (lo < pc->pos_done) { /* behind the walk: start the block again */
+        pc->pos_at = pc->pos_first;
+        pc->pos_done = 0;
+    }
+    uint64_t at = pc->pos_at;
+    uint32_t done = pc->pos_done;
+    uint32_t chunk[AJ_BLOCK];
+    while (done < hi) {
+        uint32_t k = total - done < AJ_BLOCK ? total - done : AJ_BLOCK;
         const uint8_t *p;
         aj_err e = aj_mfile_get(c, pc->posn, at, 1, &p);
         if (e) return e;
@@ -337,17 +378,25 @@ static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
             return aj_fail(c, AJ_ECORRUPT, "%s: positions at offset %llu: bad width",
                            aj_mfile_name(pc->posn), (unsigned long long)at);
         size_t nb = aj_bitpack_bytes(k, w);
-        e = aj_mfile_get(c, pc->posn, at + 1, nb, &p);
-        if (e) return e;
-        aj_bitpack_decode(p, k, w, pc->posbuf + done);
+        if (done + k > lo) {
+            e = aj_mfile_get(c, pc->posn, at + 1, nb, &p);
+            if (e) return e;
+            aj_bitpack_decode(p, k, w, chunk);
+            uint32_t from = lo > done ? lo - done : 0;
+            uint32_t to = hi - done < k ? hi - done : k;
+            memcpy(pc->posbuf + (done + from - lo), chunk + from,
+                   (to - from) * sizeof *chunk);
+            /* A chunk that runs into the next posting is where the walk
+             * resumes. */
+            if (done + k > hi) break;
+        }
         at += 1 + nb;
         done += k;
     }
-    for (uint32_t i = 0; i < pc->n; i++) {
-        uint32_t *v = pc->posbuf + pc->posidx[i];
-        for (uint32_t j = 1; j < pc->tfs[i]; j++) v[j] += v[j - 1];
-    }
-    pc->pos_block = (int)pc->block;
+    pc->pos_at = at;
+    pc->pos_done = done;
+    for (uint32_t j = 1; j < hi - lo; j++) pc->posbuf[j] += pc->posbuf[j - 1];
+    pc->pos_para = pc->i;
     return AJ_OK;
 }
 
@@ -358,11 +407,11 @@ aj_err aj_pcursor_positions(aj_ctx *c, aj_pcursor *pc, const uint32_t **pos,
         *pos = NULL;
         return AJ_OK;
     }
-    if (pc->pos_block != (int)pc->block) {
+    if (pc->pos_block != (int)pc->block || pc->pos_para != pc->i) {
         aj_err e = load_positions(c, pc);
         if (e) return e;
     }
-    *pos = pc->posbuf + pc->posidx[pc->i];
+    *pos = pc->posbuf;
     *n = pc->tfs[pc->i];
     return AJ_OK;
 }

@@ -42,6 +42,15 @@ aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
                          const uint32_t *positions, uint32_t n,
                          const uint32_t *lens, aj_term_info *info);
 
+/* The same with the positions supplied a posting at a time, in order:
+ * pos(c, arg, tf, out) fills out[0..tf) with the next posting's positions.
+ * Only one posting's positions are ever held, however long the list. */
+typedef aj_err (*aj_pos_fn)(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out);
+aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                            const uint32_t *docs, const uint32_t *tfs,
+                            aj_pos_fn pos, void *pos_arg, uint32_t n,
+                            const uint32_t *lens, aj_term_info *info);
+
 /* ---- reading ---- */
 
 typedef struct aj_pcursor {
@@ -56,11 +65,15 @@ typedef struct aj_pcursor {
     uint32_t doc;            /* current id or AJ_DOC_END */
     uint32_t docs[AJ_BLOCK], tfs[AJ_BLOCK];
     uint64_t decoded;        /* postings decoded so far (for statistics) */
-    /* positions of the current block, decoded on demand */
-    int pos_block;           /* block whose positions are in posbuf, or -1 */
+    /* positions of the current posting, decoded on demand */
+    int pos_block;           /* block the fields below describe, or -1 */
+    uint32_t pos_para;       /* index in it of the posting in posbuf */
     uint32_t *posbuf;
     size_t poscap;
     uint32_t posidx[AJ_BLOCK + 1];  /* prefix sums of tfs */
+    uint64_t pos_first;      /* offset of the block's first chunk */
+    uint64_t pos_at;         /* a chunk of the block and the index of */
+    uint32_t pos_done;       /*   its first value: where a walk resumes */
 } aj_pcursor;
 
 /* Opens a cursor on the term's postings, positioned on its first posting.

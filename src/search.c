@@ -169,61 +169,77 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
 
 /* ---- highlighting ---- */
 
+/* The words a token may match: the terms of the positive (not negated)
+ * term and phrase clauses, and the positive prefixes, each sorted so that
+ * a token costs a few binary searches rather than a pass over up to 1024
+ * clauses (a 1 MiB paragraph has some 200,000 tokens). */
 typedef struct {
-    const aj_query *q;
-    const uint8_t *neg;   /* per leaf: under a NOT (not highlighted) */
+    const char *s;
+    size_t len;
+} hkey;
+
+typedef struct {
+    hkey *terms, *prefixes;
+    size_t nterms, nprefixes;
     aj_span *out;
     size_t cap, n;
 } hl;
 
-static int leaf_matches(const aj_qnode *leaf, const aj_token *t) {
-    if (leaf->kind == Q_PREFIX) {
-        size_t pl = strlen(leaf->terms[0]);
-        return t->word_len >= pl && memcmp(t->word, leaf->terms[0], pl) == 0;
-    }
-    for (uint32_t i = 0; i < leaf->nterms; i++)
-        if (strlen(leaf->terms[i]) == t->term_len &&
-            memcmp(leaf->terms[i], t->term, t->term_len) == 0)
-            return 1;
-    return 0;
+static int cmp_hkey(const void *a, const void *b) {
+    const hkey *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    if (c) return c;
+    return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Marks the leaves under a NOT (excluded words are not highlighted).
- * Done once per call: finding each leaf's ancestors again for every token
- * cost O(leaves^2) a token, half a minute for a 1000-clause query on a
- * long paragraph (found while fuzzing the query path). */
-static void mark_negated(const aj_qnode *n, int neg, uint8_t *out) {
-    if (n->nkids == 0 && (n->kind == Q_TERM || n->kind == Q_PHRASE ||
-                          n->kind == Q_PREFIX)) {
-        out[n->leaf] = (uint8_t)neg;
-        return;
+static int has_key(const hkey *v, size_t n, const char *s, size_t len) {
+    hkey k = {s, len};
+    return n && bsearch(&k, v, n, sizeof k, cmp_hkey) != NULL;
+}
+
+/* Collects the keys of the positive leaves under n (excluded words are
+ * not highlighted). */
+static void collect_keys(const aj_qnode *n, int neg, hl *h) {
+    if (n->kind == Q_PREFIX) {
+        if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0])};
+    } else if (n->kind == Q_TERM || n->kind == Q_PHRASE) {
+        for (uint32_t i = 0; !neg && i < n->nterms; i++)
+            h->terms[h->nterms++] = (hkey){n->terms[i], strlen(n->terms[i])};
+    } else {
+        for (uint32_t i = 0; i < n->nkids; i++)
+            collect_keys(n->kids[i], neg || n->kind == Q_NOT, h);
     }
-    for (uint32_t i = 0; i < n->nkids; i++)
-        mark_negated(n->kids[i], neg || n->kind == Q_NOT, out);
 }
 
 static int on_hl_token(void *arg, const aj_token *t) {
     hl *h = arg;
-    for (uint32_t l = 0; l < h->q->nleaves; l++) {
-        const aj_qnode *leaf = h->q->leaves[l];
-        if (h->neg[l]) continue;
-        if (leaf_matches(leaf, t)) {
-            if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end};
-            h->n++;
-            break;
-        }
+    int hit = has_key(h->terms, h->nterms, t->term, t->term_len);
+    /* A word starts with a prefix clause if one of its own prefixes is
+     * one (words are at most AJ_MAX_WORD bytes). */
+    for (size_t k = 1; !hit && h->nprefixes && k <= t->word_len; k++)
+        hit = has_key(h->prefixes, h->nprefixes, t->word, k);
+    if (hit) {
+        if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end};
+        h->n++;
     }
     return 0;
 }
 
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap) {
-    if (!s->q || s->q->nleaves > AJ_MAX_QUERY_CLAUSES) return 0;
-    uint8_t neg[AJ_MAX_QUERY_CLAUSES];
-    memset(neg, 0, s->q->nleaves);
-    if (s->q->root) mark_negated(s->q->root, 0, neg);
-    hl h = {s->q, neg, out, cap, 0};
-    aj_ctx c = {0};
-    aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
+    if (!s->q || !s->q->root) return 0;
+    size_t nkeys = 0;
+    for (uint32_t l = 0; l < s->q->nleaves; l++) nkeys += s->q->leaves[l]->nterms;
+    hl h = {calloc(nkeys + 1, sizeof *h.terms), calloc(nkeys + 1, sizeof *h.prefixes),
+            0, 0, out, cap, 0};
+    if (h.terms && h.prefixes) { /* else no highlighting, a safe answer */
+        collect_keys(s->q->root, 0, &h);
+        qsort(h.terms, h.nterms, sizeof *h.terms, cmp_hkey);
+        qsort(h.prefixes, h.nprefixes, sizeof *h.prefixes, cmp_hkey);
+        aj_ctx c = {0};
+        aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
+    }
+    free(h.terms);
+    free(h.prefixes);
     return h.n;
 }

@@ -118,6 +118,9 @@ typedef struct seg {
     /* Footer join: q[0] is the open paragraph, the rest footnotes. */
     held q[1 + LOOKAHEAD];
     int nq, ahead;
+
+    aj_seg_done_fn done;    /* aj_segment_ex's hint, or NULL */
+    uint64_t told;          /* the paragraph pass has hinted below this */
 } seg;
 
 /* ---- bytes ------------------------------------------------------------ */
@@ -255,11 +258,19 @@ static int sentence_end(const unsigned char *t, size_t n) {
 /* The first c in s[from..q), or q.  Queries on one line come with
  * non-decreasing from, so the cached answer stays right until from passes
  * it, and each byte of the line is searched at most once. */
-static size_t find_from(const unsigned char *s, size_t from, size_t q,
-                        size_t *cache, int c) {
+static size_t find_from(seg *g, size_t from, size_t q, size_t *cache, int c) {
     if (*cache != SIZE_MAX && *cache >= from) return *cache;
-    const unsigned char *hit = from < q ? memchr(s + from, c, q - from) : NULL;
-    *cache = hit ? (size_t)(hit - s) : q;
+    /* A LIMIT at a time, so that a search through a huge line leaves
+     * what it passes over far ahead to the caller (as scanned does). */
+    const unsigned char *hit = NULL;
+    size_t at = from;
+    while (at < q && !hit) {
+        size_t n = q - at > LIMIT ? LIMIT : q - at;
+        hit = memchr(g->s + at, c, n);
+        at += n;
+        if (!hit && g->done && at - from >= 4 * LIMIT) g->done(g->arg, at - n, at);
+    }
+    *cache = hit ? (size_t)(hit - g->s) : q;
     return *cache;
 }
 
@@ -493,6 +504,17 @@ static void fail_nomem(seg *g, const char *what, size_t n) {
     g->stop = 1;
 }
 
+/* A scan that started at start has just passed at: once it is four LIMITs
+ * ahead, each LIMIT it passes over is left to the caller, which keeps a
+ * run of markup or a search through a huge line from holding all of it
+ * (bytes needed again are read back). */
+static void scanned(seg *g, size_t start, size_t at) {
+    if (g->done && at - start >= 4 * LIMIT && at % LIMIT == 0)
+        g->done(g->arg, at - LIMIT, at);
+}
+
+static void hint_behind(seg *g, uint64_t at);
+
 static void deliver(seg *g, const char *text, size_t len, uint64_t a,
                     uint64_t b, const char *label, int kind) {
     if (g->stop) return;
@@ -504,6 +526,7 @@ static void deliver(seg *g, const char *text, size_t len, uint64_t a,
     p.label = label[0] ? label : NULL;
     p.kind = kind;
     if (g->fn(g->arg, &p)) g->stop = 1;
+    hint_behind(g, a);
 }
 
 /* Makes room for n bytes and a NUL in a held paragraph. */
@@ -728,7 +751,7 @@ static size_t tag_at(seg *g, size_t i, size_t q, int *br) {
     while (j < q && j - i < TAG_MAX && is_alnum(s[j])) j++;
     if (j >= q || (s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '/'))
         return 0;
-    size_t gt = find_from(s, j, q, &g->next_gt, '>');
+    size_t gt = find_from(g, j, q, &g->next_gt, '>');
     if (gt >= q || gt - i >= TAG_MAX) return 0;
     *br = j - name == 2 && lower(s[name]) == 'b' && lower(s[name + 1]) == 'r';
     return gt + 1 - i;
@@ -804,9 +827,9 @@ static size_t entity_at(const unsigned char *s, size_t i, size_t q,
 static int link_at(seg *g, size_t i, size_t q) {
     const unsigned char *s = g->s;
     if (g->link_close != SIZE_MAX) return 0; /* no links inside links */
-    size_t rb = find_from(s, i + 1, q, &g->next_rb, ']');
+    size_t rb = find_from(g, i + 1, q, &g->next_rb, ']');
     if (rb + 1 >= q || s[rb + 1] != '(') return 0;
-    size_t rp = find_from(s, rb + 2, q, &g->next_rp, ')');
+    size_t rp = find_from(g, rb + 2, q, &g->next_rp, ')');
     if (rp >= q) return 0;
     g->link_close = rb;
     g->link_end = rp + 1;
@@ -848,6 +871,10 @@ static void clean(seg *g, size_t i, size_t q) {
     g->next_gt = g->next_rb = g->next_rp = SIZE_MAX;
     g->link_close = SIZE_MAX;
     while (i < q && !g->stop) {
+        /* A huge line may deliver nothing for a long while (a run of
+         * markup, a cut run): what lies far behind is left for the caller
+         * from here too. */
+        hint_behind(g, i);
         if (g->link_close != SIZE_MAX && i >= g->link_close) {
             if (i < g->link_end) i = g->link_end; /* skip "](url)" */
             g->link_close = SIZE_MAX;
@@ -857,8 +884,11 @@ static void clean(seg *g, size_t i, size_t q) {
         size_t k;
         int roman = b == 'i' || b == 'v' || b == 'x';
         if (is_plain(b) && !(roman && (i == 0 || !is_letter(s[i - 1])))) {
-            size_t j = i + 1;
-            while (j < q && is_plain(s[j]) &&
+            /* At most LIMIT bytes at a time, so that a run as long as the
+             * file is not read ahead of its processing; the next pass of
+             * the loop takes up the run exactly where this one stops. */
+            size_t j = i + 1, jmax = q - i > LIMIT ? i + LIMIT : q;
+            while (j < jmax && is_plain(s[j]) &&
                    !((s[j] == 'i' || s[j] == 'v' || s[j] == 'x') &&
                      !is_letter(s[j - 1])))
                 j++;
@@ -891,13 +921,14 @@ static void clean(seg *g, size_t i, size_t q) {
         }
         case '*':
             if (i + 1 < q && s[i + 1] == '*') {
-                while (i < q && s[i] == '*') i++;
+                size_t from = i;
+                while (i < q && s[i] == '*') scanned(g, from, ++i);
                 continue;
             }
             break;
         case '_': {
             size_t j = i;
-            while (j < q && s[j] == '_') j++;
+            while (j < q && s[j] == '_') scanned(g, i, ++j);
             /* "__x__" is emphasis; "snake__case" is not */
             if (j - i >= 2 &&
                 !(i > 0 && is_alnum(s[i - 1]) && j < q && is_alnum(s[j]))) {
@@ -964,36 +995,45 @@ static void flush_pending(seg *g) {
 
 /* ---- the line loop ---------------------------------------------------- */
 
-/* The line starting at *pos, without its "\n" or "\r\n": [*ls, *le).
- * Returns 1 when the line was cut short (see below), else 0. */
-static int next_line(const unsigned char *s, size_t n, size_t *pos,
-                     size_t *ls, size_t *le) {
+/* The line starting at *pos, without its "\n" or "\r\n": [*ls, *le). */
+static void next_line(const unsigned char *s, size_t n, size_t *pos,
+                      size_t *ls, size_t *le) {
     size_t i = *pos;
-    /* A line never looks further than LIMIT bytes ahead: a file of
-     * hundreds of megabytes without a newline is read as lines of at most
-     * LIMIT bytes, cut after the last space (or at a character boundary),
-     * so the bytes held in memory at once stay bounded.  Such lines join
-     * into one paragraph like wrapped lines do. */
-    size_t look = n - i < LIMIT ? n - i : (size_t)LIMIT;
-    const unsigned char *nl = memchr(s + i, '\n', look);
-    if (!nl && look < n - i) {
-        size_t e = i + look;
-        while (e > i + look / 2 && s[e - 1] != ' ' && s[e - 1] != '\t') e--;
-        if (e == i + look / 2) {
-            e = i + look;
-            while (e > i + 1 && (s[e] & 0xC0) == 0x80) e--;
-        }
-        *ls = i;
-        *le = e;
-        *pos = e;
-        return 1;
-    }
+    const unsigned char *nl = memchr(s + i, '\n', n - i);
     size_t e = nl ? (size_t)(nl - s) : n;
     *pos = nl ? e + 1 : n;
     if (nl && e > i && s[e - 1] == '\r') e--;
     *ls = i;
     *le = e;
-    return 0;
+}
+
+/* next_line for the two passes: a line longer than AJ_SEG_DONE_STEP is
+ * searched for its end a step at a time, each step reported as done (the
+ * caller may drop it and have it read back when the line is processed). */
+static void scan_line(seg *g, size_t *pos, size_t *ls, size_t *le) {
+    size_t i = *pos, n = g->n;
+    if (g->done) {
+        while (n - i > AJ_SEG_DONE_STEP &&
+               !memchr(g->s + i, '\n', AJ_SEG_DONE_STEP)) {
+            g->done(g->arg, i, i + AJ_SEG_DONE_STEP);
+            i += AJ_SEG_DONE_STEP;
+        }
+    }
+    next_line(g->s, n, &i, ls, le);
+    *ls = *pos;
+    *pos = i;
+}
+
+/* In the paragraph pass: source more than four LIMITs behind a delivered
+ * paragraph is not needed for a while (what is held back for a footer
+ * join lies within one LIMIT). */
+static void hint_behind(seg *g, uint64_t at) {
+    /* at may trail an earlier call's (a paragraph starts behind the
+     * position that was just cleaned): only ever move forward. */
+    if (g->done && at >= g->told + 4 * LIMIT + AJ_SEG_DONE_STEP) {
+        g->done(g->arg, g->told, at - 4 * LIMIT);
+        g->told = at - 4 * LIMIT;
+    }
 }
 
 /* The trimmed, non-blank line s[p..q). */
@@ -1082,22 +1122,23 @@ static size_t percentile(const size_t *hist, size_t n, size_t pct) {
 
 /* Decides whether the document is hard-wrapped: at least 8 non-blank
  * lines whose 90th percentile trimmed length is 40..110 code points. */
-#define SHAPE_SAMPLE ((size_t)16 << 20)
-
 static aj_err shape(seg *g) {
     size_t *hist = calloc(HIST_MAX + 1, sizeof *hist);
     if (!hist)
         return aj_fail(g->c, AJ_ENOMEM, "segment: line histogram");
-    /* The line-length histogram of the first SHAPE_SAMPLE bytes decides:
-     * that is thousands of lines, and it keeps a huge document from being
-     * read twice and held in memory whole. */
-    size_t n = g->n < SHAPE_SAMPLE ? g->n : SHAPE_SAMPLE;
-    size_t pos = 0, lines = 0, ls, le;
-    while (pos < n) {
-        next_line(g->s, n, &pos, &ls, &le);
+    size_t pos = 0, lines = 0, ls, le, told = 0;
+    while (pos < g->n) {
+        if (g->done && pos - told >= AJ_SEG_DONE_STEP) {
+            g->done(g->arg, told, pos);
+            told = pos;
+        }
+        scan_line(g, &pos, &ls, &le);
         trim(g->s, &ls, &le);
         if (ls == le) continue;
-        size_t cp = code_points(g->s, ls, le);
+        /* A line of 4 * HIST_MAX bytes has at least HIST_MAX code points:
+         * no need to read all of a huge one. */
+        size_t cp = le - ls >= 4 * (size_t)HIST_MAX ? HIST_MAX
+                                                    : code_points(g->s, ls, le);
         hist[cp < HIST_MAX ? cp : HIST_MAX]++;
         lines++;
     }
@@ -1114,6 +1155,11 @@ static aj_err shape(seg *g) {
 
 aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                   void *arg) {
+    return aj_segment_ex(c, src, len, fn, arg, NULL);
+}
+
+aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                     void *arg, aj_seg_done_fn done) {
     if (!fn) return aj_fail(c, AJ_EINVAL, "segment: no callback");
     if (!src) {
         if (len) return aj_fail(c, AJ_EINVAL, "segment: no source bytes");
@@ -1126,20 +1172,13 @@ aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     g->arg = arg;
     g->s = (const unsigned char *)src;
     g->n = len;
+    g->done = done;
     aj_err e = shape(g);
     size_t pos = 0, p, q;
-    int cut = 0;
     while (!e && !g->stop && pos < len) {
-        int was_cut = cut;
-        cut = next_line(g->s, len, &pos, &p, &q);
+        hint_behind(g, pos);
+        scan_line(g, &pos, &p, &q);
         trim(g->s, &p, &q);
-        if (was_cut && g->active && p < q) {
-            /* The rest of a line cut short: it goes on as the same line
-             * (one space where the cut fell between words). */
-            g->gap = p > 0 && (g->s[p - 1] == ' ' || g->s[p - 1] == '\t');
-            clean(g, p, q);
-            continue;
-        }
         if (p == q) { /* blank: ends the paragraph, not a pending "8." */
             finish(g);
             g->prev = PREV_BREAK;

@@ -67,6 +67,22 @@ typedef int (*aj_seg_fn)(void *arg, const aj_seg_para *p);
 aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                   void *arg);
 
+/* Tells the caller that the segmenter is, for now, done with the bytes
+ * src[from..below).  It may read them again later (the paragraph pass
+ * rereads what the first pass read), so this is only a hint: a caller
+ * that maps a file read-only can drop those pages from memory
+ * (madvise(MADV_DONTNEED)), to be read back from the page cache if
+ * touched again, and so keep a bounded part of a huge file resident. */
+typedef void (*aj_seg_done_fn)(void *arg, uint64_t from, uint64_t below);
+
+/* aj_segment, calling done(arg, from, below) for ranges of about
+ * AJ_SEG_DONE_STEP bytes as each pass leaves them behind (done may be
+ * NULL).  Resident source then stays within a few times
+ * AJ_SEG_DONE_STEP + AJ_MAX_PARA_BYTES whatever the shape of the input. */
+#define AJ_SEG_DONE_STEP (8u << 20)
+aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                     void *arg, aj_seg_done_fn done);
+
 /* Writes the document's fallback title into out: its first non-blank line
  * that has a letter, a digit or a non-ASCII character, with markup, heading
  * marks and a leading list marker removed and whitespace collapsed.  out receives at most

@@ -917,6 +917,49 @@ Test(robust, hostile_patterns_run_in_linear_time) {
     free(src);
 }
 
+typedef struct {
+    paras ps;
+    size_t len;
+    size_t nhints;
+} hinted;
+
+static int collect_hinted(void *arg, const aj_seg_para *p) {
+    return collect(&((hinted *)arg)->ps, p);
+}
+
+static void on_done(void *arg, uint64_t from, uint64_t below) {
+    hinted *h = arg;
+    cr_assert_lt(from, below, "a hint names a non-empty range");
+    cr_assert_leq(below, h->len, "a hint lies within the source");
+    h->nhints++;
+}
+
+/* aj_segment_ex gives the same paragraphs as aj_segment and reports the
+ * source it leaves behind in both passes, also inside a line with no
+ * newline, which is what lets a caller keep a huge file's pages out of
+ * memory. */
+Test(robust, done_hints_leave_paragraphs_unchanged) {
+    size_t len = 5u * AJ_SEG_DONE_STEP / 2;
+    char *src = malloc(len);
+    for (size_t i = 0; i < len; i++) src[i] = i % 7 == 6 ? ' ' : 'a' + i % 7;
+    /* the first half hard-wrapped, the rest one line */
+    for (size_t i = 80; i < len / 2; i += 81) src[i] = '\n';
+    paras plain = seg_n(src, len);
+    hinted h = {{0}, len, 0};
+    aj_ctx c = {0};
+    cr_assert_eq(aj_segment_ex(&c, src, len, collect_hinted, &h, on_done), AJ_OK);
+    cr_assert_eq(h.ps.n, plain.n);
+    for (size_t i = 0; i < plain.n; i++) {
+        cr_assert_eq(h.ps.v[i].start, plain.v[i].start);
+        cr_assert_eq(h.ps.v[i].end, plain.v[i].end);
+        cr_assert_str_eq(h.ps.v[i].text, plain.v[i].text);
+    }
+    cr_assert_geq(h.nhints, 3, "%zu hints", h.nhints);
+    drop(&plain);
+    drop(&h.ps);
+    free(src);
+}
+
 Test(robust, many_short_lines) {
     size_t len = 4u << 20;
     char *src = malloc(len);

@@ -20,13 +20,21 @@
 
 #define SNIPPET_BYTES 320
 #define WRAP_COLUMNS 96
+#define ECHO_BYTES 200          /* of the query, in the results header */
+/* A query read from a file or a line of --stdin is kept up to a little
+ * over the library's limit (room for a CR), so that an endless line costs
+ * bounded memory and still gets the library's "too long" error. */
+#define QUERY_READ_MAX (AJ_MAX_QUERY_BYTES + 2)
+/* analyze takes inputs as long as the longest paragraph the indexer
+ * analyzes. */
+#define ANALYZE_MAX AJ_MAX_PARA_BYTES
 
 typedef struct {
     const char *index_dir;
     const char *corpus_dir;
     int json, count, explain, help;
     int stdin_mode;             /* search --stdin: one query per line */
-    const char *query_file;     /* search --query-file: the query's bytes */
+    const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
     uint64_t memory;            /* index --memory, bytes */
     int color;                  /* resolved: 1 = emit ANSI colours */
@@ -60,16 +68,19 @@ static const char usage_main[] =
     "  Operators are upper case; lower-case and/or/not are ordinary words.\n"
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
+    "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
+    "  prefix, 33,554,432 postings for all prefixes and phrases of a query.\n"
     "\n"
     "Search options:\n"
     "  -n, --limit N          show N hits (default 10)\n"
     "      --offset N         skip the first N hits\n"
     "      --count            print only the number of matching paragraphs\n"
-    "      --stdin            read one query per line from standard input; with\n"
+    "      --stdin            read one query per line (any bytes but newline,\n"
+    "                         a final CR dropped) from standard input; with\n"
     "                         --json each hit gets a \"query\" field (the line\n"
     "                         number); with --count one count per line\n"
-    "      --query-file FILE  the query is the content of FILE (any bytes; - is\n"
-    "                         standard input; one trailing newline is dropped)\n"
+    "      --query-file FILE  the query is the whole of FILE (any bytes; - for\n"
+    "                         standard input) but for one trailing newline\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
     "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
@@ -99,7 +110,8 @@ static const char usage_analyze[] =
     "standard input when no TEXT is given), one input per output line.\n"
     "With --json: an array of {\"term\",\"word\",\"pos\",\"start\",\"end\"} per\n"
     "input, where word is the unstemmed folded form and start/end are byte\n"
-    "offsets into the input.\n";
+    "offsets into the input.  An input may hold any bytes and be up to 1 MiB\n"
+    "long (the longest paragraph the indexer analyzes).\n";
 
 static const char usage_stats[] =
     "usage: ajsearch stats [--json] [--index DIR]\n"
@@ -121,9 +133,18 @@ static const char usage_check[] =
     "Verifies every checksum and structural invariant of the index.\n"
     "Exit status 0 when it is sound, 2 with a precise message otherwise.\n";
 
+/* fmt holds one %s, for arg, which may come from the command line and is
+ * shown through out_safe like everything else a user did not write here. */
 static void die_usage(const char *fmt, const char *arg) {
+    const char *at = strstr(fmt, "%s");
     fprintf(stderr, "%s: ", prog);
-    fprintf(stderr, fmt, arg);
+    if (at) {
+        fwrite(fmt, 1, (size_t)(at - fmt), stderr);
+        out_safe_cstr(stderr, arg);
+        fputs(at + 2, stderr);
+    } else {
+        fputs(fmt, stderr);
+    }
     fprintf(stderr, "\nTry '%s --help'.\n", prog);
     exit(EXIT_ERR);
 }
@@ -132,6 +153,66 @@ static void report(const aj_ctx *c) {
     fprintf(stderr, "%s: %s: ", prog, aj_strerror(c->err));
     out_safe(stderr, c->msg, strlen(c->msg));
     fputc('\n', stderr);
+}
+
+/* Reads one line of f, without its '\n', into *buf (max + 1 bytes,
+ * allocated on first use), keeping at most max bytes and discarding the
+ * rest: a line of any length costs bounded memory.  Any bytes, NUL
+ * included, are kept.  Returns 0 at the end of the input, else 1, with the
+ * kept length in *len and *over set when bytes were discarded. */
+static int read_line(FILE *f, char **buf, size_t max, size_t *len, int *over) {
+    if (!*buf && !(*buf = malloc(max + 1))) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        exit(EXIT_ERR);
+    }
+    size_t n = 0;
+    int ch, any = 0;
+    *over = 0;
+    while ((ch = getc(f)) != EOF) {
+        any = 1;
+        if (ch == '\n') break;
+        if (n < max)
+            (*buf)[n++] = (char)ch;
+        else
+            *over = 1;
+    }
+    (*buf)[n] = 0;
+    *len = n;
+    return any;
+}
+
+/* The query of --query-file: the file's bytes, at most QUERY_READ_MAX of
+ * them (a longer file fails in aj_search with the length limit), less one
+ * trailing newline. */
+static char *read_query_file(const char *path, size_t *len) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        fprintf(stderr, "%s: ", prog);
+        out_safe_cstr(stderr, path);
+        fprintf(stderr, ": cannot open query file: %s\n", strerror(errno));
+        exit(EXIT_ERR);
+    }
+    char *q = malloc(QUERY_READ_MAX + 2);
+    if (!q) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        exit(EXIT_ERR);
+    }
+    /* One byte beyond the limit tells a full file from a longer one. */
+    size_t n = fread(q, 1, QUERY_READ_MAX + 1, f);
+    if (ferror(f)) {
+        fprintf(stderr, "%s: ", prog);
+        out_safe_cstr(stderr, path);
+        fprintf(stderr, ": cannot read query file: %s\n", strerror(errno));
+        exit(EXIT_ERR);
+    }
+    if (n <= QUERY_READ_MAX && n && q[n - 1] == '\n') {
+        n--;
+        if (n && q[n - 1] == '\r') n--;
+    }
+    if (f != stdin) fclose(f);
+    q[n] = 0;
+    *len = n;
+    return q;
 }
 
 static double parse_num(const char *opt, const char *v) {
@@ -285,9 +366,13 @@ static aj_index *open_index(const options *o) {
 
 static void on_warn(void *arg, const char *path, const char *reason) {
     const options *o = arg;
-    fprintf(stderr, "%s: warning: %s/", prog, o->corpus_dir);
-    out_safe(stderr, path, strlen(path));
-    fprintf(stderr, ": %s\n", reason);
+    fprintf(stderr, "%s: warning: ", prog);
+    out_safe_cstr(stderr, o->corpus_dir);
+    fputc('/', stderr);
+    out_safe_cstr(stderr, path);
+    fputs(": ", stderr);
+    out_safe_cstr(stderr, reason);
+    fputc('\n', stderr);
 }
 
 static int cmd_index(options *o) {
@@ -309,13 +394,15 @@ static int cmd_index(options *o) {
     fprintf(stderr,
             "indexed %u documents, %u paragraphs, %llu terms (%llu words), "
             "%llu tokens, %llu postings\n"
-            "read %llu bytes, wrote %llu bytes to %s in %.3f s (%.1f MB/s, "
-            "%u thread%s, %u run%s spilled)\n",
+            "read %llu bytes, wrote %llu bytes to ",
             st.ndocs, st.nparas, (unsigned long long)st.nterms,
             (unsigned long long)st.nwords, (unsigned long long)st.ntokens,
             (unsigned long long)st.npostings, (unsigned long long)st.bytes_in,
-            (unsigned long long)st.bytes_out, o->index_dir, st.seconds, mbs,
-            st.threads, st.threads == 1 ? "" : "s", st.nruns, st.nruns == 1 ? "" : "s");
+            (unsigned long long)st.bytes_out);
+    out_safe_cstr(stderr, o->index_dir);
+    fprintf(stderr, " in %.3f s (%.1f MB/s, %u thread%s, %u run%s spilled)\n",
+            st.seconds, mbs, st.threads, st.threads == 1 ? "" : "s", st.nruns,
+            st.nruns == 1 ? "" : "s");
     if (st.nskipped)
         fprintf(stderr, "skipped %u files (see the warnings above)\n",
                 st.nskipped);
@@ -346,8 +433,16 @@ static int on_an_token(void *arg, const aj_token *t) {
     return 0;
 }
 
-static int analyze_one(aj_analyzer *an, const char *text, size_t len, int json) {
+/* which: the input's number (argument or line), for messages. */
+static int analyze_one(aj_analyzer *an, const char *text, size_t len, int json,
+                       const char *what, size_t which) {
     aj_ctx c = {0};
+    if (len > ANALYZE_MAX) {
+        fprintf(stderr, "%s: analyze: %s %zu: limit exceeded at byte %u: input "
+                "longer than %u bytes\n", prog, what, which, ANALYZE_MAX,
+                ANALYZE_MAX);
+        return EXIT_ERR;
+    }
     an_state s = {text, json, 0};
     if (json) fputc('[', stdout);
     if (aj_analyze(&c, an, text, len, 0, on_an_token, &s) != AJ_OK) {
@@ -373,15 +468,16 @@ static int cmd_analyze(options *o) {
     int rc = 0;
     if (o->nargs) {
         for (int i = 0; i < o->nargs && !rc; i++)
-            rc = analyze_one(an, o->args[i], strlen(o->args[i]), o->json);
+            rc = analyze_one(an, o->args[i], strlen(o->args[i]), o->json,
+                             "argument", (size_t)i + 1);
     } else {
         char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (!rc && (n = getline(&line, &cap, stdin)) >= 0) {
-            if (n > 0 && line[n - 1] == '\n') n--;
-            rc = analyze_one(an, line, (size_t)n, o->json);
-        }
+        size_t n, lineno = 0;
+        int over;
+        /* One byte beyond the limit is kept so that an over-long line is
+         * seen as such. */
+        while (!rc && read_line(stdin, &line, ANALYZE_MAX + 1, &n, &over))
+            rc = analyze_one(an, line, n, o->json, "line", ++lineno);
         free(line);
     }
     aj_analyzer_free(an);
@@ -403,11 +499,13 @@ static int cmd_stats(options *o) {
     if (o->json) {
         printf("{\"index\":");
         out_json_cstr(stdout, o->index_dir);
-        printf(",\"generation\":\"%s\",\"documents\":%u,\"paragraphs\":%u,"
+        fputs(",\"generation\":", stdout);
+        out_json_cstr(stdout, st.generation);
+        printf(",\"documents\":%u,\"paragraphs\":%u,"
                "\"terms\":%llu,\"words\":%llu,\"postings\":%llu,"
                "\"positions\":%llu,\"avgdl\":%.6f,\"k1\":%g,\"b\":%g,"
                "\"bytes\":%llu,\"files\":{",
-               st.generation, st.ndocs, st.nparas, (unsigned long long)st.nterms,
+               st.ndocs, st.nparas, (unsigned long long)st.nterms,
                (unsigned long long)st.nwords, (unsigned long long)st.npostings,
                (unsigned long long)st.ntokens, st.avgdl, o->so.k1, o->so.b,
                (unsigned long long)total);
@@ -416,7 +514,11 @@ static int cmd_stats(options *o) {
                    (unsigned long long)st.files[i].nbytes);
         printf("}}\n");
     } else {
-        printf("index        %s (%s)\n", o->index_dir, st.generation);
+        fputs("index        ", stdout);
+        out_safe_cstr(stdout, o->index_dir);
+        fputs(" (", stdout);
+        out_safe_cstr(stdout, st.generation);
+        fputs(")\n", stdout);
         printf("documents    %u\n", st.ndocs);
         printf("paragraphs   %u\n", st.nparas);
         printf("terms        %llu (distinct stems)\n", (unsigned long long)st.nterms);
@@ -498,8 +600,11 @@ static int cmd_check(options *o) {
     } else {
         uint64_t total = 0;
         for (size_t i = 0; i < st.nfiles; i++) total += st.files[i].nbytes;
-        printf("ok: %s (%s): %zu files, %llu bytes, %u paragraphs verified\n",
-               o->index_dir, st.generation, st.nfiles,
+        fputs("ok: ", stdout);
+        out_safe_cstr(stdout, o->index_dir);
+        fputs(" (", stdout);
+        out_safe_cstr(stdout, st.generation);
+        printf("): %zu files, %llu bytes, %u paragraphs verified\n", st.nfiles,
                (unsigned long long)total, st.nparas);
     }
     aj_index_close(ix);
@@ -536,10 +641,8 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
     fputc('\n', stderr);
     /* Show at most 60 columns around the position. */
     size_t from = pos > 40 ? pos - 40 : 0, to = pos + 20 < len ? pos + 20 : len;
-    /* Widen to whole characters; a character has at most three
-     * continuation bytes, so a run of stray ones cannot widen it further. */
-    for (int k = 0; k < 3 && from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80; k++) from--;
-    for (int k = 0; k < 3 && to < len && ((unsigned char)q[to] & 0xC0) == 0x80; k++) to++;
+    while (from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80) from--;
+    while (to < len && ((unsigned char)q[to] & 0xC0) == 0x80) to++;
     fputs("  ", stderr);
     if (from) fputs("...", stderr);
     out_safe(stderr, q + from, to - from);
@@ -709,7 +812,14 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         if (lineno) printf("# query %zu\n", lineno);
         printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
                r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
-        out_safe(stdout, q, qlen);
+        /* A long query is echoed in part, cut on a character boundary. */
+        size_t shown = qlen;
+        if (shown > ECHO_BYTES) {
+            shown = ECHO_BYTES;
+            while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
+        }
+        out_safe(stdout, q, shown);
+        if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
         printf(" (%.3f ms)", r->seconds * 1e3);
         if (r->nhits)
             printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
@@ -723,38 +833,6 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     return rc;
 }
 
-/* Reads the query of --query-file.  Only one byte more than the longest
- * query the library accepts is read, so a huge file costs no memory and
- * still gets the library's "query longer than" error with its position. */
-static int read_query_file(const char *path, char **out, size_t *len) {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-        return -1;
-    }
-    size_t cap = AJ_MAX_QUERY_BYTES + 2;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        if (f != stdin) fclose(f);
-        return -1;
-    }
-    size_t n = fread(buf, 1, cap - 1, f);
-    int bad = ferror(f);
-    if (f != stdin) fclose(f);
-    if (bad) {
-        fprintf(stderr, "%s: %s: read error\n", prog, path);
-        free(buf);
-        return -1;
-    }
-    if (n > 0 && n < cap - 1 && buf[n - 1] == '\n') n--;
-    if (n > 0 && n < cap - 1 && buf[n - 1] == '\r') n--;
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 static int cmd_search(options *o) {
     if (o->help) {
         fputs(usage_main, stdout);
@@ -762,12 +840,11 @@ static int cmd_search(options *o) {
     }
     if (o->nargs == 0 && !o->stdin_mode && !o->query_file)
         die_usage("%s", "no query given");
-    if ((o->nargs > 0) + o->stdin_mode + !!o->query_file > 1)
-        die_usage("%s", "give the query once: as arguments, --query-file or --stdin");
-    char *fq = NULL;
-    size_t fqlen = 0;
-    if (o->query_file && read_query_file(o->query_file, &fq, &fqlen) != 0)
-        return EXIT_ERR;
+    if (o->nargs && o->stdin_mode)
+        die_usage("%s", "--stdin reads the queries; give none as arguments");
+    if (o->query_file && (o->nargs || o->stdin_mode))
+        die_usage("%s", "--query-file gives the query; give none as arguments "
+                        "and no --stdin");
     aj_index *ix = open_index(o);
     aj_ctx c = {0};
     aj_searcher *s;
@@ -776,32 +853,28 @@ static int cmd_search(options *o) {
         return EXIT_ERR;
     }
     int rc;
-    if (fq) {
-        rc = run_query(o, ix, s, fq, fqlen, 0);
-    } else if (!o->stdin_mode) {
+    if (!o->stdin_mode) {
         size_t qlen;
-        char *q = join_args(o, &qlen);
+        char *q = o->query_file ? read_query_file(o->query_file, &qlen)
+                                : join_args(o, &qlen);
         rc = run_query(o, ix, s, q, qlen, 0);
         free(q);
     } else {
         /* Batch: one query per line; the status is 2 if any query failed,
          * else 0 if any query had hits, else 1. */
         char *line = NULL;
-        size_t cap = 0, lineno = 0;
-        ssize_t n;
-        int any_hits = 0, any_err = 0;
-        while ((n = getline(&line, &cap, stdin)) >= 0) {
+        size_t n, lineno = 0;
+        int any_hits = 0, any_err = 0, over;
+        while (read_line(stdin, &line, QUERY_READ_MAX, &n, &over)) {
             lineno++;
-            if (n > 0 && line[n - 1] == '\n') n--;
-            if (n > 0 && line[n - 1] == '\r') n--;
-            int r = run_query(o, ix, s, line, (size_t)n, lineno);
+            if (!over && n > 0 && line[n - 1] == '\r') n--;
+            int r = run_query(o, ix, s, line, n, lineno);
             any_hits |= r == EXIT_HITS;
             any_err |= r == EXIT_ERR;
         }
         free(line);
         rc = any_err ? EXIT_ERR : any_hits ? EXIT_HITS : EXIT_NOHITS;
     }
-    free(fq);
     aj_searcher_free(s);
     aj_index_close(ix);
     return rc;
@@ -831,7 +904,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
     else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
     else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
-    else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file && first == 1) {
+    else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file &&
+             first == 1) {
         fputs(usage_main, stderr);
         rc = EXIT_ERR;
     } else rc = cmd_search(&o);

@@ -68,21 +68,23 @@ void out_json_cstr(FILE *f, const char *s) {
     out_json_str(f, s, n);
 }
 
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
 void out_safe(FILE *f, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
         unsigned char ch = s[i];
         if (ch < 0x20 || ch == 0x7f) {
-            fputc(ch == '\t' ? ' ' : '?', f);
+            fputs(ch == '\t' ? " " : REPLACEMENT, f);
             i++;
             continue;
         }
         size_t k = utf8_len(s + i, n - i);
         if (k == 0) {
-            fputs("\xEF\xBF\xBD", f);
+            fputs(REPLACEMENT, f);
             i++;
         } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
-            fputc('?', f);
+            fputs(REPLACEMENT, f); /* C1 control */
             i += 2;
         } else {
             fwrite(s + i, 1, k, f);
@@ -91,10 +93,22 @@ void out_safe(FILE *f, const char *str, size_t n) {
     }
 }
 
+void out_safe_cstr(FILE *f, const char *s) {
+    if (s) {
+        size_t n = 0;
+        while (s[n]) n++;
+        out_safe(f, s, n);
+    }
+}
+
 size_t out_columns(const char *str, size_t n) {
+    /* One column per character or per replaced byte, as out_safe shows
+     * them (wide characters are not measured). */
     const unsigned char *s = (const unsigned char *)str;
     size_t cols = 0;
-    for (size_t i = 0; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) cols++;
+    for (size_t i = 0; i < n; cols++) {
+        size_t k = s[i] < 0x80 ? 1 : utf8_len(s + i, n - i);
+        i += k ? k : 1;
+    }
     return cols;
 }

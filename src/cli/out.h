@@ -15,11 +15,17 @@ void out_json_str(FILE *f, const char *s, size_t n);
 /* Same for a NUL-terminated string; NULL is written as null. */
 void out_json_cstr(FILE *f, const char *s);
 
-/* Writes s[0..n) for a terminal: C0/C1 control characters and DEL become
- * '?', invalid UTF-8 becomes U+FFFD. */
+/* Writes s[0..n) for a terminal: a tab becomes a space; every other C0
+ * control character (ESC, BEL, BS, CR, LF, ...), DEL, every C1 control
+ * (U+0080..U+009F) and every byte that is not part of valid UTF-8 becomes
+ * U+FFFD, one per character or bad byte.  So no byte sequence from a
+ * document, a file name or a query can move the cursor, recolour the
+ * terminal or end a line. */
 void out_safe(FILE *f, const char *s, size_t n);
+/* Same for a NUL-terminated string (nothing for NULL). */
+void out_safe_cstr(FILE *f, const char *s);
 
-/* Number of display columns (code points) of s[0..n). */
+/* Number of display columns of s[0..n) as out_safe shows it. */
 size_t out_columns(const char *s, size_t n);
 
 #endif
