@@ -641,8 +641,10 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
     fputc('\n', stderr);
     /* Show at most 60 columns around the position. */
     size_t from = pos > 40 ? pos - 40 : 0, to = pos + 20 < len ? pos + 20 : len;
-    while (from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80) from--;
-    while (to < len && ((unsigned char)q[to] & 0xC0) == 0x80) to++;
+    /* Widen to whole characters; a character has at most three
+     * continuation bytes, so a run of stray ones cannot widen it further. */
+    for (int k = 0; k < 3 && from > 0 && ((unsigned char)q[from] & 0xC0) == 0x80; k++) from--;
+    for (int k = 0; k < 3 && to < len && ((unsigned char)q[to] & 0xC0) == 0x80; k++) to++;
     fputs("  ", stderr);
     if (from) fputs("...", stderr);
     out_safe(stderr, q + from, to - from);

@@ -400,6 +400,7 @@ def query_cases():
         ("operators only", b"AND OR NOT " * 1000, "needs a term"),
         ("invalid UTF-8", b"jap\xff\xfean \xc0\x80 \xed\xa0\x80 \xf4\x90\x80\x80 japan", "ok"),
         ("lone continuation bytes", b"\x80\x81\xbf japan", "hits"),
+        ("4096 continuation bytes", b"\x82" * 4096, "empty query"),
         ("NUL bytes", b"japan\x00korea \x00\x00 japan", "ok"),
         ("NUL only", b"\x00" * 100, "empty query"),
         ("control bytes", bytes(range(1, 32)).replace(b"\n", b"") + b" japan \x1b[31m", "ok"),
@@ -442,6 +443,7 @@ def s_hostile_queries(tmp):
             check(re.search(rf"^ajsearch: {line}(query syntax error|limit exceeded) at byte \d+: ", msg, re.M),
                   f"{what}: no position in {msg[:300]!r}")
             check(want in msg, f"{what}: {want!r} not in {msg[:300]!r}")
+            check(len(msg) < 1000, f"{what}: the excerpt stays short: {len(msg)} bytes")
             check(msg.count("\n") == 3 and msg.rstrip("\n").endswith("^"),
                   f"{what}: message, excerpt and caret: {msg[:400]!r}")
 
