@@ -58,7 +58,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
 
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-deps bench-build fuzz fuzz-build valgrind test-run
+        bench bench-quick bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -162,6 +162,12 @@ valgrind: deps
 	@$(MAKE) --no-print-directory SAN= all
 	@sh tools/deps.sh valgrind
 	sh tools/valgrind.sh build/ajsearch $(VALGRIND_SCENARIOS)
+
+# The relevance test: ajsearch, FTS5 and Xapian on the judged information
+# needs of tests/relevance/ (nDCG@10, P@5, Recall@10, MRR).
+eval: bench-build
+	python3 tests/relevance/metrics.py --self-test
+	python3 tests/relevance/eval.py --json build/eval.json
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).

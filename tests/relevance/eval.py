@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Scores ajsearch, SQLite FTS5 and Xapian on the judged information needs.
+
+  python3 tests/relevance/eval.py [--bin ./ajsearch] [--build build]
+                                  [--out build/eval] [--json FILE]
+
+Every engine searches the same paragraphs: ajsearch indexes corpus/ into a
+scratch index; the peers (bench/peers/, built by `make bench-build`) index
+the paragraph texts of that index (`ajsearch dump --json`), so paragraph
+ids agree. Each need's query is typed as an analyst would type it:
+
+  - ajsearch: the query as written, its default semantics (all words);
+  - FTS5: the words as an implicit AND (FTS5's default for "a b c");
+  - Xapian: the words as an OR (Xapian's QueryParser default), BM25.
+
+Judgments are keyed by (document, source byte start); a judgment whose
+paragraph is missing from the index is an error. Prints nDCG@10, P@5,
+Recall@10 and MRR per engine, overall, per difficulty and on held-out
+needs, and lists the needs where ajsearch trails a peer by more than 0.2
+nDCG@10.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import metrics  # noqa: E402
+
+ENGINES = ["ajsearch", "fts5", "xapian"]
+
+
+def words(query):
+    """The query as the peers' drivers take it: lower-case words."""
+    return [w for w in re.split(r"[^0-9a-zà-ỹ]+", query.lower()) if w]
+
+
+def run(cmd, stdin=None):
+    p = subprocess.run(cmd, input=stdin, capture_output=True)
+    if p.returncode not in (0, 1):
+        sys.exit(f"eval: {' '.join(cmd[:3])} failed ({p.returncode}): {p.stderr.decode()[-1500:]}")
+    return p.stdout.decode()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ajsearch"))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval"))
+    ap.add_argument("--corpus", default=os.path.join(ROOT, "corpus"))
+    ap.add_argument("--json", default=None, help="also write the figures here")
+    a = ap.parse_args()
+
+    needs = json.load(open(os.path.join(HERE, "needs.json"), encoding="utf-8"))
+    shutil.rmtree(a.out, ignore_errors=True)
+    os.makedirs(a.out)
+    index = os.path.join(a.out, "index")
+    run([a.bin, "index", "--corpus", a.corpus, "--index", index])
+    dump = run([a.bin, "dump", "--json", "--index", index])
+    paras = [json.loads(l) for l in dump.splitlines()]
+    # The judgments must still point at these paragraphs (quotes checked).
+    with open(os.path.join(a.out, "dump.jsonl"), "w", encoding="utf-8") as f:
+        f.write(dump)
+    chk = subprocess.run([sys.executable, os.path.join(HERE, "check_data.py"), "--dump",
+                          os.path.join(a.out, "dump.jsonl"), "--corpus", a.corpus],
+                         capture_output=True, text=True)
+    if chk.returncode != 0:
+        sys.exit(f"eval: the judgments do not match the index:\n{chk.stdout[-2000:]}{chk.stderr[-2000:]}")
+    by_key = {(p["doc"], p["start"]): p["id"] for p in paras}
+
+    grades = {}
+    for n in needs:
+        g = {}
+        for j in n["judgments"]:
+            key = (j["doc"], j["start"])
+            if key not in by_key:
+                sys.exit(f"eval: need {n['id']}: no paragraph starts at byte {j['start']} of {j['doc']}")
+            g[by_key[key]] = max(g.get(by_key[key], 0), j["grade"])
+        grades[n["id"]] = g
+
+    ranked = {e: {} for e in ENGINES}
+    # ajsearch: batch mode, one query per line, hits tagged with the line.
+    out = run([a.bin, "search", "--index", index, "--stdin", "--json", "-n", "10"],
+              stdin="\n".join(n["query"] for n in needs).encode() + b"\n")
+    for line in out.splitlines():
+        h = json.loads(line)
+        if "error" in h:
+            continue
+        ranked["ajsearch"].setdefault(needs[h["query"] - 1]["id"], []).append(h["id"])
+
+    # The peers, through the benchmark drivers.
+    tsv = os.path.join(a.out, "paras.tsv")
+    with open(tsv, "w", encoding="utf-8") as f:
+        for p in paras:
+            text = re.sub(r"[\t\n\r]", " ", p["text"])
+            f.write(f"{p['id']}\t{text}\n")
+    for eng, op in [("fts5", "and"), ("xapian", "or")]:
+        prog = os.path.join(a.build, "bench", f"{eng}_bench")
+        if not os.path.exists(prog):
+            sys.exit(f"eval: {prog} missing (make bench-build)")
+        db = os.path.join(a.out, f"{eng}.db")
+        run([prog, "build", db, tsv])
+        qf = os.path.join(a.out, f"{eng}.queries")
+        usable = [n for n in needs if words(n["query"])]
+        with open(qf, "w", encoding="utf-8") as f:
+            for n in usable:
+                ws = words(n["query"])
+                f.write(f"{n['id']}\t{'term' if len(ws) == 1 else op}\t{' '.join(ws)}\n")
+        for line in run([prog, "query", db, qf, "10"]).splitlines():
+            r = json.loads(line)
+            ranked[eng][usable[r["i"]]["id"]] = r["top"]
+
+    # Scores per need and engine.
+    score = {e: {} for e in ENGINES}
+    for n in needs:
+        g = grades[n["id"]]
+        for e in ENGINES:
+            r = ranked[e].get(n["id"], [])
+            score[e][n["id"]] = {
+                "ndcg10": metrics.ndcg_at(r, g, 10),
+                "p5": metrics.precision_at(r, g, 5),
+                "r10": metrics.recall_at(r, g, 10),
+                "mrr": metrics.mrr(r, g),
+            }
+
+    def table(title, subset):
+        print(f"\n{title} ({len(subset)} needs)\n")
+        print("| engine | nDCG@10 | P@5 | Recall@10 | MRR |")
+        print("|---|---|---|---|---|")
+        res = {}
+        for e in ENGINES:
+            row = {m: metrics.mean([score[e][n["id"]][m] for n in subset])
+                   for m in ("ndcg10", "p5", "r10", "mrr")}
+            res[e] = row
+            print(f"| {e} | {row['ndcg10']:.3f} | {row['p5']:.3f} | {row['r10']:.3f} | {row['mrr']:.3f} |")
+        return res
+
+    figures = {"all": table("All needs", needs)}
+    figures["held_out"] = table("Held-out needs", [n for n in needs if n["held_out"]])
+    for d in sorted({n["difficulty"] for n in needs}):
+        figures[d] = table(f"Difficulty: {d}", [n for n in needs if n["difficulty"] == d])
+
+    worse = []
+    for n in needs:
+        mine = score["ajsearch"][n["id"]]["ndcg10"]
+        for e in ("fts5", "xapian"):
+            if score[e][n["id"]]["ndcg10"] - mine > 0.2:
+                worse.append((n["id"], e, mine, score[e][n["id"]]["ndcg10"], n["query"]))
+    print(f"\nNeeds where ajsearch trails a peer by more than 0.2 nDCG@10: {len(worse)}")
+    for w in worse:
+        print(f"  {w[0]} vs {w[1]}: {w[2]:.2f} against {w[3]:.2f}  ({w[4]})")
+    best_peer = max(figures["all"]["fts5"]["ndcg10"], figures["all"]["xapian"]["ndcg10"])
+    gap = figures["all"]["ajsearch"]["ndcg10"] - best_peer
+    print(f"\nmean nDCG@10: ajsearch minus the better peer = {gap:+.3f} (target +0.15)")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"figures": figures, "per_need": score, "trailing": worse}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
