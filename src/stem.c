@@ -16,6 +16,8 @@
  */
 #include "stem.h"
 
+#include "variant.h"
+
 #include <libstemmer.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@ _Static_assert(sizeof(stem_slot) == 64, "a slot is one cache line");
 struct aj_stemmer {
     struct sb_stemmer *sb;
     stem_slot *slots;
+    char us[72];  /* the American spelling of the word being stemmed */
 };
 
 aj_err aj_stemmer_new(aj_ctx *c, aj_stemmer **out) {
@@ -71,6 +74,15 @@ void aj_stemmer_free(aj_stemmer *s) {
  * stem.h; *res points at the stem (libstemmer's buffer, or w itself). */
 static aj_err stem_direct(aj_ctx *c, aj_stemmer *s, const char *w, size_t n,
                           size_t cap, const char **res, size_t *res_len) {
+    /* British spellings become American first, so that both spellings of
+     * a word share its term (variant.h).  Never longer than the word. */
+    if (n < sizeof s->us) {
+        size_t m = aj_variant_us(w, n, s->us);
+        if (m) {
+            w = s->us;
+            n = m;
+        }
+    }
     /* n <= cap, and callers pass small caps, so the int cast is safe. */
     const sb_symbol *r = sb_stemmer_stem(s->sb, (const sb_symbol *)w, (int)n);
     if (!r) return aj_fail(c, AJ_ENOMEM, "stemmer: out of memory");
