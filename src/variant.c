@@ -16,9 +16,6 @@ typedef struct {
     const char *uk, *us;
 } pair;
 
-/* Inflections shared by a family of rules: "ise" + "d" is "ised". */
-static const char *const VERB_ENDINGS[] = {"", "s", "d", "r", "rs", NULL};
-
 /* -ise/-ize: bases (at least three letters) whose -ise is not -ize. */
 static const char *const ISE_KEEP[] = {
     "adv", "advert", "chast", "circumc", "clockw", "compr", "comprom", "conc",
@@ -41,18 +38,12 @@ static const char *const OUR_BASES[] = {
     "vig", "hum", "od", "arm", "savi", "splend", "val", "vap", "tum", "parl",
     "rig", "clam", "cand", "ard", "sav", "flav", "ferv", "demean", "dishon",
     "discol", "unfav", "misbehavi", NULL};
-static const char *const OUR_ENDINGS[] = {
-    "", "s", "ed", "ing", "able", "ably", "ite", "ites", "ful", "er", "ers",
-    "hood", "hoods", "less", "ist", "ists", "y", "ation", "al", "ally", NULL};
 
 /* -re/-er: the bases that take it. */
 static const char *const RE_BASES[] = {
     "cent", "theat", "met", "lit", "fib", "calib", "somb", "spect", "lust",
     "meag", "sab", "sepulch", "kilomet", "centimet", "millimet", "epicent",
     NULL};
-/* (Not "centred" -> "centered": a rule may never lengthen a word, since
- * callers size their buffers by it.) */
-static const char *const RE_ENDINGS[][2] = {{"re", "er"}, {"res", "ers"}, {NULL, NULL}};
 
 /* -ence/-ense. */
 static const char *const ENCE_BASES[] = {"def", "off", "lic", "pret", NULL};
@@ -102,62 +93,52 @@ static size_t put(const char *w, size_t base, const char *rep, char *out) {
     return base + k;
 }
 
+/* A British suffix, its American replacement, the bases it needs (NULL:
+ * any base of at least three letters not kept by ise_kept), and its
+ * length.  Tables rather than string building: this runs on every miss
+ * of the stem cache. */
+typedef struct {
+    const char *uk, *us;
+    const char *const *bases;
+    unsigned char len;
+} rule;
+
+#define R(uk, us, bases) {uk, us, bases, sizeof uk - 1}
+static const rule RULES[] = {
+    R("isations", "izations", NULL), R("isation", "ization", NULL),
+    R("ising", "izing", NULL), R("isers", "izers", NULL), R("iser", "izer", NULL),
+    R("ised", "ized", NULL), R("ises", "izes", NULL), R("ise", "ize", NULL),
+    R("ysing", "yzing", NULL), R("ysers", "yzers", NULL), R("yser", "yzer", NULL),
+    R("ysed", "yzed", NULL), R("yse", "yze", NULL),
+    R("ourably", "orably", OUR_BASES), R("ourable", "orable", OUR_BASES),
+    R("ouration", "oration", OUR_BASES), R("ourally", "orally", OUR_BASES),
+    R("ourhoods", "orhoods", OUR_BASES), R("ourhood", "orhood", OUR_BASES),
+    R("ourites", "orites", OUR_BASES), R("ourite", "orite", OUR_BASES),
+    R("ouring", "oring", OUR_BASES), R("ourless", "orless", OUR_BASES),
+    R("ourists", "orists", OUR_BASES), R("ourist", "orist", OUR_BASES),
+    R("ourful", "orful", OUR_BASES), R("ourers", "orers", OUR_BASES),
+    R("ourer", "orer", OUR_BASES), R("oured", "ored", OUR_BASES),
+    R("oural", "oral", OUR_BASES), R("ours", "ors", OUR_BASES),
+    R("oury", "ory", OUR_BASES), R("our", "or", OUR_BASES),
+    R("res", "ers", RE_BASES), R("re", "er", RE_BASES),
+    R("ences", "enses", ENCE_BASES), R("ence", "ense", ENCE_BASES),
+    R("ogues", "ogs", OGUE_BASES), R("ogue", "og", OGUE_BASES),
+};
+#undef R
+
 size_t aj_variant_us(const char *w, size_t n, char *out) {
     if (n < 4 || n > 64) return 0;
     for (size_t i = 0; i < n; i++)
         if (w[i] < 'a' || w[i] > 'z') return 0;
     size_t b;
-    char uk[16], us[16];
-
-    /* -isation(s) and -ise, -ises, -ised, -iser(s), -ising; also -yse. */
-    if (ends(w, n, "isation", &b) || ends(w, n, "isations", &b)) {
-        if (b >= 3 && !ise_kept(w, b)) {
-            size_t k = put(w, n, "", out);
-            out[b + 1] = 'z';
-            return k;
-        }
-        return 0;
+    for (size_t i = 0; i < sizeof RULES / sizeof *RULES; i++) {
+        const rule *r = &RULES[i];
+        if (r->len > n || memcmp(w + n - r->len, r->uk, r->len) != 0) continue;
+        b = n - r->len;
+        if (r->bases ? !in(r->bases, w, b) : (b < 3 || ise_kept(w, b))) return 0;
+        /* "analyses" is also the plural of analysis: -yses stays. */
+        return put(w, b, r->us, out);
     }
-    for (int y = 0; y < 2; y++) {
-        const char *stemv = y ? "ys" : "is";
-        for (size_t i = 0; VERB_ENDINGS[i]; i++) {
-            strcpy(uk, stemv);
-            strcat(uk, "e");
-            strcat(uk, VERB_ENDINGS[i]);
-            if (ends(w, n, uk, &b) && b >= 3 && (y || !ise_kept(w, b))) {
-                if (y && (b < 4 || strcmp(VERB_ENDINGS[i], "s") == 0))
-                    break; /* "analyses" is also the plural of analysis */
-                size_t k = put(w, n, "", out);
-                out[b + 1] = 'z';
-                return k;
-            }
-        }
-        strcpy(uk, y ? "ysing" : "ising");
-        if (ends(w, n, uk, &b) && b >= 3 && (y || !ise_kept(w, b))) {
-            size_t k = put(w, n, "", out);
-            out[b + 1] = 'z';
-            return k;
-        }
-    }
-    /* -our -> -or, for the listed bases. */
-    for (size_t i = 0; OUR_ENDINGS[i]; i++) {
-        strcpy(uk, "our");
-        strcat(uk, OUR_ENDINGS[i]);
-        if (ends(w, n, uk, &b) && in(OUR_BASES, w, b)) {
-            strcpy(us, "or");
-            strcat(us, OUR_ENDINGS[i]);
-            return put(w, b, us, out);
-        }
-    }
-    /* -re -> -er, for the listed bases. */
-    for (size_t i = 0; RE_ENDINGS[i][0]; i++)
-        if (ends(w, n, RE_ENDINGS[i][0], &b) && in(RE_BASES, w, b))
-            return put(w, b, RE_ENDINGS[i][1], out);
-    /* -ence -> -ense. */
-    if ((ends(w, n, "ence", &b) && in(ENCE_BASES, w, b)))
-        return put(w, b, "ense", out);
-    if ((ends(w, n, "ences", &b) && in(ENCE_BASES, w, b)))
-        return put(w, b, "enses", out);
     /* programme(s) -> program(s). */
     if (ends(w, n, "programme", &b)) return put(w, b, "program", out);
     if (ends(w, n, "programmes", &b)) return put(w, b, "programs", out);
@@ -166,8 +147,5 @@ size_t aj_variant_us(const char *w, size_t n, char *out) {
     for (size_t i = 0; LL[i]; i++)
         if (ends(w, n, LL[i], &b) && b >= 1 && w[b - 1] == 'l' && in(LL_BASES, w, b))
             return put(w, b, LL[i] + 1, out);
-    /* -ogue(s) -> -og(s). */
-    if (ends(w, n, "ogue", &b) && in(OGUE_BASES, w, b)) return put(w, b, "og", out);
-    if (ends(w, n, "ogues", &b) && in(OGUE_BASES, w, b)) return put(w, b, "ogs", out);
     return 0;
 }
