@@ -278,6 +278,19 @@ def main():
         if m.get("analyzer"):
             L += ["Analyzer (`bench/micro_analyzer`) on KJV text: tokenize, fold, stem.", "",
                   "```", m["analyzer"].rstrip(), "```", ""]
+    rp = os.path.join(RES, "relevance.json")
+    if os.path.exists(rp):
+        with open(rp) as f:
+            rel = json.load(f)["figures"]
+        L += ["## Relevance (`make eval`, tests/relevance/)", "",
+              "Means over the judged information needs; each engine as typed by an analyst "
+              "(ajsearch: all words; FTS5: implicit AND; Xapian: OR).", "",
+              "| needs | engine | nDCG@10 | P@5 | Recall@10 | MRR |", "|---|---|---|---|---|---|"]
+        for group, rows in rel.items():
+            for eng, m in rows.items():
+                L.append(f"| {group} | {eng} | {m['ndcg10']:.3f} | {m['p5']:.3f} | "
+                         f"{m['r10']:.3f} | {m['mrr']:.3f} |")
+        L.append("")
     log = os.path.join(ROOT, "bench", "CHANGELOG.md")
     if os.path.exists(log):
         L += ["", open(log).read()]

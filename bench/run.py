@@ -282,6 +282,20 @@ def micro():
         json.dump(out, f, indent=1)
 
 
+def relevance():
+    """The relevance test (make eval) on the same build, for the report."""
+    script = os.path.join(ROOT, "tests", "relevance", "eval.py")
+    if not os.path.exists(script):
+        return
+    out = os.path.join(ROOT, "bench", "results", "relevance.json")
+    p = subprocess.run([sys.executable, script, "--bin", CLI, "--build", BUILD, "--json", out],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        log(f"relevance test failed: {p.stderr[-500:]}")
+    else:
+        log("relevance test done")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -298,6 +312,7 @@ def main():
     for name in corpora:
         bench_corpus(name, a, engines)
     micro()
+    relevance()
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py")], check=True)
     return 0
 
