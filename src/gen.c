@@ -92,33 +92,29 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
         aj_gen_end(g);
         return e;
     }
-    /* We hold the lock, so any build directory here is a dead build's. */
+    /* We hold the lock, so any build directory here is a dead build's, and
+     * so is a CURRENT.<pid> link (left by a build killed between creating
+     * it and renaming it over CURRENT). */
     DIR *d = opendir(index_dir);
     if (d) {
         struct dirent *de;
         char names[64][64];
-        int n = 0;
-        while ((de = readdir(d)) != NULL && n < 64)
-            if (strncmp(de->d_name, BUILD_PREFIX, strlen(BUILD_PREFIX)) == 0 &&
-                strlen(de->d_name) < 64)
-                snprintf(names[n++], 64, "%s", de->d_name);
+        int is_dir[64], n = 0;
+        size_t kb = strlen(BUILD_PREFIX), kc = strlen(AJ_CURRENT);
+        while ((de = readdir(d)) != NULL && n < 64) {
+            const char *s = de->d_name;
+            int build = strncmp(s, BUILD_PREFIX, kb) == 0;
+            int link = strncmp(s, AJ_CURRENT, kc) == 0 && s[kc] == '.';
+            if ((build || link) && strlen(s) < 64) {
+                is_dir[n] = build;
+                snprintf(names[n++], 64, "%s", s);
+            }
+        }
         closedir(d);
-        for (int i = 0; i < n; i++) remove_dir(g->dirfd, names[i]);
-    }
-    /* Likewise a CURRENT.<pid> link: a build killed between creating it and
-     * renaming it over CURRENT leaves it behind. */
-    d = opendir(index_dir);
-    if (d) {
-        struct dirent *de;
-        char names[64][64];
-        int n = 0;
-        size_t k = strlen(AJ_CURRENT);
-        while ((de = readdir(d)) != NULL && n < 64)
-            if (strncmp(de->d_name, AJ_CURRENT, k) == 0 && de->d_name[k] == '.' &&
-                strlen(de->d_name) < 64)
-                snprintf(names[n++], 64, "%s", de->d_name);
-        closedir(d);
-        for (int i = 0; i < n; i++) unlinkat(g->dirfd, names[i], 0);
+        for (int i = 0; i < n; i++) {
+            if (is_dir[i]) remove_dir(g->dirfd, names[i]);
+            else unlinkat(g->dirfd, names[i], 0);
+        }
     }
     snprintf(g->tmpname, sizeof g->tmpname, BUILD_PREFIX "%ld", (long)getpid());
     if (aj_io_mkdirat(g->dirfd, g->tmpname, 0755) != 0) {

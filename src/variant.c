@@ -12,10 +12,6 @@
 
 #include <string.h>
 
-typedef struct {
-    const char *uk, *us;
-} pair;
-
 /* -ise/-ize: bases (at least three letters) whose -ise is not -ize. */
 static const char *const ISE_KEEP[] = {
     "adv", "advert", "chast", "circumc", "clockw", "compr", "comprom", "conc",
@@ -56,6 +52,9 @@ static const char *const LL_BASES[] = {
     "parcel", "pencil", "marvel", "duel", "refuel", "remodel", "relabel",
     "unravel", "grovel", "yodel", "snorkel", "spiral", "libel", "funnel",
     NULL};
+
+/* programme(s): the whole word is the suffix. */
+static const char *const PROGRAMME_BASES[] = {"", NULL};
 
 /* -ogue/-og. */
 static const char *const OGUE_BASES[] = {"catal", "dial", "anal", "prol",
@@ -123,6 +122,8 @@ static const rule RULES[] = {
     R("res", "ers", RE_BASES), R("re", "er", RE_BASES),
     R("ences", "enses", ENCE_BASES), R("ence", "ense", ENCE_BASES),
     R("ogues", "ogs", OGUE_BASES), R("ogue", "og", OGUE_BASES),
+    R("programmes", "programs", PROGRAMME_BASES),
+    R("programme", "program", PROGRAMME_BASES),
 };
 #undef R
 
@@ -135,13 +136,10 @@ size_t aj_variant_us(const char *w, size_t n, char *out) {
         const rule *r = &RULES[i];
         if (r->len > n || memcmp(w + n - r->len, r->uk, r->len) != 0) continue;
         b = n - r->len;
+        /* (No -yses rule: "analyses" is also the plural of analysis.) */
         if (r->bases ? !in(r->bases, w, b) : (b < 3 || ise_kept(w, b))) return 0;
-        /* "analyses" is also the plural of analysis: -yses stays. */
         return put(w, b, r->us, out);
     }
-    /* programme(s) -> program(s). */
-    if (ends(w, n, "programme", &b)) return put(w, b, "program", out);
-    if (ends(w, n, "programmes", &b)) return put(w, b, "programs", out);
     /* -lled, -lling, -ller(s) -> one l, for the listed bases. */
     static const char *const LL[] = {"led", "ling", "ler", "lers", NULL};
     for (size_t i = 0; LL[i]; i++)

@@ -67,6 +67,7 @@ static const char usage_main[] =
     "  cooperat*              prefix of a word as written (not of its stem)\n"
     "  Operators are upper case; lower-case and/or/not are ordinary words.\n"
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
+    "  British and American spellings are one (colour = color, defence = defense);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
     "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
     "  prefix, 33,554,432 postings for all prefixes and phrases of a query.\n"
