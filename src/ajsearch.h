@@ -155,15 +155,46 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
  * of the lists these clauses are evaluated into. */
 #define AJ_MAX_QUERY_EXPANSION (1u << 25)
 
+/* How hits are ordered (README "Ranking"). */
+typedef enum {
+    AJ_RANK_FULL = 0,        /* BM25 times proximity and heading factors on
+                                the best AJ_RANK_DEPTH candidates, then
+                                partial matches (the default) */
+    AJ_RANK_BM25 = 1         /* exact BM25 of the boolean matches only */
+} aj_rank_mode;
+
 typedef struct aj_search_opts {
-    double k1, b;            /* BM25 parameters (defaults 1.2, 0.75) */
+    double k1, b;            /* BM25 parameters; negative: the ranking
+                                mode's default (AJ_FULL_K1/_B or
+                                AJ_BM25_K1/_B) */
     uint32_t offset, limit;  /* hits to skip and to return */
     int explain;             /* fill aj_hit.explain */
     int exact_total;         /* count every match (default 1); 0 lets the
                                 search skip paragraphs that cannot reach the
                                 top offset+limit (dynamic pruning), and
                                 results.total is then a lower bound */
+    aj_rank_mode rank;       /* AJ_RANK_FULL (default) or AJ_RANK_BM25 */
+    double w_prox, w_head;   /* AJ_RANK_FULL: weights of the proximity and
+                                heading factors (defaults AJ_W_PROX,
+                                AJ_W_HEAD) */
+    int partial;             /* AJ_RANK_FULL: when fewer than offset+limit
+                                paragraphs match a query whose top level is
+                                an AND, fill the list with paragraphs that
+                                match some of its clauses (default 1) */
 } aj_search_opts;
+
+/* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
+ * README "Ranking"); AJ_RANK_BM25 keeps the textbook parameters. */
+#define AJ_FULL_K1 0.6
+#define AJ_FULL_B 0.3
+#define AJ_W_PROX 1.0
+#define AJ_W_HEAD 0.1
+#define AJ_BM25_K1 1.2
+#define AJ_BM25_B 0.75
+
+/* The k1 and b a search with these options uses. */
+double aj_search_k1(const aj_search_opts *o);
+double aj_search_b(const aj_search_opts *o);
 
 void aj_search_opts_init(aj_search_opts *o);
 
@@ -176,7 +207,15 @@ typedef struct aj_explain {
 
 typedef struct aj_hit {
     uint32_t id;             /* paragraph id */
-    double score;
+    double score;            /* what it is ranked by (see below) */
+    /* AJ_RANK_FULL: score = bm25 * (1 + w_prox * proximity)
+     *                     * (1 + w_head * heading) * matched / units.
+     * AJ_RANK_BM25: score = bm25 and the other fields are 0. */
+    double bm25;             /* BM25 of the clauses it matches */
+    double proximity;        /* 0..1, see rank.h */
+    double heading;          /* 0..1, see rank.h */
+    uint32_t matched, units; /* top-level clauses matched / in the query;
+                                matched < units: a partial match */
     aj_explain *explain;     /* nexplain entries when opts.explain, else NULL */
     size_t nexplain;
 } aj_hit;
@@ -191,6 +230,7 @@ typedef struct aj_results {
     uint64_t total;          /* paragraphs matching the query */
     int total_exact;         /* 0 when total is only a lower bound */
     size_t nhits;            /* hits returned (after offset/limit) */
+    size_t npartial;         /* of them, partial matches (at the end) */
     aj_hit *hits;
     double seconds;          /* time spent evaluating */
     uint64_t decoded;        /* postings decoded to answer it */

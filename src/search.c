@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "index.h"
 #include "query.h"
+#include "rank.h"
 #include "topk.h"
 
 struct aj_searcher {
@@ -25,10 +26,24 @@ struct aj_searcher {
 
 void aj_search_opts_init(aj_search_opts *o) {
     memset(o, 0, sizeof *o);
-    o->k1 = 1.2;
-    o->b = 0.75;
+    o->k1 = -1;
+    o->b = -1;
     o->limit = 10;
     o->exact_total = 1;
+    o->rank = AJ_RANK_FULL;
+    o->w_prox = AJ_W_PROX;
+    o->w_head = AJ_W_HEAD;
+    o->partial = 1;
+}
+
+double aj_search_k1(const aj_search_opts *o) {
+    if (o->k1 >= 0) return o->k1;
+    return o->rank == AJ_RANK_BM25 ? AJ_BM25_K1 : AJ_FULL_K1;
+}
+
+double aj_search_b(const aj_search_opts *o) {
+    if (o->b >= 0) return o->b;
+    return o->rank == AJ_RANK_BM25 ? AJ_BM25_B : AJ_FULL_B;
 }
 
 aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
@@ -64,39 +79,31 @@ static int cmp_id(const void *a, const void *b) {
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Fills hit->explain for every returned hit, walking a fresh cursor tree
- * to the hits in id order. */
-static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
-    aj_results *r = &s->res;
-    aj_query *q = s->q;
-    size_t need = r->nhits * q->nleaves;
-    if (need > s->capex) {
-        aj_explain *ex = realloc(s->ex, need * sizeof *ex);
-        if (!ex) return aj_fail(c, AJ_ENOMEM, "explanations");
-        s->ex = ex;
-        s->capex = need;
-    }
-    aj_hit **byid = malloc((r->nhits + 1) * sizeof *byid);
+/* Fills hit->explain for hits[0..n), walking a fresh cursor tree of q to
+ * the hits in id order; *used counts the entries of s->ex taken. */
+static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
+                           aj_query *q, aj_hit *hits, size_t n, size_t *used) {
+    if (!n) return AJ_OK;
+    aj_hit **byid = malloc((n + 1) * sizeof *byid);
     uint32_t *tf = malloc((q->nleaves + 1) * sizeof *tf);
     aj_eval ev;
     aj_err e = (!byid || !tf) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
     if (!e) e = aj_eval_open(c, &ev, s->ix, q, o->k1, o->b);
-    for (size_t i = 0; !e && i < r->nhits; i++) byid[i] = &r->hits[i];
-    if (!e) qsort(byid, r->nhits, sizeof *byid, cmp_id);
-    size_t used = 0;
-    for (size_t i = 0; !e && i < r->nhits; i++) {
+    for (size_t i = 0; !e && i < n; i++) byid[i] = &hits[i];
+    if (!e) qsort(byid, n, sizeof *byid, cmp_id);
+    for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = byid[i];
         uint32_t dl = 0;
         e = aj_eval_advance(c, &ev, h->id);
         if (!e) e = aj_index_len(c, s->ix, h->id, &dl);
         if (e) break;
-        h->explain = s->ex + used;
+        h->explain = s->ex + *used;
         h->nexplain = 0;
         if (aj_eval_doc(&ev) != h->id) continue;
         aj_eval_leaf_tfs(&ev, tf);
         for (uint32_t l = 0; l < q->nleaves; l++) {
             if (!tf[l]) continue;
-            aj_explain *x = &s->ex[used++];
+            aj_explain *x = &s->ex[(*used)++];
             x->clause = q->leaves[l]->text;
             x->tf = tf[l];
             x->df = ev.df[l];
@@ -112,39 +119,186 @@ static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
     return e;
 }
 
+/* A query that matches the paragraphs holding at least one positive
+ * clause of q's top-level AND and none of its negated ones: OR(positive)
+ * AND NOT (negated).  It borrows q's nodes and leaf numbering. */
+typedef struct {
+    aj_query q;
+    aj_qnode and_node, or_node;
+    aj_qnode **and_kids, **or_kids;
+} partial_query;
+
+static aj_err partial_open(aj_ctx *c, const aj_query *q, partial_query *p) {
+    memset(p, 0, sizeof *p);
+    const aj_qnode *root = q->root;
+    p->and_kids = calloc(root->nkids + 1, sizeof *p->and_kids);
+    p->or_kids = calloc(root->nkids + 1, sizeof *p->or_kids);
+    if (!p->and_kids || !p->or_kids) return aj_fail(c, AJ_ENOMEM, "partial matches");
+    p->or_node.kind = Q_OR;
+    p->or_node.kids = p->or_kids;
+    p->and_node.kind = Q_AND;
+    p->and_node.kids = p->and_kids;
+    p->and_kids[p->and_node.nkids++] = &p->or_node;
+    for (uint32_t i = 0; i < root->nkids; i++) {
+        aj_qnode *k = root->kids[i];
+        if (k->kind == Q_NOT)
+            p->and_kids[p->and_node.nkids++] = k;
+        else
+            p->or_kids[p->or_node.nkids++] = k;
+    }
+    p->q.root = &p->and_node;
+    p->q.nleaves = q->nleaves;
+    p->q.leaves = q->leaves;
+    return AJ_OK;
+}
+
+static void partial_close(partial_query *p) {
+    free(p->and_kids);
+    free(p->or_kids);
+}
+
+/* Full ranking: hits rank by final score, partial hits by the number of
+ * clauses they match first. */
+static int cmp_final(const void *a, const void *b) {
+    const aj_hit *x = a, *y = b;
+    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void final_scores(aj_hit *h, size_t n, const aj_search_opts *o) {
+    for (size_t i = 0; i < n; i++) {
+        double cover = h[i].units ? (double)h[i].matched / h[i].units : 1.0;
+        h[i].score = h[i].bm25 * (1.0 + o->w_prox * h[i].proximity) *
+                     (1.0 + o->w_head * h[i].heading) * cover;
+    }
+    qsort(h, n, sizeof *h, cmp_final);
+}
+
+/* Keeps the best `need` partial candidates of v[0..*n) (by matched, then
+ * bm25): sorting when the buffer is full keeps the cost O(m log need). */
+static int cmp_partial(const void *a, const void *b) {
+    const aj_hit *x = a, *y = b;
+    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
+    if (x->bm25 != y->bm25) return x->bm25 > y->bm25 ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Appends to s->hits[nfull..nfull+need) the best paragraphs that match
+ * some but not all of the units of rk. */
+static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
+                           const aj_rank *rk, size_t nfull, size_t need,
+                           size_t *got) {
+    *got = 0;
+    partial_query pq;
+    aj_eval ev;
+    size_t cap = 2 * need + 1, n = 0;
+    aj_hit *v = malloc(cap * sizeof *v);
+    uint32_t *tf = malloc((s->q->nleaves + 1) * sizeof *tf);
+    uint8_t *seen = calloc(rk->nunits + 1, 1);
+    aj_err e = (!v || !tf || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
+                                    : partial_open(c, s->q, &pq);
+    int opened = 0;
+    if (!e) {
+        e = aj_eval_open(c, &ev, s->ix, &pq.q, o->k1, o->b);
+        opened = 1;
+    }
+    while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
+        uint32_t id = aj_eval_doc(&ev), dl;
+        aj_eval_leaf_tfs(&ev, tf);
+        memset(seen, 0, rk->nunits);
+        uint32_t matched = 0;
+        for (uint32_t l = 0; l < s->q->nleaves; l++) {
+            uint32_t u = rk->unit_of_leaf[l];
+            if (tf[l] && u != UINT32_MAX && !seen[u]) {
+                seen[u] = 1;
+                matched++;
+            }
+        }
+        if (matched < rk->nunits) {
+            e = aj_index_len(c, s->ix, id, &dl);
+            if (e) break;
+            v[n++] = (aj_hit){.id = id, .bm25 = aj_eval_score(&ev, dl),
+                              .matched = matched, .units = rk->nunits};
+            if (n == cap) {
+                qsort(v, n, sizeof *v, cmp_partial);
+                n = need;
+            }
+        }
+        e = aj_eval_next(c, &ev);
+    }
+    if (opened) {
+        s->res.decoded += ev.decoded;
+        aj_eval_close(&ev);
+    }
+    if (!e) {
+        qsort(v, n, sizeof *v, cmp_partial);
+        if (n > need) n = need;
+        memcpy(s->hits + nfull, v, n * sizeof *v);
+        *got = n;
+    }
+    if (v && tf && seen) partial_close(&pq);
+    free(v);
+    free(tf);
+    free(seen);
+    return e;
+}
+
+static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
+    if (n <= s->caphits) return AJ_OK;
+    aj_hit *h = realloc(s->hits, n * sizeof *h);
+    if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
+    s->hits = h;
+    s->caphits = n;
+    return AJ_OK;
+}
+
 aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
-                 const aj_search_opts *o, const aj_results **out) {
+                 const aj_search_opts *opts, const aj_results **out) {
     double t0 = now();
+    aj_search_opts resolved = *opts, *o = &resolved;
+    o->k1 = aj_search_k1(opts);
+    o->b = aj_search_b(opts);
     aj_results *r = &s->res;
     memset(r, 0, sizeof *r);
     aj_query_free(s->q);
     s->q = NULL;
-    if (!(o->k1 >= 0) || !(o->b >= 0 && o->b <= 1))
+    if (!(o->k1 >= 0 && o->k1 <= 1e6) || !(o->b >= 0 && o->b <= 1))
         return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (o->rank != AJ_RANK_FULL && o->rank != AJ_RANK_BM25)
+        return aj_fail(c, AJ_EINVAL, "unknown ranking mode %d", (int)o->rank);
+    if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
+        return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
     if (e) return e;
+    int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
     size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
-    if (k > s->caphits) {
-        aj_hit *h = realloc(s->hits, k * sizeof *h);
-        if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
-        s->hits = h;
-        s->caphits = k;
+    /* The full ranking reorders the best AJ_RANK_DEPTH by BM25. */
+    size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
+    if (depth > s->ix->nparas) depth = s->ix->nparas;
+    e = reserve_hits(c, s, depth + k + 1);
+    if (e) return e;
+    aj_rank rk;
+    e = aj_rank_open(c, &rk, s->q);
+    if (e) {
+        aj_rank_close(&rk);
+        return e;
     }
     aj_eval ev;
     aj_topk top;
-    aj_topk_init(&top, s->hits, k);
+    aj_topk_init(&top, s->hits, depth);
     e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
     aj_cur **leaves;
     uint32_t nleaves;
-    if (!e && !o->exact_total && k > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {
+    if (!e && !o->exact_total && depth > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {
         e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
     } else {
         r->total_exact = 1;
         while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
             uint32_t id = aj_eval_doc(&ev), dl;
             r->total++;
-            if (k > 0) {
+            if (depth > 0) {
                 e = aj_index_len(c, s->ix, id, &dl);
                 if (e) break;
                 aj_topk_push(&top, id, aj_eval_score(&ev, dl));
@@ -154,13 +308,53 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     }
     aj_eval_close(&ev);
     r->decoded = ev.decoded;
-    if (e) return e;
-    aj_topk_sort(&top);
+    if (!e) aj_topk_sort(&top);
     size_t n = top.n;
-    size_t skip = o->offset < n ? o->offset : n;
-    r->hits = n ? s->hits + skip : NULL;
-    r->nhits = n - skip;
-    if (o->explain && r->nhits) e = explain(c, s, o);
+    for (size_t i = 0; !e && i < n; i++) {
+        aj_hit *h = &s->hits[i];
+        h->bm25 = h->score;
+        h->proximity = h->heading = 0.0;
+        h->matched = h->units = rk.nunits;
+        h->explain = NULL;
+        h->nexplain = 0;
+    }
+    if (!e && full) {
+        e = aj_rank_features(c, &rk, s->ix, s->an, s->hits, n);
+        if (!e) final_scores(s->hits, n, o);
+        if (n > k) n = k;
+    }
+    size_t npartial = 0;
+    if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
+        r->total_exact && n < k) {
+        e = find_partial(c, s, o, &rk, n, k - n, &npartial);
+        if (!e) e = aj_rank_features(c, &rk, s->ix, s->an, s->hits + n, npartial);
+        if (!e) final_scores(s->hits + n, npartial, o);
+    }
+    size_t all = n + npartial;
+    size_t skip = o->offset < all ? o->offset : all;
+    r->hits = all > skip ? s->hits + skip : NULL;
+    r->nhits = all - skip;
+    r->npartial = npartial - (skip > n ? skip - n : 0);
+    if (!e && o->explain && r->nhits) {
+        size_t need = r->nhits * s->q->nleaves, used = 0;
+        if (need > s->capex) {
+            aj_explain *ex = realloc(s->ex, need * sizeof *ex);
+            if (!ex) e = aj_fail(c, AJ_ENOMEM, "explanations");
+            else {
+                s->ex = ex;
+                s->capex = need;
+            }
+        }
+        size_t nf = r->nhits - r->npartial;
+        if (!e) e = explain_hits(c, s, o, s->q, r->hits, nf, &used);
+        if (!e && r->npartial) {
+            partial_query pq;
+            e = partial_open(c, s->q, &pq);
+            if (!e) e = explain_hits(c, s, o, &pq.q, r->hits + nf, r->npartial, &used);
+            partial_close(&pq);
+        }
+    }
+    aj_rank_close(&rk);
     r->seconds = now() - t0;
     if (e) return e;
     *out = r;

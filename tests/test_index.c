@@ -49,6 +49,7 @@ static answer search(const tree *t, const char *q, uint32_t limit) {
     cr_assert_eq(aj_searcher_new(&c, ix, &s), AJ_OK);
     aj_search_opts o;
     aj_search_opts_init(&o);
+    o.rank = AJ_RANK_BM25; /* these tests check the textbook scores */
     o.limit = limit;
     const aj_results *r;
     cr_assert_eq(aj_search(&c, s, q, strlen(q), &o, &r), AJ_OK, "'%s': %s", q,

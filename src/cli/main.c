@@ -84,7 +84,19 @@ static const char usage_main[] =
     "                         standard input) but for one trailing newline\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
-    "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
+    "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
+    "                         --rank=bm25 1.2 and 0.75)\n"
+    "      --rank=MODE        full (default): BM25 times a proximity factor (query\n"
+    "                         words close together and in order) and a heading\n"
+    "                         factor (words in the document title or section\n"
+    "                         heading), then partial matches; bm25: exact BM25\n"
+    "                         of the matching paragraphs, nothing else\n"
+    "      --proximity W, --heading W\n"
+    "                         weights of those factors (default 1.0 and 0.1)\n"
+    "      --no-partial       only paragraphs that match the whole query; by\n"
+    "                         default, when fewer than the hits asked for match\n"
+    "                         all the words, paragraphs matching some of them\n"
+    "                         follow, marked (k of n)\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
     "\n"
@@ -325,6 +337,21 @@ static void parse_options(int argc, char **argv, options *o) {
             o->so.b = parse_num(name, val);
             if (!(o->so.b >= 0 && o->so.b <= 1))
                 die_usage("%s must be between 0 and 1", name);
+        } else if (!strcmp(name, "--rank")) {
+            NEEDVAL();
+            if (!strcmp(val, "full"))
+                o->so.rank = AJ_RANK_FULL;
+            else if (!strcmp(val, "bm25"))
+                o->so.rank = AJ_RANK_BM25;
+            else
+                die_usage("--rank must be full or bm25, not '%s'", val);
+        } else if (!strcmp(name, "--proximity") || !strcmp(name, "--heading")) {
+            NEEDVAL();
+            double w = parse_num(name, val);
+            if (!(w >= 0 && w <= 100)) die_usage("%s must be between 0 and 100", name);
+            *(name[2] == 'p' ? &o->so.w_prox : &o->so.w_head) = w;
+        } else if (!strcmp(name, "--no-partial")) {
+            o->so.partial = 0;
         } else if (!strcmp(name, "--color") || !strcmp(name, "--colour")) {
             o->color_opt = val ? val : "always";
             if (strcmp(o->color_opt, "auto") && strcmp(o->color_opt, "always") &&
@@ -508,7 +535,7 @@ static int cmd_stats(options *o) {
                "\"bytes\":%llu,\"files\":{",
                st.ndocs, st.nparas, (unsigned long long)st.nterms,
                (unsigned long long)st.nwords, (unsigned long long)st.npostings,
-               (unsigned long long)st.ntokens, st.avgdl, o->so.k1, o->so.b,
+               (unsigned long long)st.ntokens, st.avgdl, aj_search_k1(&o->so), aj_search_b(&o->so),
                (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)
             printf("%s\"%s\":%llu", i ? "," : "", st.files[i].name,
@@ -528,7 +555,7 @@ static int cmd_stats(options *o) {
         printf("postings     %llu\n", (unsigned long long)st.npostings);
         printf("positions    %llu\n", (unsigned long long)st.ntokens);
         printf("avgdl        %.2f\n", st.avgdl);
-        printf("k1, b        %g, %g\n", o->so.k1, o->so.b);
+        printf("k1, b        %g, %g\n", aj_search_k1(&o->so), aj_search_b(&o->so));
         printf("files        %llu bytes\n", (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)
             printf("  %-10s %llu bytes\n", st.files[i].name,
@@ -727,7 +754,12 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
         printf(",\"start\":%llu,\"end\":%llu,\"text\":",
                (unsigned long long)p.start, (unsigned long long)p.end);
         out_json_str(stdout, text, len);
+        if (h->matched < h->units)
+            printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched,
+                   h->units);
         if (o->explain) {
+            printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f", h->bm25,
+                   h->proximity, h->heading);
             fputs(",\"explain\":[", stdout);
             for (size_t i = 0; i < h->nexplain; i++) {
                 const aj_explain *x = &h->explain[i];
@@ -744,7 +776,9 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
         return 0;
     }
     const char *b = o->color ? "\033[1m" : "", *n = o->color ? "\033[0m" : "";
-    printf("%s%2zu.%s [%.3f] %s", b, rank, n, h->score, b);
+    printf("%s%2zu.%s [%.3f] ", b, rank, n, h->score);
+    if (h->matched < h->units) printf("(%u of %u) ", h->matched, h->units);
+    fputs(b, stdout);
     out_safe(stdout, d.title, strlen(d.title));
     printf("%s", n);
     if (*d.date) {
@@ -772,6 +806,11 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
             printf(": tf=%u df=%u dl=%u idf=%.4f -> %.4f\n", x->tf, x->df, x->dl,
                    x->idf, x->score);
         }
+        if (o->so.rank == AJ_RANK_FULL)
+            printf("      = bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
+                   " x clauses %u/%u -> %.4f\n",
+                   h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading,
+                   h->matched, h->units, h->score);
     }
     fputc('\n', stdout);
     free(text);
@@ -802,7 +841,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         }
         return EXIT_ERR;
     }
-    int rc = r->total ? EXIT_HITS : EXIT_NOHITS;
+    int rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
     if (o->count) {
         if (lineno && o->json)
             printf("{\"query\":%zu,\"count\":%llu}\n", lineno,
@@ -826,6 +865,9 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         printf(" (%.3f ms)", r->seconds * 1e3);
         if (r->nhits)
             printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
+        if (r->npartial)
+            printf("\n%zu of them match%s only some of the words: marked (k of n)",
+                   r->npartial, r->npartial == 1 ? "es" : "");
         printf("\n\n");
     }
     for (size_t i = 0; i < r->nhits; i++) {

@@ -12,10 +12,17 @@
  *    total that is a lower bound.
  *  - explanations sum to the score; highlight spans lie inside the text,
  *    sorted by start; the snippet window lies inside the text.
+ * Those are checked on the textbook ranking (AJ_RANK_BM25).  The default
+ * ranking (AJ_RANK_FULL) is checked for its own promises: full matches
+ * first, ordered by score, then partial matches ordered by the clauses
+ * they match, explanations summing to each hit's bm25, factors within
+ * 0..1, and, when no more than AJ_RANK_DEPTH paragraphs match, its full
+ * matches are exactly the textbook ranking's matches.
  */
 #include <math.h>
 
 #include "fuzz_common.h"
+#include "rank.h"
 
 static aj_index *ix;
 static aj_searcher *srch;
@@ -139,9 +146,63 @@ static int run(const uint8_t *q, size_t n, const aj_search_opts *o,
     return 1;
 }
 
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The default ranking on a query the textbook ranking accepted; `all`
+ * holds every match of the textbook ranking (sorted ids) when it found
+ * them all. */
+static void run_full(const uint8_t *q, size_t n, uint32_t *all, size_t nall) {
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    o.limit = UINT32_MAX;
+    o.explain = 1;
+    aj_ctx c = {0};
+    const aj_results *r = NULL;
+    FZ_CHECK(aj_search(&c, srch, (const char *)q, n, &o, &r) == AJ_OK,
+             "full ranking rejected a query: %s", c.msg);
+    FZ_CHECK(r->npartial <= r->nhits, "%zu partial of %zu hits", r->npartial, r->nhits);
+    size_t nfull = r->nhits - r->npartial;
+    FZ_CHECK(nfull <= r->total, "%zu full hits for total %llu", nfull,
+             (unsigned long long)r->total);
+    uint32_t *ids = malloc((nfull + 1) * sizeof *ids);
+    FZ_CHECK(ids != NULL, "oom");
+    for (size_t i = 0; i < r->nhits; i++) {
+        const aj_hit *h = &r->hits[i];
+        FZ_CHECK(h->id < nparas, "hit id %u", h->id);
+        FZ_CHECK(isfinite(h->score) && isfinite(h->bm25), "score %g", h->score);
+        FZ_CHECK(h->proximity >= 0 && h->proximity <= 1 && h->heading >= 0 &&
+                     h->heading <= 1,
+                 "factors %g %g", h->proximity, h->heading);
+        int partial = i >= nfull;
+        FZ_CHECK(partial ? h->matched < h->units : h->matched == h->units,
+                 "hit %zu matches %u of %u clauses", i, h->matched, h->units);
+        if (i && i != nfull) {
+            const aj_hit *p = &r->hits[i - 1];
+            FZ_CHECK(p->matched > h->matched ||
+                         (p->matched == h->matched && p->score >= h->score - 1e-12),
+                     "hits out of order at %zu", i);
+        }
+        double sum = 0;
+        for (size_t k = 0; k < h->nexplain; k++) sum += h->explain[k].score;
+        FZ_CHECK(close_enough(sum, h->bm25), "explanations sum to %.17g, bm25 %.17g",
+                 sum, h->bm25);
+        if (!partial) ids[i] = h->id;
+    }
+    if (all && r->total <= AJ_RANK_DEPTH) {
+        qsort(ids, nfull, sizeof *ids, cmp_u32);
+        FZ_CHECK(nfull == nall && (!nall || !memcmp(ids, all, nall * sizeof *ids)),
+                 "full ranking's matches differ from the textbook ranking's");
+    }
+    free(ids);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aj_search_opts top10, all, paged, pruned, pruned_paged, counting;
     aj_search_opts_init(&top10);
+    top10.rank = AJ_RANK_BM25;
     all = top10;
     all.limit = UINT32_MAX;          /* more than there are paragraphs */
     paged = top10;
@@ -163,6 +224,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     FZ_CHECK(run(data, size, &all, &s_all, 0), "rejected with other options");
+    {
+        uint32_t sorted[64];
+        size_t m = s_all.nhits < 64 ? s_all.nhits : 64;
+        memcpy(sorted, s_all.ids, m * sizeof *sorted);
+        qsort(sorted, m, sizeof *sorted, cmp_u32);
+        run_full(data, size, s_all.nhits <= 64 ? sorted : NULL, m);
+    }
     FZ_CHECK(run(data, size, &paged, &s_paged, 1), "rejected when paged");
     FZ_CHECK(run(data, size, &pruned, &s_pruned, 1), "rejected when pruned");
     FZ_CHECK(run(data, size, &pruned_paged, &s_pp, 0),

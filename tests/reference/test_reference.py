@@ -45,7 +45,10 @@ def scores_close(a, b):
 class Engine:
     def __init__(self, binary, index, k1, b):
         self.binary, self.index = binary, index
-        self.bm25 = []
+        # The reference computes textbook BM25 over the boolean matches:
+        # --rank=bm25 turns off the proximity and heading factors and the
+        # partial matches of the default ranking.
+        self.bm25 = ["--rank=bm25"]
         if k1 is not None:
             self.bm25 += ["--k1", repr(k1)]
         if b is not None:

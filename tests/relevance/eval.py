@@ -47,27 +47,21 @@ def run(cmd, stdin=None):
     return p.stdout.decode()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ajsearch"))
-    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval"))
-    ap.add_argument("--corpus", default=os.path.join(ROOT, "corpus"))
-    ap.add_argument("--json", default=None, help="also write the figures here")
-    a = ap.parse_args()
-
+def prepare(binary, corpus, out):
+    """Indexes corpus into out/index, checks the judgments against it and
+    returns (needs, index, paragraphs, grades by need id)."""
     needs = json.load(open(os.path.join(HERE, "needs.json"), encoding="utf-8"))
-    shutil.rmtree(a.out, ignore_errors=True)
-    os.makedirs(a.out)
-    index = os.path.join(a.out, "index")
-    run([a.bin, "index", "--corpus", a.corpus, "--index", index])
-    dump = run([a.bin, "dump", "--json", "--index", index])
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    index = os.path.join(out, "index")
+    run([binary, "index", "--corpus", corpus, "--index", index])
+    dump = run([binary, "dump", "--json", "--index", index])
     paras = [json.loads(l) for l in dump.splitlines()]
     # The judgments must still point at these paragraphs (quotes checked).
-    with open(os.path.join(a.out, "dump.jsonl"), "w", encoding="utf-8") as f:
+    with open(os.path.join(out, "dump.jsonl"), "w", encoding="utf-8") as f:
         f.write(dump)
     chk = subprocess.run([sys.executable, os.path.join(HERE, "check_data.py"), "--dump",
-                          os.path.join(a.out, "dump.jsonl"), "--corpus", a.corpus],
+                          os.path.join(out, "dump.jsonl"), "--corpus", corpus],
                          capture_output=True, text=True)
     if chk.returncode != 0:
         sys.exit(f"eval: the judgments do not match the index:\n{chk.stdout[-2000:]}{chk.stderr[-2000:]}")
@@ -82,16 +76,35 @@ def main():
                 sys.exit(f"eval: need {n['id']}: no paragraph starts at byte {j['start']} of {j['doc']}")
             g[by_key[key]] = max(g.get(by_key[key], 0), j["grade"])
         grades[n["id"]] = g
+    return needs, index, paras, grades
 
-    ranked = {e: {} for e in ENGINES}
-    # ajsearch: batch mode, one query per line, hits tagged with the line.
-    out = run([a.bin, "search", "--index", index, "--stdin", "--json", "-n", "10"],
+
+def run_ajsearch(binary, index, needs, extra=()):
+    """The top 10 paragraph ids of every need's query: batch mode, one
+    query per line, hits tagged with the line."""
+    ranked = {}
+    out = run([binary, "search", "--index", index, "--stdin", "--json", "-n", "10", *extra],
               stdin="\n".join(n["query"] for n in needs).encode() + b"\n")
     for line in out.splitlines():
         h = json.loads(line)
-        if "error" in h:
+        if "error" in h or "id" not in h:
             continue
-        ranked["ajsearch"].setdefault(needs[h["query"] - 1]["id"], []).append(h["id"])
+        ranked.setdefault(needs[h["query"] - 1]["id"], []).append(h["id"])
+    return ranked
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ajsearch"))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval"))
+    ap.add_argument("--corpus", default=os.path.join(ROOT, "corpus"))
+    ap.add_argument("--json", default=None, help="also write the figures here")
+    a = ap.parse_args()
+
+    needs, index, paras, grades = prepare(a.bin, a.corpus, a.out)
+    ranked = {e: {} for e in ENGINES}
+    ranked["ajsearch"] = run_ajsearch(a.bin, index, needs)
 
     # The peers, through the benchmark drivers.
     tsv = os.path.join(a.out, "paras.tsv")

@@ -1,0 +1,261 @@
+/* test_rank.c - the second ranking stage (rank.h): the proximity formula
+ * on hand-computed cases, and through small indexes: words close together
+ * and in order rank first, a section heading counts, partial matches
+ * follow the full ones, and --rank=bm25 stays textbook BM25. */
+#include "helpers.h"
+
+#include <math.h>
+
+#include "ajsearch.h"
+#include "rank.h"
+
+/* ---- the formula ---- */
+
+static double prox2(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb) {
+    const uint32_t *occ[2] = {a, b};
+    uint32_t nocc[2] = {na, nb}, len[2] = {1, 1};
+    return aj_rank_proximity(2, occ, nocc, len);
+}
+
+Test(rank, proximity_by_hand) {
+    uint32_t a[] = {3}, b[] = {4}, far[] = {9}, before[] = {2};
+    /* side by side in order: L = 2 words over a span of 2 */
+    cr_assert_float_eq(prox2(a, 1, b, 1), 1.0, 1e-12);
+    /* in order, span 3..9 = 7 words */
+    cr_assert_float_eq(prox2(a, 1, far, 1), 2.0 / 7.0, 1e-12);
+    /* adjacent but reversed: half */
+    cr_assert_float_eq(prox2(a, 1, before, 1), 0.5, 1e-12);
+    /* the smallest window is chosen among many occurrences */
+    uint32_t x[] = {1, 20, 40}, y[] = {10, 41, 60};
+    cr_assert_float_eq(prox2(x, 3, y, 3), 1.0, 1e-12);
+    /* one unit alone: no proximity */
+    cr_assert_float_eq(prox2(a, 1, b, 0), 0.0, 1e-12);
+}
+
+Test(rank, proximity_counts_coverage_and_lengths) {
+    /* three units, the third absent: coverage 2/3 */
+    uint32_t a[] = {5}, b[] = {6};
+    const uint32_t *occ[3] = {a, b, NULL};
+    uint32_t nocc[3] = {1, 1, 0}, len[3] = {1, 1, 1};
+    cr_assert_float_eq(aj_rank_proximity(3, occ, nocc, len), 2.0 / 3.0, 1e-12);
+    /* a two-word phrase at 5 and a word at 7: L = 3, span 5..7 = 3 */
+    uint32_t p[] = {5}, w[] = {7};
+    const uint32_t *occ2[2] = {p, w};
+    uint32_t nocc2[2] = {1, 1}, len2[2] = {2, 1};
+    cr_assert_float_eq(aj_rank_proximity(2, occ2, nocc2, len2), 1.0, 1e-12);
+    /* the same with the word two further: span 5 */
+    uint32_t w2[] = {9};
+    const uint32_t *occ3[2] = {p, w2};
+    cr_assert_float_eq(aj_rank_proximity(2, occ3, nocc2, len2), 3.0 / 5.0, 1e-12);
+}
+
+/* ---- through an index ---- */
+
+typedef struct {
+    char *root, corpus[3000], index[3000];
+    aj_index *ix;
+    aj_searcher *s;
+} tree;
+
+static tree build_tree(const char *name, const char *text) {
+    tree t;
+    t.root = th_tmpdir();
+    snprintf(t.corpus, sizeof t.corpus, "%s/corpus", t.root);
+    snprintf(t.index, sizeof t.index, "%s/index", t.root);
+    mkdir(t.corpus, 0755);
+    th_write_str(t.corpus, name, text);
+    aj_ctx c = {0};
+    aj_build_opts o = {.corpus_dir = t.corpus, .index_dir = t.index};
+    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
+    cr_assert_eq(aj_index_open(&c, t.index, &t.ix), AJ_OK, "%s", c.msg);
+    cr_assert_eq(aj_searcher_new(&c, t.ix, &t.s), AJ_OK);
+    return t;
+}
+
+static void drop_tree(tree *t) {
+    aj_searcher_free(t->s);
+    aj_index_close(t->ix);
+    th_rmtree(t->root);
+    free(t->root);
+}
+
+static const aj_results *run(tree *t, const char *q, aj_search_opts *o) {
+    aj_ctx c = {0};
+    const aj_results *r;
+    cr_assert_eq(aj_search(&c, t->s, q, strlen(q), o, &r), AJ_OK, "'%s': %s", q, c.msg);
+    return r;
+}
+
+Test(rank, close_and_in_order_ranks_first) {
+    /* Both paragraphs hold each word once and have the same length, so
+     * BM25 ties them; only proximity tells them apart. */
+    tree t = build_tree("d.txt",
+                        "supply one two three four five six chain\n\n"
+                        "one two three supply chain four five six\n\n"
+                        "one two three chain supply four five six\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "supply chain", &o);
+    cr_assert_eq(r->nhits, 3);
+    cr_assert_eq(r->hits[0].id, 1, "adjacent and in order first");
+    cr_assert_float_eq(r->hits[0].proximity, 1.0, 1e-12);
+    cr_assert_eq(r->hits[1].id, 2, "adjacent but reversed second");
+    cr_assert_float_eq(r->hits[1].proximity, 0.5, 1e-12);
+    cr_assert_eq(r->hits[2].id, 0);
+    cr_assert_float_eq(r->hits[2].proximity, 2.0 / 8.0, 1e-12);
+    cr_assert_float_eq(r->hits[0].bm25, r->hits[2].bm25, 1e-12);
+    cr_assert_float_eq(r->hits[0].score,
+                       r->hits[0].bm25 * (1 + o.w_prox) * (1 + o.w_head * r->hits[0].heading),
+                       1e-9);
+    /* Exact BM25: a tie, broken by id. */
+    o.rank = AJ_RANK_BM25;
+    r = run(&t, "supply chain", &o);
+    cr_assert_eq(r->hits[0].id, 0);
+    cr_assert_eq(r->hits[0].score, r->hits[0].bm25);
+    cr_assert_eq(r->hits[0].proximity, 0.0);
+    drop_tree(&t);
+}
+
+Test(rank, phrase_unit_has_its_length) {
+    tree t = build_tree("d.txt",
+                        "south china sea disputes one two three\n\n"
+                        "south china sea one two three disputes\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "\"south china sea\" disputes", &o);
+    cr_assert_eq(r->nhits, 2);
+    cr_assert_eq(r->hits[0].id, 0);
+    cr_assert_float_eq(r->hits[0].proximity, 1.0, 1e-12);
+    cr_assert_float_eq(r->hits[1].proximity, 4.0 / 7.0, 1e-12);
+    drop_tree(&t);
+}
+
+Test(rank, section_heading_counts) {
+    /* The first line is the document's title: it must not hold a query
+     * word, or every paragraph would have it in its "heading". */
+    tree t = build_tree("d.md",
+                        "Notes\n\n"
+                        "# Maritime cooperation\n\n"
+                        "We agreed to work together on patrols and training.\n\n"
+                        "# Other matters\n\n"
+                        "Cooperation on training of officials continues.\n\n"
+                        "We agreed to work together on patrols and training.\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "maritime patrols", &o);
+    /* "maritime" is only in a heading, so no paragraph has both words;
+     * the partial matches hold the heading and the two patrols
+     * paragraphs. */
+    cr_assert_eq(r->total, 0);
+    cr_assert_geq(r->nhits, 3);
+    cr_assert_eq(r->npartial, r->nhits);
+    /* The two identical "patrols" paragraphs: the one under "Maritime
+     * cooperation" has heading 1/2 and ranks above its twin. */
+    int first = -1, second = -1;
+    for (size_t i = 0; i < r->nhits; i++) {
+        aj_ctx c = {0};
+        char *text;
+        size_t len;
+        cr_assert_eq(aj_para_text(&c, t.ix, r->hits[i].id, &text, &len), AJ_OK);
+        if (strstr(text, "patrols")) {
+            if (first < 0)
+                first = (int)i;
+            else
+                second = (int)i;
+            cr_assert_eq(r->hits[i].matched, 1);
+            cr_assert_eq(r->hits[i].units, 2);
+        }
+        free(text);
+    }
+    cr_assert(first >= 0 && second > first);
+    cr_assert_float_eq(r->hits[first].heading, 0.5, 1e-12);
+    cr_assert_float_eq(r->hits[second].heading, 0.0, 1e-12);
+    cr_assert_lt(r->hits[first].id, r->hits[second].id);
+    drop_tree(&t);
+}
+
+Test(rank, partial_matches_follow_full_ones) {
+    tree t = build_tree("d.txt",
+                        "alpha beta gamma\n\n"
+                        "alpha beta\n\n"
+                        "alpha\n\n"
+                        "gamma delta\n\n"
+                        "beta gamma epsilon\n\n"
+                        "zeta\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "alpha beta gamma", &o);
+    cr_assert_eq(r->total, 1);
+    cr_assert_eq(r->nhits, 5, "one full match and four partial ones");
+    cr_assert_eq(r->npartial, 4);
+    cr_assert_eq(r->hits[0].id, 0);
+    cr_assert_eq(r->hits[0].matched, 3);
+    /* two of three words before one of three */
+    cr_assert_eq(r->hits[1].matched, 2);
+    cr_assert_eq(r->hits[2].matched, 2);
+    cr_assert_eq(r->hits[3].matched, 1);
+    cr_assert_eq(r->hits[4].matched, 1);
+    for (size_t i = 0; i < r->nhits; i++) cr_assert_neq(r->hits[i].id, 5);
+    /* A NOT still excludes, partial or not. */
+    r = run(&t, "alpha beta gamma -epsilon", &o);
+    for (size_t i = 0; i < r->nhits; i++) cr_assert_neq(r->hits[i].id, 4);
+    cr_assert_eq(r->nhits, 4);
+    /* offset runs across both lists */
+    o.offset = 2;
+    o.limit = 2;
+    r = run(&t, "alpha beta gamma", &o);
+    cr_assert_eq(r->nhits, 2);
+    cr_assert_eq(r->npartial, 2);
+    cr_assert_eq(r->hits[0].matched, 2);
+    /* switched off */
+    o.offset = 0;
+    o.limit = 10;
+    o.partial = 0;
+    r = run(&t, "alpha beta gamma", &o);
+    cr_assert_eq(r->nhits, 1);
+    cr_assert_eq(r->npartial, 0);
+    /* not for an OR, nor under --rank=bm25 */
+    o.partial = 1;
+    r = run(&t, "alpha OR zeta", &o);
+    cr_assert_eq(r->npartial, 0);
+    cr_assert_eq(r->nhits, 4);
+    o.rank = AJ_RANK_BM25;
+    r = run(&t, "alpha beta gamma", &o);
+    cr_assert_eq(r->nhits, 1);
+    drop_tree(&t);
+}
+
+Test(rank, explain_covers_partial_hits) {
+    tree t = build_tree("d.txt", "alpha beta\n\nalpha\n\nbeta beta\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    o.explain = 1;
+    o.limit = 5;
+    const aj_results *r = run(&t, "alpha beta", &o);
+    cr_assert_eq(r->nhits, 3);
+    cr_assert_eq(r->hits[0].nexplain, 2);
+    for (size_t i = 1; i < 3; i++) {
+        cr_assert_eq(r->hits[i].nexplain, 1, "a partial hit explains the clause it has");
+        cr_assert_float_eq(r->hits[i].explain[0].score, r->hits[i].bm25, 1e-9);
+    }
+    drop_tree(&t);
+}
+
+Test(rank, bad_options_are_refused) {
+    tree t = build_tree("d.txt", "alpha\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    aj_ctx c = {0};
+    const aj_results *r;
+    o.w_prox = -1;
+    cr_assert_eq(aj_search(&c, t.s, "alpha", 5, &o, &r), AJ_EINVAL);
+    aj_search_opts_init(&o);
+    o.rank = (aj_rank_mode)7;
+    cr_assert_eq(aj_search(&c, t.s, "alpha", 5, &o, &r), AJ_EINVAL);
+    aj_search_opts_init(&o);
+    cr_assert_float_eq(aj_search_k1(&o), AJ_FULL_K1, 0);
+    o.rank = AJ_RANK_BM25;
+    cr_assert_float_eq(aj_search_k1(&o), 1.2, 0);
+    cr_assert_float_eq(aj_search_b(&o), 0.75, 0);
+    drop_tree(&t);
+}
