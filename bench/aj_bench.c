@@ -13,9 +13,13 @@
  * the op becomes ajsearch syntax: term w; and a b; or a OR b; phrase
  * "a b"; not a -b; prefix abc* [x ...]; long a OR b OR ...
  * A query is timed from the call to aj_search to having the top K ids and
- * scores.  MODE "prune" (default) lets the search skip what cannot reach
- * the top K (dynamic pruning), as the peers do with LIMIT; "exact" scores
- * every match.  The total count comes from a separate, untimed counting
+ * scores.  MODE is a comma-separated list: "prune" (default) lets the
+ * search skip what cannot reach the top K (dynamic pruning), as the peers
+ * do with LIMIT; "exact" scores every match.  The ranking is textbook
+ * BM25 over the matches (--rank=bm25), the same work the peers do, unless
+ * MODE has "full" (the default ranking of the command line: proximity,
+ * heading, partial matches) and then "nopartial" turns the partial
+ * matches off.  The total count comes from a separate, untimed counting
  * call, as for the peers.  One untimed warm-up pass runs first.
  */
 #include <stdio.h>
@@ -118,6 +122,18 @@ static int cmd_build(int argc, char **argv) {
     return 0;
 }
 
+/* Is w one of the comma-separated words of list? */
+static int has_word(const char *list, const char *w) {
+    size_t n = strlen(w);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !memcmp(p, w, n)) return 1;
+        p += len + (e != NULL);
+    }
+    return 0;
+}
+
 static int cmd_query(int argc, char **argv) {
     aj_ctx c = {0};
     aj_index *ix;
@@ -127,7 +143,10 @@ static int cmd_query(int argc, char **argv) {
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.limit = (uint32_t)k;
-    o.exact_total = argc > 6 && !strcmp(argv[6], "exact");
+    const char *mode = argc > 6 ? argv[6] : "prune";
+    o.exact_total = has_word(mode, "exact");
+    o.rank = has_word(mode, "full") ? AJ_RANK_FULL : AJ_RANK_BM25;
+    o.partial = !has_word(mode, "nopartial");
     aj_search_opts co;
     aj_search_opts_init(&co);
     co.limit = 0;

@@ -172,6 +172,22 @@ def corpus_section(r, targets):
         if lim:
             targets.append((name, f"cold CLI ≤ {lim} ms", cc["ajsearch"]["p50_ms"],
                             cc["ajsearch"]["p50_ms"] <= lim))
+    feats = r.get("features_latency_us")
+    if feats and "bm25" in feats:
+        labels = [k for k in feats if k != "bm25"]
+        L += [f"### {name}: cost of the ranking features (ajsearch only, top 10, p50 µs)", "",
+              "Each ranking against textbook BM25 over the same queries (the work the peers do);",
+              "ratio = feature / bm25.", "",
+              "| class | bm25 | " + " | ".join(f"{l} | ratio" for l in labels) + " |",
+              "|---|---|" + "---|---|" * len(labels)]
+        for cls, base in feats["bm25"].items():
+            row = [cls, fmt(base["p50"])]
+            for l in labels:
+                v = feats[l].get(cls, {}).get("p50")
+                row += [fmt(v) if v is not None else "-", fmt(ratio(v, base["p50"]), 2)
+                        if v is not None else "-"]
+            L.append("| " + " | ".join(row) + " |")
+        L.append("")
     return L
 
 

@@ -140,6 +140,14 @@ def build_engines(name, work, corpus, quick, engines):
     return res, paras
 
 
+# (label, aj_bench MODE): the rankings whose cost make bench reports.
+FEATURE_MODES = [
+    ("bm25", "prune"),
+    ("full", "prune,full"),
+    ("full without partial matches", "prune,full,nopartial"),
+]
+
+
 def run_queries(eng, index, queries, k, repeat, mode=None):
     cmd = [BIN[eng], "query", index, queries, str(k), str(repeat)] + ([mode] if mode else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -240,7 +248,16 @@ def bench_corpus(name, a, engines):
     decoded_exact = {}
     for r in exact_rows:
         decoded_exact.setdefault(r["class"], []).append(r.get("decoded", 0))
+    # What the search-quality features cost: the same queries, top 10,
+    # under each ranking (README "Ranking"); the peers' work is "bm25".
+    features = {}
+    for label, mode in FEATURE_MODES:
+        rows = run_queries("ajsearch", builds["ajsearch"]["index"], queries, 10,
+                           1 if a.quick or big else 3, mode)
+        features[label] = summarize(rows)
+        log(f"{name}: ajsearch {label} queries done")
     result = {
+        "features_latency_us": features,
         "corpus": name,
         "bytes": corpus_bytes(corpus),
         "paragraphs": builds["ajsearch"]["paragraphs"],

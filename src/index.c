@@ -236,6 +236,13 @@ static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
                         AJ_PARA_BYTES, p);
 }
 
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind) {
+    const uint8_t *p;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) *kind = (int)(aj_get_u32le(p + 16) >> 30);
+    return e;
+}
+
 /* First paragraph of document d, read from its DOCS record. */
 static aj_err doc_first(aj_ctx *c, const aj_index *ix, uint32_t d, uint32_t *first,
                         uint32_t *n) {

@@ -72,6 +72,10 @@ aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
 aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
                        const char **s);
 
+/* The kind of paragraph id (AJ_PARA_BODY, _HEADING, _ITEM), from its
+ * PARAS record alone. */
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind);
+
 /* The document holding paragraph id (binary search over DOCS). */
 aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
                          uint32_t *doc, uint32_t *first);

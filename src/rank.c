@@ -9,11 +9,6 @@
 #include "postings.h"
 #include "segment.h"
 
-/* Headings and titles are short; a "heading" that is a whole page is
- * looked at only up to here. */
-#define HEADING_BYTES 600
-#define HEADING_TERMS 96
-
 /* ---- units ---- */
 
 static void mark_leaves(const aj_qnode *n, uint32_t unit, uint32_t *of) {
@@ -267,69 +262,88 @@ static aj_err collect_occ(aj_ctx *c, const aj_rank *r, rterms *rt, occbuf *b) {
 
 /* ---- headings ---- */
 
+/* Finds section headings for candidates visited in increasing id order,
+ * remembering the last answer: the scan from a candidate stops at the
+ * previous candidate of the same document, whose heading is then also
+ * this one's, so the candidates of a query cost one pass over the
+ * paragraphs between them (at most AJ_RANK_HEADING_SCAN each). */
 typedef struct {
-    char terms[HEADING_TERMS][AJ_MAX_WORD + 1];
-    uint32_t n;
-} tset;
+    uint32_t id, doc, heading;
+    int valid;
+} hmemo;
 
-static int on_heading_token(void *arg, const aj_token *t) {
-    tset *s = arg;
-    if (s->n >= HEADING_TERMS) return 1;
-    memcpy(s->terms[s->n], t->term, t->term_len);
-    s->terms[s->n][t->term_len] = 0;
-    s->n++;
-    return 0;
+/* The section heading of paragraph id: the nearest heading paragraph
+ * before it in its document, or UINT32_MAX. */
+static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
+                              uint32_t *h) {
+    uint32_t doc, first;
+    *h = UINT32_MAX;
+    aj_err e = aj_index_para_doc(c, ix, id, &doc, &first);
+    for (uint32_t k = 1; !e && k <= AJ_RANK_HEADING_SCAN && id >= first + k; k++) {
+        uint32_t p = id - k;
+        if (m->valid && m->doc == doc && m->id == p) {
+            /* The previous candidate: a heading itself, or under its own. */
+            int kind;
+            e = aj_index_para_kind(c, ix, p, &kind);
+            if (!e) *h = kind == AJ_PARA_HEADING ? p : m->heading;
+            /* Its heading may lie further back than this scan would go. */
+            if (!e && *h != UINT32_MAX && id - *h > AJ_RANK_HEADING_SCAN) *h = UINT32_MAX;
+            break;
+        }
+        int kind;
+        e = aj_index_para_kind(c, ix, p, &kind);
+        if (!e && kind == AJ_PARA_HEADING) {
+            *h = p;
+            break;
+        }
+    }
+    *m = (hmemo){id, doc, *h, !e};
+    return e;
 }
 
-static int tset_has(const tset *s, const char *term) {
-    for (uint32_t i = 0; i < s->n; i++)
-        if (!strcmp(s->terms[i], term)) return 1;
-    return 0;
-}
-
-/* Does unit u's clause occur among the heading terms?  A term leaf needs
- * its term, a phrase all of its terms. */
-static int unit_in(const aj_rank *r, uint32_t u, const tset *s) {
+/* Does unit u's clause occur in the paragraph the cursors stand on?  A
+ * term leaf needs its term, a phrase all of its terms (in any order: a
+ * heading is short). */
+static int unit_here(const aj_rank *r, const rterms *rt, uint32_t u) {
     const aj_query *q = r->q;
     for (uint32_t l = 0; l < q->nleaves; l++) {
-        const aj_qnode *n = q->leaves[l];
-        if (r->unit_of_leaf[l] != u) continue;
-        if (n->kind != Q_TERM && n->kind != Q_PHRASE) continue;
-        uint32_t i = 0;
-        while (i < n->nterms && tset_has(s, n->terms[i])) i++;
-        if (i == n->nterms) return 1;
+        if (r->unit_of_leaf[l] != u || !rt->slot[l]) continue;
+        uint32_t i = 0, n = q->leaves[l]->nterms;
+        while (i < n && rt->t[rt->slot[l][i]].npos) i++;
+        if (i == n) return 1;
     }
     return 0;
 }
 
-static aj_err analyze_into(aj_ctx *c, aj_analyzer *an, const char *text,
-                           size_t len, tset *s) {
-    if (len > HEADING_BYTES) len = HEADING_BYTES;
-    return aj_analyze(c, an, text, len, 0, on_heading_token, s);
+typedef struct {
+    uint32_t heading;        /* heading paragraph id */
+    aj_hit *hit;
+} hpair;
+
+static int cmp_hpair(const void *a, const void *b) {
+    const hpair *x = a, *y = b;
+    return x->heading < y->heading ? -1 : x->heading > y->heading;
 }
 
-/* Title and section heading terms of paragraph id. */
-static aj_err heading_terms(aj_ctx *c, aj_index *ix, aj_analyzer *an,
-                            uint32_t id, tset *s) {
-    s->n = 0;
-    aj_para_info pi;
-    aj_doc_info di;
-    aj_err e = aj_para_get(c, ix, id, &pi);
-    if (!e) e = aj_doc_get(c, ix, pi.doc, &di);
-    if (e) return e;
-    e = analyze_into(c, an, di.title, strlen(di.title), s);
-    for (uint32_t k = 1; !e && k <= AJ_RANK_HEADING_SCAN && id >= di.first_para + k; k++) {
-        aj_para_info hp;
-        e = aj_para_get(c, ix, id - k, &hp);
-        if (e || hp.kind != AJ_PARA_HEADING) continue;
-        char *text;
-        size_t len;
-        e = aj_para_text(c, ix, id - k, &text, &len);
-        if (e) break;
-        e = analyze_into(c, an, text, len, s);
-        free(text);
-        break;
+/* Sets the heading factor of the hits in v[0..n) (sorted by heading id):
+ * the terms' postings say which units each heading holds, without
+ * reading its text. */
+static aj_err heading_factors(aj_ctx *c, const aj_rank *r, aj_index *ix,
+                              hpair *v, size_t n) {
+    rterms rt = {0};
+    aj_err e = rterms_open(c, r, ix, &rt);
+    double f = 0.0;
+    for (size_t i = 0; !e && i < n; i++) {
+        if (!i || v[i].heading != v[i - 1].heading) {
+            e = rterms_seek(c, &rt, v[i].heading);
+            if (e) break;
+            uint32_t in = 0;
+            for (uint32_t u = 0; u < r->nunits; u++) in += unit_here(r, &rt, u);
+            f = (double)in / (double)r->nunits;
+        }
+        v[i].hit->heading = f;
     }
+    rterms_close(r->q, &rt);
     return e;
 }
 
@@ -341,7 +355,7 @@ static int cmp_hit_id(const void *a, const void *b) {
 }
 
 aj_err aj_rank_features(aj_ctx *c, const aj_rank *r, aj_index *ix,
-                        aj_analyzer *an, aj_hit *hits, size_t n) {
+                        aj_hit *hits, size_t n) {
     for (size_t i = 0; i < n; i++) {
         hits[i].proximity = 0.0;
         hits[i].heading = 0.0;
@@ -350,28 +364,34 @@ aj_err aj_rank_features(aj_ctx *c, const aj_rank *r, aj_index *ix,
     rterms rt = {0};
     occbuf ob = {0};
     aj_hit **byid = malloc(n * sizeof *byid);
+    hpair *hp = malloc(n * sizeof *hp);
     uint32_t *scratch = malloc((2 * (size_t)r->nunits + 1) * sizeof *scratch);
-    tset *ts = malloc(sizeof *ts);
-    aj_err e = (!byid || !scratch || !ts) ? aj_fail(c, AJ_ENOMEM, "ranking")
+    aj_err e = (!byid || !hp || !scratch) ? aj_fail(c, AJ_ENOMEM, "ranking")
                                           : rterms_open(c, r, ix, &rt);
     for (size_t i = 0; !e && i < n; i++) byid[i] = &hits[i];
     if (!e) qsort(byid, n, sizeof *byid, cmp_hit_id);
+    size_t nh = 0;
+    hmemo memo = {0};
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = byid[i];
-        e = rterms_seek(c, &rt, h->id);
-        if (!e) e = collect_occ(c, r, &rt, &ob);
-        if (e) break;
-        h->proximity = proximity(ob.v, ob.n, r->nunits, scratch);
-        e = heading_terms(c, ix, an, h->id, ts);
-        if (e) break;
-        uint32_t in = 0;
-        for (uint32_t u = 0; u < r->nunits; u++) in += unit_in(r, u, ts);
-        h->heading = (double)in / (double)r->nunits;
+        if (r->nunits >= 2) { /* one unit has no proximity to measure */
+            e = rterms_seek(c, &rt, h->id);
+            if (!e) e = collect_occ(c, r, &rt, &ob);
+            if (e) break;
+            h->proximity = proximity(ob.v, ob.n, r->nunits, scratch);
+        }
+        uint32_t head;
+        e = section_heading(c, ix, &memo, h->id, &head);
+        if (!e && head != UINT32_MAX) hp[nh++] = (hpair){head, h};
     }
     rterms_close(r->q, &rt);
+    if (!e && nh) {
+        qsort(hp, nh, sizeof *hp, cmp_hpair);
+        e = heading_factors(c, r, ix, hp, nh);
+    }
     free(ob.v);
     free(byid);
+    free(hp);
     free(scratch);
-    free(ts);
     return e;
 }

@@ -25,10 +25,12 @@
  * where coverage is the fraction of the query's units that occur.  Words
  * side by side in query order give 1.
  *
- * heading (0..1): the fraction of units that occur in the document's title
- * or in the paragraph's section heading (the nearest heading paragraph
- * before it in its document, looked for at most AJ_RANK_HEADING_SCAN
- * paragraphs back).
+ * heading (0..1): the fraction of units that occur in the paragraph's
+ * section heading: the nearest heading paragraph before it in its
+ * document, looked for at most AJ_RANK_HEADING_SCAN paragraphs back.  A
+ * unit occurs there when one of its terms does, or all the words of one of
+ * its phrases (in any order: headings are short).  The terms' postings
+ * answer that, so no heading text is read.
  */
 #ifndef AJ_RANK_H
 #define AJ_RANK_H
@@ -37,7 +39,7 @@
 #include "query.h"
 
 /* Candidates reranked when the caller wants fewer. */
-#define AJ_RANK_DEPTH 100
+#define AJ_RANK_DEPTH 50
 #define AJ_RANK_HEADING_SCAN 64
 
 typedef struct aj_rank {
@@ -51,10 +53,10 @@ typedef struct aj_rank {
 aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q);
 void aj_rank_close(aj_rank *r);
 
-/* Sets hits[i].proximity and .heading (and .units) for n hits, reading
- * positions and headings from ix.  an is used to analyze headings. */
+/* Sets hits[i].proximity and .heading for n hits, from the positions
+ * and postings of ix. */
 aj_err aj_rank_features(aj_ctx *c, const aj_rank *r, aj_index *ix,
-                        aj_analyzer *an, aj_hit *hits, size_t n);
+                        aj_hit *hits, size_t n);
 
 /* The smallest window over per-unit occurrence lists (exposed for tests).
  * occ[u] holds nocc[u] increasing start positions of unit u, each ulen[u]

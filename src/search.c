@@ -319,15 +319,17 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         h->nexplain = 0;
     }
     if (!e && full) {
-        e = aj_rank_features(c, &rk, s->ix, s->an, s->hits, n);
+        e = aj_rank_features(c, &rk, s->ix, s->hits, n);
         if (!e) final_scores(s->hits, n, o);
         if (n > k) n = k;
     }
     size_t npartial = 0;
+    /* n < k means the candidate heap never filled, so every full match is
+     * among the n, pruning or not. */
     if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
-        r->total_exact && n < k) {
+        n < k) {
         e = find_partial(c, s, o, &rk, n, k - n, &npartial);
-        if (!e) e = aj_rank_features(c, &rk, s->ix, s->an, s->hits + n, npartial);
+        if (!e) e = aj_rank_features(c, &rk, s->ix, s->hits + n, npartial);
         if (!e) final_scores(s->hits + n, npartial, o);
     }
     size_t all = n + npartial;
