@@ -167,12 +167,52 @@ def main():
     print(f"\nNeeds where ajsearch trails a peer by more than 0.2 nDCG@10: {len(worse)}")
     for w in worse:
         print(f"  {w[0]} vs {w[1]}: {w[2]:.2f} against {w[3]:.2f}  ({w[4]})")
+    # Every trailing need must carry a written explanation.
+    explained = json.load(open(os.path.join(HERE, "explained.json"), encoding="utf-8"))
+    unexplained = [w for w in worse if w[0] not in explained]
+    for w in worse:
+        if w[0] in explained:
+            print(f"    {w[0]}: {explained[w[0]]}")
+    print(f"Trailing needs without a written explanation (explained.json): {len(unexplained)}")
+
+    # Expansion must not cost precision where the need involves no
+    # variant or acronym: those needs are searched again with --no-expand.
+    plain_kinds = ("plain", "proximity", "diacritics")
+    expansion = None
+    helptext = subprocess.run([a.bin, "--help"], capture_output=True, text=True).stdout
+    if "--no-expand" in helptext:
+        off = run_ajsearch(a.bin, index, needs, ["--no-expand"])
+        rows, losses = [], []
+        for n in needs:
+            if n["difficulty"] not in plain_kinds:
+                continue
+            g = grades[n["id"]]
+            on_s = {"ndcg10": metrics.ndcg_at(ranked["ajsearch"].get(n["id"], []), g, 10),
+                    "p5": metrics.precision_at(ranked["ajsearch"].get(n["id"], []), g, 5)}
+            off_s = {"ndcg10": metrics.ndcg_at(off.get(n["id"], []), g, 10),
+                     "p5": metrics.precision_at(off.get(n["id"], []), g, 5)}
+            rows.append((n, on_s, off_s))
+            if on_s["ndcg10"] < off_s["ndcg10"] - 1e-9 or on_s["p5"] < off_s["p5"] - 1e-9:
+                losses.append(n["id"])
+        mean = lambda k, i: metrics.mean([r[i][k] for r in rows])
+        print(f"\nExpansion on needs without variants or acronyms ({len(rows)} needs: "
+              f"{', '.join(plain_kinds)}):\n")
+        print("| ranking | nDCG@10 | P@5 |\n|---|---|---|")
+        print(f"| default (expansion on) | {mean('ndcg10', 1):.3f} | {mean('p5', 1):.3f} |")
+        print(f"| --no-expand | {mean('ndcg10', 2):.3f} | {mean('p5', 2):.3f} |")
+        print(f"Needs where expansion costs nDCG@10 or P@5: {len(losses)} {' '.join(losses)}")
+        expansion = {"needs": len(rows), "ndcg10_on": mean("ndcg10", 1),
+                     "ndcg10_off": mean("ndcg10", 2), "p5_on": mean("p5", 1),
+                     "p5_off": mean("p5", 2), "losses": losses}
+
     best_peer = max(figures["all"]["fts5"]["ndcg10"], figures["all"]["xapian"]["ndcg10"])
     gap = figures["all"]["ajsearch"]["ndcg10"] - best_peer
     print(f"\nmean nDCG@10: ajsearch minus the better peer = {gap:+.3f} (target +0.15)")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"figures": figures, "per_need": score, "trailing": worse}, f, indent=1)
+            json.dump({"figures": figures, "per_need": score, "trailing": worse,
+                       "unexplained": [w[0] for w in unexplained], "expansion": expansion},
+                      f, indent=1)
 
 
 if __name__ == "__main__":
