@@ -136,6 +136,17 @@ typedef struct aj_para_info {
 aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
 aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
 
+/* No paragraph (aj_para_heading's answer for a paragraph before any
+ * heading of its document). */
+#define AJ_NO_PARA UINT32_MAX
+
+/* The section paragraph id falls under: sets *heading_id to the nearest
+ * heading (kind AJ_PARA_HEADING) before it in its document, or to
+ * AJ_NO_PARA when there is none.  Errors: AJ_EINVAL for an id out of
+ * range, AJ_ECORRUPT. */
+aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
+                       uint32_t *heading_id);
+
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
  * *text is malloc'ed, NUL-terminated, owned by the caller. */
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
@@ -163,6 +174,9 @@ typedef struct aj_search_opts {
                                 search skip paragraphs that cannot reach the
                                 top offset+limit (dynamic pruning), and
                                 results.total is then a lower bound */
+    int doc_counts;          /* fill results.doc_matches: the number of
+                                matching paragraphs of every document, over
+                                all matches (implies exact_total) */
 } aj_search_opts;
 
 void aj_search_opts_init(aj_search_opts *o);
@@ -185,6 +199,9 @@ typedef struct aj_hit {
  * positive clause of the query (byte offsets into the paragraph text). */
 typedef struct aj_span {
     uint32_t start, end;
+    uint32_t term;           /* which query word or prefix it matched: equal
+                                for spans of the same one, so a snippet can
+                                count distinct words */
 } aj_span;
 
 typedef struct aj_results {
@@ -194,6 +211,8 @@ typedef struct aj_results {
     aj_hit *hits;
     double seconds;          /* time spent evaluating */
     uint64_t decoded;        /* postings decoded to answer it */
+    const uint32_t *doc_matches; /* with opts.doc_counts: ndocs counts of
+                                matching paragraphs, by document; else NULL */
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;
@@ -215,7 +234,8 @@ size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap);
 
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
- * holding as many of the (sorted) spans as possible, cut at spaces.
+ * holding as many distinct matched words (aj_span.term) of the (sorted)
+ * spans as possible, then as many spans, cut at spaces.
  * Writes its byte range to [*ws, *we). */
 void aj_snippet_window(const char *text, size_t len, const aj_span *spans,
                        size_t nspans, size_t max_bytes, size_t *ws,
