@@ -233,6 +233,24 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap);
 
+/* A byte range [start, end) of a source file. */
+typedef struct aj_range {
+    uint64_t start, end;
+} aj_range;
+
+/* Where spans of paragraph id's text lie in its source file: text[0..len)
+ * is the paragraph's stored text (aj_para_text) and corpus_dir the
+ * directory the index was built from (the index does not record it).
+ * The document is read and segmented again (aj_segment_map) up to the
+ * paragraph, and out[i] receives the source bytes of spans[i]: for a word
+ * with markup, entities or a line break inside, all of them.  Errors:
+ * AJ_ENOTFOUND when the file is missing or no longer yields exactly the
+ * indexed text (changed since indexing), AJ_EIO, AJ_ENOMEM; out is then
+ * not (entirely) written. */
+aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+                             uint32_t id, const char *text, size_t len,
+                             const aj_span *spans, size_t n, aj_range *out);
+
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
  * holding as many distinct matched words (aj_span.term) of the (sorted)
  * spans as possible, then as many spans, cut at spaces.

@@ -31,7 +31,7 @@ static fixture open_fixture(void) {
                  "Cooperation on maritime organisation.\n\n"
                  "1. Numbered paragraph about maritime law.\n\n"
                  "## Defence\n\n"
-                 "Second section on defence and the maritime centre.\n");
+                 "Second section on **defence** &amp; the maritime centre.\n");
     aj_ctx c = {0};
     aj_build_opts o = {.corpus_dir = corpus, .index_dir = index, .threads = 1};
     cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
@@ -194,5 +194,52 @@ Test(query, doc_counts_cover_all_matches) {
     o.doc_counts = 0;
     cr_assert_eq(aj_search(&c, f.s, "law", 3, &o, &r), AJ_OK, "%s", c.msg);
     cr_assert_null(r->doc_matches);
+    close_fixture(&f);
+}
+
+/* Matches map back to the source file's bytes through markup and
+ * entities; a changed or missing file is AJ_ENOTFOUND, never wrong
+ * offsets. */
+Test(query, source_ranges_of_matches) {
+    fixture f = open_fixture();
+    aj_ctx c = {0};
+    char corpus[1024], path[1100];
+    snprintf(corpus, sizeof corpus, "%s/corpus", f.root);
+    snprintf(path, sizeof path, "%s/b.md", corpus);
+    char *text;
+    size_t len;
+    cr_assert_eq(aj_para_text(&c, f.ix, 6, &text, &len), AJ_OK, "%s", c.msg);
+    cr_assert_str_eq(text, "Second section on defence & the maritime centre.");
+    aj_span sp[8];
+    size_t n = highlight(&f, "defense maritime", text, sp, 8);
+    cr_assert_eq(n, 2);
+    aj_range r[8];
+    cr_assert_eq(aj_para_source_ranges(&c, f.ix, corpus, 6, text, len, sp, n, r), AJ_OK,
+                 "%s", c.msg);
+    size_t slen;
+    char *src = th_read(path, &slen);
+    cr_assert_not_null(src);
+    const char *want[] = {"defence", "maritime"};
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(r[i].end - r[i].start, strlen(want[i]));
+        cr_assert(!memcmp(src + r[i].start, want[i], strlen(want[i])),
+                  "match %zu at [%llu, %llu)", i, (unsigned long long)r[i].start,
+                  (unsigned long long)r[i].end);
+    }
+    cr_assert_gt(r[1].start, (uint64_t)(strstr(src, "&amp;") - src), "offsets are the file's");
+    /* the same length, another word: the stored text is no longer there */
+    char *d = strstr(src, "defence");
+    memcpy(d, "defense", 7);
+    th_write(corpus, "b.md", src, slen);
+    c = (aj_ctx){0};
+    cr_assert_eq(aj_para_source_ranges(&c, f.ix, corpus, 6, text, len, sp, n, r),
+                 AJ_ENOTFOUND);
+    cr_assert(strstr(c.msg, "changed"), "%s", c.msg);
+    unlink(path);
+    c = (aj_ctx){0};
+    cr_assert_eq(aj_para_source_ranges(&c, f.ix, corpus, 6, text, len, sp, n, r),
+                 AJ_ENOTFOUND);
+    free(src);
+    free(text);
     close_fixture(&f);
 }
