@@ -652,7 +652,8 @@ static void emit(seg *g, const char *text, size_t len, uint64_t a,
             }
             o->text[o->len++] = ' ';
             memcpy(o->text + o->len, text, len);
-            copy_map(g, o->ms + o->len, o->me + o->len, g->ms, g->me, len);
+            if (g->map) /* (no arithmetic on the NULL maps otherwise) */
+                copy_map(g, o->ms + o->len, o->me + o->len, g->ms, g->me, len);
             o->len += len;
             o->text[o->len] = '\0';
             o->end = b;
@@ -706,7 +707,8 @@ static void cut(seg *g) {
         emit(g, g->buf, g->cut_len, g->start, g->cut_end);
         size_t rest = g->len - g->word_at;
         memmove(g->buf, g->buf + g->word_at, rest);
-        copy_map(g, g->ms, g->me, g->ms + g->word_at, g->me + g->word_at, rest);
+        if (g->map)
+            copy_map(g, g->ms, g->me, g->ms + g->word_at, g->me + g->word_at, rest);
         g->len = rest;
         g->start = g->word_start;
         g->can_cut = 0;
