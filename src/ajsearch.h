@@ -251,6 +251,23 @@ aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_d
                              uint32_t id, const char *text, size_t len,
                              const aj_span *spans, size_t n, aj_range *out);
 
+/* aj_para_source_ranges for many hits at once, each document read and
+ * segmented once for all its hits.  For each hit, found is set to 1 when
+ * out (nspans entries) was filled, else 0 (file missing or changed); that
+ * is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
+typedef struct aj_source_hit {
+    uint32_t id;             /* paragraph */
+    const char *text;        /* its stored text */
+    size_t len;
+    const aj_span *spans;    /* ranges of text to map */
+    size_t nspans;
+    aj_range *out;           /* receives nspans source ranges */
+    int found;
+} aj_source_hit;
+
+aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+                        aj_source_hit *hits, size_t n);
+
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
  * holding as many distinct matched words (aj_span.term) of the (sorted)
  * spans as possible, then as many spans, cut at spaces.

@@ -227,6 +227,30 @@ Test(query, source_ranges_of_matches) {
                   (unsigned long long)r[i].end);
     }
     cr_assert_gt(r[1].start, (uint64_t)(strstr(src, "&amp;") - src), "offsets are the file's");
+    /* several hits of two documents at once, then with one file gone */
+    char *t0, *t3;
+    size_t l0, l3;
+    cr_assert_eq(aj_para_text(&c, f.ix, 0, &t0, &l0), AJ_OK);
+    cr_assert_eq(aj_para_text(&c, f.ix, 3, &t3, &l3), AJ_OK);
+    aj_span s0 = {0, 8, 0}, s3 = {15, 23, 0}; /* "Maritime", "maritime" */
+    aj_range r0, r3, r6[8];
+    aj_source_hit hs[3] = {{6, text, len, sp, n, r6, 0}, {0, t0, l0, &s0, 1, &r0, 0},
+                           {3, t3, l3, &s3, 1, &r3, 0}};
+    cr_assert_eq(aj_source_ranges(&c, f.ix, corpus, hs, 3), AJ_OK, "%s", c.msg);
+    cr_assert(hs[0].found && hs[1].found && hs[2].found);
+    cr_assert(r6[1].start == r[1].start && r6[1].end == r[1].end, "same as one at a time");
+    cr_assert_eq(r0.start, 0);
+    cr_assert_eq(r0.end, 8);
+    cr_assert(!memcmp(src + r3.start, "maritime", 8) && r3.end - r3.start == 8);
+    char gone[1200];
+    snprintf(gone, sizeof gone, "%s.gone", path);
+    cr_assert_eq(rename(path, gone), 0);
+    cr_assert_eq(aj_source_ranges(&c, f.ix, corpus, hs, 3), AJ_OK, "%s", c.msg);
+    cr_assert(!hs[0].found && hs[1].found && !hs[2].found, "%d %d %d", hs[0].found,
+              hs[1].found, hs[2].found);
+    cr_assert_eq(rename(gone, path), 0);
+    free(t0);
+    free(t3);
     /* the same length, another word: the stored text is no longer there */
     char *d = strstr(src, "defence");
     memcpy(d, "defense", 7);

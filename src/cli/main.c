@@ -746,11 +746,9 @@ static void free_hit(hitview *v) {
     free(v->where);
 }
 
-/* Gathers what is shown of paragraph id; with_source also looks up the
- * source bytes of the matches (a missing or changed source file is not an
- * error: v->src stays NULL).  Returns 0, or EXIT_ERR after reporting. */
-static int load_hit(const options *o, aj_index *ix, aj_searcher *s, uint32_t id,
-                    int with_source, hitview *v) {
+/* Gathers what is shown of paragraph id (but v->src).  Returns 0, or
+ * EXIT_ERR after reporting. */
+static int load_hit(aj_index *ix, aj_searcher *s, uint32_t id, hitview *v) {
     aj_ctx c = {0};
     uint32_t hid = AJ_NO_PARA;
     memset(v, 0, sizeof *v);
@@ -773,13 +771,38 @@ static int load_hit(const options *o, aj_index *ix, aj_searcher *s, uint32_t id,
     size_t wn = strlen(v->place) + strlen(v->d.date) + sizeof MID_DOT + 1;
     if (!(v->where = malloc(wn))) exit(EXIT_ERR);
     snprintf(v->where, wn, "%s%s%s", v->d.date, *v->d.date ? MID_DOT : "", v->place);
-    if (with_source && (v->src = malloc((v->nspans + 1) * sizeof *v->src)) != NULL &&
-        aj_para_source_ranges(&c, ix, o->corpus_dir, id, v->text, v->len, v->spans,
-                              v->nspans, v->src)) {
-        free(v->src);
-        v->src = NULL;
-    }
     return 0;
+}
+
+/* Loads the hits h[idx[i]] (idx NULL: h[i]), i < n, into v[0..n); for
+ * --json also the source bytes of their matches, one pass per document (a
+ * missing or changed source file is not an error: v->src stays NULL).
+ * Returns 0, or EXIT_ERR after reporting. */
+static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hit *h,
+                     const size_t *idx, size_t n, hitview *v) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (load_hit(ix, s, h[idx ? idx[i] : i].id, &v[i])) break;
+    aj_source_hit *sh = o->json && i == n ? calloc(n + 1, sizeof *sh) : NULL;
+    for (size_t k = 0; sh && k < n; k++) {
+        v[k].src = malloc((v[k].nspans + 1) * sizeof *v[k].src);
+        if (!v[k].src) exit(EXIT_ERR);
+        sh[k] = (aj_source_hit){v[k].p.id, v[k].text, v[k].len, v[k].spans,
+                                v[k].nspans, v[k].src, 0};
+    }
+    aj_ctx c = {0};
+    /* Source offsets are extra: failing to find them (out of memory)
+     * leaves them null rather than failing the search. */
+    if (sh && aj_source_ranges(&c, ix, o->corpus_dir, sh, n)) report(&c);
+    for (size_t k = 0; sh && k < n; k++) {
+        if (sh[k].found) continue;
+        free(v[k].src);
+        v[k].src = NULL;
+    }
+    free(sh);
+    if (i == n) return 0;
+    for (size_t k = 0; k < i; k++) free_hit(&v[k]);
+    return EXIT_ERR;
 }
 
 /* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, with the spans
@@ -980,19 +1003,28 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
     fputc('\n', stdout);
 }
 
-static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
-                     const aj_hit *h, size_t rank, int opened) {
-    hitview v;
-    if (load_hit(o, ix, s, h->id, o->json, &v)) return EXIT_ERR;
-    if (o->json) {
-        print_hit_json(o, &v, h, rank, opened);
-        fputc('\n', stdout);
-    } else if (o->html) {
-        print_hit_html(o, &v, h, rank, 0);
-    } else {
-        print_hit_text(o, &v, h, rank);
+/* Prints the hits r->hits in the chosen format, ranks from first. */
+static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
+                      const aj_results *r, size_t first, size_t lineno) {
+    hitview *v = malloc((r->nhits + 1) * sizeof *v);
+    if (!v) exit(EXIT_ERR);
+    if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
+        free(v);
+        return EXIT_ERR;
     }
-    free_hit(&v);
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (o->json) {
+            if (lineno) printf("{\"query\":%zu,", lineno);
+            print_hit_json(o, &v[i], &r->hits[i], first + i, lineno != 0);
+            fputc('\n', stdout);
+        } else if (o->html) {
+            print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
+        } else {
+            print_hit_text(o, &v[i], &r->hits[i], first + i);
+        }
+        free_hit(&v[i]);
+    }
+    free(v);
     return 0;
 }
 
@@ -1070,23 +1102,23 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         out_safe_cstr(stdout, d.date);
         printf(MID_DOT "%u matching paragraph%s\n", count, count == 1 ? "" : "s");
     }
+    hitview v[GROUP_HITS];
+    if (load_hits(o, ix, s, r->hits, g->hits, g->nhits, v)) return EXIT_ERR;
     for (size_t k = 0; k < g->nhits; k++) {
         const aj_hit *h = &r->hits[g->hits[k]];
-        hitview v;
-        if (load_hit(o, ix, s, h->id, o->json, &v)) return EXIT_ERR;
         if (o->json) {
             if (k) fputc(',', stdout);
-            print_hit_json(o, &v, h, g->hits[k] + 1, 0);
+            print_hit_json(o, &v[k], h, g->hits[k] + 1, 0);
         } else if (o->html) {
-            print_hit_html(o, &v, h, g->hits[k] + 1, 1);
+            print_hit_html(o, &v[k], h, g->hits[k] + 1, 1);
         } else {
             printf("    [%.3f] ", h->score);
-            out_safe_cstr(stdout, v.place);
+            out_safe_cstr(stdout, v[k].place);
             fputc('\n', stdout);
-            print_text_snippet(o, &v);
+            print_text_snippet(o, &v[k]);
             if (o->explain) print_explain_text(h);
         }
-        free_hit(&v);
+        free_hit(&v[k]);
     }
     fputs(o->json ? "]}\n" : o->html ? "</ol></li>\n" : "\n", stdout);
     return 0;
@@ -1203,11 +1235,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         if (o->html) fputs("</section>\n", stdout);
         return e ? e : rc;
     }
-    for (size_t i = 0; i < r->nhits; i++) {
-        if (lineno && o->json) printf("{\"query\":%zu,", lineno);
-        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, lineno && o->json))
-            return EXIT_ERR;
-    }
+    if (print_hits(o, ix, s, r, so.offset + 1, lineno)) return EXIT_ERR;
     if (o->html) fputs(r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
     return rc;
 }
