@@ -136,6 +136,17 @@ typedef struct aj_para_info {
 aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
 aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
 
+/* No paragraph (aj_para_heading's answer for a paragraph before any
+ * heading of its document). */
+#define AJ_NO_PARA UINT32_MAX
+
+/* The section paragraph id falls under: sets *heading_id to the nearest
+ * heading (kind AJ_PARA_HEADING) before it in its document, or to
+ * AJ_NO_PARA when there is none.  Errors: AJ_EINVAL for an id out of
+ * range, AJ_ECORRUPT. */
+aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
+                       uint32_t *heading_id);
+
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
  * *text is malloc'ed, NUL-terminated, owned by the caller. */
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
@@ -181,6 +192,9 @@ typedef struct aj_search_opts {
                                 paragraphs match a query whose top level is
                                 an AND, fill the list with paragraphs that
                                 match some of its clauses (default 1) */
+    int doc_counts;          /* fill results.doc_matches: the number of
+                                matching paragraphs of every document, over
+                                all matches (implies exact_total) */
 } aj_search_opts;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
@@ -224,6 +238,9 @@ typedef struct aj_hit {
  * positive clause of the query (byte offsets into the paragraph text). */
 typedef struct aj_span {
     uint32_t start, end;
+    uint32_t term;           /* which query word or prefix it matched: equal
+                                for spans of the same one, so a snippet can
+                                count distinct words */
 } aj_span;
 
 typedef struct aj_results {
@@ -234,6 +251,8 @@ typedef struct aj_results {
     aj_hit *hits;
     double seconds;          /* time spent evaluating */
     uint64_t decoded;        /* postings decoded to answer it */
+    const uint32_t *doc_matches; /* with opts.doc_counts: ndocs counts of
+                                matching paragraphs, by document; else NULL */
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;
@@ -254,8 +273,44 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap);
 
+/* A byte range [start, end) of a source file. */
+typedef struct aj_range {
+    uint64_t start, end;
+} aj_range;
+
+/* Where spans of paragraph id's text lie in its source file: text[0..len)
+ * is the paragraph's stored text (aj_para_text) and corpus_dir the
+ * directory the index was built from (the index does not record it).
+ * The document is read and segmented again (aj_segment_map) up to the
+ * paragraph, and out[i] receives the source bytes of spans[i]: for a word
+ * with markup, entities or a line break inside, all of them.  Errors:
+ * AJ_ENOTFOUND when the file is missing or no longer yields exactly the
+ * indexed text (changed since indexing), AJ_EIO, AJ_ENOMEM; out is then
+ * not (entirely) written. */
+aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+                             uint32_t id, const char *text, size_t len,
+                             const aj_span *spans, size_t n, aj_range *out);
+
+/* aj_para_source_ranges for many hits at once, each document read and
+ * segmented once for all its hits.  For each hit, found is set to 1 when
+ * out (nspans entries) was filled, else 0 (file missing or changed); that
+ * is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
+typedef struct aj_source_hit {
+    uint32_t id;             /* paragraph */
+    const char *text;        /* its stored text */
+    size_t len;
+    const aj_span *spans;    /* ranges of text to map */
+    size_t nspans;
+    aj_range *out;           /* receives nspans source ranges */
+    int found;
+} aj_source_hit;
+
+aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+                        aj_source_hit *hits, size_t n);
+
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
- * holding as many of the (sorted) spans as possible, cut at spaces.
+ * holding as many distinct matched words (aj_span.term) of the (sorted)
+ * spans as possible, then as many spans, cut at spaces.
  * Writes its byte range to [*ws, *we). */
 void aj_snippet_window(const char *text, size_t len, const aj_span *spans,
                        size_t nspans, size_t max_bytes, size_t *ws,

@@ -22,6 +22,7 @@ struct aj_searcher {
     size_t caphits;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
+    uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -65,6 +66,7 @@ void aj_searcher_free(aj_searcher *s) {
     aj_query_free(s->q);
     free(s->hits);
     free(s->ex);
+    free(s->doc_counts);
     free(s);
 }
 
@@ -253,6 +255,35 @@ static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
     return AJ_OK;
 }
 
+/* opts.doc_counts: a zeroed count per document, kept by the searcher. */
+static aj_err clear_doc_counts(aj_ctx *c, aj_searcher *s, uint32_t **out) {
+    uint32_t ndocs = s->ix->ndocs;
+    if (!s->doc_counts) {
+        s->doc_counts = malloc(((size_t)ndocs + 1) * sizeof *s->doc_counts);
+        if (!s->doc_counts) return aj_fail(c, AJ_ENOMEM, "document counts");
+    }
+    memset(s->doc_counts, 0, ((size_t)ndocs + 1) * sizeof *s->doc_counts);
+    *out = s->doc_counts;
+    return AJ_OK;
+}
+
+/* Counts match id for its document.  Matches come in id order and a
+ * document's paragraphs are consecutive, so the document is looked up
+ * only when id leaves [first paragraph of *doc, *doc_end). */
+static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
+                        uint32_t *doc, uint32_t *doc_end) {
+    if (id >= *doc_end || *doc_end == 0) {
+        aj_doc_info d;
+        uint32_t first;
+        aj_err e = aj_index_para_doc(c, ix, id, doc, &first);
+        if (!e) e = aj_doc_get(c, ix, *doc, &d);
+        if (e) return e;
+        *doc_end = d.first_para + d.nparas;
+    }
+    counts[*doc]++;
+    return AJ_OK;
+}
+
 aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
                  const aj_search_opts *opts, const aj_results **out) {
     double t0 = now();
@@ -291,14 +322,18 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
     aj_cur **leaves;
     uint32_t nleaves;
-    if (!e && !o->exact_total && depth > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {
+    uint32_t *counts = NULL, doc = 0, doc_end = 0;
+    if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
+    if (!e && !o->exact_total && !counts && depth > 0 &&
+        aj_eval_flat(&ev, &leaves, &nleaves)) {
         e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
     } else {
         r->total_exact = 1;
         while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
             uint32_t id = aj_eval_doc(&ev), dl;
             r->total++;
-            if (depth > 0) {
+            if (counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
+            if (!e && depth > 0) {
                 e = aj_index_len(c, s->ix, id, &dl);
                 if (e) break;
                 aj_topk_push(&top, id, aj_eval_score(&ev, dl));
@@ -308,7 +343,10 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     }
     aj_eval_close(&ev);
     r->decoded = ev.decoded;
-    if (!e) aj_topk_sort(&top);
+    if (!e) {
+        r->doc_matches = counts;
+        aj_topk_sort(&top);
+    }
     size_t n = top.n;
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = &s->hits[i];
@@ -372,6 +410,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
 typedef struct {
     const char *s;
     size_t len;
+    uint32_t id;  /* the same for equal keys: aj_span.term */
 } hkey;
 
 typedef struct {
@@ -388,19 +427,30 @@ static int cmp_hkey(const void *a, const void *b) {
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static int has_key(const hkey *v, size_t n, const char *s, size_t len) {
-    hkey k = {s, len};
-    return n && bsearch(&k, v, n, sizeof k, cmp_hkey) != NULL;
+/* The key equal to s[0..len), or NULL. */
+static const hkey *find_key(const hkey *v, size_t n, const char *s, size_t len) {
+    hkey k = {s, len, 0};
+    return n ? bsearch(&k, v, n, sizeof k, cmp_hkey) : NULL;
+}
+
+/* Sorts keys and numbers them from base, equal keys alike, so that the
+ * same word in two clauses counts once in a snippet. */
+static void sort_keys(hkey *v, size_t n, uint32_t base) {
+    qsort(v, n, sizeof *v, cmp_hkey);
+    for (size_t i = 0; i < n; i++)
+        v[i].id = i && !cmp_hkey(&v[i - 1], &v[i]) ? v[i - 1].id : base + (uint32_t)i;
 }
 
 /* Collects the keys of the positive leaves under n (excluded words are
- * not highlighted). */
+ * not highlighted).  Any node without children is a leaf whose terms
+ * match: a leaf kind added later is highlighted by its terms rather than
+ * silently skipped. */
 static void collect_keys(const aj_qnode *n, int neg, hl *h) {
     if (n->kind == Q_PREFIX) {
-        if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0])};
-    } else if (n->kind == Q_TERM || n->kind == Q_PHRASE) {
+        if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0]), 0};
+    } else if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->nkids == 0) {
         for (uint32_t i = 0; !neg && i < n->nterms; i++)
-            h->terms[h->nterms++] = (hkey){n->terms[i], strlen(n->terms[i])};
+            h->terms[h->nterms++] = (hkey){n->terms[i], strlen(n->terms[i]), 0};
     } else {
         for (uint32_t i = 0; i < n->nkids; i++)
             collect_keys(n->kids[i], neg || n->kind == Q_NOT, h);
@@ -409,13 +459,13 @@ static void collect_keys(const aj_qnode *n, int neg, hl *h) {
 
 static int on_hl_token(void *arg, const aj_token *t) {
     hl *h = arg;
-    int hit = has_key(h->terms, h->nterms, t->term, t->term_len);
+    const hkey *hit = find_key(h->terms, h->nterms, t->term, t->term_len);
     /* A word starts with a prefix clause if one of its own prefixes is
      * one (words are at most AJ_MAX_WORD bytes). */
     for (size_t k = 1; !hit && h->nprefixes && k <= t->word_len; k++)
-        hit = has_key(h->prefixes, h->nprefixes, t->word, k);
+        hit = find_key(h->prefixes, h->nprefixes, t->word, k);
     if (hit) {
-        if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end};
+        if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end, hit->id};
         h->n++;
     }
     return 0;
@@ -430,8 +480,8 @@ size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
             0, 0, out, cap, 0};
     if (h.terms && h.prefixes) { /* else no highlighting, a safe answer */
         collect_keys(s->q->root, 0, &h);
-        qsort(h.terms, h.nterms, sizeof *h.terms, cmp_hkey);
-        qsort(h.prefixes, h.nprefixes, sizeof *h.prefixes, cmp_hkey);
+        sort_keys(h.terms, h.nterms, 0);
+        sort_keys(h.prefixes, h.nprefixes, (uint32_t)h.nterms);
         aj_ctx c = {0};
         aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
     }

@@ -67,6 +67,7 @@ typedef struct line {
 /* A finished paragraph held back by the footer join. */
 typedef struct held {
     char *text;
+    uint64_t *ms, *me;       /* source map of text (aj_segment_map) */
     size_t len, cap;
     uint64_t start, end;
     char label[LABEL_CAP];
@@ -96,6 +97,10 @@ typedef struct seg {
      * last unit: one space goes in before the next unit, none at the end. */
     char *buf;
     size_t len, cap;
+    /* aj_segment_map: the source bytes [ms[i], me[i]) each byte buf[i]
+     * came from, kept beside buf (same capacity) through cuts and joins. */
+    int map;
+    uint64_t *ms, *me;
     int active, kind, footnote, gap;
     char label[LABEL_CAP];
     uint64_t start, end;
@@ -515,10 +520,13 @@ static void scanned(seg *g, size_t start, size_t at) {
 
 static void hint_behind(seg *g, uint64_t at);
 
-static void deliver(seg *g, const char *text, size_t len, uint64_t a,
-                    uint64_t b, const char *label, int kind) {
+static void deliver(seg *g, const char *text, const uint64_t *ms,
+                    const uint64_t *me, size_t len, uint64_t a, uint64_t b,
+                    const char *label, int kind) {
     if (g->stop) return;
     aj_seg_para p;
+    p.src_start = g->map ? ms : NULL;
+    p.src_end = g->map ? me : NULL;
     p.start = a;
     p.end = b;
     p.text = text;
@@ -529,6 +537,15 @@ static void deliver(seg *g, const char *text, size_t len, uint64_t a,
     hint_behind(g, a);
 }
 
+/* Resizes a pair of source maps to cap entries. */
+static int grow_map(uint64_t **ms, uint64_t **me, size_t cap) {
+    uint64_t *s = realloc(*ms, cap * sizeof *s);
+    if (s) *ms = s;
+    uint64_t *e = s ? realloc(*me, cap * sizeof *e) : NULL;
+    if (e) *me = e;
+    return e != NULL;
+}
+
 /* Makes room for n bytes and a NUL in a held paragraph. */
 static int held_room(seg *g, held *h, size_t n) {
     if (n + 1 <= h->cap) return 1;
@@ -536,13 +553,22 @@ static int held_room(seg *g, held *h, size_t n) {
     while (cap < n + 1) cap *= 2;
     if (cap > BUF_MAX && n + 1 <= BUF_MAX) cap = BUF_MAX;
     char *t = realloc(h->text, cap);
+    if (t) h->text = t;
+    if (t && g->map && !grow_map(&h->ms, &h->me, cap)) t = NULL;
     if (!t) {
         fail_nomem(g, "held paragraph", cap);
         return 0;
     }
-    h->text = t;
     h->cap = cap;
     return 1;
+}
+
+/* Copies n map entries from (fs, fe) to (ts, te) when mapping. */
+static void copy_map(const seg *g, uint64_t *ts, uint64_t *te, const uint64_t *fs,
+                     const uint64_t *fe, size_t n) {
+    if (!g->map || !n) return;
+    memmove(ts, fs, n * sizeof *ts);
+    memmove(te, fe, n * sizeof *te);
 }
 
 static void hold(seg *g, const char *text, size_t len, uint64_t a,
@@ -550,6 +576,7 @@ static void hold(seg *g, const char *text, size_t len, uint64_t a,
     held *h = &g->q[g->nq];
     if (!held_room(g, h, len)) return;
     memcpy(h->text, text, len);
+    copy_map(g, h->ms, h->me, g->ms, g->me, len);
     h->text[len] = '\0';
     h->len = len;
     h->start = a;
@@ -563,10 +590,14 @@ static void hold(seg *g, const char *text, size_t len, uint64_t a,
 static void release(seg *g) {
     for (int k = 0; k < g->nq; k++) {
         held *h = &g->q[k];
-        deliver(g, h->text, h->len, h->start, h->end, h->label, h->kind);
+        deliver(g, h->text, h->ms, h->me, h->len, h->start, h->end, h->label,
+                h->kind);
         if (h->cap > HELD_KEEP) {
             free(h->text);
+            free(h->ms);
+            free(h->me);
             h->text = NULL;
+            h->ms = h->me = NULL;
             h->cap = 0;
         }
     }
@@ -615,8 +646,14 @@ static void emit(seg *g, const char *text, size_t len, uint64_t a,
                    starts_lower(t, len) &&
                    (o->len >= OPEN_MIN || !blank_between(g, o->end, a))) {
             if (!held_room(g, o, o->len + 1 + len)) return;
+            if (g->map) { /* the joining space stands for the footer */
+                o->ms[o->len] = o->end;
+                o->me[o->len] = a;
+            }
             o->text[o->len++] = ' ';
             memcpy(o->text + o->len, text, len);
+            if (g->map) /* (no arithmetic on the NULL maps otherwise) */
+                copy_map(g, o->ms + o->len, o->me + o->len, g->ms, g->me, len);
             o->len += len;
             o->text[o->len] = '\0';
             o->end = b;
@@ -631,7 +668,7 @@ static void emit(seg *g, const char *text, size_t len, uint64_t a,
         g->ahead = 0;
         return;
     }
-    deliver(g, text, len, a, b, g->label, g->kind);
+    deliver(g, text, g->ms, g->me, len, a, b, g->label, g->kind);
 }
 
 /* ---- building a paragraph --------------------------------------------- */
@@ -670,6 +707,8 @@ static void cut(seg *g) {
         emit(g, g->buf, g->cut_len, g->start, g->cut_end);
         size_t rest = g->len - g->word_at;
         memmove(g->buf, g->buf + g->word_at, rest);
+        if (g->map)
+            copy_map(g, g->ms, g->me, g->ms + g->word_at, g->me + g->word_at, rest);
         g->len = rest;
         g->start = g->word_start;
         g->can_cut = 0;
@@ -697,11 +736,12 @@ static int room(seg *g, size_t n) {
     while (cap < need) cap *= 2;
     if (cap > BUF_MAX && need <= BUF_MAX) cap = BUF_MAX;
     char *b = realloc(g->buf, cap);
+    if (b) g->buf = b;
+    if (b && g->map && !grow_map(&g->ms, &g->me, cap)) b = NULL;
     if (!b) {
         fail_nomem(g, "paragraph buffer", cap);
         return 0;
     }
-    g->buf = b;
     g->cap = cap;
     return 1;
 }
@@ -721,12 +761,24 @@ static void put(seg *g, const unsigned char *u, size_t k, size_t a,
         g->can_cut = 1;
         g->cut_len = g->len;
         g->cut_end = g->end;
+        if (g->map) { /* a space stands for the source between the units */
+            g->ms[g->len] = g->end;
+            g->me[g->len] = a;
+        }
         g->buf[g->len++] = ' ';
         g->word_at = g->len;
         g->word_start = a;
     }
     g->gap = 0;
     memcpy(g->buf + g->len, u, k);
+    if (g->map) {
+        /* A copied unit maps byte for byte; a decoded one (an entity) maps
+         * each of its bytes to the whole of its source. */
+        for (size_t j = 0; j < k; j++) {
+            g->ms[g->len + j] = b - a == k ? a + j : a;
+            g->me[g->len + j] = b - a == k ? a + j + 1 : b;
+        }
+    }
     g->len += k;
     g->end = b;
 }
@@ -1158,8 +1210,9 @@ aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     return aj_segment_ex(c, src, len, fn, arg, NULL);
 }
 
-aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
-                     void *arg, aj_seg_done_fn done) {
+/* The segmenter behind the public entry points; map asks for source maps. */
+static aj_err segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                      void *arg, aj_seg_done_fn done, int map) {
     if (!fn) return aj_fail(c, AJ_EINVAL, "segment: no callback");
     if (!src) {
         if (len) return aj_fail(c, AJ_EINVAL, "segment: no source bytes");
@@ -1173,6 +1226,7 @@ aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     g->s = (const unsigned char *)src;
     g->n = len;
     g->done = done;
+    g->map = map;
     aj_err e = shape(g);
     size_t pos = 0, p, q;
     while (!e && !g->stop && pos < len) {
@@ -1192,10 +1246,26 @@ aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
         release(g);
         e = g->err;
     }
-    for (int k = 0; k <= LOOKAHEAD; k++) free(g->q[k].text);
+    for (int k = 0; k <= LOOKAHEAD; k++) {
+        free(g->q[k].text);
+        free(g->q[k].ms);
+        free(g->q[k].me);
+    }
     free(g->buf);
+    free(g->ms);
+    free(g->me);
     free(g);
     return e;
+}
+
+aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                     void *arg, aj_seg_done_fn done) {
+    return segment(c, src, len, fn, arg, done, 0);
+}
+
+aj_err aj_segment_map(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                      void *arg) {
+    return segment(c, src, len, fn, arg, NULL, 1);
 }
 
 size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {

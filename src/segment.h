@@ -55,6 +55,14 @@ typedef struct aj_seg_para {
     const char *label;    /* the document's number for it ("8", "ii", "a"),
                              NUL-terminated, or NULL; same lifetime */
     int kind;             /* AJ_PARA_BODY, AJ_PARA_HEADING or AJ_PARA_ITEM */
+    /* From aj_segment_map only (else NULL): text_len entries each, text
+     * byte i came from source bytes [src_start[i], src_end[i]).  A byte
+     * copied from the source maps to itself; each byte of a decoded
+     * entity to the whole entity; a space the segmenter put between two
+     * pieces (a joined line, removed markup, a page footer) to the source
+     * between them.  So a word of the text at [s, e) is the source bytes
+     * [src_start[s], src_end[e - 1]).  Same lifetime as text. */
+    const uint64_t *src_start, *src_end;
 } aj_seg_para;
 
 /* Receives one paragraph.  Returning non-zero stops the segmenter, which
@@ -82,6 +90,12 @@ typedef void (*aj_seg_done_fn)(void *arg, uint64_t from, uint64_t below);
 #define AJ_SEG_DONE_STEP (8u << 20)
 aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                      void *arg, aj_seg_done_fn done);
+
+/* aj_segment, also filling each paragraph's src_start and src_end (16
+ * bytes per text byte, so for search-time lookups, not for indexing).
+ * The paragraphs are the same as aj_segment's. */
+aj_err aj_segment_map(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
+                      void *arg);
 
 /* Writes the document's fallback title into out: its first non-blank line
  * that has a letter, a digit or a non-ASCII character, with markup, heading

@@ -1073,3 +1073,133 @@ Test(segment, short_lines_are_not_footer_joins) {
     cr_assert_eq(r.n, 3, "got %zu paragraphs", (size_t)r.n);
     drop(&r);
 }
+
+/* ---- source maps (aj_segment_map) ------------------------------------- */
+
+/* What a mapped run saw: every paragraph's text and map, checked on the
+ * way in against the source. */
+typedef struct mapped {
+    const char *src;
+    size_t n;
+    paras ps;            /* the texts, as collect() keeps them */
+    uint64_t *ms[64], *me[64]; /* maps of the first 64 paragraphs */
+} mapped;
+
+static int collect_mapped(void *arg, const aj_seg_para *p) {
+    mapped *m = arg;
+    cr_assert(p->src_start && p->src_end, "a mapped run fills the maps");
+    for (size_t i = 0; i < p->text_len; i++) {
+        uint64_t s = p->src_start[i], e = p->src_end[i];
+        cr_assert(p->start <= s && s <= e && e <= p->end,
+                  "byte %zu maps to [%llu, %llu) outside [%llu, %llu)", i,
+                  (unsigned long long)s, (unsigned long long)e,
+                  (unsigned long long)p->start, (unsigned long long)p->end);
+        if (i) cr_assert(s >= p->src_start[i - 1] && e >= p->src_end[i - 1],
+                         "the map of byte %zu goes backwards", i);
+        if (e - s == 1 && p->text[i] != ' ')
+            cr_assert_eq(m->src[s], p->text[i], "byte %zu is not its source", i);
+    }
+    if (m->ps.n < 64) {
+        size_t k = m->ps.n, bytes = (p->text_len + 1) * sizeof(uint64_t);
+        m->ms[k] = malloc(bytes);
+        m->me[k] = malloc(bytes);
+        memcpy(m->ms[k], p->src_start, p->text_len * sizeof(uint64_t));
+        memcpy(m->me[k], p->src_end, p->text_len * sizeof(uint64_t));
+    }
+    return collect(&m->ps, p);
+}
+
+/* Segments src with and without maps: the paragraphs must be the same. */
+static mapped seg_map(const char *src, size_t len) {
+    mapped m = {src, len, {0}, {0}, {0}};
+    aj_ctx c = {0};
+    cr_assert_eq(aj_segment_map(&c, src, len, collect_mapped, &m), AJ_OK, "%s", c.msg);
+    paras plain = seg_n(src, len);
+    cr_assert_eq(plain.n, m.ps.n, "%zu paragraphs mapped, %zu plain", m.ps.n, plain.n);
+    for (size_t i = 0; i < plain.n; i++) {
+        cr_assert(plain.v[i].len == m.ps.v[i].len &&
+                  !memcmp(plain.v[i].text, m.ps.v[i].text, plain.v[i].len),
+                  "paragraph %zu differs", i);
+        cr_assert(plain.v[i].start == m.ps.v[i].start && plain.v[i].end == m.ps.v[i].end);
+    }
+    drop(&plain);
+    return m;
+}
+
+static void drop_mapped(mapped *m) {
+    for (size_t k = 0; k < m->ps.n && k < 64; k++) {
+        free(m->ms[k]);
+        free(m->me[k]);
+    }
+    drop(&m->ps);
+}
+
+/* The source bytes of the first occurrence of word in paragraph k. */
+static void source_of(const mapped *m, size_t k, const char *word, const char *want) {
+    const para *p = &m->ps.v[k];
+    const char *at = strstr(p->text, word);
+    cr_assert_not_null(at, "'%s' not in '%s'", word, p->text);
+    size_t s = (size_t)(at - p->text), e = s + strlen(word);
+    uint64_t a = m->ms[k][s], b = m->me[k][e - 1];
+    cr_assert(b - a == strlen(want) && !memcmp(m->src + a, want, b - a),
+              "'%s' maps to '%.*s', want '%s'", word, (int)(b - a), m->src + a, want);
+}
+
+Test(segment, source_map_of_markup_and_entities) {
+    const char *src = "The **key** point of the 12<sup>th</sup> summit &amp; "
+                      "[its text](http://x.y/z) &#x2019;here&quot; end.\n"
+                      "\n"
+                      "# Heading &lt;one&gt;\n";
+    mapped m = seg_map(src, strlen(src));
+    cr_assert_eq(m.ps.n, 2);
+    cr_assert_str_eq(m.ps.v[0].text,
+                     "The key point of the 12th summit & its text \xE2\x80\x99here\" end.");
+    source_of(&m, 0, "key", "key");
+    source_of(&m, 0, "12th", "12<sup>th");
+    source_of(&m, 0, "&", "&amp;");
+    source_of(&m, 0, "its text", "its text");
+    source_of(&m, 0, "\xE2\x80\x99here\"", "&#x2019;here&quot;");
+    source_of(&m, 0, "text \xE2\x80\x99", "text](http://x.y/z) &#x2019;");
+    source_of(&m, 1, "<one>", "&lt;one&gt;");
+    drop_mapped(&m);
+}
+
+Test(segment, source_map_of_joined_lines_and_footers) {
+    mapped m = seg_map(wrapped_doc, strlen(wrapped_doc));
+    source_of(&m, 1, "people-to-people", "people-to-\npeople");
+    source_of(&m, 1, "young officials", "young\nofficials");
+    source_of(&m, 2, "COVID- 19", "COVID-\n19");
+    drop_mapped(&m);
+    const char *src = "12. The first part of a paragraph long enough to be held open across the footer and the\n\n---\n\n<sup>1</sup> A note\n\n"
+                      "[^2]: Another note\n\n^3 Third note\n\n"
+                      "second part ends here.\n\nNext one.\n";
+    m = seg_map(src, strlen(src));
+    source_of(&m, 0, "the second",
+              "the\n\n---\n\n<sup>1</sup> A note\n\n[^2]: Another note\n\n^3 Third note\n\nsecond");
+    source_of(&m, 1, "1 A note", "1</sup> A note");
+    source_of(&m, 2, "2 Another", "2]: Another");
+    drop_mapped(&m);
+}
+
+/* Every real document and a paragraph cut at the length limit (its rest
+ * moves to the front of the buffer, and its map with it). */
+Test(segment, source_map_on_corpus_and_long_paragraphs) {
+    for (size_t i = 0; i < sizeof corpus_files / sizeof *corpus_files; i++) {
+        size_t len;
+        char *src = slurp(corpus_files[i], &len);
+        mapped m = seg_map(src, len);
+        cr_assert_gt(m.ps.n, 10);
+        drop_mapped(&m);
+        free(src);
+    }
+    size_t len = AJ_MAX_PARA_BYTES + AJ_MAX_PARA_BYTES / 2;
+    char *src = malloc(len + 1);
+    for (size_t i = 0; i < len; i++) src[i] = i % 9 == 8 ? ' ' : i % 9 == 4 ? '&' : 'a';
+    memcpy(src + len - 12, "&amp; last z", 12);
+    src[len] = 0;
+    mapped m = seg_map(src, len);
+    cr_assert_eq(m.ps.n, 2);
+    source_of(&m, 1, "& last", "&amp; last");
+    drop_mapped(&m);
+    free(src);
+}

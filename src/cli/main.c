@@ -19,6 +19,12 @@
 #define EXIT_ERR 2
 
 #define SNIPPET_BYTES 320
+#define HEADING_CITE_BYTES 80   /* of a heading cited for a paragraph */
+#define GROUP_HITS 3            /* best paragraphs shown per document */
+/* --mark: plain-text brackets around matches, visible without colour and
+ * easy to find with grep or sed. */
+#define MARK_ON "[["
+#define MARK_OFF "]]"
 #define WRAP_COLUMNS 96
 #define ECHO_BYTES 200          /* of the query, in the results header */
 /* A query read from a file or a line of --stdin is kept up to a little
@@ -33,6 +39,7 @@ typedef struct {
     const char *index_dir;
     const char *corpus_dir;
     int json, count, explain, help;
+    int mark, html, group;      /* search --mark, --html, --group */
     int stdin_mode;             /* search --stdin: one query per line */
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
@@ -82,7 +89,19 @@ static const char usage_main[] =
     "                         number); with --count one count per line\n"
     "      --query-file FILE  the query is the whole of FILE (any bytes; - for\n"
     "                         standard input) but for one trailing newline\n"
-    "      --json             one JSON object per hit (JSON Lines)\n"
+    "      --json             one JSON object per hit (JSON Lines), with \"cite\",\n"
+    "                         \"heading\", \"text_matches\" (byte ranges in \"text\")\n"
+    "                         and \"matches\" (byte ranges in the source file, null\n"
+    "                         when it is missing or changed since indexing)\n"
+    "      --corpus DIR       the indexed corpus, read for \"matches\" (default\n"
+    "                         $AJSEARCH_CORPUS or ./corpus)\n"
+    "      --mark             put [[ and ]] around matches (visible without colour)\n"
+    "      --html             an HTML fragment: a <section> per query, hits in <ol>,\n"
+    "                         matches in <mark>, everything else escaped text\n"
+    "      --group            by document: documents in order of their best\n"
+    "                         paragraph, each with its number of matching paragraphs\n"
+    "                         and its best 3; -n and --offset count documents; works\n"
+    "                         with --json (one object per document) and --html\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
     "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
     "                         --rank=bm25 1.2 and 0.75)\n"
@@ -99,6 +118,10 @@ static const char usage_main[] =
     "                         follow, marked (k of n)\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
+    "\n"
+    "Each hit is cited by title, date and its own number (\xC2\xB6 28), else the\n"
+    "heading of its section, else its ordinal.  The snippet is the window of a\n"
+    "long paragraph with the most distinct matched words, every match highlighted.\n"
     "\n"
     "Exit status: 0 hits found, 1 no hits, 2 error.\n";
 
@@ -306,6 +329,12 @@ static void parse_options(int argc, char **argv, options *o) {
             o->json = 1;
         } else if (!strcmp(name, "--count")) {
             o->count = 1;
+        } else if (!strcmp(name, "--mark")) {
+            o->mark = 1;
+        } else if (!strcmp(name, "--html")) {
+            o->html = 1;
+        } else if (!strcmp(name, "--group")) {
+            o->group = 1;
         } else if (!strcmp(name, "--threads")) {
             NEEDVAL();
             o->threads = (int)parse_count(name, val);
@@ -372,7 +401,12 @@ static void parse_options(int argc, char **argv, options *o) {
         const char *env = getenv("AJSEARCH_INDEX");
         o->index_dir = env && *env ? env : "index";
     }
-    if (!o->corpus_dir) o->corpus_dir = "corpus";
+    if (!o->corpus_dir) {
+        /* search reads the corpus too, for the source offsets of --json */
+        const char *env = getenv("AJSEARCH_CORPUS");
+        o->corpus_dir = env && *env ? env : "corpus";
+    }
+    if (o->html && o->json) die_usage("%s", "--html and --json exclude each other");
     const char *nc = getenv("NO_COLOR");
     if (!o->color_opt || !strcmp(o->color_opt, "auto"))
         o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
@@ -683,11 +717,127 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
     fputs("^\n", stderr);
 }
 
+/* ---- showing hits ---- */
+
+/* Everything shown about one hit, gathered once for every output format
+ * (terminal, --json, --html, --group). */
+typedef struct {
+    aj_para_info p;
+    aj_doc_info d;
+    char *text;
+    size_t len;
+    aj_span *spans;         /* every match in text, sorted */
+    size_t nspans;
+    aj_range *src;          /* their bytes in the source file (--json);
+                               NULL when the source is missing or changed */
+    char *heading;          /* the section heading it falls under, or NULL */
+    size_t heading_len;
+    char *place;            /* "¶ 28", "under “Heading”, paragraph 3",
+                               "paragraph 3" */
+    char *where;            /* date (when known) and place: "2020-11-12 · ¶ 28" */
+} hitview;
+
+#define MID_DOT " \xC2\xB7 "
+
+/* The place of a paragraph as analysts cite it: its own label, else the
+ * heading of its section (cut to HEADING_CITE_BYTES), else its ordinal. */
+static char *format_place(const hitview *v) {
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (!f) return NULL;
+    if (v->p.label) {
+        fprintf(f, "\xC2\xB6 %s", v->p.label);
+    } else if (v->heading) {
+        size_t k = v->heading_len;
+        if (k > HEADING_CITE_BYTES) {
+            k = HEADING_CITE_BYTES;
+            while (k > 0 && ((unsigned char)v->heading[k] & 0xC0) == 0x80) k--;
+        }
+        fputs("under \xE2\x80\x9C", f);
+        fwrite(v->heading, 1, k, f);
+        fputs(k < v->heading_len ? "\xE2\x80\xA6\xE2\x80\x9D" : "\xE2\x80\x9D", f);
+        fprintf(f, ", paragraph %u", v->p.ordinal);
+    } else {
+        fprintf(f, "paragraph %u", v->p.ordinal);
+    }
+    return fclose(f) ? NULL : buf;
+}
+
+static void free_hit(hitview *v) {
+    free(v->text);
+    free(v->spans);
+    free(v->src);
+    free(v->heading);
+    free(v->place);
+    free(v->where);
+}
+
+/* Gathers what is shown of paragraph id (but v->src).  Returns 0, or
+ * EXIT_ERR after reporting. */
+static int load_hit(aj_index *ix, aj_searcher *s, uint32_t id, hitview *v) {
+    aj_ctx c = {0};
+    uint32_t hid = AJ_NO_PARA;
+    memset(v, 0, sizeof *v);
+    if (aj_para_get(&c, ix, id, &v->p) || aj_doc_get(&c, ix, v->p.doc, &v->d) ||
+        aj_para_text(&c, ix, id, &v->text, &v->len) ||
+        aj_para_heading(&c, ix, id, &hid) ||
+        (hid != AJ_NO_PARA && aj_para_text(&c, ix, hid, &v->heading, &v->heading_len))) {
+        report(&c);
+        free_hit(v);
+        return EXIT_ERR;
+    }
+    size_t n = aj_search_highlight(s, v->text, v->len, NULL, 0);
+    v->spans = malloc((n + 1) * sizeof *v->spans);
+    v->place = format_place(v);
+    if (!v->spans || !v->place) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        exit(EXIT_ERR);
+    }
+    v->nspans = aj_search_highlight(s, v->text, v->len, v->spans, n);
+    size_t wn = strlen(v->place) + strlen(v->d.date) + sizeof MID_DOT + 1;
+    if (!(v->where = malloc(wn))) exit(EXIT_ERR);
+    snprintf(v->where, wn, "%s%s%s", v->d.date, *v->d.date ? MID_DOT : "", v->place);
+    return 0;
+}
+
+/* Loads the hits h[idx[i]] (idx NULL: h[i]), i < n, into v[0..n); for
+ * --json also the source bytes of their matches, one pass per document (a
+ * missing or changed source file is not an error: v->src stays NULL).
+ * Returns 0, or EXIT_ERR after reporting. */
+static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hit *h,
+                     const size_t *idx, size_t n, hitview *v) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (load_hit(ix, s, h[idx ? idx[i] : i].id, &v[i])) break;
+    aj_source_hit *sh = o->json && i == n ? calloc(n + 1, sizeof *sh) : NULL;
+    for (size_t k = 0; sh && k < n; k++) {
+        v[k].src = malloc((v[k].nspans + 1) * sizeof *v[k].src);
+        if (!v[k].src) exit(EXIT_ERR);
+        sh[k] = (aj_source_hit){v[k].p.id, v[k].text, v[k].len, v[k].spans,
+                                v[k].nspans, v[k].src, 0};
+    }
+    aj_ctx c = {0};
+    /* Source offsets are extra: failing to find them (out of memory)
+     * leaves them null rather than failing the search. */
+    if (sh && aj_source_ranges(&c, ix, o->corpus_dir, sh, n)) report(&c);
+    for (size_t k = 0; sh && k < n; k++) {
+        if (sh[k].found) continue;
+        free(v[k].src);
+        v[k].src = NULL;
+    }
+    free(sh);
+    if (i == n) return 0;
+    for (size_t k = 0; k < i; k++) free_hit(&v[k]);
+    return EXIT_ERR;
+}
+
 /* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, with the spans
- * highlighted when colour is on. */
-static void print_snippet(const options *o, const char *text, size_t len,
-                          size_t ws, size_t we, const aj_span *sp, size_t nsp) {
-    const char *on = o->color ? "\033[1;31m" : "", *off = o->color ? "\033[0m" : "";
+ * between on and off (colour codes, --mark's brackets, both or neither);
+ * width counts the columns on and off take. */
+static void print_snippet(const char *on, const char *off, size_t width,
+                          const char *text, size_t len, size_t ws, size_t we,
+                          const aj_span *sp, size_t nsp) {
     size_t col = 0, si = 0;
     fputs("    ", stdout);
     if (ws > 0) {
@@ -700,6 +850,8 @@ static void print_snippet(const options *o, const char *text, size_t len,
         size_t j = i;
         while (j < we && text[j] != ' ') j++;
         size_t wcols = out_columns(text + i, j - i);
+        for (size_t t = si; width && t < nsp && sp[t].start < j; t++)
+            if (sp[t].end > i) wcols += width;
         if (col > 0 && col + 1 + wcols > WRAP_COLUMNS) {
             fputs("\n    ", stdout);
             col = 0;
@@ -731,90 +883,340 @@ static void print_snippet(const options *o, const char *text, size_t len,
     fputc('\n', stdout);
 }
 
-static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
-                     const aj_hit *h, size_t rank, int opened) {
-    aj_ctx c = {0};
-    aj_para_info p;
-    aj_doc_info d;
-    char *text = NULL;
-    size_t len = 0;
-    if (aj_para_get(&c, ix, h->id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
-        aj_para_text(&c, ix, h->id, &text, &len)) {
-        report(&c);
-        return EXIT_ERR;
+/* The spans that fit the snippet window [ws, we) of v. */
+static void snippet_of(const hitview *v, size_t *ws, size_t *we) {
+    aj_snippet_window(v->text, v->len, v->spans, v->nspans, SNIPPET_BYTES, ws, we);
+}
+
+static void print_text_snippet(const options *o, const hitview *v) {
+    char on[32], off[32];
+    snprintf(on, sizeof on, "%s%s", o->color ? "\033[1;31m" : "", o->mark ? MARK_ON : "");
+    snprintf(off, sizeof off, "%s%s", o->mark ? MARK_OFF : "", o->color ? "\033[0m" : "");
+    size_t ws, we;
+    snippet_of(v, &ws, &we);
+    print_snippet(on, off, o->mark ? strlen(MARK_ON) + strlen(MARK_OFF) : 0, v->text,
+                  v->len, ws, we, v->spans, v->nspans);
+}
+
+/* The full ranking's factors (README "Ranking"), as one line. */
+static void format_factors(const options *o, const aj_hit *h, char *buf, size_t cap) {
+    snprintf(buf, cap,
+             "= bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
+             " x clauses %u/%u -> %.4f",
+             h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->matched,
+             h->units, h->score);
+}
+
+static void print_explain_text(const options *o, const aj_hit *h) {
+    for (size_t i = 0; i < h->nexplain; i++) {
+        const aj_explain *x = &h->explain[i];
+        fputs("      ", stdout);
+        out_safe(stdout, x->clause, strlen(x->clause));
+        printf(": tf=%u df=%u dl=%u idf=%.4f -> %.4f\n", x->tf, x->df, x->dl,
+               x->idf, x->score);
     }
-    if (o->json) {
-        printf("%s\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", opened ? "" : "{",
-               rank, h->score, h->id);
-        out_json_cstr(stdout, d.path);
-        fputs(",\"title\":", stdout);
-        out_json_cstr(stdout, d.title);
-        printf(",\"para\":%u,\"label\":", p.ordinal);
-        out_json_cstr(stdout, p.label);
-        printf(",\"start\":%llu,\"end\":%llu,\"text\":",
-               (unsigned long long)p.start, (unsigned long long)p.end);
-        out_json_str(stdout, text, len);
-        if (h->matched < h->units)
-            printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched,
-                   h->units);
-        if (o->explain) {
-            printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f", h->bm25,
-                   h->proximity, h->heading);
-            fputs(",\"explain\":[", stdout);
-            for (size_t i = 0; i < h->nexplain; i++) {
-                const aj_explain *x = &h->explain[i];
-                fputs(i ? ",{\"clause\":" : "{\"clause\":", stdout);
-                out_json_cstr(stdout, x->clause);
-                printf(",\"tf\":%u,\"df\":%u,\"dl\":%u,\"idf\":%.6f,"
-                       "\"score\":%.6f}",
-                       x->tf, x->df, x->dl, x->idf, x->score);
-            }
-            fputc(']', stdout);
+    if (o->so.rank == AJ_RANK_FULL) {
+        char line[256];
+        format_factors(o, h, line, sizeof line);
+        printf("      %s\n", line);
+    }
+}
+
+/* [[s, e], ...] */
+static void print_json_ranges(const aj_span *sp, const aj_range *r, size_t n) {
+    fputc('[', stdout);
+    for (size_t i = 0; i < n; i++)
+        printf("%s[%llu,%llu]", i ? "," : "",
+               (unsigned long long)(r ? r[i].start : sp[i].start),
+               (unsigned long long)(r ? r[i].end : sp[i].end));
+    fputc(']', stdout);
+}
+
+/* One hit as a JSON object, without the opening brace when opened (batch
+ * mode has written {"query":N, already) and without a newline. */
+static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
+                           size_t rank, int opened) {
+    printf("%s\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", opened ? "" : "{",
+           rank, h->score, h->id);
+    out_json_cstr(stdout, v->d.path);
+    fputs(",\"title\":", stdout);
+    out_json_cstr(stdout, v->d.title);
+    printf(",\"para\":%u,\"label\":", v->p.ordinal);
+    out_json_cstr(stdout, v->p.label);
+    printf(",\"start\":%llu,\"end\":%llu,\"text\":",
+           (unsigned long long)v->p.start, (unsigned long long)v->p.end);
+    out_json_str(stdout, v->text, v->len);
+    fputs(",\"date\":", stdout);
+    out_json_cstr(stdout, v->d.date);
+    fputs(",\"heading\":", stdout);
+    if (v->heading) out_json_str(stdout, v->heading, v->heading_len);
+    else fputs("null", stdout);
+    fputs(",\"cite\":", stdout);
+    /* title · where, as one string */
+    size_t tn = strlen(v->d.title), wn = strlen(v->where);
+    char *cite = malloc(tn + wn + sizeof MID_DOT);
+    if (!cite) exit(EXIT_ERR);
+    snprintf(cite, tn + wn + sizeof MID_DOT, "%s%s%s", v->d.title, MID_DOT, v->where);
+    out_json_cstr(stdout, cite);
+    free(cite);
+    fputs(",\"text_matches\":", stdout);
+    print_json_ranges(v->spans, NULL, v->nspans);
+    fputs(",\"matches\":", stdout);
+    if (v->src) print_json_ranges(NULL, v->src, v->nspans);
+    else fputs("null", stdout);
+    if (h->matched < h->units)
+        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched, h->units);
+    if (o->explain) {
+        printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f", h->bm25,
+               h->proximity, h->heading);
+        fputs(",\"explain\":[", stdout);
+        for (size_t i = 0; i < h->nexplain; i++) {
+            const aj_explain *x = &h->explain[i];
+            fputs(i ? ",{\"clause\":" : "{\"clause\":", stdout);
+            out_json_cstr(stdout, x->clause);
+            printf(",\"tf\":%u,\"df\":%u,\"dl\":%u,\"idf\":%.6f,"
+                   "\"score\":%.6f}",
+                   x->tf, x->df, x->dl, x->idf, x->score);
         }
-        fputs("}\n", stdout);
-        free(text);
-        return 0;
+        fputc(']', stdout);
     }
+    fputc('}', stdout);
+}
+
+/* The snippet window of v as HTML, matches in <mark>. */
+static void print_html_snippet(const hitview *v) {
+    size_t ws, we;
+    snippet_of(v, &ws, &we);
+    if (ws > 0) fputs("\xE2\x80\xA6", stdout);
+    size_t at = ws;
+    for (size_t i = 0; i < v->nspans; i++) {
+        size_t s = v->spans[i].start, e = v->spans[i].end;
+        if (e <= at || s >= we) continue;
+        if (s < at) s = at;
+        if (e > we) e = we;
+        out_html(stdout, v->text + at, s - at);
+        fputs("<mark>", stdout);
+        out_html(stdout, v->text + s, e - s);
+        fputs("</mark>", stdout);
+        at = e;
+    }
+    out_html(stdout, v->text + at, we - at);
+    if (we < v->len) fputs("\xE2\x80\xA6", stdout);
+}
+
+/* One hit as an <li>; in_group leaves out what the group shows (title,
+ * date). */
+static void print_hit_html(const options *o, const hitview *v, const aj_hit *h,
+                           size_t rank, int in_group) {
+    printf("<li class=\"ajsearch-hit%s\" value=\"%zu\" data-id=\"%u\" data-score=\"%.3f\" ",
+           h->matched < h->units ? " ajsearch-partial" : "", rank, h->id, h->score);
+    if (h->matched < h->units)
+        printf("data-matched=\"%u of %u\" ", h->matched, h->units);
+    fputs("data-doc=\"", stdout);
+    out_html_cstr(stdout, v->d.path);
+    fputs("\"><p class=\"ajsearch-cite\">", stdout);
+    if (!in_group) {
+        fputs("<cite>", stdout);
+        out_html_cstr(stdout, v->d.title);
+        fputs("</cite>" MID_DOT, stdout);
+    }
+    out_html_cstr(stdout, in_group ? v->place : v->where);
+    fputs("</p>\n<blockquote class=\"ajsearch-text\">", stdout);
+    print_html_snippet(v);
+    fputs("</blockquote>", stdout);
+    if (o->explain && h->nexplain) {
+        fputs("\n<ul class=\"ajsearch-explain\">", stdout);
+        for (size_t i = 0; i < h->nexplain; i++) {
+            const aj_explain *x = &h->explain[i];
+            fputs("<li><code>", stdout);
+            out_html_cstr(stdout, x->clause);
+            printf("</code>: tf=%u df=%u dl=%u idf=%.4f &rarr; %.4f</li>", x->tf, x->df,
+                   x->dl, x->idf, x->score);
+        }
+        if (o->so.rank == AJ_RANK_FULL) {
+            char line[256];
+            format_factors(o, h, line, sizeof line);
+            fputs("<li>", stdout);
+            out_html_cstr(stdout, line);
+            fputs("</li>", stdout);
+        }
+        fputs("</ul>", stdout);
+    }
+    fputs("</li>\n", stdout);
+}
+
+static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
+                           size_t rank) {
     const char *b = o->color ? "\033[1m" : "", *n = o->color ? "\033[0m" : "";
     printf("%s%2zu.%s [%.3f] ", b, rank, n, h->score);
     if (h->matched < h->units) printf("(%u of %u) ", h->matched, h->units);
     fputs(b, stdout);
-    out_safe(stdout, d.title, strlen(d.title));
-    printf("%s", n);
-    if (*d.date) {
-        fputs(" \xC2\xB7 ", stdout);
-        out_safe(stdout, d.date, strlen(d.date));
-    }
-    if (p.label) {
-        fputs(" \xC2\xB7 \xC2\xB6 ", stdout);
-        out_safe(stdout, p.label, strlen(p.label));
-    } else {
-        printf(" \xC2\xB7 paragraph %u", p.ordinal);
-    }
+    out_safe_cstr(stdout, v->d.title);
+    printf("%s" MID_DOT, n);
+    out_safe_cstr(stdout, v->where);
     fputc('\n', stdout);
-    aj_span spans[256];
-    size_t ns = aj_search_highlight(s, text, len, spans, 256);
-    if (ns > 256) ns = 256;
-    size_t ws, we;
-    aj_snippet_window(text, len, spans, ns, SNIPPET_BYTES, &ws, &we);
-    print_snippet(o, text, len, ws, we, spans, ns);
-    if (o->explain) {
-        for (size_t i = 0; i < h->nexplain; i++) {
-            const aj_explain *x = &h->explain[i];
-            fputs("      ", stdout);
-            out_safe(stdout, x->clause, strlen(x->clause));
-            printf(": tf=%u df=%u dl=%u idf=%.4f -> %.4f\n", x->tf, x->df, x->dl,
-                   x->idf, x->score);
+    print_text_snippet(o, v);
+    if (o->explain) print_explain_text(o, h);
+    fputc('\n', stdout);
+}
+
+/* Prints the hits r->hits in the chosen format, ranks from first. */
+static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
+                      const aj_results *r, size_t first, size_t lineno) {
+    hitview *v = malloc((r->nhits + 1) * sizeof *v);
+    if (!v) exit(EXIT_ERR);
+    if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
+        free(v);
+        return EXIT_ERR;
+    }
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (o->json) {
+            if (lineno) printf("{\"query\":%zu,", lineno);
+            print_hit_json(o, &v[i], &r->hits[i], first + i, lineno != 0);
+            fputc('\n', stdout);
+        } else if (o->html) {
+            print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
+        } else {
+            print_hit_text(o, &v[i], &r->hits[i], first + i);
         }
-        if (o->so.rank == AJ_RANK_FULL)
-            printf("      = bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
-                   " x clauses %u/%u -> %.4f\n",
-                   h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading,
-                   h->matched, h->units, h->score);
+        free_hit(&v[i]);
     }
-    fputc('\n', stdout);
-    free(text);
+    free(v);
     return 0;
+}
+
+/* ---- --group: hits by document ---- */
+
+typedef struct {
+    uint32_t doc;
+    size_t nhits;            /* best hits kept, up to GROUP_HITS */
+    size_t hits[GROUP_HITS]; /* indexes into the results, in rank order */
+} group;
+
+/* Groups r's hits (all matches, in rank order) by document: documents in
+ * order of their best hit.  Returns the groups (malloc'ed) and their
+ * number in *ngroups. */
+static group *make_groups(aj_index *ix, const aj_results *r, size_t *ngroups) {
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    uint32_t *slot = malloc(((size_t)st.ndocs + 1) * sizeof *slot);
+    group *g = malloc(((size_t)st.ndocs + 1) * sizeof *g);
+    if (!slot || !g) exit(EXIT_ERR);
+    for (uint32_t d = 0; d < st.ndocs; d++) slot[d] = UINT32_MAX;
+    size_t n = 0;
+    for (size_t i = 0; i < r->nhits; i++) {
+        aj_ctx c = {0};
+        aj_para_info p;
+        if (aj_para_get(&c, ix, r->hits[i].id, &p)) continue; /* shown later */
+        if (slot[p.doc] == UINT32_MAX) {
+            slot[p.doc] = (uint32_t)n;
+            g[n++] = (group){.doc = p.doc, .nhits = 0};
+        }
+        group *x = &g[slot[p.doc]];
+        if (x->nhits < GROUP_HITS) x->hits[x->nhits++] = i;
+    }
+    free(slot);
+    *ngroups = n;
+    return g;
+}
+
+static int print_group(const options *o, aj_index *ix, aj_searcher *s,
+                       const aj_results *r, const group *g, size_t rank,
+                       size_t lineno) {
+    aj_ctx c = {0};
+    aj_doc_info d;
+    if (aj_doc_get(&c, ix, g->doc, &d)) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    uint32_t count = r->doc_matches ? r->doc_matches[g->doc] : 0;
+    double best = r->hits[g->hits[0]].score;
+    if (o->json) {
+        if (lineno) printf("{\"query\":%zu,", lineno);
+        printf("%s\"group\":%zu,\"doc\":", lineno ? "" : "{", rank);
+        out_json_cstr(stdout, d.path);
+        fputs(",\"title\":", stdout);
+        out_json_cstr(stdout, d.title);
+        fputs(",\"date\":", stdout);
+        out_json_cstr(stdout, d.date);
+        printf(",\"matching_paragraphs\":%u,\"score\":%.6f,\"hits\":[", count, best);
+    } else if (o->html) {
+        printf("<li class=\"ajsearch-group\" value=\"%zu\" data-doc=\"", rank);
+        out_html_cstr(stdout, d.path);
+        fputs("\"><p class=\"ajsearch-cite\"><cite>", stdout);
+        out_html_cstr(stdout, d.title);
+        fputs("</cite>", stdout);
+        if (*d.date) fputs(MID_DOT, stdout);
+        out_html_cstr(stdout, d.date);
+        printf(MID_DOT "%u matching paragraph%s</p>\n<ol class=\"ajsearch-hits\">\n",
+               count, count == 1 ? "" : "s");
+    } else {
+        const char *b = o->color ? "\033[1m" : "", *n = o->color ? "\033[0m" : "";
+        printf("%s%2zu. ", b, rank);
+        out_safe_cstr(stdout, d.title);
+        fputs(n, stdout);
+        if (*d.date) fputs(MID_DOT, stdout);
+        out_safe_cstr(stdout, d.date);
+        printf(MID_DOT "%u matching paragraph%s\n", count, count == 1 ? "" : "s");
+    }
+    hitview v[GROUP_HITS];
+    if (load_hits(o, ix, s, r->hits, g->hits, g->nhits, v)) return EXIT_ERR;
+    for (size_t k = 0; k < g->nhits; k++) {
+        const aj_hit *h = &r->hits[g->hits[k]];
+        if (o->json) {
+            if (k) fputc(',', stdout);
+            print_hit_json(o, &v[k], h, g->hits[k] + 1, 0);
+        } else if (o->html) {
+            print_hit_html(o, &v[k], h, g->hits[k] + 1, 1);
+        } else {
+            printf("    [%.3f] ", h->score);
+            out_safe_cstr(stdout, v[k].place);
+            fputc('\n', stdout);
+            print_text_snippet(o, &v[k]);
+            if (o->explain) print_explain_text(o, h);
+        }
+        free_hit(&v[k]);
+    }
+    fputs(o->json ? "]}\n" : o->html ? "</ol></li>\n" : "\n", stdout);
+    return 0;
+}
+
+/* Prints documents [offset, offset + limit) of the grouped results. */
+static int print_groups(const options *o, aj_index *ix, aj_searcher *s,
+                        const aj_results *r, const group *g, size_t ngroups,
+                        size_t lineno) {
+    size_t from = o->so.offset < ngroups ? o->so.offset : ngroups;
+    size_t to = ngroups - from > o->so.limit ? from + o->so.limit : ngroups;
+    if (o->html) printf("<ol class=\"ajsearch-groups\" start=\"%zu\">\n", from + 1);
+    for (size_t i = from; i < to; i++)
+        if (print_group(o, ix, s, r, &g[i], i + 1, lineno)) return EXIT_ERR;
+    if (o->html) fputs("</ol>\n", stdout);
+    return 0;
+}
+
+/* ", showing documents a-b" of --group's header. */
+static void print_group_range(const options *o, size_t ngroups) {
+    size_t from = o->so.offset, to = from + o->so.limit;
+    if (to > ngroups) to = ngroups;
+    if (from < to) printf(", showing documents %zu-%zu", from + 1, to);
+}
+
+/* --html: a <section> per query, opening the list of hits. */
+static void print_html_header(const options *o, const aj_results *r, const char *q,
+                              size_t qlen, size_t lineno, size_t ngroups) {
+    fputs("<section class=\"ajsearch\" data-query=\"", stdout);
+    out_html(stdout, q, qlen);
+    fputs("\"", stdout);
+    if (lineno) printf(" data-line=\"%zu\"", lineno);
+    printf(">\n<p class=\"ajsearch-summary\">%llu paragraph%s match%s",
+           (unsigned long long)r->total, r->total == 1 ? "" : "s",
+           r->total == 1 ? "es" : "");
+    if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
+    fputs(": <q>", stdout);
+    out_html(stdout, q, qlen);
+    fputs("</q></p>\n", stdout);
+    if (!o->group && r->nhits)
+        printf("<ol class=\"ajsearch-hits\" start=\"%u\">\n", o->so.offset + 1);
 }
 
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
@@ -826,6 +1228,18 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     aj_search_opts so = o->so;
     so.explain = o->explain;
     if (o->count) so.limit = 0, so.offset = 0;
+    if (o->group && !o->count) {
+        /* Documents are ranked by their best paragraph, so every match is
+         * ranked; -n and --offset then count documents. */
+        aj_index_stats st;
+        aj_index_stats_get(ix, &st);
+        so.offset = 0;
+        so.limit = st.nparas;
+        so.doc_counts = 1;
+        /* A document's count is of paragraphs that match the query; its
+         * best paragraphs are among those, not among partial matches. */
+        so.partial = 0;
+    }
     const aj_results *r;
     if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
         if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
@@ -850,10 +1264,16 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             printf("%llu\n", (unsigned long long)r->total);
         return rc;
     }
-    if (!o->json) {
+    size_t ngroups = 0;
+    group *groups = o->group ? make_groups(ix, r, &ngroups) : NULL;
+    if (o->html) {
+        print_html_header(o, r, q, qlen, lineno, ngroups);
+    } else if (!o->json) {
         if (lineno) printf("# query %zu\n", lineno);
-        printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
+        printf("%llu paragraph%s match%s", (unsigned long long)r->total,
                r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+        if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
+        fputs(": ", stdout);
         /* A long query is echoed in part, cut on a character boundary. */
         size_t shown = qlen;
         if (shown > ECHO_BYTES) {
@@ -863,18 +1283,23 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         out_safe(stdout, q, shown);
         if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
         printf(" (%.3f ms)", r->seconds * 1e3);
-        if (r->nhits)
+        if (o->group)
+            print_group_range(o, ngroups);
+        else if (r->nhits)
             printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
         if (r->npartial)
             printf("\n%zu of them match%s only some of the words: marked (k of n)",
                    r->npartial, r->npartial == 1 ? "es" : "");
         printf("\n\n");
     }
-    for (size_t i = 0; i < r->nhits; i++) {
-        if (lineno && o->json) printf("{\"query\":%zu,", lineno);
-        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, lineno && o->json))
-            return EXIT_ERR;
+    if (o->group) {
+        int e = print_groups(o, ix, s, r, groups, ngroups, lineno);
+        free(groups);
+        if (o->html) fputs("</section>\n", stdout);
+        return e ? e : rc;
     }
+    if (print_hits(o, ix, s, r, so.offset + 1, lineno)) return EXIT_ERR;
+    if (o->html) fputs(r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
     return rc;
 }
 

@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n) {
@@ -99,6 +100,31 @@ void out_safe_cstr(FILE *f, const char *s) {
         while (s[n]) n++;
         out_safe(f, s, n);
     }
+}
+
+void out_html(FILE *f, const char *s, size_t n) {
+    size_t run = 0; /* start of the bytes not yet written */
+    for (size_t i = 0; i < n; i++) {
+        const char *ent;
+        switch (s[i]) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        default: continue;
+        }
+        /* The five are ASCII, so they never sit inside a UTF-8 sequence
+         * and cutting the run before them keeps its characters whole. */
+        out_safe(f, s + run, i - run);
+        fputs(ent, f);
+        run = i + 1;
+    }
+    out_safe(f, s + run, n - run);
+}
+
+void out_html_cstr(FILE *f, const char *s) {
+    if (s) out_html(f, s, strlen(s));
 }
 
 size_t out_columns(const char *str, size_t n) {

@@ -25,6 +25,13 @@ void out_safe(FILE *f, const char *s, size_t n);
 /* Same for a NUL-terminated string (nothing for NULL). */
 void out_safe_cstr(FILE *f, const char *s);
 
+/* Writes s[0..n) as HTML text, safe in element content and in quoted
+ * attribute values: & < > " ' become entities, and everything out_safe
+ * replaces is replaced the same way. */
+void out_html(FILE *f, const char *s, size_t n);
+/* Same for a NUL-terminated string (nothing for NULL). */
+void out_html_cstr(FILE *f, const char *s);
+
 /* Number of display columns of s[0..n) as out_safe shows it. */
 size_t out_columns(const char *s, size_t n);
 

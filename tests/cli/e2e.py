@@ -743,6 +743,179 @@ def s_output_safety(tmp):
     check(a == b, "dump --json is deterministic")
 
 
+# ------------------------------------------------------- output formats
+
+def fold_source(b):
+    """What a stretch of source bytes reads as: markup out, entities decoded,
+    whitespace collapsed, case folded."""
+    import html
+    t = b.decode("utf-8", "replace")
+    t = re.sub(r"<[^>]*>", "", t).replace("**", "")
+    return re.sub(r"\s+", " ", html.unescape(t)).casefold()
+
+
+def s_output_formats(tmp):
+    index = build(tmp)
+    queries = ["maritime security", '"South China Sea"', "cooperat*", "ASEAN-Japan 28th",
+               "organization", "defense OR programme", "centre", "japan", "summit NOT 2020"]
+    nmatch = 0
+    for q in queries:
+        rc, out, err = run("--json", "--corpus", CORPUS, "-n", "1000", "--", q, index=index)
+        check(rc == 0, f"{q}: exit {rc}: {err}")
+        for line in out.splitlines():
+            h = json.loads(line)
+            for k in ("date", "heading", "cite", "text_matches", "matches"):
+                check(k in h, f"{q}: field {k} missing")
+            tm, sm = h["text_matches"], h["matches"]
+            check(tm, f"{q}: hit {h['id']} has no match: {h['text'][:200]}")
+            check(sm is not None and len(sm) == len(tm), f"{q}: hit {h['id']}: source matches {sm}")
+            text = h["text"].encode()
+            with open(os.path.join(CORPUS, h["doc"]), "rb") as f:
+                src = f.read()
+            prev = -1
+            for (ts, te), (ss, se) in zip(tm, sm):
+                check(0 <= ts < te <= len(text) and ts >= prev, f"{q}: text range {ts},{te}")
+                prev = te
+                check(h["start"] <= ss < se <= h["end"], f"{q}: source range {ss},{se} outside the paragraph")
+                word = text[ts:te].decode().casefold()
+                check(fold_source(src[ss:se]) == word,
+                      f"{q}: source {src[ss:se]!r} at {ss},{se} is not the match {word!r}")
+                nmatch += 1
+            check(h["cite"].startswith(h["title"] + " \u00b7 "), h["cite"])
+    check(nmatch > 300, f"only {nmatch} matches checked")
+    # citations: a label, else the section heading, else the ordinal
+    rc, hits, err = search_json(index, '"South China Sea" NOT Taiwan', n=1)
+    check(hits[0]["cite"].endswith("\u00b7 2020-11-12 \u00b7 \u00b6 28"), hits[0]["cite"])
+    rc, hits, err = search_json(index, "cybersecurity patrol vessels", n=1)
+    h = hits[0]
+    check(h["label"] is None and h["heading"] == "Review of ASEAN-Japan Cooperation and its Future Direction",
+          f"heading {h['heading']!r}")
+    check(h["cite"].endswith("under \u201cReview of ASEAN-Japan Cooperation and its Future Direction\u201d, "
+                             f"paragraph {h['para']}"), h["cite"])
+    rc, out, err = run("-n", "1", "cybersecurity patrol vessels", index=index)
+    check("under \u201cReview of ASEAN-Japan" in out, out)
+    # a changed or missing source: text offsets stay, source offsets are null
+    corpus = os.path.join(tmp, "corpus")
+    shutil.copytree(CORPUS, corpus)
+    index2 = os.path.join(tmp, "index2")
+    check(run("index", "--corpus", corpus, index=index2)[0] == 0, "index of the copy")
+    chairman = "2020-11-12-chairmans-statement-23rd-asean-japan-summit.txt"
+    vision = "2023-12-17-joint-vision-statement-trusted-partners.txt"
+    with open(os.path.join(corpus, chairman), "r+b") as f:
+        data = f.read()
+        f.seek(0)
+        f.write(b"X" + data)
+    os.unlink(os.path.join(corpus, vision))
+    rc, out, err = run("--json", "--corpus", corpus, "-n", "1000", "maritime OR security", index=index2)
+    check(rc == 0, err)
+    seen = set()
+    for line in out.splitlines():
+        h = json.loads(line)
+        check(h["text_matches"], "text matches are kept")
+        if h["doc"] in (chairman, vision):
+            check(h["matches"] is None, f"{h['doc']}: source matches {h['matches']} from a changed file")
+        else:
+            check(h["matches"] is not None, f"{h['doc']}: source matches lost")
+        seen.add(h["doc"])
+    check({chairman, vision} <= seen and len(seen) >= 4, sorted(seen))
+    env = {"AJSEARCH_CORPUS": corpus}
+    rc, out, err = run("--json", "-n", "1", "maritime", index=index2, env=env)
+    check(json.loads(out)["matches"] is not None, "$AJSEARCH_CORPUS names the corpus")
+    # --mark: matches visible without colour; not without --mark
+    rc, out, err = run("--mark", "-n", "3", "maritime security", index=index)
+    check("[[maritime]] [[security]]" in out, out)
+    check("[[" not in run("-n", "3", "maritime security", index=index)[1], "markers only with --mark")
+    rc, out, err = run("--mark", "-n", "1", "Defense", index=index)
+    check("[[Defence]]" in out or "[[defence]]" in out, f"the British spelling is marked: {out}")
+    rc, out, err = run("--mark", "-n", "1", "cooperat*", index=index)
+    check(re.search(r"\[\[[Cc]ooperat\w*\]\]", out), out)
+    # --group: documents by best paragraph, counts over all matches
+    for q in ["japan", "maritime security", "cooperat*"]:
+        rc, flat, err = search_json(index, q, n=100000)
+        # groups hold paragraphs that match the query, not partial matches
+        flat = [h for h in flat if not h.get("partial")]
+        rc, out, err = run("--group", "--json", "-n", "100", "--", q, index=index)
+        check(rc == 0, err)
+        groups = [json.loads(l) for l in out.splitlines()]
+        docs = []
+        for h in flat:
+            if h["doc"] not in docs:
+                docs.append(h["doc"])
+        check([g["doc"] for g in groups] == docs, f"{q}: documents in order of their best paragraph")
+        check(sum(g["matching_paragraphs"] for g in groups) == len(flat), f"{q}: counts")
+        for i, g in enumerate(groups):
+            check(g["group"] == i + 1, "groups count from 1")
+            want = [h for h in flat if h["doc"] == g["doc"]]
+            check(g["matching_paragraphs"] == len(want), f"{q}: {g['doc']} count")
+            check([h["id"] for h in g["hits"]] == [h["id"] for h in want[:3]], f"{q}: best 3 of {g['doc']}")
+            check(g["score"] == g["hits"][0]["score"], "a group's score is its best paragraph's")
+    rc, out, err = run("--group", "-n", "2", "--offset", "1", "japan", index=index)
+    check(re.search(r"paragraphs match in 5 documents: japan .*showing documents 2-3", out), out[:300])
+    check(re.search(r"^ 2\. .*\u00b7 \d+ matching paragraphs?$", out, re.M), out[:600])
+    check(not re.search(r"^ 1\. ", out, re.M) and not re.search(r"^ 4\. ", out, re.M), "offset and limit count documents")
+
+
+def s_html_escaping(tmp):
+    from html.parser import HTMLParser
+    corpus = os.path.join(tmp, "corpus")
+    os.makedirs(corpus)
+    hostile = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    write(os.path.join(corpus, "evil.txt"),
+          ("Wombats " + hostile + " &quot;quoted&quot; & a < b > c ' d \" e wombats\n\n"
+           "&lt;img src=x onerror=alert(1)&gt; wombat attributes\n").encode())
+    write(os.path.join(corpus.encode(), b"we<i>rd&'\".txt"), b"A file name with markup, wombats\n")
+    write(os.path.join(corpus, "metadata.tsv"),
+          b"evil.txt\t2024-01-01\tsrc\tTitle <b onclick=\"x\">&amp; 'bold'</b>\n")
+    index = os.path.join(tmp, "index")
+    check(run("index", "--corpus", corpus, index=index)[0] == 0, "index")
+    allowed_tags = {"section", "p", "q", "ol", "li", "cite", "blockquote", "mark", "ul", "code"}
+    allowed_attrs = {"class", "data-query", "data-line", "start", "value", "data-id", "data-score", "data-doc"}
+
+    class Checker(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.text, self.attrs, self.marks, self.stack = [], [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            check(tag in allowed_tags, f"tag <{tag}> from the corpus or the query")
+            for k, v in attrs:
+                check(k in allowed_attrs, f"attribute {k}={v!r} from the corpus or the query")
+                self.attrs.append(v)
+            self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            check(self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}")
+            self.stack.pop()
+
+        def handle_data(self, data):
+            self.text.append(data)
+            if self.stack and self.stack[-1] == "mark":
+                self.marks.append(data)
+
+    for args in (["--html", "-n", "50"], ["--html", "--group"], ["--html", "--explain"]):
+        for q in ["wombats", "wombat* OR script", "\"wombats\" OR <script>'&amp;"]:
+            rc, out, err = run(*args, "--", q, index=index)
+            check(rc == 0, f"{args} {q!r}: {rc} {err}")
+            p = Checker()
+            p.feed(out)
+            p.close()
+            check(not p.stack, f"unclosed {p.stack}")
+            text = "".join(p.text)
+            check("<script>alert('x')</script>" in text, f"{args}: the corpus text survives as text: {text[:500]}")
+            check("\"quoted\" & a < b > c ' d \" e" in text, text[:500])
+            if "--group" not in args:
+                # metadata titles are kept as written, entities included
+                check("Title <b onclick=\"x\">&amp; 'bold'</b>" in text, f"title as text: {text[:800]}")
+            check(q in p.attrs, f"the query is an attribute value: {p.attrs}")
+            check(p.marks and all(m.casefold().startswith(("wombat", "script")) for m in p.marks), p.marks)
+        # the file name arrives in data-doc intact
+        rc, out, err = run(*args, "--", "markup", index=index)
+        p = Checker()
+        p.feed(out)
+        check("we<i>rd&'\".txt" in p.attrs, p.attrs)
+    check(run("--html", "--json", "wombats", index=index)[0] == 2, "--html with --json is an error")
+
+
 SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":

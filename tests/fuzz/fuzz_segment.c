@@ -8,6 +8,8 @@
  *    byte inside it; kind is one of the three; a label is a short
  *    NUL-terminated string;
  *  - returning non-zero from the callback stops the segmenter at once;
+ *  - aj_segment_map gives the same paragraphs, each text byte mapped into
+ *    the paragraph's range, in order, a copied byte onto its own value;
  *  - aj_segment_title writes at most cap - 1 bytes and a NUL, cut at a
  *    character boundary, and a shorter cap gives a prefix of a longer one.
  */
@@ -54,6 +56,23 @@ static int on_para(void *arg, const aj_seg_para *p) {
     if (s->n == 0 || p->start >= s->outer_end) s->outer_end = p->end;
     s->n++;
     return s->stop_after && s->n == s->stop_after;
+}
+
+/* aj_segment_map's paragraphs: the maps, then on_para's checks. */
+static int on_mapped(void *arg, const aj_seg_para *p) {
+    seg_state *s = arg;
+    FZ_CHECK(p->src_start && p->src_end, "no map");
+    for (size_t i = 0; i < p->text_len; i++) {
+        uint64_t a = p->src_start[i], b = p->src_end[i];
+        FZ_CHECK(p->start <= a && a <= b && b <= p->end,
+                 "paragraph %zu byte %zu maps to [%llu,%llu)", s->n, i,
+                 (unsigned long long)a, (unsigned long long)b);
+        FZ_CHECK(i == 0 || (a >= p->src_start[i - 1] && b >= p->src_end[i - 1]),
+                 "paragraph %zu: map goes back at byte %zu", s->n, i);
+        FZ_CHECK(b - a != 1 || p->text[i] == ' ' || s->src[a] == (uint8_t)p->text[i],
+                 "paragraph %zu byte %zu is not its source", s->n, i);
+    }
+    return on_para(arg, p);
 }
 
 static int is_cont(unsigned char ch) { return (ch & 0xC0) == 0x80; }
@@ -117,6 +136,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         e = aj_segment(&c2, (const char *)data, size, on_para, &t);
         FZ_CHECK(e == AJ_OK && t.n == 1, "stop after 1: %zu paragraphs", t.n);
     }
+    seg_state m = {data, size, 0, 0, 0, 0};
+    aj_ctx c3 = {0};
+    e = aj_segment_map(&c3, (const char *)data, size, on_mapped, &m);
+    FZ_CHECK(e == AJ_OK && m.n == s.n, "mapped: %zu paragraphs, plain %zu", m.n, s.n);
 
     char full[512], part[512];
     size_t n = aj_segment_title((const char *)data, size, full, sizeof full);
