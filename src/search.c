@@ -21,6 +21,11 @@ struct aj_searcher {
     size_t caphits;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
+    /* The terms the last query's typo-tolerant words matched, found on
+     * the first highlight after the search (most searches never
+     * highlight, and those that do, do it for every hit). */
+    aj_termset fz;
+    int fz_ready;
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -48,6 +53,7 @@ void aj_searcher_free(aj_searcher *s) {
     if (!s) return;
     aj_analyzer_free(s->an);
     aj_query_free(s->q);
+    aj_termset_free(&s->fz);
     free(s->hits);
     free(s->ex);
     free(s);
@@ -78,9 +84,10 @@ static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
     }
     aj_hit **byid = malloc((r->nhits + 1) * sizeof *byid);
     uint32_t *tf = malloc((q->nleaves + 1) * sizeof *tf);
+    double *sc = malloc((q->nleaves + 1) * sizeof *sc);
     aj_eval ev;
-    aj_err e = (!byid || !tf) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
-    if (!e) e = aj_eval_open(c, &ev, s->ix, q, o->k1, o->b);
+    aj_err e = (!byid || !tf || !sc) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
+    if (!e) e = aj_eval_open(c, &ev, s->ix, s->an, q, o->k1, o->b);
     for (size_t i = 0; !e && i < r->nhits; i++) byid[i] = &r->hits[i];
     if (!e) qsort(byid, r->nhits, sizeof *byid, cmp_id);
     size_t used = 0;
@@ -93,7 +100,7 @@ static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
         h->explain = s->ex + used;
         h->nexplain = 0;
         if (aj_eval_doc(&ev) != h->id) continue;
-        aj_eval_leaf_tfs(&ev, tf);
+        aj_eval_leaf_tfs(&ev, dl, tf, sc);
         for (uint32_t l = 0; l < q->nleaves; l++) {
             if (!tf[l]) continue;
             aj_explain *x = &s->ex[used++];
@@ -102,13 +109,14 @@ static aj_err explain(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
             x->df = ev.df[l];
             x->dl = dl;
             x->idf = ev.idf[l];
-            x->score = aj_bm25(x->idf, tf[l], dl, ev.avgdl, o->k1, o->b);
+            x->score = sc[l];
             h->nexplain++;
         }
     }
     aj_eval_close(&ev);
     free(byid);
     free(tf);
+    free(sc);
     return e;
 }
 
@@ -119,6 +127,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     memset(r, 0, sizeof *r);
     aj_query_free(s->q);
     s->q = NULL;
+    aj_termset_free(&s->fz);
+    s->fz_ready = 0;
     if (!(o->k1 >= 0) || !(o->b >= 0 && o->b <= 1))
         return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
@@ -134,7 +144,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_eval ev;
     aj_topk top;
     aj_topk_init(&top, s->hits, k);
-    e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
+    e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
     aj_cur **leaves;
     uint32_t nleaves;
     if (!e && !o->exact_total && k > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {
@@ -198,9 +208,12 @@ static int has_key(const hkey *v, size_t n, const char *s, size_t len) {
 }
 
 /* Collects the keys of the positive leaves under n (excluded words are
- * not highlighted). */
+ * not highlighted); a NEAR highlights its items, a typo-tolerant word
+ * every term it matched (gathered in fz beforehand). */
 static void collect_keys(const aj_qnode *n, int neg, hl *h) {
-    if (n->kind == Q_PREFIX) {
+    if (n->kind == Q_FUZZY) {
+        return;
+    } else if (n->kind == Q_PREFIX) {
         if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0])};
     } else if (n->kind == Q_TERM || n->kind == Q_PHRASE) {
         for (uint32_t i = 0; !neg && i < n->nterms; i++)
@@ -225,15 +238,51 @@ static int on_hl_token(void *arg, const aj_token *t) {
     return 0;
 }
 
+static size_t count_keys(const aj_qnode *n) {
+    size_t k = n->nterms;
+    for (uint32_t i = 0; i < n->nkids; i++) k += count_keys(n->kids[i]);
+    return k;
+}
+
+/* Adds the terms of the positive typo-tolerant words under n to s->fz.
+ * One that fails to expand (a limit) is simply not highlighted: the
+ * search itself reported the error. */
+static void gather_fuzzy(aj_searcher *s, const aj_qnode *n) {
+    if (n->kind == Q_NOT) return;
+    if (n->kind == Q_FUZZY) {
+        aj_ctx c = {0};
+        aj_termset t;
+        if (aj_eval_expand(&c, s->ix, s->an, n, &t) != AJ_OK) return;
+        char **v = realloc(s->fz.terms, (s->fz.n + t.n + 1) * sizeof *v);
+        if (v) {
+            s->fz.terms = v;
+            for (uint32_t i = 0; i < t.n; i++) {
+                v[s->fz.n++] = t.terms[i];
+                t.terms[i] = NULL;
+            }
+        }
+        for (uint32_t i = 0; i < t.n; i++) free(t.terms[i]);
+        t.n = 0;
+        aj_termset_free(&t);
+        return;
+    }
+    for (uint32_t i = 0; i < n->nkids; i++) gather_fuzzy(s, n->kids[i]);
+}
+
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap) {
     if (!s->q || !s->q->root) return 0;
-    size_t nkeys = 0;
-    for (uint32_t l = 0; l < s->q->nleaves; l++) nkeys += s->q->leaves[l]->nterms;
+    if (!s->fz_ready) {
+        gather_fuzzy(s, s->q->root);
+        s->fz_ready = 1;
+    }
+    size_t nkeys = count_keys(s->q->root) + s->fz.n;
     hl h = {calloc(nkeys + 1, sizeof *h.terms), calloc(nkeys + 1, sizeof *h.prefixes),
             0, 0, out, cap, 0};
     if (h.terms && h.prefixes) { /* else no highlighting, a safe answer */
         collect_keys(s->q->root, 0, &h);
+        for (uint32_t i = 0; i < s->fz.n; i++)
+            h.terms[h.nterms++] = (hkey){s->fz.terms[i], strlen(s->fz.terms[i])};
         qsort(h.terms, h.nterms, sizeof *h.terms, cmp_hkey);
         qsort(h.prefixes, h.nprefixes, sizeof *h.prefixes, cmp_hkey);
         aj_ctx c = {0};
