@@ -303,6 +303,17 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     return e;
 }
 
+/* Doubles the capacity of the array *p of elements of size bytes. */
+static aj_err grow(aj_ctx *c, void **p, size_t *cap, size_t size,
+                   const char *what) {
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *v = realloc(*p, nc * size);
+    if (!v) return aj_fail(c, AJ_ENOMEM, "%s", what);
+    *p = v;
+    *cap = nc;
+    return AJ_OK;
+}
+
 /* Adds tf to a counter, saturating as the pair path does. */
 static void add_tf(uint32_t *at, uint32_t tf) {
     *at = *at > UINT32_MAX - tf ? UINT32_MAX : *at + tf;
@@ -365,16 +376,9 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                 e = aj_pcursor_next(c, &pc);
                 continue;
             }
-            if (npairs == cap) {
-                size_t nc = cap ? cap * 2 : 256;
-                uint64_t *p = realloc(pairs, nc * sizeof *p);
-                if (!p) {
-                    e = aj_fail(c, AJ_ENOMEM, "prefix matches");
-                    break;
-                }
-                pairs = p;
-                cap = nc;
-            }
+            if (npairs == cap &&
+                (e = grow(c, (void **)&pairs, &cap, sizeof *pairs, "prefix matches")))
+                break;
             pairs[npairs++] = (uint64_t)pc.doc << 32 | aj_pcursor_tf(&pc);
             e = aj_pcursor_next(c, &pc);
         }
@@ -534,16 +538,8 @@ static aj_err eval_fuzzy(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur *k) {
                 e = expansion_limit(c, n);
                 break;
             }
-            if (nh == cap) {
-                size_t nc = cap ? cap * 2 : 256;
-                fz_hit *v = realloc(h, nc * sizeof *v);
-                if (!v) {
-                    e = aj_fail(c, AJ_ENOMEM, "fuzzy matches");
-                    break;
-                }
-                h = v;
-                cap = nc;
-            }
+            if (nh == cap && (e = grow(c, (void **)&h, &cap, sizeof *h, "fuzzy matches")))
+                break;
             h[nh++] = (fz_hit){pc.doc, aj_pcursor_tf(&pc), set.dist[t]};
             e = aj_pcursor_next(c, &pc);
         }
