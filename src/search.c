@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "index.h"
 #include "query.h"
+#include "suggest.h"
 #include "topk.h"
 
 struct aj_searcher {
@@ -291,4 +292,9 @@ size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
     free(h.terms);
     free(h.prefixes);
     return h.n;
+}
+
+aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+                  aj_suggestion **out) {
+    return aj_suggest_run(c, s->ix, s->an, q, q_len, out);
 }

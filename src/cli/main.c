@@ -34,6 +34,7 @@ typedef struct {
     const char *corpus_dir;
     int json, count, explain, help;
     int stdin_mode;             /* search --stdin: one query per line */
+    int no_correct;             /* search --no-correct */
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
     uint64_t memory;            /* index --memory, bytes */
@@ -84,6 +85,8 @@ static const char usage_main[] =
     "                         standard input) but for one trailing newline\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
+    "      --no-correct       when nothing matches, do not run the corrected\n"
+    "                         query (\"Did you mean\" is still shown)\n"
     "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
@@ -307,6 +310,8 @@ static void parse_options(int argc, char **argv, options *o) {
         } else if (!strcmp(name, "--query-file")) {
             NEEDVAL();
             o->query_file = val;
+        } else if (!strcmp(name, "--no-correct")) {
+            o->no_correct = 1;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -778,6 +783,18 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
+/* Echoes a query in a results header, a long one in part, cut on a
+ * character boundary. */
+static void echo_query(const char *q, size_t qlen) {
+    size_t shown = qlen;
+    if (shown > ECHO_BYTES) {
+        shown = ECHO_BYTES;
+        while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
+    }
+    out_safe(stdout, q, shown);
+    if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
+}
+
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
  * query's line in the input, put in every JSON object).  Returns the exit
  * status for this query. */
@@ -811,28 +828,63 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             printf("%llu\n", (unsigned long long)r->total);
         return rc;
     }
+    /* Did you mean: only proposed, unless nothing matched the query as
+     * written; then the corrected query runs instead (not with
+     * --no-correct).  A failure to suggest costs only the suggestion. */
+    aj_suggestion *sg = NULL;
+    aj_ctx sc = {0};
+    int corrected = 0;
+    if (aj_suggest(&sc, s, q, qlen, &sg) != AJ_OK) sg = NULL;
+    if (sg && r->total == 0 && !o->no_correct) {
+        if (aj_search(&c, s, sg->query, sg->query_len, &so, &r) != AJ_OK) {
+            report(&c);
+            aj_suggestion_free(sg);
+            return EXIT_ERR;
+        }
+        corrected = 1;
+        rc = r->total ? EXIT_HITS : EXIT_NOHITS;
+    }
     if (!o->json) {
         if (lineno) printf("# query %zu\n", lineno);
+        if (corrected) {
+            fputs("No results for \xC2\xAB", stdout);
+            echo_query(q, qlen);
+            fputs("\xC2\xBB; showing results for \xC2\xAB", stdout);
+            echo_query(sg->query, sg->query_len);
+            fputs("\xC2\xBB\n", stdout);
+            q = sg->query;
+            qlen = sg->query_len;
+        }
         printf("%llu paragraph%s match%s: ", (unsigned long long)r->total,
                r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
-        /* A long query is echoed in part, cut on a character boundary. */
-        size_t shown = qlen;
-        if (shown > ECHO_BYTES) {
-            shown = ECHO_BYTES;
-            while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
-        }
-        out_safe(stdout, q, shown);
-        if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
+        echo_query(q, qlen);
         printf(" (%.3f ms)", r->seconds * 1e3);
         if (r->nhits)
             printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
-        printf("\n\n");
+        printf("\n");
+        if (sg && !corrected) {
+            fputs("Did you mean: ", stdout);
+            echo_query(sg->query, sg->query_len);
+            fputs("?\n", stdout);
+        }
+        printf("\n");
     }
     for (size_t i = 0; i < r->nhits; i++) {
+        int opened = (lineno && o->json) || (sg && o->json);
         if (lineno && o->json) printf("{\"query\":%zu,", lineno);
-        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, lineno && o->json))
+        if (sg && o->json) {
+            /* The suggestion rides on every hit: the output stays one
+             * hit per line. */
+            fputs(lineno ? "\"suggestion\":" : "{\"suggestion\":", stdout);
+            out_json_str(stdout, sg->query, sg->query_len);
+            fputs(corrected ? ",\"corrected\":true," : ",", stdout);
+        }
+        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, opened)) {
+            aj_suggestion_free(sg);
             return EXIT_ERR;
+        }
     }
+    aj_suggestion_free(sg);
     return rc;
 }
 
