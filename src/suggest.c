@@ -41,7 +41,6 @@ static int on_candidate(void *arg, const aj_dict_iter *it, int dist) {
 }
 
 typedef struct {
-    const aj_token *tok;
     int n;
     aj_token copy;
     char word[AJ_MAX_WORD + 1];
@@ -98,6 +97,9 @@ static aj_err consider(walk *w, const aj_qnode *n) {
     uint32_t cps[AJ_MAX_WORD];
     size_t wlen = strlen(f.word);
     int k = aj_fuzzy_cap(aj_fuzzy_decode(f.word, wlen, cps, AJ_MAX_WORD));
+    /* A word the index has is more likely meant: it is questioned only
+     * when it is long and one edit from a far more frequent word. */
+    if (df > 0) k = k == 2 ? 1 : 0;
     if (k == 0) return AJ_OK;
     pick p = {.c = w->c, .an = w->an, .own_term = n->terms[0],
               .min_df = df ? df * AJ_SUGGEST_RATIO : 1};

@@ -6,11 +6,13 @@
  *
  * A word of the query is corrected when it is written outside quotes as
  * a plain word (not a prefix, a typo-tolerant word, a number or part of a
- * phrase), and its term occurs in no paragraph, or in at most
- * AJ_SUGGEST_RARE_DF while a close word is AJ_SUGGEST_RATIO times more
- * frequent.  The proposal is a word of the index within aj_fuzzy_cap()
- * edits (1 or 2) whose term differs from the word's own: the fewest
- * edits first, then the most paragraphs, then the first in byte order.
+ * phrase), and either its term occurs in no paragraph, or the word has 6
+ * or more code points, its term occurs in at most AJ_SUGGEST_RARE_DF
+ * paragraphs and a word one edit away occurs in AJ_SUGGEST_RATIO times as
+ * many.  The proposal is a word of the index within aj_fuzzy_cap() edits
+ * (1 or 2; 1 for a word the index has) whose term differs from the
+ * word's own: the fewest edits first, then the most paragraphs, then the
+ * first in byte order.
  * Fewest edits first because a common word two edits away ("charge" for
  * "chnage") is more often wrong than a rarer one a single edit away
  * ("change").
