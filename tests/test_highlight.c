@@ -92,3 +92,21 @@ Test(query, highlight_many_clauses_linear_time, .timeout = 60) {
     free(q);
     close_fixture(&f);
 }
+
+Test(query, highlight_near_items_and_fuzzy_matches) {
+    fixture f = open_fixture();
+    const char *text = "Maritime security in the South China Sea.";
+    aj_span sp[8];
+    run(&f, "NEAR(maritime \"china sea\", 5)");
+    size_t n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 3, "maritime, china, sea: %zu", n);
+    run(&f, "securty~1 OR trade");
+    n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(sp[0].start, 9);
+    cr_assert_eq(sp[0].end, 17);
+    run(&f, "law -securty~1");
+    n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 0, "a negated fuzzy word is not highlighted");
+    close_fixture(&f);
+}
