@@ -181,8 +181,9 @@ static aj_err list_push(aj_ctx *c, list_buf *l, uint32_t doc, uint32_t tf) {
 
 static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
     return aj_fail_at(c, AJ_ELIMIT, n->pos,
-                      "the prefixes and phrases of the query match more than "
-                      "%u postings in all; make them more specific",
+                      "the prefixes, phrases, NEARs and typo-tolerant words of "
+                      "the query read more than %u postings, paragraphs and "
+                      "words in all; make them more specific",
                       AJ_MAX_QUERY_EXPANSION);
 }
 
@@ -511,6 +512,15 @@ aj_err aj_eval_expand(aj_ctx *c, aj_index *ix, aj_analyzer *an,
     return e;
 }
 
+/* A typo-tolerant word reads the whole words dictionary: each word read
+ * counts against the query's expansion budget, so that a query of a
+ * thousand of them cannot take minutes on a large vocabulary. */
+static aj_err charge_scan(aj_ctx *c, aj_eval *ev, const aj_qnode *n) {
+    if (n->kind != Q_FUZZY) return AJ_OK;
+    ev->expanded += ev->ix->words.nterms;
+    return ev->expanded > AJ_MAX_QUERY_EXPANSION ? expansion_limit(c, n) : AJ_OK;
+}
+
 typedef struct {
     uint32_t doc, tf, cls;
 } fz_hit;
@@ -525,7 +535,8 @@ static int cmp_fz(const void *a, const void *b) {
  * paragraph and per number of edits into the list's three tf arrays. */
 static aj_err eval_fuzzy(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur *k) {
     aj_termset set;
-    aj_err e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
+    aj_err e = charge_scan(c, ev, n);
+    if (!e) e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
     if (e) return e;
     fz_hit *h = NULL;
     size_t nh = 0, cap = 0;
@@ -597,7 +608,8 @@ static aj_err near_item_open(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     const char *const *terms;
     uint32_t nt;
     if (n->kind == Q_PREFIX || n->kind == Q_FUZZY) {
-        e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
+        e = charge_scan(c, ev, n);
+        if (!e) e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
         terms = (const char *const *)set.terms;
         nt = set.n;
         it->len = 1;
@@ -755,6 +767,13 @@ static aj_err eval_near(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         /* Leapfrog to a paragraph that may hold every item. */
         uint32_t i = 0, x = 0;
         while (!e && i < ni) {
+            /* Each step moves every cursor of the item: a prefix item may
+             * have thousands, and the budget counts them all. */
+            ev->expanded += items[i].npcs;
+            if (ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+                e = expansion_limit(c, n);
+                break;
+            }
             e = near_item_advance(c, &items[i], d, &x);
             if (e || x == AJ_DOC_END) break;
             if (x > d) {

@@ -79,6 +79,7 @@ typedef struct {
     const char *q;
     aj_correction *fixes;
     size_t n, cap;
+    uint32_t scans;           /* dictionary scans so far */
 } walk;
 
 static aj_err consider(walk *w, const aj_qnode *n) {
@@ -100,7 +101,7 @@ static aj_err consider(walk *w, const aj_qnode *n) {
     /* A word the index has is more likely meant: it is questioned only
      * when it is long and one edit from a far more frequent word. */
     if (df > 0) k = k == 2 ? 1 : 0;
-    if (k == 0) return AJ_OK;
+    if (k == 0 || ++w->scans > AJ_SUGGEST_MAX_SCANS) return AJ_OK;
     pick p = {.c = w->c, .an = w->an, .own_term = n->terms[0],
               .min_df = df ? df * AJ_SUGGEST_RATIO : 1};
     e = aj_fuzzy_scan(w->c, &w->ix->words, f.word, wlen, k, on_candidate, &p);
@@ -160,7 +161,7 @@ aj_err aj_suggest_run(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     aj_query *query;
     aj_err e = aj_query_parse(c, an, q, len, &query);
     if (e) return e;
-    walk w = {c, ix, an, q, NULL, 0, 0};
+    walk w = {c, ix, an, q, NULL, 0, 0, 0};
     e = visit(&w, query->root);
     aj_query_free(query);
     aj_suggestion *sg = NULL;

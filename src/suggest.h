@@ -25,6 +25,9 @@
 
 #define AJ_SUGGEST_RARE_DF 3
 #define AJ_SUGGEST_RATIO 10
+/* Each word looked at costs a scan of the words dictionary: a pasted
+ * query of a thousand unknown words gets proposals for its first 32. */
+#define AJ_SUGGEST_MAX_SCANS 32
 
 aj_err aj_suggest_run(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
                       size_t len, aj_suggestion **out);
