@@ -717,6 +717,7 @@ static aj_err near_item_positions(aj_ctx *c, near_item *it, uint32_t d) {
     }
     uint32_t n = 0, from = 0;
     for (uint32_t i = 0; i < it->npcs; i++) {
+        if (!it->tnp[i]) continue; /* the term is not in this paragraph */
         memcpy(it->pos + n, it->tpos[i], it->tnp[i] * sizeof *it->pos);
         n += it->tnp[i];
         from += it->tnp[i] > 0;
