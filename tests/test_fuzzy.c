@@ -93,20 +93,13 @@ static int on_found(void *arg, const aj_dict_iter *it, int d) {
 /* The scan shares rows between words with a common prefix and abandons
  * dead prefixes: it must find exactly what a distance per word finds. */
 Test(query, fuzzy_scan_equals_every_word) {
-    char *root = th_tmpdir();
-    char corpus[1024], index[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", root);
-    snprintf(index, sizeof index, "%s/index", root);
-    mkdir(corpus, 0755);
-    th_write_str(corpus, "a.txt",
-                 "Maritime maritim marine marines mariner maritimes maritime.\n\n"
-                 "Change changes chance charge chang chinage hcange cahnge.\n\n"
-                 "Cities citizen cite sites city citeis seat sea tea the a ab ba.\n");
-    aj_ctx c = {0};
-    aj_build_opts o = {.corpus_dir = corpus, .index_dir = index, .threads = 1};
-    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
     aj_index *ix;
-    cr_assert_eq(aj_index_open(&c, index, &ix), AJ_OK, "%s", c.msg);
+    char *root = th_index_text(
+        "Maritime maritim marine marines mariner maritimes maritime.\n\n"
+        "Change changes chance charge chang chinage hcange cahnge.\n\n"
+        "Cities citizen cite sites city citeis seat sea tea the a ab ba.\n",
+        &ix);
+    aj_ctx c = {0};
     const char *queries[] = {"maritine", "change", "citeis", "sea", "a", "ba", "zzzz", ""};
     for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
         for (int k = 0; k <= 2; k++) {

@@ -8,36 +8,14 @@
 
 #include "ajsearch.h"
 
-typedef struct {
-    char *root;
-    aj_index *ix;
-    aj_searcher *s;
-} fixture;
+typedef th_search fixture;
 
 static fixture open_fixture(void) {
-    fixture f;
-    f.root = th_tmpdir();
-    char corpus[1024], index[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", f.root);
-    snprintf(index, sizeof index, "%s/index", f.root);
-    mkdir(corpus, 0755);
-    th_write_str(corpus, "a.txt",
-                 "Maritime security in the South China Sea.\n\n"
-                 "Trade and maritime law.\n");
-    aj_ctx c = {0};
-    aj_build_opts o = {.corpus_dir = corpus, .index_dir = index, .threads = 1};
-    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
-    cr_assert_eq(aj_index_open(&c, index, &f.ix), AJ_OK, "%s", c.msg);
-    cr_assert_eq(aj_searcher_new(&c, f.ix, &f.s), AJ_OK);
-    return f;
+    return th_search_open("Maritime security in the South China Sea.\n\n"
+                          "Trade and maritime law.\n");
 }
 
-static void close_fixture(fixture *f) {
-    aj_searcher_free(f->s);
-    aj_index_close(f->ix);
-    th_rmtree(f->root);
-    free(f->root);
-}
+static void close_fixture(fixture *f) { th_search_close(f); }
 
 static void run(fixture *f, const char *q) {
     aj_ctx c = {0};

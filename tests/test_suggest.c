@@ -5,11 +5,7 @@
 
 #include "ajsearch.h"
 
-typedef struct {
-    char *root;
-    aj_index *ix;
-    aj_searcher *s;
-} fixture;
+typedef th_search fixture;
 
 static void add(char *buf, size_t cap, const char *para, int times) {
     for (int i = 0; i < times; i++) {
@@ -19,12 +15,6 @@ static void add(char *buf, size_t cap, const char *para, int times) {
 }
 
 static fixture open_fixture(void) {
-    fixture f;
-    f.root = th_tmpdir();
-    char corpus[1024], index[1024];
-    snprintf(corpus, sizeof corpus, "%s/corpus", f.root);
-    snprintf(index, sizeof index, "%s/index", f.root);
-    mkdir(corpus, 0755);
     static char text[16384];
     text[0] = 0;
     add(text, sizeof text, "Maritime security cooperation.", 12);
@@ -36,21 +26,10 @@ static fixture open_fixture(void) {
     add(text, sizeof text, "A bolt.", 1);
     add(text, sizeof text, "A boat.", 3);
     add(text, sizeof text, "Year 2024.", 1);
-    th_write_str(corpus, "a.txt", text);
-    aj_ctx c = {0};
-    aj_build_opts o = {.corpus_dir = corpus, .index_dir = index, .threads = 1};
-    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
-    cr_assert_eq(aj_index_open(&c, index, &f.ix), AJ_OK, "%s", c.msg);
-    cr_assert_eq(aj_searcher_new(&c, f.ix, &f.s), AJ_OK);
-    return f;
+    return th_search_open(text);
 }
 
-static void close_fixture(fixture *f) {
-    aj_searcher_free(f->s);
-    aj_index_close(f->ix);
-    th_rmtree(f->root);
-    free(f->root);
-}
+static void close_fixture(fixture *f) { th_search_close(f); }
 
 /* want NULL: no suggestion. */
 static void suggests(fixture *f, const char *q, const char *want) {

@@ -163,11 +163,8 @@ def lex(query):
             tokens.append((c, i))
             i += 1
         elif c == '"':
-            close = query.find('"', i + 1)
-            if close < 0:
-                raise QueryError(f"char {i}: unterminated quoted phrase")
-            tokens.append(("quoted", query[i + 1:close], i))
-            i = close + 1
+            tok, i = lex_quoted(query, i)
+            tokens.append(tok)
         elif c == "-" and i + 1 < n and query[i + 1] not in WHITESPACE:
             # A dash at the start of a token, directly attached to what follows.
             tokens.append(("-", i))
@@ -197,6 +194,14 @@ def lex(query):
                 tokens.append(("word", text, i))
             i = j
     return tokens
+
+
+def lex_quoted(query, i):
+    """The quoted text whose '"' is at i: (token, index after it)."""
+    close = query.find('"', i + 1)
+    if close < 0:
+        raise QueryError(f"char {i}: unterminated quoted phrase")
+    return ("quoted", query[i + 1:close], i), close + 1
 
 
 def lex_near_group(query, start, open_at):
@@ -235,11 +240,8 @@ def lex_near_group(query, start, open_at):
             i += 1
             break
         if c == '"':
-            close = query.find('"', i + 1)
-            if close < 0:
-                raise QueryError(f"char {i}: unterminated quoted phrase")
-            items.append(("quoted", query[i + 1:close], i))
-            i = close + 1
+            tok, i = lex_quoted(query, i)
+            items.append(tok)
         elif c == "(":
             raise QueryError(f"char {i}: NEAR( ) takes no groups")
         else:
