@@ -308,6 +308,36 @@ typedef struct aj_source_hit {
 aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                         aj_source_hit *hits, size_t n);
 
+/* ---- Did you mean ---- */
+
+/* One corrected word: query bytes [pos, pos + len) held `original`, for
+ * which `word` is proposed (in the original's case: "Maritine" ->
+ * "Maritime"); df of the original's term and of the proposed word. */
+typedef struct aj_correction {
+    size_t pos, len;
+    char *original, *word;
+    uint32_t df_original, df_word;
+    int edits;
+} aj_correction;
+
+typedef struct aj_suggestion {
+    char *query;              /* the query with the corrected words
+                                 replaced, every other byte as it was */
+    size_t query_len;
+    aj_correction *fixes;     /* in query order */
+    size_t nfixes;
+} aj_suggestion;
+
+/* Proposes spelling corrections for the plain words of query q that the
+ * index does not know or hardly knows (see suggest.h for the exact
+ * rule).  *out is NULL when there is nothing to correct; else the
+ * caller owns it and frees it with aj_suggestion_free().  Does not
+ * disturb the searcher's last results.  Errors: those of aj_search's
+ * parsing (AJ_ESYNTAX, AJ_ELIMIT with ctx->pos) and of reading the index. */
+aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+                  aj_suggestion **out);
+void aj_suggestion_free(aj_suggestion *sg);
+
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
  * holding as many distinct matched words (aj_span.term) of the (sorted)
  * spans as possible, then as many spans, cut at spaces.

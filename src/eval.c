@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzzy.h"
+
 enum { C_TERM, C_LIST, C_AND, C_OR };
 
 struct aj_cur {
@@ -16,6 +18,8 @@ struct aj_cur {
     uint32_t *ldocs, *ltfs;  /* C_LIST */
     uint32_t ln, li;
     uint32_t lmaxtf;         /* C_LIST: largest tf in the list */
+    uint32_t *lt1, *lt2;     /* C_LIST of a typo-tolerant word: tf of the
+                                terms 1 and 2 edits away (ltfs: 0 edits) */
     aj_cur **kids;           /* C_AND (positive) and C_OR */
     uint32_t nkids;
     aj_cur **neg;            /* C_AND: clauses a match must not have */
@@ -37,6 +41,8 @@ static void cur_free(aj_cur *k) {
     aj_pcursor_free(&k->pc);
     free(k->ldocs);
     free(k->ltfs);
+    free(k->lt1);
+    free(k->lt2);
     for (uint32_t i = 0; i < k->nkids; i++) cur_free(k->kids[i]);
     for (uint32_t i = 0; i < k->nneg; i++) cur_free(k->neg[i]);
     free(k->kids);
@@ -175,9 +181,46 @@ static aj_err list_push(aj_ctx *c, list_buf *l, uint32_t doc, uint32_t tf) {
 
 static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
     return aj_fail_at(c, AJ_ELIMIT, n->pos,
-                      "the prefixes and phrases of the query match more than "
-                      "%u postings in all; make them more specific",
+                      "the prefixes, phrases, NEARs and typo-tolerant words of "
+                      "the query read more than %u postings, paragraphs and "
+                      "words in all; make them more specific",
                       AJ_MAX_QUERY_EXPANSION);
+}
+
+/* Counts the start positions of a phrase of m terms in one paragraph,
+ * given the positions pos[u] (np[u] of them) of each distinct term u and
+ * slot[i], the distinct term at phrase position i; writes them to starts
+ * when not NULL (room for the anchor's count).  at holds m counters. */
+static uint32_t match_phrase(const uint32_t **pos, const uint32_t *np,
+                             const uint32_t *slot, uint32_t m, uint32_t *at,
+                             uint32_t *starts) {
+    uint32_t anchor = 0;
+    for (uint32_t i = 1; i < m; i++)
+        if (np[slot[i]] < np[slot[anchor]]) anchor = i;
+    uint32_t tf = 0;
+    const uint32_t *ap = pos[slot[anchor]];
+    /* The anchor's positions rise, so each phrase position's target
+     * does too: one forward pointer per phrase position walks its
+     * term's positions once per paragraph, where a binary search per
+     * anchor took minutes on paragraphs of one repeated word. */
+    for (uint32_t i = 0; i < m; i++) at[i] = 0;
+    for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
+        uint32_t q = ap[j];
+        if (q < anchor) continue;
+        uint32_t start = q - anchor, i;
+        for (i = 0; i < m; i++) {
+            if (i == anchor) continue;
+            const uint32_t *v = pos[slot[i]];
+            uint32_t n = np[slot[i]];
+            while (at[i] < n && v[at[i]] < start + i) at[i]++;
+            if (at[i] == n || v[at[i]] != start + i) break;
+        }
+        if (i == m) {
+            if (starts) starts[tf] = start;
+            tf++;
+        }
+    }
+    return tf;
 }
 
 /* Phrase: paragraphs holding all its terms, found by leapfrogging from
@@ -244,29 +287,7 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         for (uint32_t i = 0; !e && i < nu; i++)
             e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
         if (e) break;
-        uint32_t anchor = 0;
-        for (uint32_t i = 1; i < m; i++)
-            if (np[slot[i]] < np[slot[anchor]]) anchor = i;
-        uint32_t tf = 0;
-        const uint32_t *ap = pos[slot[anchor]];
-        /* The anchor's positions rise, so each phrase position's target
-         * does too: one forward pointer per phrase position walks its
-         * term's positions once per paragraph, where a binary search per
-         * anchor took minutes on paragraphs of one repeated word. */
-        for (uint32_t i = 0; i < m; i++) at[i] = 0;
-        for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
-            uint32_t q = ap[j];
-            if (q < anchor) continue;
-            uint32_t start = q - anchor, i;
-            for (i = 0; i < m; i++) {
-                if (i == anchor) continue;
-                const uint32_t *v = pos[slot[i]];
-                uint32_t n = np[slot[i]];
-                while (at[i] < n && v[at[i]] < start + i) at[i]++;
-                if (at[i] == n || v[at[i]] != start + i) break;
-            }
-            if (i == m) tf++;
-        }
+        uint32_t tf = match_phrase(pos, np, slot, m, at, NULL);
         if (tf) e = list_push(c, out, d, tf);
         d++;
     }
@@ -281,6 +302,17 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     free(np);
     free(at);
     return e;
+}
+
+/* Doubles the capacity of the array *p of elements of size bytes. */
+static aj_err grow(aj_ctx *c, void **p, size_t *cap, size_t size,
+                   const char *what) {
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *v = realloc(*p, nc * size);
+    if (!v) return aj_fail(c, AJ_ENOMEM, "%s", what);
+    *p = v;
+    *cap = nc;
+    return AJ_OK;
 }
 
 /* Adds tf to a counter, saturating as the pair path does. */
@@ -345,16 +377,9 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                 e = aj_pcursor_next(c, &pc);
                 continue;
             }
-            if (npairs == cap) {
-                size_t nc = cap ? cap * 2 : 256;
-                uint64_t *p = realloc(pairs, nc * sizeof *p);
-                if (!p) {
-                    e = aj_fail(c, AJ_ENOMEM, "prefix matches");
-                    break;
-                }
-                pairs = p;
-                cap = nc;
-            }
+            if (npairs == cap &&
+                (e = grow(c, (void **)&pairs, &cap, sizeof *pairs, "prefix matches")))
+                break;
             pairs[npairs++] = (uint64_t)pc.doc << 32 | aj_pcursor_tf(&pc);
             e = aj_pcursor_next(c, &pc);
         }
@@ -377,6 +402,411 @@ static aj_err eval_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     return e;
 }
 
+/* ---- prefixes and typo-tolerant words as sets of terms ---- */
+
+void aj_termset_free(aj_termset *t) {
+    for (uint32_t i = 0; i < t->n; i++) free(t->terms[i]);
+    free(t->terms);
+    free(t->dist);
+    memset(t, 0, sizeof *t);
+}
+
+static aj_err termset_add(aj_ctx *c, aj_termset *t, const char *s, size_t n,
+                          int dist) {
+    if (t->n == t->cap) {
+        uint32_t cap = t->cap ? t->cap * 2 : 16;
+        char **v = realloc(t->terms, cap * sizeof *v);
+        if (v) t->terms = v;
+        uint8_t *d = realloc(t->dist, cap * sizeof *d);
+        if (d) t->dist = d;
+        if (!v || !d) return aj_fail(c, AJ_ENOMEM, "query terms");
+        t->cap = cap;
+    }
+    if (!(t->terms[t->n] = strndup(s, n))) return aj_fail(c, AJ_ENOMEM, "query terms");
+    t->dist[t->n++] = (uint8_t)dist;
+    return AJ_OK;
+}
+
+typedef struct {
+    aj_ctx *c;
+    aj_analyzer *an;
+    const aj_qnode *n;
+    aj_termset *t;
+    uint32_t nwords;
+    aj_err err;
+} expand_state;
+
+/* One matching word: its term joins the set (duplicates go at the end). */
+static int on_expand_word(void *arg, const aj_dict_iter *it, int dist) {
+    expand_state *x = arg;
+    if (++x->nwords > AJ_MAX_PREFIX_TERMS) {
+        x->err = aj_fail_at(x->c, AJ_ELIMIT, x->n->pos,
+                            "'%s' matches more than %u words; make it %s",
+                            x->n->text, AJ_MAX_PREFIX_TERMS,
+                            x->n->kind == Q_PREFIX ? "longer" : "allow fewer edits");
+        return 1;
+    }
+    const char *term;
+    size_t tlen;
+    x->err = aj_analyzer_term(x->c, x->an, it->buf, it->len, &term, &tlen);
+    if (!x->err) x->err = termset_add(x->c, x->t, term, tlen, dist);
+    return x->err != AJ_OK;
+}
+
+typedef struct {
+    char *term;
+    uint8_t dist;
+} term_dist;
+
+static int cmp_term_dist(const void *a, const void *b) {
+    const term_dist *x = a, *y = b;
+    int r = strcmp(x->term, y->term);
+    return r ? r : (x->dist > y->dist) - (x->dist < y->dist);
+}
+
+/* Sorts the set and keeps each term once, with its fewest edits. */
+static aj_err termset_unique(aj_ctx *c, aj_termset *t) {
+    if (t->n < 2) return AJ_OK;
+    term_dist *v = malloc(t->n * sizeof *v);
+    if (!v) return aj_fail(c, AJ_ENOMEM, "query terms");
+    for (uint32_t i = 0; i < t->n; i++) v[i] = (term_dist){t->terms[i], t->dist[i]};
+    qsort(v, t->n, sizeof *v, cmp_term_dist);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (n && strcmp(t->terms[n - 1], v[i].term) == 0) {
+            free(v[i].term);
+            continue;
+        }
+        t->terms[n] = v[i].term;
+        t->dist[n++] = v[i].dist;
+    }
+    free(v);
+    t->n = n;
+    return AJ_OK;
+}
+
+aj_err aj_eval_expand(aj_ctx *c, aj_index *ix, aj_analyzer *an,
+                      const aj_qnode *n, aj_termset *out) {
+    memset(out, 0, sizeof *out);
+    expand_state x = {c, an, n, out, 0, AJ_OK};
+    const char *w = n->terms[0];
+    size_t wlen = strlen(w);
+    aj_err e = AJ_OK;
+    if (n->kind == Q_FUZZY) {
+        e = termset_add(c, out, n->terms[1], strlen(n->terms[1]), 0);
+        if (!e) e = aj_fuzzy_scan(c, &ix->words, w, wlen, (int)n->edits, on_expand_word, &x);
+    } else {
+        uint64_t id;
+        aj_dict_iter it;
+        e = aj_dict_lower_bound(c, &ix->words, w, wlen, &id);
+        if (!e) e = aj_dict_iter_seek(c, &ix->words, id, &it);
+        while (!e && it.id < ix->words.nterms && it.len >= wlen &&
+               memcmp(it.buf, w, wlen) == 0) {
+            if (on_expand_word(&x, &it, 0)) break;
+            e = aj_dict_iter_next(c, &it);
+        }
+    }
+    if (!e) e = x.err;
+    if (!e) e = termset_unique(c, out);
+    if (e) aj_termset_free(out);
+    return e;
+}
+
+/* A typo-tolerant word reads the whole words dictionary: each word read
+ * counts against the query's expansion budget, so that a query of a
+ * thousand of them cannot take minutes on a large vocabulary. */
+static aj_err charge_scan(aj_ctx *c, aj_eval *ev, const aj_qnode *n) {
+    if (n->kind != Q_FUZZY) return AJ_OK;
+    ev->expanded += ev->ix->words.nterms;
+    return ev->expanded > AJ_MAX_QUERY_EXPANSION ? expansion_limit(c, n) : AJ_OK;
+}
+
+typedef struct {
+    uint32_t doc, tf, cls;
+} fz_hit;
+
+static int cmp_fz(const void *a, const void *b) {
+    const fz_hit *x = a, *y = b;
+    if (x->doc != y->doc) return x->doc < y->doc ? -1 : 1;
+    return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* Typo-tolerant word: the postings of every term of its set, summed per
+ * paragraph and per number of edits into the list's three tf arrays. */
+static aj_err eval_fuzzy(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur *k) {
+    aj_termset set;
+    aj_err e = charge_scan(c, ev, n);
+    if (!e) e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
+    if (e) return e;
+    fz_hit *h = NULL;
+    size_t nh = 0, cap = 0;
+    for (uint32_t t = 0; !e && t < set.n; t++) {
+        aj_pcursor pc;
+        int found;
+        e = open_term(c, ev, set.terms[t], &pc, &found);
+        while (!e && found && pc.doc != AJ_DOC_END) {
+            if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+                e = expansion_limit(c, n);
+                break;
+            }
+            if (nh == cap && (e = grow(c, (void **)&h, &cap, sizeof *h, "fuzzy matches")))
+                break;
+            h[nh++] = (fz_hit){pc.doc, aj_pcursor_tf(&pc), set.dist[t]};
+            e = aj_pcursor_next(c, &pc);
+        }
+        ev->decoded += pc.decoded;
+        aj_pcursor_free(&pc);
+    }
+    aj_termset_free(&set);
+    if (!e && nh) qsort(h, nh, sizeof *h, cmp_fz);
+    size_t ndocs = 0;
+    for (size_t i = 0; i < nh; i++) ndocs += i == 0 || h[i].doc != h[i - 1].doc;
+    k->kind = C_LIST;
+    if (!e && ndocs) {
+        k->ldocs = malloc(ndocs * sizeof *k->ldocs);
+        k->ltfs = calloc(ndocs, sizeof *k->ltfs);
+        k->lt1 = calloc(ndocs, sizeof *k->lt1);
+        k->lt2 = calloc(ndocs, sizeof *k->lt2);
+        if (!k->ldocs || !k->ltfs || !k->lt1 || !k->lt2)
+            e = aj_fail(c, AJ_ENOMEM, "fuzzy matches");
+    }
+    uint32_t j = 0;
+    for (size_t i = 0; !e && i < nh; i++) {
+        if (i && h[i].doc != h[i - 1].doc) j++;
+        k->ldocs[j] = h[i].doc;
+        uint32_t *v = h[i].cls == 0 ? k->ltfs : h[i].cls == 1 ? k->lt1 : k->lt2;
+        add_tf(&v[j], h[i].tf);
+        if (v[j] > k->lmaxtf) k->lmaxtf = v[j];
+    }
+    free(h);
+    k->ln = e ? 0 : (uint32_t)ndocs;
+    return e;
+}
+
+/* ---- NEAR ---- */
+
+/* One item of a NEAR: a term or a phrase (all of its terms at
+ * consecutive positions), or a prefix or typo-tolerant word (any of its
+ * terms: the index keeps positions per term, not per word). */
+typedef struct {
+    int phrase;
+    aj_pcursor *pcs;
+    uint32_t npcs;
+    uint32_t *slot, m;        /* phrase: term of each phrase position */
+    uint32_t len;             /* positions an occurrence covers */
+    uint32_t *pos;            /* start positions in the current paragraph */
+    uint32_t npos, cappos;
+    const uint32_t **tpos;    /* phrase: positions of each distinct term */
+    uint32_t *tnp, *at;
+} near_item;
+
+static aj_err near_item_open(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
+                             near_item *it) {
+    memset(it, 0, sizeof *it);
+    aj_termset set = {0};
+    aj_err e = AJ_OK;
+    const char *const *terms;
+    uint32_t nt;
+    if (n->kind == Q_PREFIX || n->kind == Q_FUZZY) {
+        e = charge_scan(c, ev, n);
+        if (!e) e = aj_eval_expand(c, ev->ix, ev->an, n, &set);
+        terms = (const char *const *)set.terms;
+        nt = set.n;
+        it->len = 1;
+    } else {
+        terms = (const char *const *)n->terms;
+        nt = n->nterms;
+        it->phrase = n->kind == Q_PHRASE;
+        it->len = nt;
+    }
+    it->pcs = calloc(nt ? nt : 1, sizeof *it->pcs);
+    it->slot = calloc(nt ? nt : 1, sizeof *it->slot);
+    it->tpos = calloc(nt ? nt : 1, sizeof *it->tpos);
+    it->tnp = calloc(nt ? nt : 1, sizeof *it->tnp);
+    it->at = calloc(nt ? nt : 1, sizeof *it->at);
+    if (!e && (!it->pcs || !it->slot || !it->tpos || !it->tnp || !it->at))
+        e = aj_fail(c, AJ_ENOMEM, "NEAR");
+    it->m = nt;
+    for (uint32_t i = 0; !e && i < nt; i++) {
+        uint32_t j = 0;
+        while (it->phrase && j < i && strcmp(terms[j], terms[i])) j++;
+        if (it->phrase && j < i) { /* a repeated phrase term is read once */
+            it->slot[i] = it->slot[j];
+            continue;
+        }
+        int found;
+        it->slot[i] = it->npcs;
+        e = open_term(c, ev, terms[i], &it->pcs[it->npcs++], &found);
+    }
+    aj_termset_free(&set);
+    return e;
+}
+
+static void near_item_free(aj_eval *ev, near_item *it) {
+    for (uint32_t i = 0; it->pcs && i < it->npcs; i++) {
+        ev->decoded += it->pcs[i].decoded;
+        aj_pcursor_free(&it->pcs[i]);
+    }
+    free(it->pcs);
+    free(it->slot);
+    free(it->pos);
+    free(it->tpos);
+    free(it->tnp);
+    free(it->at);
+}
+
+/* The first paragraph >= target that may hold the item: one where every
+ * term of a phrase, or any term of the others, occurs. */
+static aj_err near_item_advance(aj_ctx *c, near_item *it, uint32_t target,
+                                uint32_t *doc) {
+    aj_err e = AJ_OK;
+    if (!it->phrase) {
+        uint32_t m = AJ_DOC_END;
+        for (uint32_t i = 0; !e && i < it->npcs; i++) {
+            e = aj_pcursor_advance(c, &it->pcs[i], target);
+            if (it->pcs[i].doc < m) m = it->pcs[i].doc;
+        }
+        *doc = m;
+        return e;
+    }
+    uint32_t d = target;
+again:
+    for (uint32_t i = 0; i < it->npcs; i++) {
+        e = aj_pcursor_advance(c, &it->pcs[i], d);
+        if (e || it->pcs[i].doc == AJ_DOC_END) {
+            *doc = AJ_DOC_END;
+            return e;
+        }
+        if (it->pcs[i].doc > d) {
+            d = it->pcs[i].doc;
+            goto again;
+        }
+    }
+    *doc = d;
+    return AJ_OK;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fills it->pos with the item's start positions in paragraph d, which
+ * its cursors sit on (near_item_advance returned d). */
+static aj_err near_item_positions(aj_ctx *c, near_item *it, uint32_t d) {
+    uint32_t need = 0;
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < it->npcs; i++) {
+        it->tnp[i] = 0;
+        it->tpos[i] = NULL;
+        if (it->pcs[i].doc != d) continue;
+        e = aj_pcursor_positions(c, &it->pcs[i], &it->tpos[i], &it->tnp[i]);
+        if (!e && (it->phrase ? (need == 0 || it->tnp[i] < need) : 1))
+            need = it->phrase ? it->tnp[i] : need + it->tnp[i];
+    }
+    if (e) return e;
+    if (need > it->cappos) {
+        uint32_t *v = realloc(it->pos, need * sizeof *v);
+        if (!v) return aj_fail(c, AJ_ENOMEM, "NEAR positions");
+        it->pos = v;
+        it->cappos = need;
+    }
+    if (it->phrase) {
+        it->npos = match_phrase(it->tpos, it->tnp, it->slot, it->m, it->at, it->pos);
+        return AJ_OK;
+    }
+    uint32_t n = 0, from = 0;
+    for (uint32_t i = 0; i < it->npcs; i++) {
+        if (!it->tnp[i]) continue; /* the term is not in this paragraph */
+        memcpy(it->pos + n, it->tpos[i], it->tnp[i] * sizeof *it->pos);
+        n += it->tnp[i];
+        from += it->tnp[i] > 0;
+    }
+    /* Terms of one set never share a position (a token has one term). */
+    if (from > 1) qsort(it->pos, n, sizeof *it->pos, cmp_u32);
+    it->npos = n;
+    return AJ_OK;
+}
+
+/* The NEAR's tf in a paragraph: the number of positions s at which one
+ * occurrence of an item starts and, taking for every item its first
+ * occurrence starting at s or later, the window from s to the last
+ * position they cover holds at most `near` positions besides the
+ * items' own (its width is at most near + the items' lengths). */
+static uint32_t near_count(near_item *items, uint32_t ni, uint32_t near,
+                           uint32_t *ptr) {
+    uint64_t width = near;
+    for (uint32_t i = 0; i < ni; i++) {
+        width += items[i].len;
+        ptr[i] = 0;
+    }
+    uint32_t tf = 0;
+    for (;;) {
+        uint64_t s = UINT64_MAX, end = 0;
+        for (uint32_t i = 0; i < ni; i++) {
+            uint64_t p = items[i].pos[ptr[i]];
+            if (p < s) s = p;
+            if (p + items[i].len - 1 > end) end = p + items[i].len - 1;
+        }
+        if (end - s + 1 <= width) tf++;
+        for (uint32_t i = 0; i < ni; i++)
+            if (items[i].pos[ptr[i]] == s && ++ptr[i] == items[i].npos) return tf;
+    }
+}
+
+static aj_err eval_near(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
+                        list_buf *out) {
+    uint32_t ni = n->nkids;
+    near_item *items = calloc(ni, sizeof *items);
+    uint32_t *ptr = calloc(ni, sizeof *ptr);
+    aj_err e = items && ptr ? AJ_OK : aj_fail(c, AJ_ENOMEM, "NEAR");
+    uint32_t opened = 0;
+    for (; !e && opened < ni; opened++)
+        e = near_item_open(c, ev, n->kids[opened], &items[opened]);
+    uint32_t d = 0;
+    while (!e) {
+        /* Leapfrog to a paragraph that may hold every item. */
+        uint32_t i = 0, x = 0;
+        while (!e && i < ni) {
+            /* Each step moves every cursor of the item: a prefix item may
+             * have thousands, and the budget counts them all. */
+            ev->expanded += items[i].npcs;
+            if (ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+                e = expansion_limit(c, n);
+                break;
+            }
+            e = near_item_advance(c, &items[i], d, &x);
+            if (e || x == AJ_DOC_END) break;
+            if (x > d) {
+                d = x;
+                i = 0;
+            } else {
+                i++;
+            }
+        }
+        if (e || x == AJ_DOC_END) break;
+        if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
+            e = expansion_limit(c, n);
+            break;
+        }
+        int all = 1;
+        for (i = 0; !e && all && i < ni; i++) {
+            e = near_item_positions(c, &items[i], d);
+            all = items[i].npos > 0;
+        }
+        if (!e && all) {
+            uint32_t tf = near_count(items, ni, n->near, ptr);
+            if (tf) e = list_push(c, out, d, tf);
+        }
+        if (d == AJ_DOC_END - 1) break;
+        d++;
+    }
+    for (uint32_t i = 0; items && i < opened; i++) near_item_free(ev, &items[i]);
+    free(items);
+    free(ptr);
+    return e;
+}
+
 static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out);
 
 static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
@@ -392,19 +822,25 @@ static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         ev->df[n->leaf] = k->pc.info.df;
         return AJ_OK;
     }
-    list_buf l = {0};
-    aj_err e = n->kind == Q_PHRASE ? eval_phrase(c, ev, n, &l)
-                                   : eval_prefix(c, ev, n, &l);
-    k->kind = C_LIST;
-    k->ldocs = l.docs;
-    k->ltfs = l.tfs;
-    k->ln = l.n;
-    for (uint32_t i = 0; i < l.n; i++)
-        if (l.tfs[i] > k->lmaxtf) k->lmaxtf = l.tfs[i];
+    aj_err e;
+    if (n->kind == Q_FUZZY) {
+        e = eval_fuzzy(c, ev, n, k);
+    } else {
+        list_buf l = {0};
+        e = n->kind == Q_PHRASE ? eval_phrase(c, ev, n, &l)
+            : n->kind == Q_NEAR ? eval_near(c, ev, n, &l)
+                                : eval_prefix(c, ev, n, &l);
+        k->kind = C_LIST;
+        k->ldocs = l.docs;
+        k->ltfs = l.tfs;
+        k->ln = l.n;
+        for (uint32_t i = 0; i < l.n; i++)
+            if (l.tfs[i] > k->lmaxtf) k->lmaxtf = l.tfs[i];
+    }
     k->li = 0;
-    k->doc = l.n ? l.docs[0] : AJ_DOC_END;
-    k->cost = l.n;
-    ev->df[n->leaf] = l.n;
+    k->doc = k->ln ? k->ldocs[0] : AJ_DOC_END;
+    k->cost = k->ln;
+    ev->df[n->leaf] = k->ln;
     return e;
 }
 
@@ -418,8 +854,7 @@ static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out) {
     if (!k) return aj_fail(c, AJ_ENOMEM, "cursor");
     *out = k;
     k->doc = AJ_DOC_END;
-    if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->kind == Q_PREFIX)
-        return build_leaf(c, ev, n, k);
+    if (aj_qleaf(n->kind)) return build_leaf(c, ev, n, k);
     k->kind = n->kind == Q_OR ? C_OR : C_AND;
     k->kids = calloc(n->nkids, sizeof *k->kids);
     k->neg = calloc(n->nkids, sizeof *k->neg);
@@ -450,10 +885,11 @@ static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out) {
     return AJ_OK;
 }
 
-aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_query *q,
-                    double k1, double b) {
+aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
+                    aj_query *q, double k1, double b) {
     memset(ev, 0, sizeof *ev);
     ev->ix = ix;
+    ev->an = an;
     ev->q = q;
     ev->k1 = k1;
     ev->b = b;
@@ -492,16 +928,34 @@ aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target) {
     return cur_advance(c, ev->root, target);
 }
 
-static uint32_t leaf_tf(const aj_cur *k) {
-    return k->kind == C_TERM ? aj_pcursor_tf(&k->pc) : k->ltfs[k->li];
+/* A leaf's tf and score in its current paragraph; a typo-tolerant word
+ * takes its best class of matches (see AJ_FUZZY_WEIGHT). */
+static double leaf_score(const aj_eval *ev, const aj_cur *k, uint32_t dl,
+                         uint32_t *tf) {
+    double idf = ev->idf[k->leaf];
+    if (k->kind == C_TERM) {
+        *tf = aj_pcursor_tf(&k->pc);
+        return aj_bm25(idf, *tf, dl, ev->avgdl, ev->k1, ev->b);
+    }
+    *tf = k->ltfs[k->li];
+    double best = *tf ? aj_bm25(idf, *tf, dl, ev->avgdl, ev->k1, ev->b) : 0.0;
+    for (int d = 1; k->lt1 && d <= 2; d++) {
+        uint32_t t = (d == 1 ? k->lt1 : k->lt2)[k->li];
+        double s = t ? AJ_FUZZY_WEIGHT(d) * aj_bm25(idf, t, dl, ev->avgdl, ev->k1, ev->b)
+                     : 0.0;
+        if (s > best) {
+            best = s;
+            *tf = t;
+        }
+    }
+    return best;
 }
 
 static double score(const aj_eval *ev, const aj_cur *k, uint32_t d,
                     uint32_t dl) {
     if (k->doc != d) return 0.0;
-    if (k->kind == C_TERM || k->kind == C_LIST)
-        return aj_bm25(ev->idf[k->leaf], leaf_tf(k), dl, ev->avgdl, ev->k1,
-                       ev->b);
+    uint32_t tf;
+    if (k->kind == C_TERM || k->kind == C_LIST) return leaf_score(ev, k, dl, &tf);
     double s = 0.0;
     for (uint32_t i = 0; i < k->nkids; i++) s += score(ev, k->kids[i], d, dl);
     return s;
@@ -511,18 +965,24 @@ double aj_eval_score(const aj_eval *ev, uint32_t dl) {
     return score(ev, ev->root, ev->root->doc, dl);
 }
 
-static void leaf_tfs(const aj_cur *k, uint32_t d, uint32_t *tf) {
+static void leaf_tfs(const aj_eval *ev, const aj_cur *k, uint32_t d,
+                     uint32_t dl, uint32_t *tf, double *sc) {
     if (k->doc != d) return;
     if (k->kind == C_TERM || k->kind == C_LIST) {
-        tf[k->leaf] += leaf_tf(k);
+        uint32_t t;
+        double s = leaf_score(ev, k, dl, &t);
+        tf[k->leaf] += t;
+        sc[k->leaf] += s;
         return;
     }
-    for (uint32_t i = 0; i < k->nkids; i++) leaf_tfs(k->kids[i], d, tf);
+    for (uint32_t i = 0; i < k->nkids; i++) leaf_tfs(ev, k->kids[i], d, dl, tf, sc);
 }
 
-void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf) {
+void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t dl, uint32_t *tf,
+                      double *sc) {
     memset(tf, 0, ev->q->nleaves * sizeof *tf);
-    leaf_tfs(ev->root, ev->root->doc, tf);
+    memset(sc, 0, ev->q->nleaves * sizeof *sc);
+    leaf_tfs(ev, ev->root, ev->root->doc, dl, tf, sc);
 }
 
 /* ---- leaf access for dynamic pruning (topk.c) ---- */
@@ -544,7 +1004,10 @@ int aj_eval_flat(aj_eval *ev, aj_cur ***leaves, uint32_t *n) {
 
 uint32_t aj_cur_doc(const aj_cur *k) { return k->doc; }
 uint32_t aj_cur_leaf(const aj_cur *k) { return k->leaf; }
-uint32_t aj_cur_tf(const aj_cur *k) { return leaf_tf(k); }
+double aj_cur_score(const aj_eval *ev, const aj_cur *k, uint32_t dl) {
+    uint32_t tf;
+    return leaf_score(ev, k, dl, &tf);
+}
 aj_err aj_cur_next(aj_ctx *c, aj_cur *k) { return cur_next(c, k); }
 aj_err aj_cur_advance(aj_ctx *c, aj_cur *k, uint32_t target) {
     return cur_advance(c, k, target);

@@ -5,22 +5,33 @@
  * increasing order.  All cursors speak one interface (next, advance to a
  * target, current id) so AND, OR and AND-NOT compose freely:
  *  - a term reads its posting list directly;
- *  - a phrase or a prefix is evaluated once up front into a list of
- *    (paragraph, tf), because BM25 needs its df before scoring anything;
+ *  - a phrase, a prefix, a typo-tolerant word or a NEAR is evaluated once
+ *    up front into a list of (paragraph, tf), because BM25 needs its df
+ *    before scoring anything;
  *  - AND leapfrogs its children from the rarest, then rejects candidates
  *    its NOT children contain; OR merges.
  */
 #ifndef AJ_EVAL_H
 #define AJ_EVAL_H
 
+#include "analyzer.h"
 #include "index.h"
 #include "postings.h"
 #include "query.h"
+
+/* A typo-tolerant word scores as the best of its three classes of
+ * matches in a paragraph: the terms reached with 0, 1 or 2 edits (each
+ * class's tf summed over its terms, one idf for the whole clause), each
+ * edit halving the score, so a paragraph with the word as typed ranks
+ * above one with the same number of variants. */
+#define AJ_FUZZY_WEIGHT(d) ((d) == 0 ? 1.0 : (d) == 1 ? 0.5 : 0.25)
 
 typedef struct aj_cur aj_cur;
 
 typedef struct aj_eval {
     aj_index *ix;
+    aj_analyzer *an;        /* maps the words of prefixes and typo-tolerant
+                               words to their terms */
     aj_query *q;
     aj_cur *root;
     double k1, b, avgdl;
@@ -32,8 +43,8 @@ typedef struct aj_eval {
 
 /* Builds the cursor tree of q over ix (materializing phrases and
  * prefixes) and positions it on the first match. */
-aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_query *q,
-                    double k1, double b);
+aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
+                    aj_query *q, double k1, double b);
 void aj_eval_close(aj_eval *ev);
 
 /* Current match (AJ_DOC_END when exhausted). */
@@ -46,9 +57,24 @@ aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target);
 /* BM25 score of the current match (its length is dl). */
 double aj_eval_score(const aj_eval *ev, uint32_t dl);
 
-/* Per-leaf tf of the current match for the leaves that contribute to
- * its score; tf[leaf] = 0 for the others. */
-void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf);
+/* Per-leaf tf and score of the current match (its length is dl) for the
+ * leaves that contribute to its score; tf[leaf] = 0 for the others.  A
+ * typo-tolerant word reports the tf of its best class. */
+void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t dl, uint32_t *tf,
+                      double *score);
+
+/* The terms a prefix or a typo-tolerant word stands for: the terms of the
+ * words of the words dictionary it matches (and for a typo-tolerant word
+ * its own term, at distance 0), sorted, each once with the fewest edits
+ * it was reached with.  AJ_ELIMIT beyond AJ_MAX_PREFIX_TERMS words. */
+typedef struct aj_termset {
+    char **terms;
+    uint8_t *dist;
+    uint32_t n, cap;
+} aj_termset;
+aj_err aj_eval_expand(aj_ctx *c, aj_index *ix, aj_analyzer *an,
+                      const aj_qnode *n, aj_termset *out);
+void aj_termset_free(aj_termset *t);
 
 /* ---- dynamic pruning (topk.c) ---- */
 
@@ -57,7 +83,8 @@ void aj_eval_leaf_tfs(const aj_eval *ev, uint32_t *tf);
 int aj_eval_flat(aj_eval *ev, aj_cur ***leaves, uint32_t *n);
 uint32_t aj_cur_doc(const aj_cur *k);
 uint32_t aj_cur_leaf(const aj_cur *k);
-uint32_t aj_cur_tf(const aj_cur *k);
+/* The leaf's BM25 contribution to its current paragraph (length dl). */
+double aj_cur_score(const aj_eval *ev, const aj_cur *k, uint32_t dl);
 aj_err aj_cur_next(aj_ctx *c, aj_cur *k);
 aj_err aj_cur_advance(aj_ctx *c, aj_cur *k, uint32_t target);
 /* The leaf's postings cursor for a term (NULL for a phrase or prefix). */

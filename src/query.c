@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "ajsearch.h"
+#include "fuzzy.h"
 
-typedef enum { T_END, T_LP, T_RP, T_LEAF, T_AND, T_OR, T_NOT, T_NEG } tkind;
+typedef enum { T_END, T_LP, T_RP, T_LEAF, T_AND, T_OR, T_NOT, T_NEG, T_NEAR } tkind;
 
 typedef struct {
     aj_ctx *c;
@@ -18,6 +19,7 @@ typedef struct {
     tkind kind;
     size_t tpos;
     aj_qnode *leaf;            /* for T_LEAF, owned until consumed */
+    uint32_t near;             /* for T_NEAR: its distance */
     int depth;
     uint32_t nclauses;
     aj_query *query;
@@ -107,35 +109,56 @@ static aj_err make_leaf(parser *p, const char *s, size_t n, size_t pos,
     return AJ_OK;
 }
 
-static aj_err make_prefix(parser *p, const char *s, size_t n, size_t pos,
-                          aj_qnode **out) {
+/* A leaf made of one folded word: a prefix ("cooperat*", text n + 1
+ * bytes with the star) or a typo-tolerant word ("chnage~1", shown_len
+ * bytes with its suffix).  what names the syntax in messages. */
+static aj_err make_word(parser *p, aj_qkind kind, const char *s, size_t n,
+                        size_t pos, size_t shown_len, uint32_t edits,
+                        aj_qnode **out) {
     char word[AJ_MAX_WORD + 1];
     size_t wlen;
     aj_ctx tmp = {0};
+    const char *mark = kind == Q_PREFIX ? "'*'" : "'~'";
+    const char *what = kind == Q_PREFIX ? "a prefix" : "a typo-tolerant word";
     *out = NULL;
     if (n == 0)
         return aj_fail_at(p->c, AJ_ESYNTAX, pos,
-                          "'*' needs the beginning of a word before it");
+                          "%s needs the beginning of a word before it", mark);
     if (aj_fold_word(&tmp, p->an, s, n, word, sizeof word, &wlen) != AJ_OK)
         return aj_fail_at(p->c, AJ_ESYNTAX, pos,
-                          "a prefix must be one word of letters or digits "
-                          "before '*'");
+                          "%s must be one word of letters or digits before %s",
+                          what, mark);
     if (++p->nclauses > AJ_MAX_QUERY_CLAUSES)
         return aj_fail_at(p->c, AJ_ELIMIT, pos,
                           "more than %u terms in the query",
                           AJ_MAX_QUERY_CLAUSES);
-    aj_qnode *leaf = node_new(p, Q_PREFIX, pos);
+    aj_qnode *leaf = node_new(p, kind, pos);
     if (!leaf) return p->c->err;
-    leaf->terms = malloc(sizeof *leaf->terms);
-    leaf->text = strndup(s, n + 1); /* with its '*' */
-    if (leaf->terms) leaf->terms[0] = strndup(word, wlen);
-    if (!leaf->terms || !leaf->terms[0] || !leaf->text) {
-        if (leaf->terms && !leaf->terms[0]) leaf->nterms = 0;
-        else if (leaf->terms) leaf->nterms = 1;
-        node_free(leaf);
-        return aj_fail(p->c, AJ_ENOMEM, "query prefix");
+    uint32_t need = kind == Q_FUZZY ? 2 : 1;
+    leaf->terms = calloc(need, sizeof *leaf->terms);
+    leaf->text = strndup(s, shown_len);
+    aj_err e = leaf->terms && leaf->text ? AJ_OK : aj_fail(p->c, AJ_ENOMEM, "query word");
+    if (!e) {
+        leaf->nterms = need;
+        leaf->terms[0] = strndup(word, wlen);
+        if (!leaf->terms[0]) e = aj_fail(p->c, AJ_ENOMEM, "query word");
     }
-    leaf->nterms = 1;
+    if (!e && kind == Q_FUZZY) {
+        /* The word's own term: what the word matches without a typo. */
+        const char *term;
+        size_t tlen;
+        uint32_t cps[AJ_MAX_WORD];
+        e = aj_analyzer_term(p->c, p->an, word, wlen, &term, &tlen);
+        if (!e && !(leaf->terms[1] = strndup(term, tlen)))
+            e = aj_fail(p->c, AJ_ENOMEM, "query word");
+        size_t ncp = aj_fuzzy_decode(word, wlen, cps, AJ_MAX_WORD);
+        uint32_t cap = (uint32_t)aj_fuzzy_cap(ncp);
+        leaf->edits = edits < cap ? edits : cap;
+    }
+    if (e) {
+        node_free(leaf);
+        return e;
+    }
     *out = leaf;
     return AJ_OK;
 }
@@ -175,6 +198,145 @@ static int attached_is_empty(parser *p, size_t i) {
     return 1;
 }
 
+/* The phrase starting at the '"' at p->at; *out is NULL when it holds no
+ * word. */
+static aj_err lex_phrase(parser *p, aj_qnode **out) {
+    size_t open = p->at;
+    const char *s = p->q + open + 1;
+    const char *end = memchr(s, '"', p->len - open - 1);
+    *out = NULL;
+    if (!end)
+        return aj_fail_at(p->c, AJ_ESYNTAX, open,
+                          "unterminated phrase: '\"' without a closing '\"'");
+    const char *star = memchr(s, '*', (size_t)(end - s));
+    if (star)
+        return aj_fail_at(p->c, AJ_ESYNTAX, (size_t)(star - p->q),
+                          "'*' is not allowed inside a phrase");
+    p->at = (size_t)(end - p->q) + 1;
+    return make_leaf(p, s, (size_t)(end - s), open, p->q + open, p->at - open,
+                     out);
+}
+
+/* The word q[start..end): a prefix, a typo-tolerant word or a plain word
+ * (NULL when it holds nothing to search for). */
+static aj_err lex_word(parser *p, size_t start, size_t end, aj_qnode **out) {
+    const char *w = p->q + start;
+    size_t n = end - start;
+    *out = NULL;
+    const char *star = memchr(w, '*', n);
+    if (star && star != w + n - 1)
+        return aj_fail_at(p->c, AJ_ESYNTAX, (size_t)(star - p->q),
+                          "'*' is only allowed at the end of a word");
+    if (star) return make_word(p, Q_PREFIX, w, n - 1, start, n, 0, out);
+    /* "word~", "word~1", "word~2"; elsewhere a '~' separates words as it
+     * always did ("a~b" is the phrase "a b", "~2" the number 2). */
+    const char *tilde = memrchr(w, '~', n);
+    if (tilde) {
+        size_t t = (size_t)(tilde - w), i = t + 1;
+        while (i < n && w[i] >= '0' && w[i] <= '9') i++;
+        if (i == n && t > 0) {
+            if (n - t > 2 || (n - t == 2 && w[t + 1] != '1' && w[t + 1] != '2'))
+                return aj_fail_at(p->c, AJ_ESYNTAX, start + t + 1,
+                                  "'~' allows 1 or 2 edits (word~1, word~2)");
+            uint32_t edits = n - t == 2 ? (uint32_t)(w[t + 1] - '0') : 1;
+            return make_word(p, Q_FUZZY, w, t, start, n, edits, out);
+        }
+    }
+    return make_leaf(p, w, n, start, w, n, out);
+}
+
+/* Reads the digits of a NEAR distance at *at (below end), leaving *at
+ * after them. */
+static aj_err near_distance(parser *p, size_t *at, size_t end, uint32_t *n) {
+    size_t first = *at;
+    uint64_t v = 0;
+    while (*at < end && p->q[*at] >= '0' && p->q[*at] <= '9') {
+        if (v <= AJ_NEAR_MAX) v = v * 10 + (uint64_t)(p->q[*at] - '0');
+        (*at)++;
+    }
+    if (*at == first)
+        return aj_fail_at(p->c, AJ_ESYNTAX, first,
+                          "NEAR needs a whole number of words here");
+    if (v > AJ_NEAR_MAX)
+        return aj_fail_at(p->c, AJ_ESYNTAX, first,
+                          "NEAR allows at most %u words between its items",
+                          AJ_NEAR_MAX);
+    *n = (uint32_t)v;
+    return AJ_OK;
+}
+
+static aj_err push_kid(parser *p, aj_qnode *n, aj_qnode *kid);
+
+/* NEAR(item item ... [, N]) starting at q[start], its '(' at p->at. */
+static aj_err lex_near_group(parser *p, size_t start, aj_qnode **out) {
+    size_t open = p->at++;
+    aj_qnode *n = node_new(p, Q_NEAR, start);
+    aj_err e = n ? AJ_OK : p->c->err;
+    *out = NULL;
+    if (n) n->near = AJ_NEAR_DEFAULT;
+    while (!e) {
+        while (p->at < p->len && is_space((unsigned char)p->q[p->at])) p->at++;
+        if (p->at >= p->len) {
+            e = aj_fail_at(p->c, AJ_ESYNTAX, open, "'NEAR(' is never closed");
+            break;
+        }
+        char ch = p->q[p->at];
+        if (ch == ')') {
+            p->at++;
+            break;
+        }
+        if (ch == ',') {
+            p->at++;
+            while (p->at < p->len && is_space((unsigned char)p->q[p->at])) p->at++;
+            e = near_distance(p, &p->at, p->len, &n->near);
+            while (!e && p->at < p->len && is_space((unsigned char)p->q[p->at])) p->at++;
+            if (!e && p->at >= p->len)
+                e = aj_fail_at(p->c, AJ_ESYNTAX, open, "'NEAR(' is never closed");
+            else if (!e && p->q[p->at] != ')')
+                e = aj_fail_at(p->c, AJ_ESYNTAX, p->at,
+                               "expected ')' after the NEAR distance");
+            else if (!e)
+                p->at++;
+            break;
+        }
+        aj_qnode *item = NULL;
+        if (ch == '"') {
+            e = lex_phrase(p, &item);
+        } else if (ch == '(') {
+            e = aj_fail_at(p->c, AJ_ESYNTAX, p->at,
+                           "NEAR( ) takes words, phrases and prefixes, not groups");
+        } else {
+            size_t w = p->at;
+            while (p->at < p->len && !is_delim((unsigned char)p->q[p->at]) &&
+                   p->q[p->at] != ',')
+                p->at++;
+            size_t len = p->at - w;
+            const char *s = p->q + w;
+            if ((len == 3 && (!memcmp(s, "AND", 3) || !memcmp(s, "NOT", 3))) ||
+                (len == 2 && !memcmp(s, "OR", 2)) ||
+                (len >= 4 && !memcmp(s, "NEAR", 4) && (len == 4 || s[4] == '/')) ||
+                (s[0] == '-' && len > 1))
+                e = aj_fail_at(p->c, AJ_ESYNTAX, w,
+                               "NEAR( ) takes words, phrases and prefixes, not "
+                               "operators");
+            else
+                e = lex_word(p, w, p->at, &item);
+        }
+        if (!e && item) e = push_kid(p, n, item);
+    }
+    if (!e && n->nkids < 2)
+        e = aj_fail_at(p->c, AJ_ESYNTAX, start,
+                       "NEAR needs at least two words or phrases");
+    if (!e && !(n->text = strndup(p->q + start, p->at - start)))
+        e = aj_fail(p->c, AJ_ENOMEM, "query text");
+    if (e) {
+        node_free(n);
+        return e;
+    }
+    *out = n;
+    return AJ_OK;
+}
+
 /* Reads the next token into p->kind; words that analyze to nothing are
  * skipped here, as if they were not in the query. */
 static aj_err next(parser *p) {
@@ -206,19 +368,7 @@ static aj_err next(parser *p) {
             return AJ_OK;
         }
         if (ch == '"') {
-            const char *s = p->q + p->at + 1;
-            const char *end = memchr(s, '"', p->len - p->at - 1);
-            if (!end)
-                return aj_fail_at(p->c, AJ_ESYNTAX, p->tpos,
-                                  "unterminated phrase: '\"' without a "
-                                  "closing '\"'");
-            const char *star = memchr(s, '*', (size_t)(end - s));
-            if (star)
-                return aj_fail_at(p->c, AJ_ESYNTAX, (size_t)(star - p->q),
-                                  "'*' is not allowed inside a phrase");
-            p->at = (size_t)(end - p->q) + 1;
-            aj_err e = make_leaf(p, s, (size_t)(end - s), p->tpos,
-                                 p->q + p->tpos, p->at - p->tpos, &p->leaf);
+            aj_err e = lex_phrase(p, &p->leaf);
             if (e) return e;
             if (!p->leaf) continue;
             p->kind = T_LEAF;
@@ -240,15 +390,28 @@ static aj_err next(parser *p) {
             p->kind = T_NOT;
             return AJ_OK;
         }
-        const char *star = memchr(w, '*', n);
-        aj_err e;
-        if (star && star != w + n - 1)
-            return aj_fail_at(p->c, AJ_ESYNTAX, (size_t)(star - p->q),
-                              "'*' is only allowed at the end of a word");
-        if (star)
-            e = make_prefix(p, w, n - 1, start, &p->leaf);
-        else
-            e = make_leaf(p, w, n, start, w, n, &p->leaf);
+        if (n >= 4 && memcmp(w, "NEAR", 4) == 0 &&
+            (n == 4 || w[4] == '/')) {
+            if (n == 4 && p->at < p->len && p->q[p->at] == '(') {
+                aj_err e = lex_near_group(p, start, &p->leaf);
+                if (e) return e;
+                p->kind = T_LEAF;
+                return AJ_OK;
+            }
+            p->near = AJ_NEAR_DEFAULT;
+            if (n > 4) {
+                size_t at = start + 5;
+                aj_err e = near_distance(p, &at, start + n, &p->near);
+                if (e) return e;
+                if (at < start + n)
+                    return aj_fail_at(p->c, AJ_ESYNTAX, at,
+                                      "NEAR/ needs a whole number of words "
+                                      "(NEAR/5)");
+            }
+            p->kind = T_NEAR;
+            return AJ_OK;
+        }
+        aj_err e = lex_word(p, start, p->at, &p->leaf);
         if (e) return e;
         if (!p->leaf) continue;
         p->kind = T_LEAF;
@@ -267,8 +430,42 @@ static const char *tname(tkind k) {
     case T_OR: return "OR";
     case T_NOT: return "NOT";
     case T_NEG: return "'-'";
+    case T_NEAR: return "NEAR";
     default: return "a term";
     }
+}
+
+/* a NEAR/N b NEAR/N c ...: *out holds a, which ended at byte end; on
+ * success it is the NEAR node. */
+static aj_err parse_near_chain(parser *p, aj_qnode **out, size_t end) {
+    aj_qnode *first = *out;
+    if (first->kind == Q_NEAR)
+        return aj_fail_at(p->c, AJ_ESYNTAX, p->tpos,
+                          "NEAR( ) cannot be an item of NEAR");
+    aj_qnode *n = node_new(p, Q_NEAR, first->pos);
+    if (!n) return p->c->err;
+    n->near = p->near;
+    aj_err e = push_kid(p, n, first);
+    *out = n; /* freed by the caller on error, with the items */
+    while (!e && p->kind == T_NEAR) {
+        size_t at = p->tpos;
+        if (p->near != n->near)
+            return aj_fail_at(p->c, AJ_ESYNTAX, at,
+                              "a chain of NEARs needs one distance; write "
+                              "NEAR(a b c, N)");
+        e = next(p);
+        if (e) return e;
+        if (p->kind != T_LEAF || p->leaf->kind == Q_NEAR)
+            return aj_fail_at(p->c, AJ_ESYNTAX, at,
+                              "NEAR needs a word, phrase or prefix after it");
+        e = push_kid(p, n, p->leaf);
+        p->leaf = NULL;
+        end = p->at;
+        if (!e) e = next(p);
+    }
+    if (!e && !(n->text = strndup(p->q + first->pos, end - first->pos)))
+        e = aj_fail(p->c, AJ_ENOMEM, "query text");
+    return e;
 }
 
 static aj_err parse_primary(parser *p, aj_qnode **out) {
@@ -276,7 +473,9 @@ static aj_err parse_primary(parser *p, aj_qnode **out) {
     if (p->kind == T_LEAF) {
         *out = p->leaf;
         p->leaf = NULL;
+        size_t end = p->at;
         aj_err e = next(p);
+        if (!e && p->kind == T_NEAR) e = parse_near_chain(p, out, end);
         if (e) {
             node_free(*out);
             *out = NULL;
@@ -468,7 +667,7 @@ static aj_err check_negation(parser *p, const aj_qnode *n, int parent_and) {
 }
 
 static aj_err number_leaves(parser *p, aj_qnode *n) {
-    if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->kind == Q_PREFIX) {
+    if (aj_qleaf(n->kind)) {
         aj_query *q = p->query;
         aj_qnode **v = realloc(q->leaves, (q->nleaves + 1) * sizeof *v);
         if (!v) return aj_fail(p->c, AJ_ENOMEM, "query leaves");
@@ -532,6 +731,15 @@ static void fmt(const aj_qnode *n, char *buf, size_t cap, size_t *at) {
     switch (n->kind) {
     case Q_TERM: PUT("%s", n->terms[0]); break;
     case Q_PREFIX: PUT("%s*", n->terms[0]); break;
+    case Q_FUZZY: PUT("%s~%u", n->terms[0], n->edits); break;
+    case Q_NEAR:
+        PUT("(NEAR/%u", n->near);
+        for (uint32_t i = 0; i < n->nkids; i++) {
+            PUT(" ");
+            fmt(n->kids[i], buf, cap, at);
+        }
+        PUT(")");
+        break;
     case Q_PHRASE:
         PUT("\"");
         for (uint32_t i = 0; i < n->nterms; i++)

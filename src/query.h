@@ -5,7 +5,10 @@
  *   or      := and ( "OR" and )*
  *   and     := unary ( ["AND"] unary )*          juxtaposition is AND
  *   unary   := "NOT" unary | "-" primary | primary
- *   primary := "(" or ")" | '"' words '"' | word | word"*"
+ *   primary := "(" or ")" | near | item ( NEARop item )*
+ *   near    := "NEAR(" item item+ [ "," N ] ")"      N in 0..1000, default 10
+ *   NEARop  := "NEAR" | "NEAR/" N                    every N of a chain equal
+ *   item    := '"' words '"' | word | word"*" | word"~" | word"~1" | word"~2"
  *
  * Operators are the upper-case words AND, OR, NOT; `(`, `)` and `"` always
  * delimit; other bytes up to whitespace form a word, which goes through
@@ -23,17 +26,33 @@
 #include "analyzer.h"
 #include "error.h"
 
-typedef enum { Q_TERM, Q_PHRASE, Q_PREFIX, Q_AND, Q_OR, Q_NOT } aj_qkind;
+typedef enum {
+    Q_TERM, Q_PHRASE, Q_PREFIX, Q_FUZZY, Q_NEAR, Q_AND, Q_OR, Q_NOT
+} aj_qkind;
+
+#define AJ_NEAR_DEFAULT 10
+#define AJ_NEAR_MAX 1000
+
+/* A leaf is a scored clause of its own: a NEAR is one, and its items (its
+ * kids) are not leaves. */
+static inline int aj_qleaf(aj_qkind k) {
+    return k == Q_TERM || k == Q_PHRASE || k == Q_PREFIX || k == Q_FUZZY ||
+           k == Q_NEAR;
+}
 
 typedef struct aj_qnode {
     aj_qkind kind;
     size_t pos;               /* byte offset in the query */
-    /* leaves: TERM (1 term), PHRASE (nterms >= 2), PREFIX (1 folded word) */
+    /* leaves: TERM (1 term), PHRASE (nterms >= 2), PREFIX (1 folded word),
+     * FUZZY (the folded word, then its own term) */
     char **terms;
     uint32_t nterms;
+    uint32_t edits;           /* FUZZY: edits allowed, after aj_fuzzy_cap */
+    uint32_t near;            /* NEAR: at most this many other words in the
+                                 window holding one match of every item */
     char *text;               /* the clause as written, for --explain */
     uint32_t leaf;            /* leaf number, in query order */
-    /* inner nodes */
+    /* inner nodes, and the items of a NEAR */
     struct aj_qnode **kids;
     uint32_t nkids;
 } aj_qnode;

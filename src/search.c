@@ -11,6 +11,7 @@
 #include "index.h"
 #include "query.h"
 #include "rank.h"
+#include "suggest.h"
 #include "topk.h"
 
 struct aj_searcher {
@@ -23,6 +24,11 @@ struct aj_searcher {
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
     uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
+    /* The terms the last query's typo-tolerant words matched, found on
+     * the first highlight after the search (most searches never
+     * highlight, and those that do, do it for every hit). */
+    aj_termset fz;
+    int fz_ready;
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -64,6 +70,7 @@ void aj_searcher_free(aj_searcher *s) {
     if (!s) return;
     aj_analyzer_free(s->an);
     aj_query_free(s->q);
+    aj_termset_free(&s->fz);
     free(s->hits);
     free(s->ex);
     free(s->doc_counts);
@@ -88,9 +95,10 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
     if (!n) return AJ_OK;
     aj_hit **byid = malloc((n + 1) * sizeof *byid);
     uint32_t *tf = malloc((q->nleaves + 1) * sizeof *tf);
+    double *sc = malloc((q->nleaves + 1) * sizeof *sc);
     aj_eval ev;
-    aj_err e = (!byid || !tf) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
-    if (!e) e = aj_eval_open(c, &ev, s->ix, q, o->k1, o->b);
+    aj_err e = (!byid || !tf || !sc) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
+    if (!e) e = aj_eval_open(c, &ev, s->ix, s->an, q, o->k1, o->b);
     for (size_t i = 0; !e && i < n; i++) byid[i] = &hits[i];
     if (!e) qsort(byid, n, sizeof *byid, cmp_id);
     for (size_t i = 0; !e && i < n; i++) {
@@ -102,7 +110,7 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
         h->explain = s->ex + *used;
         h->nexplain = 0;
         if (aj_eval_doc(&ev) != h->id) continue;
-        aj_eval_leaf_tfs(&ev, tf);
+        aj_eval_leaf_tfs(&ev, dl, tf, sc);
         for (uint32_t l = 0; l < q->nleaves; l++) {
             if (!tf[l]) continue;
             aj_explain *x = &s->ex[(*used)++];
@@ -111,13 +119,14 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
             x->df = ev.df[l];
             x->dl = dl;
             x->idf = ev.idf[l];
-            x->score = aj_bm25(x->idf, tf[l], dl, ev.avgdl, o->k1, o->b);
+            x->score = sc[l];
             h->nexplain++;
         }
     }
     aj_eval_close(&ev);
     free(byid);
     free(tf);
+    free(sc);
     return e;
 }
 
@@ -197,17 +206,20 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
     size_t cap = 2 * need + 1, n = 0;
     aj_hit *v = malloc(cap * sizeof *v);
     uint32_t *tf = malloc((s->q->nleaves + 1) * sizeof *tf);
+    double *sc = malloc((s->q->nleaves + 1) * sizeof *sc);
     uint8_t *seen = calloc(rk->nunits + 1, 1);
-    aj_err e = (!v || !tf || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
+    aj_err e = (!v || !tf || !sc || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
                                     : partial_open(c, s->q, &pq);
     int opened = 0;
     if (!e) {
-        e = aj_eval_open(c, &ev, s->ix, &pq.q, o->k1, o->b);
+        e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b);
         opened = 1;
     }
     while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
         uint32_t id = aj_eval_doc(&ev), dl;
-        aj_eval_leaf_tfs(&ev, tf);
+        e = aj_index_len(c, s->ix, id, &dl);
+        if (e) break;
+        aj_eval_leaf_tfs(&ev, dl, tf, sc);
         memset(seen, 0, rk->nunits);
         uint32_t matched = 0;
         for (uint32_t l = 0; l < s->q->nleaves; l++) {
@@ -218,8 +230,6 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
             }
         }
         if (matched < rk->nunits) {
-            e = aj_index_len(c, s->ix, id, &dl);
-            if (e) break;
             v[n++] = (aj_hit){.id = id, .bm25 = aj_eval_score(&ev, dl),
                               .matched = matched, .units = rk->nunits};
             if (n == cap) {
@@ -239,9 +249,10 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
         memcpy(s->hits + nfull, v, n * sizeof *v);
         *got = n;
     }
-    if (v && tf && seen) partial_close(&pq);
+    if (v && tf && sc && seen) partial_close(&pq);
     free(v);
     free(tf);
+    free(sc);
     free(seen);
     return e;
 }
@@ -294,6 +305,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     memset(r, 0, sizeof *r);
     aj_query_free(s->q);
     s->q = NULL;
+    aj_termset_free(&s->fz);
+    s->fz_ready = 0;
     if (!(o->k1 >= 0 && o->k1 <= 1e6) || !(o->b >= 0 && o->b <= 1))
         return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
     if (o->rank != AJ_RANK_FULL && o->rank != AJ_RANK_BM25)
@@ -319,7 +332,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_eval ev;
     aj_topk top;
     aj_topk_init(&top, s->hits, depth);
-    e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
+    e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
     aj_cur **leaves;
     uint32_t nleaves;
     uint32_t *counts = NULL, doc = 0, doc_end = 0;
@@ -442,11 +455,14 @@ static void sort_keys(hkey *v, size_t n, uint32_t base) {
 }
 
 /* Collects the keys of the positive leaves under n (excluded words are
- * not highlighted).  Any node without children is a leaf whose terms
- * match: a leaf kind added later is highlighted by its terms rather than
- * silently skipped. */
+ * not highlighted); a NEAR highlights its items, a typo-tolerant word
+ * every term it matched (gathered in fz beforehand).  Any other node
+ * without children is a leaf whose terms match: a leaf kind added later
+ * is highlighted by its terms rather than silently skipped. */
 static void collect_keys(const aj_qnode *n, int neg, hl *h) {
-    if (n->kind == Q_PREFIX) {
+    if (n->kind == Q_FUZZY) {
+        return;
+    } else if (n->kind == Q_PREFIX) {
         if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0]), 0};
     } else if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->nkids == 0) {
         for (uint32_t i = 0; !neg && i < n->nterms; i++)
@@ -471,15 +487,51 @@ static int on_hl_token(void *arg, const aj_token *t) {
     return 0;
 }
 
+static size_t count_keys(const aj_qnode *n) {
+    size_t k = n->nterms;
+    for (uint32_t i = 0; i < n->nkids; i++) k += count_keys(n->kids[i]);
+    return k;
+}
+
+/* Adds the terms of the positive typo-tolerant words under n to s->fz.
+ * One that fails to expand (a limit) is simply not highlighted: the
+ * search itself reported the error. */
+static void gather_fuzzy(aj_searcher *s, const aj_qnode *n) {
+    if (n->kind == Q_NOT) return;
+    if (n->kind == Q_FUZZY) {
+        aj_ctx c = {0};
+        aj_termset t;
+        if (aj_eval_expand(&c, s->ix, s->an, n, &t) != AJ_OK) return;
+        char **v = realloc(s->fz.terms, (s->fz.n + t.n + 1) * sizeof *v);
+        if (v) {
+            s->fz.terms = v;
+            for (uint32_t i = 0; i < t.n; i++) {
+                v[s->fz.n++] = t.terms[i];
+                t.terms[i] = NULL;
+            }
+        }
+        for (uint32_t i = 0; i < t.n; i++) free(t.terms[i]);
+        t.n = 0;
+        aj_termset_free(&t);
+        return;
+    }
+    for (uint32_t i = 0; i < n->nkids; i++) gather_fuzzy(s, n->kids[i]);
+}
+
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap) {
     if (!s->q || !s->q->root) return 0;
-    size_t nkeys = 0;
-    for (uint32_t l = 0; l < s->q->nleaves; l++) nkeys += s->q->leaves[l]->nterms;
+    if (!s->fz_ready) {
+        gather_fuzzy(s, s->q->root);
+        s->fz_ready = 1;
+    }
+    size_t nkeys = count_keys(s->q->root) + s->fz.n;
     hl h = {calloc(nkeys + 1, sizeof *h.terms), calloc(nkeys + 1, sizeof *h.prefixes),
             0, 0, out, cap, 0};
     if (h.terms && h.prefixes) { /* else no highlighting, a safe answer */
         collect_keys(s->q->root, 0, &h);
+        for (uint32_t i = 0; i < s->fz.n; i++)
+            h.terms[h.nterms++] = (hkey){s->fz.terms[i], strlen(s->fz.terms[i]), 0};
         sort_keys(h.terms, h.nterms, 0);
         sort_keys(h.prefixes, h.nprefixes, (uint32_t)h.nterms);
         aj_ctx c = {0};
@@ -488,4 +540,9 @@ size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
     free(h.terms);
     free(h.prefixes);
     return h.n;
+}
+
+aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+                  aj_suggestion **out) {
+    return aj_suggest_run(c, s->ix, s->an, q, q_len, out);
 }

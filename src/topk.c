@@ -144,8 +144,7 @@ static aj_err maxscore(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur **leaves,
         for (uint32_t j = fe; j < n; j++) {
             aj_cur *k = L[j].k;
             if (aj_cur_doc(k) != d) continue;
-            double s = aj_bm25(ev->idf[aj_cur_leaf(k)], aj_cur_tf(k), dl, ev->avgdl,
-                               ev->k1, ev->b);
+            double s = aj_cur_score(ev, k, dl);
             contrib[L[j].slot] = s;
             partial += s;
         }
@@ -159,8 +158,7 @@ static aj_err maxscore(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur **leaves,
             e = aj_cur_advance(c, k, d);
             if (e) break;
             if (aj_cur_doc(k) != d) continue;
-            double s = aj_bm25(ev->idf[aj_cur_leaf(k)], aj_cur_tf(k), dl, ev->avgdl,
-                               ev->k1, ev->b);
+            double s = aj_cur_score(ev, k, dl);
             contrib[L[j].slot] = s;
             partial += s;
         }

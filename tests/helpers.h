@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajsearch.h"
 #include "analyzer.h"
 
 /* Creates a fresh temporary directory; the caller owns the string. */
@@ -66,6 +67,45 @@ static inline void th_rmtree(const char *dir) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) { /* best effort */
     }
+}
+
+/* Indexes one document, a.txt holding text, under a fresh temporary
+ * directory and opens the index into *ix.  Returns the directory: the
+ * caller removes it with th_rmtree() and frees the string. */
+static inline char *th_index_text(const char *text, aj_index **ix) {
+    char *root = th_tmpdir();
+    char corpus[1024], index[1024];
+    snprintf(corpus, sizeof corpus, "%s/corpus", root);
+    snprintf(index, sizeof index, "%s/index", root);
+    mkdir(corpus, 0755);
+    th_write_str(corpus, "a.txt", text);
+    aj_ctx c = {0};
+    aj_build_opts o = {.corpus_dir = corpus, .index_dir = index, .threads = 1};
+    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
+    cr_assert_eq(aj_index_open(&c, index, ix), AJ_OK, "%s", c.msg);
+    return root;
+}
+
+/* An index of one document and a searcher over it. */
+typedef struct {
+    char *root;
+    aj_index *ix;
+    aj_searcher *s;
+} th_search;
+
+static inline th_search th_search_open(const char *text) {
+    th_search f;
+    f.root = th_index_text(text, &f.ix);
+    aj_ctx c = {0};
+    cr_assert_eq(aj_searcher_new(&c, f.ix, &f.s), AJ_OK);
+    return f;
+}
+
+static inline void th_search_close(th_search *f) {
+    aj_searcher_free(f->s);
+    aj_index_close(f->ix);
+    th_rmtree(f->root);
+    free(f->root);
 }
 
 /* xorshift64*: deterministic across platforms. */

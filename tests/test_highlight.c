@@ -10,11 +10,7 @@
 
 #include "ajsearch.h"
 
-typedef struct {
-    char *root;
-    aj_index *ix;
-    aj_searcher *s;
-} fixture;
+typedef th_search fixture;
 
 static fixture open_fixture(void) {
     fixture f;
@@ -40,12 +36,7 @@ static fixture open_fixture(void) {
     return f;
 }
 
-static void close_fixture(fixture *f) {
-    aj_searcher_free(f->s);
-    aj_index_close(f->ix);
-    th_rmtree(f->root);
-    free(f->root);
-}
+static void close_fixture(fixture *f) { th_search_close(f); }
 
 static void run(fixture *f, const char *q) {
     aj_ctx c = {0};
@@ -265,5 +256,23 @@ Test(query, source_ranges_of_matches) {
                  AJ_ENOTFOUND);
     free(src);
     free(text);
+    close_fixture(&f);
+}
+
+Test(query, highlight_near_items_and_fuzzy_matches) {
+    fixture f = open_fixture();
+    const char *text = "Maritime security in the South China Sea.";
+    aj_span sp[8];
+    run(&f, "NEAR(maritime \"china sea\", 5)");
+    size_t n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 3, "maritime, china, sea: %zu", n);
+    run(&f, "securty~1 OR trade");
+    n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(sp[0].start, 9);
+    cr_assert_eq(sp[0].end, 17);
+    run(&f, "law -securty~1");
+    n = aj_search_highlight(f.s, text, strlen(text), sp, 8);
+    cr_assert_eq(n, 0, "a negated fuzzy word is not highlighted");
     close_fixture(&f);
 }

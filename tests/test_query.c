@@ -153,3 +153,52 @@ Test(query, nul_bytes_and_invalid_utf8_do_not_crash) {
     cr_assert(e == AJ_OK || e == AJ_ESYNTAX);
     aj_query_free(query);
 }
+
+Test(query, near_forms) {
+    tree_is("NEAR(maritime security)", "(NEAR/10 maritim secur)");
+    tree_is("NEAR(maritime security, 3)", "(NEAR/3 maritim secur)");
+    tree_is("NEAR( maritime \"south china\" cooperat*,0 )",
+            "(NEAR/0 maritim \"south china\" cooperat*)");
+    tree_is("maritime NEAR security", "(NEAR/10 maritim secur)");
+    tree_is("maritime NEAR/5 security NEAR/5 law", "(NEAR/5 maritim secur law)");
+    tree_is("japan maritime NEAR/2 security", "(AND japan (NEAR/2 maritim secur))");
+    tree_is("a OR b NEAR/1 c", "(OR a (NEAR/1 b c))");
+    tree_is("japan -(maritime NEAR/2 law)", "(AND japan (NOT (NEAR/2 maritim law)))");
+    tree_is("NEAR(chnage~1 security)", "(NEAR/10 chnage~1 secur)");
+    tree_is("NEAR(a & b)", "(NEAR/10 a b)");
+    tree_is("near security", "(AND near secur)");
+}
+
+Test(query, fuzzy_forms) {
+    tree_is("chnage~1", "chnage~1");
+    tree_is("chnage~", "chnage~1");
+    tree_is("Phillipines~2", "phillipines~2");
+    tree_is("sea~2", "sea~1");      /* 3 letters: at most 1 edit */
+    tree_is("of~2", "of~0");        /* 2 letters: exact only */
+    tree_is("a~b", "\"a b\"");      /* '~' inside a word still separates */
+    tree_is("~2", "2");
+}
+
+Test(query, near_and_fuzzy_errors) {
+    error_at("NEAR(a b", AJ_ESYNTAX, 4, "never closed");
+    error_at("x NEAR(a b, 5", AJ_ESYNTAX, 6, "never closed");
+    error_at("NEAR(a b, 1001)", AJ_ESYNTAX, 10, "at most 1000");
+    error_at("NEAR(a b, x)", AJ_ESYNTAX, 10, "number");
+    error_at("NEAR(a b,)", AJ_ESYNTAX, 9, "number");
+    error_at("NEAR(a b, 5 c)", AJ_ESYNTAX, 12, "expected ')'");
+    error_at("NEAR(a)", AJ_ESYNTAX, 0, "at least two");
+    error_at("NEAR(a (b))", AJ_ESYNTAX, 7, "not groups");
+    error_at("NEAR(a OR b)", AJ_ESYNTAX, 7, "operators");
+    error_at("NEAR(a -b)", AJ_ESYNTAX, 7, "operators");
+    error_at("a NEAR", AJ_ESYNTAX, 2, "after it");
+    error_at("a NEAR (b)", AJ_ESYNTAX, 2, "after it");
+    error_at("NEAR a", AJ_ESYNTAX, 0, "found NEAR");
+    error_at("(a) NEAR b", AJ_ESYNTAX, 4, "found NEAR");
+    error_at("a NEAR/x b", AJ_ESYNTAX, 7, "number");
+    error_at("a NEAR/12x b", AJ_ESYNTAX, 9, "NEAR/5");
+    error_at("a NEAR/2000 b", AJ_ESYNTAX, 7, "at most 1000");
+    error_at("a NEAR/5 b NEAR/6 c", AJ_ESYNTAX, 11, "one distance");
+    error_at("a~3", AJ_ESYNTAX, 2, "1 or 2");
+    error_at("abc~12", AJ_ESYNTAX, 4, "1 or 2");
+    error_at("covid-19~1", AJ_ESYNTAX, 0, "one word");
+}

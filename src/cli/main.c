@@ -41,6 +41,7 @@ typedef struct {
     int json, count, explain, help;
     int mark, html, group;      /* search --mark, --html, --group */
     int stdin_mode;             /* search --stdin: one query per line */
+    int no_correct;             /* search --no-correct */
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
     uint64_t memory;            /* index --memory, bytes */
@@ -72,12 +73,22 @@ static const char usage_main[] =
     "  ( ... )                grouping, up to 64 levels\n"
     "  \"south china sea\"      phrase: consecutive words (stemmed)\n"
     "  cooperat*              prefix of a word as written (not of its stem)\n"
+    "  NEAR(a b \"c d\", 5)     every item within a window holding at most 5\n"
+    "                         other words, any order (N 0-1000, default 10)\n"
+    "  a NEAR/5 b, a NEAR b   the same for two items (NEAR alone: 10)\n"
+    "  chnage~1, chnage~2     also the words 1 (~, ~1) or 2 (~2) edits away\n"
+    "                         (swap, insert, delete, change); words of 1-2\n"
+    "                         letters match exactly, of 3-5 with 1 edit at most;\n"
+    "                         exact matches score highest\n"
     "  Operators are upper case; lower-case and/or/not are ordinary words.\n"
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  British and American spellings are one (colour = color, defence = defense);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
+    "  A plain word the index lacks gets \"Did you mean: ...?\"; when nothing\n"
+    "  matches, the corrected query runs instead (see --no-correct).\n"
     "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
-    "  prefix, 33,554,432 postings for all prefixes and phrases of a query.\n"
+    "  prefix or ~ word, 33,554,432 postings for all prefixes, phrases, NEARs\n"
+    "  and ~ words of a query.\n"
     "\n"
     "Search options:\n"
     "  -n, --limit N          show N hits (default 10)\n"
@@ -103,6 +114,8 @@ static const char usage_main[] =
     "                         and its best 3; -n and --offset count documents; works\n"
     "                         with --json (one object per document) and --html\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
+    "      --no-correct       when nothing matches, do not run the corrected\n"
+    "                         query (\"Did you mean\" is still shown)\n"
     "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
     "                         --rank=bm25 1.2 and 0.75)\n"
     "      --rank=MODE        full (default): BM25 times a proximity factor (query\n"
@@ -348,6 +361,8 @@ static void parse_options(int argc, char **argv, options *o) {
         } else if (!strcmp(name, "--query-file")) {
             NEEDVAL();
             o->query_file = val;
+        } else if (!strcmp(name, "--no-correct")) {
+            o->no_correct = 1;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -1061,8 +1076,12 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
 }
 
 /* Prints the hits r->hits in the chosen format, ranks from first. */
+/* Prints the hits; with --json each carries the "Did you mean" proposal sg
+ * (and "corrected" when the hits are the corrected query's), so that the
+ * output stays one hit per line. */
 static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
-                      const aj_results *r, size_t first, size_t lineno) {
+                      const aj_results *r, size_t first, size_t lineno,
+                      const aj_suggestion *sg, int corrected) {
     hitview *v = malloc((r->nhits + 1) * sizeof *v);
     if (!v) exit(EXIT_ERR);
     if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
@@ -1072,7 +1091,12 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
     for (size_t i = 0; i < r->nhits; i++) {
         if (o->json) {
             if (lineno) printf("{\"query\":%zu,", lineno);
-            print_hit_json(o, &v[i], &r->hits[i], first + i, lineno != 0);
+            if (sg) {
+                fputs(lineno ? "\"suggestion\":" : "{\"suggestion\":", stdout);
+                out_json_str(stdout, sg->query, sg->query_len);
+                fputs(corrected ? ",\"corrected\":true," : ",", stdout);
+            }
+            print_hit_json(o, &v[i], &r->hits[i], first + i, lineno != 0 || sg);
             fputc('\n', stdout);
         } else if (o->html) {
             print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
@@ -1203,7 +1227,9 @@ static void print_group_range(const options *o, size_t ngroups) {
 
 /* --html: a <section> per query, opening the list of hits. */
 static void print_html_header(const options *o, const aj_results *r, const char *q,
-                              size_t qlen, size_t lineno, size_t ngroups) {
+                              size_t qlen, size_t lineno, size_t ngroups,
+                              const aj_suggestion *sg, int corrected, const char *typed,
+                              size_t typed_len) {
     fputs("<section class=\"ajsearch\" data-query=\"", stdout);
     out_html(stdout, q, qlen);
     fputs("\"", stdout);
@@ -1215,8 +1241,34 @@ static void print_html_header(const options *o, const aj_results *r, const char 
     fputs(": <q>", stdout);
     out_html(stdout, q, qlen);
     fputs("</q></p>\n", stdout);
+    if (corrected) {
+        fputs("<p class=\"ajsearch-corrected\">No results for <q>", stdout);
+        out_html(stdout, typed, typed_len);
+        fputs("</q>; showing results for <q>", stdout);
+        out_html(stdout, q, qlen);
+        fputs("</q></p>\n", stdout);
+    } else if (sg) {
+        fputs("<p class=\"ajsearch-suggestion\">Did you mean: <q>", stdout);
+        out_html(stdout, sg->query, sg->query_len);
+        fputs("</q>?</p>\n", stdout);
+    }
+    if (r->npartial)
+        printf("<p class=\"ajsearch-partial\">%zu of them match%s only some of the words</p>\n",
+               r->npartial, r->npartial == 1 ? "es" : "");
     if (!o->group && r->nhits)
         printf("<ol class=\"ajsearch-hits\" start=\"%u\">\n", o->so.offset + 1);
+}
+
+/* Echoes a query in a results header, a long one in part, cut on a
+ * character boundary. */
+static void echo_query(const char *q, size_t qlen) {
+    size_t shown = qlen;
+    if (shown > ECHO_BYTES) {
+        shown = ECHO_BYTES;
+        while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
+    }
+    out_safe(stdout, q, shown);
+    if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
 }
 
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
@@ -1264,24 +1316,44 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             printf("%llu\n", (unsigned long long)r->total);
         return rc;
     }
+    /* Did you mean: only proposed, unless nothing matched the query as
+     * written; then the corrected query runs instead (not with
+     * --no-correct).  A failure to suggest costs only the suggestion. */
+    aj_suggestion *sg = NULL;
+    aj_ctx sc = {0};
+    int corrected = 0;
+    const char *typed = q;
+    size_t typed_len = qlen;
+    if (aj_suggest(&sc, s, q, qlen, &sg) != AJ_OK) sg = NULL;
+    if (sg && r->total == 0 && !o->no_correct) {
+        if (aj_search(&c, s, sg->query, sg->query_len, &so, &r) != AJ_OK) {
+            report(&c);
+            aj_suggestion_free(sg);
+            return EXIT_ERR;
+        }
+        corrected = 1;
+        rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
+        q = sg->query;
+        qlen = sg->query_len;
+    }
     size_t ngroups = 0;
     group *groups = o->group ? make_groups(ix, r, &ngroups) : NULL;
     if (o->html) {
-        print_html_header(o, r, q, qlen, lineno, ngroups);
+        print_html_header(o, r, q, qlen, lineno, ngroups, sg, corrected, typed, typed_len);
     } else if (!o->json) {
         if (lineno) printf("# query %zu\n", lineno);
+        if (corrected) {
+            fputs("No results for \xC2\xAB", stdout);
+            echo_query(typed, typed_len);
+            fputs("\xC2\xBB; showing results for \xC2\xAB", stdout);
+            echo_query(q, qlen);
+            fputs("\xC2\xBB\n", stdout);
+        }
         printf("%llu paragraph%s match%s", (unsigned long long)r->total,
                r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
         if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
         fputs(": ", stdout);
-        /* A long query is echoed in part, cut on a character boundary. */
-        size_t shown = qlen;
-        if (shown > ECHO_BYTES) {
-            shown = ECHO_BYTES;
-            while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
-        }
-        out_safe(stdout, q, shown);
-        if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
+        echo_query(q, qlen);
         printf(" (%.3f ms)", r->seconds * 1e3);
         if (o->group)
             print_group_range(o, ngroups);
@@ -1290,16 +1362,24 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         if (r->npartial)
             printf("\n%zu of them match%s only some of the words: marked (k of n)",
                    r->npartial, r->npartial == 1 ? "es" : "");
-        printf("\n\n");
+        printf("\n");
+        if (sg && !corrected) {
+            fputs("Did you mean: ", stdout);
+            echo_query(sg->query, sg->query_len);
+            fputs("?\n", stdout);
+        }
+        printf("\n");
     }
+    int e;
     if (o->group) {
-        int e = print_groups(o, ix, s, r, groups, ngroups, lineno);
+        e = print_groups(o, ix, s, r, groups, ngroups, lineno);
         free(groups);
-        if (o->html) fputs("</section>\n", stdout);
-        return e ? e : rc;
+    } else {
+        e = print_hits(o, ix, s, r, so.offset + 1, lineno, sg, corrected);
     }
-    if (print_hits(o, ix, s, r, so.offset + 1, lineno)) return EXIT_ERR;
-    if (o->html) fputs(r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
+    aj_suggestion_free(sg);
+    if (e) return EXIT_ERR;
+    if (o->html) fputs(!o->group && r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
     return rc;
 }
 

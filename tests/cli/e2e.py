@@ -340,6 +340,93 @@ def s_batch_stdin(tmp):
     check(rc == 1, "no hits at all: 1")
 
 
+def s_did_you_mean(tmp):
+    """Misspelt words: proposed, and run in place of a query without hits
+    unless --no-correct; never run in place of a query with hits."""
+    index = build(tmp)
+    cases = {
+        "maritine security": "maritime security",
+        "smart citeis": "smart cities",
+        "climate chnage": "climate change",
+        "terorism transnational crime": "terrorism transnational crime",
+        "Phillipines peace process": "Philippines peace process",
+    }
+    for typo, fixed in cases.items():
+        rc, out, err = run(typo, index=index)
+        check(rc == 0, f"{typo!r}: the corrected query finds hits, exit {rc}: {err}")
+        first = out.splitlines()[0]
+        check(first == f"No results for \u00ab{typo}\u00bb; showing results for \u00ab{fixed}\u00bb",
+              f"{typo!r}: header {first!r}")
+        rc, corrected, _ = search_json(index, typo)
+        rc2, direct, _ = search_json(index, fixed)
+        check([h["id"] for h in corrected] == [h["id"] for h in direct] and direct,
+              f"{typo!r}: not the hits of {fixed!r}")
+        check(all(h.get("suggestion") == fixed and h.get("corrected") is True
+                  for h in corrected), f"{typo!r}: JSON hits lack the suggestion")
+        # --no-correct: no paragraph has every word, the suggestion shown;
+        # only partial matches (the words spelt right) are listed, so with
+        # --no-partial too nothing is found, status 1.
+        rc, out, err = run("--no-correct", typo, index=index)
+        check(out.startswith("0 paragraphs match"), f"--no-correct {typo!r}: {out[:300]!r}")
+        check(f"Did you mean: {fixed}?" in out, f"--no-correct {typo!r}: {out[:300]!r}")
+        rc, out, err = run("--no-correct", "--json", typo, index=index)
+        hits = [json.loads(l) for l in out.splitlines()]
+        check(all(h.get("partial") and h["suggestion"] == fixed for h in hits),
+              f"--no-correct --json {typo!r}: {out[:300]!r}")
+        check(rc == (0 if hits else 1), f"--no-correct --json {typo!r}: exit {rc}")
+        rc, out, err = run("--no-correct", "--no-partial", "--json", typo, index=index)
+        check(rc == 1 and out == "", f"--no-correct --no-partial --json {typo!r}: {rc} {out[:200]!r}")
+        # --count counts the query as written.
+        rc, out, err = run("--count", typo, index=index)
+        check(rc == 1 and out.strip() == "0", f"--count {typo!r}: {out!r}")
+    # A query with hits is only given the proposal.
+    rc, out, err = run("maritine OR security", index=index)
+    check(rc == 0 and "Did you mean: maritime OR security?" in out
+          and "No results" not in out, out[:300])
+    rc, hits, err = search_json(index, "maritine OR security")
+    check(hits and all(h.get("suggestion") == "maritime OR security" and "corrected" not in h
+                       for h in hits), "suggestion on hits of a query that matched")
+    # Correct words, numbers, quoted phrases and typo-tolerant words are
+    # left alone; the other bytes of the query are kept.
+    for q in ["maritime security", "2031", '"maritine security"', "maritine~1", "japan"]:
+        rc, hits, err = search_json(index, q)
+        check(all("suggestion" not in h for h in hits), f"{q!r} got a suggestion")
+        rc, out, err = run(q, index=index)
+        check("Did you mean" not in out and "No results" not in out, f"{q!r}: {out[:200]!r}")
+    rc, out, err = run('(Maritine OR  "maritine")  -TERORISM', index=index)
+    check('showing results for \u00ab(Maritime OR  "maritine")  -TERRORISM\u00bb' in out,
+          out[:300])
+    # Batch mode corrects line by line.
+    rc, out, err = run("--stdin", "--json", "-n", "1", index=index,
+                       stdin=b"maritine security\nzzzznotaword\njapan\n")
+    rows = [json.loads(l) for l in out.splitlines()]
+    check([r["query"] for r in rows] == [1, 3] and rows[0].get("corrected") is True
+          and "suggestion" not in rows[1], out[:400])
+
+
+def s_near_and_fuzzy(tmp):
+    """NEAR and word~N from the command line, against plain queries."""
+    index = build(tmp)
+    _, phrase, _ = search_json(index, '"maritime security"', n=100)
+    _, near0, _ = search_json(index, "maritime NEAR/0 security", n=100)
+    _, near10, _ = search_json(index, "NEAR(maritime security)", n=100)
+    _, both, _ = search_json(index, "maritime security", n=100)
+    ids = lambda hs: {h["id"] for h in hs}
+    check(ids(phrase) <= ids(near0) <= ids(near10) <= ids(both),
+          "phrase within NEAR/0 within NEAR/10 within AND")
+    check(ids(near10) < ids(both), "NEAR/10 is narrower than AND on this corpus")
+    rc, hits, err = search_json(index, "chnage~1", n=100)
+    _, change, _ = search_json(index, "change", n=100)
+    check(rc == 0 and ids(change) <= ids(hits), f"chnage~1 finds what change finds: {err}")
+    rc, out, err = run("NEAR(maritime security, 1001)", index=index)
+    check(rc == 2 and "at most 1000" in err and "^" in err, err)
+    rc, out, err = run("maritime~3", index=index)
+    check(rc == 2 and "1 or 2" in err, err)
+    rc, out, err = run("--color=always", "-n", "1", "securty~1 NEAR/2 maritime", index=index)
+    check(rc == 0 and "\033[1;31msecurity" in out.lower(),
+          f"fuzzy match highlighted: {out[:400]!r}")
+
+
 # ------------------------------------------------------- hostile input
 
 # Under valgrind (make valgrind) the binary is some 30-50 times slower and

@@ -223,6 +223,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  "query rejected only with exact_total");
         return 0;
     }
+    /* A query that parses gets suggestions without error, each naming
+     * bytes of the query. */
+    aj_ctx sc = {0};
+    aj_suggestion *sg = NULL;
+    FZ_CHECK(aj_suggest(&sc, srch, (const char *)data, size, &sg) == AJ_OK,
+             "suggest: %s", sc.msg);
+    for (size_t i = 0; sg && i < sg->nfixes; i++)
+        FZ_CHECK(sg->fixes[i].pos + sg->fixes[i].len <= size && sg->fixes[i].len > 0 &&
+                     (i == 0 || sg->fixes[i].pos >= sg->fixes[i - 1].pos + sg->fixes[i - 1].len),
+                 "suggestion %zu out of place", i);
+    FZ_CHECK(!sg || sg->nfixes > 0, "empty suggestion");
+    aj_suggestion_free(sg);
     FZ_CHECK(run(data, size, &all, &s_all, 0), "rejected with other options");
     {
         uint32_t sorted[64];

@@ -10,7 +10,11 @@ phrases of random words (which mostly do not), prefixes `abc*` made of the
 first 3-7 letters of real words, hyphenated and letter-digit words
 (`ASEAN-Japan`, `COVID-19`, `12th`), case changes and added or removed
 diacritics, lower-case `and`/`or`/`not`, words with nothing to search for
-(`&`), repeated clauses, and words absent from the corpus.
+(`&`), repeated clauses, words absent from the corpus, typo-tolerant
+words (`chnage~1`, real words with a letter swapped, dropped or changed, and
+`~`, `~1` or `~2`), and proximity: `NEAR(a b c, N)` and `a NEAR/N b` over
+words that occur close together in a paragraph, with phrases, prefixes and
+typo-tolerant words among the items.
 
 Every generated query is meant to be valid; the reference decides anyway
 (a query it rejects must make the engine exit with status 2).  INVALID
@@ -70,6 +74,25 @@ EXAMPLES = [
     "zzqxjv",
     "zzqxjv OR asean",
     "(" * 64 + "asean" + ")" * 64,      # the deepest nesting allowed
+    "NEAR(maritime security)",
+    "NEAR(maritime security, 0)",
+    "maritime NEAR/0 security",
+    "security NEAR/0 maritime",
+    'NEAR("south china" sea, 3)',
+    "NEAR(cooperat* japan, 2)",
+    "NEAR(japan japan, 0)",
+    "NEAR(securty~1 maritime law, 5) OR japan",
+    "japan -NEAR(korea china, 1)",
+    "maritime NEAR security NEAR cooperation",
+    "NEAR(asean & japan, 1000)",
+    "chnage~1",
+    "chnage~",
+    "climate chnage~2",
+    "Phillipines~2",
+    "sea~2",
+    "of~2",
+    "change~1 -charge",
+    "a~b",
 ]
 
 
@@ -127,13 +150,33 @@ INVALID = [
     '"&"',
     '""',
     "(" * 65 + "asean" + ")" * 65,      # one level too deep
+    "NEAR(a b",
+    "NEAR(a b, 1001)",
+    "NEAR(a b, x)",
+    "NEAR(a b,)",
+    "NEAR(a b, 5 c)",
+    "NEAR(a)",
+    "NEAR(a (b))",
+    "NEAR(a OR b)",
+    "NEAR(a -b)",
+    "a NEAR",
+    "NEAR a",
+    "(a) NEAR b",
+    "a NEAR (b)",
+    "a NEAR/x b",
+    "a NEAR/1001 b",
+    "a NEAR/5 b NEAR/6 c",
+    "a~3",
+    "asean~0",
+    "covid-19~1",
 ]
 
 
 def usable(w):
     """A word that stays one ordinary word token in a query."""
     return (w != "" and not (set(w) & STRUCTURAL) and not w.startswith("-")
-            and w not in OPERATORS and any(c.isalnum() for c in w))
+            and w not in OPERATORS and w != "NEAR" and not w.startswith("NEAR/")
+            and "~" not in w and any(c.isalnum() for c in w))
 
 
 def strip_marks(w):
@@ -173,6 +216,7 @@ class QueryMaker:
         self.vocabulary = sorted(set(occurrences))
         self.long_words = sorted(long_words) or ["coop"]
         self.compound = sorted(compound) or ["ASEAN-Japan"]
+        self.alpha_words = [w for w in self.long_words if w.isalpha()] or ["coop"]
 
     # ---- atoms
 
@@ -243,11 +287,61 @@ class QueryMaker:
             p = p.lower()
         return p + "*"
 
+    def fuzzy(self):
+        """A real word, perhaps with one typing error, and a '~' suffix."""
+        w = self.rnd.choice(self.alpha_words)
+        r = self.rnd.random()
+        if len(w) > 3 and r < 0.6:
+            i = self.rnd.randrange(len(w) - 1)
+            op = self.rnd.choice(["swap", "drop", "change", "double"])
+            if op == "swap":
+                w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            elif op == "drop":
+                w = w[:i] + w[i + 1:]
+            elif op == "change":
+                w = w[:i] + self.rnd.choice("aeiorstn") + w[i + 1:]
+            else:
+                w = w[:i] + w[i] + w[i:]
+        return w + self.rnd.choice(["~", "~1", "~2", "~2"])
+
+    def near(self):
+        """2-3 words that stand close together in a paragraph (sometimes
+        one of them a prefix or typo-tolerant), as NEAR(...) or infix."""
+        data, toks = self.rnd.choice(self.sources)
+        i = self.rnd.randrange(len(toks))
+        span = toks[i:i + 8]
+        items = []
+        for t in self.rnd.sample(span, min(len(span), self.rnd.randint(2, 3))):
+            w = data[t["start"]:t["end"]].decode("utf-8", "replace").replace(",", "")
+            if not usable(w):
+                w = t["word"]
+            items.append(w)
+        if len(items) < 2:
+            items.append(self.plain_word().replace(",", ""))
+        r = self.rnd.random()
+        if r < 0.15:
+            items[0] = self.prefix()
+        elif r < 0.3:
+            items[-1] = self.fuzzy()
+        elif r < 0.4:
+            items[0] = self.real_phrase()
+        n = self.rnd.choice([0, 0, 1, 2, 3, 5, 10, 20])
+        if self.rnd.random() < 0.6:
+            inside = " ".join(items)
+            return f"NEAR({inside})" if self.rnd.random() < 0.2 else f"NEAR({inside}, {n})"
+        op = "NEAR" if self.rnd.random() < 0.2 else f"NEAR/{n}"
+        return f" {op} ".join(items)
+
     def compound_word(self):
         w = self.rnd.choice(self.compound)
         return self.variant(w) if self.rnd.random() < 0.2 else w
 
     def atom(self):
+        r = self.rnd.random()
+        if r < 0.05:
+            return self.fuzzy()
+        if r < 0.10:
+            return self.near()
         r = self.rnd.random()
         if r < 0.50:
             return self.word()

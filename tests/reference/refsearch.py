@@ -29,6 +29,9 @@ import sys
 WHITESPACE = " \t\n\r\f\v"
 OPERATORS = ("AND", "OR", "NOT")
 MAX_DEPTH = 64          # the README's limit on nested parentheses
+NEAR_DEFAULT = 10       # NEAR without a distance
+NEAR_MAX = 1000         # the largest distance NEAR accepts
+FUZZY_WEIGHT = {0: 1.0, 1: 0.5, 2: 0.25}   # score factor by number of edits
 
 DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75
@@ -160,11 +163,8 @@ def lex(query):
             tokens.append((c, i))
             i += 1
         elif c == '"':
-            close = query.find('"', i + 1)
-            if close < 0:
-                raise QueryError(f"char {i}: unterminated quoted phrase")
-            tokens.append(("quoted", query[i + 1:close], i))
-            i = close + 1
+            tok, i = lex_quoted(query, i)
+            tokens.append(tok)
         elif c == "-" and i + 1 < n and query[i + 1] not in WHITESPACE:
             # A dash at the start of a token, directly attached to what follows.
             tokens.append(("-", i))
@@ -174,12 +174,106 @@ def lex(query):
             while j < n and query[j] not in WHITESPACE and query[j] not in '()"':
                 j += 1
             text = query[i:j]
-            if text in OPERATORS:
+            if text == "NEAR" and j < n and query[j] == "(":
+                tok, i = lex_near_group(query, i, j)
+                tokens.append(tok)
+                continue
+            if text == "NEAR" or text.startswith("NEAR/"):
+                distance = NEAR_DEFAULT
+                if text != "NEAR":
+                    digits = text[5:]
+                    if not digits or not digits.isdigit() or not digits.isascii():
+                        raise QueryError(f"char {i}: NEAR/ needs a whole number")
+                    distance = int(digits)
+                    if distance > NEAR_MAX:
+                        raise QueryError(f"char {i}: NEAR distance above {NEAR_MAX}")
+                tokens.append(("NEAR", distance, i))
+            elif text in OPERATORS:
                 tokens.append((text, i))
             else:
                 tokens.append(("word", text, i))
             i = j
     return tokens
+
+
+def lex_quoted(query, i):
+    """The quoted text whose '"' is at i: (token, index after it)."""
+    close = query.find('"', i + 1)
+    if close < 0:
+        raise QueryError(f"char {i}: unterminated quoted phrase")
+    return ("quoted", query[i + 1:close], i), close + 1
+
+
+def lex_near_group(query, start, open_at):
+    """NEAR( item ... [, N] ) with its '(' at open_at: (token, next index).
+    The token is ("neargroup", [word and quoted tokens], N, start)."""
+    i, n = open_at + 1, len(query)
+    items, distance = [], NEAR_DEFAULT
+    while True:
+        while i < n and query[i] in WHITESPACE:
+            i += 1
+        if i >= n:
+            raise QueryError(f"char {open_at}: 'NEAR(' is never closed")
+        c = query[i]
+        if c == ")":
+            i += 1
+            break
+        if c == ",":
+            i += 1
+            while i < n and query[i] in WHITESPACE:
+                i += 1
+            j = i
+            while j < n and query[j] in "0123456789":
+                j += 1
+            if j == i:
+                raise QueryError(f"char {i}: NEAR needs a number after ','")
+            distance = int(query[i:j])
+            if distance > NEAR_MAX:
+                raise QueryError(f"char {i}: NEAR distance above {NEAR_MAX}")
+            i = j
+            while i < n and query[i] in WHITESPACE:
+                i += 1
+            if i >= n:
+                raise QueryError(f"char {open_at}: 'NEAR(' is never closed")
+            if query[i] != ")":
+                raise QueryError(f"char {i}: expected ')' after the NEAR distance")
+            i += 1
+            break
+        if c == '"':
+            tok, i = lex_quoted(query, i)
+            items.append(tok)
+        elif c == "(":
+            raise QueryError(f"char {i}: NEAR( ) takes no groups")
+        else:
+            j = i
+            while j < n and query[j] not in WHITESPACE and query[j] not in '()",':
+                j += 1
+            text = query[i:j]
+            if text in OPERATORS or text == "NEAR" or text.startswith("NEAR/") or \
+                    (text.startswith("-") and len(text) > 1):
+                raise QueryError(f"char {i}: NEAR( ) takes no operators")
+            items.append(("word", text, i))
+            i = j
+    return ("neargroup", items, distance, start), i
+
+
+def fuzzy_suffix(text):
+    """For "word~", "word~1", "word~2": (base, edits); None when text is no
+    typo-tolerant word; QueryError for "word~0", "word~3", "word~12"."""
+    t = text.rfind("~")
+    if t <= 0:
+        return None
+    digits = text[t + 1:]
+    if digits and not (digits.isdigit() and digits.isascii()):
+        return None
+    if digits not in ("", "1", "2"):
+        raise QueryError("'~' allows 1 or 2 edits")
+    return text[:t], int(digits or "1")
+
+
+def fuzzy_cap(word):
+    """The most edits a word may be matched with (by its length)."""
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
 def texts_to_analyze(query):
@@ -191,10 +285,16 @@ def texts_to_analyze(query):
         return []
     out = []
     for tok in tokens:
-        if tok[0] == "quoted":
-            out.append(tok[1])
-        elif tok[0] == "word":
-            out.append(tok[1][:-1] if tok[1].endswith("*") else tok[1])
+        for t in (tok[1] if tok[0] == "neargroup" else [tok]):
+            if t[0] == "quoted":
+                out.append(t[1])
+            elif t[0] == "word":
+                text = t[1][:-1] if t[1].endswith("*") else t[1]
+                try:
+                    fz = fuzzy_suffix(text)
+                except QueryError:
+                    fz = None
+                out.append(fz[0] if fz else text)
     return out
 
 
@@ -207,26 +307,51 @@ def leaf_from_tokens(tokens):
     return ("phrase", tuple(t["term"] for t in tokens))
 
 
+def word_leaf(text, pos, analyze):
+    """The leaf of a word as written (None when it has no token)."""
+    if "*" in text[:-1]:
+        raise QueryError(f"char {pos}: '*' is only allowed at the end of a word")
+    if text.endswith("*"):
+        toks = analyze(text[:-1]) if text[:-1] else []
+        if len(toks) != 1:
+            raise QueryError(f"char {pos}: a prefix must be exactly one word")
+        return ("prefix", toks[0]["word"])
+    fz = fuzzy_suffix(text)
+    if fz:
+        toks = analyze(fz[0])
+        if len(toks) != 1:
+            raise QueryError(f"char {pos}: a typo-tolerant word must be exactly one word")
+        word = toks[0]["word"]
+        return ("fuzzy", word, toks[0]["term"], min(fz[1], fuzzy_cap(word)))
+    return leaf_from_tokens(analyze(text))
+
+
+def quoted_leaf(text, pos, analyze):
+    if "*" in text:
+        raise QueryError(f"char {pos}: '*' inside a phrase")
+    return leaf_from_tokens(analyze(text))
+
+
 def resolve(tokens, analyze):
     out = []
     for tok in tokens:
         kind = tok[0]
         if kind == "word":
-            text, pos = tok[1], tok[2]
-            if "*" in text[:-1]:
-                raise QueryError(f"char {pos}: '*' is only allowed at the end of a word")
-            if text.endswith("*"):
-                toks = analyze(text[:-1]) if text[:-1] else []
-                if len(toks) != 1:
-                    raise QueryError(f"char {pos}: a prefix must be exactly one word")
-                leaf = ("prefix", toks[0]["word"])
-            else:
-                leaf = leaf_from_tokens(analyze(text))
+            leaf = word_leaf(tok[1], tok[2], analyze)
+            pos = tok[2]
         elif kind == "quoted":
-            text, pos = tok[1], tok[2]
-            if "*" in text:
-                raise QueryError(f"char {pos}: '*' inside a phrase")
-            leaf = leaf_from_tokens(analyze(text))
+            leaf = quoted_leaf(tok[1], tok[2], analyze)
+            pos = tok[2]
+        elif kind == "neargroup":
+            items = []
+            for t in tok[1]:
+                item = (word_leaf if t[0] == "word" else quoted_leaf)(t[1], t[2], analyze)
+                if item is not None:
+                    items.append(item)
+            pos = tok[3]
+            if len(items) < 2:
+                raise QueryError(f"char {pos}: NEAR needs at least two items")
+            leaf = ("near", tok[2], tuple(items))
         else:
             out.append(tok)
             continue
@@ -300,7 +425,20 @@ class Parser:
     def parse_primary(self):
         kind = self.peek()
         if kind == "leaf":
-            return self.take()[1]
+            leaf = self.take()[1]
+            if self.peek() != "NEAR":
+                return leaf
+            if leaf[0] == "near":
+                raise QueryError(f"{self.where()}: NEAR( ) cannot be an item of NEAR")
+            items, distance = [leaf], self.tokens[self.i][1]
+            while self.peek() == "NEAR":
+                op = self.take()
+                if op[1] != distance:
+                    raise QueryError(f"char {op[2]}: a chain of NEARs needs one distance")
+                if self.peek() != "leaf" or self.tokens[self.i][1][0] == "near":
+                    raise QueryError(f"char {op[2]}: NEAR needs a word after it")
+                items.append(self.take()[1])
+            return ("near", distance, tuple(items))
         if kind == "(":
             self.take()
             self.depth += 1
@@ -345,6 +483,10 @@ def show(node):
         return '"' + " ".join(node[1]) + '"'
     if kind == "prefix":
         return node[1] + "*"
+    if kind == "fuzzy":
+        return f"{node[1]}~{node[3]}"
+    if kind == "near":
+        return f"NEAR/{node[1]}(" + ", ".join(show(k) for k in node[2]) + ")"
     if kind == "not":
         return "NOT(" + show(node[1]) + ")"
     return kind.upper() + "(" + ", ".join(show(k) for k in node[1]) + ")"
@@ -352,9 +494,108 @@ def show(node):
 
 # ---------------------------------------------------------------- evaluation
 
+def osa(a, b):
+    """Optimal string alignment distance, the whole table."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def word_terms(corpus):
+    """Every folded word of the corpus with its term."""
+    if not hasattr(corpus, "word_term"):
+        corpus.word_term = {}
+        for words, terms in zip(corpus.words, corpus.terms):
+            for w, t in zip(words, terms):
+                corpus.word_term[w] = t
+    return corpus.word_term
+
+
+def fuzzy_terms(corpus, leaf):
+    """{term: fewest edits} of a typo-tolerant word: its own term at 0 and
+    the term of every corpus word within its edits (remembered)."""
+    key = ("fuzzy terms", leaf)
+    if key not in corpus.tf_cache:
+        corpus.tf_cache[key] = compute_fuzzy_terms(corpus, leaf)
+    return corpus.tf_cache[key]
+
+
+def compute_fuzzy_terms(corpus, leaf):
+    _, word, own, k = leaf
+    out = {own: 0}
+    for w, t in word_terms(corpus).items():
+        if abs(len(w) - len(word)) <= k:
+            d = osa(word, w)
+            if d <= k and d < out.get(t, 99):
+                out[t] = d
+    return out
+
+
+def item_starts(corpus, item, pid):
+    """(start positions, length) of a NEAR item in one paragraph.  A prefix
+    or typo-tolerant word stands for the terms of the words it matches."""
+    terms = corpus.terms[pid]
+    kind = item[0]
+    if kind == "term":
+        return [p for p, t in enumerate(terms) if t == item[1]], 1
+    if kind == "phrase":
+        m = len(item[1])
+        return [p for p in range(len(terms) - m + 1) if tuple(terms[p:p + m]) == item[1]], m
+    if kind == "prefix":
+        key = ("prefix terms", item)
+        if key not in corpus.tf_cache:
+            corpus.tf_cache[key] = {t for w, t in word_terms(corpus).items()
+                                    if w.startswith(item[1])}
+        want = corpus.tf_cache[key]
+    else:
+        want = fuzzy_terms(corpus, item)
+    return [p for p, t in enumerate(terms) if t in want], 1
+
+
+def near_tf(corpus, leaf, pid):
+    """Start positions s of an item such that, taking each item's first
+    occurrence starting at s or later, the window from s to the last
+    position they cover is at most N + (total length of the items) wide."""
+    _, distance, items = leaf
+    occ = [item_starts(corpus, it, pid) for it in items]
+    width = distance + sum(m for _, m in occ)
+    starts = sorted({p for ps, _ in occ for p in ps})
+    tf = 0
+    for s in starts:
+        chosen = []
+        for ps, m in occ:
+            later = [p for p in ps if p >= s]
+            if not later:
+                break
+            chosen.append(min(later) + m - 1)
+        else:
+            if max(chosen) - s + 1 <= width:
+                tf += 1
+    return tf
+
+
 def count_in_paragraph(corpus, leaf, pid):
-    """tf of a leaf in one paragraph, by looking at every position."""
+    """tf of a leaf in one paragraph, by looking at every position.  For a
+    typo-tolerant word: the tuple of tfs of its terms 0, 1 and 2 edits away."""
     kind = leaf[0]
+    if kind == "near":
+        return near_tf(corpus, leaf, pid)
+    if kind == "fuzzy":
+        dist = fuzzy_terms(corpus, leaf)
+        tfs = [0, 0, 0]
+        for t in corpus.terms[pid]:
+            if t in dist:
+                tfs[dist[t]] += 1
+        return tuple(tfs) if any(tfs) else 0
     if kind == "term":
         return sum(1 for t in corpus.terms[pid] if t == leaf[1])
     if kind == "prefix":
@@ -368,11 +609,12 @@ def count_in_paragraph(corpus, leaf, pid):
 
 def leaf_stats(corpus, leaf):
     """(tf in every paragraph, df) of a leaf; remembered, as leaves repeat."""
-    if leaf not in corpus.tf_cache:
+    key = ("stats", leaf)
+    if key not in corpus.tf_cache:
         tfs = [count_in_paragraph(corpus, leaf, pid) for pid in range(corpus.n)]
-        df = sum(1 for tf in tfs if tf > 0)
-        corpus.tf_cache[leaf] = (tfs, df)
-    return corpus.tf_cache[leaf]
+        df = sum(1 for tf in tfs if tf)
+        corpus.tf_cache[key] = (tfs, df)
+    return corpus.tf_cache[key]
 
 
 def bm25(tf, df, dl, n, avgdl, k1, b):
@@ -383,12 +625,16 @@ def bm25(tf, df, dl, n, avgdl, k1, b):
 def evaluate(corpus, node, pid, k1, b):
     """(matches, score) of a node in paragraph pid."""
     kind = node[0]
-    if kind in ("term", "phrase", "prefix"):
+    if kind in ("term", "phrase", "prefix", "near", "fuzzy"):
         tfs, df = leaf_stats(corpus, node)
         tf = tfs[pid]
-        if tf == 0:
+        if not tf:
             return False, 0.0
         dl = corpus.paragraphs[pid]["len"]
+        if kind == "fuzzy":
+            # The best class of matches, each edit halving the score.
+            return True, max(FUZZY_WEIGHT[d] * bm25(t, df, dl, corpus.n, corpus.avgdl, k1, b)
+                             for d, t in enumerate(tf) if t)
         return True, bm25(tf, df, dl, corpus.n, corpus.avgdl, k1, b)
     if kind == "not":
         matched, _ = evaluate(corpus, node[1], pid, k1, b)
