@@ -350,3 +350,25 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
     *len = n;
     return AJ_OK;
 }
+
+/* ---- acronyms ---- */
+
+uint32_t aj_acronym_count(const aj_index *ix) { return ix->nacros; }
+
+aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
+                      aj_acronym *out) {
+    const uint8_t *p;
+    if (i >= ix->nacros)
+        return aj_fail(c, AJ_EINVAL, "acronym %u out of range", i);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->acro_off + (uint64_t)i * AJ_ACRO_BYTES,
+                            AJ_ACRO_BYTES, &p);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p), &out->acronym);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 4), &out->long_form);
+    if (e) return e;
+    out->count = aj_get_u32le(p + 8);
+    out->first_para = aj_get_u32le(p + 12);
+    if (!out->count || out->first_para >= ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym record %u", i);
+    return AJ_OK;
+}

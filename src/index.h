@@ -38,6 +38,7 @@ enum {
 #define AJ_DOC_BYTES 24u
 #define AJ_PARA_BYTES 20u
 #define AJ_NO_LABEL 0x3FFFFFFFu
+#define AJ_ACRO_BYTES 16u
 
 /* File names inside a generation directory, in a fixed order. */
 enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
@@ -57,6 +58,8 @@ struct aj_index {
     uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
     const uint32_t *lens_raw;  /* not used directly: see aj_index_len */
     aj_dict terms, words;
+    uint64_t acro_off;         /* ACRONYMS records (payload offset) */
+    uint32_t nacros;
     aj_store store;
     /* one decompressed text block, shared under a lock */
     pthread_mutex_t cache_lock;

@@ -8,6 +8,7 @@
 
 #include "ajsearch.h"
 #include "eval.h"
+#include "expand.h"
 #include "index.h"
 #include "query.h"
 #include "topk.h"
@@ -21,6 +22,9 @@ struct aj_searcher {
     size_t caphits;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
+    aj_expander *exp;         /* compound and acronym rewriting */
+    const char **also;        /* results.also */
+    size_t capalso;
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -29,6 +33,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->b = 0.75;
     o->limit = 10;
     o->exact_total = 1;
+    o->expand = 1;
 }
 
 aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
@@ -36,7 +41,9 @@ aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
     if (!s) return aj_fail(c, AJ_ENOMEM, "searcher");
     s->ix = ix;
     aj_err e = aj_analyzer_new(c, &s->an);
+    if (!e) e = aj_expander_new(c, ix, &s->exp);
     if (e) {
+        aj_analyzer_free(s->an);
         free(s);
         return e;
     }
@@ -47,6 +54,8 @@ aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
 void aj_searcher_free(aj_searcher *s) {
     if (!s) return;
     aj_analyzer_free(s->an);
+    aj_expander_free(s->exp);
+    free(s->also);
     aj_query_free(s->q);
     free(s->hits);
     free(s->ex);
@@ -122,6 +131,21 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     if (!(o->k1 >= 0) || !(o->b >= 0 && o->b <= 1))
         return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
+    const aj_expansion *xs = NULL;
+    size_t nx = 0;
+    if (!e && o->expand) {
+        e = aj_expand(c, s->exp, s->an, s->q);
+        nx = aj_expand_list(s->exp, &xs);
+    }
+    if (!e && nx > s->capalso) {
+        const char **a = realloc(s->also, nx * sizeof *a);
+        if (a) {
+            s->also = a;
+            s->capalso = nx;
+        } else {
+            e = aj_fail(c, AJ_ENOMEM, "expansions");
+        }
+    }
     if (e) return e;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
     size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
@@ -135,6 +159,10 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_topk top;
     aj_topk_init(&top, s->hits, k);
     e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
+    /* Only the alternatives the corpus has are worth reporting. */
+    for (size_t i = 0; !e && i < nx; i++)
+        if (ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
+    r->also = s->also;
     aj_cur **leaves;
     uint32_t nleaves;
     if (!e && !o->exact_total && k > 0 && aj_eval_flat(&ev, &leaves, &nleaves)) {

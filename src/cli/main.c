@@ -69,6 +69,11 @@ static const char usage_main[] =
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  British and American spellings are one (colour = color, defence = defense);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
+    "  Expansion (off with --no-expand; the header says \"also searched: ...\"):\n"
+    "  a word the corpus also writes split is searched both ways (cybersecurity =\n"
+    "  \"cyber security\", people to people = \"peopleto people\"), and an\n"
+    "  acronym the corpus defines (\"... Sea (UNCLOS)\", see `ajsearch acronyms`)\n"
+    "  matches its long form and the long form matches it.\n"
     "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
     "  prefix, 33,554,432 postings for all prefixes and phrases of a query.\n"
     "\n"
@@ -84,6 +89,8 @@ static const char usage_main[] =
     "                         standard input) but for one trailing newline\n"
     "      --json             one JSON object per hit (JSON Lines)\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
+    "      --no-expand        search only what is written: no compound or\n"
+    "                         acronym alternatives\n"
     "      --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
@@ -307,6 +314,8 @@ static void parse_options(int argc, char **argv, options *o) {
         } else if (!strcmp(name, "--query-file")) {
             NEEDVAL();
             o->query_file = val;
+        } else if (!strcmp(name, "--no-expand")) {
+            o->so.expand = 0;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -778,6 +787,26 @@ static int print_hit(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
+/* The alternatives the query was expanded with (README "Acronyms and
+ * compounds"): a line under the header, or an "also" array opening each
+ * JSON hit. */
+static void print_also(const aj_results *r) {
+    fputs("\nalso searched: ", stdout);
+    for (size_t i = 0; i < r->nalso; i++) {
+        if (i) fputs("; ", stdout);
+        out_safe(stdout, r->also[i], strlen(r->also[i]));
+    }
+}
+
+static void print_also_json(const aj_results *r, int open) {
+    fputs(open ? "{\"also\":[" : "\"also\":[", stdout);
+    for (size_t i = 0; i < r->nalso; i++) {
+        if (i) fputc(',', stdout);
+        out_json_cstr(stdout, r->also[i]);
+    }
+    fputs("],", stdout);
+}
+
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
  * query's line in the input, put in every JSON object).  Returns the exit
  * status for this query. */
@@ -826,11 +855,14 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         printf(" (%.3f ms)", r->seconds * 1e3);
         if (r->nhits)
             printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
+        if (r->nalso) print_also(r);
         printf("\n\n");
     }
     for (size_t i = 0; i < r->nhits; i++) {
         if (lineno && o->json) printf("{\"query\":%zu,", lineno);
-        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1, lineno && o->json))
+        if (o->json && r->nalso) print_also_json(r, !(lineno && o->json));
+        if (print_hit(o, ix, s, &r->hits[i], so.offset + i + 1,
+                      (lineno && o->json) || (o->json && r->nalso)))
             return EXIT_ERR;
     }
     return rc;

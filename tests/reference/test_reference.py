@@ -54,7 +54,7 @@ class Engine:
 
     def run(self, options, query):
         self.runs += 1
-        proc = subprocess.run([self.binary, "search", "--index", self.index] + self.bm25
+        proc = subprocess.run([self.binary, "search", "--no-expand", "--index", self.index] + self.bm25
                               + options + ["--", query],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
