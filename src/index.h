@@ -16,6 +16,9 @@
  *             and the lengths of the texts before it in the block.
  *   4 LENS    nparas u32: paragraph lengths in tokens
  *   5 STRINGS NUL-terminated UTF-8 strings
+ *   6 ACRONYMS u32 n, u32 zero, n records of 16 bytes: u32 acronym, u32
+ *             long form (STRINGS offsets), u32 count, u32 first paragraph
+ *             (the build's write_acronyms() and FORMAT.md)
  */
 #ifndef AJ_INDEX_H
 #define AJ_INDEX_H
@@ -32,7 +35,8 @@ enum {
     AJ_SEC_DOCS = 2,
     AJ_SEC_PARAS = 3,
     AJ_SEC_LENS = 4,
-    AJ_SEC_STRINGS = 5
+    AJ_SEC_STRINGS = 5,
+    AJ_SEC_ACRONYMS = 6
 };
 #define AJ_SUPER_BYTES 80u
 #define AJ_DOC_BYTES 24u

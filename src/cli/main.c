@@ -53,6 +53,7 @@ static const char usage_main[] =
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
     "       ajsearch check   [--index DIR]\n"
+    "       ajsearch acronyms [--json] [--index DIR]\n"
     "       ajsearch --version | --help | COMMAND --help\n"
     "\n"
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
@@ -134,6 +135,15 @@ static const char usage_dump[] =
     "Prints every paragraph, one per line, in id order: with --json\n"
     "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
     "text is exactly the analyzed text and len its number of terms.\n";
+
+static const char usage_acronyms[] =
+    "usage: ajsearch acronyms [--json] [--index DIR]\n"
+    "\n"
+    "Lists the acronyms the index found defined in the corpus (\"Long Form (ACR)\"\n"
+    "or \"ACR (Long Form)\"), which searches expand: each acronym, its long form,\n"
+    "the number of paragraphs defining it so, and the first of them.  --json\n"
+    "prints one object per line: {\"acronym\",\"long_form\",\"count\",\"id\",\"doc\",\n"
+    "\"title\",\"para\",\"label\"} (id, doc, para, label: the first paragraph).\n";
 
 static const char usage_check[] =
     "usage: ajsearch check [--index DIR]\n"
@@ -547,6 +557,50 @@ static int cmd_stats(options *o) {
     return 0;
 }
 
+static int cmd_acronyms(options *o) {
+    if (o->help) {
+        fputs(usage_acronyms, stdout);
+        return 0;
+    }
+    if (o->nargs) die_usage("acronyms takes no arguments (got '%s')", o->args[0]);
+    aj_index *ix = open_index(o);
+    aj_ctx c = {0};
+    int rc = 0;
+    for (uint32_t i = 0; i < aj_acronym_count(ix) && !rc; i++) {
+        aj_acronym a;
+        aj_para_info p;
+        aj_doc_info d;
+        if (aj_acronym_get(&c, ix, i, &a) || aj_para_get(&c, ix, a.first_para, &p) ||
+            aj_doc_get(&c, ix, p.doc, &d)) {
+            report(&c);
+            rc = EXIT_ERR;
+            break;
+        }
+        if (o->json) {
+            fputs("{\"acronym\":", stdout);
+            out_json_cstr(stdout, a.acronym);
+            fputs(",\"long_form\":", stdout);
+            out_json_cstr(stdout, a.long_form);
+            printf(",\"count\":%u,\"id\":%u,\"doc\":", a.count, a.first_para);
+            out_json_cstr(stdout, d.path);
+            fputs(",\"title\":", stdout);
+            out_json_cstr(stdout, d.title);
+            printf(",\"para\":%u,\"label\":", p.ordinal);
+            out_json_cstr(stdout, p.label);
+            fputs("}\n", stdout);
+        } else {
+            out_safe(stdout, a.acronym, strlen(a.acronym));
+            fputs(" = ", stdout);
+            out_safe(stdout, a.long_form, strlen(a.long_form));
+            printf("  (%u paragraph%s; first: ", a.count, a.count == 1 ? "" : "s");
+            out_safe(stdout, d.path, strlen(d.path));
+            printf(" paragraph %u)\n", p.ordinal);
+        }
+    }
+    aj_index_close(ix);
+    return rc;
+}
+
 static int cmd_dump(options *o) {
     if (o->help) {
         fputs(usage_dump, stdout);
@@ -921,7 +975,7 @@ int main(int argc, char **argv) {
     const char *cmd = "search";
     int first = 1;
     static const char *const cmds[] = {"search", "index", "analyze", "stats",
-                                       "dump", "check", NULL};
+                                       "dump", "check", "acronyms", NULL};
     if (argc > 1)
         for (int i = 0; cmds[i]; i++)
             if (!strcmp(argv[1], cmds[i])) {
@@ -939,6 +993,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
     else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
     else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
+    else if (!strcmp(cmd, "acronyms")) rc = cmd_acronyms(&o);
     else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file &&
              first == 1) {
         fputs(usage_main, stderr);
