@@ -45,6 +45,7 @@ E2E(batch_stdin)
 E2E(hostile_queries)
 E2E(hostile_corpus)
 E2E(output_safety)
+E2E(expansion)
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
