@@ -127,7 +127,9 @@ static int cmd_query(int argc, char **argv) {
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.limit = (uint32_t)k;
-    o.exact_total = argc > 6 && !strcmp(argv[6], "exact");
+    o.exact_total = argc > 6 && !strncmp(argv[6], "exact", 5);
+    /* "...-noexpand" measures the same queries without expansion. */
+    o.expand = !(argc > 6 && strstr(argv[6], "noexpand"));
     aj_search_opts co;
     aj_search_opts_init(&co);
     co.limit = 0;
@@ -168,6 +170,6 @@ int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "build")) return cmd_build(argc, argv);
     if (argc >= 5 && !strcmp(argv[1], "query")) return cmd_query(argc, argv);
     fprintf(stderr, "usage: aj_bench build INDEX CORPUS | aj_bench query INDEX "
-                    "QUERIES K [REPEAT [prune|exact]]\n");
+                    "QUERIES K [REPEAT [prune|exact][-noexpand]]\n");
     return 2;
 }

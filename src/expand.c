@@ -12,7 +12,12 @@
 #define MAX_LONG_FORMS 3     /* long forms tried for one acronym */
 #define MAX_RUN 12           /* query words a long form may span */
 #define MIN_HALF 3           /* bytes of each half of a split word */
+#define WCACHE 32            /* leaves whose words are remembered */
 #define MIN_GLUE 2           /* bytes of each word glued to another */
+#define MIN_TAIL 4           /* bytes of a word found glued after another
+                                (shorter tails are mostly suffixes: -est) */
+#define SPLIT_MAX_DF 10      /* words in more paragraphs than this and */
+#define SPLIT_SHARE 1000     /* than 1/1000 of them are not split */
 
 /* ---- a bump allocator for strings that live as long as their owner ---- */
 
@@ -53,6 +58,18 @@ static void arena_free(blk **a) {
         free(*a);
         *a = n;
     }
+}
+
+/* Empties a for reuse, keeping its newest block (a query's strings
+ * usually fit in one, so a typical query allocates nothing here). */
+static void arena_reset(blk **a) {
+    if (!*a) return;
+    blk *keep = *a;
+    *a = keep->next;
+    arena_free(a);
+    keep->next = NULL;
+    keep->used = 0;
+    *a = keep;
 }
 
 /* ---- the words and terms of a text ---- */
@@ -142,6 +159,11 @@ struct aj_expander {
     aj_expansion *list;
     size_t nlist;
     uint32_t budget;         /* terms the query may still gain */
+    /* Words of the leaves analyzed so far: runs and leaves both need
+     * them, and analyzing twice was a visible part of a query's cost. */
+    const aj_qnode *wnode[WCACHE];
+    wlist wcache[WCACHE];
+    uint32_t nwcache;
 };
 
 static int cmp_key(const void *a, const void *b) {
@@ -341,6 +363,15 @@ static aj_err word_df(aj_ctx *c, aj_expander *x, const char *w, size_t len,
     return e;
 }
 
+static aj_err term_df(aj_ctx *c, aj_expander *x, const char *t, uint32_t *df) {
+    int64_t id;
+    aj_term_info info;
+    *df = 0;
+    aj_err e = aj_dict_find(c, &x->ix->terms, t, strlen(t), &id, &info);
+    if (!e && id >= 0) *df = info.df;
+    return e;
+}
+
 /* The term of a folded word, copied into the per-query arena. */
 static aj_err term_of(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *w,
                       size_t len, const char **out) {
@@ -379,6 +410,11 @@ static aj_err best_split(aj_ctx *c, aj_expander *x, const char *w, size_t *cut) 
     for (size_t i = MIN_HALF; i + MIN_HALF <= len; i++) {
         if (((unsigned char)w[i] & 0xC0) == 0x80) continue;
         uint32_t d1, d2;
+        /* "errand" is not "err and": a small word is no half. */
+        char head[AJ_MAX_WORD + 1];
+        memcpy(head, w, i);
+        head[i] = 0;
+        if (is_small(head) || is_small(w + i)) continue;
         aj_err e = word_df(c, x, w, i, &d1);
         if (!e && d1) e = word_df(c, x, w + i, len - i, &d2);
         else d2 = 0;
@@ -404,17 +440,14 @@ static aj_err best_split(aj_ctx *c, aj_expander *x, const char *w, size_t *cut) 
 #define MAX_SCAN 256
 #define GLUED_SHARE 20
 static aj_err glued_into(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *t,
-                         char **out, uint32_t cap, uint32_t *n) {
+                         uint32_t tdf, char **out, uint32_t cap, uint32_t *n) {
     size_t tl = strlen(t);
     uint64_t id;
     aj_dict_iter it;
-    int64_t tid;
-    aj_term_info ti = {0};
     *n = 0;
-    aj_err e = aj_dict_find(c, &x->ix->terms, t, tl, &tid, &ti);
-    if (e) return e;
-    if (tid < 0) ti.df = 0;
-    e = aj_dict_lower_bound(c, &x->ix->words, t, tl, &id);
+    /* No glued word could be frequent enough beside it: skip the scan. */
+    if (tdf >= GLUED_SHARE * MAX_GLUED_DF) return AJ_OK;
+    aj_err e = aj_dict_lower_bound(c, &x->ix->words, t, tl, &id);
     if (!e) e = aj_dict_iter_seek(c, &x->ix->words, id, &it);
     for (int k = 0; !e && k < MAX_SCAN && *n < cap && it.id < x->ix->words.nterms &&
                     it.len >= tl && !memcmp(it.buf, t, tl);
@@ -422,12 +455,18 @@ static aj_err glued_into(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char 
         /* A common word loses little to a few glued forms, and its long
          * look-alikes are more often true compounds ("without"). */
         if (it.info.df > MAX_GLUED_DF || it.len < tl + MIN_HALF ||
-            ti.df >= GLUED_SHARE * it.info.df)
+            tdf >= GLUED_SHARE * it.info.df)
             continue;
         char g[AJ_MAX_WORD + 1];
         memcpy(g, it.buf, it.len);
         g[it.len] = 0;
-        for (size_t p = tl; !e && p + MIN_HALF <= it.len; p++) {
+        /* Another form of the same word ("unchangeable" for unchang) is
+         * already what the term matches. */
+        const char *gt;
+        size_t gtl;
+        e = aj_analyzer_term(c, an, g, it.len, &gt, &gtl);
+        if (e || (gtl == tl && !memcmp(gt, t, tl))) continue;
+        for (size_t p = tl; !e && p + MIN_TAIL <= it.len; p++) {
             if (((unsigned char)g[p] & 0xC0) == 0x80) continue;
             const char *xt;
             size_t xl;
@@ -504,10 +543,19 @@ static aj_err leaf_words(aj_ctx *c, aj_expander *x, aj_analyzer *an,
                          const aj_qnode *l, wlist *w) {
     memset(w, 0, sizeof *w);
     if ((l->kind != Q_TERM && l->kind != Q_PHRASE) || !l->text) return AJ_OK;
+    for (uint32_t i = 0; i < x->nwcache; i++)
+        if (x->wnode[i] == l) {
+            *w = x->wcache[i];
+            return AJ_OK;
+        }
     aj_err e = words_of(c, an, &x->tmp, l->text, strlen(l->text), w);
     if (!e && w->n != l->nterms) w->n = 0;
     for (uint32_t i = 0; !e && i < w->n; i++)
         if (strcmp(w->terms[i], l->terms[i])) w->n = 0;
+    if (!e && x->nwcache < WCACHE) {
+        x->wnode[x->nwcache] = l;
+        x->wcache[x->nwcache++] = *w;
+    }
     return e;
 }
 
@@ -565,8 +613,13 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
+    /* The two rules below matter for words the corpus has few of; the
+     * term's df (one look-up) spares the others their dictionary scans,
+     * which would otherwise double the cost of a typical query. */
+    uint32_t tdf = 0;
+    if (!e && l->kind == Q_TERM) e = term_df(c, x, w->terms[0], &tdf);
     /* A glued word: the phrase of its halves. */
-    if (!e && l->kind == Q_TERM) {
+    if (!e && l->kind == Q_TERM && (tdf <= SPLIT_MAX_DF || tdf <= x->ix->nparas / SPLIT_SHARE)) {
         size_t cut;
         const char *t[2];
         const char *wd = w->words[0];
@@ -587,7 +640,7 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     if (!e && l->kind == Q_TERM && strlen(w->words[0]) >= 4) {
         char *g[3];
         uint32_t ng;
-        e = glued_into(c, x, an, w->terms[0], g, 3, &ng);
+        e = glued_into(c, x, an, w->terms[0], tdf, g, 3, &ng);
         for (uint32_t i = 0; !e && i < ng; i++) {
             const char *t;
             e = term_of(c, x, an, g[i], strlen(g[i]), &t);
@@ -817,7 +870,8 @@ static uint32_t count_terms(const aj_qnode *n) {
 
 aj_err aj_expand(aj_ctx *c, aj_expander *x, aj_analyzer *an, aj_query *q) {
     clear_list(x);
-    arena_free(&x->tmp);
+    arena_reset(&x->tmp);
+    x->nwcache = 0;
     aj_err e = x->loaded ? AJ_OK : load_acros(c, x, an);
     if (e || !q->root) return e;
     uint32_t have = count_terms(q->root);

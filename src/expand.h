@@ -7,14 +7,18 @@
  * still matches, with the same clauses scoring it, and the alternatives
  * only add paragraphs (or add their own score).  The rules:
  *
- *  - split: a query word that is two words of the corpus glued together
- *    (each half at least 3 bytes; of all the cuts, the one whose rarer
- *    half is the most frequent) also matches the phrase of the halves:
- *    cybersecurity -> "cyber security", ASEANJapan -> "asean japan";
+ *  - split: a rare query word (in at most 10 paragraphs, or 1/1000 of
+ *    them) that is two words of the corpus glued together (each half at
+ *    least 3 bytes and not a small word; of all the cuts, the one whose
+ *    rarer half is the most frequent) also matches the phrase of the
+ *    halves: cybersecurity -> "cyber security", ASEANJapan -> "asean japan";
  *  - glue: two adjacent query words (juxtaposed or inside a phrase, such
  *    as the parts of people-to-people) whose concatenation is a word of the
  *    corpus also match that word: cyber security -> cybersecurity, "people
  *    to people" -> "peopleto people";
+ *  - glued to the next word: a query word also matches rare words of the
+ *    corpus that are a form of it followed by a common word of at least 4
+ *    bytes (a line-end hyphen lost): transition -> transitionsthrough;
  *  - acronym: a word written with at least two capitals that the corpus
  *    defines as an acronym (acronym.h) also matches the phrase of each of
  *    its long forms (at most 3, most frequent first), and a run of query
