@@ -317,14 +317,17 @@ static aj_err make_alt(aj_ctx *c, aj_expander *x, const char *from, const alt *a
     if (x->nlist >= MAX_ALTS || a->n > x->budget) return AJ_OK;
     char desc[1200];
     snprintf(desc, sizeof desc, "%s = %s", from, a->shown);
-    for (size_t i = 0; i < x->nlist; i++)
-        if (!strcmp(x->list[i].desc, desc)) return AJ_OK;
+    /* A word repeated in the query gets its alternatives each time, but
+     * they are described once. */
+    int seen = 0;
+    for (size_t i = 0; i < x->nlist && !seen; i++)
+        seen = x->list[i].desc && !strcmp(x->list[i].desc, desc);
     aj_expansion *v = realloc(x->list, (x->nlist + 1) * sizeof *v);
     if (!v) return aj_fail(c, AJ_ENOMEM, "query expansion");
     x->list = v;
     aj_qnode *l = new_leaf(a->terms, a->n, a->text, pos);
-    char *d = strdup(desc);
-    if (!l || !d) {
+    char *d = seen ? NULL : strdup(desc);
+    if (!l || (!seen && !d)) {
         aj_qnode_free(l);
         free(d);
         return aj_fail(c, AJ_ENOMEM, "query expansion");

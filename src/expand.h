@@ -42,8 +42,9 @@
 typedef struct aj_expander aj_expander;
 
 /* One alternative added to a query: a readable description ("UNCLOS =
- * \"United Nations Convention on the Law of the Sea\"") and the leaf that
- * searches it, in the rewritten query. */
+ * \"United Nations Convention on the Law of the Sea\""; NULL when an
+ * earlier expansion of the same query has it) and the leaf that searches
+ * it, in the rewritten query. */
 typedef struct aj_expansion {
     char *desc;
     const aj_qnode *alt;

@@ -161,7 +161,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     e = aj_eval_open(c, &ev, s->ix, s->q, o->k1, o->b);
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
-        if (ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
+        if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
     r->also = s->also;
     aj_cur **leaves;
     uint32_t nleaves;
