@@ -152,6 +152,24 @@ aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
                     size_t *len);
 
+/* An acronym the build found defined in the corpus ("Long Form (ACR)" or
+ * "ACR (Long Form)"), one per distinct (acronym, long form) pair. */
+typedef struct aj_acronym {
+    const char *acronym;     /* as written where it was first defined */
+    const char *long_form;   /* likewise */
+    uint32_t count;          /* paragraphs defining it with this long form */
+    uint32_t first_para;     /* id of the first of them */
+} aj_acronym;
+
+/* Number of acronym definitions in the index, sorted by acronym (folded),
+ * then long form. */
+uint32_t aj_acronym_count(const aj_index *ix);
+
+/* Definition i (< aj_acronym_count); strings point into the index.
+ * AJ_ECORRUPT if its record is damaged. */
+aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
+                      aj_acronym *out);
+
 /* ------------------------------------------------------------------ */
 /* Queries                                                             */
 /* ------------------------------------------------------------------ */
@@ -195,6 +213,9 @@ typedef struct aj_search_opts {
     int doc_counts;          /* fill results.doc_matches: the number of
                                 matching paragraphs of every document, over
                                 all matches (implies exact_total) */
+    int expand;              /* add compound and acronym alternatives
+                                (default 1; see README "Acronyms and
+                                compounds") */
 } aj_search_opts;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
@@ -253,6 +274,11 @@ typedef struct aj_results {
     uint64_t decoded;        /* postings decoded to answer it */
     const uint32_t *doc_matches; /* with opts.doc_counts: ndocs counts of
                                 matching paragraphs, by document; else NULL */
+    /* Alternatives the query was expanded with that match something,
+     * readable ("UNCLOS = \"United Nations Convention on the Law of the
+     * Sea\"", "cyber security = cybersecurity"); owned by the searcher. */
+    const char *const *also;
+    size_t nalso;
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "acronym.h"
 #include "ajsearch.h"
 #include "bworker.h"
 #include "bytes.h"
@@ -53,6 +54,19 @@ typedef struct {
     uint8_t *lens;
     uint64_t n;
 } emitted;
+
+/* An acronym definition as found (acronym.h), with the keys that group
+ * the spellings of one definition; one allocation holds the four
+ * strings. */
+typedef struct {
+    char *acr, *lf, *akey, *lkey;
+    uint32_t para;
+} acro_def;
+
+/* Definitions kept at most (beyond, the rest are ignored: the limit is
+ * far above what documents define, and keeps a hostile corpus's cost
+ * bounded). */
+#define MAX_ACRO_DEFS (1u << 20)
 
 typedef struct builder {
     aj_ctx *c;
@@ -85,6 +99,8 @@ typedef struct builder {
     aj_fwriter *post, *posn;
     emitted em[2];
     uint32_t *words_per_term;
+    acro_def *acros;
+    size_t nacros, capacros;
 } builder;
 
 static double now(void) {
@@ -166,6 +182,31 @@ static aj_err flush_runs(builder *b) {
     return e;
 }
 
+/* Keeps one definition found in paragraph para (segments arrive in
+ * paragraph order, so the first definition kept is the earliest). */
+static aj_err keep_acronym(builder *b, const char *acr, const char *lf,
+                           uint32_t para) {
+    if (b->nacros >= MAX_ACRO_DEFS) return AJ_OK;
+    if (b->nacros == b->capacros) {
+        size_t cap = b->capacros ? b->capacros * 2 : 64;
+        acro_def *v = realloc(b->acros, cap * sizeof *v);
+        if (!v) return aj_fail(b->c, AJ_ENOMEM, "acronyms");
+        b->acros = v;
+        b->capacros = cap;
+    }
+    size_t la = strlen(acr) + 1, ll = strlen(lf) + 1;
+    char *m = malloc(2 * (la + ll));
+    if (!m) return aj_fail(b->c, AJ_ENOMEM, "acronyms");
+    acro_def *d = &b->acros[b->nacros++];
+    d->acr = memcpy(m, acr, la);
+    d->lf = memcpy(m + la, lf, ll);
+    d->akey = m + la + ll;
+    d->lkey = aj_acronym_key(acr, d->akey);
+    aj_acronym_key(lf, d->lkey);
+    d->para = para;
+    return AJ_OK;
+}
+
 /* Takes one segment, in order: the heart of the coordinator. */
 static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
@@ -193,6 +234,9 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         b->lens[b->nparas++] = p->len;
         b->docs[doc].n++;
     }
+    for (size_t i = 0; !e && i < s->nacros; i++)
+        e = keep_acronym(b, s->strings + s->acros[i].acr - 1,
+                         s->strings + s->acros[i].lf - 1, base + s->acros[i].para);
     b->ntokens += s->ntokens;
     uint32_t wk = s->worker;
     if (!e)
@@ -430,6 +474,70 @@ static aj_err copy_file(builder *b, FILE *f, const char *name, aj_fwriter *w) {
     return AJ_OK;
 }
 
+static int cmp_def(const void *a, const void *b) {
+    const acro_def *x = a, *y = b;
+    int k = strcmp(x->akey, y->akey);
+    if (!k) k = strcmp(x->lkey, y->lkey);
+    if (!k) k = x->para < y->para ? -1 : x->para > y->para;
+    return k;
+}
+
+/* One (acronym, long form) pair: its first definition and how many. */
+typedef struct {
+    const acro_def *first;
+    uint32_t count;
+} acro_group;
+
+static int cmp_group(const void *a, const void *b) {
+    const acro_group *x = a, *y = b;
+    int k = strcmp(x->first->akey, y->first->akey);
+    if (!k) k = x->count > y->count ? -1 : x->count < y->count;
+    if (!k) k = strcmp(x->first->lkey, y->first->lkey);
+    return k;
+}
+
+/* ACRONYMS section of meta.aj: u32 count n, u32 zero, then n records of
+ * 16 bytes, u32 acronym and u32 long form (STRINGS offsets, each as
+ * written in its first definition), u32 number of paragraphs defining
+ * that pair, u32 the first of them; sorted by acronym key, then count
+ * descending, then long form key.  The strings are added to STRINGS, so
+ * this runs before STRINGS is copied. */
+static aj_err write_acronyms(builder *b, aj_fwriter *w) {
+    aj_ctx *c = b->c;
+    if (b->nacros) qsort(b->acros, b->nacros, sizeof *b->acros, cmp_def);
+    acro_group *g = calloc(b->nacros + 1, sizeof *g);
+    if (!g) return aj_fail(c, AJ_ENOMEM, "acronyms");
+    size_t n = 0;
+    for (size_t i = 0; i < b->nacros; i++) {
+        const acro_def *d = &b->acros[i];
+        if (n && !strcmp(g[n - 1].first->akey, d->akey) &&
+            !strcmp(g[n - 1].first->lkey, d->lkey)) {
+            g[n - 1].count++;
+            continue;
+        }
+        g[n++] = (acro_group){d, 1};
+    }
+    qsort(g, n, sizeof *g, cmp_group);
+    uint64_t off = aj_fw_tell(w);
+    uint8_t head[8] = {0};
+    aj_put_u32le(head, (uint32_t)n);
+    aj_err e = aj_fw_write(c, w, head, sizeof head);
+    for (size_t i = 0; !e && i < n; i++) {
+        uint8_t r[AJ_ACRO_BYTES];
+        uint32_t as = 0, ls = 0;
+        e = add_string(b, g[i].first->acr, &as);
+        if (!e) e = add_string(b, g[i].first->lf, &ls);
+        aj_put_u32le(r, as);
+        aj_put_u32le(r + 4, ls);
+        aj_put_u32le(r + 8, g[i].count);
+        aj_put_u32le(r + 12, g[i].first->para);
+        if (!e) e = aj_fw_write(c, w, r, sizeof r);
+    }
+    if (!e) e = aj_fw_section(c, w, AJ_SEC_ACRONYMS, off, 8 + n * AJ_ACRO_BYTES);
+    free(g);
+    return e;
+}
+
 static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_ctx *c = b->c;
     uint8_t sup[AJ_SUPER_BYTES] = {0};
@@ -469,6 +577,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         e = aj_fw_write(c, w, r, 4);
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_LENS, off, b->nparas * 4);
+    if (!e) e = write_acronyms(b, w);
     off = aj_fw_tell(w);
     if (!e) e = copy_file(b, b->strings_tmp, "strings.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
@@ -561,6 +670,8 @@ static void builder_free(builder *b) {
     free(b->docs);
     free(b->corpus_to_doc);
     free(b->words_per_term);
+    for (size_t i = 0; i < b->nacros; i++) free(b->acros[i].acr);
+    free(b->acros);
     for (size_t i = 0; i < b->nruns; i++) {
         free(b->runs_t[i]);
         free(b->runs_w[i]);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acronym.h"
 #include "segment.h"
 
 #define TITLE_BYTES 256
@@ -131,6 +132,7 @@ void aj_bseg_free(aj_bseg *s) {
     free(s->docs);
     free(s->paras);
     free(s->strings);
+    free(s->acros);
     aj_store_packer_free(&s->store);
     aj_inv_export_free(&s->terms);
     aj_inv_export_free(&s->words);
@@ -228,6 +230,42 @@ static int on_token(void *arg, const aj_token *t) {
     return e != AJ_OK;
 }
 
+/* Appends s[0..n) and a NUL to the segment's strings; *off = its offset
+ * + 1 (0 means none).  Non-zero when out of memory. */
+static int seg_string(aj_bseg *seg, const char *s, size_t n, uint32_t *off) {
+    while (seg->nstrings + n + 1 > seg->capstrings) {
+        size_t cap = seg->capstrings ? seg->capstrings * 2 : 256;
+        char *q = realloc(seg->strings, cap);
+        if (!q) return -1;
+        seg->strings = q;
+        seg->capstrings = cap;
+    }
+    memcpy(seg->strings + seg->nstrings, s, n);
+    seg->strings[seg->nstrings + n] = 0;
+    *off = (uint32_t)seg->nstrings + 1;
+    seg->nstrings += n + 1;
+    return 0;
+}
+
+/* Keeps an acronym definition of the paragraph being indexed (the last
+ * of the segment's paras, not yet counted). */
+static int on_acronym(void *arg, const aj_acro_def *d) {
+    aj_bseg *s = arg;
+    if (grow((void **)&s->acros, &s->capacros, s->nacros, sizeof *s->acros)) {
+        s->acro_nomem = 1;
+        return 1;
+    }
+    aj_bacro *a = &s->acros[s->nacros];
+    a->para = (uint32_t)s->nparas;
+    if (seg_string(s, d->acr, d->acr_len, &a->acr) ||
+        seg_string(s, d->lf, d->lf_len, &a->lf)) {
+        s->acro_nomem = 1;
+        return 1;
+    }
+    s->nacros++;
+    return 0;
+}
+
 static int on_para(void *arg, const aj_seg_para *p) {
     aj_bworker *w = arg;
     aj_ctx *c = w->c;
@@ -245,23 +283,15 @@ static int on_para(void *arg, const aj_seg_para *p) {
     r->srclen = (uint32_t)(p->end - p->start);
     r->kind = (uint32_t)p->kind;
     r->textlen = (uint32_t)p->text_len;
-    if (p->label) {
-        size_t n = strlen(p->label) + 1;
-        while (s->nstrings + n > s->capstrings) {
-            size_t cap = s->capstrings ? s->capstrings * 2 : 256;
-            char *q = realloc(s->strings, cap);
-            if (!q) {
-                w->err = aj_fail(c, AJ_ENOMEM, "labels");
-                return 1;
-            }
-            s->strings = q;
-            s->capstrings = cap;
-        }
-        memcpy(s->strings + s->nstrings, p->label, n);
-        r->label = (uint32_t)s->nstrings + 1;
-        s->nstrings += n;
+    if (p->label && seg_string(s, p->label, strlen(p->label), &r->label)) {
+        w->err = aj_fail(c, AJ_ENOMEM, "labels");
+        return 1;
     }
     e = aj_store_pack(c, &s->store, p->text, p->text_len, &r->block, &r->off);
+    if (!e) {
+        aj_acronym_find(p->text, p->text_len, on_acronym, s);
+        if (s->acro_nomem) e = aj_fail(c, AJ_ENOMEM, "acronyms");
+    }
     w->pos = 0;
     if (!e) e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
     if (!e && w->err) e = w->err;

@@ -39,6 +39,12 @@ typedef struct aj_bpara {
     uint32_t srclen, label, block, off, textlen, kind, len;
 } aj_bpara;                  /* label: offset in strings + 1, 0 = none */
 
+/* An acronym definition found in a paragraph of the segment. */
+typedef struct aj_bacro {
+    uint32_t para;           /* index in the segment's paras */
+    uint32_t acr, lf;        /* offsets in strings + 1 */
+} aj_bacro;
+
 typedef struct aj_bseg {
     uint32_t chunk, seq;
     uint32_t worker;         /* which worker made it (its key ids) */
@@ -48,8 +54,11 @@ typedef struct aj_bseg {
     size_t ndocs, capdocs;
     aj_bpara *paras;
     size_t nparas, capparas;
-    char *strings;           /* labels, NUL-terminated */
+    char *strings;           /* labels and acronyms, NUL-terminated */
     size_t nstrings, capstrings;
+    aj_bacro *acros;         /* acronym definitions (acronym.h) */
+    size_t nacros, capacros;
+    int acro_nomem;
     aj_store_packer store;
     aj_inv_export terms, words;  /* postings, ids of the worker's keys */
     uint32_t *w2t;           /* term id of each new word of the export */

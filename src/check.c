@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acronym.h"
 #include "ajsearch.h"
 #include "bytes.h"
 #include "index.h"
@@ -51,6 +52,34 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
                        (unsigned long long)tokens,
                        (unsigned long long)ix->ntokens);
     return AJ_OK;
+}
+
+/* Every acronym record reads (strings in range and terminated, a count,
+ * a paragraph), and the records are in the order FORMAT.md gives:
+ * acronyms in byte order of their ASCII-lower-cased spelling. */
+static aj_err check_acronyms(aj_ctx *c, aj_index *ix) {
+    char *prev = NULL, *key = NULL;
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < aj_acronym_count(ix); i++) {
+        aj_acronym a;
+        e = aj_acronym_get(c, ix, i, &a);
+        if (e) break;
+        key = malloc(strlen(a.acronym) + 1);
+        if (!key) {
+            e = aj_fail(c, AJ_ENOMEM, "acronym check");
+            break;
+        }
+        aj_acronym_key(a.acronym, key);
+        if (!*key || !*a.long_form)
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym record %u is empty", i);
+        else if (prev && strcmp(prev, key) > 0)
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym record %u out of order", i);
+        free(prev);
+        prev = key;
+        key = NULL;
+    }
+    free(prev);
+    return e;
 }
 
 static aj_err check_list(aj_ctx *c, aj_index *ix, int which,
@@ -147,6 +176,7 @@ aj_err aj_index_check(aj_ctx *c, aj_index *ix) {
         if (e) return e;
     }
     aj_err e = check_meta(c, ix);
+    if (!e) e = check_acronyms(c, ix);
     if (!e) e = check_dict(c, ix, AJ_DICT_TERMS);
     if (!e) e = check_dict(c, ix, AJ_DICT_WORDS);
     if (!e) e = check_text(c, ix);

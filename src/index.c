@@ -28,6 +28,24 @@ const uint32_t aj_file_kinds[AJ_NFILES] = {AJ_KIND_META, AJ_KIND_DICT,
 
 unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
 
+/* Locates the ACRONYMS records; each is checked when it is read. */
+static aj_err read_acronyms(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_ACRONYMS, &off, &len);
+    if (!e && len < 8) e = aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym table too short");
+    if (!e) e = aj_mfile_get(c, m, off, 8, &p);
+    if (e) return e;
+    ix->nacros = aj_get_u32le(p);
+    ix->acro_off = off + 8;
+    if (len != 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES || aj_get_u32le(p + 4))
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: acronym table size does not match %u records",
+                       ix->nacros);
+    return AJ_OK;
+}
+
 static aj_err read_super(aj_ctx *c, aj_index *ix) {
     aj_mfile *m = ix->files[AJ_F_META];
     uint64_t off, len, docs_len, paras_len, lens_len;
@@ -51,6 +69,8 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     if (!e)
         e = aj_mfile_section(c, m, AJ_SEC_STRINGS, &ix->strings_off,
                              &ix->strings_len);
+    if (e) return e;
+    e = read_acronyms(c, ix);
     if (e) return e;
     if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
         paras_len != (uint64_t)ix->nparas * AJ_PARA_BYTES ||
@@ -355,5 +375,27 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
     if (e) return e;
     *text = out;
     *len = n;
+    return AJ_OK;
+}
+
+/* ---- acronyms ---- */
+
+uint32_t aj_acronym_count(const aj_index *ix) { return ix->nacros; }
+
+aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
+                      aj_acronym *out) {
+    const uint8_t *p;
+    if (i >= ix->nacros)
+        return aj_fail(c, AJ_EINVAL, "acronym %u out of range", i);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->acro_off + (uint64_t)i * AJ_ACRO_BYTES,
+                            AJ_ACRO_BYTES, &p);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p), &out->acronym);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 4), &out->long_form);
+    if (e) return e;
+    out->count = aj_get_u32le(p + 8);
+    out->first_para = aj_get_u32le(p + 12);
+    if (!out->count || out->first_para >= ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym record %u", i);
     return AJ_OK;
 }

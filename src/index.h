@@ -16,6 +16,9 @@
  *             and the lengths of the texts before it in the block.
  *   4 LENS    nparas u32: paragraph lengths in tokens
  *   5 STRINGS NUL-terminated UTF-8 strings
+ *   6 ACRONYMS u32 n, u32 zero, n records of 16 bytes: u32 acronym, u32
+ *             long form (STRINGS offsets), u32 count, u32 first paragraph
+ *             (the build's write_acronyms() and FORMAT.md)
  */
 #ifndef AJ_INDEX_H
 #define AJ_INDEX_H
@@ -32,12 +35,14 @@ enum {
     AJ_SEC_DOCS = 2,
     AJ_SEC_PARAS = 3,
     AJ_SEC_LENS = 4,
-    AJ_SEC_STRINGS = 5
+    AJ_SEC_STRINGS = 5,
+    AJ_SEC_ACRONYMS = 6
 };
 #define AJ_SUPER_BYTES 80u
 #define AJ_DOC_BYTES 24u
 #define AJ_PARA_BYTES 20u
 #define AJ_NO_LABEL 0x3FFFFFFFu
+#define AJ_ACRO_BYTES 16u
 
 /* File names inside a generation directory, in a fixed order. */
 enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
@@ -57,6 +62,8 @@ struct aj_index {
     uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
     const uint32_t *lens_raw;  /* not used directly: see aj_index_len */
     aj_dict terms, words;
+    uint64_t acro_off;         /* ACRONYMS records (payload offset) */
+    uint32_t nacros;
     aj_store store;
     /* one decompressed text block, shared under a lock */
     pthread_mutex_t cache_lock;

@@ -721,6 +721,16 @@ void aj_query_free(aj_query *q) {
     free(q);
 }
 
+void aj_qnode_free(aj_qnode *n) { node_free(n); }
+
+aj_err aj_query_renumber(aj_ctx *c, aj_query *q) {
+    parser p = {.c = c, .query = q};
+    free(q->leaves);
+    q->leaves = NULL;
+    q->nleaves = 0;
+    return q->root ? number_leaves(&p, q->root) : AJ_OK;
+}
+
 static void fmt(const aj_qnode *n, char *buf, size_t cap, size_t *at) {
 #define PUT(...)                                                         \
     do {                                                                 \

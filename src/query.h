@@ -69,6 +69,13 @@ aj_err aj_query_parse(aj_ctx *c, aj_analyzer *an, const char *q, size_t len,
                       aj_query **out);
 void aj_query_free(aj_query *q);
 
+/* Frees one node and its subtree (for code that rewrites trees). */
+void aj_qnode_free(aj_qnode *n);
+
+/* Numbers the leaves again, in query order, after the tree was rewritten
+ * (expand.c adds alternatives).  AJ_ENOMEM. */
+aj_err aj_query_renumber(aj_ctx *c, aj_query *q);
+
 /* Writes a readable form of the tree (for tests): (AND a (OR b "c d")) */
 size_t aj_query_format(const aj_query *q, char *buf, size_t cap);
 

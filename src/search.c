@@ -8,6 +8,7 @@
 
 #include "ajsearch.h"
 #include "eval.h"
+#include "expand.h"
 #include "index.h"
 #include "query.h"
 #include "rank.h"
@@ -29,6 +30,9 @@ struct aj_searcher {
      * highlight, and those that do, do it for every hit). */
     aj_termset fz;
     int fz_ready;
+    aj_expander *exp;         /* compound and acronym rewriting */
+    const char **also;        /* results.also */
+    size_t capalso;
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -41,6 +45,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->w_prox = AJ_W_PROX;
     o->w_head = AJ_W_HEAD;
     o->partial = 1;
+    o->expand = 1;
 }
 
 double aj_search_k1(const aj_search_opts *o) {
@@ -58,7 +63,9 @@ aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
     if (!s) return aj_fail(c, AJ_ENOMEM, "searcher");
     s->ix = ix;
     aj_err e = aj_analyzer_new(c, &s->an);
+    if (!e) e = aj_expander_new(c, ix, &s->exp);
     if (e) {
+        aj_analyzer_free(s->an);
         free(s);
         return e;
     }
@@ -69,6 +76,8 @@ aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
 void aj_searcher_free(aj_searcher *s) {
     if (!s) return;
     aj_analyzer_free(s->an);
+    aj_expander_free(s->exp);
+    free(s->also);
     aj_query_free(s->q);
     aj_termset_free(&s->fz);
     free(s->hits);
@@ -314,6 +323,21 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
         return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
+    const aj_expansion *xs = NULL;
+    size_t nx = 0;
+    if (!e && o->expand) {
+        e = aj_expand(c, s->exp, s->an, s->q);
+        nx = aj_expand_list(s->exp, &xs);
+    }
+    if (!e && nx > s->capalso) {
+        const char **a = realloc(s->also, nx * sizeof *a);
+        if (a) {
+            s->also = a;
+            s->capalso = nx;
+        } else {
+            e = aj_fail(c, AJ_ENOMEM, "expansions");
+        }
+    }
     if (e) return e;
     int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
@@ -333,6 +357,10 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_topk top;
     aj_topk_init(&top, s->hits, depth);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
+    /* Only the alternatives the corpus has are worth reporting. */
+    for (size_t i = 0; !e && i < nx; i++)
+        if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
+    r->also = s->also;
     aj_cur **leaves;
     uint32_t nleaves;
     uint32_t *counts = NULL, doc = 0, doc_end = 0;

@@ -49,6 +49,7 @@ E2E(hostile_corpus)
 E2E(output_safety)
 E2E(output_formats)
 E2E(html_escaping)
+E2E(expansion)
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "

@@ -61,6 +61,7 @@ static const char usage_main[] =
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
     "       ajsearch check   [--index DIR]\n"
+    "       ajsearch acronyms [--json] [--index DIR]\n"
     "       ajsearch --version | --help | COMMAND --help\n"
     "\n"
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
@@ -86,6 +87,11 @@ static const char usage_main[] =
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
     "  A plain word the index lacks gets \"Did you mean: ...?\"; when nothing\n"
     "  matches, the corrected query runs instead (see --no-correct).\n"
+    "  Expansion (off with --no-expand; the header says \"also searched: ...\"):\n"
+    "  a word the corpus also writes split is searched both ways (cybersecurity =\n"
+    "  \"cyber security\", people to people = \"peopleto people\"), and an\n"
+    "  acronym the corpus defines (\"... Sea (UNCLOS)\", see `ajsearch acronyms`)\n"
+    "  matches its long form and the long form matches it.\n"
     "  Limits: 64 KiB, 64 nested parentheses, 1024 terms, 50,000 words for one\n"
     "  prefix or ~ word, 33,554,432 postings for all prefixes, phrases, NEARs\n"
     "  and ~ words of a query.\n"
@@ -116,11 +122,13 @@ static const char usage_main[] =
     "      --explain          show each hit's per-term BM25 contributions\n"
     "      --no-correct       when nothing matches, do not run the corrected\n"
     "                         query (\"Did you mean\" is still shown)\n"
+    "      --no-expand        search only what is written: no compound or\n"
+    "                         acronym alternatives\n"
     "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
     "                         --rank=bm25 1.2 and 0.75)\n"
     "      --rank=MODE        full (default): BM25 times a proximity factor (query\n"
     "                         words close together and in order) and a heading\n"
-    "                         factor (words in the document title or section\n"
+    "                         factor (query words in the paragraph's section\n"
     "                         heading), then partial matches; bm25: exact BM25\n"
     "                         of the matching paragraphs, nothing else\n"
     "      --proximity W, --heading W\n"
@@ -175,6 +183,15 @@ static const char usage_dump[] =
     "Prints every paragraph, one per line, in id order: with --json\n"
     "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
     "text is exactly the analyzed text and len its number of terms.\n";
+
+static const char usage_acronyms[] =
+    "usage: ajsearch acronyms [--json] [--index DIR]\n"
+    "\n"
+    "Lists the acronyms the index found defined in the corpus (\"Long Form (ACR)\"\n"
+    "or \"ACR (Long Form)\"), which searches expand: each acronym, its long form,\n"
+    "the number of paragraphs defining it so, and the first of them.  --json\n"
+    "prints one object per line: {\"acronym\",\"long_form\",\"count\",\"id\",\"doc\",\n"
+    "\"title\",\"para\",\"label\"} (id, doc, para, label: the first paragraph).\n";
 
 static const char usage_check[] =
     "usage: ajsearch check [--index DIR]\n"
@@ -363,6 +380,8 @@ static void parse_options(int argc, char **argv, options *o) {
             o->query_file = val;
         } else if (!strcmp(name, "--no-correct")) {
             o->no_correct = 1;
+        } else if (!strcmp(name, "--no-expand")) {
+            o->so.expand = 0;
         } else if (!strcmp(name, "--explain")) {
             o->explain = 1;
         } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
@@ -612,6 +631,50 @@ static int cmd_stats(options *o) {
     }
     aj_index_close(ix);
     return 0;
+}
+
+static int cmd_acronyms(options *o) {
+    if (o->help) {
+        fputs(usage_acronyms, stdout);
+        return 0;
+    }
+    if (o->nargs) die_usage("acronyms takes no arguments (got '%s')", o->args[0]);
+    aj_index *ix = open_index(o);
+    aj_ctx c = {0};
+    int rc = 0;
+    for (uint32_t i = 0; i < aj_acronym_count(ix) && !rc; i++) {
+        aj_acronym a;
+        aj_para_info p;
+        aj_doc_info d;
+        if (aj_acronym_get(&c, ix, i, &a) || aj_para_get(&c, ix, a.first_para, &p) ||
+            aj_doc_get(&c, ix, p.doc, &d)) {
+            report(&c);
+            rc = EXIT_ERR;
+            break;
+        }
+        if (o->json) {
+            fputs("{\"acronym\":", stdout);
+            out_json_cstr(stdout, a.acronym);
+            fputs(",\"long_form\":", stdout);
+            out_json_cstr(stdout, a.long_form);
+            printf(",\"count\":%u,\"id\":%u,\"doc\":", a.count, a.first_para);
+            out_json_cstr(stdout, d.path);
+            fputs(",\"title\":", stdout);
+            out_json_cstr(stdout, d.title);
+            printf(",\"para\":%u,\"label\":", p.ordinal);
+            out_json_cstr(stdout, p.label);
+            fputs("}\n", stdout);
+        } else {
+            out_safe(stdout, a.acronym, strlen(a.acronym));
+            fputs(" = ", stdout);
+            out_safe(stdout, a.long_form, strlen(a.long_form));
+            printf("  (%u paragraph%s; first: ", a.count, a.count == 1 ? "" : "s");
+            out_safe(stdout, d.path, strlen(d.path));
+            printf(" paragraph %u)\n", p.ordinal);
+        }
+    }
+    aj_index_close(ix);
+    return rc;
 }
 
 static int cmd_dump(options *o) {
@@ -1076,6 +1139,8 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
 }
 
 /* Prints the hits r->hits in the chosen format, ranks from first. */
+static void print_also_json(const aj_results *r, int open);
+
 /* Prints the hits; with --json each carries the "Did you mean" proposal sg
  * (and "corrected" when the hits are the corrected query's), so that the
  * output stays one hit per line. */
@@ -1090,13 +1155,19 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
     }
     for (size_t i = 0; i < r->nhits; i++) {
         if (o->json) {
+            int opened = lineno != 0;
             if (lineno) printf("{\"query\":%zu,", lineno);
             if (sg) {
-                fputs(lineno ? "\"suggestion\":" : "{\"suggestion\":", stdout);
+                fputs(opened ? "\"suggestion\":" : "{\"suggestion\":", stdout);
                 out_json_str(stdout, sg->query, sg->query_len);
                 fputs(corrected ? ",\"corrected\":true," : ",", stdout);
+                opened = 1;
             }
-            print_hit_json(o, &v[i], &r->hits[i], first + i, lineno != 0 || sg);
+            if (r->nalso) {
+                print_also_json(r, !opened);
+                opened = 1;
+            }
+            print_hit_json(o, &v[i], &r->hits[i], first + i, opened);
             fputc('\n', stdout);
         } else if (o->html) {
             print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
@@ -1252,6 +1323,14 @@ static void print_html_header(const options *o, const aj_results *r, const char 
         out_html(stdout, sg->query, sg->query_len);
         fputs("</q>?</p>\n", stdout);
     }
+    if (r->nalso) {
+        fputs("<p class=\"ajsearch-also\">also searched: ", stdout);
+        for (size_t i = 0; i < r->nalso; i++) {
+            if (i) fputs("; ", stdout);
+            out_html_cstr(stdout, r->also[i]);
+        }
+        fputs("</p>\n", stdout);
+    }
     if (r->npartial)
         printf("<p class=\"ajsearch-partial\">%zu of them match%s only some of the words</p>\n",
                r->npartial, r->npartial == 1 ? "es" : "");
@@ -1269,6 +1348,26 @@ static void echo_query(const char *q, size_t qlen) {
     }
     out_safe(stdout, q, shown);
     if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
+}
+
+/* The alternatives the query was expanded with (README "Acronyms and
+ * compounds"): a line under the header, or an "also" array opening each
+ * JSON hit. */
+static void print_also(const aj_results *r) {
+    fputs("\nalso searched: ", stdout);
+    for (size_t i = 0; i < r->nalso; i++) {
+        if (i) fputs("; ", stdout);
+        out_safe(stdout, r->also[i], strlen(r->also[i]));
+    }
+}
+
+static void print_also_json(const aj_results *r, int open) {
+    fputs(open ? "{\"also\":[" : "\"also\":[", stdout);
+    for (size_t i = 0; i < r->nalso; i++) {
+        if (i) fputc(',', stdout);
+        out_json_cstr(stdout, r->also[i]);
+    }
+    fputs("],", stdout);
 }
 
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
@@ -1362,6 +1461,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         if (r->npartial)
             printf("\n%zu of them match%s only some of the words: marked (k of n)",
                    r->npartial, r->npartial == 1 ? "es" : "");
+        if (r->nalso) print_also(r);
         printf("\n");
         if (sg && !corrected) {
             fputs("Did you mean: ", stdout);
@@ -1436,7 +1536,7 @@ int main(int argc, char **argv) {
     const char *cmd = "search";
     int first = 1;
     static const char *const cmds[] = {"search", "index", "analyze", "stats",
-                                       "dump", "check", NULL};
+                                       "dump", "check", "acronyms", NULL};
     if (argc > 1)
         for (int i = 0; cmds[i]; i++)
             if (!strcmp(argv[1], cmds[i])) {
@@ -1454,6 +1554,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
     else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
     else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
+    else if (!strcmp(cmd, "acronyms")) rc = cmd_acronyms(&o);
     else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file &&
              first == 1) {
         fputs(usage_main, stderr);

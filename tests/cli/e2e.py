@@ -19,7 +19,7 @@ import time
 
 BIN = os.environ.get("AJSEARCH_BIN", os.path.abspath("ajsearch"))
 CORPUS = os.path.abspath("corpus")
-SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check"}
+SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms"}
 
 
 class Fail(Exception):
@@ -185,6 +185,50 @@ def s_exit_status(tmp):
     # AJSEARCH_INDEX is honoured
     rc, out, err = run("--count", "japan", env={"AJSEARCH_INDEX": index})
     check(rc == 0, f"AJSEARCH_INDEX: {err}")
+
+
+def s_expansion(tmp):
+    """Acronyms and compounds (README "Acronyms and compounds"): UNCLOS finds
+    the long form and the long form UNCLOS, both say so in the header and in
+    JSON, --no-expand turns it off, `acronyms` lists UNCLOS with its source."""
+    index = build(tmp)
+    longf = '"United Nations Convention on the Law of the Sea"'
+
+    def count(*q):
+        rc, out, err = run("search", "--count", *q, index=index)
+        check(rc in (0, 1), f"{q}: {rc} {err}")
+        return int(out)
+
+    rc, out, err = run("search", "-n", "3", "UNCLOS", index=index)
+    check(rc == 0 and 'also searched: UNCLOS = "United Nations Convention on the Law of the Sea"'
+          in out, out)
+    plain, expanded = count("--no-expand", longf), count(longf)
+    check(expanded > plain, f"long form: {expanded} with expansion, {plain} without")
+    rc, hits, err = search_json(index, longf, n=20)
+    check(all(h["also"] == [longf + " = UNCLOS"] for h in hits), hits[:1])
+    check(any("UNCLOS" in h["text"] and "Convention on the Law" not in h["text"]
+              for h in hits), "no paragraph found through the acronym alone")
+    rc, out, err = run("search", "--no-expand", "UNCLOS", index=index)
+    check(rc == 0 and "also searched" not in out, out)
+    rc, out, err = run("search", "--json", "--no-expand", "UNCLOS", index=index)
+    hits = [json.loads(line) for line in out.splitlines()]
+    check(hits and all("also" not in h for h in hits), hits[:1])
+    # compounds, decided from the corpus's own words
+    check(count("cyber security") > count("--no-expand", "cyber security"), "cyber security")
+    check(count("energy transition") > count("--no-expand", "energy transition"),
+          "energy transition")
+    # the list of acronyms, with the paragraph each came from
+    rc, out, err = run("acronyms", "--json", index=index)
+    check(rc == 0, err)
+    rows = [json.loads(line) for line in out.splitlines()]
+    un = [r for r in rows if r["acronym"] == "UNCLOS"]
+    check(len(un) == 1 and un[0]["long_form"] == longf[1:-1] and un[0]["count"] == 2, un)
+    rc, out, err = run("dump", "--json", index=index)
+    para = [json.loads(line) for line in out.splitlines()][un[0]["id"]]
+    check(para["doc"] == un[0]["doc"] and "(UNCLOS)" in para["text"], para)
+    rc, out, err = run("acronyms", index=index)
+    check(rc == 0 and "UNCLOS = United Nations Convention on the Law of the Sea  (2 paragraphs; "
+          "first: 2023-12-17-joint-vision-statement-trusted-partners.txt paragraph" in out, out)
 
 
 def flip_byte(path, at):

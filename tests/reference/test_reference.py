@@ -58,9 +58,10 @@ class Engine:
     def run(self, options, query):
         self.runs += 1
         # --no-correct: a query without hits must stay without hits, not
-        # be answered by its spelling correction.
-        proc = subprocess.run([self.binary, "search", "--index", self.index, "--no-correct"]
-                              + self.bm25 + options + ["--", query],
+        # be answered by its spelling correction; --no-expand: the
+        # reference does not model expansion.
+        proc = subprocess.run([self.binary, "search", "--index", self.index, "--no-correct",
+                               "--no-expand"] + self.bm25 + options + ["--", query],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
                 proc.stderr.decode("utf-8", "replace").strip())

@@ -1,0 +1,208 @@
+/* test_expand.c - query rewriting (expand.h) over a small built index:
+ * which alternatives each rule adds, what they find, and that queries with
+ * nothing to expand are left exactly as they were. */
+#include "helpers.h"
+
+#include "ajsearch.h"
+#include "expand.h"
+#include "index.h"
+#include "query.h"
+
+static const char corpus_text[] =
+    "The United Nations Convention on the Law of the Sea (UNCLOS) governs the oceans.\n\n"
+    "Disputes shall be settled under UNCLOS by every party.\n\n"
+    "The united nations convention on the law of the sea is old, said a delegate.\n\n"
+    "Cybersecurity training for officials.\n\n"
+    "Cyber security is a shared concern of every party.\n\n"
+    "Exchanges built peopleto-people ties through schools.\n\n"
+    "People-to-people exchanges grow through sports.\n\n"
+    "We support energy transitionsthrough many pathways.\n\n"
+    "Trade flows through ports and through airports.\n\n"
+    "The ASEANJapan Transport Partnership met.\n\n"
+    "The ASEAN Japan summit and the ASEAN Japan dialogue.\n\n"
+    "Delegates met at the Senior Officials Meeting on Energy (SOME).\n\n"
+    "Some progress was made without delay.\n\n"
+    "Work with partners on maritime security.\n";
+
+typedef struct {
+    char *root, corpus[1024], index[1024];
+    aj_index *ix;
+    aj_searcher *s;
+} fixture;
+
+static fixture fx;
+
+static void setup(void) {
+    fx.root = th_tmpdir();
+    snprintf(fx.corpus, sizeof fx.corpus, "%s/corpus", fx.root);
+    snprintf(fx.index, sizeof fx.index, "%s/index", fx.root);
+    mkdir(fx.corpus, 0755);
+    th_write_str(fx.corpus, "a.txt", corpus_text);
+    aj_ctx c = {0};
+    aj_build_opts o = {.corpus_dir = fx.corpus, .index_dir = fx.index};
+    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
+    cr_assert_eq(aj_index_open(&c, fx.index, &fx.ix), AJ_OK, "%s", c.msg);
+    cr_assert_eq(aj_searcher_new(&c, fx.ix, &fx.s), AJ_OK);
+}
+
+static void teardown(void) {
+    aj_searcher_free(fx.s);
+    aj_index_close(fx.ix);
+    th_rmtree(fx.root);
+    free(fx.root);
+}
+
+TestSuite(expand, .init = setup, .fini = teardown);
+
+/* The rewritten tree of q and the "also" descriptions, joined by '|'. */
+static void rewrite(const char *q, char *tree, size_t tcap, char *also, size_t acap) {
+    aj_ctx c = {0};
+    aj_query *query;
+    aj_expander *x;
+    cr_assert_eq(aj_query_parse(&c, th_analyzer(), q, strlen(q), &query), AJ_OK);
+    cr_assert_eq(aj_expander_new(&c, fx.ix, &x), AJ_OK);
+    cr_assert_eq(aj_expand(&c, x, th_analyzer(), query), AJ_OK, "%s", c.msg);
+    aj_query_format(query, tree, tcap);
+    const aj_expansion *xs;
+    size_t n = aj_expand_list(x, &xs), k = 0;
+    also[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        if (xs[i].desc)
+            k += (size_t)snprintf(also + k, acap - k, "%s%s", k ? "|" : "", xs[i].desc);
+    /* Leaves are numbered again, in query order. */
+    for (uint32_t i = 0; i < query->nleaves; i++) cr_assert_eq(query->leaves[i]->leaf, i);
+    aj_expander_free(x);
+    aj_query_free(query);
+}
+
+static void rewrites(const char *q, const char *want_tree, const char *want_also) {
+    char tree[2048], also[2048];
+    rewrite(q, tree, sizeof tree, also, sizeof also);
+    cr_assert_str_eq(tree, want_tree, "query '%s': tree %s", q, tree);
+    cr_assert_str_eq(also, want_also, "query '%s': also %s", q, also);
+}
+
+/* Total and the "also" line of a search with expansion on or off. */
+static uint64_t total(const char *q, int expand, char *also, size_t cap) {
+    aj_ctx c = {0};
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    o.expand = expand;
+    const aj_results *r;
+    cr_assert_eq(aj_search(&c, fx.s, q, strlen(q), &o, &r), AJ_OK, "%s", c.msg);
+    size_t k = 0;
+    if (also) also[0] = 0;
+    for (size_t i = 0; also && i < r->nalso; i++)
+        k += (size_t)snprintf(also + k, cap - k, "%s%s", i ? "|" : "", r->also[i]);
+    return r->total;
+}
+
+Test(expand, acronym_to_long_form_and_back) {
+    rewrites("UNCLOS", "(OR unclo \"unit nation convent on the law of the sea\")",
+             "UNCLOS = \"United Nations Convention on the Law of the Sea\"");
+    rewrites("\"united nations convention on the law of the sea\"",
+             "(OR \"unit nation convent on the law of the sea\" unclo)",
+             "\"united nations convention on the law of the sea\" = UNCLOS");
+    /* Words in a row, without the small words. */
+    rewrites("United Nations Convention Law Sea",
+             "(OR (AND unit nation convent law sea) unclo)",
+             "United Nations Convention Law Sea = UNCLOS");
+    char also[512];
+    cr_assert_eq(total("UNCLOS", 0, NULL, 0), 2);
+    cr_assert_eq(total("UNCLOS", 1, also, sizeof also), 3);
+    cr_assert_str_eq(also, "UNCLOS = \"United Nations Convention on the Law of the Sea\"");
+}
+
+Test(expand, acronyms_need_capitals) {
+    rewrites("unclos", "unclo", "");
+    /* "Some" has one capital: the word, not Senior Officials Meeting ... */
+    rewrites("Some progress", "(AND some progress)", "");
+    rewrites("SOME", "(OR some \"senior offici meet on energi\")",
+             "SOME = \"Senior Officials Meeting on Energy\"");
+}
+
+Test(expand, split_glued_words) {
+    rewrites("cybersecurity", "(OR cybersecur \"cyber secur\")",
+             "cybersecurity = \"cyber security\"");
+    rewrites("ASEANJapan", "(OR aseanjapan \"asean japan\")", "ASEANJapan = \"asean japan\"");
+    char also[512];
+    cr_assert_eq(total("cybersecurity", 0, NULL, 0), 1);
+    cr_assert_eq(total("cybersecurity", 1, also, sizeof also), 2);
+}
+
+Test(expand, glue_adjacent_words) {
+    rewrites("cyber security", "(OR (AND cyber secur) cybersecur)",
+             "cyber security = cybersecurity");
+    rewrites("people-to-people", "(OR \"peopl to peopl\" \"peopleto peopl\")",
+             "people-to-people = \"peopleto people\"");
+    rewrites("ASEAN-Japan transport", "(AND (OR \"asean japan\" aseanjapan) transport)",
+             "ASEAN-Japan = aseanjapan");
+    cr_assert_eq(total("cyber security", 0, NULL, 0), 1);
+    cr_assert_eq(total("cyber security", 1, NULL, 0), 2);
+    cr_assert_eq(total("people-to-people", 0, NULL, 0), 1);
+    cr_assert_eq(total("people-to-people", 1, NULL, 0), 2);
+}
+
+Test(expand, words_glued_to_the_next) {
+    rewrites("energy transition", "(AND energi (OR transit transitionsthrough))",
+             "transition = transitionsthrough");
+    cr_assert_eq(total("energy transition", 0, NULL, 0), 0);
+    cr_assert_eq(total("energy transition", 1, NULL, 0), 1);
+    /* A common word keeps away from its real compounds. */
+    rewrites("with", "with", "");
+}
+
+Test(expand, nothing_to_expand_is_unchanged) {
+    const char *qs[] = {"maritime security", "trade OR ports", "partners -maritime",
+                        "\"shared concern\"", "deleg*", "(trade ports) OR security"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        char before[512], tree[512], also[512];
+        aj_ctx c = {0};
+        aj_query *q;
+        cr_assert_eq(aj_query_parse(&c, th_analyzer(), qs[i], strlen(qs[i]), &q), AJ_OK);
+        aj_query_format(q, before, sizeof before);
+        aj_query_free(q);
+        rewrite(qs[i], tree, sizeof tree, also, sizeof also);
+        cr_assert_str_eq(tree, before);
+        cr_assert_str_eq(also, "");
+    }
+}
+
+Test(expand, negated_and_or_clauses) {
+    rewrites("party -UNCLOS",
+             "(AND parti (NOT (OR unclo \"unit nation convent on the law of the sea\")))",
+             "UNCLOS = \"United Nations Convention on the Law of the Sea\"");
+    /* Under an OR the alternatives become siblings. */
+    rewrites("trade OR cybersecurity", "(OR trade cybersecur \"cyber secur\")",
+             "cybersecurity = \"cyber security\"");
+}
+
+Test(expand, highlights_alternatives) {
+    const char *q = "UNCLOS";
+    aj_ctx c = {0};
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r;
+    cr_assert_eq(aj_search(&c, fx.s, q, strlen(q), &o, &r), AJ_OK);
+    const char *text = "The united nations convention on the law of the sea is old.";
+    aj_span sp[16];
+    /* The long form's words are highlighted where they occur. */
+    size_t n = aj_search_highlight(fx.s, text, strlen(text), sp, 16);
+    cr_assert_eq(n, 10); /* "The" too: the phrase has "the" */
+}
+
+Test(expand, repeated_words_expand_each_time) {
+    rewrites("UNCLOS OR (UNCLOS party)",
+             "(OR unclo (AND (OR unclo \"unit nation convent on the law of the sea\") parti) "
+             "\"unit nation convent on the law of the sea\")",
+             "UNCLOS = \"United Nations Convention on the Law of the Sea\"");
+    char also[512];
+    total("UNCLOS OR (UNCLOS party)", 1, also, sizeof also);
+    cr_assert_str_eq(also, "UNCLOS = \"United Nations Convention on the Law of the Sea\"");
+}
+
+Test(expand, off_switch) {
+    char also[512];
+    cr_assert_eq(total("UNCLOS cybersecurity", 0, also, sizeof also), 0);
+    cr_assert_str_eq(also, "");
+}
