@@ -175,9 +175,10 @@ def corpus_section(r, targets):
     feats = r.get("features_latency_us")
     if feats and "bm25" in feats:
         labels = [k for k in feats if k != "bm25"]
-        L += [f"### {name}: cost of the ranking features (ajsearch only, top 10, p50 µs)", "",
-              "Each ranking against textbook BM25 over the same queries (the work the peers do);",
-              "ratio = feature / bm25.", "",
+        L += [f"### {name}: cost of the search-quality features (ajsearch only, top 10, p50 µs)", "",
+              "Each configuration against textbook BM25 of the query as written, over the same",
+              "queries (the work the peers do); ratio = feature / bm25. The command line's default",
+              "is the last column.", "",
               "| class | bm25 | " + " | ".join(f"{l} | ratio" for l in labels) + " |",
               "|---|---|" + "---|---|" * len(labels)]
         for cls, base in feats["bm25"].items():
@@ -188,6 +189,12 @@ def corpus_section(r, targets):
                         if v is not None else "-"]
             L.append("| " + " | ".join(row) + " |")
         L.append("")
+        aj = r["build"].get("ajsearch", {})
+        if "acronym_bytes" in aj:
+            L += [f"Index size: the {aj['acronyms']} acronym definitions mined take about "
+                  f"{aj['acronym_bytes']:,} bytes of {aj['bytes']:,} "
+                  f"({100 * aj['acronym_bytes'] / max(aj['bytes'], 1):.2f}%); the other features "
+                  "add nothing to the index.", ""]
     return L
 
 

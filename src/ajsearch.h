@@ -110,6 +110,10 @@ typedef struct aj_index_stats {
     uint32_t ndocs, nparas;
     uint64_t nterms, nwords, npostings, ntokens;
     double avgdl;
+    uint32_t nacronyms;      /* acronym definitions mined by the build */
+    uint64_t acronym_bytes;  /* what they take in meta.aj: the ACRONYMS
+                                section and their strings (an upper bound:
+                                strings shared with titles count too) */
     const char *generation;  /* directory name of the mapped generation */
     size_t nfiles;
     aj_file_info files[8];
@@ -222,7 +226,7 @@ typedef struct aj_search_opts {
  * README "Ranking"); AJ_RANK_BM25 keeps the textbook parameters. */
 #define AJ_FULL_K1 0.6
 #define AJ_FULL_B 0.3
-#define AJ_W_PROX 1.0
+#define AJ_W_PROX 0.5
 #define AJ_W_HEAD 0.1
 #define AJ_BM25_K1 1.2
 #define AJ_BM25_B 0.75

@@ -189,6 +189,14 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
     st->ntokens = ix->ntokens;
     st->avgdl = ix->avgdl;
     st->generation = ix->gen;
+    st->nacronyms = ix->nacros;
+    st->acronym_bytes = ix->nacros ? 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES : 0;
+    for (uint32_t i = 0; i < ix->nacros; i++) {
+        aj_ctx c = {0};
+        aj_acronym a;
+        if (aj_acronym_get(&c, ix, i, &a) == AJ_OK)
+            st->acronym_bytes += strlen(a.acronym) + strlen(a.long_form) + 2;
+    }
     st->nfiles = AJ_NFILES;
     for (int i = 0; i < AJ_NFILES; i++) {
         st->files[i].name = aj_file_names[i];

@@ -132,7 +132,7 @@ static const char usage_main[] =
     "                         heading), then partial matches; bm25: exact BM25\n"
     "                         of the matching paragraphs, nothing else\n"
     "      --proximity W, --heading W\n"
-    "                         weights of those factors (default 1.0 and 0.1)\n"
+    "                         weights of those factors (default 0.5 and 0.1)\n"
     "      --no-partial       only paragraphs that match the whole query; by\n"
     "                         default, when fewer than the hits asked for match\n"
     "                         all the words, paragraphs matching some of them\n"
@@ -174,8 +174,8 @@ static const char usage_stats[] =
     "usage: ajsearch stats [--json] [--index DIR]\n"
     "\n"
     "Prints the index's counts (documents, paragraphs, distinct terms,\n"
-    "postings, positions, average paragraph length), the BM25 parameters and\n"
-    "the size of each index file.\n";
+    "postings, positions, average paragraph length, acronyms mined and the\n"
+    "bytes they take), the BM25 parameters and the size of each index file.\n";
 
 static const char usage_dump[] =
     "usage: ajsearch dump [--json] [--index DIR]\n"
@@ -600,11 +600,11 @@ static int cmd_stats(options *o) {
         printf(",\"documents\":%u,\"paragraphs\":%u,"
                "\"terms\":%llu,\"words\":%llu,\"postings\":%llu,"
                "\"positions\":%llu,\"avgdl\":%.6f,\"k1\":%g,\"b\":%g,"
-               "\"bytes\":%llu,\"files\":{",
+               "\"acronyms\":%u,\"acronym_bytes\":%llu,\"bytes\":%llu,\"files\":{",
                st.ndocs, st.nparas, (unsigned long long)st.nterms,
                (unsigned long long)st.nwords, (unsigned long long)st.npostings,
                (unsigned long long)st.ntokens, st.avgdl, aj_search_k1(&o->so), aj_search_b(&o->so),
-               (unsigned long long)total);
+               st.nacronyms, (unsigned long long)st.acronym_bytes, (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)
             printf("%s\"%s\":%llu", i ? "," : "", st.files[i].name,
                    (unsigned long long)st.files[i].nbytes);
@@ -623,6 +623,8 @@ static int cmd_stats(options *o) {
         printf("postings     %llu\n", (unsigned long long)st.npostings);
         printf("positions    %llu\n", (unsigned long long)st.ntokens);
         printf("avgdl        %.2f\n", st.avgdl);
+        printf("acronyms     %u (mined definitions, about %llu bytes of meta.aj)\n",
+               st.nacronyms, (unsigned long long)st.acronym_bytes);
         printf("k1, b        %g, %g\n", aj_search_k1(&o->so), aj_search_b(&o->so));
         printf("files        %llu bytes\n", (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)

@@ -29,7 +29,7 @@ K1 = [0.6, 0.9, 1.2, 1.6, 2.0]
 B = [0.3, 0.5, 0.75, 0.9]
 PROX = [0.0, 0.25, 0.5, 1.0, 2.0]
 HEAD = [0.0, 0.1, 0.25, 0.5, 1.0]
-DEFAULT = (0.6, 0.3, 1.0, 0.1)  # what ajsearch ships (src/ajsearch.h)
+DEFAULT = (0.6, 0.3, 0.5, 0.1)  # what ajsearch ships (src/ajsearch.h)
 
 
 def main():
