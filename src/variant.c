@@ -41,6 +41,10 @@ static const char *const RE_BASES[] = {
     "meag", "sab", "sepulch", "kilomet", "centimet", "millimet", "epicent",
     NULL};
 
+/* -red/-ring of an -re word: centred -> centered (these lengthen by one). */
+static const char *const RE_ED_BASES[] = {"cent", "met", "fib", "calib", "lust", "sab",
+                                          "epicent", NULL};
+
 /* -ence/-ense. */
 static const char *const ENCE_BASES[] = {"def", "off", "lic", "pret", NULL};
 
@@ -120,6 +124,7 @@ static const rule RULES[] = {
     R("oural", "oral", OUR_BASES), R("ours", "ors", OUR_BASES),
     R("oury", "ory", OUR_BASES), R("our", "or", OUR_BASES),
     R("res", "ers", RE_BASES), R("re", "er", RE_BASES),
+    R("red", "ered", RE_ED_BASES), R("ring", "ering", RE_ED_BASES),
     R("ences", "enses", ENCE_BASES), R("ence", "ense", ENCE_BASES),
     R("ogues", "ogs", OGUE_BASES), R("ogue", "og", OGUE_BASES),
     R("programmes", "programs", PROGRAMME_BASES),
@@ -127,10 +132,64 @@ static const rule RULES[] = {
 };
 #undef R
 
+/* Whole words that no suffix rule covers: the curated exceptions. */
+static const char *const WORDS[][2] = {
+    {"grey", "gray"},           {"greys", "grays"},         {"tyre", "tire"},
+    {"tyres", "tires"},         {"manoeuvre", "maneuver"},  {"manoeuvres", "maneuvers"},
+    {"manoeuvred", "maneuvered"}, {"manoeuvring", "maneuvering"},
+    {"aluminium", "aluminum"},  {"plough", "plow"},         {"ploughs", "plows"},
+    {"sceptic", "skeptic"},     {"sceptical", "skeptical"}, {"scepticism", "skepticism"},
+    {"mould", "mold"},          {"moulds", "molds"},        {"jewellery", "jewelry"},
+    {"pyjamas", "pajamas"},     {"kerb", "curb"},           {"kerbs", "curbs"},
+    {"cosy", "cozy"},           {"judgement", "judgment"},  {"judgements", "judgments"},
+    {"ageing", "aging"},        {"acknowledgement", "acknowledgment"},
+    {"acknowledgements", "acknowledgments"},
+};
+
+/* Greek ae and oe at the start of a word, which American spelling writes
+ * as e: paediatric, haemorrhage, anaesthesia, oestrogen, foetus.  A
+ * prefix list, since most words with "ae" or "oe" (aerial, does, shoe)
+ * are not of this kind. */
+static const char *const AE_OE[][2] = {
+    {"paediatr", "pediatr"}, {"orthopaed", "orthoped"}, {"encyclopaed", "encycloped"},
+    {"haem", "hem"},         {"anaem", "anem"},         {"anaesth", "anesth"},
+    {"leukaem", "leukem"},   {"septicaem", "septicem"}, {"oesoph", "esoph"},
+    {"oestr", "estr"},       {"foet", "fet"},           {"diarrhoe", "diarrhe"},
+    {"palaeo", "paleo"},     {"gynaecol", "gynecol"},   {"caesar", "cesar"},
+};
+
+static size_t suffixes(const char *w, size_t n, char *out);
+
 size_t aj_variant_us(const char *w, size_t n, char *out) {
     if (n < 4 || n > 64) return 0;
     for (size_t i = 0; i < n; i++)
         if (w[i] < 'a' || w[i] > 'z') return 0;
+    for (size_t i = 0; i < sizeof WORDS / sizeof *WORDS; i++)
+        if (strlen(WORDS[i][0]) == n && !memcmp(w, WORDS[i][0], n)) {
+            size_t k = strlen(WORDS[i][1]);
+            memcpy(out, WORDS[i][1], k);
+            return k;
+        }
+    for (size_t i = 0; i < sizeof AE_OE / sizeof *AE_OE; i++) {
+        size_t k = strlen(AE_OE[i][0]);
+        if (k < n && !memcmp(w, AE_OE[i][0], k)) {
+            /* The prefix shortens by one; the rest may still need a
+             * suffix rule (anaesthetise -> anesthetize). */
+            char tmp[72];
+            size_t j = strlen(AE_OE[i][1]);
+            memcpy(tmp, AE_OE[i][1], j);
+            memcpy(tmp + j, w + k, n - k);
+            size_t m = suffixes(tmp, j + n - k, out);
+            if (m) return m;
+            memcpy(out, tmp, j + n - k);
+            return j + n - k;
+        }
+    }
+    return suffixes(w, n, out);
+}
+
+/* The suffix rules on a lower-case ASCII word. */
+static size_t suffixes(const char *w, size_t n, char *out) {
     size_t b;
     for (size_t i = 0; i < sizeof RULES / sizeof *RULES; i++) {
         const rule *r = &RULES[i];

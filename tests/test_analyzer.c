@@ -879,8 +879,8 @@ static void check_stem(aj_stemmer *st, struct sb_stemmer *sb, const char *w,
                       : aj_stem_uncached(&c, st, w, n, out, sizeof out, &k);
     cr_assert_eq(e, AJ_OK, "%s", c.msg);
     /* The reference: libstemmer on the word's American spelling. */
-    char us[AJ_MAX_WORD];
-    size_t m = n <= sizeof us ? aj_variant_us(w, n, us) : 0;
+    char us[AJ_MAX_WORD + 2];
+    size_t m = n <= AJ_MAX_WORD ? aj_variant_us(w, n, us) : 0;
     const char *x = m ? us : w;
     size_t xn = m ? m : n;
     const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)x, (int)xn);
