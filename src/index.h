@@ -79,9 +79,11 @@ aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
 aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
                        const char **s);
 
-/* The kind of paragraph id (AJ_PARA_BODY, _HEADING, _ITEM), from its
- * PARAS record alone. */
-aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind);
+/* The last heading paragraph among [lo, id), or *h = UINT32_MAX: one
+ * mapped range for all the records, so a scan of 64 costs about as much
+ * as reading one. */
+aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h);
 
 /* The document holding paragraph id (binary search over DOCS). */
 aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,

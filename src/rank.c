@@ -279,24 +279,14 @@ static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
     uint32_t doc, first;
     *h = UINT32_MAX;
     aj_err e = aj_index_para_doc(c, ix, id, &doc, &first);
-    for (uint32_t k = 1; !e && k <= AJ_RANK_HEADING_SCAN && id >= first + k; k++) {
-        uint32_t p = id - k;
-        if (m->valid && m->doc == doc && m->id == p) {
-            /* The previous candidate: a heading itself, or under its own. */
-            int kind;
-            e = aj_index_para_kind(c, ix, p, &kind);
-            if (!e) *h = kind == AJ_PARA_HEADING ? p : m->heading;
-            /* Its heading may lie further back than this scan would go. */
-            if (!e && *h != UINT32_MAX && id - *h > AJ_RANK_HEADING_SCAN) *h = UINT32_MAX;
-            break;
-        }
-        int kind;
-        e = aj_index_para_kind(c, ix, p, &kind);
-        if (!e && kind == AJ_PARA_HEADING) {
-            *h = p;
-            break;
-        }
-    }
+    if (e) return e;
+    uint32_t lo = id - first > AJ_RANK_HEADING_SCAN ? id - AJ_RANK_HEADING_SCAN : first;
+    /* From the previous candidate of the same document on, its answer
+     * holds: only the paragraphs after it need looking at. */
+    int memo = m->valid && m->doc == doc && m->id < id && m->id >= lo;
+    e = aj_index_prev_heading(c, ix, id, memo ? m->id : lo, h);
+    if (!e && *h == UINT32_MAX && memo && m->heading != UINT32_MAX && m->heading >= lo)
+        *h = m->heading;
     *m = (hmemo){id, doc, *h, !e};
     return e;
 }

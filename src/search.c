@@ -195,8 +195,7 @@ static void final_scores(aj_hit *h, size_t n, const aj_search_opts *o) {
     qsort(h, n, sizeof *h, cmp_final);
 }
 
-/* Keeps the best `need` partial candidates of v[0..*n) (by matched, then
- * bm25): sorting when the buffer is full keeps the cost O(m log need). */
+/* Partial candidates rank by the units they match, then by BM25. */
 static int cmp_partial(const void *a, const void *b) {
     const aj_hit *x = a, *y = b;
     if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
@@ -204,28 +203,99 @@ static int cmp_partial(const void *a, const void *b) {
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Partial matches come from candidates rather than from the union of
+ * every clause's postings (which, for common words, is most of a large
+ * corpus): each unit alone gives its best `cand` paragraphs by its own
+ * BM25, with the pruned top k where the unit allows it, so a common word
+ * costs a few blocks.  With two units this is exact: a partial match then
+ * holds one unit and ranks by that unit's score, and a unit's list of
+ * need + nfull holds every full match and the best `need` others.  With
+ * more units, a paragraph holding two of them but in neither's list could
+ * be missed; the lists are then 2 need + nfull + PARTIAL_EXTRA long to make
+ * that rare. */
+#define PARTIAL_EXTRA 20
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The sorted, distinct ids of every unit's best cand paragraphs. */
+static aj_err unit_candidates(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
+                              const aj_rank *rk, size_t cand, uint32_t **out,
+                              size_t *nout) {
+    aj_hit *buf = malloc((cand + 1) * sizeof *buf);
+    uint32_t *v = malloc(((size_t)rk->nunits * cand + 1) * sizeof *v);
+    size_t n = 0;
+    aj_err e = (!buf || !v) ? aj_fail(c, AJ_ENOMEM, "partial matches") : AJ_OK;
+    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
+        aj_query uq = {(aj_qnode *)rk->units[u], s->q->nleaves, s->q->leaves};
+        aj_eval ev;
+        aj_topk top;
+        aj_topk_init(&top, buf, cand);
+        aj_cur **lv;
+        uint32_t nl;
+        uint64_t seen;
+        e = aj_eval_open(c, &ev, s->ix, s->an, &uq, o->k1, o->b);
+        if (!e && aj_eval_flat(&ev, &lv, &nl)) {
+            e = aj_topk_pruned(c, &ev, s->ix, &top, &seen);
+        } else {
+            while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
+                uint32_t id = aj_eval_doc(&ev), dl;
+                e = aj_index_len(c, s->ix, id, &dl);
+                if (!e) aj_topk_push(&top, id, aj_eval_score(&ev, dl));
+                if (!e) e = aj_eval_next(c, &ev);
+            }
+        }
+        s->res.decoded += ev.decoded;
+        aj_eval_close(&ev);
+        for (size_t i = 0; !e && i < top.n; i++) v[n++] = buf[i].id;
+    }
+    free(buf);
+    if (e) {
+        free(v);
+        return e;
+    }
+    qsort(v, n, sizeof *v, cmp_u32);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!m || v[m - 1] != v[i]) v[m++] = v[i];
+    *out = v;
+    *nout = m;
+    return AJ_OK;
+}
+
 /* Appends to s->hits[nfull..nfull+need) the best paragraphs that match
- * some but not all of the units of rk. */
+ * some but not all of the units of rk (and none of the query's negated
+ * clauses), best first: the most units, then the highest BM25. */
 static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
                            const aj_rank *rk, size_t nfull, size_t need,
                            size_t *got) {
     *got = 0;
+    uint32_t *ids = NULL;
+    size_t nids = 0, n = 0;
+    size_t cand = rk->nunits == 2 ? need + nfull : 2 * need + nfull + PARTIAL_EXTRA;
+    aj_err e = unit_candidates(c, s, o, rk, cand, &ids, &nids);
+    if (e) return e;
     partial_query pq;
     aj_eval ev;
-    size_t cap = 2 * need + 1, n = 0;
-    aj_hit *v = malloc(cap * sizeof *v);
+    aj_hit *v = malloc((nids + 1) * sizeof *v);
     uint32_t *tf = malloc((s->q->nleaves + 1) * sizeof *tf);
     double *sc = malloc((s->q->nleaves + 1) * sizeof *sc);
     uint8_t *seen = calloc(rk->nunits + 1, 1);
-    aj_err e = (!v || !tf || !sc || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
+    e = (!v || !tf || !sc || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
                                     : partial_open(c, s->q, &pq);
     int opened = 0;
     if (!e) {
         e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b);
         opened = 1;
     }
-    while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-        uint32_t id = aj_eval_doc(&ev), dl;
+    /* The candidates in id order: each is scored against the whole query
+     * (a negated clause drops it, a full match is not partial). */
+    for (size_t i = 0; !e && i < nids; i++) {
+        uint32_t id = ids[i], dl;
+        e = aj_eval_advance(c, &ev, id);
+        if (e || aj_eval_doc(&ev) != id) continue;
         e = aj_index_len(c, s->ix, id, &dl);
         if (e) break;
         aj_eval_leaf_tfs(&ev, dl, tf, sc);
@@ -238,15 +308,9 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
                 matched++;
             }
         }
-        if (matched < rk->nunits) {
+        if (matched < rk->nunits)
             v[n++] = (aj_hit){.id = id, .bm25 = aj_eval_score(&ev, dl),
                               .matched = matched, .units = rk->nunits};
-            if (n == cap) {
-                qsort(v, n, sizeof *v, cmp_partial);
-                n = need;
-            }
-        }
-        e = aj_eval_next(c, &ev);
     }
     if (opened) {
         s->res.decoded += ev.decoded;
@@ -259,6 +323,7 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
         *got = n;
     }
     if (v && tf && sc && seen) partial_close(&pq);
+    free(ids);
     free(v);
     free(tf);
     free(sc);
