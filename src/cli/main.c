@@ -67,7 +67,9 @@ static const char usage_main[] =
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
     "\n"
     "Query language:\n"
-    "  maritime security      every word must occur (AND), ranked by BM25\n"
+    "  maritime security      every word must occur (AND); then, when fewer\n"
+    "                         match than asked for, paragraphs with some of\n"
+    "                         the words, marked (k of n); see --rank\n"
     "  a OR b                 either (precedence: NOT > AND > OR)\n"
     "  a AND b                explicit AND (same as juxtaposition)\n"
     "  a NOT b, a -b          a but not b; NOT needs a positive term beside it\n"
@@ -85,8 +87,9 @@ static const char usage_main[] =
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  British and American spellings are one (colour = color, defence = defense);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
-    "  A plain word the index lacks gets \"Did you mean: ...?\"; when nothing\n"
-    "  matches, the corrected query runs instead (see --no-correct).\n"
+    "  A plain word the index lacks gets \"Did you mean: ...?\"; when no\n"
+    "  paragraph has all the words, the corrected query runs instead (see\n"
+    "  --no-correct).\n"
     "  Expansion (off with --no-expand; the header says \"also searched: ...\"):\n"
     "  a word the corpus also writes split is searched both ways (cybersecurity =\n"
     "  \"cyber security\", people to people = \"peopleto people\"), and an\n"
@@ -144,7 +147,7 @@ static const char usage_main[] =
     "heading of its section, else its ordinal.  The snippet is the window of a\n"
     "long paragraph with the most distinct matched words, every match highlighted.\n"
     "\n"
-    "Exit status: 0 hits found, 1 no hits, 2 error.\n";
+    "Exit status: 0 hits listed (full or partial matches), 1 none, 2 error.\n";
 
 static const char usage_index[] =
     "usage: ajsearch index [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
