@@ -405,24 +405,35 @@ static aj_err glued_word(aj_ctx *c, aj_expander *x, const char *a, const char *b
 }
 
 /* The best cut of word w into two words of the corpus: *cut = length of
- * the first half, 0 when there is none.  Cuts fall between code points. */
-static aj_err best_split(aj_ctx *c, aj_expander *x, const char *w, size_t *cut) {
+ * the first half, 0 when there is none.  Cuts fall between code points.
+ * damaged: w is rare enough (in at most MAX_GLUED_DF paragraphs) to be two
+ * words glued by a lost line end, so one half may be a small word
+ * ("peopleto" is "people to"), the other then in at least MIN_TAIL_DF
+ * paragraphs. */
+#define MAX_GLUED_DF 2
+#define MIN_TAIL_DF 3
+static aj_err best_split(aj_ctx *c, aj_expander *x, const char *w, int damaged,
+                         size_t *cut) {
     size_t len = strlen(w);
     uint32_t best = 0;
     *cut = 0;
-    for (size_t i = MIN_HALF; i + MIN_HALF <= len; i++) {
+    for (size_t i = 1; i < len; i++) {
         if (((unsigned char)w[i] & 0xC0) == 0x80) continue;
         uint32_t d1, d2;
-        /* "errand" is not "err and": a small word is no half. */
+        /* "errand" is not "err and": a small word is no half, unless the
+         * word looks damaged; a short half must be a small word. */
         char head[AJ_MAX_WORD + 1];
         memcpy(head, w, i);
         head[i] = 0;
-        if (is_small(head) || is_small(w + i)) continue;
+        int sh = is_small(head), st = is_small(w + i);
+        if ((i < MIN_HALF && !sh) || (len - i < MIN_HALF && !st)) continue;
+        if ((sh || st) && (!damaged || (sh && st))) continue;
         aj_err e = word_df(c, x, w, i, &d1);
         if (!e && d1) e = word_df(c, x, w + i, len - i, &d2);
         else d2 = 0;
         if (e) return e;
         uint32_t m = d1 < d2 ? d1 : d2;
+        if ((sh || st) && (sh ? d2 : d1) < MIN_TAIL_DF) continue;
         if (m > best) {
             best = m;
             *cut = i;
@@ -438,8 +449,6 @@ static aj_err best_split(aj_ctx *c, aj_expander *x, const char *w, size_t *cut) 
  * and a common word (df >= MIN_TAIL_DF), when the word's own df is less
  * than GLUED_SHARE times the glued word's.  Up to cap of them go
  * to out[] (in the arena); *n their number. */
-#define MAX_GLUED_DF 2
-#define MIN_TAIL_DF 3
 #define MAX_SCAN 256
 #define GLUED_SHARE 20
 static aj_err glued_into(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *t,
@@ -627,7 +636,7 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         const char *t[2];
         const char *wd = w->words[0];
         if (wd[0] >= '0' && wd[0] <= '9') return AJ_OK;
-        e = best_split(c, x, wd, &cut);
+        e = best_split(c, x, wd, tdf <= MAX_GLUED_DF, &cut);
         if (!e && cut) e = term_of(c, x, an, wd, cut, &t[0]);
         if (!e && cut) e = term_of(c, x, an, wd + cut, strlen(wd) - cut, &t[1]);
         if (!e && cut) {
@@ -655,6 +664,46 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             e = make_alt(c, x, l->text, &a, l->pos, &leaf);
             if (!e && leaf) e = push(c, out, leaf);
         }
+    }
+    /* A phrase with a damaged word in it ("peopleto-people"): the phrase
+     * with that word's halves. */
+    for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i < w->n; i++) {
+        const char *wd = w->words[i];
+        uint32_t df;
+        size_t cut;
+        if (wd[0] >= '0' && wd[0] <= '9') continue;
+        e = word_df(c, x, wd, strlen(wd), &df);
+        if (e || df > MAX_GLUED_DF) continue;
+        e = best_split(c, x, wd, 1, &cut);
+        if (e || !cut) continue;
+        const char **t = arena_alloc(&x->tmp, (w->n + 1) * sizeof *t);
+        if (!t) return aj_fail(c, AJ_ENOMEM, "query expansion");
+        uint32_t n = 0;
+        for (uint32_t j = 0; !e && j < w->n; j++) {
+            if (j != i) {
+                t[n++] = w->terms[j];
+                continue;
+            }
+            e = term_of(c, x, an, wd, cut, &t[n++]);
+            if (!e) e = term_of(c, x, an, wd + cut, strlen(wd) - cut, &t[n++]);
+        }
+        if (e) break;
+        size_t k = 0;
+        k += (size_t)snprintf(a.text + k, sizeof a.text - k, "\"");
+        for (uint32_t j = 0; j < w->n && k < sizeof a.text; j++) {
+            if (j == i)
+                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%.*s %s",
+                                      j ? " " : "", (int)cut, wd, wd + cut);
+            else
+                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%s", j ? " " : "",
+                                      w->words[j]);
+        }
+        if (k < sizeof a.text) snprintf(a.text + k, sizeof a.text - k, "\"");
+        snprintf(a.shown, sizeof a.shown, "%s", a.text);
+        a.terms = t;
+        a.n = n;
+        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        if (!e && leaf) e = push(c, out, leaf);
     }
     /* A phrase with two neighbours the corpus writes glued. */
     for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i + 1 < w->n; i++) {

@@ -22,7 +22,9 @@ static const char corpus_text[] =
     "The ASEAN Japan summit and the ASEAN Japan dialogue.\n\n"
     "Delegates met at the Senior Officials Meeting on Energy (SOME).\n\n"
     "Some progress was made without delay.\n\n"
-    "Work with partners on maritime security.\n";
+    "Work with partners on maritime security.\n\n"
+    "The people of the region and their people.\n\n"
+    "Open to all people.\n";
 
 typedef struct {
     char *root, corpus[1024], index[1024];
@@ -128,6 +130,19 @@ Test(expand, split_glued_words) {
     char also[512];
     cr_assert_eq(total("cybersecurity", 0, NULL, 0), 1);
     cr_assert_eq(total("cybersecurity", 1, also, sizeof also), 2);
+}
+
+Test(expand, split_damaged_words_with_a_small_half) {
+    /* "peopleto" is in one paragraph (a lost line-end hyphen) and "people"
+     * in four: the damaged form typed as a query also finds the phrase. */
+    rewrites("peopleto-people", "(OR \"peopleto peopl\" \"peopl to peopl\")",
+             "peopleto-people = \"people to people\"");
+    cr_assert_eq(total("peopleto-people", 0, NULL, 0), 1);
+    cr_assert_eq(total("peopleto-people", 1, NULL, 0), 2);
+    /* A word in more paragraphs is not taken for damage, and a small half
+     * needs a common other half: "without" is not "with out". */
+    rewrites("without", "without", "");
+    rewrites("people", "peopl", "");
 }
 
 Test(expand, glue_adjacent_words) {
