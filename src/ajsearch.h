@@ -111,15 +111,17 @@ typedef struct aj_index_stats {
     uint64_t nterms, nwords, npostings, ntokens;
     double avgdl;
     uint32_t nacronyms;      /* acronym definitions mined by the build */
-    uint64_t acronym_bytes;  /* what they take in meta.aj: the ACRONYMS
-                                section and their strings (an upper bound:
-                                strings shared with titles count too) */
     const char *generation;  /* directory name of the mapped generation */
     size_t nfiles;
     aj_file_info files[8];
 } aj_index_stats;
 
 void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);
+
+/* What the acronym definitions take in meta.aj: the ACRONYMS section and
+ * their strings (an upper bound: strings shared with titles count too).
+ * Reads every definition, so it is apart from aj_index_stats_get. */
+uint64_t aj_index_acronym_bytes(const aj_index *ix);
 
 typedef struct aj_doc_info {
     const char *path;        /* relative to the corpus directory */

@@ -191,13 +191,6 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
     st->avgdl = ix->avgdl;
     st->generation = ix->gen;
     st->nacronyms = ix->nacros;
-    st->acronym_bytes = ix->nacros ? 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES : 0;
-    for (uint32_t i = 0; i < ix->nacros; i++) {
-        aj_ctx c = {0};
-        aj_acronym a;
-        if (aj_acronym_get(&c, ix, i, &a) == AJ_OK)
-            st->acronym_bytes += strlen(a.acronym) + strlen(a.long_form) + 2;
-    }
     st->nfiles = AJ_NFILES;
     for (int i = 0; i < AJ_NFILES; i++) {
         st->files[i].name = aj_file_names[i];
@@ -401,6 +394,17 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
 }
 
 /* ---- acronyms ---- */
+
+uint64_t aj_index_acronym_bytes(const aj_index *ix) {
+    uint64_t n = ix->nacros ? 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES : 0;
+    for (uint32_t i = 0; i < ix->nacros; i++) {
+        aj_ctx c = {0};
+        aj_acronym a;
+        if (aj_acronym_get(&c, ix, i, &a) == AJ_OK)
+            n += strlen(a.acronym) + strlen(a.long_form) + 2;
+    }
+    return n;
+}
 
 uint32_t aj_acronym_count(const aj_index *ix) { return ix->nacros; }
 

@@ -607,7 +607,8 @@ static int cmd_stats(options *o) {
                st.ndocs, st.nparas, (unsigned long long)st.nterms,
                (unsigned long long)st.nwords, (unsigned long long)st.npostings,
                (unsigned long long)st.ntokens, st.avgdl, aj_search_k1(&o->so), aj_search_b(&o->so),
-               st.nacronyms, (unsigned long long)st.acronym_bytes, (unsigned long long)total);
+               st.nacronyms, (unsigned long long)aj_index_acronym_bytes(ix),
+               (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)
             printf("%s\"%s\":%llu", i ? "," : "", st.files[i].name,
                    (unsigned long long)st.files[i].nbytes);
@@ -627,7 +628,7 @@ static int cmd_stats(options *o) {
         printf("positions    %llu\n", (unsigned long long)st.ntokens);
         printf("avgdl        %.2f\n", st.avgdl);
         printf("acronyms     %u (mined definitions, about %llu bytes of meta.aj)\n",
-               st.nacronyms, (unsigned long long)st.acronym_bytes);
+               st.nacronyms, (unsigned long long)aj_index_acronym_bytes(ix));
         printf("k1, b        %g, %g\n", aj_search_k1(&o->so), aj_search_b(&o->so));
         printf("files        %llu bytes\n", (unsigned long long)total);
         for (size_t i = 0; i < st.nfiles; i++)
@@ -1387,10 +1388,8 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     if (o->group && !o->count) {
         /* Documents are ranked by their best paragraph, so every match is
          * ranked; -n and --offset then count documents. */
-        aj_index_stats st;
-        aj_index_stats_get(ix, &st);
         so.offset = 0;
-        so.limit = st.nparas;
+        so.limit = UINT32_MAX; /* the search keeps at most every paragraph */
         so.doc_counts = 1;
         /* A document's count is of paragraphs that match the query; its
          * best paragraphs are among those, not among partial matches. */
