@@ -316,3 +316,24 @@ Test(query, near_and_fuzzy_errors) {
     error_at("abc~12", AJ_ESYNTAX, 4, "1 or 2");
     error_at("covid-19~1", AJ_ESYNTAX, 0, "one word");
 }
+
+/* Quoted leaves are marked, whatever the marks, so that suggestions leave
+ * them alone; a word or an apostrophe is not quoted. */
+Test(query, quoted_leaves_are_marked) {
+    const char *quoted[] = {"\"maritme security\"", LDQ "maritme security" RDQ,
+                            LSQ "maritme" RSQ, LGUIL "maritme" RGUIL};
+    for (size_t i = 0; i < sizeof quoted / sizeof *quoted; i++) {
+        aj_ctx c = {0};
+        aj_query *q;
+        cr_assert_eq(aj_query_parse(&c, th_analyzer(), quoted[i], strlen(quoted[i]), &q), AJ_OK);
+        cr_assert_eq(q->nleaves, 1);
+        cr_assert(q->leaves[0]->quoted, "%s", quoted[i]);
+        aj_query_free(q);
+    }
+    const char *plain = "maritme" RSQ "s";
+    aj_ctx c = {0};
+    aj_query *q;
+    cr_assert_eq(aj_query_parse(&c, th_analyzer(), plain, strlen(plain), &q), AJ_OK);
+    cr_assert(!q->leaves[0]->quoted);
+    aj_query_free(q);
+}
