@@ -19,7 +19,7 @@ import time
 
 BIN = os.environ.get("AJSEARCH_BIN", os.path.abspath("ajsearch"))
 CORPUS = os.path.abspath("corpus")
-SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms"}
+SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms", "show"}
 
 
 class Fail(Exception):
