@@ -479,8 +479,11 @@ static const optdef *find_long(const char *a, size_t n) {
  * -n5x or -n=5, which then fail as numbers).  -north is a word. */
 static const optdef *find_short(const char *a) {
     unsigned char c = (unsigned char)a[2];
-    int letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-    char want = a[1] == 'h' && c == 0 ? 'h' : a[1] == 'n' && (c == 0 || !(letter || c >= 0x80)) ? 'n' : 0;
+    /* non-ASCII counts as a letter: -née is a word */
+    int letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+    char want = 0;
+    if (a[1] == 'h' && c == 0) want = 'h';
+    else if (a[1] == 'n' && !letter) want = 'n';
     for (size_t i = 0; want && i < sizeof optdefs / sizeof *optdefs; i++)
         if (optdefs[i].letter == want) return &optdefs[i];
     return NULL;
