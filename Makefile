@@ -39,7 +39,7 @@ LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bit
             bworker.c acronym.c build.c index.c check.c query.c expand.c eval.c topk.c rank.c \
             search.c suggest.c snippet.c cite.c source.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
-CLI_SRCS := main.c out.c
+CLI_SRCS := main.c out.c locate.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))

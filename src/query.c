@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "ajsearch.h"
+#include "fold.h"
 #include "fuzzy.h"
+#include "utf8.h"
 
 typedef enum { T_END, T_LP, T_RP, T_LEAF, T_AND, T_OR, T_NOT, T_NEG, T_NEAR } tkind;
 
@@ -23,6 +25,10 @@ typedef struct {
     int depth;
     uint32_t nclauses;
     aj_query *query;
+    /* The first closing single mark at or after sq_from is at sq_found
+     * (SIZE_MAX: none): tokens are read left to right, so the query is
+     * scanned for closing marks once, not once per opening mark. */
+    size_t sq_from, sq_found;
 } parser;
 
 static int is_space(unsigned char ch) {
@@ -30,8 +36,133 @@ static int is_space(unsigned char ch) {
            ch == '\f' || ch == '\v';
 }
 
-static int is_delim(unsigned char ch) {
-    return is_space(ch) || ch == '(' || ch == ')' || ch == '"';
+/* ---- quotation marks ----
+ *
+ * Queries are often pasted from word processors and PDFs, whose quotation
+ * marks are typographic.  Double marks (" “ ” „ « ») are never part of a
+ * word, so each of them opens or closes a phrase exactly as '"' does, and
+ * any of them closes a phrase any of them opened: “…”, „…“, «…», »…«,
+ * ”…” and a phrase opened with one and closed with another all read
+ * alike.  Single marks are also apostrophes (Japan’s, ’90s, students’), so
+ * a single mark delimits only by where it stands: ‘ or ‚ opens a phrase
+ * at the start of a token when a letter or digit follows it, and the
+ * phrase ends at the first ’ or ‘ after it that follows something other
+ * than a space and is not followed by a letter or digit.  Without such a
+ * closing mark, the opening one is only punctuation, as before. */
+
+/* UTF-8 of the marks: “ ” „ are E2 80 9C/9D/9E, « » are C2 AB/BB, ‘ ’ ‚
+ * are E2 80 98/99/9A. */
+#define MARK_SINGLE_OPEN1 0x98   /* ‘, also a closing mark („…“'s single) */
+#define MARK_SINGLE_CLOSE 0x99   /* ’ */
+#define MARK_SINGLE_OPEN2 0x9A   /* ‚ */
+
+/* Length of the double quotation mark at q[i], or 0.  Lead bytes 0xC2 and
+ * 0xE2 are never continuation bytes, so a match cannot start inside
+ * another character. */
+static size_t dquote_len(const char *q, size_t len, size_t i) {
+    const unsigned char *s = (const unsigned char *)q + i;
+    size_t n = len - i;
+    if (s[0] == '"') return 1;
+    if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xAB || s[1] == 0xBB)) return 2;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x9C && s[2] <= 0x9E)
+        return 3;
+    return 0;
+}
+
+/* The last byte of the single quotation mark at q[i] (0x98, 0x99, 0x9A),
+ * or 0 when there is none. */
+static unsigned squote_at(const char *q, size_t len, size_t i) {
+    const unsigned char *s = (const unsigned char *)q + i;
+    if (len - i >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x98 && s[2] <= 0x9A)
+        return s[2];
+    return 0;
+}
+
+/* Does a letter or digit start at q[i]? */
+static int word_char_at(const char *q, size_t len, size_t i) {
+    if (i >= len) return 0;
+    uint32_t cp;
+    aj_utf8_decode((const uint8_t *)q + i, len - i, &cp);
+    int k = aj_fold_class(cp);
+    return k == AJ_FOLD_LETTER || k == AJ_FOLD_DIGIT;
+}
+
+/* When a single mark at p->q[open] opens a phrase (see above), the offset
+ * of its closing mark; else SIZE_MAX.  Whether a mark can close does not
+ * depend on the opening one, so the answer is the first closing mark at
+ * or after open + 4 (one character inside, at least). */
+static size_t squote_close(parser *p, size_t open) {
+    const char *q = p->q;
+    size_t len = p->len, from = open + 4;
+    unsigned m = squote_at(q, len, open);
+    if ((m != MARK_SINGLE_OPEN1 && m != MARK_SINGLE_OPEN2) || !word_char_at(q, len, open + 3))
+        return SIZE_MAX;
+    if (p->sq_from <= from && (p->sq_found == SIZE_MAX || p->sq_found >= from))
+        return p->sq_found;
+    size_t found = SIZE_MAX;
+    for (size_t i = from; i + 3 <= len; i++) {
+        unsigned c = squote_at(q, len, i);
+        if ((c == MARK_SINGLE_CLOSE || c == MARK_SINGLE_OPEN1) &&
+            !is_space((unsigned char)q[i - 1]) && !word_char_at(q, len, i + 3)) {
+            found = i;
+            break;
+        }
+    }
+    p->sq_from = from;
+    p->sq_found = found;
+    return found;
+}
+
+/* Does the byte at p->q[i] end a word?  Spaces, parentheses and double
+ * quotation marks do. */
+static int delim_at(const parser *p, size_t i) {
+    unsigned char ch = (unsigned char)p->q[i];
+    return is_space(ch) || ch == '(' || ch == ')' || dquote_len(p->q, p->len, i) > 0;
+}
+
+/* Does a phrase open at p->q[i]: a double mark, or a single one that has
+ * its closing mark? */
+static int phrase_at(parser *p, size_t i) {
+    return dquote_len(p->q, p->len, i) > 0 || squote_close(p, i) != SIZE_MAX;
+}
+
+/* The phrase opening at p->q[open] (phrase_at is true there): its inside
+ * q[*from..*to) and the offset just after its closing mark in *end.
+ * Returns 0 when it is never closed (only a double mark can be left
+ * open). */
+static int phrase_span(parser *p, size_t open, size_t *from, size_t *to, size_t *end) {
+    size_t olen = dquote_len(p->q, p->len, open);
+    if (olen) {
+        *from = open + olen;
+        for (size_t i = *from; i < p->len; i++) {
+            size_t k = dquote_len(p->q, p->len, i);
+            if (k) {
+                *to = i;
+                *end = i + k;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    size_t close = squote_close(p, open);
+    *from = open + 3;
+    *to = close;
+    *end = close + 3;
+    return 1;
+}
+
+/* The end of the run of '-' at q[i], and whether that run stands alone:
+ * followed by a space, ')' or the end of the query, so that it is attached
+ * to nothing it could negate. */
+static int lone_dash(const char *q, size_t len, size_t i) {
+    while (i < len && q[i] == '-') i++;
+    return i == len || is_space((unsigned char)q[i]) || q[i] == ')';
+}
+
+static aj_err lone_dash_error(aj_ctx *c, size_t pos) {
+    return aj_fail_at(c, AJ_ESYNTAX, pos,
+                      "'-' stands alone: to leave a word out, write the dash "
+                      "against it (-word or NOT word); otherwise remove the dash");
 }
 
 static void node_free(aj_qnode *n) {
@@ -176,16 +307,15 @@ static int attached_is_empty(parser *p, size_t i) {
     const char *s;
     size_t n, end;
     if (p->q[i] == '(') return 0;
-    if (p->q[i] == '"') {
-        const char *close = memchr(p->q + i + 1, '"', p->len - i - 1);
-        if (!close) return 0;
-        s = p->q + i + 1;
-        n = (size_t)(close - s);
-        end = (size_t)(close - p->q) + 1;
+    if (phrase_at(p, i)) {
+        size_t from, to;
+        if (!phrase_span(p, i, &from, &to, &end)) return 0;
+        s = p->q + from;
+        n = to - from;
         if (memchr(s, '*', n)) return 0;
     } else {
         end = i;
-        while (end < p->len && !is_delim((unsigned char)p->q[end])) end++;
+        while (end < p->len && !delim_at(p, end)) end++;
         s = p->q + i;
         n = end - i;
         if (memchr(s, '*', n)) return 0;
@@ -198,23 +328,26 @@ static int attached_is_empty(parser *p, size_t i) {
     return 1;
 }
 
-/* The phrase starting at the '"' at p->at; *out is NULL when it holds no
- * word. */
+/* The phrase whose opening mark is at p->at (phrase_at is true there);
+ * *out is NULL when it holds no word. */
 static aj_err lex_phrase(parser *p, aj_qnode **out) {
-    size_t open = p->at;
-    const char *s = p->q + open + 1;
-    const char *end = memchr(s, '"', p->len - open - 1);
+    size_t open = p->at, from, to, end;
     *out = NULL;
-    if (!end)
+    if (!phrase_span(p, open, &from, &to, &end)) {
+        size_t olen = dquote_len(p->q, p->len, open);
         return aj_fail_at(p->c, AJ_ESYNTAX, open,
-                          "unterminated phrase: '\"' without a closing '\"'");
-    const char *star = memchr(s, '*', (size_t)(end - s));
+                          "unterminated phrase: '%.*s' without a closing %s", (int)olen,
+                          p->q + open, olen == 1 ? "'\"'" : "quotation mark");
+    }
+    const char *s = p->q + from;
+    const char *star = memchr(s, '*', to - from);
     if (star)
         return aj_fail_at(p->c, AJ_ESYNTAX, (size_t)(star - p->q),
                           "'*' is not allowed inside a phrase");
-    p->at = (size_t)(end - p->q) + 1;
-    return make_leaf(p, s, (size_t)(end - s), open, p->q + open, p->at - open,
-                     out);
+    p->at = end;
+    aj_err e = make_leaf(p, s, to - from, open, p->q + open, end - open, out);
+    if (!e && *out) (*out)->quoted = 1;
+    return e;
 }
 
 /* The word q[start..end): a prefix, a typo-tolerant word or a plain word
@@ -300,15 +433,16 @@ static aj_err lex_near_group(parser *p, size_t start, aj_qnode **out) {
             break;
         }
         aj_qnode *item = NULL;
-        if (ch == '"') {
+        if (phrase_at(p, p->at)) {
             e = lex_phrase(p, &item);
         } else if (ch == '(') {
             e = aj_fail_at(p->c, AJ_ESYNTAX, p->at,
                            "NEAR( ) takes words, phrases and prefixes, not groups");
+        } else if (ch == '-' && lone_dash(p->q, p->len, p->at)) {
+            e = lone_dash_error(p->c, p->at);
         } else {
             size_t w = p->at;
-            while (p->at < p->len && !is_delim((unsigned char)p->q[p->at]) &&
-                   p->q[p->at] != ',')
+            while (p->at < p->len && !delim_at(p, p->at) && p->q[p->at] != ',')
                 p->at++;
             size_t len = p->at - w;
             const char *s = p->q + w;
@@ -358,8 +492,11 @@ static aj_err next(parser *p) {
             p->kind = T_RP;
             return AJ_OK;
         }
-        if (ch == '-' && p->at + 1 < p->len &&
-            !is_space((unsigned char)p->q[p->at + 1])) {
+        if (ch == '-') {
+            /* A dash standing alone ("security - maritime") could mean NOT
+             * or be punctuation pasted with a title; guessing either way
+             * would answer another question, so it is an error. */
+            if (lone_dash(p->q, p->len, p->at)) return lone_dash_error(p->c, p->at);
             /* A dash attached to a word or phrase with nothing to search
              * for ("-&", "-\"\"") is ignored with it, like the word alone. */
             if (attached_is_empty(p, p->at + 1)) continue;
@@ -367,7 +504,7 @@ static aj_err next(parser *p) {
             p->kind = T_NEG;
             return AJ_OK;
         }
-        if (ch == '"') {
+        if (phrase_at(p, p->at)) {
             aj_err e = lex_phrase(p, &p->leaf);
             if (e) return e;
             if (!p->leaf) continue;
@@ -375,7 +512,7 @@ static aj_err next(parser *p) {
             return AJ_OK;
         }
         size_t start = p->at;
-        while (p->at < p->len && !is_delim((unsigned char)p->q[p->at])) p->at++;
+        while (p->at < p->len && !delim_at(p, p->at)) p->at++;
         const char *w = p->q + start;
         size_t n = p->at - start;
         if (n == 3 && memcmp(w, "AND", 3) == 0) {
@@ -691,7 +828,8 @@ aj_err aj_query_parse(aj_ctx *c, aj_analyzer *an, const char *q, size_t len,
                           "query longer than %u bytes", AJ_MAX_QUERY_BYTES);
     aj_query *query = calloc(1, sizeof *query);
     if (!query) return aj_fail(c, AJ_ENOMEM, "query");
-    parser p = {.c = c, .an = an, .q = q, .len = len, .query = query};
+    parser p = {.c = c, .an = an, .q = q, .len = len, .query = query,
+                .sq_from = SIZE_MAX};
     aj_qnode *root = NULL;
     aj_err e = next(&p);
     if (!e) e = parse_or(&p, &root);

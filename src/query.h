@@ -8,14 +8,18 @@
  *   primary := "(" or ")" | near | item ( NEARop item )*
  *   near    := "NEAR(" item item+ [ "," N ] ")"      N in 0..1000, default 10
  *   NEARop  := "NEAR" | "NEAR/" N                    every N of a chain equal
- *   item    := '"' words '"' | word | word"*" | word"~" | word"~1" | word"~2"
+ *   item    := quote words quote | word | word"*" | word"~" | word"~1" | word"~2"
+ *   quote   := '"' | “ | ” | „ | « | »       any of them closes any of them
+ *            | ‘ or ‚ opening, ’ or ‘ closing, by position (query.c)
  *
- * Operators are the upper-case words AND, OR, NOT; `(`, `)` and `"` always
- * delimit; other bytes up to whitespace form a word, which goes through
- * the analyzer: no token -> dropped, one token -> a term, several (as in
- * ASEAN-Japan or COVID19) -> a phrase.  A NOT must sit in an AND that has
- * at least one positive clause.  Every error carries the byte offset of the
- * offending token in ctx->pos.
+ * Operators are the upper-case words AND, OR, NOT; `(`, `)` and the double
+ * quotation marks always delimit; other bytes up to whitespace form a
+ * word, which goes through the analyzer: no token -> dropped, one token ->
+ * a term, several (as in ASEAN-Japan or COVID19) -> a phrase.  A '-' (or a
+ * run of them) attached to what follows negates it; standing alone (before
+ * a space, ')' or the end) it is an error, never silently dropped.  A NOT
+ * must sit in an AND that has at least one positive clause.  Every error
+ * carries the byte offset of the offending token in ctx->pos.
  */
 #ifndef AJ_QUERY_H
 #define AJ_QUERY_H
@@ -51,6 +55,8 @@ typedef struct aj_qnode {
     uint32_t near;            /* NEAR: at most this many other words in the
                                  window holding one match of every item */
     char *text;               /* the clause as written, for --explain */
+    int quoted;               /* written in quotation marks (a phrase, or a
+                                 quoted word), which suggestions leave alone */
     uint32_t leaf;            /* leaf number, in query order */
     /* inner nodes, and the items of a NEAR */
     struct aj_qnode **kids;

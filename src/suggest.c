@@ -84,7 +84,7 @@ typedef struct {
 
 static aj_err consider(walk *w, const aj_qnode *n) {
     /* Only a word as written: not a phrase in quotes. */
-    if (n->text[0] == '"') return AJ_OK;
+    if (n->quoted) return AJ_OK;
     first_token f = {0};
     aj_ctx tmp = {0};
     aj_analyze(&tmp, w->an, n->text, strlen(n->text), 0, on_first, &f);

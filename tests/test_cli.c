@@ -51,6 +51,20 @@ E2E(output_formats)
 E2E(html_escaping)
 E2E(expansion)
 
+/* The command line's own rules: options, commands, quotes and dashes,
+ * finding the index, invisible characters, wrapping, --full, show. */
+#define E2E_CLI(name)                                                    \
+    Test(cli_rules, name, .timeout = 300) { run_ok("python3 tests/cli/e2e_cli.py " #name); }
+
+E2E_CLI(options)
+E2E_CLI(commands)
+E2E_CLI(quotes)
+E2E_CLI(lone_dash)
+E2E_CLI(locate)
+E2E_CLI(bidi)
+E2E_CLI(wrap)
+E2E_CLI(show)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "

@@ -5,6 +5,19 @@
 #include "ajsearch.h"
 #include "query.h"
 
+/* Quotation marks and dashes, in UTF-8. */
+#define LDQ "\xE2\x80\x9C"    /* “ */
+#define RDQ "\xE2\x80\x9D"    /* ” */
+#define LOW9 "\xE2\x80\x9E"   /* „ */
+#define LGUIL "\xC2\xAB"       /* « */
+#define RGUIL "\xC2\xBB"       /* » */
+#define LSQ "\xE2\x80\x98"    /* ‘ */
+#define RSQ "\xE2\x80\x99"    /* ’ */
+#define LOWS "\xE2\x80\x9A"   /* ‚ */
+#define ENDASH "\xE2\x80\x93" /* – */
+#define EMDASH "\xE2\x80\x94" /* — */
+#define E_HOOK "\xE1\xBB\x85" /* ễ */
+
 
 static void tree_is(const char *q, const char *want) {
     aj_ctx c = {0};
@@ -71,7 +84,108 @@ Test(query, prefixes_are_folded_not_stemmed) {
 
 Test(query, words_without_letters_are_dropped) {
     tree_is("maritime & security", "(AND maritim secur)");
-    tree_is("a - b", "(AND a b)");
+    tree_is("a " ENDASH " b", "(AND a b)");   /* an en dash is punctuation */
+    tree_is("a " EMDASH "b", "(AND a b)");    /* an em dash never negates */
+}
+
+/* A '-' negates what it is attached to; alone it is an error at its own
+ * byte, whatever surrounds it. */
+Test(query, lone_dash_is_an_error) {
+    error_at("security - maritime", AJ_ESYNTAX, 9, "stands alone");
+    error_at("a -", AJ_ESYNTAX, 2, "stands alone");
+    error_at("- a", AJ_ESYNTAX, 0, "stands alone");
+    error_at("-", AJ_ESYNTAX, 0, "stands alone");
+    error_at("a -- b", AJ_ESYNTAX, 2, "stands alone");
+    error_at("-----", AJ_ESYNTAX, 0, "stands alone");
+    error_at("(a -) b", AJ_ESYNTAX, 3, "stands alone");
+    error_at("a\t-\tb", AJ_ESYNTAX, 2, "stands alone");
+    error_at("NEAR(a - b)", AJ_ESYNTAX, 7, "stands alone");
+    /* the caret stays on the dash after multi-byte characters */
+    error_at(LDQ "Nguy" E_HOOK "n" RDQ " - x", AJ_ESYNTAX, 15, "stands alone");
+    /* attached, it is what it was */
+    tree_is("a -b", "(AND a (NOT b))");
+    tree_is("a -(b OR c)", "(AND a (NOT (OR b c)))");
+    tree_is("a -\"b c\"", "(AND a (NOT \"b c\"))");
+    tree_is("a-b", "\"a b\"");
+    tree_is("a- b", "(AND a b)");
+    tree_is("a -& b", "(AND a b)");
+    error_at("a --b", AJ_ESYNTAX, 3, "double negation");
+}
+
+/* Every double quotation mark opens and closes a phrase as '"' does. */
+Test(query, typographic_double_quotes_make_phrases) {
+    const char *same[] = {
+        "\"South China Sea\"",
+        LDQ "South China Sea" RDQ,          /* “…” */
+        LOW9 "South China Sea" LDQ,         /* „…“ */
+        LOW9 "South China Sea" RDQ,         /* „…” */
+        LGUIL "South China Sea" RGUIL,      /* «…» */
+        LGUIL " South China Sea " RGUIL,    /* « … » */
+        RGUIL "South China Sea" LGUIL,      /* »…« */
+        RDQ "South China Sea" RDQ,          /* ”…” */
+        LDQ "South China Sea\"",            /* “…" */
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        tree_is(same[i], "\"south china sea\"");
+    /* they delimit inside a token, as '"' does */
+    tree_is("a" LDQ "b c" RDQ "d", "(AND a \"b c\" d)");
+    tree_is("japan -" LDQ "South Korea" RDQ, "(AND japan (NOT \"south korea\"))");
+    tree_is("NEAR(" LGUIL "south china" RGUIL " sea, 3)", "(NEAR/3 \"south china\" sea)");
+    tree_is(LDQ "Sea" RDQ, "sea");
+    tree_is("a " LDQ "&" RDQ, "a");
+    tree_is("a -" LDQ "&" RDQ " b", "(AND a b)");
+    tree_is(LDQ "a OR b" RDQ, "\"a or b\"");
+    /* errors name the byte of the mark, whatever its length */
+    error_at(LDQ "south china", AJ_ESYNTAX, 0, "unterminated");
+    error_at("a " LGUIL "b", AJ_ESYNTAX, 2, "unterminated");
+    error_at(LDQ "a" RDQ " (b", AJ_ESYNTAX, 8, "never closed");
+    error_at(LDQ "a" RDQ " " LDQ "b", AJ_ESYNTAX, 8, "unterminated");
+    error_at(LDQ "south chin*" RDQ, AJ_ESYNTAX, 13, "inside a phrase");
+    /* a mark cut short is not a mark */
+    tree_is("a \xE2\x80", "a");
+}
+
+/* Single marks are apostrophes too: they delimit only where one opens
+ * before a word and one closes after a word's end. */
+Test(query, typographic_single_quotes_by_position) {
+    tree_is(LSQ "South China Sea" RSQ, "\"south china sea\"");  /* ‘…’ */
+    tree_is(LOWS "South China Sea" LSQ, "\"south china sea\"");  /* ‚…‘ */
+    tree_is(LSQ "rule of law." RSQ, "\"rule of law\"");
+    tree_is("(" LSQ "a b" RSQ ")", "\"a b\"");
+    tree_is("x -" LSQ "a b" RSQ, "(AND x (NOT \"a b\"))");
+    /* an apostrophe inside a word neither opens nor closes */
+    tree_is("Japan" RSQ "s role", "(AND japan role)");
+    tree_is(LSQ "Japan" RSQ "s role" RSQ, "\"japan role\"");
+    /* the first mark after a word's end closes: students’ is ambiguous
+     * and ends the phrase */
+    tree_is(LSQ "students" RSQ " union" RSQ, "(AND student union)");
+    /* without a closing mark, or before a space, the mark is punctuation */
+    tree_is(LSQ "90s music", "(AND \"90 s\" music)");
+    tree_is(LSQ "a b", "(AND a b)");
+    tree_is(LSQ " a b" RSQ, "(AND a b)");
+    tree_is("a " LSQ "b " RSQ "c", "(AND a b c)");
+    /* ’ never opens */
+    tree_is(RSQ "a b" RSQ, "(AND a b)");
+    error_at(LSQ "a" RSQ " )", AJ_ESYNTAX, 8, "')'");
+}
+
+/* Opening marks without a closing one, many of them before a long tail
+ * the lexer must look through for a closing mark. */
+Test(query, many_unclosed_single_marks, .timeout = 20) {
+    size_t n = 1000, tail = 60000, at = 0;
+    char *q = malloc(n * 5 + tail + 1);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(q + at, LSQ "a ", 5);
+        at += 5;
+    }
+    memset(q + at, ' ', tail);
+    at += tail;
+    aj_ctx c = {0};
+    aj_query *query = NULL;
+    cr_assert_eq(aj_query_parse(&c, th_analyzer(), q, at, &query), AJ_OK, "%s", c.msg);
+    cr_assert_eq(query->nleaves, n);
+    aj_query_free(query);
+    free(q);
 }
 
 Test(query, syntax_errors_with_positions) {
@@ -201,4 +315,25 @@ Test(query, near_and_fuzzy_errors) {
     error_at("a~3", AJ_ESYNTAX, 2, "1 or 2");
     error_at("abc~12", AJ_ESYNTAX, 4, "1 or 2");
     error_at("covid-19~1", AJ_ESYNTAX, 0, "one word");
+}
+
+/* Quoted leaves are marked, whatever the marks, so that suggestions leave
+ * them alone; a word or an apostrophe is not quoted. */
+Test(query, quoted_leaves_are_marked) {
+    const char *quoted[] = {"\"maritme security\"", LDQ "maritme security" RDQ,
+                            LSQ "maritme" RSQ, LGUIL "maritme" RGUIL};
+    for (size_t i = 0; i < sizeof quoted / sizeof *quoted; i++) {
+        aj_ctx c = {0};
+        aj_query *q;
+        cr_assert_eq(aj_query_parse(&c, th_analyzer(), quoted[i], strlen(quoted[i]), &q), AJ_OK);
+        cr_assert_eq(q->nleaves, 1);
+        cr_assert(q->leaves[0]->quoted, "%s", quoted[i]);
+        aj_query_free(q);
+    }
+    const char *plain = "maritme" RSQ "s";
+    aj_ctx c = {0};
+    aj_query *q;
+    cr_assert_eq(aj_query_parse(&c, th_analyzer(), plain, strlen(plain), &q), AJ_OK);
+    cr_assert(!q->leaves[0]->quoted);
+    aj_query_free(q);
 }

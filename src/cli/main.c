@@ -5,13 +5,16 @@
  * nothing, 2 on any error, as with grep.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../ajsearch.h"
 #include "../segment.h"
+#include "locate.h"
 #include "out.h"
 
 #define EXIT_HITS 0
@@ -25,7 +28,14 @@
  * easy to find with grep or sed. */
 #define MARK_ON "[["
 #define MARK_OFF "]]"
-#define WRAP_COLUMNS 96
+/* Terminal lines (README "Output"): the terminal's width, else $COLUMNS,
+ * else 100, which leaves 96 columns of text after the 4 of indent (the
+ * layout before widths were measured); never narrower than 40. */
+#define LINE_COLUMNS 100
+#define MIN_COLUMNS 40
+#define MAX_COLUMNS 1000
+#define TEXT_INDENT 4
+#define SHOW_CONTEXT 1          /* show: neighbours each side by default */
 #define ECHO_BYTES 200          /* of the query, in the results header */
 /* A query read from a file or a line of --stdin is kept up to a little
  * over the library's limit (room for a CR), so that an endless line costs
@@ -37,9 +47,16 @@
 
 typedef struct {
     const char *index_dir;
+    const char *index_from;     /* where index_dir came from, for messages:
+                                   "--index", "AJSEARCH_INDEX", or NULL when
+                                   found by looking up from here (locate.h) */
     const char *corpus_dir;
+    char *found_index, *found_corpus; /* what the look-up found (malloc'ed) */
     int json, count, explain, help;
     int mark, html, group;      /* search --mark, --html, --group */
+    int full;                   /* search --full: whole paragraphs */
+    uint32_t context;           /* show --context */
+    size_t columns;             /* width of a terminal line */
     int stdin_mode;             /* search --stdin: one query per line */
     int no_correct;             /* search --no-correct */
     const char *query_file;     /* search --query-file: the whole query */
@@ -56,15 +73,22 @@ static const char *prog = "ajsearch";
 
 static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
+    "       ajsearch show ID [--context N] [--json] [--index DIR]\n"
     "       ajsearch index   [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
     "       ajsearch analyze [--json] [TEXT...]\n"
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
     "       ajsearch check   [--index DIR]\n"
     "       ajsearch acronyms [--json] [--index DIR]\n"
-    "       ajsearch --version | --help | COMMAND --help\n"
+    "       ajsearch --version | --help | COMMAND --help | help [COMMAND]\n"
     "\n"
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
+    "Options may come before or after the query: -n 5, -n5, --limit 5 and\n"
+    "--limit=5 are one; -- ends the options.  Other words that start with '-'\n"
+    "are query words (-korea, -north: NOT korea, NOT north).  A command takes\n"
+    "only its own options and words.  The index is --index DIR, else\n"
+    "$AJSEARCH_INDEX, else the index/ of this directory or the nearest one\n"
+    "above it that holds one (with its corpus/ beside it).\n"
     "\n"
     "Query language:\n"
     "  maritime security      every word must occur (AND); then, when fewer\n"
@@ -72,9 +96,11 @@ static const char usage_main[] =
     "                         the words, marked (k of n); see --rank\n"
     "  a OR b                 either (precedence: NOT > AND > OR)\n"
     "  a AND b                explicit AND (same as juxtaposition)\n"
-    "  a NOT b, a -b          a but not b; NOT needs a positive term beside it\n"
+    "  a NOT b, a -b          a but not b; NOT needs a positive term beside it;\n"
+    "                         a '-' standing alone (a - b) is an error\n"
     "  ( ... )                grouping, up to 64 levels\n"
-    "  \"south china sea\"      phrase: consecutive words (stemmed)\n"
+    "  \"south china sea\"      phrase: consecutive words (stemmed); also in\n"
+    "                         \u201c\u201d \u201e\u201c \u00ab\u00bb \u2018\u2019 (a \u2018 \u2019 only around words)\n"
     "  cooperat*              prefix of a word as written (not of its stem)\n"
     "  NEAR(a b \"c d\", 5)     every item within a window holding at most 5\n"
     "                         other words, any order (N 0-1000, default 10)\n"
@@ -116,6 +142,7 @@ static const char usage_main[] =
     "      --corpus DIR       the indexed corpus, read for \"matches\" (default\n"
     "                         $AJSEARCH_CORPUS or ./corpus)\n"
     "      --mark             put [[ and ]] around matches (visible without colour)\n"
+    "      --full             whole paragraphs instead of a window of ~320 bytes\n"
     "      --html             an HTML fragment: a <section> per query, hits in <ol>,\n"
     "                         matches in <mark>, everything else escaped text\n"
     "      --group            by document: documents in order of their best\n"
@@ -141,11 +168,14 @@ static const char usage_main[] =
     "                         all the words, paragraphs matching some of them\n"
     "                         follow, marked (k of n)\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
-    "      --index DIR        index directory (default $AJSEARCH_INDEX or ./index)\n"
+    "      --index DIR        index directory (default $AJSEARCH_INDEX, else the\n"
+    "                         index/ here or in the nearest directory above)\n"
     "\n"
     "Each hit is cited by title, date and its own number (\xC2\xB6 28), else the\n"
     "heading of its section, else its ordinal.  The snippet is the window of a\n"
-    "long paragraph with the most distinct matched words, every match highlighted.\n"
+    "long paragraph with the most distinct matched words, every match highlighted,\n"
+    "wrapped to the terminal's width (else $COLUMNS, else 100 columns).\n"
+    "`ajsearch show ID` prints a hit's whole paragraph (ID: \"id\" of --json).\n"
     "\n"
     "Exit status: 0 hits listed (full or partial matches), 1 none, 2 error.\n";
 
@@ -196,25 +226,139 @@ static const char usage_acronyms[] =
     "prints one object per line: {\"acronym\",\"long_form\",\"count\",\"id\",\"doc\",\n"
     "\"title\",\"para\",\"label\"} (id, doc, para, label: the first paragraph).\n";
 
+static const char usage_show[] =
+    "usage: ajsearch show ID [--context N] [--json] [--color=WHEN] [--index DIR]\n"
+    "\n"
+    "Prints paragraph ID (the \"id\" of search --json and of dump) whole, with\n"
+    "its citation and the N paragraphs before and after it in its document\n"
+    "(default 1; fewer at the start or end of the document).  The paragraph\n"
+    "asked for is marked '>'.  --json prints one object per paragraph, in\n"
+    "document order: {\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\n"
+    "\"text\",\"date\",\"heading\",\"cite\",\"target\"}, target true for ID.\n"
+    "Exit status 2 when ID is not a paragraph of the index.\n";
+
 static const char usage_check[] =
     "usage: ajsearch check [--index DIR]\n"
     "\n"
     "Verifies every checksum and structural invariant of the index.\n"
     "Exit status 0 when it is sound, 2 with a precise message otherwise.\n";
 
-/* fmt holds one %s, for arg, which may come from the command line and is
- * shown through out_safe like everything else a user did not write here. */
-static void die_usage(const char *fmt, const char *arg) {
-    const char *at = strstr(fmt, "%s");
+/* What `ajsearch` alone prints, on standard error. */
+static const char usage_short[] =
+    "usage: ajsearch [search] [options] QUERY...\n"
+    "       ajsearch show ID | index | stats | dump | check | acronyms | analyze [TEXT...]\n"
+    "Searches the paragraphs of an indexed corpus; 'ajsearch --help' explains\n"
+    "the query language, the options and the commands.\n";
+
+/* ---- commands and their options ---- */
+
+typedef struct command {
+    const char *name;
+    unsigned bit;               /* CMD_*, for the options' table */
+    const char *help;           /* --help; its first line is the usage */
+    int words;                  /* non-option arguments: WORDS_* */
+} command;
+
+enum {
+    CMD_SEARCH = 1u << 0, CMD_INDEX = 1u << 1, CMD_ANALYZE = 1u << 2, CMD_STATS = 1u << 3,
+    CMD_DUMP = 1u << 4, CMD_CHECK = 1u << 5, CMD_ACRONYMS = 1u << 6, CMD_SHOW = 1u << 7
+};
+#define CMD_ALL 0xFFu
+#define CMD_READERS (CMD_SEARCH | CMD_STATS | CMD_DUMP | CMD_CHECK | CMD_ACRONYMS | CMD_SHOW)
+enum { WORDS_NONE, WORDS_ANY, WORDS_ONE };
+
+static const command commands[] = {
+    {"search", CMD_SEARCH, usage_main, WORDS_ANY},
+    {"show", CMD_SHOW, usage_show, WORDS_ONE},
+    {"index", CMD_INDEX, usage_index, WORDS_NONE},
+    {"analyze", CMD_ANALYZE, usage_analyze, WORDS_ANY},
+    {"stats", CMD_STATS, usage_stats, WORDS_NONE},
+    {"dump", CMD_DUMP, usage_dump, WORDS_NONE},
+    {"check", CMD_CHECK, usage_check, WORDS_NONE},
+    {"acronyms", CMD_ACRONYMS, usage_acronyms, WORDS_NONE},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+/* The command being run, for usage messages (set once, in main). */
+static const command *cur = &commands[0];
+
+typedef enum { ARG_NONE, ARG_NEEDED, ARG_ATTACHED } argkind;
+
+typedef enum {
+    O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
+    O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
+    O_NO_EXPAND, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_COLOR,
+    O_THREADS, O_MEMORY, O_CONTEXT
+} optid;
+
+/* Every option, the commands it applies to and whether it takes a value
+ * (ARG_NEEDED: attached with '=' or the next argument; ARG_ATTACHED: only
+ * with '=', so that --color never eats a query word). */
+typedef struct {
+    const char *name;           /* long form */
+    char letter;                /* short form (-n, -h), or 0 */
+    argkind arg;
+    unsigned cmds;
+    optid id;
+} optdef;
+
+#define CMD_JSON (CMD_SEARCH | CMD_ANALYZE | CMD_STATS | CMD_DUMP | CMD_ACRONYMS | CMD_SHOW)
+static const optdef optdefs[] = {
+    {"--help", 'h', ARG_NONE, CMD_ALL, O_HELP},
+    {"--version", 0, ARG_NONE, CMD_ALL, O_VERSION},
+    {"--index", 0, ARG_NEEDED, CMD_READERS | CMD_INDEX, O_INDEX},
+    {"--corpus", 0, ARG_NEEDED, CMD_SEARCH | CMD_INDEX, O_CORPUS},
+    {"--json", 0, ARG_NONE, CMD_JSON, O_JSON},
+    {"--limit", 'n', ARG_NEEDED, CMD_SEARCH, O_LIMIT},
+    {"--offset", 0, ARG_NEEDED, CMD_SEARCH, O_OFFSET},
+    {"--count", 0, ARG_NONE, CMD_SEARCH, O_COUNT},
+    {"--stdin", 0, ARG_NONE, CMD_SEARCH, O_STDIN},
+    {"--query-file", 0, ARG_NEEDED, CMD_SEARCH, O_QUERY_FILE},
+    {"--mark", 0, ARG_NONE, CMD_SEARCH, O_MARK},
+    {"--html", 0, ARG_NONE, CMD_SEARCH, O_HTML},
+    {"--group", 0, ARG_NONE, CMD_SEARCH, O_GROUP},
+    {"--full", 0, ARG_NONE, CMD_SEARCH, O_FULL},
+    {"--explain", 0, ARG_NONE, CMD_SEARCH, O_EXPLAIN},
+    {"--no-correct", 0, ARG_NONE, CMD_SEARCH, O_NO_CORRECT},
+    {"--no-expand", 0, ARG_NONE, CMD_SEARCH, O_NO_EXPAND},
+    {"--no-partial", 0, ARG_NONE, CMD_SEARCH, O_NO_PARTIAL},
+    {"--k1", 0, ARG_NEEDED, CMD_SEARCH, O_K1},
+    {"--b", 0, ARG_NEEDED, CMD_SEARCH, O_B},
+    {"--rank", 0, ARG_NEEDED, CMD_SEARCH, O_RANK},
+    {"--proximity", 0, ARG_NEEDED, CMD_SEARCH, O_PROXIMITY},
+    {"--heading", 0, ARG_NEEDED, CMD_SEARCH, O_HEADING},
+    {"--color", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
+    {"--colour", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
+    {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
+    {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
+    {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
+};
+
+/* Writes the usage line of the current command (the first line of its
+ * help) with a pointer to the rest. */
+static void usage_line(FILE *f) {
+    const char *nl = strchr(cur->help, '\n');
+    fwrite(cur->help, 1, (size_t)(nl - cur->help), f);
+    fprintf(f, "   (more: %s %s%s--help)\n", prog, cur->bit == CMD_SEARCH ? "" : cur->name,
+            cur->bit == CMD_SEARCH ? "" : " ");
+}
+
+/* Reports a misuse of the command line and exits with status 2: one line
+ * saying what is wrong, one with the command's usage.  Each %s of fmt takes
+ * a string argument, which may come from the command line and is shown
+ * through out_safe like everything else a user did not write here. */
+static void die_usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "%s: ", prog);
-    if (at) {
+    for (const char *at; (at = strstr(fmt, "%s")) != NULL; fmt = at + 2) {
         fwrite(fmt, 1, (size_t)(at - fmt), stderr);
-        out_safe_cstr(stderr, arg);
-        fputs(at + 2, stderr);
-    } else {
-        fputs(fmt, stderr);
+        out_safe_cstr(stderr, va_arg(ap, const char *));
     }
-    fprintf(stderr, "\nTry '%s --help'.\n", prog);
+    va_end(ap);
+    fputs(fmt, stderr);
+    fputc('\n', stderr);
+    usage_line(stderr);
     exit(EXIT_ERR);
 }
 
@@ -288,7 +432,7 @@ static double parse_num(const char *opt, const char *v) {
     char *end;
     errno = 0;
     double d = strtod(v, &end);
-    if (errno || end == v || *end) die_usage("%s needs a number", opt);
+    if (errno || end == v || *end) die_usage("%s needs a number (got '%s')", opt, v);
     return d;
 }
 
@@ -297,7 +441,7 @@ static uint32_t parse_count(const char *opt, const char *v) {
     errno = 0;
     long long n = strtoll(v, &end, 10);
     if (errno || end == v || *end || n < 0 || n > 100000000)
-        die_usage("%s needs a whole number between 0 and 100000000", opt);
+        die_usage("%s needs a whole number between 0 and 100000000 (got '%s')", opt, v);
     return (uint32_t)n;
 }
 
@@ -306,7 +450,8 @@ static uint64_t parse_size(const char *opt, const char *v) {
     char *end;
     errno = 0;
     double d = strtod(v, &end);
-    if (errno || end == v || d <= 0) die_usage("%s needs a size such as 512M or 2G", opt);
+    if (errno || end == v || d <= 0)
+        die_usage("%s needs a size such as 512M or 2G (got '%s')", opt, v);
     switch (*end) {
     case 'k': case 'K': d *= 1024; end++; break;
     case 'm': case 'M': d *= 1024 * 1024; end++; break;
@@ -315,133 +460,182 @@ static uint64_t parse_size(const char *opt, const char *v) {
     }
     if (*end == 'B' || *end == 'b') end++;
     if (*end || d < 16.0 * 1024 * 1024 || d > 1e15)
-        die_usage("%s needs a size between 16M and 1000T, such as 512M or 2G", opt);
+        die_usage("%s needs a size between 16M and 1000T, such as 512M or 2G (got '%s')",
+                  opt, v);
     return (uint64_t)d;
 }
 
+/* The option a long argument names ("--limit", "--limit=5"), or NULL. */
+static const optdef *find_long(const char *a, size_t n) {
+    for (size_t i = 0; i < sizeof optdefs / sizeof *optdefs; i++)
+        if (strlen(optdefs[i].name) == n && !memcmp(optdefs[i].name, a, n))
+            return &optdefs[i];
+    return NULL;
+}
+
+/* The short option a one-dash argument is, or NULL when it is a word.
+ * Only -h and -n are options, so that -korea stays a negated query word:
+ * -h exactly; -n alone, or followed by anything but a letter (-n5, and
+ * -n5x or -n=5, which then fail as numbers).  -north is a word. */
+static const optdef *find_short(const char *a) {
+    unsigned char c = (unsigned char)a[2];
+    /* non-ASCII counts as a letter: -née is a word */
+    int letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+    char want = 0;
+    if (a[1] == 'h' && c == 0) want = 'h';
+    else if (a[1] == 'n' && !letter) want = 'n';
+    for (size_t i = 0; want && i < sizeof optdefs / sizeof *optdefs; i++)
+        if (optdefs[i].letter == want) return &optdefs[i];
+    return NULL;
+}
+
+/* Keeps a non-option argument, when the command takes it. */
+static void add_word(options *o, char *a, int after_dashes) {
+    if (cur->words == WORDS_NONE) {
+        if (a[0] == '-' && a[1] && !after_dashes) die_usage("unknown option '%s'", a);
+        die_usage("%s takes no arguments (got '%s')", cur->name, a);
+    }
+    if (cur->words == WORDS_ONE && o->nargs == 1)
+        die_usage("%s takes one argument (got '%s' and '%s')", cur->name, o->args[0], a);
+    o->args[o->nargs++] = a;
+}
+
+/* Sets option d from its value (NULL for a flag); name is as written. */
+static void apply_option(options *o, const optdef *d, const char *name, const char *val) {
+    switch (d->id) {
+    case O_HELP: o->help = 1; break;
+    case O_VERSION:
+        printf("ajsearch %s (index format %u)\n", AJ_VERSION_STRING, aj_format_version());
+        exit(0);
+    case O_INDEX: o->index_dir = val, o->index_from = "--index"; break;
+    case O_CORPUS: o->corpus_dir = val; break;
+    case O_JSON: o->json = 1; break;
+    case O_LIMIT: o->so.limit = parse_count(name, val); break;
+    case O_OFFSET: o->so.offset = parse_count(name, val); break;
+    case O_COUNT: o->count = 1; break;
+    case O_STDIN: o->stdin_mode = 1; break;
+    case O_QUERY_FILE: o->query_file = val; break;
+    case O_MARK: o->mark = 1; break;
+    case O_HTML: o->html = 1; break;
+    case O_GROUP: o->group = 1; break;
+    case O_FULL: o->full = 1; break;
+    case O_EXPLAIN: o->explain = 1; break;
+    case O_NO_CORRECT: o->no_correct = 1; break;
+    case O_NO_EXPAND: o->so.expand = 0; break;
+    case O_NO_PARTIAL: o->so.partial = 0; break;
+    case O_K1:
+        o->so.k1 = parse_num(name, val);
+        if (!(o->so.k1 >= 0 && o->so.k1 <= 1000)) die_usage("%s must be between 0 and 1000", name);
+        break;
+    case O_B:
+        o->so.b = parse_num(name, val);
+        if (!(o->so.b >= 0 && o->so.b <= 1)) die_usage("%s must be between 0 and 1", name);
+        break;
+    case O_RANK:
+        if (!strcmp(val, "full")) o->so.rank = AJ_RANK_FULL;
+        else if (!strcmp(val, "bm25")) o->so.rank = AJ_RANK_BM25;
+        else die_usage("--rank must be full or bm25, not '%s'", val);
+        break;
+    case O_PROXIMITY:
+    case O_HEADING: {
+        double w = parse_num(name, val);
+        if (!(w >= 0 && w <= 100)) die_usage("%s must be between 0 and 100", name);
+        *(d->id == O_PROXIMITY ? &o->so.w_prox : &o->so.w_head) = w;
+        break;
+    }
+    case O_COLOR:
+        o->color_opt = val ? val : "always";
+        if (strcmp(o->color_opt, "auto") && strcmp(o->color_opt, "always") &&
+            strcmp(o->color_opt, "never"))
+            die_usage("%s must be auto, always or never", name);
+        break;
+    case O_THREADS:
+        o->threads = (int)parse_count(name, val);
+        if (o->threads < 1 || o->threads > 64) die_usage("%s must be between 1 and 64", name);
+        break;
+    case O_MEMORY: o->memory = parse_size(name, val); break;
+    case O_CONTEXT: o->context = parse_count(name, val); break;
+    }
+}
+
+/* Width of a terminal line: the terminal's, else $COLUMNS, else
+ * LINE_COLUMNS, within [MIN_COLUMNS, MAX_COLUMNS]. */
+static size_t line_columns(void) {
+    struct winsize ws;
+    long cols = 0;
+    const char *env = getenv("COLUMNS");
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        cols = ws.ws_col;
+    } else if (env && *env) {
+        char *end;
+        errno = 0;
+        cols = strtol(env, &end, 10);
+        if (errno || *end || cols <= 0) cols = 0;
+    }
+    if (cols == 0) cols = LINE_COLUMNS;
+    return cols < MIN_COLUMNS ? MIN_COLUMNS : cols > MAX_COLUMNS ? MAX_COLUMNS : (size_t)cols;
+}
+
+/* Parses the arguments of command cur as getopt_long does with its
+ * defaults (options and words in any order, "--" ends the options), with
+ * one exception: a word starting with '-' that is not -h or -n is a word,
+ * so that a query keeps its negated words. */
 static void parse_options(int argc, char **argv, options *o) {
     o->args = calloc((size_t)argc + 1, sizeof *o->args);
     if (!o->args) exit(EXIT_ERR);
+    o->context = SHOW_CONTEXT;
     int only_args = 0;
     for (int i = 0; i < argc; i++) {
         char *a = argv[i];
         if (only_args || a[0] != '-' || a[1] == 0) {
-            o->args[o->nargs++] = a;
+            add_word(o, a, only_args);
             continue;
         }
-        /* A negated word (-korea) is a query argument, not an option. */
-        if (a[1] != '-' && strcmp(a, "-n") != 0 && strcmp(a, "-h") != 0) {
-            o->args[o->nargs++] = a;
+        if (!strcmp(a, "--")) {
+            only_args = 1;
             continue;
         }
+        const optdef *d;
         const char *val = NULL;
         char name[64];
-        const char *eq = strchr(a, '=');
-        if (eq && a[1] == '-') {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
-            val = eq + 1;
+        if (a[1] == '-') {
+            const char *eq = strchr(a, '=');
+            size_t n = eq ? (size_t)(eq - a) : strlen(a);
+            snprintf(name, sizeof name, "%.*s", (int)n, a);
+            if (!(d = find_long(a, n))) die_usage("unknown option '%s'", name);
+            if (eq && d->arg == ARG_NONE) die_usage("%s takes no value (got '%s')", name, a);
+            if (eq) val = eq + 1;
         } else {
-            snprintf(name, sizeof name, "%s", a);
+            if (!(d = find_short(a))) {
+                add_word(o, a, 0); /* a negated word: -korea */
+                continue;
+            }
+            snprintf(name, sizeof name, "-%c", d->letter);
+            if (a[2]) val = a + 2;
         }
-#define NEEDVAL()                                                        \
-    do {                                                                 \
-        if (!val) {                                                      \
-            if (i + 1 >= argc) die_usage("%s needs a value", name);      \
-            val = argv[++i];                                             \
-        }                                                                \
-    } while (0)
-        if (!strcmp(name, "--")) {
-            only_args = 1;
-        } else if (!strcmp(name, "--index")) {
-            NEEDVAL();
-            o->index_dir = val;
-        } else if (!strcmp(name, "--corpus")) {
-            NEEDVAL();
-            o->corpus_dir = val;
-        } else if (!strcmp(name, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(name, "--count")) {
-            o->count = 1;
-        } else if (!strcmp(name, "--mark")) {
-            o->mark = 1;
-        } else if (!strcmp(name, "--html")) {
-            o->html = 1;
-        } else if (!strcmp(name, "--group")) {
-            o->group = 1;
-        } else if (!strcmp(name, "--threads")) {
-            NEEDVAL();
-            o->threads = (int)parse_count(name, val);
-            if (o->threads < 1 || o->threads > 64)
-                die_usage("%s must be between 1 and 64", name);
-        } else if (!strcmp(name, "--memory")) {
-            NEEDVAL();
-            o->memory = parse_size(name, val);
-        } else if (!strcmp(name, "--stdin")) {
-            o->stdin_mode = 1;
-        } else if (!strcmp(name, "--query-file")) {
-            NEEDVAL();
-            o->query_file = val;
-        } else if (!strcmp(name, "--no-correct")) {
-            o->no_correct = 1;
-        } else if (!strcmp(name, "--no-expand")) {
-            o->so.expand = 0;
-        } else if (!strcmp(name, "--explain")) {
-            o->explain = 1;
-        } else if (!strcmp(name, "-n") || !strcmp(name, "--limit")) {
-            NEEDVAL();
-            o->so.limit = parse_count(name, val);
-        } else if (!strcmp(name, "--offset")) {
-            NEEDVAL();
-            o->so.offset = parse_count(name, val);
-        } else if (!strcmp(name, "--k1")) {
-            NEEDVAL();
-            o->so.k1 = parse_num(name, val);
-            if (!(o->so.k1 >= 0 && o->so.k1 <= 1000))
-                die_usage("%s must be between 0 and 1000", name);
-        } else if (!strcmp(name, "--b")) {
-            NEEDVAL();
-            o->so.b = parse_num(name, val);
-            if (!(o->so.b >= 0 && o->so.b <= 1))
-                die_usage("%s must be between 0 and 1", name);
-        } else if (!strcmp(name, "--rank")) {
-            NEEDVAL();
-            if (!strcmp(val, "full"))
-                o->so.rank = AJ_RANK_FULL;
-            else if (!strcmp(val, "bm25"))
-                o->so.rank = AJ_RANK_BM25;
-            else
-                die_usage("--rank must be full or bm25, not '%s'", val);
-        } else if (!strcmp(name, "--proximity") || !strcmp(name, "--heading")) {
-            NEEDVAL();
-            double w = parse_num(name, val);
-            if (!(w >= 0 && w <= 100)) die_usage("%s must be between 0 and 100", name);
-            *(name[2] == 'p' ? &o->so.w_prox : &o->so.w_head) = w;
-        } else if (!strcmp(name, "--no-partial")) {
-            o->so.partial = 0;
-        } else if (!strcmp(name, "--color") || !strcmp(name, "--colour")) {
-            o->color_opt = val ? val : "always";
-            if (strcmp(o->color_opt, "auto") && strcmp(o->color_opt, "always") &&
-                strcmp(o->color_opt, "never"))
-                die_usage("%s must be auto, always or never", name);
-        } else if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
-            o->help = 1;
-        } else if (!strcmp(name, "--version")) {
-            printf("ajsearch %s (index format %u)\n", AJ_VERSION_STRING,
-                   aj_format_version());
-            exit(0);
-        } else {
-            die_usage("unknown option '%s'", name);
+        if (!(d->cmds & cur->bit)) die_usage("%s does not apply to %s", name, cur->name);
+        if (d->arg == ARG_NEEDED && !val) {
+            if (i + 1 >= argc) die_usage("%s needs a value", name);
+            val = argv[++i];
         }
-#undef NEEDVAL
+        apply_option(o, d, name, val);
     }
     if (!o->index_dir) {
         const char *env = getenv("AJSEARCH_INDEX");
-        o->index_dir = env && *env ? env : "index";
+        if (env && *env) o->index_dir = env, o->index_from = "AJSEARCH_INDEX";
     }
+    /* A reading command finds the index as git finds .git (locate.h), and
+     * with it the corpus beside it; index builds where it is told, or
+     * here. */
+    if (!o->index_dir && cur->bit != CMD_INDEX && !o->help &&
+        aj_locate_index(&o->found_index, &o->found_corpus) == 0) {
+        o->index_dir = o->found_index;
+    }
+    if (!o->index_dir && cur->bit == CMD_INDEX) o->index_dir = "index";
     if (!o->corpus_dir) {
         /* search reads the corpus too, for the source offsets of --json */
         const char *env = getenv("AJSEARCH_CORPUS");
-        o->corpus_dir = env && *env ? env : "corpus";
+        o->corpus_dir = env && *env ? env : o->found_corpus ? o->found_corpus : "corpus";
     }
     if (o->html && o->json) die_usage("%s", "--html and --json exclude each other");
     const char *nc = getenv("NO_COLOR");
@@ -449,13 +643,30 @@ static void parse_options(int argc, char **argv, options *o) {
         o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
     else
         o->color = !strcmp(o->color_opt, "always");
+    o->columns = line_columns();
 }
 
+/* Opens the index, or says where it looked and what to do. */
 static aj_index *open_index(const options *o) {
     aj_ctx c = {0};
     aj_index *ix;
+    if (!o->index_dir) {
+        char *cwd = getcwd(NULL, 0);
+        fprintf(stderr, "%s: no index found: looked for index/CURRENT in ", prog);
+        out_safe_cstr(stderr, cwd ? cwd : ".");
+        fprintf(stderr, " and every directory above it\n"
+                "%s: build one with '%s index' beside a corpus/ directory, or name one "
+                "with --index DIR or AJSEARCH_INDEX=DIR\n", prog, prog);
+        free(cwd);
+        exit(EXIT_ERR);
+    }
     if (aj_index_open(&c, o->index_dir, &ix) != AJ_OK) {
         report(&c);
+        if (c.err == AJ_ENOTFOUND && o->index_from && !strcmp(o->index_from, "--index"))
+            fprintf(stderr, "%s: (that directory comes from --index)\n", prog);
+        else if (c.err == AJ_ENOTFOUND && o->index_from)
+            fprintf(stderr, "%s: (that directory comes from $AJSEARCH_INDEX; unset it to "
+                    "look for index/ from here upwards)\n", prog);
         exit(EXIT_ERR);
     }
     return ix;
@@ -479,7 +690,6 @@ static int cmd_index(options *o) {
         fputs(usage_index, stdout);
         return 0;
     }
-    if (o->nargs) die_usage("index takes no arguments (got '%s')", o->args[0]);
     aj_ctx c = {0};
     aj_build_opts bo = {.corpus_dir = o->corpus_dir, .index_dir = o->index_dir,
                         .warn = on_warn, .warn_arg = o, .threads = o->threads,
@@ -644,7 +854,6 @@ static int cmd_acronyms(options *o) {
         fputs(usage_acronyms, stdout);
         return 0;
     }
-    if (o->nargs) die_usage("acronyms takes no arguments (got '%s')", o->args[0]);
     aj_index *ix = open_index(o);
     aj_ctx c = {0};
     int rc = 0;
@@ -916,10 +1125,10 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
     return EXIT_ERR;
 }
 
-/* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, with the spans
- * between on and off (colour codes, --mark's brackets, both or neither);
- * width counts the columns on and off take. */
-static void print_snippet(const char *on, const char *off, size_t width,
+/* Prints text[ws..we) indented and wrapped at cols columns, with the
+ * spans between on and off (colour codes, --mark's brackets, both or
+ * neither); width counts the columns on and off take. */
+static void print_snippet(const char *on, const char *off, size_t width, size_t cols,
                           const char *text, size_t len, size_t ws, size_t we,
                           const aj_span *sp, size_t nsp) {
     size_t col = 0, si = 0;
@@ -936,7 +1145,7 @@ static void print_snippet(const char *on, const char *off, size_t width,
         size_t wcols = out_columns(text + i, j - i);
         for (size_t t = si; width && t < nsp && sp[t].start < j; t++)
             if (sp[t].end > i) wcols += width;
-        if (col > 0 && col + 1 + wcols > WRAP_COLUMNS) {
+        if (col > 0 && col + 1 + wcols > cols) {
             fputs("\n    ", stdout);
             col = 0;
         } else if (i > ws) {
@@ -967,8 +1176,14 @@ static void print_snippet(const char *on, const char *off, size_t width,
     fputc('\n', stdout);
 }
 
-/* The spans that fit the snippet window [ws, we) of v. */
-static void snippet_of(const hitview *v, size_t *ws, size_t *we) {
+/* The part of v shown: the snippet window [ws, we), or with --full the
+ * whole paragraph. */
+static void snippet_of(const options *o, const hitview *v, size_t *ws, size_t *we) {
+    if (o->full) {
+        *ws = 0;
+        *we = v->len;
+        return;
+    }
     aj_snippet_window(v->text, v->len, v->spans, v->nspans, SNIPPET_BYTES, ws, we);
 }
 
@@ -977,9 +1192,9 @@ static void print_text_snippet(const options *o, const hitview *v) {
     snprintf(on, sizeof on, "%s%s", o->color ? "\033[1;31m" : "", o->mark ? MARK_ON : "");
     snprintf(off, sizeof off, "%s%s", o->mark ? MARK_OFF : "", o->color ? "\033[0m" : "");
     size_t ws, we;
-    snippet_of(v, &ws, &we);
-    print_snippet(on, off, o->mark ? strlen(MARK_ON) + strlen(MARK_OFF) : 0, v->text,
-                  v->len, ws, we, v->spans, v->nspans);
+    snippet_of(o, v, &ws, &we);
+    print_snippet(on, off, o->mark ? strlen(MARK_ON) + strlen(MARK_OFF) : 0,
+                  o->columns - TEXT_INDENT, v->text, v->len, ws, we, v->spans, v->nspans);
 }
 
 /* The full ranking's factors (README "Ranking"), as one line. */
@@ -1016,12 +1231,10 @@ static void print_json_ranges(const aj_span *sp, const aj_range *r, size_t n) {
     fputc(']', stdout);
 }
 
-/* One hit as a JSON object, without the opening brace when opened (batch
- * mode has written {"query":N, already) and without a newline. */
-static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
-                           size_t rank, int opened) {
-    printf("%s\"rank\":%zu,\"score\":%.6f,\"id\":%u,\"doc\":", opened ? "" : "{",
-           rank, h->score, h->id);
+/* The fields of a paragraph in a JSON object, from "id" to "cite" (hits
+ * and show print these alike). */
+static void print_para_json(const hitview *v) {
+    printf("\"id\":%u,\"doc\":", v->p.id);
     out_json_cstr(stdout, v->d.path);
     fputs(",\"title\":", stdout);
     out_json_cstr(stdout, v->d.title);
@@ -1043,6 +1256,14 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     snprintf(cite, tn + wn + sizeof MID_DOT, "%s%s%s", v->d.title, MID_DOT, v->where);
     out_json_cstr(stdout, cite);
     free(cite);
+}
+
+/* One hit as a JSON object, without the opening brace when opened (batch
+ * mode has written {"query":N, already) and without a newline. */
+static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
+                           size_t rank, int opened) {
+    printf("%s\"rank\":%zu,\"score\":%.6f,", opened ? "" : "{", rank, h->score);
+    print_para_json(v);
     fputs(",\"text_matches\":", stdout);
     print_json_ranges(v->spans, NULL, v->nspans);
     fputs(",\"matches\":", stdout);
@@ -1068,9 +1289,9 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
 }
 
 /* The snippet window of v as HTML, matches in <mark>. */
-static void print_html_snippet(const hitview *v) {
+static void print_html_snippet(const options *o, const hitview *v) {
     size_t ws, we;
-    snippet_of(v, &ws, &we);
+    snippet_of(o, v, &ws, &we);
     if (ws > 0) fputs("\xE2\x80\xA6", stdout);
     size_t at = ws;
     for (size_t i = 0; i < v->nspans; i++) {
@@ -1106,7 +1327,7 @@ static void print_hit_html(const options *o, const hitview *v, const aj_hit *h,
     }
     out_html_cstr(stdout, in_group ? v->place : v->where);
     fputs("</p>\n<blockquote class=\"ajsearch-text\">", stdout);
-    print_html_snippet(v);
+    print_html_snippet(o, v);
     fputs("</blockquote>", stdout);
     if (o->explain && h->nexplain) {
         fputs("\n<ul class=\"ajsearch-explain\">", stdout);
@@ -1487,6 +1708,98 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     return rc;
 }
 
+/* ---- show ---- */
+
+/* Paragraph id of show's argument, or exit 2 naming what is wrong. */
+static uint32_t show_id(const options *o, aj_index *ix) {
+    const char *a = o->args[0];
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    char *end;
+    errno = 0;
+    unsigned long long id = strtoull(a, &end, 10);
+    if (a[0] < '0' || a[0] > '9' || *end)
+        die_usage("show needs a paragraph id, a whole number (got '%s')", a);
+    if (errno || id >= st.nparas) {
+        fprintf(stderr, "%s: show: no paragraph ", prog);
+        out_safe_cstr(stderr, a);
+        if (st.nparas)
+            fprintf(stderr, ": the ids of this index go from 0 to %u\n", st.nparas - 1);
+        else
+            fputs(": this index has no paragraphs\n", stderr);
+        aj_index_close(ix);
+        exit(EXIT_ERR);
+    }
+    return (uint32_t)id;
+}
+
+/* One paragraph of show in text: its id and place, the asked one marked,
+ * then its whole text. */
+static void print_show_text(const options *o, const hitview *v, int target) {
+    const char *b = o->color && target ? "\033[1m" : "", *n = o->color && target ? "\033[0m" : "";
+    printf("%s%s id %u" MID_DOT, b, target ? ">" : " ", v->p.id);
+    out_safe_cstr(stdout, v->place);
+    printf("%s\n", n);
+    print_snippet("", "", 0, o->columns - TEXT_INDENT, v->text, v->len, 0, v->len, NULL, 0);
+}
+
+/* ajsearch show ID: the paragraph, cited as search cites it (load_hit),
+ * with o->context neighbours each side within its document. */
+static int cmd_show(options *o) {
+    if (o->help) {
+        fputs(usage_show, stdout);
+        return 0;
+    }
+    if (o->nargs != 1) die_usage("%s", "show needs the id of a paragraph");
+    aj_index *ix = open_index(o);
+    uint32_t id = show_id(o, ix);
+    aj_ctx c = {0};
+    aj_searcher *s;
+    aj_para_info p;
+    aj_doc_info d;
+    if (aj_para_get(&c, ix, id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
+        aj_searcher_new(&c, ix, &s)) {
+        report(&c);
+        aj_index_close(ix);
+        return EXIT_ERR;
+    }
+    /* A searcher that ran no query highlights nothing: load_hit gives the
+     * citation alone. */
+    uint32_t from = id - d.first_para > o->context ? id - o->context : d.first_para;
+    uint32_t last = d.first_para + d.nparas - 1;
+    uint32_t to = last - id > o->context ? id + o->context : last;
+    int rc = 0;
+    hitview v;
+    if (!o->json) {
+        /* The citation of the paragraph asked for, as a hit's. */
+        rc = load_hit(ix, s, id, &v);
+        if (!rc) {
+            out_safe_cstr(stdout, v.d.title);
+            fputs(MID_DOT, stdout);
+            out_safe_cstr(stdout, v.where);
+            fputc('\n', stdout);
+            out_safe_cstr(stdout, v.d.path);
+            printf(", id %u\n", id);
+            free_hit(&v);
+        }
+    }
+    for (uint32_t k = from; k <= to && !rc; k++) {
+        if ((rc = load_hit(ix, s, k, &v)) != 0) break;
+        if (o->json) {
+            fputc('{', stdout);
+            print_para_json(&v);
+            printf(",\"target\":%s}\n", k == id ? "true" : "false");
+        } else {
+            fputc('\n', stdout);
+            print_show_text(o, &v, k == id);
+        }
+        free_hit(&v);
+    }
+    aj_searcher_free(s);
+    aj_index_close(ix);
+    return rc;
+}
+
 static int cmd_search(options *o) {
     if (o->help) {
         fputs(usage_main, stdout);
@@ -1534,40 +1847,51 @@ static int cmd_search(options *o) {
     return rc;
 }
 
+/* `ajsearch help [COMMAND]`: the help of the command, or the main one. */
+static int cmd_help(int argc, char **argv) {
+    if (argc > 3) die_usage("help takes at most one command (got '%s')", argv[3]);
+    for (size_t i = 0; argc == 3 && i < NCOMMANDS; i++)
+        if (!strcmp(argv[2], commands[i].name)) {
+            fputs(commands[i].help, stdout);
+            return 0;
+        }
+    if (argc == 3) die_usage("help: no command '%s'", argv[2]);
+    fputs(usage_main, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     options o = {0};
     aj_search_opts_init(&o.so);
-    const char *cmd = "search";
     int first = 1;
-    static const char *const cmds[] = {"search", "index", "analyze", "stats",
-                                       "dump", "check", "acronyms", NULL};
-    if (argc > 1)
-        for (int i = 0; cmds[i]; i++)
-            if (!strcmp(argv[1], cmds[i])) {
-                cmd = cmds[i];
-                first = 2;
-            }
-    if (argc > 1 && !strcmp(argv[1], "help")) {
-        fputs(usage_main, stdout);
-        return 0;
+    if (argc == 1) {
+        fputs(usage_short, stderr);
+        return EXIT_ERR;
     }
+    if (!strcmp(argv[1], "help")) return cmd_help(argc, argv);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            cur = &commands[i];
+            first = 2;
+        }
     parse_options(argc - first, argv + first, &o);
     int rc;
-    if (!strcmp(cmd, "index")) rc = cmd_index(&o);
-    else if (!strcmp(cmd, "analyze")) rc = cmd_analyze(&o);
-    else if (!strcmp(cmd, "stats")) rc = cmd_stats(&o);
-    else if (!strcmp(cmd, "dump")) rc = cmd_dump(&o);
-    else if (!strcmp(cmd, "check")) rc = cmd_check(&o);
-    else if (!strcmp(cmd, "acronyms")) rc = cmd_acronyms(&o);
-    else if (o.nargs == 0 && !o.help && !o.stdin_mode && !o.query_file &&
-             first == 1) {
-        fputs(usage_main, stderr);
-        rc = EXIT_ERR;
-    } else rc = cmd_search(&o);
+    switch (cur->bit) {
+    case CMD_INDEX: rc = cmd_index(&o); break;
+    case CMD_ANALYZE: rc = cmd_analyze(&o); break;
+    case CMD_STATS: rc = cmd_stats(&o); break;
+    case CMD_DUMP: rc = cmd_dump(&o); break;
+    case CMD_CHECK: rc = cmd_check(&o); break;
+    case CMD_ACRONYMS: rc = cmd_acronyms(&o); break;
+    case CMD_SHOW: rc = cmd_show(&o); break;
+    default: rc = cmd_search(&o); break;
+    }
     if (fflush(stdout) != 0 && rc != EXIT_ERR) {
         fprintf(stderr, "%s: writing output failed: %s\n", prog, strerror(errno));
         rc = EXIT_ERR;
     }
     free(o.args);
+    free(o.found_index);
+    free(o.found_corpus);
     return rc;
 }

@@ -3,10 +3,13 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <utf8proc.h>
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0; its
+ * code point in *cpp. */
+static size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cpp) {
     unsigned char b = s[0];
+    *cpp = b;
     if (b < 0x80) return 1;
     size_t len;
     uint32_t cp;
@@ -22,7 +25,30 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
     if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *cpp = cp;
     return len;
+}
+
+/* Does cp change what a reader sees without being seen: a format character
+ * (Unicode general category Cf: the bidirectional embeddings, overrides,
+ * isolates and marks, zero-width spaces and joiners, the BOM, the soft
+ * hyphen, invisible operators, tags) or a line or paragraph separator
+ * (Zl, Zp)?  Such characters from a document could reorder a line on the
+ * screen ("Trojan Source") or hide a word boundary. */
+static int is_invisible(uint32_t cp) {
+    if (cp < 0xA0 || cp > 0x10FFFF) return 0;
+    utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)cp);
+    return k == UTF8PROC_CATEGORY_CF || k == UTF8PROC_CATEGORY_ZL ||
+           k == UTF8PROC_CATEGORY_ZP;
+}
+
+/* How the terminal and HTML show an invisible character: <U+202E>. */
+#define INVISIBLE_FMT "<U+%04X>"
+#define INVISIBLE_HTML_FMT "&lt;U+%04X&gt;"
+
+static size_t invisible_columns(uint32_t cp) {
+    char buf[16];
+    return (size_t)snprintf(buf, sizeof buf, INVISIBLE_FMT, cp);
 }
 
 void out_json_str(FILE *f, const char *str, size_t n) {
@@ -43,13 +69,22 @@ void out_json_str(FILE *f, const char *str, size_t n) {
             }
             i++;
         } else {
-            size_t k = utf8_len(s + i, n - i);
+            uint32_t cp;
+            size_t k = utf8_dec(s + i, n - i, &cp);
             if (k == 0) {
                 fputs("\\ufffd", f);
                 i++;
             } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
                 fprintf(f, "\\u%04x", s[i + 1]); /* C1 control */
                 i += 2;
+            } else if (is_invisible(cp)) {
+                /* Exact, yet harmless when JSON is read on a terminal. */
+                if (cp > 0xFFFF)
+                    fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
+                            0xDC00 + ((cp - 0x10000) & 0x3FF));
+                else
+                    fprintf(f, "\\u%04x", cp);
+                i += k;
             } else {
                 fwrite(s + i, 1, k, f);
                 i += k;
@@ -71,22 +106,40 @@ void out_json_cstr(FILE *f, const char *s) {
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
-void out_safe(FILE *f, const char *str, size_t n) {
+/* The entity out_html writes for ch, or NULL. */
+static const char *entity(unsigned char ch) {
+    switch (ch) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    default: return NULL;
+    }
+}
+
+/* out_safe, and with html set out_html. */
+static void write_safe(FILE *f, const char *str, size_t n, int html) {
     const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
         unsigned char ch = s[i];
-        if (ch < 0x20 || ch == 0x7f) {
-            fputs(ch == '\t' ? " " : REPLACEMENT, f);
+        const char *ent = html ? entity(ch) : NULL;
+        if (ch < 0x20 || ch == 0x7f || ent) {
+            fputs(ent ? ent : ch == '\t' ? " " : REPLACEMENT, f);
             i++;
             continue;
         }
-        size_t k = utf8_len(s + i, n - i);
+        uint32_t cp;
+        size_t k = utf8_dec(s + i, n - i, &cp);
         if (k == 0) {
             fputs(REPLACEMENT, f);
             i++;
         } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
             fputs(REPLACEMENT, f); /* C1 control */
             i += 2;
+        } else if (is_invisible(cp)) {
+            fprintf(f, html ? INVISIBLE_HTML_FMT : INVISIBLE_FMT, cp);
+            i += k;
         } else {
             fwrite(s + i, 1, k, f);
             i += k;
@@ -94,46 +147,28 @@ void out_safe(FILE *f, const char *str, size_t n) {
     }
 }
 
+void out_safe(FILE *f, const char *str, size_t n) { write_safe(f, str, n, 0); }
+
 void out_safe_cstr(FILE *f, const char *s) {
-    if (s) {
-        size_t n = 0;
-        while (s[n]) n++;
-        out_safe(f, s, n);
-    }
+    if (s) write_safe(f, s, strlen(s), 0);
 }
 
-void out_html(FILE *f, const char *s, size_t n) {
-    size_t run = 0; /* start of the bytes not yet written */
-    for (size_t i = 0; i < n; i++) {
-        const char *ent;
-        switch (s[i]) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\'': ent = "&#39;"; break;
-        default: continue;
-        }
-        /* The five are ASCII, so they never sit inside a UTF-8 sequence
-         * and cutting the run before them keeps its characters whole. */
-        out_safe(f, s + run, i - run);
-        fputs(ent, f);
-        run = i + 1;
-    }
-    out_safe(f, s + run, n - run);
-}
+void out_html(FILE *f, const char *s, size_t n) { write_safe(f, s, n, 1); }
 
 void out_html_cstr(FILE *f, const char *s) {
-    if (s) out_html(f, s, strlen(s));
+    if (s) write_safe(f, s, strlen(s), 1);
 }
 
 size_t out_columns(const char *str, size_t n) {
     /* One column per character or per replaced byte, as out_safe shows
-     * them (wide characters are not measured). */
+     * them (wide characters are not measured), and the width of the
+     * escape of an invisible character. */
     const unsigned char *s = (const unsigned char *)str;
     size_t cols = 0;
-    for (size_t i = 0; i < n; cols++) {
-        size_t k = s[i] < 0x80 ? 1 : utf8_len(s + i, n - i);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = s[i] < 0x80 ? 1 : utf8_dec(s + i, n - i, &cp);
+        cols += k && s[i] >= 0x80 && is_invisible(cp) ? invisible_columns(cp) : 1;
         i += k ? k : 1;
     }
     return cols;

@@ -19,7 +19,7 @@ import time
 
 BIN = os.environ.get("AJSEARCH_BIN", os.path.abspath("ajsearch"))
 CORPUS = os.path.abspath("corpus")
-SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms"}
+SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms", "show"}
 
 
 class Fail(Exception):
@@ -541,7 +541,10 @@ def query_cases():
         ("1024 OR", b" OR ".join([b"japan"] * 1024), "hits"),
         ("thousands of NOT", b"japan " + b"NOT " * 3000 + b"korea", "double negation"),
         ("thousands of -", b"japan " + b"-" * 5000 + b"korea", "double negation"),
-        ("dashes only", b"-" * 5000, "empty query"),
+        ("dashes only", b"-" * 5000, "stands alone"),
+        ("lone dashes", b"japan " + b"- " * 5000 + b"korea", "stands alone"),
+        ("typographic quotes", "\u201c".encode() * 3001, "unterminated phrase"),
+        ("single quotes", "\u2018a ".encode() * 1000 + b" " * 50000, "ok"),
         ("quotes", b'"' * 1001, "unterminated phrase"),
         ("operators only", b"AND OR NOT " * 1000, "needs a term"),
         ("invalid UTF-8", b"jap\xff\xfean \xc0\x80 \xed\xa0\x80 \xf4\x90\x80\x80 japan", "ok"),

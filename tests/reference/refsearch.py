@@ -25,9 +25,17 @@ import json
 import math
 import subprocess
 import sys
+import unicodedata
 
 WHITESPACE = " \t\n\r\f\v"
 OPERATORS = ("AND", "OR", "NOT")
+# README "Query language": every double quotation mark delimits as '"' does
+# and any of them closes a phrase any of them opened; single marks open
+# (SINGLE_OPEN) before a letter or digit at the start of a token and close
+# (SINGLE_CLOSE) after a non-space, when no letter or digit follows.
+DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
+SINGLE_OPEN = "\u2018\u201a"
+SINGLE_CLOSE = "\u2019\u2018"
 MAX_DEPTH = 64          # the README's limit on nested parentheses
 NEAR_DEFAULT = 10       # NEAR without a distance
 NEAR_MAX = 1000         # the largest distance NEAR accepts
@@ -152,6 +160,37 @@ class Corpus:
 #   ("and", [kids])  ("or", [kids])  ("not", kid)
 # Stage 4 (check_negations) enforces "a NOT needs a positive AND sibling".
 
+def is_word_char(c):
+    return unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
+
+
+def single_close(query, i):
+    """When query[i] opens a phrase with a single mark, the index of its
+    closing mark, else -1."""
+    n = len(query)
+    if query[i] not in SINGLE_OPEN or i + 1 >= n or not is_word_char(query[i + 1]):
+        return -1
+    for j in range(i + 2, n):
+        if query[j] in SINGLE_CLOSE and query[j - 1] not in WHITESPACE and \
+                not (j + 1 < n and is_word_char(query[j + 1])):
+            return j
+    return -1
+
+
+def opens_phrase(query, i):
+    return query[i] in DOUBLE_MARKS or single_close(query, i) >= 0
+
+
+def check_dash(query, i):
+    """A run of '-' at i followed by a space, ')' or the end negates
+    nothing: an error, never dropped."""
+    j = i
+    while j < len(query) and query[j] == "-":
+        j += 1
+    if j == len(query) or query[j] in WHITESPACE or query[j] == ")":
+        raise QueryError(f"char {i}: '-' stands alone")
+
+
 def lex(query):
     tokens = []
     i, n = 0, len(query)
@@ -162,16 +201,17 @@ def lex(query):
         elif c in "()":
             tokens.append((c, i))
             i += 1
-        elif c == '"':
+        elif opens_phrase(query, i):
             tok, i = lex_quoted(query, i)
             tokens.append(tok)
-        elif c == "-" and i + 1 < n and query[i + 1] not in WHITESPACE:
+        elif c == "-":
             # A dash at the start of a token, directly attached to what follows.
+            check_dash(query, i)
             tokens.append(("-", i))
             i += 1
         else:
             j = i
-            while j < n and query[j] not in WHITESPACE and query[j] not in '()"':
+            while j < n and query[j] not in WHITESPACE and query[j] not in "()" + DOUBLE_MARKS:
                 j += 1
             text = query[i:j]
             if text == "NEAR" and j < n and query[j] == "(":
@@ -197,8 +237,11 @@ def lex(query):
 
 
 def lex_quoted(query, i):
-    """The quoted text whose '"' is at i: (token, index after it)."""
-    close = query.find('"', i + 1)
+    """The quoted text whose opening mark is at i: (token, index after it)."""
+    if query[i] in DOUBLE_MARKS:
+        close = next((j for j in range(i + 1, len(query)) if query[j] in DOUBLE_MARKS), -1)
+    else:
+        close = single_close(query, i)
     if close < 0:
         raise QueryError(f"char {i}: unterminated quoted phrase")
     return ("quoted", query[i + 1:close], i), close + 1
@@ -239,14 +282,16 @@ def lex_near_group(query, start, open_at):
                 raise QueryError(f"char {i}: expected ')' after the NEAR distance")
             i += 1
             break
-        if c == '"':
+        if opens_phrase(query, i):
             tok, i = lex_quoted(query, i)
             items.append(tok)
         elif c == "(":
             raise QueryError(f"char {i}: NEAR( ) takes no groups")
         else:
+            if c == "-":
+                check_dash(query, i)
             j = i
-            while j < n and query[j] not in WHITESPACE and query[j] not in '()",':
+            while j < n and query[j] not in WHITESPACE and query[j] not in "()," + DOUBLE_MARKS:
                 j += 1
             text = query[i:j]
             if text in OPERATORS or text == "NEAR" or text.startswith("NEAR/") or \

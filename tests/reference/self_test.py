@@ -107,10 +107,24 @@ class Parsing(unittest.TestCase):
         self.check("(a)-b", "AND(a, NOT(b))")
 
     def test_dash_not_attached(self):
-        self.check("a - b", "AND(a, b)")      # a lone '-' is a word with no token
-        self.check("a -", "a")
+        for query in ("a - b", "a -", "- a", "a -- b", "(a -) b", "NEAR(a - b)"):
+            with self.assertRaises(QueryError, msg=f"query {query!r}"):
+                tree(query)                   # a lone '-' negates nothing: an error
         self.check("a-b", '"a b"')            # inside a word it only separates
         self.check("a- b", "AND(a, b)")
+        self.check("a \u2013 b", "AND(a, b)")  # an en dash is punctuation
+
+    def test_typographic_quotes(self):
+        for q in ('\u201cb c\u201d', '\u201eb c\u201c', '\u00abb c\u00bb', '\u00bbb c\u00ab',
+                  '\u201db c\u201d', '\u201cb c"', '\u2018b c\u2019', '\u201ab c\u2018'):
+            self.check("a " + q, 'AND(a, "b c")')
+        self.check('a\u201cb c\u201dd', 'AND(a, "b c", d)')
+        self.check("b\u2019s c", "AND(\"b s\", c)")        # an apostrophe in a word
+        self.check("\u2018b\u2019s c\u2019", '"b s c"')
+        self.check("\u2018b c", "AND(b, c)")               # no closing mark: punctuation
+        self.check("\u2018b \u2019c", "AND(b, c)")        # closing after a space: no
+        with self.assertRaises(QueryError):
+            tree("a \u201cb c")
 
     def test_words_analyzing_to_several_or_no_tokens(self):
         self.check("asean-japan", '"asean japan"')
