@@ -916,13 +916,18 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
     return EXIT_ERR;
 }
 
-/* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, with the spans
- * between on and off (colour codes, --mark's brackets, both or neither);
- * width counts the columns on and off take. */
-static void print_snippet(const char *on, const char *off, size_t width,
+/* Prints text[ws..we) wrapped at WRAP_COLUMNS, indented, each span
+ * between on and off (colour codes, --mark's brackets, both or neither)
+ * once, however many words it covers (a phrase); on_cols and off_cols
+ * count the columns they take.  A span that wraps stays open over the line
+ * break but pauses there (pause, resume: the colour), so the indent is
+ * not coloured. */
+static void print_snippet(const char *on, const char *off, size_t on_cols,
+                          size_t off_cols, const char *pause, const char *resume,
                           const char *text, size_t len, size_t ws, size_t we,
                           const aj_span *sp, size_t nsp) {
     size_t col = 0, si = 0;
+    int in = 0; /* inside a span */
     fputs("    ", stdout);
     if (ws > 0) {
         fputs("\xE2\x80\xA6", stdout);
@@ -934,10 +939,15 @@ static void print_snippet(const char *on, const char *off, size_t width,
         size_t j = i;
         while (j < we && text[j] != ' ') j++;
         size_t wcols = out_columns(text + i, j - i);
-        for (size_t t = si; width && t < nsp && sp[t].start < j; t++)
-            if (sp[t].end > i) wcols += width;
+        for (size_t t = si; t < nsp && sp[t].start < j; t++) {
+            if (sp[t].end <= i) continue;
+            if (sp[t].start >= i || !in) wcols += on_cols;
+            if (sp[t].end <= j) wcols += off_cols;
+        }
         if (col > 0 && col + 1 + wcols > WRAP_COLUMNS) {
+            fputs(in ? pause : "", stdout);
             fputs("\n    ", stdout);
+            fputs(in ? resume : "", stdout);
             col = 0;
         } else if (i > ws) {
             fputc(' ', stdout);
@@ -949,9 +959,13 @@ static void print_snippet(const char *on, const char *off, size_t width,
             while (si < nsp && sp[si].end <= k) si++;
             if (si < nsp && sp[si].start <= k) {
                 size_t e = sp[si].end < j ? sp[si].end : j;
-                fputs(on, stdout);
+                if (!in) fputs(on, stdout);
+                in = 1;
                 out_safe(stdout, text + k, e - k);
-                fputs(off, stdout);
+                if (e == sp[si].end) {
+                    fputs(off, stdout);
+                    in = 0;
+                }
                 k = e;
             } else {
                 size_t e = si < nsp && sp[si].start < j ? sp[si].start : j;
@@ -963,6 +977,7 @@ static void print_snippet(const char *on, const char *off, size_t width,
         i = j;
         while (i < we && text[i] == ' ') i++;
     }
+    if (in) fputs(off, stdout);
     if (we < len) fputs(" \xE2\x80\xA6", stdout);
     fputc('\n', stdout);
 }
@@ -978,8 +993,9 @@ static void print_text_snippet(const options *o, const hitview *v) {
     snprintf(off, sizeof off, "%s%s", o->mark ? MARK_OFF : "", o->color ? "\033[0m" : "");
     size_t ws, we;
     snippet_of(v, &ws, &we);
-    print_snippet(on, off, o->mark ? strlen(MARK_ON) + strlen(MARK_OFF) : 0, v->text,
-                  v->len, ws, we, v->spans, v->nspans);
+    print_snippet(on, off, o->mark ? strlen(MARK_ON) : 0, o->mark ? strlen(MARK_OFF) : 0,
+                  o->color ? "\033[0m" : "", o->color ? "\033[1;31m" : "", v->text, v->len,
+                  ws, we, v->spans, v->nspans);
 }
 
 /* The full ranking's factors (README "Ranking"), as one line. */
