@@ -92,6 +92,7 @@ Test(query, highlight_many_clauses_linear_time, .timeout = 60) {
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     cr_assert_eq(n, 40000 / 7 + 1);
     cr_assert_lt(secs, 5.0, "highlighting took %.2f s", secs);
+    cr_log_info("1001 clauses x 40,000 words: %.3f s\n", secs);
     free(text);
     free(q);
     close_fixture(&f);
