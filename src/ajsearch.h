@@ -304,8 +304,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
  * positive clauses (README "Output: snippets"): each word clause's
  * occurrences, each phrase occurrence as one span, a NEAR's item
  * occurrences that lie in a qualifying window, never a negated clause,
- * and a common word (of, the, ...) only next to another mark unless the
- * query has nothing else.  Overlapping matches merge, so the spans are
+ * and a common word (of, the, ...) only where it joins two other marks,
+ * unless nothing else in the paragraph is marked.  Overlapping matches merge, so the spans are
  * sorted and disjoint.  Writes up to cap of them into out and returns how
  * many there are in all (which may exceed cap); 0 when memory runs out. */
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,

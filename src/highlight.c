@@ -67,8 +67,7 @@ struct aj_highlighter {
     aj_analyzer *an;
     matcher *m;
     uint32_t nm;
-    int all_weak;            /* no positive leaf but common words */
-    int any_weak;
+    int any_weak;            /* a positive leaf is a common word */
     hnear *nears;
     uint32_t nnears;
     uint32_t *items;
@@ -92,6 +91,7 @@ struct aj_highlighter {
     size_t capocc;
     uint32_t *bend, *blab;   /* per start position: the longest interval
                                 recorded [p, bend[p]) and its matcher */
+    size_t nstarts;          /* positions with an interval */
     uint32_t *weak;          /* per position: 1 + a common word's matcher */
     uint8_t *cover;          /* per position: inside a marked interval */
     size_t cappos;
@@ -450,13 +450,8 @@ aj_err aj_highlighter_new(aj_ctx *c, aj_index *ix, aj_analyzer *an,
     if (!e) e = expand_sets(c, h, ix);
     if (!e) e = build_keys(c, h);
     if (!e) e = build_prefixes(c, h);
-    int strong = h->nnears > 0;
-    for (uint32_t i = 0; !e && i < h->nm; i++) {
-        const matcher *m = &h->m[i];
-        if (m->leaf_uses && m->weak_uses == m->leaf_uses) h->any_weak = 1;
-        else if (m->leaf_uses) strong = 1;
-    }
-    h->all_weak = !strong;
+    for (uint32_t i = 0; !e && i < h->nm; i++)
+        if (h->m[i].leaf_uses && h->m[i].weak_uses == h->m[i].leaf_uses) h->any_weak = 1;
     if (e) {
         aj_highlighter_free(h);
         return e;
@@ -596,6 +591,7 @@ static int fill_phrases(aj_highlighter *h) {
 }
 
 static void record(aj_highlighter *h, uint32_t p, uint32_t end, uint32_t label) {
+    h->nstarts += !h->bend[p];
     if (end > h->bend[p]) {
         h->bend[p] = end;
         h->blab[p] = label;
@@ -679,9 +675,11 @@ static int joined(const aj_highlighter *h, const char *text, size_t p) {
  * marked when the positions just before and just after it both are, with
  * only spaces or hyphens between: it joins two marks, as "of" in "rule of
  * law" for the query rule of law, but not in "the conduct of parties" for
- * Code of Conduct, nor "the" in "state; the state". */
+ * Code of Conduct, nor "the" in "state; the state".  In a paragraph with
+ * no other mark, they are what it matched: every occurrence is marked. */
 static void mark_weak(aj_highlighter *h, const char *text) {
     size_t n = h->ntok;
+    int alone = !h->nstarts;
     uint32_t reach = 0;
     for (size_t p = 0; p < n; p++) {
         if (h->bend[p] > reach) reach = h->bend[p];
@@ -691,8 +689,13 @@ static void mark_weak(aj_highlighter *h, const char *text) {
     for (uint32_t i = 0; i < h->nm; i++) {
         const matcher *m = &h->m[i];
         if (!m->leaf_uses || m->weak_uses != m->leaf_uses) continue;
-        for (uint32_t j = 0; j < m->on; j++) h->weak[h->occ[m->ofirst + j]] = i + 1;
+        for (uint32_t j = 0; j < m->on; j++) {
+            uint32_t p = h->occ[m->ofirst + j];
+            h->weak[p] = i + 1;
+            if (alone) record(h, p, p + 1, i);
+        }
     }
+    if (alone) return;
     for (size_t p = 0; p < n;) {
         if (!h->weak[p] || h->cover[p]) {
             p++;
@@ -722,11 +725,11 @@ size_t aj_highlighter_spans(aj_highlighter *h, const char *text, size_t len,
         return 0;
     h->cappos = cp;
     memset(h->bend, 0, n * sizeof *h->bend);
+    h->nstarts = 0;
     if (fill_tokens(h) || fill_phrases(h)) return 0;
     for (uint32_t i = 0; i < h->nm; i++) {
         const matcher *m = &h->m[i];
-        int weak = m->weak_uses == m->leaf_uses;
-        if (!m->leaf_uses || (weak && !h->all_weak)) continue;
+        if (!m->leaf_uses || m->weak_uses == m->leaf_uses) continue;
         for (uint32_t j = 0; j < m->on; j++) {
             uint32_t p = h->occ[m->ofirst + j];
             record(h, p, p + mlen(m), i);
@@ -734,7 +737,7 @@ size_t aj_highlighter_spans(aj_highlighter *h, const char *text, size_t len,
     }
     for (uint32_t i = 0; i < h->nnears; i++)
         if (mark_near(h, &h->nears[i])) return 0;
-    if (h->any_weak && !h->all_weak) mark_weak(h, text);
+    if (h->any_weak) mark_weak(h, text);
     /* Merge: a span runs while the next interval starts inside it. */
     size_t ns = 0;
     uint32_t s = 0, e = 0, label = 0;

@@ -27,9 +27,10 @@
  *    joins other marks: an occurrence, or a run of consecutive occurrences
  *    of such words, with a position marked by another clause just before
  *    it and another just after it, and nothing but spaces or hyphens
- *    between them ("rule [[of]] law").  When every
- *    positive leaf of the query is such a word, each occurrence is
- *    marked.
+ *    between them ("rule [[of]] law").  In a paragraph where no other
+ *    clause marks anything (a query of such words only, or a paragraph
+ *    that matches only them), each occurrence is marked: that is what it
+ *    matched.
  *  - The spans are sorted and do not overlap: overlapping or nested
  *    matches merge, so a word inside a phrase span is part of that span.
  *

@@ -418,8 +418,8 @@ Test(highlight, negated_clauses_and_or_branches) {
     close_fixture(&f);
 }
 
-/* A common word marks only where it joins two marks; a query of common
- * words alone marks all of them. */
+/* A common word marks only where it joins two marks; in a paragraph with
+ * no other mark, everywhere. */
 Test(highlight, common_words_mark_only_where_they_join_marks) {
     fixture f = open_marks_fixture();
     EXPECT_MARKS(&f, "rule of law",
@@ -436,8 +436,13 @@ Test(highlight, common_words_mark_only_where_they_join_marks) {
     /* joining a phrase's span */
     EXPECT_MARKS(&f, "disputes in \"South China Sea\"", "disputes in South China Sea, in it",
                  "[[disputes]] [[in]] [[South China Sea]], in it");
-    /* only common words in the query: each is marked */
+    /* where nothing else is marked, common words are what matched: a
+     * query of such words only, or a paragraph with only them */
     EXPECT_MARKS(&f, "the", "the sea and the law", "[[the]] sea and [[the]] law");
+    EXPECT_MARKS(&f, "Code of Conduct", "one of the rules of the game",
+                 "one [[of]] the rules [[of]] the game");
+    EXPECT_MARKS(&f, "the OR maritime", "the sea and the maritime law",
+                 "the sea and the [[maritime]] law");
     EXPECT_MARKS(&f, "of OR the", "law of the sea, of course", "law [[of]] [[the]] sea, [[of]] course");
     EXPECT_MARKS(&f, "\"of\" -sea", "rule of law", "rule [[of]] law");
     /* "US" is not one: a name */

@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import BIN, CORPUS, Fail, build, check, fold_source, run  # noqa: E402
 
 # The common words of src/highlight.c, stated again here: marked only
-# where they join two marks, unless the query has nothing else.
+# where they join two marks, unless nothing else in the paragraph is.
 COMMON = set("""a about after all am an and any are as at be been before being both
 but by could did do does each for from had has have he her his i if in into
 is me my nor not of on onto or other our per shall she should so some such
@@ -79,16 +79,17 @@ class Ref:
 
     def spans(self, text, toks, query):
         strong, weak = [], []
-        only_common = all(c[0] == "word" and c[1].lower() in COMMON for c in query)
         for c in query:
             if c[0] == "near":
                 strong += self.near_marks(toks, c[1], c[2])
                 continue
             iv = [(a, a + ln) for a, ln in self.occurrences(toks, c)]
-            if c[0] == "word" and c[1].lower() in COMMON and not only_common:
+            if c[0] == "word" and c[1].lower() in COMMON:
                 weak += iv
             else:
                 strong += iv
+        if not strong:  # nothing else marked: the common words are the match
+            strong, weak = weak, []
         covered = set()
         for a, b in strong:
             covered.update(range(a, b))
@@ -219,8 +220,8 @@ def s_marks(tmp):
     """What --mark shows on the corpus for each kind of clause."""
     index = build(tmp)
 
-    def marks(q, n=100):
-        rc, out, err = run("search", "--mark", "-n", str(n), "--", q, index=index)
+    def marks(q, *opts, n=100):
+        rc, out, err = run("search", "--mark", "-n", str(n), *opts, "--", q, index=index)
         check(rc == 0, f"{q}: exit {rc}: {err}")
         return out, marked(out)
 
@@ -239,13 +240,18 @@ def s_marks(tmp):
     # a phrase across a line break of the source; its acronym, by expansion
     out, m = marks('"ASEAN Outlook on the Indo-Pacific"')
     check({x.casefold() for x in m} == {"asean outlook on the indo-pacific", "aoip"}, sorted(set(m)))
-    # unquoted: "of" only between two marks
-    out, m = marks("rule of law")
+    # unquoted: "of" only between two marks, where the others are marked
+    out, m = marks("rule of law", "--no-partial")
     flat = re.sub(r"\n    ", " ", out)
     for at in [x.start() for x in re.finditer(r"\[\[of\]\]", flat)]:
         check(flat[:at].endswith("]] ") and flat[at + 6:].startswith(" [["),
               f"a lone 'of': {flat[max(0, at - 60):at + 60]!r}")
     check(any(x.casefold() == "law" for x in m) and any(x.casefold() == "of" for x in m), m)
+    # a partial match that shares only "of" shows its "of"s: what it matched
+    rc, out, err = run("--json", "--no-expand", "-n", "100", "--", "Code of Conduct", index=index)
+    only_of = [h for h in map(json.loads, out.splitlines())
+               if {h["text"].encode()[a:b].decode().casefold() for a, b in h["text_matches"]} == {"of"}]
+    check(all(h.get("partial") for h in only_of), "only partial matches share only 'of'")
     # negated clauses never
     out, m = marks('security -"South China Sea"')  # every word of the stem secur
     check(m and all(re.fullmatch(r"secur\w*", x.casefold()) for x in m), sorted(set(m)))
