@@ -447,8 +447,21 @@ Test(highlight, common_words_mark_only_where_they_join_marks) {
     EXPECT_MARKS(&f, "\"of\" -sea", "rule of law", "rule [[of]] law");
     /* "US" is not one: a name */
     EXPECT_MARKS(&f, "US law", "the US and its law", "the [[US]] and its [[law]]");
-    cr_assert(aj_highlight_common_word("of", 2) && aj_highlight_common_word("the", 3));
+    /* the list as README gives it, each found (the table is searched by
+     * halves, so one out of order would be lost) */
+    static const char readme[] =
+        "a about after all am an and any are as at be been before being both but by "
+        "could did do does each for from had has have he her his i if in into is me "
+        "my nor not of on onto or other our per shall she should so some such than "
+        "that the their them these they this those to upon via was we were what "
+        "which while who whom whose with would you your";
+    for (const char *w = readme; *w;) {
+        size_t len = strcspn(w, " ");
+        cr_assert(aj_highlight_common_word(w, len), "%.*s", (int)len, w);
+        w += len + (w[len] == ' ');
+    }
     cr_assert(!aj_highlight_common_word("us", 2) && !aj_highlight_common_word("law", 3));
+    cr_assert(!aj_highlight_common_word("o", 1) && !aj_highlight_common_word("ofs", 3));
     close_fixture(&f);
 }
 
