@@ -37,7 +37,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c acronym.c build.c index.c check.c query.c expand.c eval.c topk.c rank.c \
-            search.c suggest.c snippet.c cite.c source.c
+            search.c highlight.c suggest.c snippet.c cite.c source.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
 CLI_SRCS := main.c out.c locate.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))

@@ -261,13 +261,14 @@ typedef struct aj_hit {
     size_t nexplain;
 } aj_hit;
 
-/* A highlightable match: tokens of a paragraph's text that satisfy a
- * positive clause of the query (byte offsets into the paragraph text). */
+/* A highlightable match: byte offsets into the paragraph text of what
+ * satisfied a positive clause of the query: a word, or a whole phrase
+ * occurrence from its first word's start to its last word's end. */
 typedef struct aj_span {
     uint32_t start, end;
-    uint32_t term;           /* which query word or prefix it matched: equal
-                                for spans of the same one, so a snippet can
-                                count distinct words */
+    uint32_t term;           /* which clause it matched (query word, phrase,
+                                prefix): equal for spans of the same one,
+                                so a snippet can count distinct matches */
 } aj_span;
 
 typedef struct aj_results {
@@ -299,9 +300,14 @@ void aj_searcher_free(aj_searcher *s);
 aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
                  const aj_search_opts *opts, const aj_results **out);
 
-/* Finds the spans of paragraph text that match the last query's positive
- * clauses.  Writes up to cap spans into out, sorted by start, and returns
- * how many there are in all (which may exceed cap). */
+/* Finds the spans of paragraph text that satisfied the last query's
+ * positive clauses (README "Output: snippets"): each word clause's
+ * occurrences, each phrase occurrence as one span, a NEAR's item
+ * occurrences that lie in a qualifying window, never a negated clause,
+ * and a common word (of, the, ...) only where it joins two other marks,
+ * unless nothing else in the paragraph is marked.  Overlapping matches merge, so the spans are
+ * sorted and disjoint.  Writes up to cap of them into out and returns how
+ * many there are in all (which may exceed cap); 0 when memory runs out. */
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap);
 

@@ -1,6 +1,7 @@
 /*
  * search.c - the public query entry point: parse, evaluate, keep the top
- * k by BM25 in a min-heap, and explain and highlight on request.
+ * k by BM25 in a min-heap, and explain on request; highlighting is
+ * highlight.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "ajsearch.h"
 #include "eval.h"
 #include "expand.h"
+#include "highlight.h"
 #include "index.h"
 #include "query.h"
 #include "rank.h"
@@ -25,11 +27,8 @@ struct aj_searcher {
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
     uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
-    /* The terms the last query's typo-tolerant words matched, found on
-     * the first highlight after the search (most searches never
-     * highlight, and those that do, do it for every hit). */
-    aj_termset fz;
-    int fz_ready;
+    aj_highlighter *hl;       /* for the last query, made on demand */
+    int hl_ready;
     aj_expander *exp;         /* compound and acronym rewriting */
     const char **also;        /* results.also */
     size_t capalso;
@@ -79,7 +78,7 @@ void aj_searcher_free(aj_searcher *s) {
     aj_expander_free(s->exp);
     free(s->also);
     aj_query_free(s->q);
-    aj_termset_free(&s->fz);
+    aj_highlighter_free(s->hl);
     free(s->hits);
     free(s->ex);
     free(s->doc_counts);
@@ -379,8 +378,9 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     memset(r, 0, sizeof *r);
     aj_query_free(s->q);
     s->q = NULL;
-    aj_termset_free(&s->fz);
-    s->fz_ready = 0;
+    aj_highlighter_free(s->hl);
+    s->hl = NULL;
+    s->hl_ready = 0;
     if (!(o->k1 >= 0 && o->k1 <= 1e6) || !(o->b >= 0 && o->b <= 1))
         return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
     if (o->rank != AJ_RANK_FULL && o->rank != AJ_RANK_BM25)
@@ -507,132 +507,19 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     return AJ_OK;
 }
 
-/* ---- highlighting ---- */
-
-/* The words a token may match: the terms of the positive (not negated)
- * term and phrase clauses, and the positive prefixes, each sorted so that
- * a token costs a few binary searches rather than a pass over up to 1024
- * clauses (a 1 MiB paragraph has some 200,000 tokens). */
-typedef struct {
-    const char *s;
-    size_t len;
-    uint32_t id;  /* the same for equal keys: aj_span.term */
-} hkey;
-
-typedef struct {
-    hkey *terms, *prefixes;
-    size_t nterms, nprefixes;
-    aj_span *out;
-    size_t cap, n;
-} hl;
-
-static int cmp_hkey(const void *a, const void *b) {
-    const hkey *x = a, *y = b;
-    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
-    if (c) return c;
-    return x->len < y->len ? -1 : x->len > y->len;
-}
-
-/* The key equal to s[0..len), or NULL. */
-static const hkey *find_key(const hkey *v, size_t n, const char *s, size_t len) {
-    hkey k = {s, len, 0};
-    return n ? bsearch(&k, v, n, sizeof k, cmp_hkey) : NULL;
-}
-
-/* Sorts keys and numbers them from base, equal keys alike, so that the
- * same word in two clauses counts once in a snippet. */
-static void sort_keys(hkey *v, size_t n, uint32_t base) {
-    qsort(v, n, sizeof *v, cmp_hkey);
-    for (size_t i = 0; i < n; i++)
-        v[i].id = i && !cmp_hkey(&v[i - 1], &v[i]) ? v[i - 1].id : base + (uint32_t)i;
-}
-
-/* Collects the keys of the positive leaves under n (excluded words are
- * not highlighted); a NEAR highlights its items, a typo-tolerant word
- * every term it matched (gathered in fz beforehand).  Any other node
- * without children is a leaf whose terms match: a leaf kind added later
- * is highlighted by its terms rather than silently skipped. */
-static void collect_keys(const aj_qnode *n, int neg, hl *h) {
-    if (n->kind == Q_FUZZY) {
-        return;
-    } else if (n->kind == Q_PREFIX) {
-        if (!neg) h->prefixes[h->nprefixes++] = (hkey){n->terms[0], strlen(n->terms[0]), 0};
-    } else if (n->kind == Q_TERM || n->kind == Q_PHRASE || n->nkids == 0) {
-        for (uint32_t i = 0; !neg && i < n->nterms; i++)
-            h->terms[h->nterms++] = (hkey){n->terms[i], strlen(n->terms[i]), 0};
-    } else {
-        for (uint32_t i = 0; i < n->nkids; i++)
-            collect_keys(n->kids[i], neg || n->kind == Q_NOT, h);
-    }
-}
-
-static int on_hl_token(void *arg, const aj_token *t) {
-    hl *h = arg;
-    const hkey *hit = find_key(h->terms, h->nterms, t->term, t->term_len);
-    /* A word starts with a prefix clause if one of its own prefixes is
-     * one (words are at most AJ_MAX_WORD bytes). */
-    for (size_t k = 1; !hit && h->nprefixes && k <= t->word_len; k++)
-        hit = find_key(h->prefixes, h->nprefixes, t->word, k);
-    if (hit) {
-        if (h->n < h->cap) h->out[h->n] = (aj_span){t->start, t->end, hit->id};
-        h->n++;
-    }
-    return 0;
-}
-
-static size_t count_keys(const aj_qnode *n) {
-    size_t k = n->nterms;
-    for (uint32_t i = 0; i < n->nkids; i++) k += count_keys(n->kids[i]);
-    return k;
-}
-
-/* Adds the terms of the positive typo-tolerant words under n to s->fz.
- * One that fails to expand (a limit) is simply not highlighted: the
- * search itself reported the error. */
-static void gather_fuzzy(aj_searcher *s, const aj_qnode *n) {
-    if (n->kind == Q_NOT) return;
-    if (n->kind == Q_FUZZY) {
-        aj_ctx c = {0};
-        aj_termset t;
-        if (aj_eval_expand(&c, s->ix, s->an, n, &t) != AJ_OK) return;
-        char **v = realloc(s->fz.terms, (s->fz.n + t.n + 1) * sizeof *v);
-        if (v) {
-            s->fz.terms = v;
-            for (uint32_t i = 0; i < t.n; i++) {
-                v[s->fz.n++] = t.terms[i];
-                t.terms[i] = NULL;
-            }
-        }
-        for (uint32_t i = 0; i < t.n; i++) free(t.terms[i]);
-        t.n = 0;
-        aj_termset_free(&t);
-        return;
-    }
-    for (uint32_t i = 0; i < n->nkids; i++) gather_fuzzy(s, n->kids[i]);
-}
+/* ---- highlighting (highlight.c) ---- */
 
 size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap) {
     if (!s->q || !s->q->root) return 0;
-    if (!s->fz_ready) {
-        gather_fuzzy(s, s->q->root);
-        s->fz_ready = 1;
-    }
-    size_t nkeys = count_keys(s->q->root) + s->fz.n;
-    hl h = {calloc(nkeys + 1, sizeof *h.terms), calloc(nkeys + 1, sizeof *h.prefixes),
-            0, 0, out, cap, 0};
-    if (h.terms && h.prefixes) { /* else no highlighting, a safe answer */
-        collect_keys(s->q->root, 0, &h);
-        for (uint32_t i = 0; i < s->fz.n; i++)
-            h.terms[h.nterms++] = (hkey){s->fz.terms[i], strlen(s->fz.terms[i]), 0};
-        sort_keys(h.terms, h.nterms, 0);
-        sort_keys(h.prefixes, h.nprefixes, (uint32_t)h.nterms);
+    /* Built on the first highlight after a search: most searches never
+     * highlight, and those that do, do it for every hit. */
+    if (!s->hl_ready) {
         aj_ctx c = {0};
-        aj_analyze(&c, s->an, text, len, 0, on_hl_token, &h);
+        s->hl_ready = 1;
+        if (aj_highlighter_new(&c, s->ix, s->an, s->q, &s->hl)) s->hl = NULL;
     }
-    free(h.terms);
-    free(h.prefixes);
-    return h.n;
+    return s->hl ? aj_highlighter_spans(s->hl, text, len, out, cap) : 0;
 }
 
 aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,

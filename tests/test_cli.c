@@ -65,6 +65,18 @@ E2E_CLI(bidi)
 E2E_CLI(wrap)
 E2E_CLI(show)
 
+/* Highlighting: the marks against a brute-force statement of the rule,
+ * each clause kind on the corpus, and --mark, --html, JSON and source
+ * ranges agreeing. */
+#define E2E_HIGHLIGHT(name)                                              \
+    Test(cli_highlight, name, .timeout = 300) {                          \
+        run_ok("python3 tests/cli/e2e_highlight.py " #name);             \
+    }
+
+E2E_HIGHLIGHT(reference)
+E2E_HIGHLIGHT(marks)
+E2E_HIGHLIGHT(formats)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "

@@ -1125,13 +1125,19 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
     return EXIT_ERR;
 }
 
-/* Prints text[ws..we) indented and wrapped at cols columns, with the
- * spans between on and off (colour codes, --mark's brackets, both or
- * neither); width counts the columns on and off take. */
-static void print_snippet(const char *on, const char *off, size_t width, size_t cols,
+/* Prints text[ws..we) indented and wrapped at cols columns, each span
+ * between on and off (colour codes, --mark's brackets, both or neither)
+ * once, however many words it covers (a phrase); on_cols and off_cols
+ * count the columns they take.  A span that wraps stays open over the line
+ * break but pauses there (pause, resume: the colour), so the indent is
+ * not coloured. */
+static void print_snippet(const char *on, const char *off, size_t on_cols,
+                          size_t off_cols, const char *pause, const char *resume,
+                          size_t cols,
                           const char *text, size_t len, size_t ws, size_t we,
                           const aj_span *sp, size_t nsp) {
     size_t col = 0, si = 0;
+    int in = 0; /* inside a span */
     fputs("    ", stdout);
     if (ws > 0) {
         fputs("\xE2\x80\xA6", stdout);
@@ -1143,10 +1149,15 @@ static void print_snippet(const char *on, const char *off, size_t width, size_t 
         size_t j = i;
         while (j < we && text[j] != ' ') j++;
         size_t wcols = out_columns(text + i, j - i);
-        for (size_t t = si; width && t < nsp && sp[t].start < j; t++)
-            if (sp[t].end > i) wcols += width;
+        for (size_t t = si; t < nsp && sp[t].start < j; t++) {
+            if (sp[t].end <= i) continue;
+            if (sp[t].start >= i || !in) wcols += on_cols;
+            if (sp[t].end <= j) wcols += off_cols;
+        }
         if (col > 0 && col + 1 + wcols > cols) {
+            fputs(in ? pause : "", stdout);
             fputs("\n    ", stdout);
+            fputs(in ? resume : "", stdout);
             col = 0;
         } else if (i > ws) {
             fputc(' ', stdout);
@@ -1158,9 +1169,13 @@ static void print_snippet(const char *on, const char *off, size_t width, size_t 
             while (si < nsp && sp[si].end <= k) si++;
             if (si < nsp && sp[si].start <= k) {
                 size_t e = sp[si].end < j ? sp[si].end : j;
-                fputs(on, stdout);
+                if (!in) fputs(on, stdout);
+                in = 1;
                 out_safe(stdout, text + k, e - k);
-                fputs(off, stdout);
+                if (e == sp[si].end) {
+                    fputs(off, stdout);
+                    in = 0;
+                }
                 k = e;
             } else {
                 size_t e = si < nsp && sp[si].start < j ? sp[si].start : j;
@@ -1172,6 +1187,7 @@ static void print_snippet(const char *on, const char *off, size_t width, size_t 
         i = j;
         while (i < we && text[i] == ' ') i++;
     }
+    if (in) fputs(off, stdout);
     if (we < len) fputs(" \xE2\x80\xA6", stdout);
     fputc('\n', stdout);
 }
@@ -1193,7 +1209,8 @@ static void print_text_snippet(const options *o, const hitview *v) {
     snprintf(off, sizeof off, "%s%s", o->mark ? MARK_OFF : "", o->color ? "\033[0m" : "");
     size_t ws, we;
     snippet_of(o, v, &ws, &we);
-    print_snippet(on, off, o->mark ? strlen(MARK_ON) + strlen(MARK_OFF) : 0,
+    print_snippet(on, off, o->mark ? strlen(MARK_ON) : 0, o->mark ? strlen(MARK_OFF) : 0,
+                  o->color ? "\033[0m" : "", o->color ? "\033[1;31m" : "",
                   o->columns - TEXT_INDENT, v->text, v->len, ws, we, v->spans, v->nspans);
 }
 
@@ -1740,7 +1757,8 @@ static void print_show_text(const options *o, const hitview *v, int target) {
     printf("%s%s id %u" MID_DOT, b, target ? ">" : " ", v->p.id);
     out_safe_cstr(stdout, v->place);
     printf("%s\n", n);
-    print_snippet("", "", 0, o->columns - TEXT_INDENT, v->text, v->len, 0, v->len, NULL, 0);
+    print_snippet("", "", 0, 0, "", "", o->columns - TEXT_INDENT, v->text, v->len, 0, v->len,
+                  NULL, 0);
 }
 
 /* ajsearch show ID: the paragraph, cited as search cites it (load_hit),

@@ -11,7 +11,7 @@
  *    and the pruned search (exact_total 0) finds the same top scores and a
  *    total that is a lower bound.
  *  - explanations sum to the score; highlight spans lie inside the text,
- *    sorted by start; the snippet window lies inside the text.
+ *    sorted and disjoint; the snippet window lies inside the text.
  * Those are checked on the textbook ranking (AJ_RANK_BM25).  The default
  * ranking (AJ_RANK_FULL) is checked for its own promises: full matches
  * first, ordered by score, then partial matches ordered by the clauses
@@ -62,8 +62,8 @@ static void check_spans(const char *text, size_t len) {
         FZ_CHECK(spans[i].start < spans[i].end && spans[i].end <= len,
                  "span %zu [%u,%u) outside text of %zu bytes", i,
                  spans[i].start, spans[i].end, len);
-        FZ_CHECK(i == 0 || spans[i].start >= spans[i - 1].start,
-                 "spans %zu and %zu are unsorted", i - 1, i);
+        FZ_CHECK(i == 0 || spans[i].start >= spans[i - 1].end,
+                 "spans %zu and %zu are unsorted or overlap", i - 1, i);
     }
     size_t caps[] = {0, 40, 120, 400};
     for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
