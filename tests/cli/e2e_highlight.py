@@ -34,7 +34,7 @@ def analyze(index, texts):
     """Tokens of each text: [(term, start, end)], as the indexer makes them."""
     out = []
     for i in range(0, len(texts), 50):
-        rc, o, err = run("analyze", "--json", "--", *texts[i:i + 50], index=index)
+        rc, o, err = run("analyze", "--json", "--", *texts[i:i + 50])
         check(rc == 0, f"analyze: {err}")
         out += [[(t["term"], t["start"], t["end"]) for t in json.loads(l)]
                 for l in o.splitlines()]
