@@ -7,6 +7,7 @@
 
 #include "ajsearch.h"
 #include "dict.h"
+#include "postings.h"
 
 #define MAX_ALTS 64          /* alternatives one query may get */
 #define MAX_LONG_FORMS 3     /* long forms tried for one acronym */
@@ -338,21 +339,6 @@ static aj_err make_alt(aj_ctx *c, aj_expander *x, const char *from, const alt *a
     return AJ_OK;
 }
 
-static void alt_phrase_text(alt *a, const wlist *w, uint32_t from, uint32_t to,
-                            const char *glued, uint32_t at) {
-    size_t k = 0;
-    const char *q = to - from - (glued ? 1 : 0) > 1 ? "\"" : "";
-    k += (size_t)snprintf(a->text + k, sizeof a->text - k, "%s", q);
-    for (uint32_t i = from; i < to && k < sizeof a->text; i++) {
-        const char *s = glued && i == at ? glued : w->words[i];
-        k += (size_t)snprintf(a->text + k, sizeof a->text - k, "%s%s",
-                              i > from ? " " : "", s);
-        if (glued && i == at) i++;
-    }
-    if (k < sizeof a->text) snprintf(a->text + k, sizeof a->text - k, "%s", q);
-    snprintf(a->shown, sizeof a->shown, "%s", a->text);
-}
-
 /* ---- corpus statistics ---- */
 
 static aj_err word_df(aj_ctx *c, aj_expander *x, const char *w, size_t len,
@@ -384,6 +370,135 @@ static aj_err term_of(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *w,
     if (e) return e;
     *out = arena_str(&x->tmp, t, tl);
     return *out ? AJ_OK : aj_fail(c, AJ_ENOMEM, "query expansion");
+}
+
+/* ---- how the corpus writes an alternative ---- */
+
+/* What users read never shows the folded forms the index keeps
+ * ("mekongjapan"): an alternative is shown as the corpus writes it, the
+ * most frequent of its written forms (the first on ties) in the first
+ * FORM_PARAS paragraphs of its rarest term, so a heading in capitals does
+ * not decide how "ASEAN Japan" reads. */
+#define FORM_PARAS 16
+#define FORMS 8              /* distinct written forms counted */
+#define FORM_BYTES 256
+
+typedef struct {
+    const char *const *terms;
+    uint32_t n;
+    const char *text;
+    /* the last n tokens seen: their terms (a ring) and where they start */
+    char ring[MAX_RUN * 4][AJ_MAX_WORD + 1];
+    uint32_t start[MAX_RUN * 4];
+    uint32_t seen;
+    char form[FORMS][FORM_BYTES];
+    uint32_t count[FORMS], nforms;
+} form_scan;
+
+/* Counts text[from, to), blanks collapsed to one space, as a form. */
+static void count_form(form_scan *f, uint32_t from, uint32_t to) {
+    char buf[FORM_BYTES];
+    size_t k = 0;
+    for (uint32_t i = from; i < to && k + 1 < sizeof buf; i++) {
+        unsigned char ch = (unsigned char)f->text[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            if (k && buf[k - 1] != ' ') buf[k++] = ' ';
+        } else {
+            buf[k++] = (char)ch;
+        }
+    }
+    buf[k] = 0;
+    for (uint32_t i = 0; i < f->nforms; i++)
+        if (!strcmp(f->form[i], buf)) {
+            f->count[i]++;
+            return;
+        }
+    if (f->nforms < FORMS) {
+        memcpy(f->form[f->nforms], buf, k + 1);
+        f->count[f->nforms++] = 1;
+    }
+}
+
+static int on_form_token(void *arg, const aj_token *t) {
+    form_scan *f = arg;
+    uint32_t r = f->seen % f->n;
+    memcpy(f->ring[r], t->term, t->term_len + 1);
+    f->start[r] = t->start;
+    f->seen++;
+    if (f->seen < f->n) return 0;
+    for (uint32_t i = 0; i < f->n; i++)
+        if (strcmp(f->ring[(f->seen - f->n + i) % f->n], f->terms[i])) return 0;
+    count_form(f, f->start[(f->seen - f->n) % f->n], t->end);
+    return 0;
+}
+
+/* The most frequent written form of terms[0..n) in sequence, into the
+ * arena (*out); NULL when they are not in sequence in the paragraphs
+ * looked at. */
+static aj_err corpus_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                          const char *const *terms, uint32_t n, const char **out) {
+    *out = NULL;
+    if (!n || n > MAX_RUN * 4) return AJ_OK;
+    aj_term_info rare = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t id;
+        aj_term_info info;
+        aj_err e = aj_dict_find(c, &x->ix->terms, terms[i], strlen(terms[i]), &id, &info);
+        if (e) return e;
+        if (id < 0) return AJ_OK;
+        if (i == 0 || info.df < rare.df) rare = info;
+    }
+    form_scan *f = arena_alloc(&x->tmp, sizeof *f);
+    if (!f) return aj_fail(c, AJ_ENOMEM, "query expansion");
+    f->terms = terms;
+    f->n = n;
+    f->nforms = 0;
+    aj_pcursor pc;
+    aj_err e = aj_pcursor_open(c, &pc, x->ix->files[AJ_F_POST], NULL, &rare, x->ix->nparas);
+    for (int k = 0; !e && k < FORM_PARAS && pc.doc != AJ_DOC_END;
+         k++, e = e ? e : aj_pcursor_next(c, &pc)) {
+        char *text;
+        size_t len;
+        e = aj_para_text(c, x->ix, pc.doc, &text, &len);
+        if (e) break;
+        f->text = text;
+        f->seen = 0;
+        e = aj_analyze(c, an, text, len, 0, on_form_token, f);
+        free(text);
+    }
+    aj_pcursor_free(&pc);
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < f->nforms; i++)
+        if (f->count[i] > f->count[best]) best = i;
+    if (!e && f->nforms) {
+        *out = arena_str(&x->tmp, f->form[best], strlen(f->form[best]));
+        if (!*out) e = aj_fail(c, AJ_ENOMEM, "query expansion");
+    }
+    return e;
+}
+
+/* Shows alternative a as the corpus writes it: its first occurrence, else
+ * each of its terms' (every term of an alternative is in the corpus), as
+ * a phrase when it has several. */
+static aj_err show_as_written(aj_ctx *c, aj_expander *x, aj_analyzer *an, alt *a) {
+    const char *form;
+    aj_err e = corpus_form(c, x, an, a->terms, a->n, &form);
+    size_t k = 0;
+    const char *q = a->n > 1 ? "\"" : "";
+    k += (size_t)snprintf(a->shown, sizeof a->shown, "%s", q);
+    if (!e && form) {
+        k += (size_t)snprintf(a->shown + k, sizeof a->shown - k, "%s", form);
+    } else {
+        for (uint32_t i = 0; !e && i < a->n && k < sizeof a->shown; i++) {
+            e = corpus_form(c, x, an, &a->terms[i], 1, &form);
+            if (!e)
+                k += (size_t)snprintf(a->shown + k, sizeof a->shown - k, "%s%s", i ? " " : "",
+                                      form ? form : a->terms[i]);
+        }
+    }
+    if (k < sizeof a->shown) snprintf(a->shown + k, sizeof a->shown - k, "%s", q);
+    snprintf(a->text, sizeof a->text, "%s", a->shown);
+    return e;
 }
 
 /* The glued form of words a and b when the corpus has it: *out (in the
@@ -642,9 +757,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         if (!e && cut) {
             a.terms = t;
             a.n = 2;
-            snprintf(a.text, sizeof a.text, "\"%.*s %s\"", (int)cut, wd, wd + cut);
-            snprintf(a.shown, sizeof a.shown, "%s", a.text);
-            e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+            e = show_as_written(c, x, an, &a);
+            if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
@@ -659,9 +773,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (e) break;
             a.terms = &t;
             a.n = 1;
-            snprintf(a.text, sizeof a.text, "%s", g[i]);
-            snprintf(a.shown, sizeof a.shown, "%s", g[i]);
-            e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+            e = show_as_written(c, x, an, &a);
+            if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
@@ -688,21 +801,10 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e) e = term_of(c, x, an, wd + cut, strlen(wd) - cut, &t[n++]);
         }
         if (e) break;
-        size_t k = 0;
-        k += (size_t)snprintf(a.text + k, sizeof a.text - k, "\"");
-        for (uint32_t j = 0; j < w->n && k < sizeof a.text; j++) {
-            if (j == i)
-                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%.*s %s",
-                                      j ? " " : "", (int)cut, wd, wd + cut);
-            else
-                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%s", j ? " " : "",
-                                      w->words[j]);
-        }
-        if (k < sizeof a.text) snprintf(a.text + k, sizeof a.text - k, "\"");
-        snprintf(a.shown, sizeof a.shown, "%s", a.text);
         a.terms = t;
         a.n = n;
-        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        e = show_as_written(c, x, an, &a);
+        if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
         if (!e && leaf) e = push(c, out, leaf);
     }
     /* A phrase with two neighbours the corpus writes glued. */
@@ -724,8 +826,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         if (e) break;
         a.terms = t;
         a.n = n;
-        alt_phrase_text(&a, w, 0, w->n, g, i);
-        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        e = show_as_written(c, x, an, &a);
+        if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
         if (!e && leaf) e = push(c, out, leaf);
     }
     return e;
@@ -871,10 +973,9 @@ static aj_err runs_in_and(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e && g) {
                 a.terms = &t;
                 a.n = 1;
-                snprintf(a.text, sizeof a.text, "%s", g);
-                snprintf(a.shown, sizeof a.shown, "%s", g);
+                e = show_as_written(c, x, an, &a);
                 run_text(n, i, j, from, sizeof from);
-                e = make_alt(c, x, from, &a, n->kids[i]->pos, &leaf);
+                if (!e) e = make_alt(c, x, from, &a, n->kids[i]->pos, &leaf);
             }
         }
         if (!e && leaf) {

@@ -51,6 +51,15 @@ E2E(output_formats)
 E2E(html_escaping)
 E2E(expansion)
 
+/* Acronyms mined and alternatives shown as written (tests/cli/e2e_acronyms.py). */
+#define E2E_ACRONYMS(name)                                               \
+    Test(cli_acronyms, name, .timeout = 300) {                           \
+        run_ok("python3 tests/cli/e2e_acronyms.py " #name);              \
+    }
+
+E2E_ACRONYMS(acronyms_judged)
+E2E_ACRONYMS(also_as_written)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
