@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ajsearch.h"
+#include "country.h"
 #include "dict.h"
 #include "postings.h"
 
@@ -19,6 +20,7 @@
                                 (shorter tails are mostly suffixes: -est) */
 #define SPLIT_MAX_DF 10      /* words in more paragraphs than this and */
 #define SPLIT_SHARE 1000     /* than 1/1000 of them are not split */
+#define FORM_CACHE 64        /* written forms an expander remembers */
 
 /* ---- a bump allocator for strings that live as long as their owner ---- */
 
@@ -155,6 +157,14 @@ struct aj_expander {
     acro *acros;             /* sorted by key, then count descending */
     const acro **bylong;     /* sorted by first content term */
     uint32_t nacros;
+    wlist *cforms;           /* country.h's forms, analyzed */
+    uint32_t *crow;          /* the country of each */
+    const char **cnames;     /* and its spelling in the table */
+    uint32_t ncforms;
+    struct {
+        char *key, *form;    /* terms joined by \x1f; the form or NULL */
+    } fcache[FORM_CACHE];
+    uint32_t nfcache;        /* entries made, the oldest replaced first */
     /* per query */
     blk *tmp;
     aj_expansion *list;
@@ -194,9 +204,30 @@ static char *join_words(blk **a, const wlist *w, uint32_t from, uint32_t to) {
     return s;
 }
 
+/* The country table's forms as the analyzer makes them. */
+static aj_err load_countries(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
+    uint32_t n = 0;
+    for (size_t i = 0; i < aj_country_count(); i++)
+        for (const char *const *f = aj_country_forms(i); *f; f++) n++;
+    x->cforms = calloc(n, sizeof *x->cforms);
+    x->crow = calloc(n, sizeof *x->crow);
+    x->cnames = calloc(n, sizeof *x->cnames);
+    if (!x->cforms || !x->crow || !x->cnames) return aj_fail(c, AJ_ENOMEM, "countries");
+    for (size_t i = 0; i < aj_country_count(); i++)
+        for (const char *const *f = aj_country_forms(i); *f; f++) {
+            aj_err e = words_of(c, an, &x->keep, *f, strlen(*f), &x->cforms[x->ncforms]);
+            if (e) return e;
+            x->cnames[x->ncforms] = *f;
+            x->crow[x->ncforms++] = (uint32_t)i;
+        }
+    return AJ_OK;
+}
+
 static aj_err load_acros(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     uint32_t n = aj_acronym_count(x->ix);
     x->loaded = 1;
+    aj_err e0 = load_countries(c, x, an);
+    if (e0) return e0;
     if (!n) return AJ_OK;
     x->acros = calloc(n, sizeof *x->acros);
     x->bylong = calloc(n, sizeof *x->bylong);
@@ -248,6 +279,13 @@ void aj_expander_free(aj_expander *x) {
     free(x->list);
     free(x->acros);
     free(x->bylong);
+    free(x->cforms);
+    free(x->crow);
+    free(x->cnames);
+    for (uint32_t i = 0; i < FORM_CACHE; i++) {
+        free(x->fcache[i].key);
+        free(x->fcache[i].form);
+    }
     arena_free(&x->keep);
     arena_free(&x->tmp);
     free(x);
@@ -378,8 +416,9 @@ static aj_err term_of(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *w,
  * ("mekongjapan"): an alternative is shown as the corpus writes it, the
  * most frequent of its written forms (the first on ties) in the first
  * FORM_PARAS paragraphs of its rarest term, so a heading in capitals does
- * not decide how "ASEAN Japan" reads. */
-#define FORM_PARAS 16
+ * not decide how "ASEAN Japan" reads.  Reading them costs a few hundred
+ * microseconds, so the expander remembers the last FORM_CACHE forms. */
+#define FORM_PARAS 8
 #define FORMS 8              /* distinct written forms counted */
 #define FORM_BYTES 256
 
@@ -435,8 +474,8 @@ static int on_form_token(void *arg, const aj_token *t) {
 /* The most frequent written form of terms[0..n) in sequence, into the
  * arena (*out); NULL when they are not in sequence in the paragraphs
  * looked at. */
-static aj_err corpus_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
-                          const char *const *terms, uint32_t n, const char **out) {
+static aj_err read_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                        const char *const *terms, uint32_t n, const char **out) {
     *out = NULL;
     if (!n || n > MAX_RUN * 4) return AJ_OK;
     aj_term_info rare = {0};
@@ -475,6 +514,44 @@ static aj_err corpus_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         if (!*out) e = aj_fail(c, AJ_ENOMEM, "query expansion");
     }
     return e;
+}
+
+/* read_form, remembered by the expander. */
+static aj_err corpus_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                          const char *const *terms, uint32_t n, const char **out) {
+    size_t k = 0;
+    for (uint32_t i = 0; i < n; i++) k += strlen(terms[i]) + 1;
+    char *key = arena_alloc(&x->tmp, k + 1), *p = key;
+    if (!key) return aj_fail(c, AJ_ENOMEM, "query expansion");
+    for (uint32_t i = 0; i < n; i++) {
+        size_t m = strlen(terms[i]);
+        memcpy(p, terms[i], m);
+        p += m;
+        *p++ = '\x1f';
+    }
+    *p = 0;
+    uint32_t have = x->nfcache < FORM_CACHE ? x->nfcache : FORM_CACHE;
+    for (uint32_t i = 0; i < have; i++)
+        if (!strcmp(x->fcache[i].key, key)) {
+            const char *f = x->fcache[i].form;
+            *out = f ? arena_str(&x->tmp, f, strlen(f)) : NULL;
+            return f && !*out ? aj_fail(c, AJ_ENOMEM, "query expansion") : AJ_OK;
+        }
+    aj_err e = read_form(c, x, an, terms, n, out);
+    if (e) return e;
+    uint32_t slot = x->nfcache++ % FORM_CACHE;
+    free(x->fcache[slot].key);
+    free(x->fcache[slot].form);
+    x->fcache[slot].key = strdup(key);
+    x->fcache[slot].form = *out ? strdup(*out) : NULL;
+    if (!x->fcache[slot].key || (*out && !x->fcache[slot].form)) {
+        free(x->fcache[slot].key);
+        free(x->fcache[slot].form);
+        x->fcache[slot].key = x->fcache[slot].form = NULL;
+        x->nfcache = slot;   /* the slot is empty again */
+        return aj_fail(c, AJ_ENOMEM, "query expansion");
+    }
+    return AJ_OK;
 }
 
 /* Shows alternative a as the corpus writes it: its first occurrence, else
@@ -703,6 +780,49 @@ static aj_err push(aj_ctx *c, nodes *ns, aj_qnode *n) {
     return AJ_OK;
 }
 
+/* Is there an alternative of terms t[0..n) in out already? */
+static int has_alt(const nodes *out, const char *const *t, uint32_t n) {
+    for (uint32_t i = 0; i < out->n; i++) {
+        const aj_qnode *a = out->v[i];
+        uint32_t k = 0;
+        while (a->nterms == n && k < n && !strcmp(a->terms[k], t[k])) k++;
+        if (a->nterms == n && k == n) return 1;
+    }
+    return 0;
+}
+
+/* The other forms of the country whose name or adjective has term t
+ * (country.h): each one the corpus has, unless out has it already, shown
+ * as the table writes it. */
+static aj_err country_alts(aj_ctx *c, aj_expander *x, const aj_qnode *l, const char *t,
+                           nodes *out) {
+    uint32_t f = 0;
+    while (f < x->ncforms && !(x->cforms[f].n == 1 && !strcmp(x->cforms[f].terms[0], t))) f++;
+    if (f == x->ncforms) return AJ_OK;
+    aj_err e = AJ_OK;
+    for (uint32_t g = 0; !e && g < x->ncforms; g++) {
+        const wlist *v = &x->cforms[g];
+        if (x->crow[g] != x->crow[f] || !v->n) continue;
+        if (v->n == 1 && !strcmp(v->terms[0], t)) continue;
+        if (has_alt(out, (const char *const *)v->terms, v->n)) continue;
+        uint32_t df = 1;
+        for (uint32_t i = 0; !e && df && i < v->n; i++) e = term_df(c, x, v->terms[i], &df);
+        if (e || !df) continue;
+        alt a;
+        aj_qnode *leaf;
+        a.terms = (const char *const *)v->terms;
+        a.n = v->n;
+        /* The table's own spelling: a name as every reader writes it. */
+        const char *name = x->cnames[g];
+        snprintf(a.shown, sizeof a.shown, "%s%s%s", v->n > 1 ? "\"" : "", name,
+                 v->n > 1 ? "\"" : "");
+        snprintf(a.text, sizeof a.text, "%s", a.shown);
+        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        if (!e && leaf) e = push(c, out, leaf);
+    }
+    return e;
+}
+
 /* Adds the alternatives of leaf l (words w) to out. */
 static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
                         const aj_qnode *l, const wlist *w, nodes *out) {
@@ -778,6 +898,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
+    /* A country's name or adjective: its other forms. */
+    if (!e && l->kind == Q_TERM) e = country_alts(c, x, l, w->terms[0], out);
     /* A phrase with a damaged word in it ("peopleto-people"): the phrase
      * with that word's halves. */
     for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i < w->n; i++) {

@@ -59,6 +59,14 @@ E2E(expansion)
 
 E2E_ACRONYMS(acronyms_judged)
 E2E_ACRONYMS(also_as_written)
+E2E_ACRONYMS(countries)
+
+/* make eval as a guard: ajsearch's nDCG@10 over the judged needs may not
+ * fall more than 0.01 below the figure committed in
+ * tests/relevance/baseline.json (ajsearch alone, a few seconds). */
+Test(relevance, ndcg_guard, .timeout = 300) {
+    run_ok("python3 tests/relevance/eval.py --guard --bin \"${AJSEARCH_BIN:-./ajsearch}\"");
+}
 
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "

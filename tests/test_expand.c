@@ -27,7 +27,11 @@ static const char corpus_text[] =
     "Open to all people.\n\n"
     "The 12th MekongJapan Economic Ministers met.\n\n"
     "Mekong cooperation and the Mekong-Japan framework.\n\n"
-    "Japan supports the region.\n";
+    "Japan supports the region.\n\n"
+    "Lasting peace on a denuclearised Korean Peninsula.\n\n"
+    "North Korea launched a missile.\n\n"
+    "The situation in Myanmar worries the leaders.\n\n"
+    "Viet Nam chaired the meeting.\n";
 
 typedef struct {
     char *root, corpus[1024], index[1024];
@@ -251,6 +255,28 @@ Test(expand, shown_as_the_corpus_writes_it) {
                                qs[i], form);
         }
     }
+}
+
+Test(expand, country_names_and_adjectives) {
+    /* A name finds its adjective and back (country.h), as the table
+     * writes them; forms the corpus lacks are not added. */
+    rewrites("Korea", "(OR korea korean)", "Korea = Korean");
+    rewrites("korean", "(OR korean korea)", "korean = Korea");
+    rewrites("Burma", "(OR burma myanmar)", "Burma = Myanmar");
+    rewrites("Burmese", "(OR burmes myanmar)", "Burmese = Myanmar");
+    rewrites("Vietnamese", "(OR vietnames \"viet nam\")", "Vietnamese = \"Viet Nam\"");
+    rewrites("Korea missile", "(AND (OR korea korean) missil)", "Korea = Korean");
+    /* Only a word on its own: not in a phrase, not in a hyphenated word. */
+    rewrites("\"Korean Peninsula\"", "\"korean peninsula\"", "");
+    rewrites("Korea-Japan", "\"korea japan\"", "");
+    /* Nothing to add: Thailand is not in the corpus, Thai neither. */
+    rewrites("Thailand", "thailand", "");
+    char also[512];
+    cr_assert_eq(total("Korea", 0, NULL, 0), 1);
+    cr_assert_eq(total("Korea", 1, also, sizeof also), 2);
+    cr_assert_str_eq(also, "Korea = Korean");
+    cr_assert_eq(total("Burma", 0, NULL, 0), 0);
+    cr_assert_eq(total("Burma", 1, NULL, 0), 1);
 }
 
 Test(expand, off_switch) {
