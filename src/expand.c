@@ -177,16 +177,28 @@ struct aj_expander {
     uint32_t nwcache;
 };
 
+/* Definitions of one acronym: the most frequent first, then by long form
+ * and acronym as written, so that equal counts give one order on every
+ * platform (qsort is not stable). */
+static int cmp_count_text(const acro *x, const acro *y) {
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    int k = strcmp(x->long_shown, y->long_shown);
+    return k ? k : strcmp(x->shown, y->shown);
+}
+
 static int cmp_key(const void *a, const void *b) {
     const acro *x = a, *y = b;
     int k = strcmp(x->key, y->key);
-    if (k) return k;
-    return x->count > y->count ? -1 : x->count < y->count;
+    return k ? k : cmp_count_text(x, y);
 }
 
+/* By first content term; among equal ones as cmp_key orders them. */
 static int cmp_first(const void *a, const void *b) {
     const acro *x = *(const acro *const *)a, *y = *(const acro *const *)b;
-    return strcmp(x->content[0], y->content[0]);
+    int k = strcmp(x->content[0], y->content[0]);
+    if (k) return k;
+    k = cmp_count_text(x, y);
+    return k ? k : strcmp(x->key, y->key);
 }
 
 static char *join_words(blk **a, const wlist *w, uint32_t from, uint32_t to) {

@@ -74,6 +74,14 @@ Test(reference, brute_force_equals_engine, .timeout = 600) {
            "--corpus corpus --count 400 --seed 1");
 }
 
+/* Expansion on: the reference expands the query itself (refexpand.py) from
+ * the dump, the analyzer, `acronyms --json` and the country table. */
+Test(reference, expansion_equals_engine, .timeout = 900) {
+    run_ok("python3 tests/reference/refexpand.py --self-test && "
+           "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --expand --count 100 --expand-count 150 --seed 3");
+}
+
 Test(reference, other_bm25_parameters, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --count 150 --seed 2 --k1 2.0 --b 0.3");
