@@ -24,7 +24,10 @@
  *    its long forms (at most 3, most frequent first), and a run of query
  *    words that is a long form (compared without the small words of, the,
  *    and, ...; or its first 3 or more content words) also matches the
- *    acronym.
+ *    acronym;
+ *  - country: a word that is a country's name or adjective in country.h's
+ *    table also matches the country's other forms the corpus has: Korea ->
+ *    Korean, Burma -> Myanmar.
  *
  * Halves and glued words must be words of the index's word dictionary, so
  * the corpus decides; nothing depends on a word list.
