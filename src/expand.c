@@ -835,9 +835,10 @@ static aj_err country_alts(aj_ctx *c, aj_expander *x, const aj_qnode *l, const c
     return e;
 }
 
-/* Adds the alternatives of leaf l (words w) to out. */
+/* Adds the alternatives of leaf l (words w) to out; negated: l is inside
+ * a NOT. */
 static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
-                        const aj_qnode *l, const wlist *w, nodes *out) {
+                        const aj_qnode *l, const wlist *w, int negated, nodes *out) {
     alt a;
     aj_qnode *leaf;
     aj_err e = AJ_OK;
@@ -910,8 +911,11 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
-    /* A country's name or adjective: its other forms. */
-    if (!e && l->kind == Q_TERM) e = country_alts(c, x, l, w->terms[0], out);
+    /* A country's name or adjective: its other forms.  Not in a NOT: an
+     * acronym and its long form, a glued and a split word are one name
+     * excluded together, but an adjective is another word ("denuclear*
+     * NOT Korea" keeps the Korean Peninsula). */
+    if (!e && l->kind == Q_TERM && !negated) e = country_alts(c, x, l, w->terms[0], out);
     /* A phrase with a damaged word in it ("peopleto-people"): the phrase
      * with that word's halves. */
     for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i < w->n; i++) {
@@ -972,16 +976,17 @@ static int is_wordleaf(const aj_qnode *n) {
 }
 
 /* Rewrites the leaves under *np: a leaf with alternatives becomes
- * OR(leaf, alternatives), or, under an OR, gets them as siblings. */
+ * OR(leaf, alternatives), or, under an OR, gets them as siblings;
+ * negated: *np is inside a NOT. */
 static aj_err do_leaves(aj_ctx *c, aj_expander *x, aj_analyzer *an,
-                        aj_qnode **np, nodes *siblings) {
+                        aj_qnode **np, nodes *siblings, int negated) {
     aj_qnode *n = *np;
     if (is_wordleaf(n)) {
         if (is_alt(x, n)) return AJ_OK;
         wlist w;
         nodes alts = {0};
         aj_err e = leaf_words(c, x, an, n, &w);
-        if (!e) e = leaf_alts(c, x, an, n, &w, &alts);
+        if (!e) e = leaf_alts(c, x, an, n, &w, negated, &alts);
         for (uint32_t i = 0; !e && siblings && i < alts.n; i++)
             e = push(c, siblings, alts.v[i]);
         if (!e && !siblings && alts.n) {
@@ -1005,7 +1010,8 @@ static aj_err do_leaves(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     aj_err e = AJ_OK;
     uint32_t m = n->nkids;
     for (uint32_t i = 0; !e && i < m; i++)
-        e = do_leaves(c, x, an, &n->kids[i], n->kind == Q_OR ? &more : NULL);
+        e = do_leaves(c, x, an, &n->kids[i], n->kind == Q_OR ? &more : NULL,
+                      negated || n->kind == Q_NOT);
     if (!e && more.n) {
         aj_qnode **k = realloc(n->kids, (n->nkids + more.n) * sizeof *k);
         if (!k) {
@@ -1164,7 +1170,7 @@ aj_err aj_expand(aj_ctx *c, aj_expander *x, aj_analyzer *an, aj_query *q) {
     uint32_t have = count_terms(q->root);
     x->budget = have < AJ_MAX_QUERY_CLAUSES ? AJ_MAX_QUERY_CLAUSES - have : 0;
     e = do_runs(c, x, an, &q->root);
-    if (!e) e = do_leaves(c, x, an, &q->root, NULL);
+    if (!e) e = do_leaves(c, x, an, &q->root, NULL, 0);
     aj_err e2 = aj_query_renumber(c, q);
     return e ? e : e2;
 }

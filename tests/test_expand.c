@@ -269,6 +269,9 @@ Test(expand, country_names_and_adjectives) {
     /* Only a word on its own: not in a phrase, not in a hyphenated word. */
     rewrites("\"Korean Peninsula\"", "\"korean peninsula\"", "");
     rewrites("Korea-Japan", "\"korea japan\"", "");
+    /* Not in an exclusion: an adjective is another word. */
+    rewrites("peace -Korea", "(AND peac (NOT korea))", "");
+    rewrites("peace -(Korea OR missile)", "(AND peac (NOT (OR korea missil)))", "");
     /* Nothing to add: Thailand is not in the corpus, Thai neither. */
     rewrites("Thailand", "thailand", "");
     char also[512];

@@ -138,7 +138,8 @@ def s_also_as_written(tmp):
 def s_countries(tmp):
     """A country's name finds its adjective and back (README "Acronyms and
     compounds"): Korea finds the Korean Peninsula, Korean finds North Korea,
-    Burma finds Myanmar; a quoted phrase and --no-expand stay as written."""
+    Burma finds Myanmar; a quoted phrase, an exclusion and --no-expand stay
+    as written."""
     index = build(tmp)
 
     def ids(*q):
@@ -157,6 +158,10 @@ def s_countries(tmp):
               for h in korean.values()), "Korean does not find North Korea")
     burma = ids("Burma")
     check(burma and all("Myanmar" in h["text"] for h in burma.values()), burma)
+    # an exclusion excludes the word as written: an adjective is another word
+    kept = ids("denuclear*", "NOT", "Korea")
+    check(kept and all("Korean" in h["text"] and not re.search(r"Korea\b", h["text"])
+                       for h in kept.values()), kept)
     quoted = ids('"Korean Peninsula"')
     check(quoted and all("also" not in h for h in quoted.values()), quoted)
     rc, out, err = run("search", "-n", "1", "Thai", index=index)

@@ -381,7 +381,7 @@ class Expander:
             n.kids = [k if k.alt else self.runs(k) for k in n.kids]
         return n
 
-    def leaf_alts(self, n):
+    def leaf_alts(self, n, negated):
         w = self.leaf_words(n)
         out = []
         if not w:
@@ -414,7 +414,7 @@ class Expander:
             for g in self.glued_into(terms[0], tdf):
                 t = [self.term_of(g)]
                 add(n.text, t, self.shown(t))
-        if n.kind == "term":
+        if n.kind == "term" and not negated:    # an adjective is another word
             self.country(n, terms[0], out)
         for i, wd in enumerate(words if n.kind == "phrase" else []):
             if wd[0] in "0123456789" or self.wdf(wd) > MAX_GLUED_DF:
@@ -443,19 +443,20 @@ class Expander:
             if leaf:
                 out.append(leaf)
 
-    def leaves(self, n, siblings=None):
+    def leaves(self, n, siblings=None, negated=False):
         """Every word or phrase leaf with its alternatives."""
         if n.kind in ("term", "phrase"):
             if n.alt:
                 return n
-            alts = self.leaf_alts(n)
+            alts = self.leaf_alts(n, negated)
             if siblings is not None:
                 siblings += alts
                 return n
             return Node("or", [n] + alts) if alts else n
         if n.kind in ("and", "or", "not"):
             more = []
-            n.kids = [self.leaves(k, more if n.kind == "or" else None) for k in n.kids]
+            n.kids = [self.leaves(k, more if n.kind == "or" else None, negated or n.kind == "not")
+                      for k in n.kids]
             n.kids += more
         return n
 
@@ -601,6 +602,7 @@ def self_test():
     check("Mekong", "OR(mekong, mekongjapan)", ["Mekong = MekongJapan"])
     check("korea", "OR(korea, korean)", ["korea = Korean"])
     check('"Korean Peninsula"', '"korean peninsula"', [])
+    check("peace -korea", "AND(peace, NOT(korea))", [])
     check("peace OR cybersecurity", 'OR(peace, cybersecurity, "cyber security")',
           ['cybersecurity = "cyber security"'])
     hits, also = search(corpus, x, "korea")
