@@ -79,7 +79,7 @@ Test(reference, brute_force_equals_engine, .timeout = 600) {
 Test(reference, expansion_equals_engine, .timeout = 900) {
     run_ok("python3 tests/reference/refexpand.py --self-test && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
-           "--corpus corpus --expand --count 100 --expand-count 150 --seed 3");
+           "--corpus corpus --expand --count 50 --expand-count 120 --seed 3");
 }
 
 Test(reference, other_bm25_parameters, .timeout = 600) {
