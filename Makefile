@@ -36,7 +36,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
-            bworker.c acronym.c build.c index.c check.c query.c expand.c eval.c topk.c rank.c \
+            bworker.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
             search.c highlight.c suggest.c snippet.c cite.c source.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
 CLI_SRCS := main.c out.c locate.c
@@ -165,10 +165,13 @@ valgrind: deps
 	sh tools/valgrind.sh build/ajsearch $(VALGRIND_SCENARIOS)
 
 # The relevance test: ajsearch, FTS5 and Xapian on the judged information
-# needs of tests/relevance/ (nDCG@10, P@5, Recall@10, MRR).
+# needs of tests/relevance/ (nDCG@10, P@5, Recall@10, MRR), then ajsearch
+# against the figure committed in tests/relevance/baseline.json, which
+# `make test` also checks (tests/test_cli.c, relevance::ndcg_guard).
 eval: bench-build
 	python3 tests/relevance/metrics.py --self-test
 	python3 tests/relevance/eval.py --json build/eval.json
+	python3 tests/relevance/eval.py --guard
 
 # Micro-benchmarks of the hot paths.  libstreamvbyte, when installed, is
 # measured beside our codec (it is not a dependency of ajsearch).

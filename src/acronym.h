@@ -6,19 +6,42 @@
  *   ACR (Long Form Words)      "UNCLOS (United Nations Convention on ...)"
  *
  * ACR is one word of 2..10 ASCII letters, digits and hyphens that starts
- * with a capital and has at least two capitals, and is not a Roman
- * numeral; "(2023)", "(see above)" and "(i)" are not acronyms.  The long
- * form is found as Schwartz and Hearst do ("A simple algorithm for
- * identifying abbreviation definitions in biomedical text", 2003), with
- * word initials first: if each letter of the acronym is the initial of a
- * word, in order, with only small words (of, the, and, ...) between,
- * those words are the long form; else, walking both backwards, each
- * letter or digit of the acronym must occur in the candidate text before
- * the previous one and the first must begin a word, and the shortest such
- * text is the long form.  The
- * candidate is at most min(|ACR| + 5, 2 |ACR|) words, within one clause
- * (no . ; : ! ? ( ) [ ] inside), and the long form must have at least two
- * words and more letters than the acronym.
+ * with a capital or a digit and has at least two capitals, and is not a
+ * Roman numeral; "(2023)", "(see above)" and "(i)" are not acronyms.
+ *
+ * The long form is the end of the clause before the parenthesis (no
+ * . ; : ! ? ( ) [ ] inside).  Its words are cut into parts at hyphens and
+ * other punctuation ("Indo-Pacific" is two parts), and the acronym's
+ * letters are aligned with the parts, left to right: a letter is the
+ * initial of a part, or a later letter of a part whose initial is already
+ * used ("Cybercrime" gives the two C of AJCC, "gRaduate" the R of GRIPS);
+ * a run of digits is a number of the text, or its last digits ("19" of
+ * "Coronavirus Diseases 2019 (COVID-19)"), and one digit may be a number
+ * word ("Fourth Industrial Revolution (4IR)").  Small words (a, an, among,
+ * and, at, by, for, in, of, on, or, the, to, with) may give a letter ("of"
+ * in "Code of Conduct") or be skipped; at most two other parts may be
+ * skipped.  Of all the alignments, the one with the fewest letters taken
+ * from inside parts wins, then the one skipping the fewest parts, then the
+ * shortest.  After the last part that gives a letter the long form may go
+ * on only with a name's tail: "in", "of", "on" or "for" then at most 6
+ * parts that are capitalized or small ("Code of Conduct in the South China
+ * Sea"), or, in a list, one more capitalized word ("Cambodia, Lao PDR,
+ * Myanmar and Viet Nam").
+ *
+ * Where a name starts decides the rest: a long form is not reported when
+ * the word right before it is capitalized (neither a small word, nor a
+ * possessive, nor a word holding an acronym such as "ASEAN-Japan"),
+ * because the name may well begin there without a letter in the acronym
+ * ("National Graduate Institute for Policy Studies (GRIPS)") or not
+ * ("Special ASEAN Plus Three (APT) Summit"), and the text does not say
+ * which.  When it is preceded by "of", "on" or "for" after a capitalized
+ * word with the acronym's first letter, that word starts it ("Conference
+ * on Cooperation among East Asian countries for Palestinian Development
+ * (CEAPAD)").  The long form has at most min(|ACR| + 5, 2 |ACR|) parts up
+ * to its last lettered one (|ACR| counting letters and digits), two words
+ * or more, more letters than the acronym, and not the acronym itself as a
+ * word.  README "Acronyms and compounds" measures this against the
+ * published algorithm (Schwartz and Hearst, 2003) on the seed corpus.
  */
 #ifndef AJ_ACRONYM_H
 #define AJ_ACRONYM_H

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "ajsearch.h"
+#include "country.h"
 #include "dict.h"
+#include "postings.h"
 
 #define MAX_ALTS 64          /* alternatives one query may get */
 #define MAX_LONG_FORMS 3     /* long forms tried for one acronym */
@@ -18,6 +20,7 @@
                                 (shorter tails are mostly suffixes: -est) */
 #define SPLIT_MAX_DF 10      /* words in more paragraphs than this and */
 #define SPLIT_SHARE 1000     /* than 1/1000 of them are not split */
+#define FORM_CACHE 64        /* written forms an expander remembers */
 
 /* ---- a bump allocator for strings that live as long as their owner ---- */
 
@@ -154,6 +157,14 @@ struct aj_expander {
     acro *acros;             /* sorted by key, then count descending */
     const acro **bylong;     /* sorted by first content term */
     uint32_t nacros;
+    wlist *cforms;           /* country.h's forms, analyzed */
+    uint32_t *crow;          /* the country of each */
+    const char **cnames;     /* and its spelling in the table */
+    uint32_t ncforms;
+    struct {
+        char *key, *form;    /* terms joined by \x1f; the form or NULL */
+    } fcache[FORM_CACHE];
+    uint32_t nfcache;        /* entries made, the oldest replaced first */
     /* per query */
     blk *tmp;
     aj_expansion *list;
@@ -166,16 +177,28 @@ struct aj_expander {
     uint32_t nwcache;
 };
 
+/* Definitions of one acronym: the most frequent first, then by long form
+ * and acronym as written, so that equal counts give one order on every
+ * platform (qsort is not stable). */
+static int cmp_count_text(const acro *x, const acro *y) {
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    int k = strcmp(x->long_shown, y->long_shown);
+    return k ? k : strcmp(x->shown, y->shown);
+}
+
 static int cmp_key(const void *a, const void *b) {
     const acro *x = a, *y = b;
     int k = strcmp(x->key, y->key);
-    if (k) return k;
-    return x->count > y->count ? -1 : x->count < y->count;
+    return k ? k : cmp_count_text(x, y);
 }
 
+/* By first content term; among equal ones as cmp_key orders them. */
 static int cmp_first(const void *a, const void *b) {
     const acro *x = *(const acro *const *)a, *y = *(const acro *const *)b;
-    return strcmp(x->content[0], y->content[0]);
+    int k = strcmp(x->content[0], y->content[0]);
+    if (k) return k;
+    k = cmp_count_text(x, y);
+    return k ? k : strcmp(x->key, y->key);
 }
 
 static char *join_words(blk **a, const wlist *w, uint32_t from, uint32_t to) {
@@ -193,9 +216,30 @@ static char *join_words(blk **a, const wlist *w, uint32_t from, uint32_t to) {
     return s;
 }
 
+/* The country table's forms as the analyzer makes them. */
+static aj_err load_countries(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
+    uint32_t n = 0;
+    for (size_t i = 0; i < aj_country_count(); i++)
+        for (const char *const *f = aj_country_forms(i); *f; f++) n++;
+    x->cforms = calloc(n, sizeof *x->cforms);
+    x->crow = calloc(n, sizeof *x->crow);
+    x->cnames = calloc(n, sizeof *x->cnames);
+    if (!x->cforms || !x->crow || !x->cnames) return aj_fail(c, AJ_ENOMEM, "countries");
+    for (size_t i = 0; i < aj_country_count(); i++)
+        for (const char *const *f = aj_country_forms(i); *f; f++) {
+            aj_err e = words_of(c, an, &x->keep, *f, strlen(*f), &x->cforms[x->ncforms]);
+            if (e) return e;
+            x->cnames[x->ncforms] = *f;
+            x->crow[x->ncforms++] = (uint32_t)i;
+        }
+    return AJ_OK;
+}
+
 static aj_err load_acros(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     uint32_t n = aj_acronym_count(x->ix);
     x->loaded = 1;
+    aj_err e0 = load_countries(c, x, an);
+    if (e0) return e0;
     if (!n) return AJ_OK;
     x->acros = calloc(n, sizeof *x->acros);
     x->bylong = calloc(n, sizeof *x->bylong);
@@ -247,6 +291,13 @@ void aj_expander_free(aj_expander *x) {
     free(x->list);
     free(x->acros);
     free(x->bylong);
+    free(x->cforms);
+    free(x->crow);
+    free(x->cnames);
+    for (uint32_t i = 0; i < FORM_CACHE; i++) {
+        free(x->fcache[i].key);
+        free(x->fcache[i].form);
+    }
     arena_free(&x->keep);
     arena_free(&x->tmp);
     free(x);
@@ -338,21 +389,6 @@ static aj_err make_alt(aj_ctx *c, aj_expander *x, const char *from, const alt *a
     return AJ_OK;
 }
 
-static void alt_phrase_text(alt *a, const wlist *w, uint32_t from, uint32_t to,
-                            const char *glued, uint32_t at) {
-    size_t k = 0;
-    const char *q = to - from - (glued ? 1 : 0) > 1 ? "\"" : "";
-    k += (size_t)snprintf(a->text + k, sizeof a->text - k, "%s", q);
-    for (uint32_t i = from; i < to && k < sizeof a->text; i++) {
-        const char *s = glued && i == at ? glued : w->words[i];
-        k += (size_t)snprintf(a->text + k, sizeof a->text - k, "%s%s",
-                              i > from ? " " : "", s);
-        if (glued && i == at) i++;
-    }
-    if (k < sizeof a->text) snprintf(a->text + k, sizeof a->text - k, "%s", q);
-    snprintf(a->shown, sizeof a->shown, "%s", a->text);
-}
-
 /* ---- corpus statistics ---- */
 
 static aj_err word_df(aj_ctx *c, aj_expander *x, const char *w, size_t len,
@@ -384,6 +420,174 @@ static aj_err term_of(aj_ctx *c, aj_expander *x, aj_analyzer *an, const char *w,
     if (e) return e;
     *out = arena_str(&x->tmp, t, tl);
     return *out ? AJ_OK : aj_fail(c, AJ_ENOMEM, "query expansion");
+}
+
+/* ---- how the corpus writes an alternative ---- */
+
+/* What users read never shows the folded forms the index keeps
+ * ("mekongjapan"): an alternative is shown as the corpus writes it, the
+ * most frequent of its written forms (the first on ties) in the first
+ * FORM_PARAS paragraphs of its rarest term, so a heading in capitals does
+ * not decide how "ASEAN Japan" reads.  Reading them costs a few hundred
+ * microseconds, so the expander remembers the last FORM_CACHE forms. */
+#define FORM_PARAS 8
+#define FORMS 8              /* distinct written forms counted */
+#define FORM_BYTES 256
+
+typedef struct {
+    const char *const *terms;
+    uint32_t n;
+    const char *text;
+    /* the last n tokens seen: their terms (a ring) and where they start */
+    char ring[MAX_RUN * 4][AJ_MAX_WORD + 1];
+    uint32_t start[MAX_RUN * 4];
+    uint32_t seen;
+    char form[FORMS][FORM_BYTES];
+    uint32_t count[FORMS], nforms;
+} form_scan;
+
+/* Counts text[from, to), blanks collapsed to one space, as a form. */
+static void count_form(form_scan *f, uint32_t from, uint32_t to) {
+    char buf[FORM_BYTES];
+    size_t k = 0;
+    for (uint32_t i = from; i < to && k + 1 < sizeof buf; i++) {
+        unsigned char ch = (unsigned char)f->text[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            if (k && buf[k - 1] != ' ') buf[k++] = ' ';
+        } else {
+            buf[k++] = (char)ch;
+        }
+    }
+    buf[k] = 0;
+    for (uint32_t i = 0; i < f->nforms; i++)
+        if (!strcmp(f->form[i], buf)) {
+            f->count[i]++;
+            return;
+        }
+    if (f->nforms < FORMS) {
+        memcpy(f->form[f->nforms], buf, k + 1);
+        f->count[f->nforms++] = 1;
+    }
+}
+
+static int on_form_token(void *arg, const aj_token *t) {
+    form_scan *f = arg;
+    uint32_t r = f->seen % f->n;
+    memcpy(f->ring[r], t->term, t->term_len + 1);
+    f->start[r] = t->start;
+    f->seen++;
+    if (f->seen < f->n) return 0;
+    for (uint32_t i = 0; i < f->n; i++)
+        if (strcmp(f->ring[(f->seen - f->n + i) % f->n], f->terms[i])) return 0;
+    count_form(f, f->start[(f->seen - f->n) % f->n], t->end);
+    return 0;
+}
+
+/* The most frequent written form of terms[0..n) in sequence, into the
+ * arena (*out); NULL when they are not in sequence in the paragraphs
+ * looked at. */
+static aj_err read_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                        const char *const *terms, uint32_t n, const char **out) {
+    *out = NULL;
+    if (!n || n > MAX_RUN * 4) return AJ_OK;
+    aj_term_info rare = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t id;
+        aj_term_info info;
+        aj_err e = aj_dict_find(c, &x->ix->terms, terms[i], strlen(terms[i]), &id, &info);
+        if (e) return e;
+        if (id < 0) return AJ_OK;
+        if (i == 0 || info.df < rare.df) rare = info;
+    }
+    form_scan *f = arena_alloc(&x->tmp, sizeof *f);
+    if (!f) return aj_fail(c, AJ_ENOMEM, "query expansion");
+    f->terms = terms;
+    f->n = n;
+    f->nforms = 0;
+    aj_pcursor pc;
+    aj_err e = aj_pcursor_open(c, &pc, x->ix->files[AJ_F_POST], NULL, &rare, x->ix->nparas);
+    for (int k = 0; !e && k < FORM_PARAS && pc.doc != AJ_DOC_END;
+         k++, e = e ? e : aj_pcursor_next(c, &pc)) {
+        char *text;
+        size_t len;
+        e = aj_para_text(c, x->ix, pc.doc, &text, &len);
+        if (e) break;
+        f->text = text;
+        f->seen = 0;
+        e = aj_analyze(c, an, text, len, 0, on_form_token, f);
+        free(text);
+    }
+    aj_pcursor_free(&pc);
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < f->nforms; i++)
+        if (f->count[i] > f->count[best]) best = i;
+    if (!e && f->nforms) {
+        *out = arena_str(&x->tmp, f->form[best], strlen(f->form[best]));
+        if (!*out) e = aj_fail(c, AJ_ENOMEM, "query expansion");
+    }
+    return e;
+}
+
+/* read_form, remembered by the expander. */
+static aj_err corpus_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                          const char *const *terms, uint32_t n, const char **out) {
+    size_t k = 0;
+    for (uint32_t i = 0; i < n; i++) k += strlen(terms[i]) + 1;
+    char *key = arena_alloc(&x->tmp, k + 1), *p = key;
+    if (!key) return aj_fail(c, AJ_ENOMEM, "query expansion");
+    for (uint32_t i = 0; i < n; i++) {
+        size_t m = strlen(terms[i]);
+        memcpy(p, terms[i], m);
+        p += m;
+        *p++ = '\x1f';
+    }
+    *p = 0;
+    uint32_t have = x->nfcache < FORM_CACHE ? x->nfcache : FORM_CACHE;
+    for (uint32_t i = 0; i < have; i++)
+        if (!strcmp(x->fcache[i].key, key)) {
+            const char *f = x->fcache[i].form;
+            *out = f ? arena_str(&x->tmp, f, strlen(f)) : NULL;
+            return f && !*out ? aj_fail(c, AJ_ENOMEM, "query expansion") : AJ_OK;
+        }
+    aj_err e = read_form(c, x, an, terms, n, out);
+    if (e) return e;
+    uint32_t slot = x->nfcache++ % FORM_CACHE;
+    free(x->fcache[slot].key);
+    free(x->fcache[slot].form);
+    x->fcache[slot].key = strdup(key);
+    x->fcache[slot].form = *out ? strdup(*out) : NULL;
+    if (!x->fcache[slot].key || (*out && !x->fcache[slot].form)) {
+        free(x->fcache[slot].key);
+        free(x->fcache[slot].form);
+        x->fcache[slot].key = x->fcache[slot].form = NULL;
+        x->nfcache = slot;   /* the slot is empty again */
+        return aj_fail(c, AJ_ENOMEM, "query expansion");
+    }
+    return AJ_OK;
+}
+
+/* Shows alternative a as the corpus writes it: its first occurrence, else
+ * each of its terms' (every term of an alternative is in the corpus), as
+ * a phrase when it has several. */
+static aj_err show_as_written(aj_ctx *c, aj_expander *x, aj_analyzer *an, alt *a) {
+    const char *form;
+    aj_err e = corpus_form(c, x, an, a->terms, a->n, &form);
+    size_t k = 0;
+    const char *q = a->n > 1 ? "\"" : "";
+    k += (size_t)snprintf(a->shown, sizeof a->shown, "%s", q);
+    if (!e && form) {
+        k += (size_t)snprintf(a->shown + k, sizeof a->shown - k, "%s", form);
+    } else {
+        for (uint32_t i = 0; !e && i < a->n && k < sizeof a->shown; i++) {
+            e = corpus_form(c, x, an, &a->terms[i], 1, &form);
+            if (!e)
+                k += (size_t)snprintf(a->shown + k, sizeof a->shown - k, "%s%s", i ? " " : "",
+                                      form ? form : a->terms[i]);
+        }
+    }
+    if (k < sizeof a->shown) snprintf(a->shown + k, sizeof a->shown - k, "%s", q);
+    snprintf(a->text, sizeof a->text, "%s", a->shown);
+    return e;
 }
 
 /* The glued form of words a and b when the corpus has it: *out (in the
@@ -588,9 +792,53 @@ static aj_err push(aj_ctx *c, nodes *ns, aj_qnode *n) {
     return AJ_OK;
 }
 
-/* Adds the alternatives of leaf l (words w) to out. */
+/* Is there an alternative of terms t[0..n) in out already? */
+static int has_alt(const nodes *out, const char *const *t, uint32_t n) {
+    for (uint32_t i = 0; i < out->n; i++) {
+        const aj_qnode *a = out->v[i];
+        uint32_t k = 0;
+        while (a->nterms == n && k < n && !strcmp(a->terms[k], t[k])) k++;
+        if (a->nterms == n && k == n) return 1;
+    }
+    return 0;
+}
+
+/* The other forms of the country whose name or adjective has term t
+ * (country.h): each one the corpus has, unless out has it already, shown
+ * as the table writes it. */
+static aj_err country_alts(aj_ctx *c, aj_expander *x, const aj_qnode *l, const char *t,
+                           nodes *out) {
+    uint32_t f = 0;
+    while (f < x->ncforms && !(x->cforms[f].n == 1 && !strcmp(x->cforms[f].terms[0], t))) f++;
+    if (f == x->ncforms) return AJ_OK;
+    aj_err e = AJ_OK;
+    for (uint32_t g = 0; !e && g < x->ncforms; g++) {
+        const wlist *v = &x->cforms[g];
+        if (x->crow[g] != x->crow[f] || !v->n) continue;
+        if (v->n == 1 && !strcmp(v->terms[0], t)) continue;
+        if (has_alt(out, (const char *const *)v->terms, v->n)) continue;
+        uint32_t df = 1;
+        for (uint32_t i = 0; !e && df && i < v->n; i++) e = term_df(c, x, v->terms[i], &df);
+        if (e || !df) continue;
+        alt a;
+        aj_qnode *leaf;
+        a.terms = (const char *const *)v->terms;
+        a.n = v->n;
+        /* The table's own spelling: a name as every reader writes it. */
+        const char *name = x->cnames[g];
+        snprintf(a.shown, sizeof a.shown, "%s%s%s", v->n > 1 ? "\"" : "", name,
+                 v->n > 1 ? "\"" : "");
+        snprintf(a.text, sizeof a.text, "%s", a.shown);
+        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        if (!e && leaf) e = push(c, out, leaf);
+    }
+    return e;
+}
+
+/* Adds the alternatives of leaf l (words w) to out; negated: l is inside
+ * a NOT. */
 static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
-                        const aj_qnode *l, const wlist *w, nodes *out) {
+                        const aj_qnode *l, const wlist *w, int negated, nodes *out) {
     alt a;
     aj_qnode *leaf;
     aj_err e = AJ_OK;
@@ -642,9 +890,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         if (!e && cut) {
             a.terms = t;
             a.n = 2;
-            snprintf(a.text, sizeof a.text, "\"%.*s %s\"", (int)cut, wd, wd + cut);
-            snprintf(a.shown, sizeof a.shown, "%s", a.text);
-            e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+            e = show_as_written(c, x, an, &a);
+            if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
@@ -659,12 +906,16 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (e) break;
             a.terms = &t;
             a.n = 1;
-            snprintf(a.text, sizeof a.text, "%s", g[i]);
-            snprintf(a.shown, sizeof a.shown, "%s", g[i]);
-            e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+            e = show_as_written(c, x, an, &a);
+            if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
             if (!e && leaf) e = push(c, out, leaf);
         }
     }
+    /* A country's name or adjective: its other forms.  Not in a NOT: an
+     * acronym and its long form, a glued and a split word are one name
+     * excluded together, but an adjective is another word ("denuclear*
+     * NOT Korea" keeps the Korean Peninsula). */
+    if (!e && l->kind == Q_TERM && !negated) e = country_alts(c, x, l, w->terms[0], out);
     /* A phrase with a damaged word in it ("peopleto-people"): the phrase
      * with that word's halves. */
     for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i < w->n; i++) {
@@ -688,21 +939,10 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e) e = term_of(c, x, an, wd + cut, strlen(wd) - cut, &t[n++]);
         }
         if (e) break;
-        size_t k = 0;
-        k += (size_t)snprintf(a.text + k, sizeof a.text - k, "\"");
-        for (uint32_t j = 0; j < w->n && k < sizeof a.text; j++) {
-            if (j == i)
-                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%.*s %s",
-                                      j ? " " : "", (int)cut, wd, wd + cut);
-            else
-                k += (size_t)snprintf(a.text + k, sizeof a.text - k, "%s%s", j ? " " : "",
-                                      w->words[j]);
-        }
-        if (k < sizeof a.text) snprintf(a.text + k, sizeof a.text - k, "\"");
-        snprintf(a.shown, sizeof a.shown, "%s", a.text);
         a.terms = t;
         a.n = n;
-        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        e = show_as_written(c, x, an, &a);
+        if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
         if (!e && leaf) e = push(c, out, leaf);
     }
     /* A phrase with two neighbours the corpus writes glued. */
@@ -724,8 +964,8 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         if (e) break;
         a.terms = t;
         a.n = n;
-        alt_phrase_text(&a, w, 0, w->n, g, i);
-        e = make_alt(c, x, l->text, &a, l->pos, &leaf);
+        e = show_as_written(c, x, an, &a);
+        if (!e) e = make_alt(c, x, l->text, &a, l->pos, &leaf);
         if (!e && leaf) e = push(c, out, leaf);
     }
     return e;
@@ -736,16 +976,17 @@ static int is_wordleaf(const aj_qnode *n) {
 }
 
 /* Rewrites the leaves under *np: a leaf with alternatives becomes
- * OR(leaf, alternatives), or, under an OR, gets them as siblings. */
+ * OR(leaf, alternatives), or, under an OR, gets them as siblings;
+ * negated: *np is inside a NOT. */
 static aj_err do_leaves(aj_ctx *c, aj_expander *x, aj_analyzer *an,
-                        aj_qnode **np, nodes *siblings) {
+                        aj_qnode **np, nodes *siblings, int negated) {
     aj_qnode *n = *np;
     if (is_wordleaf(n)) {
         if (is_alt(x, n)) return AJ_OK;
         wlist w;
         nodes alts = {0};
         aj_err e = leaf_words(c, x, an, n, &w);
-        if (!e) e = leaf_alts(c, x, an, n, &w, &alts);
+        if (!e) e = leaf_alts(c, x, an, n, &w, negated, &alts);
         for (uint32_t i = 0; !e && siblings && i < alts.n; i++)
             e = push(c, siblings, alts.v[i]);
         if (!e && !siblings && alts.n) {
@@ -769,7 +1010,8 @@ static aj_err do_leaves(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     aj_err e = AJ_OK;
     uint32_t m = n->nkids;
     for (uint32_t i = 0; !e && i < m; i++)
-        e = do_leaves(c, x, an, &n->kids[i], n->kind == Q_OR ? &more : NULL);
+        e = do_leaves(c, x, an, &n->kids[i], n->kind == Q_OR ? &more : NULL,
+                      negated || n->kind == Q_NOT);
     if (!e && more.n) {
         aj_qnode **k = realloc(n->kids, (n->nkids + more.n) * sizeof *k);
         if (!k) {
@@ -871,10 +1113,9 @@ static aj_err runs_in_and(aj_ctx *c, aj_expander *x, aj_analyzer *an,
             if (!e && g) {
                 a.terms = &t;
                 a.n = 1;
-                snprintf(a.text, sizeof a.text, "%s", g);
-                snprintf(a.shown, sizeof a.shown, "%s", g);
+                e = show_as_written(c, x, an, &a);
                 run_text(n, i, j, from, sizeof from);
-                e = make_alt(c, x, from, &a, n->kids[i]->pos, &leaf);
+                if (!e) e = make_alt(c, x, from, &a, n->kids[i]->pos, &leaf);
             }
         }
         if (!e && leaf) {
@@ -929,7 +1170,7 @@ aj_err aj_expand(aj_ctx *c, aj_expander *x, aj_analyzer *an, aj_query *q) {
     uint32_t have = count_terms(q->root);
     x->budget = have < AJ_MAX_QUERY_CLAUSES ? AJ_MAX_QUERY_CLAUSES - have : 0;
     e = do_runs(c, x, an, &q->root);
-    if (!e) e = do_leaves(c, x, an, &q->root, NULL);
+    if (!e) e = do_leaves(c, x, an, &q->root, NULL, 0);
     aj_err e2 = aj_query_renumber(c, q);
     return e ? e : e2;
 }

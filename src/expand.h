@@ -24,10 +24,17 @@
  *    its long forms (at most 3, most frequent first), and a run of query
  *    words that is a long form (compared without the small words of, the,
  *    and, ...; or its first 3 or more content words) also matches the
- *    acronym.
+ *    acronym;
+ *  - country: a word that is a country's name or adjective in country.h's
+ *    table also matches the country's other forms the corpus has: Korea ->
+ *    Korean, Burma -> Myanmar.
  *
  * Halves and glued words must be words of the index's word dictionary, so
  * the corpus decides; nothing depends on a word list.
+ *
+ * Each alternative is described to the user as the corpus writes it (the
+ * most frequent written form in the first paragraphs of its rarest term,
+ * read from the stored text), never in the folded form the index keeps.
  */
 #ifndef AJ_EXPAND_H
 #define AJ_EXPAND_H
@@ -41,10 +48,11 @@
 
 typedef struct aj_expander aj_expander;
 
-/* One alternative added to a query: a readable description ("UNCLOS =
- * \"United Nations Convention on the Law of the Sea\""; NULL when an
- * earlier expansion of the same query has it) and the leaf that searches
- * it, in the rewritten query. */
+/* One alternative added to a query: a readable description, the query's
+ * text, " = " and the alternative as the corpus writes it ("UNCLOS =
+ * \"United Nations Convention on the Law of the Sea\"", "Mekong =
+ * MekongJapan"; NULL when an earlier expansion of the same query has it),
+ * and the leaf that searches it, in the rewritten query. */
 typedef struct aj_expansion {
     char *desc;
     const aj_qnode *alt;

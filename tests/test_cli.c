@@ -77,10 +77,35 @@ E2E_HIGHLIGHT(reference)
 E2E_HIGHLIGHT(marks)
 E2E_HIGHLIGHT(formats)
 
+/* Acronyms mined and alternatives shown as written (tests/cli/e2e_acronyms.py). */
+#define E2E_ACRONYMS(name)                                               \
+    Test(cli_acronyms, name, .timeout = 300) {                           \
+        run_ok("python3 tests/cli/e2e_acronyms.py " #name);              \
+    }
+
+E2E_ACRONYMS(acronyms_judged)
+E2E_ACRONYMS(also_as_written)
+E2E_ACRONYMS(countries)
+
+/* make eval as a guard: ajsearch's nDCG@10 over the judged needs may not
+ * fall more than 0.01 below the figure committed in
+ * tests/relevance/baseline.json (ajsearch alone, a few seconds). */
+Test(relevance, ndcg_guard, .timeout = 300) {
+    run_ok("python3 tests/relevance/eval.py --guard --bin \"${AJSEARCH_BIN:-./ajsearch}\"");
+}
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --count 400 --seed 1");
+}
+
+/* Expansion on: the reference expands the query itself (refexpand.py) from
+ * the dump, the analyzer, `acronyms --json` and the country table. */
+Test(reference, expansion_equals_engine, .timeout = 900) {
+    run_ok("python3 tests/reference/refexpand.py --self-test && "
+           "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --expand --count 50 --expand-count 120 --seed 3");
 }
 
 Test(reference, other_bm25_parameters, .timeout = 600) {

@@ -695,10 +695,11 @@ def evaluate(corpus, node, pid, k1, b):
     return True, sum(s for m, s in results if m)
 
 
-def search(corpus, query, k1=DEFAULT_K1, b=DEFAULT_B):
+def search(corpus, query, k1=DEFAULT_K1, b=DEFAULT_B, parse_fn=None):
     """Every matching paragraph as (score, id), best first, ties by id.
-    Raises QueryError for an invalid query."""
-    tree = parse(query, corpus.analyzer.analyze)
+    Raises QueryError for an invalid query.  parse_fn(query) -> tree
+    replaces parse (refexpand.py passes the expanded tree)."""
+    tree = parse_fn(query) if parse_fn else parse(query, corpus.analyzer.analyze)
     hits = []
     for pid in range(corpus.n):
         matched, score = evaluate(corpus, tree, pid, k1, b)

@@ -10,9 +10,15 @@ status, the rank fields and the hit metadata (equal to the dump's); and a
 list of invalid queries must exit with status 2 (and be rejected by the
 reference too).
 
+With --expand, the engine runs with its query expansion on (compounds,
+acronyms, country names: README "Acronyms and compounds") and the
+reference expands the query the same way (refexpand.py); besides the
+random queries, queries made to set off every rule are run, and the first
+hit's "also" list must be the reference's.
+
 Usage (from anywhere):
   python3 tests/reference/test_reference.py --bin ./ajsearch --index DIR
-        [--count 300] [--seed 1] [--k1 1.2 --b 0.75] [--max-failures 50]
+        [--count 300] [--seed 1] [--k1 1.2 --b 0.75] [--expand] [--max-failures 50]
 or, with --corpus DIR instead of --index, on a fresh index of DIR built into
 a temporary directory.
 
@@ -30,6 +36,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_queries  # noqa: E402
+import refexpand  # noqa: E402
 import refsearch  # noqa: E402
 
 SCORE_TOLERANCE = 1e-4      # relative or absolute, whichever is larger
@@ -43,8 +50,9 @@ def scores_close(a, b):
 
 
 class Engine:
-    def __init__(self, binary, index, k1, b):
+    def __init__(self, binary, index, k1, b, expand=False):
         self.binary, self.index = binary, index
+        self.expand = expand
         # The reference computes textbook BM25 over the boolean matches:
         # --rank=bm25 turns off the proximity and heading factors and the
         # partial matches of the default ranking.
@@ -58,10 +66,11 @@ class Engine:
     def run(self, options, query):
         self.runs += 1
         # --no-correct: a query without hits must stay without hits, not
-        # be answered by its spelling correction; --no-expand: the
-        # reference does not model expansion.
-        proc = subprocess.run([self.binary, "search", "--index", self.index, "--no-correct",
-                               "--no-expand"] + self.bm25 + options + ["--", query],
+        # be answered by its spelling correction; --no-expand unless the
+        # reference expands too (refexpand.py).
+        expand = [] if self.expand else ["--no-expand"]
+        proc = subprocess.run([self.binary, "search", "--index", self.index, "--no-correct"] +
+                              expand + self.bm25 + options + ["--", query],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
                 proc.stderr.decode("utf-8", "replace").strip())
@@ -170,10 +179,13 @@ def compare_page(want, got, offset):
     return []
 
 
-def check_query(engine, corpus, query, k1, b):
+def check_query(engine, corpus, query, k1, b, expander=None):
     """(problems, number of hits compared)."""
     try:
-        want = refsearch.search(corpus, query, k1, b)
+        if expander:
+            want, also = refexpand.search(corpus, expander, query, k1, b)
+        else:
+            want, also = refsearch.search(corpus, query, k1, b), []
     except refsearch.QueryError as e:
         rc, _, err = engine.run(["--count"], query)
         if rc != 2:
@@ -188,6 +200,8 @@ def check_query(engine, corpus, query, k1, b):
     if rc != (0 if want else 1):
         problems.append(f"exit status {rc} with {len(want)} expected hits")
     problems += compare_full(want, got, corpus.paragraphs)
+    if got and got[0].get("also", []) != also:
+        problems.append(f"also searched: engine {got[0].get('also', [])}, reference {also}")
 
     rc, out, err = engine.run(["--count"], query)
     if out.strip() != str(len(want)) or rc != (0 if want else 1):
@@ -234,14 +248,22 @@ def run(binary, index, args):
         return 2
     queries = gen_queries.EXAMPLES + gen_queries.generate(
         corpus.paragraphs, corpus.tokens, args.count, args.seed)
+    expander = None
+    if args.expand:
+        try:
+            expander = refexpand.load(binary, index, corpus)
+        except (refsearch.SetupError, ValueError, OSError) as e:
+            print(f"reference: FAIL: cannot read the acronyms or the country table: {e}")
+            return 2
+        queries += refexpand.queries(corpus, expander, args.seed, args.expand_count)
     # Analyze every query word in one process rather than one per query.
     texts = []
     for q in queries + gen_queries.INVALID:
         texts += refsearch.texts_to_analyze(q)
     corpus.analyzer.analyze_many(texts)
 
-    engine = Engine(binary, index, args.k1, args.b)
-    failures = compared = with_hits = printed = 0
+    engine = Engine(binary, index, args.k1, args.b, args.expand)
+    failures = compared = with_hits = printed = expanded = 0
 
     def fail(kind, query, problems):
         nonlocal failures, printed
@@ -252,11 +274,13 @@ def run(binary, index, args):
 
     for query in queries:
         try:
-            problems, n = check_query(engine, corpus, query, k1, b)
+            problems, n = check_query(engine, corpus, query, k1, b, expander)
         except subprocess.TimeoutExpired:
             problems, n = ["the engine took more than 60 s"], 0
         compared += n
         with_hits += n > 0
+        if expander and n:
+            expanded += bool(expander.list)
         if problems:
             fail("query", query, problems)
     for query in gen_queries.INVALID:
@@ -270,8 +294,10 @@ def run(binary, index, args):
         print(f"... {failures - printed} more failures not shown")
 
     total = len(queries) + len(gen_queries.INVALID)
-    print(f"(paragraphs {corpus.n}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}; "
-          f"{len(queries)} valid queries ({with_hits} with hits), {len(gen_queries.INVALID)} "
+    print(f"(paragraphs {corpus.n}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}, "
+          f"expansion {'on' if args.expand else 'off'}; "
+          f"{len(queries)} valid queries ({with_hits} with hits"
+          f"{f', {expanded} of them expanded' if expander else ''}), {len(gen_queries.INVALID)} "
           f"invalid; {engine.runs} engine runs in {time.monotonic() - started:.1f} s)")
     print(f"reference: {total} queries, {compared} hits compared, {failures} failures")
     return 0 if failures == 0 else 1
@@ -289,6 +315,11 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--k1", type=float, default=None, help="BM25 k1 (default: the engine's, 1.2)")
     ap.add_argument("--b", type=float, default=None, help="BM25 b (default: the engine's, 0.75)")
+    ap.add_argument("--expand", action="store_true",
+                    help="expansion on in the engine and in the reference (refexpand.py)")
+    ap.add_argument("--expand-count", type=int, default=250,
+                    help="with --expand: queries made to set off the rules (each also "
+                         "run again with another word)")
     ap.add_argument("--max-failures", type=int, default=50,
                     help="stop printing (not checking) after this many failure lines")
     args = ap.parse_args(argv)

@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter
 
 DIFFICULTIES = ("plain", "spelling", "acronym", "compound", "typo",
-                "diacritics", "proximity")
+                "diacritics", "proximity", "country")
 GRADES = (1, 2, 3)
 MIN_NEEDS = 40
 NEED_KEYS = {"id", "query", "need", "difficulty", "held_out", "judgments"}

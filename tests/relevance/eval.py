@@ -3,6 +3,7 @@
 
   python3 tests/relevance/eval.py [--bin ./ajsearch] [--build build]
                                   [--out build/eval] [--json FILE]
+  python3 tests/relevance/eval.py --guard [--bin ./ajsearch]
 
 Every engine searches the same paragraphs: ajsearch indexes corpus/ into a
 scratch index; the peers (bench/peers/, built by `make bench-build`) index
@@ -18,6 +19,11 @@ paragraph is missing from the index is an error. Prints nDCG@10, P@5,
 Recall@10 and MRR per engine, overall, per difficulty and on held-out
 needs, and lists the needs where ajsearch trails a peer by more than 0.2
 nDCG@10.
+
+--guard (run by `make test`) scores ajsearch alone and exits 1 when its
+nDCG@10 over all needs is more than baseline.json's tolerance below the
+figure committed there, or when the needs are not the ones that figure was
+measured on (then measure again and commit the new figure with its date).
 """
 import argparse
 import json
@@ -93,6 +99,36 @@ def run_ajsearch(binary, index, needs, extra=()):
     return ranked
 
 
+def guard(a):
+    """make test's relevance guard: ajsearch against baseline.json."""
+    import tempfile
+    base = json.load(open(os.path.join(HERE, "baseline.json"), encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="ajsearch-eval-") as out:
+        needs, index, paras, grades = prepare(a.bin, a.corpus, out)
+        ranked = run_ajsearch(a.bin, index, needs)
+    ids = sorted(n["id"] for n in needs)
+    if ids != sorted(base["needs"]) and not a.update:
+        sys.exit(f"eval --guard: needs.json has {len(ids)} needs, baseline.json's figure is of "
+                 f"{len(base['needs'])} others: measure again with `python3 "
+                 f"tests/relevance/eval.py --guard --update YYYY-MM-DD` and commit baseline.json")
+    def mean(subset):
+        return metrics.mean([metrics.ndcg_at(ranked.get(n["id"], []), grades[n["id"]], 10)
+                             for n in subset])
+    now = {"all": mean(needs), "held_out": mean([n for n in needs if n["held_out"]])}
+    if a.update:
+        base.update({"date": a.update, "ndcg10": round(now["all"], 4),
+                     "ndcg10_held_out": round(now["held_out"], 4), "needs": ids})
+        with open(os.path.join(HERE, "baseline.json"), "w", encoding="utf-8") as f:
+            json.dump(base, f, indent=1)
+            f.write("\n")
+    print(f"nDCG@10 of ajsearch: all {len(needs)} needs {now['all']:.4f} "
+          f"(committed {base['ndcg10']:.4f} on {base['date']}), held out {now['held_out']:.4f} "
+          f"(committed {base['ndcg10_held_out']:.4f})")
+    if now["all"] < base["ndcg10"] - base["tolerance"]:
+        sys.exit(f"eval --guard: nDCG@10 {now['all']:.4f} is more than {base['tolerance']} below "
+                 f"the committed {base['ndcg10']:.4f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "ajsearch"))
@@ -100,7 +136,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval"))
     ap.add_argument("--corpus", default=os.path.join(ROOT, "corpus"))
     ap.add_argument("--json", default=None, help="also write the figures here")
+    ap.add_argument("--guard", action="store_true",
+                    help="ajsearch only, against baseline.json (make test)")
+    ap.add_argument("--update", metavar="DATE",
+                    help="with --guard: write today's figures to baseline.json, dated DATE")
     a = ap.parse_args()
+    if a.guard:
+        return guard(a)
 
     needs, index, paras, grades = prepare(a.bin, a.corpus, a.out)
     ranked = {e: {} for e in ENGINES}
