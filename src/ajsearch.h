@@ -320,14 +320,15 @@ typedef struct aj_results {
      * NULL.  corrected: 1 when the hits, total and everything else above
      * are those of suggestion->query, run in place of the query as given
      * (AJ_CORRECT_AUTO); then every missing word had an automatic
-     * correction.  query: the query that ran (the given bytes, or
-     * suggestion->query). */
+     * correction.  given: the query passed to aj_search (the caller's
+     * bytes, which missing[] positions index).  query: the query that
+     * ran (given, or suggestion->query). */
     const aj_qword *missing;
     size_t nmissing;
     const aj_suggestion *suggestion;
     int corrected;
-    const char *query;
-    size_t query_len;
+    const char *given, *query;
+    size_t given_len, query_len;
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;

@@ -594,6 +594,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     res->nmissing = s->nmissing;
     res->suggestion = s->sg;
     res->corrected = corrected;
+    res->given = qs;
+    res->given_len = qlen;
     res->query = corrected ? s->sg->query : qs;
     res->query_len = corrected ? s->sg->query_len : qlen;
     res->seconds = now() - t0;
@@ -741,6 +743,7 @@ aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
     if (!e) e = aj_query_parse(c, s->an, q, q_len, &query);
     if (!e) e = aj_expand(c, s->sexp, s->an, query);
     if (!e) {
+        /* Only the leaves' dfs are wanted; k1 and b do not matter. */
         e = aj_eval_open(c, &ev, s->ix, s->an, query, AJ_FULL_K1, AJ_FULL_B);
         opened = 1;
     }

@@ -1158,15 +1158,13 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
 
 /* Prints the hits r->hits in the chosen format, ranks from first. */
 static void print_also_json(const aj_results *r, int open);
-static void print_spelling_json(const aj_results *r, const char *typed, int open);
+static void print_spelling_json(const aj_results *r, int open);
 
 /* Prints the hits; with --json each carries the "Did you mean" proposal,
  * "corrected" when the hits are the corrected query's and the missing
- * words of typed (the query as given), so that the output stays one hit
- * per line. */
+ * words, so that the output stays one hit per line. */
 static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
-                      const aj_results *r, size_t first, size_t lineno,
-                      const char *typed) {
+                      const aj_results *r, size_t first, size_t lineno) {
     hitview *v = malloc((r->nhits + 1) * sizeof *v);
     if (!v) exit(EXIT_ERR);
     if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
@@ -1178,7 +1176,7 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
             int opened = lineno != 0;
             if (lineno) printf("{\"query\":%zu,", lineno);
             if (r->suggestion || r->nmissing) {
-                print_spelling_json(r, typed, !opened);
+                print_spelling_json(r, !opened);
                 opened = 1;
             }
             if (r->nalso) {
@@ -1246,7 +1244,12 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
     double best = r->hits[g->hits[0]].score;
     if (o->json) {
         if (lineno) printf("{\"query\":%zu,", lineno);
-        printf("%s\"group\":%zu,\"doc\":", lineno ? "" : "{", rank);
+        int opened = lineno != 0;
+        if (r->suggestion || r->nmissing) {
+            print_spelling_json(r, !opened);
+            opened = 1;
+        }
+        printf("%s\"group\":%zu,\"doc\":", opened ? "" : "{", rank);
         out_json_cstr(stdout, d.path);
         fputs(",\"title\":", stdout);
         out_json_cstr(stdout, d.title);
@@ -1329,13 +1332,13 @@ static void echo_in(int html, const char *q, size_t qlen) {
 
 static void echo_query(const char *q, size_t qlen) { echo_in(0, q, qlen); }
 
-/* «a», «b» or «c»: the missing words of typed (each in <q> for HTML). */
-static void print_missing(int html, const aj_results *r, const char *typed) {
+/* «a», «b» or «c»: the missing words (each in <q> for HTML). */
+static void print_missing(int html, const aj_results *r) {
     fputs("No paragraph contains ", stdout);
     for (size_t i = 0; i < r->nmissing; i++) {
         if (i) fputs(i + 1 == r->nmissing ? " or " : ", ", stdout);
         fputs(html ? "<q>" : "\xC2\xAB", stdout);
-        echo_in(html, typed + r->missing[i].pos, r->missing[i].len);
+        echo_in(html, r->given + r->missing[i].pos, r->missing[i].len);
         fputs(html ? "</q>" : "\xC2\xBB", stdout);
     }
 }
@@ -1370,18 +1373,17 @@ static void print_summary(const options *o, const aj_results *r, size_t ngroups,
 }
 
 /* --html: a <section> per query, opening the list of hits. */
-static void print_html_header(const options *o, const aj_results *r, const char *typed,
-                              size_t typed_len, size_t lineno, size_t ngroups,
-                              size_t listed) {
+static void print_html_header(const options *o, const aj_results *r, size_t lineno,
+                              size_t ngroups, size_t listed) {
     fputs("<section class=\"ajsearch\" data-query=\"", stdout);
-    out_html(stdout, typed, typed_len);
+    out_html(stdout, r->given, r->given_len);
     fputs("\"", stdout);
     if (lineno) printf(" data-line=\"%zu\"", lineno);
     fputs(">\n", stdout);
     if (r->nmissing) {
         fputs(r->corrected ? "<p class=\"ajsearch-corrected\">"
                            : "<p class=\"ajsearch-missing\">", stdout);
-        print_missing(1, r, typed);
+        print_missing(1, r);
         if (r->corrected) {
             fputs("; showing results for <q>", stdout);
             out_html(stdout, r->query, r->query_len);
@@ -1423,15 +1425,15 @@ static void print_also(const aj_results *r) {
 /* The text header: what was not found or corrected, the summary, the
  * alternatives searched and the proposal.  When nothing matches because
  * words are missing, the missing words are the whole answer. */
-static void print_text_header(const options *o, const aj_results *r, const char *typed,
-                              size_t lineno, size_t ngroups, size_t listed) {
+static void print_text_header(const options *o, const aj_results *r, size_t lineno,
+                              size_t ngroups, size_t listed) {
     if (lineno) printf("# query %zu\n", lineno);
     if (r->nmissing && !r->corrected && r->total == 0 && !listed) {
-        print_missing(0, r, typed);
+        print_missing(0, r);
         printf(" (%.3f ms)", r->seconds * 1e3);
     } else {
         if (r->nmissing) {
-            print_missing(0, r, typed);
+            print_missing(0, r);
             if (r->corrected) {
                 fputs("; showing results for \xC2\xAB", stdout);
                 echo_query(r->query, r->query_len);
@@ -1461,18 +1463,18 @@ static void print_also_json(const aj_results *r, int open) {
 }
 
 /* The missing words as typed: ["a","b"]. */
-static void print_missing_json(const aj_results *r, const char *typed) {
+static void print_missing_json(const aj_results *r) {
     fputc('[', stdout);
     for (size_t i = 0; i < r->nmissing; i++) {
         if (i) fputc(',', stdout);
-        out_json_str(stdout, typed + r->missing[i].pos, r->missing[i].len);
+        out_json_str(stdout, r->given + r->missing[i].pos, r->missing[i].len);
     }
     fputc(']', stdout);
 }
 
 /* "missing":[...] (the words as typed), and "suggestion" and "corrected"
  * when there is a proposal, each followed by a comma. */
-static void print_spelling_json(const aj_results *r, const char *typed, int open) {
+static void print_spelling_json(const aj_results *r, int open) {
     if (open) fputc('{', stdout);
     if (r->suggestion) {
         fputs("\"suggestion\":", stdout);
@@ -1481,7 +1483,7 @@ static void print_spelling_json(const aj_results *r, const char *typed, int open
     }
     if (r->nmissing) {
         fputs("\"missing\":", stdout);
-        print_missing_json(r, typed);
+        print_missing_json(r);
         fputc(',', stdout);
     }
 }
@@ -1489,14 +1491,14 @@ static void print_spelling_json(const aj_results *r, const char *typed, int open
 /* --json when nothing is listed: one object without "rank" telling what
  * ran and what was missing or proposed, so that a script learns of a
  * correction even without hits (README "Did you mean"). */
-static void print_none_json(const aj_results *r, size_t lineno, const char *typed) {
+static void print_none_json(const aj_results *r, size_t lineno) {
     if (lineno) printf("{\"query\":%zu,", lineno);
     printf("%s\"total\":%llu,\"listed\":0,\"corrected\":%s,\"suggestion\":", lineno ? "" : "{",
            (unsigned long long)r->total, r->corrected ? "true" : "false");
     if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
     else fputs("null", stdout);
     fputs(",\"missing\":", stdout);
-    print_missing_json(r, typed);
+    print_missing_json(r);
     fputs("}\n", stdout);
 }
 
@@ -1546,7 +1548,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
             else fputs("null", stdout);
             fputs(",\"missing\":", stdout);
-            print_missing_json(r, q);
+            print_missing_json(r);
             fputs("}\n", stdout);
         } else {
             printf("%llu\n", (unsigned long long)r->total);
@@ -1568,17 +1570,17 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     group *groups = o->group ? make_groups(ix, r, &ngroups) : NULL;
     size_t listed = listed_count(o, r, ngroups);
     if (o->html)
-        print_html_header(o, r, q, qlen, lineno, ngroups, listed);
+        print_html_header(o, r, lineno, ngroups, listed);
     else if (!o->json)
-        print_text_header(o, r, q, lineno, ngroups, listed);
+        print_text_header(o, r, lineno, ngroups, listed);
     else if (!listed)
-        print_none_json(r, lineno, q);
+        print_none_json(r, lineno);
     int e;
     if (o->group) {
         e = print_groups(o, ix, s, r, groups, ngroups, lineno);
         free(groups);
     } else {
-        e = print_hits(o, ix, s, r, so.offset + 1, lineno, q);
+        e = print_hits(o, ix, s, r, so.offset + 1, lineno);
     }
     if (e) return EXIT_ERR;
     if (o->html) fputs(!o->group && r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);

@@ -214,6 +214,15 @@ def s_own_cases(tmp):
     # a query that matches keeps its proposal only
     expect(index, "maritme OR security", missing=["maritme"],
            suggestion="maritime OR security", listed=True)
+    # grouped: each document object says what ran
+    out = run("--group", "--json", "maritme", index=index)[1]
+    groups = rows(out)
+    check(groups and all(g["corrected"] is True and g["suggestion"] == "maritime"
+                         and g["missing"] == ["maritme"] and "group" in g for g in groups),
+          out[:300])
+    rc, out, err = run("--group", "--json", "sanctions", index=index)
+    check(rc == 1 and rows(out) == [{"total": 0, "listed": 0, "corrected": False,
+                                     "suggestion": None, "missing": ["sanctions"]}], out)
     # --no-correct: proposed, not run
     expect(index, "maritme", "--no-correct", missing=["maritme"], suggestion="maritime",
            listed=False)
