@@ -241,9 +241,10 @@ static int is_close(size_t ncp, const pick *p) {
     return p->rival_df == 0 || (uint64_t)p->df >= (uint64_t)AJ_SUGGEST_CLEAR * p->rival_df;
 }
 
-/* The proposal for the missing word q[w->pos, +len), if any, into x. */
+/* The proposal for the missing word q[w->pos, +len), if any, into x;
+ * *scans counts the dictionary scans of the query so far. */
 static aj_err propose(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
-                      const aj_qword *w, aj_correction *x, int *got) {
+                      const aj_qword *w, aj_correction *x, int *got, uint32_t *scans) {
     *got = 0;
     token_copy f = {0};
     aj_ctx tmp = {0};
@@ -256,7 +257,7 @@ static aj_err propose(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     uint32_t cps[AJ_MAX_WORD];
     size_t ncp = aj_fuzzy_decode(f.word, f.word_len, cps, AJ_MAX_WORD);
     int k = aj_fuzzy_cap(ncp);
-    if (k == 0) return AJ_OK;
+    if (k == 0 || ++*scans > AJ_SUGGEST_MAX_SCANS) return AJ_OK;
     pick p = {.c = c, .an = an, .own_term = f.term};
     aj_err e = aj_fuzzy_scan(c, &ix->words, f.word, f.word_len, k, on_candidate, &p);
     if (!e) e = p.err;
@@ -321,10 +322,10 @@ aj_err aj_suggest_words(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     if (!sg) return aj_fail(c, AJ_ENOMEM, "suggestion");
     if (n) sg->fixes = calloc(n, sizeof *sg->fixes);
     aj_err e = n && !sg->fixes ? aj_fail(c, AJ_ENOMEM, "suggestion") : AJ_OK;
+    uint32_t scans = 0;
     for (size_t i = 0; !e && i < n; i++) {
         int got = 0;
-        if (i < AJ_SUGGEST_MAX_SCANS)
-            e = propose(c, ix, an, q, &miss[i], &sg->fixes[sg->nfixes], &got);
+        e = propose(c, ix, an, q, &miss[i], &sg->fixes[sg->nfixes], &got, &scans);
         if (got) sg->nfixes++;
         if (!got || !sg->fixes[sg->nfixes - 1].automatic) *all_auto = 0;
     }

@@ -277,3 +277,25 @@ Test(query, search_missing_words_once_and_not_found_ones) {
     cr_assert_eq(r->clauses, 1);
     close_fixture(&f);
 }
+
+Test(query, suggest_scans_at_most_32_words) {
+    fixture f = open_fixture();
+    char q[1024] = "";
+    for (int i = 0; i < 40; i++) strcat(q, i ? " OR maritme" : "maritme");
+    aj_ctx c = {0};
+    aj_suggestion *sg;
+    cr_assert_eq(aj_suggest(&c, f.s, q, strlen(q), &sg), AJ_OK);
+    cr_assert_eq(sg->nfixes, 32);
+    aj_suggestion_free(sg);
+    /* Words without a proposal: nothing runs in place of the query. */
+    const aj_results *r = search(&f, q, AJ_CORRECT_AUTO, 0, 10);
+    cr_assert(!r->corrected && r->total == 0 && r->nmissing == 1);
+    /* Real words and short words cost no scan. */
+    char q2[1024] = "";
+    for (int i = 0; i < 40; i++) strcat(q2, "sanctions ab ");
+    strcat(q2, "maritme");
+    cr_assert_eq(aj_suggest(&c, f.s, q2, strlen(q2), &sg), AJ_OK);
+    cr_assert_eq(sg->nfixes, 1);
+    aj_suggestion_free(sg);
+    close_fixture(&f);
+}
