@@ -1317,11 +1317,12 @@ static size_t listed_count(const options *o, const aj_results *r, size_t ngroups
     return ngroups - from > o->so.limit ? o->so.limit : ngroups - from;
 }
 
-/* Echoes a query in a results header, a long one in part, cut on a
- * character boundary; html: as escaped HTML text. */
+/* Echoes a query in a results header: on a terminal a long one in part,
+ * cut on a character boundary; html: whole, as escaped HTML text (as in
+ * data-query). */
 static void echo_in(int html, const char *q, size_t qlen) {
     size_t shown = qlen;
-    if (shown > ECHO_BYTES) {
+    if (shown > ECHO_BYTES && !html) {
         shown = ECHO_BYTES;
         while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
     }
