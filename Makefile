@@ -37,8 +37,12 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
-            search.c highlight.c suggest.c snippet.c cite.c source.c
-LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
+            search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c
+# The English word table (src/lexicon.h) is generated into each build
+# directory from Debian's word lists by tools/mklexicon.c.
+LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-english
+MKLEX_SRCS := tools/mklexicon.c $(addprefix src/,error.c utf8.c fold.c variant.c stem.c analyzer.c)
+LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(BUILD)/lib/lexicon_data.o
 CLI_SRCS := main.c out.c locate.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
@@ -54,7 +58,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS)
 FUZZERS      := query analyzer segment index
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
-FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o))
+FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(FUZZ_BUILD)/lib/lexicon_data.o
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
 
@@ -79,6 +83,20 @@ endif
 $(BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The word table's generator runs on the build machine, so it is built
+# without the sanitizers of the build it serves.
+%/tools/mklexicon: $(MKLEX_SRCS) src/analyzer.h src/lexicon.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $(MKLEX_SRCS) $(PKG_LIBS)
+
+%/gen/lexicon_data.c: %/tools/mklexicon $(LEXICON_LISTS)
+	@mkdir -p $(dir $@)
+	$< $@.tmp $(LEXICON_LISTS) && mv $@.tmp $@
+
+$(BUILD)/lib/lexicon_data.o: $(BUILD)/gen/lexicon_data.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
@@ -135,6 +153,10 @@ test-run: check-build
 $(FUZZ_BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/lib/lexicon_data.o: $(FUZZ_BUILD)/gen/lexicon_data.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Isrc -c $< -o $@
 
 $(FUZZ_BUILD)/libajsearch.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@

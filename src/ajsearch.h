@@ -198,6 +198,27 @@ typedef enum {
     AJ_RANK_BM25 = 1         /* exact BM25 of the boolean matches only */
 } aj_rank_mode;
 
+/* What aj_search does about the words of a query that no paragraph
+ * contains (README "Did you mean"; the rule is in suggest.h). */
+typedef enum {
+    AJ_CORRECT_AUTO = 0,     /* propose corrections, and when no paragraph
+                                matches the query as written and every
+                                missing word is a misspelling with a close
+                                correction, run the corrected query instead
+                                (results.corrected) */
+    AJ_CORRECT_PROPOSE = 1,  /* propose corrections, run only the query as
+                                written */
+    AJ_CORRECT_OFF = 2       /* no proposals (missing words are still
+                                listed) */
+} aj_correct_mode;
+
+/* A word of a query: its bytes [pos, pos + len). */
+typedef struct aj_qword {
+    size_t pos, len;
+} aj_qword;
+
+typedef struct aj_suggestion aj_suggestion;
+
 typedef struct aj_search_opts {
     double k1, b;            /* BM25 parameters; negative: the ranking
                                 mode's default (AJ_FULL_K1/_B or
@@ -222,6 +243,8 @@ typedef struct aj_search_opts {
     int expand;              /* add compound and acronym alternatives
                                 (default 1; see README "Acronyms and
                                 compounds") */
+    aj_correct_mode correct; /* spelling: AJ_CORRECT_AUTO (default),
+                                _PROPOSE or _OFF; see "Did you mean" below */
 } aj_search_opts;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
@@ -286,6 +309,27 @@ typedef struct aj_results {
      * Sea\"", "cyber security = cybersecurity"); owned by the searcher. */
     const char *const *also;
     size_t nalso;
+    /* The query's positive top-level clauses when it is an AND of two or
+     * more (partial matches then match some of them: aj_hit.units), else
+     * 1.  A header says "match all words" only when this is 2 or more. */
+    uint32_t clauses;
+    /* Words and spelling (README "Did you mean"; all owned by the
+     * searcher).  missing: the plain words of the query as given that no
+     * paragraph contains, neither as written nor through an expansion
+     * ("sanctions"), each once, in query order; set whatever opts.correct
+     * is.  suggestion: the proposed corrections of the missing words, or
+     * NULL.  corrected: 1 when the hits, total and everything else above
+     * are those of suggestion->query, run in place of the query as given
+     * (AJ_CORRECT_AUTO); then every missing word had an automatic
+     * correction.  given: the query passed to aj_search (the caller's
+     * bytes, which missing[] positions index).  query: the query that
+     * ran (given, or suggestion->query). */
+    const aj_qword *missing;
+    size_t nmissing;
+    const aj_suggestion *suggestion;
+    int corrected;
+    const char *given, *query;
+    size_t given_len, query_len;
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;
@@ -348,30 +392,36 @@ aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
 
 /* ---- Did you mean ---- */
 
-/* One corrected word: query bytes [pos, pos + len) held `original`, for
- * which `word` is proposed (in the original's case: "Maritine" ->
- * "Maritime"); df of the original's term and of the proposed word. */
+/* One corrected word: query bytes [pos, pos + len) held `original`, a
+ * word no paragraph contains, for which `word` is proposed (in the
+ * original's case: "Maritine" -> "Maritime"); df of the original's term
+ * (0) and of the proposed word; `automatic`: the original is not an
+ * English word, not written in capitals, and the proposal is close (see
+ * suggest.h), so AJ_CORRECT_AUTO may run it. */
 typedef struct aj_correction {
     size_t pos, len;
     char *original, *word;
     uint32_t df_original, df_word;
     int edits;
+    int automatic;
 } aj_correction;
 
-typedef struct aj_suggestion {
+struct aj_suggestion {
     char *query;              /* the query with the corrected words
                                  replaced, every other byte as it was */
     size_t query_len;
     aj_correction *fixes;     /* in query order */
     size_t nfixes;
-} aj_suggestion;
+};
 
-/* Proposes spelling corrections for the plain words of query q that the
- * index does not know or hardly knows (see suggest.h for the exact
- * rule).  *out is NULL when there is nothing to correct; else the
- * caller owns it and frees it with aj_suggestion_free().  Does not
- * disturb the searcher's last results.  Errors: those of aj_search's
- * parsing (AJ_ESYNTAX, AJ_ELIMIT with ctx->pos) and of reading the index. */
+/* The proposals aj_search would make for query q (results.suggestion),
+ * for callers that want them without searching: the query is parsed,
+ * expanded (as opts.expand = 1) and its clauses looked up, and the
+ * missing words get the proposals of the rule in suggest.h.  *out is
+ * NULL when there is nothing to propose; else the caller owns it and
+ * frees it with aj_suggestion_free().  Does not disturb the searcher's
+ * last results.  Errors: those of aj_search (AJ_ESYNTAX, AJ_ELIMIT with
+ * ctx->pos) and of reading the index. */
 aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
                   aj_suggestion **out);
 void aj_suggestion_free(aj_suggestion *sg);

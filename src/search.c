@@ -32,6 +32,14 @@ struct aj_searcher {
     aj_expander *exp;         /* compound and acronym rewriting */
     const char **also;        /* results.also */
     size_t capalso;
+    /* Spelling (README "Did you mean"): the last query's leaf dfs, its
+     * missing words and the proposals for them. */
+    uint32_t *leaf_df;
+    size_t capdf;
+    aj_qword *missing;
+    size_t nmissing, capmissing;
+    aj_suggestion *sg;
+    aj_expander *sexp;        /* aj_suggest's own, to leave results alone */
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -45,6 +53,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->w_head = AJ_W_HEAD;
     o->partial = 1;
     o->expand = 1;
+    o->correct = AJ_CORRECT_AUTO;
 }
 
 double aj_search_k1(const aj_search_opts *o) {
@@ -76,7 +85,11 @@ void aj_searcher_free(aj_searcher *s) {
     if (!s) return;
     aj_analyzer_free(s->an);
     aj_expander_free(s->exp);
+    aj_expander_free(s->sexp);
     free(s->also);
+    free(s->leaf_df);
+    free(s->missing);
+    aj_suggestion_free(s->sg);
     aj_query_free(s->q);
     aj_highlighter_free(s->hl);
     free(s->hits);
@@ -368,8 +381,23 @@ static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
     return AJ_OK;
 }
 
-aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
-                 const aj_search_opts *opts, const aj_results **out) {
+/* Keeps the dfs of ev's leaves for the spelling stage. */
+static aj_err keep_leaf_dfs(aj_ctx *c, aj_searcher *s, const aj_eval *ev) {
+    size_t n = ev->q->nleaves;
+    if (n > s->capdf) {
+        uint32_t *v = realloc(s->leaf_df, n * sizeof *v);
+        if (!v) return aj_fail(c, AJ_ENOMEM, "query");
+        s->leaf_df = v;
+        s->capdf = n;
+    }
+    if (n) memcpy(s->leaf_df, ev->df, n * sizeof *s->leaf_df);
+    return AJ_OK;
+}
+
+/* Parses, expands, evaluates and ranks one query: everything aj_search
+ * does but spelling. */
+static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
+                          const aj_search_opts *opts, const aj_results **out) {
     double t0 = now();
     aj_search_opts resolved = *opts, *o = &resolved;
     o->k1 = aj_search_k1(opts);
@@ -422,6 +450,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_topk top;
     aj_topk_init(&top, s->hits, depth);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
+    if (!e) e = keep_leaf_dfs(c, s, &ev);
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
@@ -500,10 +529,77 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
             partial_close(&pq);
         }
     }
+    r->clauses = s->q->root && s->q->root->kind == Q_AND && rk.nunits >= 2 ? rk.nunits : 1;
     aj_rank_close(&rk);
     r->seconds = now() - t0;
     if (e) return e;
     *out = r;
+    return AJ_OK;
+}
+
+/* ---- spelling ---- */
+
+/* s->missing: the missing words of the query just run (suggest.h), each
+ * written form once. */
+static aj_err find_missing(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen) {
+    const aj_expansion *xs = NULL;
+    size_t nx = aj_expand_list(s->exp, &xs);
+    aj_suggest_in in = {qs, qlen, s->q, s->leaf_df, xs, nx};
+    s->nmissing = 0;
+    return aj_suggest_missing(c, s->ix, s->an, &in, &s->missing, &s->nmissing,
+                              &s->capmissing);
+}
+
+static void unique_words(const char *q, aj_qword *v, size_t *n) {
+    size_t m = 0;
+    for (size_t i = 0; i < *n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < m && !seen; j++)
+            seen = v[j].len == v[i].len && !memcmp(q + v[j].pos, q + v[i].pos, v[i].len);
+        if (!seen) v[m++] = v[i];
+    }
+    *n = m;
+}
+
+/* The search, then the spelling stage: the words no paragraph contains
+ * are listed, and only when there are some (a query whose words are all
+ * found pays nothing more) they get proposals.  With AJ_CORRECT_AUTO the
+ * corrected query runs in place of the query as given when no paragraph
+ * matches the latter and every missing word has an automatic correction;
+ * the decision depends on the query and the index only, never on offset,
+ * limit or the ranking, so every page and format tells the same story. */
+aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
+                 const aj_search_opts *opts, const aj_results **out) {
+    double t0 = now();
+    aj_suggestion_free(s->sg);
+    s->sg = NULL;
+    s->nmissing = 0;
+    const aj_results *r;
+    aj_err e = search_once(c, s, qs, qlen, opts, &r);
+    if (e) return e;
+    e = find_missing(c, s, qs, qlen);
+    int all_auto = 0;
+    if (!e && s->nmissing && opts->correct != AJ_CORRECT_OFF)
+        e = aj_suggest_words(c, s->ix, s->an, qs, qlen, s->missing, s->nmissing, &s->sg,
+                             &all_auto);
+    if (e) return e;
+    unique_words(qs, s->missing, &s->nmissing);
+    int corrected = opts->correct == AJ_CORRECT_AUTO && all_auto && r->total == 0;
+    if (corrected) {
+        e = search_once(c, s, s->sg->query, s->sg->query_len, opts, &r);
+        if (e) return e;
+    }
+    aj_results *res = &s->res;
+    res->missing = s->missing;
+    res->nmissing = s->nmissing;
+    res->suggestion = s->sg;
+    res->corrected = corrected;
+    res->given = qs;
+    res->given_len = qlen;
+    res->query = corrected ? s->sg->query : qs;
+    res->query_len = corrected ? s->sg->query_len : qlen;
+    res->seconds = now() - t0;
+    *out = res;
     return AJ_OK;
 }
 
@@ -524,5 +620,30 @@ size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
 
 aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
                   aj_suggestion **out) {
-    return aj_suggest_run(c, s->ix, s->an, q, q_len, out);
+    *out = NULL;
+    aj_query *query = NULL;
+    aj_eval ev;
+    int opened = 0;
+    aj_qword *miss = NULL;
+    size_t nmiss = 0, cap = 0;
+    aj_err e = s->sexp ? AJ_OK : aj_expander_new(c, s->ix, &s->sexp);
+    if (!e) e = aj_query_parse(c, s->an, q, q_len, &query);
+    if (!e) e = aj_expand(c, s->sexp, s->an, query);
+    if (!e) {
+        /* Only the leaves' dfs are wanted; k1 and b do not matter. */
+        e = aj_eval_open(c, &ev, s->ix, s->an, query, AJ_FULL_K1, AJ_FULL_B);
+        opened = 1;
+    }
+    if (!e) {
+        const aj_expansion *xs = NULL;
+        size_t nx = aj_expand_list(s->sexp, &xs);
+        aj_suggest_in in = {q, q_len, query, ev.df, xs, nx};
+        e = aj_suggest_missing(c, s->ix, s->an, &in, &miss, &nmiss, &cap);
+    }
+    int all_auto;
+    if (!e && nmiss) e = aj_suggest_words(c, s->ix, s->an, q, q_len, miss, nmiss, out, &all_auto);
+    if (opened) aj_eval_close(&ev);
+    aj_query_free(query);
+    free(miss);
+    return e;
 }

@@ -94,6 +94,15 @@ Test(relevance, ndcg_guard, .timeout = 300) {
     run_ok("python3 tests/relevance/eval.py --guard --bin \"${AJSEARCH_BIN:-./ajsearch}\"");
 }
 
+/* Spelling correction, missing words, the header and the exit status,
+ * across every output format. */
+#define E2E_CORRECT(name)                                                \
+    Test(cli_correct, name, .timeout = 300) { run_ok("python3 tests/cli/e2e_correct.py " #name); }
+
+E2E_CORRECT(issue_examples)
+E2E_CORRECT(own_cases)
+E2E_CORRECT(header_numbers)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "

@@ -113,9 +113,12 @@ static const char usage_main[] =
     "  Words are case- and accent-insensitive and stemmed (English Snowball);\n"
     "  British and American spellings are one (colour = color, defence = defense);\n"
     "  a word that splits into several (ASEAN-Japan, COVID19, 12th) is a phrase.\n"
-    "  A plain word the index lacks gets \"Did you mean: ...?\"; when no\n"
-    "  paragraph has all the words, the corrected query runs instead (see\n"
-    "  --no-correct).\n"
+    "  A plain word no paragraph contains is named (\"No paragraph contains\n"
+    "  \xC2\xABx\xC2\xBB\"); an English word (wamerican, wbritish) is taken as meant, a\n"
+    "  misspelling gets \"Did you mean: ...?\".  When nothing matches and every\n"
+    "  missing word is a misspelling with a close correction (5+ letters, not\n"
+    "  in capitals), the corrected query runs instead, and every output says so\n"
+    "  (see --no-correct).\n"
     "  Expansion (off with --no-expand; the header says \"also searched: ...\"):\n"
     "  a word the corpus also writes split is searched both ways (cybersecurity =\n"
     "  \"cyber security\", people-to-people = \"peopleto-people\"), an acronym\n"
@@ -129,7 +132,10 @@ static const char usage_main[] =
     "Search options:\n"
     "  -n, --limit N          show N hits (default 10)\n"
     "      --offset N         skip the first N hits\n"
-    "      --count            print only the number of matching paragraphs\n"
+    "      --count            print only the number of paragraphs that match the\n"
+    "                         query that ran (a correction is noted on stderr;\n"
+    "                         with --json {\"count\",\"corrected\",\"suggestion\",\n"
+    "                         \"missing\"})\n"
     "      --stdin            read one query per line (any bytes but newline,\n"
     "                         a final CR dropped) from standard input; with\n"
     "                         --json each hit gets a \"query\" field (the line\n"
@@ -139,7 +145,11 @@ static const char usage_main[] =
     "      --json             one JSON object per hit (JSON Lines), with \"cite\",\n"
     "                         \"heading\", \"text_matches\" (byte ranges in \"text\")\n"
     "                         and \"matches\" (byte ranges in the source file, null\n"
-    "                         when it is missing or changed since indexing)\n"
+    "                         when it is missing or changed since indexing), and\n"
+    "                         \"suggestion\", \"corrected\", \"missing\" when they\n"
+    "                         apply; a query that lists nothing prints one object\n"
+    "                         {\"total\",\"listed\":0,\"corrected\",\"suggestion\",\n"
+    "                         \"missing\"}\n"
     "      --corpus DIR       the indexed corpus, read for \"matches\" (default\n"
     "                         $AJSEARCH_CORPUS or ./corpus)\n"
     "      --mark             put [[ and ]] around matches (visible without colour)\n"
@@ -151,8 +161,8 @@ static const char usage_main[] =
     "                         and its best 3; -n and --offset count documents; works\n"
     "                         with --json (one object per document) and --html\n"
     "      --explain          show each hit's per-term BM25 contributions\n"
-    "      --no-correct       when nothing matches, do not run the corrected\n"
-    "                         query (\"Did you mean\" is still shown)\n"
+    "      --no-correct       never run a corrected query in place of the one\n"
+    "                         given (\"Did you mean\" is still shown)\n"
     "      --no-expand        search only what is written: no compound or\n"
     "                         acronym alternatives\n"
     "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
@@ -178,7 +188,9 @@ static const char usage_main[] =
     "wrapped to the terminal's width (else $COLUMNS, else 100 columns).\n"
     "`ajsearch show ID` prints a hit's whole paragraph (ID: \"id\" of --json).\n"
     "\n"
-    "Exit status: 0 hits listed (full or partial matches), 1 none, 2 error.\n";
+    "Exit status: 0 when something is listed (full or partial matches; -n 0 and\n"
+    "--offset past the end list nothing), with --count when the count is not 0;\n"
+    "1 otherwise; 2 on error.\n";
 
 static const char usage_index[] =
     "usage: ajsearch index [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
@@ -1385,13 +1397,13 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
 
 /* Prints the hits r->hits in the chosen format, ranks from first. */
 static void print_also_json(const aj_results *r, int open);
+static void print_spelling_json(const aj_results *r, int open);
 
-/* Prints the hits; with --json each carries the "Did you mean" proposal sg
- * (and "corrected" when the hits are the corrected query's), so that the
- * output stays one hit per line. */
+/* Prints the hits; with --json each carries the "Did you mean" proposal,
+ * "corrected" when the hits are the corrected query's and the missing
+ * words, so that the output stays one hit per line. */
 static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
-                      const aj_results *r, size_t first, size_t lineno,
-                      const aj_suggestion *sg, int corrected) {
+                      const aj_results *r, size_t first, size_t lineno) {
     hitview *v = malloc((r->nhits + 1) * sizeof *v);
     if (!v) exit(EXIT_ERR);
     if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
@@ -1402,10 +1414,8 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
         if (o->json) {
             int opened = lineno != 0;
             if (lineno) printf("{\"query\":%zu,", lineno);
-            if (sg) {
-                fputs(opened ? "\"suggestion\":" : "{\"suggestion\":", stdout);
-                out_json_str(stdout, sg->query, sg->query_len);
-                fputs(corrected ? ",\"corrected\":true," : ",", stdout);
+            if (r->suggestion || r->nmissing) {
+                print_spelling_json(r, !opened);
                 opened = 1;
             }
             if (r->nalso) {
@@ -1473,7 +1483,12 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
     double best = r->hits[g->hits[0]].score;
     if (o->json) {
         if (lineno) printf("{\"query\":%zu,", lineno);
-        printf("%s\"group\":%zu,\"doc\":", lineno ? "" : "{", rank);
+        int opened = lineno != 0;
+        if (r->suggestion || r->nmissing) {
+            print_spelling_json(r, !opened);
+            opened = 1;
+        }
+        printf("%s\"group\":%zu,\"doc\":", opened ? "" : "{", rank);
         out_json_cstr(stdout, d.path);
         fputs(",\"title\":", stdout);
         out_json_cstr(stdout, d.title);
@@ -1534,38 +1549,94 @@ static int print_groups(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
-/* ", showing documents a-b" of --group's header. */
-static void print_group_range(const options *o, size_t ngroups) {
-    size_t from = o->so.offset, to = from + o->so.limit;
-    if (to > ngroups) to = ngroups;
-    if (from < to) printf(", showing documents %zu-%zu", from + 1, to);
+/* What a page of results lists: hits, or with --group documents. */
+static size_t listed_count(const options *o, const aj_results *r, size_t ngroups) {
+    if (!o->group) return r->nhits;
+    size_t from = o->so.offset < ngroups ? o->so.offset : ngroups;
+    return ngroups - from > o->so.limit ? o->so.limit : ngroups - from;
+}
+
+/* Echoes a query in a results header: on a terminal a long one in part,
+ * cut on a character boundary; html: whole, as escaped HTML text (as in
+ * data-query). */
+static void echo_in(int html, const char *q, size_t qlen) {
+    size_t shown = qlen;
+    if (shown > ECHO_BYTES && !html) {
+        shown = ECHO_BYTES;
+        while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
+    }
+    if (html) out_html(stdout, q, shown);
+    else out_safe(stdout, q, shown);
+    if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
+}
+
+static void echo_query(const char *q, size_t qlen) { echo_in(0, q, qlen); }
+
+/* «a», «b» or «c»: the missing words (each in <q> for HTML). */
+static void print_missing(int html, const aj_results *r) {
+    fputs("No paragraph contains ", stdout);
+    for (size_t i = 0; i < r->nmissing; i++) {
+        if (i) fputs(i + 1 == r->nmissing ? " or " : ", ", stdout);
+        fputs(html ? "<q>" : "\xC2\xAB", stdout);
+        echo_in(html, r->given + r->missing[i].pos, r->missing[i].len);
+        fputs(html ? "</q>" : "\xC2\xBB", stdout);
+    }
+}
+
+/* The summary of a page, in words whose numbers add up (README "Using
+ * it"): how many paragraphs match ("all words" when partial matches are
+ * possible), the query that ran, then which ranks are shown and which of
+ * them match only some of the words.  Shared by text and HTML. */
+static void print_summary(const options *o, const aj_results *r, size_t ngroups,
+                          size_t listed) {
+    int html = o->html, all = r->clauses >= 2;
+    if (r->total == 0)
+        fputs(all ? "No paragraph matches all words" : "No paragraph matches", stdout);
+    else
+        printf("%llu paragraph%s match%s%s", (unsigned long long)r->total,
+               r->total == 1 ? "" : "s", r->total == 1 ? "es" : "",
+               all ? " all words" : "");
+    if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
+    fputs(html ? ": <q>" : ": ", stdout);
+    echo_in(html, r->query, r->query_len);
+    if (html) fputs("</q>", stdout);
+    else printf(" (%.3f ms)", r->seconds * 1e3);
+    size_t first = (size_t)o->so.offset + 1, last = o->so.offset + listed;
+    if (listed) {
+        printf("; showing %s%zu-%zu", o->group ? "documents " : "", first, last);
+        size_t p = o->group ? 0 : r->npartial;
+        if (p == 1) printf(" (%zu matches only some words)", last);
+        else if (p > 1) printf(" (%zu-%zu match only some words)", last - p + 1, last);
+    } else if (r->total) {
+        fputs("; showing none", stdout);
+    }
 }
 
 /* --html: a <section> per query, opening the list of hits. */
-static void print_html_header(const options *o, const aj_results *r, const char *q,
-                              size_t qlen, size_t lineno, size_t ngroups,
-                              const aj_suggestion *sg, int corrected, const char *typed,
-                              size_t typed_len) {
+static void print_html_header(const options *o, const aj_results *r, size_t lineno,
+                              size_t ngroups, size_t listed) {
     fputs("<section class=\"ajsearch\" data-query=\"", stdout);
-    out_html(stdout, q, qlen);
+    out_html(stdout, r->given, r->given_len);
     fputs("\"", stdout);
     if (lineno) printf(" data-line=\"%zu\"", lineno);
-    printf(">\n<p class=\"ajsearch-summary\">%llu paragraph%s match%s",
-           (unsigned long long)r->total, r->total == 1 ? "" : "s",
-           r->total == 1 ? "es" : "");
-    if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
-    fputs(": <q>", stdout);
-    out_html(stdout, q, qlen);
-    fputs("</q></p>\n", stdout);
-    if (corrected) {
-        fputs("<p class=\"ajsearch-corrected\">No results for <q>", stdout);
-        out_html(stdout, typed, typed_len);
-        fputs("</q>; showing results for <q>", stdout);
-        out_html(stdout, q, qlen);
-        fputs("</q></p>\n", stdout);
-    } else if (sg) {
+    fputs(">\n", stdout);
+    if (r->nmissing) {
+        fputs(r->corrected ? "<p class=\"ajsearch-corrected\">"
+                           : "<p class=\"ajsearch-missing\">", stdout);
+        print_missing(1, r);
+        if (r->corrected) {
+            fputs("; showing results for <q>", stdout);
+            out_html(stdout, r->query, r->query_len);
+            fputs("</q>", stdout);
+        }
+        fputs("</p>\n", stdout);
+    }
+    fputs("<p class=\"ajsearch-summary\">", stdout);
+    print_summary(o, r, ngroups, listed);
+    fputs("</p>\n", stdout);
+    if (r->suggestion && !r->corrected) {
         fputs("<p class=\"ajsearch-suggestion\">Did you mean: <q>", stdout);
-        out_html(stdout, sg->query, sg->query_len);
+        out_html(stdout, r->suggestion->query, r->suggestion->query_len);
         fputs("</q>?</p>\n", stdout);
     }
     if (r->nalso) {
@@ -1576,23 +1647,8 @@ static void print_html_header(const options *o, const aj_results *r, const char 
         }
         fputs("</p>\n", stdout);
     }
-    if (r->npartial)
-        printf("<p class=\"ajsearch-partial\">%zu of them match%s only some of the words</p>\n",
-               r->npartial, r->npartial == 1 ? "es" : "");
     if (!o->group && r->nhits)
         printf("<ol class=\"ajsearch-hits\" start=\"%u\">\n", o->so.offset + 1);
-}
-
-/* Echoes a query in a results header, a long one in part, cut on a
- * character boundary. */
-static void echo_query(const char *q, size_t qlen) {
-    size_t shown = qlen;
-    if (shown > ECHO_BYTES) {
-        shown = ECHO_BYTES;
-        while (shown > 0 && ((unsigned char)q[shown] & 0xC0) == 0x80) shown--;
-    }
-    out_safe(stdout, q, shown);
-    if (shown < qlen) fputs("\xE2\x80\xA6", stdout);
 }
 
 /* The alternatives the query was expanded with (README "Acronyms and
@@ -1606,6 +1662,37 @@ static void print_also(const aj_results *r) {
     }
 }
 
+/* The text header: what was not found or corrected, the summary, the
+ * alternatives searched and the proposal.  When nothing matches because
+ * words are missing, the missing words are the whole answer. */
+static void print_text_header(const options *o, const aj_results *r, size_t lineno,
+                              size_t ngroups, size_t listed) {
+    if (lineno) printf("# query %zu\n", lineno);
+    if (r->nmissing && !r->corrected && r->total == 0 && !listed) {
+        print_missing(0, r);
+        printf(" (%.3f ms)", r->seconds * 1e3);
+    } else {
+        if (r->nmissing) {
+            print_missing(0, r);
+            if (r->corrected) {
+                fputs("; showing results for \xC2\xAB", stdout);
+                echo_query(r->query, r->query_len);
+                fputs("\xC2\xBB", stdout);
+            }
+            fputc('\n', stdout);
+        }
+        print_summary(o, r, ngroups, listed);
+        if (r->nalso) print_also(r);
+    }
+    printf("\n");
+    if (r->suggestion && !r->corrected) {
+        fputs("Did you mean: ", stdout);
+        echo_query(r->suggestion->query, r->suggestion->query_len);
+        fputs("?\n", stdout);
+    }
+    printf("\n");
+}
+
 static void print_also_json(const aj_results *r, int open) {
     fputs(open ? "{\"also\":[" : "\"also\":[", stdout);
     for (size_t i = 0; i < r->nalso; i++) {
@@ -1615,14 +1702,58 @@ static void print_also_json(const aj_results *r, int open) {
     fputs("],", stdout);
 }
 
+/* The missing words as typed: ["a","b"]. */
+static void print_missing_json(const aj_results *r) {
+    fputc('[', stdout);
+    for (size_t i = 0; i < r->nmissing; i++) {
+        if (i) fputc(',', stdout);
+        out_json_str(stdout, r->given + r->missing[i].pos, r->missing[i].len);
+    }
+    fputc(']', stdout);
+}
+
+/* "missing":[...] (the words as typed), and "suggestion" and "corrected"
+ * when there is a proposal, each followed by a comma. */
+static void print_spelling_json(const aj_results *r, int open) {
+    if (open) fputc('{', stdout);
+    if (r->suggestion) {
+        fputs("\"suggestion\":", stdout);
+        out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
+        fputs(r->corrected ? ",\"corrected\":true," : ",", stdout);
+    }
+    if (r->nmissing) {
+        fputs("\"missing\":", stdout);
+        print_missing_json(r);
+        fputc(',', stdout);
+    }
+}
+
+/* --json when nothing is listed: one object without "rank" telling what
+ * ran and what was missing or proposed, so that a script learns of a
+ * correction even without hits (README "Did you mean"). */
+static void print_none_json(const aj_results *r, size_t lineno) {
+    if (lineno) printf("{\"query\":%zu,", lineno);
+    printf("%s\"total\":%llu,\"listed\":0,\"corrected\":%s,\"suggestion\":", lineno ? "" : "{",
+           (unsigned long long)r->total, r->corrected ? "true" : "false");
+    if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
+    else fputs("null", stdout);
+    fputs(",\"missing\":", stdout);
+    print_missing_json(r);
+    fputs("}\n", stdout);
+}
+
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
  * query's line in the input, put in every JSON object).  Returns the exit
- * status for this query. */
+ * status for this query: 0 when something was listed (with --count, when
+ * the count is not 0), 1 when nothing was, 2 on error.  What ran (the
+ * query as typed or its correction) is the library's decision, so every
+ * format tells the same. */
 static int run_query(const options *o, aj_index *ix, aj_searcher *s,
                      const char *q, size_t qlen, size_t lineno) {
     aj_ctx c = {0};
     aj_search_opts so = o->so;
     so.explain = o->explain;
+    if (o->no_correct) so.correct = AJ_CORRECT_PROPOSE;
     if (o->count) so.limit = 0, so.offset = 0;
     if (o->group && !o->count) {
         /* Documents are ranked by their best paragraph, so every match is
@@ -1649,81 +1780,51 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         }
         return EXIT_ERR;
     }
-    int rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
     if (o->count) {
-        if (lineno && o->json)
-            printf("{\"query\":%zu,\"count\":%llu}\n", lineno,
-                   (unsigned long long)r->total);
-        else
+        if (o->json) {
+            if (lineno) printf("{\"query\":%zu,", lineno);
+            printf("%s\"count\":%llu,", lineno ? "" : "{", (unsigned long long)r->total);
+            printf("\"corrected\":%s,\"suggestion\":", r->corrected ? "true" : "false");
+            if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
+            else fputs("null", stdout);
+            fputs(",\"missing\":", stdout);
+            print_missing_json(r);
+            fputs("}\n", stdout);
+        } else {
             printf("%llu\n", (unsigned long long)r->total);
-        return rc;
-    }
-    /* Did you mean: only proposed, unless nothing matched the query as
-     * written; then the corrected query runs instead (not with
-     * --no-correct).  A failure to suggest costs only the suggestion. */
-    aj_suggestion *sg = NULL;
-    aj_ctx sc = {0};
-    int corrected = 0;
-    const char *typed = q;
-    size_t typed_len = qlen;
-    if (aj_suggest(&sc, s, q, qlen, &sg) != AJ_OK) sg = NULL;
-    if (sg && r->total == 0 && !o->no_correct) {
-        if (aj_search(&c, s, sg->query, sg->query_len, &so, &r) != AJ_OK) {
-            report(&c);
-            aj_suggestion_free(sg);
-            return EXIT_ERR;
         }
-        corrected = 1;
-        rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
-        q = sg->query;
-        qlen = sg->query_len;
+        /* A bare number cannot say what was counted: a correction is
+         * reported on standard error. */
+        if (r->corrected && !o->json) {
+            fprintf(stderr, "%s: ", prog);
+            if (lineno) fprintf(stderr, "line %zu: ", lineno);
+            fputs("counted \xC2\xAB", stderr);
+            out_safe(stderr, r->query, r->query_len);
+            fputs("\xC2\xBB in place of \xC2\xAB", stderr);
+            out_safe(stderr, q, qlen);
+            fputs("\xC2\xBB\n", stderr);
+        }
+        return r->total ? EXIT_HITS : EXIT_NOHITS;
     }
     size_t ngroups = 0;
     group *groups = o->group ? make_groups(ix, r, &ngroups) : NULL;
-    if (o->html) {
-        print_html_header(o, r, q, qlen, lineno, ngroups, sg, corrected, typed, typed_len);
-    } else if (!o->json) {
-        if (lineno) printf("# query %zu\n", lineno);
-        if (corrected) {
-            fputs("No results for \xC2\xAB", stdout);
-            echo_query(typed, typed_len);
-            fputs("\xC2\xBB; showing results for \xC2\xAB", stdout);
-            echo_query(q, qlen);
-            fputs("\xC2\xBB\n", stdout);
-        }
-        printf("%llu paragraph%s match%s", (unsigned long long)r->total,
-               r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
-        if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
-        fputs(": ", stdout);
-        echo_query(q, qlen);
-        printf(" (%.3f ms)", r->seconds * 1e3);
-        if (o->group)
-            print_group_range(o, ngroups);
-        else if (r->nhits)
-            printf(", showing %u-%zu", so.offset + 1, so.offset + r->nhits);
-        if (r->npartial)
-            printf("\n%zu of them match%s only some of the words: marked (k of n)",
-                   r->npartial, r->npartial == 1 ? "es" : "");
-        if (r->nalso) print_also(r);
-        printf("\n");
-        if (sg && !corrected) {
-            fputs("Did you mean: ", stdout);
-            echo_query(sg->query, sg->query_len);
-            fputs("?\n", stdout);
-        }
-        printf("\n");
-    }
+    size_t listed = listed_count(o, r, ngroups);
+    if (o->html)
+        print_html_header(o, r, lineno, ngroups, listed);
+    else if (!o->json)
+        print_text_header(o, r, lineno, ngroups, listed);
+    else if (!listed)
+        print_none_json(r, lineno);
     int e;
     if (o->group) {
         e = print_groups(o, ix, s, r, groups, ngroups, lineno);
         free(groups);
     } else {
-        e = print_hits(o, ix, s, r, so.offset + 1, lineno, sg, corrected);
+        e = print_hits(o, ix, s, r, so.offset + 1, lineno);
     }
-    aj_suggestion_free(sg);
     if (e) return EXIT_ERR;
     if (o->html) fputs(!o->group && r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
-    return rc;
+    return listed ? EXIT_HITS : EXIT_NOHITS;
 }
 
 /* ---- show ---- */

@@ -82,6 +82,11 @@ class Engine:
             hits = [json.loads(line) for line in out.split("\n") if line.strip()]
         except ValueError as e:
             return rc, None, f"output is not JSON Lines ({e}): {out[:200]!r}"
+        # A query that lists nothing prints one object without "rank"
+        # (README "Did you mean"), which is not a hit.
+        if len(hits) == 1 and isinstance(hits[0], dict) and "rank" not in hits[0] \
+                and hits[0].get("listed") == 0:
+            hits = []
         return rc, hits, err
 
 
