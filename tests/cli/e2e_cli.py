@@ -45,7 +45,8 @@ def run_in(cwd, *args, env=None, stdin=None):
 
 
 def ids(out):
-    return [json.loads(line)["id"] for line in out.splitlines() if line.strip()]
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return [r["id"] for r in rows if "rank" in r or "target" in r]
 
 
 def usage_error(res, words, what):
