@@ -683,6 +683,17 @@ static int cmd_acronyms(options *o) {
     return rc;
 }
 
+/* ,"section":[...]: the enclosing headings of a citation, outermost
+ * first. */
+static void print_json_section(const aj_cite *ct) {
+    fputs(",\"section\":[", stdout);
+    for (size_t i = 0; i < ct->nsection; i++) {
+        if (i) fputc(',', stdout);
+        out_json_cstr(stdout, ct->section[i]);
+    }
+    fputc(']', stdout);
+}
+
 static int cmd_dump(options *o) {
     if (o->help) {
         fputs(usage_dump, stdout);
@@ -696,21 +707,28 @@ static int cmd_dump(options *o) {
     for (uint32_t id = 0; id < st.nparas && !rc; id++) {
         aj_para_info p;
         aj_doc_info d;
+        aj_cite ct;
         char *text = NULL;
         size_t len = 0;
         if (aj_para_get(&c, ix, id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
-            aj_para_text(&c, ix, id, &text, &len)) {
+            aj_para_text(&c, ix, id, &text, &len) || aj_para_cite(&c, ix, id, &ct)) {
+            free(text);
             report(&c);
             rc = EXIT_ERR;
             break;
         }
+        const char *kind = aj_para_kind_name(p.kind, p.chrome);
         if (o->json) {
             printf("{\"id\":%u,\"doc\":", id);
             out_json_cstr(stdout, d.path);
             fputs(",\"title\":", stdout);
             out_json_cstr(stdout, d.title);
-            printf(",\"para\":%u,\"label\":", p.ordinal);
+            if (p.ordinal) printf(",\"para\":%u,\"label\":", p.ordinal);
+            else fputs(",\"para\":null,\"label\":", stdout);
             out_json_cstr(stdout, p.label);
+            printf(",\"kind\":\"%s\",\"cite\":", kind);
+            out_json_cstr(stdout, ct.place);
+            print_json_section(&ct);
             printf(",\"start\":%llu,\"end\":%llu,\"len\":%u,\"text\":",
                    (unsigned long long)p.start, (unsigned long long)p.end, p.len);
             out_json_str(stdout, text, len);
@@ -718,12 +736,14 @@ static int cmd_dump(options *o) {
         } else {
             printf("%u\t", id);
             out_safe(stdout, d.path, strlen(d.path));
-            printf("\t%u\t", p.ordinal);
+            if (p.ordinal) printf("\t%u\t", p.ordinal);
+            else fputs("\t-\t", stdout);
             if (p.label) out_safe(stdout, p.label, strlen(p.label));
-            fputc('\t', stdout);
+            printf("\t%s\t", kind);
             out_safe(stdout, text, len);
             fputc('\n', stdout);
         }
+        aj_cite_free(&ct);
         free(text);
     }
     aj_index_close(ix);
