@@ -57,6 +57,13 @@ Test(reference, brute_force_equals_engine, .timeout = 600) {
            "--corpus corpus --count 400 --seed 1");
 }
 
+/* With --chrome the page chrome is searched and counted like any
+ * paragraph (without it, the two tests above leave it out). */
+Test(reference, page_chrome_searched, .timeout = 600) {
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --count 100 --seed 3 --chrome");
+}
+
 Test(reference, other_bm25_parameters, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --count 150 --seed 2 --k1 2.0 --b 0.3");

@@ -1036,7 +1036,8 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     out_json_cstr(stdout, v->d.path);
     fputs(",\"title\":", stdout);
     out_json_cstr(stdout, v->d.title);
-    printf(",\"para\":%u,\"label\":", v->p.ordinal);
+    if (v->p.ordinal) printf(",\"para\":%u,\"label\":", v->p.ordinal);
+    else fputs(",\"para\":null,\"label\":", stdout); /* chrome (--chrome) */
     out_json_cstr(stdout, v->p.label);
     printf(",\"start\":%llu,\"end\":%llu,\"text\":",
            (unsigned long long)v->p.start, (unsigned long long)v->p.end);

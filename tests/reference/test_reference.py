@@ -43,7 +43,7 @@ def scores_close(a, b):
 
 
 class Engine:
-    def __init__(self, binary, index, k1, b):
+    def __init__(self, binary, index, k1, b, chrome=False):
         self.binary, self.index = binary, index
         # The reference computes textbook BM25 over the boolean matches:
         # --rank=bm25 turns off the proximity and heading factors and the
@@ -53,6 +53,8 @@ class Engine:
             self.bm25 += ["--k1", repr(k1)]
         if b is not None:
             self.bm25 += ["--b", repr(b)]
+        if chrome:
+            self.bm25 += ["--chrome"]
         self.runs = 0
 
     def run(self, options, query):
@@ -225,7 +227,7 @@ def run(binary, index, args):
     b = refsearch.DEFAULT_B if args.b is None else args.b
     started = time.monotonic()
     try:
-        corpus = refsearch.Corpus.load(binary, index)
+        corpus = refsearch.Corpus.load(binary, index, args.chrome)
     except (refsearch.SetupError, ValueError) as e:
         print(f"reference: FAIL: cannot read the paragraphs: {e}")
         return 2
@@ -240,7 +242,7 @@ def run(binary, index, args):
         texts += refsearch.texts_to_analyze(q)
     corpus.analyzer.analyze_many(texts)
 
-    engine = Engine(binary, index, args.k1, args.b)
+    engine = Engine(binary, index, args.k1, args.b, args.chrome)
     failures = compared = with_hits = printed = 0
 
     def fail(kind, query, problems):
@@ -270,7 +272,7 @@ def run(binary, index, args):
         print(f"... {failures - printed} more failures not shown")
 
     total = len(queries) + len(gen_queries.INVALID)
-    print(f"(paragraphs {corpus.n}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}; "
+    print(f"(paragraphs searched {corpus.n} of {len(corpus.paragraphs)}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}; "
           f"{len(queries)} valid queries ({with_hits} with hits), {len(gen_queries.INVALID)} "
           f"invalid; {engine.runs} engine runs in {time.monotonic() - started:.1f} s)")
     print(f"reference: {total} queries, {compared} hits compared, {failures} failures")
@@ -289,6 +291,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--k1", type=float, default=None, help="BM25 k1 (default: the engine's, 1.2)")
     ap.add_argument("--b", type=float, default=None, help="BM25 b (default: the engine's, 0.75)")
+    ap.add_argument("--chrome", action="store_true",
+                    help="search page chrome too (the engine's --chrome)")
     ap.add_argument("--max-failures", type=int, default=50,
                     help="stop printing (not checking) after this many failure lines")
     args = ap.parse_args(argv)
