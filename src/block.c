@@ -223,6 +223,7 @@ static size_t strip_closers(const unsigned char *t, size_t n) {
 /* Is the '.' at t[i] the end of a sentence, rather than of "Ms." or
  * "U.S."?  The word before it decides. */
 static int period_ends(const unsigned char *t, size_t i) {
+    if (i > 0 && t[i - 1] == '.') return 0; /* the end of "..." or "....." */
     size_t s = i;
     while (s > 0 && is_alpha(t[s - 1])) s--;
     if (s == i) return 1; /* after a number or a quote */
@@ -416,8 +417,13 @@ void aj_block_make(aj_block *b, const aj_seg_para *p, const char *src, size_t le
         b->key = key_of(t, lead);
     }
     if (src && p->end <= len && p->end - p->start <= LINK_SCAN_MAX && n) {
+        /* the text starts inside a link's brackets and may end before its
+         * "](url)": look at the whole source lines */
+        size_t a = (size_t)p->start, z = (size_t)p->end;
+        while (a > 0 && src[a - 1] != '\n' && p->start - a < 256) a--;
+        while (z < len && src[z] != '\n' && z - p->end < LINK_SCAN_MAX) z++;
         uint32_t links = 0;
-        size_t lt = link_text((const unsigned char *)src, (size_t)p->start, (size_t)p->end, &links);
+        size_t lt = link_text((const unsigned char *)src, a, z, &links);
         if (links && (double)lt >= LINK_SHARE * (double)n &&
             (links >= 3 || !(f & (AJ_BK_END_SENTENCE | AJ_BK_INNER_SENTENCE))))
             f |= AJ_BK_LINKS;

@@ -11,15 +11,18 @@
  *   3. a run of AJ_NAV_RUN or more short lines (AJ_NAV_WORDS words, no
  *      sentence punctuation, no number) that reaches the top or the bottom
  *      of the page (with only chrome between) and that no line ending in
- *      ':' introduces: navigation;
+ *      ':' introduces, in a document that has paragraphs of text:
+ *      navigation;
  *   4. a run of three or more short lines most of which name headings
- *      that come later in the document: a table of contents;
+ *      that come later in the document, with the label above them: a
+ *      table of contents;
  *   5. the lead-in, the blocks before the first paragraph of text: its
  *      dates are the page's date; the short lines after a date or a
  *      caption are captions; the short labels above the page's title
  *      (its first marked heading, else its last title line before any
  *      date or caption) are navigation ("Japan-ASEAN Relations" above
- *      "The 28th ASEAN Japan Summit", a "Final" stamp);
+ *      "The 28th ASEAN Japan Summit", a "Final" stamp), when there are
+ *      at most MAX_LABELS of them;
  *   6. after the last paragraph of text, a label in parentheses or ending
  *      with ':' next to chrome takes its kind ("(Reference)" above a list
  *      of files).
@@ -34,7 +37,8 @@
 #define CAPTION_WORDS 25
 /* Title lines and the short lines of rule 5. */
 #define TITLE_WORDS 12
-/* Labels above a title. */
+/* Labels above a title: at most this many, of this many words. */
+#define MAX_LABELS 3
 #define LABEL_WORDS 6
 /* A paragraph of text has sentence punctuation and this many words. */
 #define TEXT_WORDS 8
@@ -112,35 +116,52 @@ static int nav_item(const aj_block *b) {
            !(b->flags & AJ_BK_DATE_ONLY);
 }
 
+/* A line of a navigation run: a short line, or one rule 1 or 2 already
+ * found to be navigation ("Home" in "Home / News / ..."). */
+static int in_nav_run(const aj_block *b) {
+    return nav_item(b) || (is_chrome(b) && b->chrome == AJ_CHROME_NAVIGATION);
+}
+
 /* Rule 3. */
 static void nav_runs(aj_block *b, size_t n) {
     for (size_t i = 0; i < n;) {
-        if (!nav_item(&b[i])) {
+        if (!in_nav_run(&b[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < n && nav_item(&b[j])) j++;
+        while (j < n && in_nav_run(&b[j])) j++;
         size_t before = i, after = j;
         while (before > 0 && is_chrome(&b[before - 1])) before--;
         while (after < n && is_chrome(&b[after])) after++;
         int edge = before == 0 || after == n;
         int introduced = before > 0 && (b[before - 1].flags & AJ_BK_END_COLON);
         if (j - i >= AJ_NAV_RUN && edge && !introduced)
-            for (size_t k = i; k < j; k++) mark(&b[k], AJ_CHROME_NAVIGATION);
+            for (size_t k = i; k < j; k++)
+                if (!is_chrome(&b[k])) mark(&b[k], AJ_CHROME_NAVIGATION);
         i = j;
     }
 }
 
 typedef struct {
     uint64_t key;
-    size_t last;             /* the last short line with this key */
+    size_t first, last;      /* the first and last short lines with it */
 } keypos;
 
 static int cmp_keypos(const void *a, const void *b) {
     const keypos *x = a, *y = b;
     if (x->key != y->key) return x->key < y->key ? -1 : 1;
     return x->last < y->last ? -1 : x->last > y->last;
+}
+
+/* The entry of key (present) in v[0..u), sorted by key. */
+static const keypos *find_key(const keypos *v, size_t u, uint64_t key) {
+    size_t lo = 0, hi = u;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].key < key) lo = mid + 1; else hi = mid;
+    }
+    return &v[lo];
 }
 
 static int toc_line(const aj_block *b) {
@@ -158,9 +179,9 @@ static void contents(aj_block *b, size_t n) {
     if (!v) return;
     m = 0;
     for (size_t i = 0; i < n; i++)
-        if (toc_line(&b[i])) v[m++] = (keypos){b[i].key, i};
+        if (toc_line(&b[i])) v[m++] = (keypos){b[i].key, i, i};
     qsort(v, m, sizeof *v, cmp_keypos);
-    /* keep the last occurrence of each key */
+    /* one entry per key: its first and last occurrences */
     size_t u = 0;
     for (size_t i = 0; i < m; i++) {
         if (u && v[u - 1].key == v[i].key)
@@ -173,20 +194,27 @@ static void contents(aj_block *b, size_t n) {
             i++;
             continue;
         }
+        /* the run ends where a line repeats one of the run's own: the
+         * headings the contents name have begun */
         size_t j = i, named = 0;
-        while (j < n && toc_line(&b[j])) j++;
-        for (size_t k = i; k < j; k++) {
-            keypos probe = {b[k].key, 0};
-            size_t lo = 0, hi = u;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (v[mid].key < probe.key) lo = mid + 1; else hi = mid;
-            }
-            named += lo < u && v[lo].key == probe.key && v[lo].last >= j;
+        while (j < n && toc_line(&b[j])) {
+            const keypos *kp = find_key(v, u, b[j].key);
+            if (kp->first >= i && kp->first < j) break;
+            j++;
         }
-        if (named >= 3 && named * 5 >= (j - i) * 3)
-            for (size_t k = i; k < j; k++) mark(&b[k], AJ_CHROME_CONTENTS);
-        i = j;
+        /* the contents: from the first line that names a later one (and
+         * the one before it, its "Contents" label) to the last */
+        size_t first = j, last = i;
+        for (size_t k = i; k < j; k++)
+            if (find_key(v, u, b[k].key)->last >= j) {
+                named++;
+                if (first == j) first = k;
+                last = k + 1;
+            }
+        if (first > i) first--;
+        if (named >= 3 && named * 5 >= (last - first) * 3)
+            for (size_t k = first; k < last; k++) mark(&b[k], AJ_CHROME_CONTENTS);
+        i = j > i ? j : i + 1;
     }
     free(v);
 }
@@ -215,7 +243,11 @@ static void lead_in(aj_block *b, size_t n) {
     for (size_t i = 0; i < stop && title == SIZE_MAX; i++)
         if (plain_line(&b[stop - 1 - i], TITLE_WORDS) && (b[stop - 1 - i].flags & AJ_BK_UPPER_START))
             title = stop - 1 - i;
-    for (size_t i = 0; title != SIZE_MAX && i < title; i++)
+    /* a label or two above a title (a breadcrumb, a site section, a
+     * stamp); more short lines there are something else, left alone */
+    size_t above = 0;
+    for (size_t i = 0; title != SIZE_MAX && i < title; i++) above += !is_chrome(&b[i]);
+    for (size_t i = 0; title != SIZE_MAX && above <= MAX_LABELS && i < title; i++)
         if (plain_line(&b[i], LABEL_WORDS)) mark(&b[i], AJ_CHROME_NAVIGATION);
     for (size_t i = stop; i < s; i++)
         if (plain_line(&b[i], CAPTION_WORDS) && i != title) mark(&b[i], AJ_CHROME_CAPTION);
@@ -243,9 +275,14 @@ static void trailer(aj_block *b, size_t n) {
 }
 
 void aj_boilerplate_mark(aj_block *b, size_t n) {
+    size_t texts = 0;
+    for (size_t i = 0; i < n; i++) texts += text(&b[i]);
     for (size_t i = 0; i < n; i++) by_content(&b[i]);
     back_targets(b, n);
-    nav_runs(b, n);
+    /* a document without a paragraph of text (a list of names, a
+     * glossary) has no page around content to tell apart: its runs of
+     * short lines are the document */
+    if (texts) nav_runs(b, n);
     contents(b, n);
     lead_in(b, n);
     trailer(b, n);

@@ -403,12 +403,31 @@ static int caps_line(const unsigned char *s, size_t t, size_t q) {
 /* "1 Review of ..." in unwrapped text: a short line, one or two digits, a
  * space, an upper-case letter, no final '.'.  Returns where the title
  * starts, or 0. */
+/* A month's name (or its three-letter short form) as a whole word at
+ * s[i]: "12 March 2021" is a date, not heading 12. */
+static int month_at(const unsigned char *s, size_t i, size_t q) {
+    static const char *const names[] = {"january", "february", "march", "april", "may",
+                                        "june", "july", "august", "september", "october",
+                                        "november", "december"};
+    size_t e = i;
+    while (e < q && is_letter(s[e])) e++;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (e - i != n && e - i != 3) continue;
+        if (e - i > n) continue;
+        size_t m = 0;
+        while (m < e - i && lower(s[i + m]) == (unsigned char)names[k][m]) m++;
+        if (m == e - i) return 1;
+    }
+    return 0;
+}
+
 static size_t numbered_title(const unsigned char *s, size_t t, size_t q,
                              char *label) {
     if (q - t >= TITLE_LINE_MAX || s[q - 1] == '.') return 0;
     size_t d = digits_end(s, t, q, 3);
     if (d == t || d - t > 2 || d + 1 >= q || s[d] != ' ' ||
-        !is_upper(s[d + 1]))
+        !is_upper(s[d + 1]) || month_at(s, d + 1, q))
         return 0;
     memcpy(label, s + t, d - t);
     label[d - t] = '\0';
