@@ -11,6 +11,14 @@
 #define LINK_SCAN_MAX 4096
 /* Link text from this share of the text up makes a paragraph link-dense. */
 #define LINK_SHARE 0.6
+/* The longest block the page-chrome and outline rules look at for
+ * dates, captions, navigation phrases and titles (boilerplate.c and
+ * outline.c stay below it). */
+#define SHORT_WORDS (AJ_BK_WORDS - 1)
+/* Lines whose words are compared (navigation labels, contents lines,
+ * titles) are at most this long, and navigation phrases this. */
+#define KEY_WORDS 12
+#define NAV_PHRASE_WORDS 4
 
 static int is_upper(unsigned b) { return b >= 'A' && b <= 'Z'; }
 static int is_lower(unsigned b) { return b >= 'a' && b <= 'z'; }
@@ -103,16 +111,20 @@ static int next_word(wcur *w, size_t *ws, size_t *we) {
 }
 
 static int word_is(const unsigned char *t, size_t ws, size_t we, const char *w) {
-    size_t n = strlen(w);
-    if (we - ws != n) return 0;
-    for (size_t k = 0; k < n; k++)
+    size_t k = 0;
+    for (; ws + k < we && w[k]; k++)
         if (lower(t[ws + k]) != (unsigned char)w[k]) return 0;
-    return 1;
+    return ws + k == we && !w[k];
 }
 
+/* Lists of words are only ever a few letters long: a longer word is in
+ * none, and is turned away before any comparison. */
+#define LIST_WORD_MAX 12
+
 static int word_in(const unsigned char *t, size_t ws, size_t we, const char *const *list) {
+    if (we - ws > LIST_WORD_MAX) return 0;
     for (size_t k = 0; list[k]; k++)
-        if (word_is(t, ws, we, list[k])) return 1;
+        if ((unsigned char)list[k][0] == lower(t[ws]) && word_is(t, ws, we, list[k])) return 1;
     return 0;
 }
 
@@ -149,6 +161,10 @@ static const char *const ordinal_ends[] = {"st", "nd", "rd", "th", NULL};
 /* Dates and times in t[0..n): which of AJ_BK_DATE_ONLY, _TIME, _HAS_DATE
  * hold.  Words are split at letter/digit changes ("26th" is "26" "th"). */
 static uint32_t date_flags(const unsigned char *t, size_t n) {
+    /* every flag here needs a number: most text has none, and is done */
+    size_t d = 0;
+    while (d < n && !is_digit(t[d])) d++;
+    if (d == n) return 0;
     int only = 1, number = 0, month = 0, clock = 0, numeric_date = 0, near = 0;
     size_t last_num_end = SIZE_MAX, last_month_end = SIZE_MAX;
     for (size_t i = 0; i < n;) {
@@ -316,6 +332,7 @@ static int back_to(const unsigned char *t, size_t n, size_t *x) {
 /* "(PDF)", "[PDF]", "(English (PDF)", "report.pdf", "(PDF: 1.2MB)". */
 static int file_link(const unsigned char *t, size_t n) {
     for (size_t i = 0; i + 3 <= n; i++) {
+        if ((t[i] | 32) != 'p' || (t[i + 1] | 32) != 'd' || (t[i + 2] | 32) != 'f') continue;
         if (memcmp(t + i, "PDF", 3) != 0 && memcmp(t + i, "pdf", 3) != 0) continue;
         int before = i > 0 && (t[i - 1] == '(' || t[i - 1] == '[' || t[i - 1] == '.');
         int after = i + 3 == n || t[i + 3] == ')' || t[i + 3] == ']' || t[i + 3] == ':' ||
@@ -387,15 +404,18 @@ void aj_block_make(aj_block *b, const aj_seg_para *p, const char *src, size_t le
     b->parent = AJ_BK_NONE;
     b->label = aj_label_pack(p->label);
     int numeral;
-    aj_label_number(p->label, &numeral, &b->value);
+    uint32_t value;
+    aj_label_number(p->label, &numeral, &value);
     b->numeral = (uint8_t)numeral;
+    b->value = (uint16_t)(value > UINT16_MAX ? UINT16_MAX : value); /* labels have 3 digits */
 
-    wcur w = {t, n, 0};
-    size_t ws, we, words = 0;
-    while (next_word(&w, &ws, &we)) words++;
-    b->words = (uint16_t)(words > UINT16_MAX ? UINT16_MAX : words);
+    /* words are counted as far as the rules look (AJ_BK_WORDS) */
+    size_t words = 0;
+    for (size_t i = 0; i < n && words < AJ_BK_WORDS; i++)
+        words += is_wordb(t[i]) && (i == 0 || !is_wordb(t[i - 1]));
+    b->words = (uint8_t)words;
 
-    uint32_t f = sentence_flags(t, n) | date_flags(t, n);
+    uint32_t f = sentence_flags(t, n);
     size_t oq = open_quote(t, n);
     if (oq) {
         size_t e = n;
@@ -404,16 +424,26 @@ void aj_block_make(aj_block *b, const aj_seg_para *p, const char *src, size_t le
     }
     if (n >= 2 && t[0] == '(' && t[n - 1] == ')' && !memchr(t + 1, ')', n - 2)) f |= AJ_BK_PARENS;
     if (n && (is_upper(t[0]) || is_digit(t[0]) || t[0] >= 0x80 || oq)) f |= AJ_BK_UPPER_START;
-    if (caption(t, n)) f |= AJ_BK_CAPTION;
-    if (file_link(t, n)) f |= AJ_BK_FILE_LINK;
-    if (phrase_in(t, n, nav_phrases)) f |= AJ_BK_NAV_PHRASE;
-    size_t lead = dot_leader(t, n);
-    if (lead < n) f |= AJ_BK_DOT_LEADER;
-    size_t x;
-    if (words <= 12 && back_to(t, n, &x)) {
+    /* What follows matters to short blocks only (titles, captions, dates,
+     * navigation: the passes look at no longer ones for these), and
+     * costs a look at every word: longer paragraphs skip it. */
+    size_t lead = n, x;
+    if (words <= SHORT_WORDS) {
+        f |= date_flags(t, n);
+        if (caption(t, n)) f |= AJ_BK_CAPTION;
+        if (file_link(t, n)) f |= AJ_BK_FILE_LINK;
+        if (words <= NAV_PHRASE_WORDS && phrase_in(t, n, nav_phrases)) f |= AJ_BK_NAV_PHRASE;
+        lead = dot_leader(t, n);
+        if (lead < n) f |= AJ_BK_DOT_LEADER;
+    }
+    /* keys are compared for navigation labels and contents lines: short
+     * lines that end no sentence */
+    int titlish = words <= KEY_WORDS &&
+                  !(f & (AJ_BK_END_SENTENCE | AJ_BK_INNER_SENTENCE | AJ_BK_END_CLAUSE));
+    if (words <= KEY_WORDS && back_to(t, n, &x)) {
         f |= AJ_BK_BACK;
         b->key = key_of(t + x, n - x);
-    } else {
+    } else if (titlish || (f & AJ_BK_DOT_LEADER)) {
         b->key = key_of(t, lead);
     }
     if (src && p->end <= len && p->end - p->start <= LINK_SCAN_MAX && n) {
@@ -428,8 +458,12 @@ void aj_block_make(aj_block *b, const aj_seg_para *p, const char *src, size_t le
             (links >= 3 || !(f & (AJ_BK_END_SENTENCE | AJ_BK_INNER_SENTENCE))))
             f |= AJ_BK_LINKS;
     }
-    b->flags = f;
-    char buf[AJ_CITE_HEADING_MAX];
-    size_t hl = aj_cite_heading(p->label, p->mark, p->text, p->text_len, buf);
-    b->cite = XXH3_64bits(buf, hl);
+    b->flags = (uint16_t)f;
+    /* only headings are cited by their text: the segmenter's, and title
+     * lines (short, ending no sentence unless quoted; outline.h) */
+    if (p->kind == AJ_PARA_HEADING || titlish || ((f & AJ_BK_QUOTED) && words <= KEY_WORDS)) {
+        char buf[AJ_CITE_HEADING_MAX];
+        size_t hl = aj_cite_heading(p->label, p->mark, p->text, p->text_len, buf);
+        b->cite = XXH3_64bits(buf, hl);
+    }
 }

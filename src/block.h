@@ -44,6 +44,9 @@ enum {
 enum { AJ_NUM_NONE = 0, AJ_NUM_ARABIC, AJ_NUM_ROMAN, AJ_NUM_LETTER };
 
 #define AJ_BK_NONE UINT32_MAX
+/* Words are counted up to this: the rules look at short blocks only
+ * (titles, captions, navigation: at most 25 words). */
+#define AJ_BK_WORDS 33
 
 typedef struct aj_block {
     uint64_t key;       /* the text's words, folded (ASCII case, spacing and
@@ -52,9 +55,9 @@ typedef struct aj_block {
     uint64_t cite;      /* the heading form of the paragraph, as a citation
                            names it (aj_cite_heading), hashed */
     uint64_t label;     /* the label's bytes packed (at most 7), 0: none */
-    uint32_t value;     /* the label's number: 4 for "4", "iv" and "d" */
-    uint32_t flags;     /* AJ_BK_* */
-    uint16_t words;     /* words in the text (at most 65535) */
+    uint16_t value;     /* the label's number: 4 for "4", "iv" and "d" */
+    uint16_t flags;     /* AJ_BK_* */
+    uint8_t words;      /* words in the text, counted up to AJ_BK_WORDS */
     uint8_t kind;       /* AJ_PARA_*: the segmenter's, then the passes' */
     uint8_t chrome;     /* AJ_CHROME_* when kind is AJ_PARA_CHROME */
     uint8_t mark;       /* AJ_MARK_* */
@@ -62,7 +65,6 @@ typedef struct aj_block {
     uint8_t head;       /* aj_seg_para.head */
     uint8_t q;          /* outline: enclosing headings its citation names */
     uint8_t by_number;  /* outline: cited by its number in the document */
-    uint8_t pad[3];
     uint32_t parent;    /* outline: index of the enclosing heading, or
                            AJ_BK_NONE */
     uint32_t number;    /* outline: 1-based among the document's paragraphs

@@ -286,15 +286,38 @@ static uint64_t cite_hash(const aj_block *b, const aj_block *x, unsigned q) {
     return XXH3_64bits(v, k * sizeof *v);
 }
 
+/* How many citations hash to each value: an open-addressing table of
+ * (hash, count), sized for m of them; a hash of 0 is stored as 1 (two
+ * citations taken for equal cost a little more naming, never less). */
 typedef struct {
-    uint64_t h;
-    uint32_t i;
-} hashed;
+    uint64_t *h;
+    uint32_t *count;
+    size_t mask;
+} tally;
 
-static int cmp_hashed(const void *a, const void *b) {
-    const hashed *x = a, *y = b;
-    if (x->h != y->h) return x->h < y->h ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
+static int tally_init(tally *t, size_t m) {
+    size_t cap = 64;
+    while (cap < 2 * m) cap *= 2;
+    t->h = malloc(cap * sizeof *t->h);
+    t->count = malloc(cap * sizeof *t->count);
+    t->mask = cap - 1;
+    return t->h && t->count;
+}
+
+static void tally_clear(tally *t) {
+    memset(t->h, 0, (t->mask + 1) * sizeof *t->h);
+}
+
+static uint32_t *tally_slot(tally *t, uint64_t h) {
+    h = h ? h : 1;
+    for (size_t i = (size_t)(h ^ h >> 29) & t->mask;; i = (i + 1) & t->mask) {
+        if (t->h[i] == h) return &t->count[i];
+        if (!t->h[i]) {
+            t->h[i] = h;
+            t->count[i] = 0;
+            return &t->count[i];
+        }
+    }
 }
 
 static void by_number_all(aj_block *b, size_t n) {
@@ -307,18 +330,21 @@ static void by_number_all(aj_block *b, size_t n) {
 static void citations(aj_block *b, size_t n) {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) m += !is_chrome(&b[i]);
-    hashed *v = malloc((m + 1) * sizeof *v);
+    tally t = {0};
+    uint64_t *hash = malloc((n + 1) * sizeof *hash);
     uint8_t *depth = malloc(n + 1);
-    if (!v || !depth) {
-        free(v);
+    if (!hash || !depth || !tally_init(&t, m)) {
+        free(hash);
         free(depth);
+        free(t.h);
+        free(t.count);
         by_number_all(b, n);
         return;
     }
     for (size_t i = 0; i < n; i++) depth[i] = (uint8_t)depth_of(b, &b[i]);
     unsigned q[3] = {0, 0, 1}; /* a position is in its section: name it */
     for (;;) {
-        m = 0;
+        tally_clear(&t);
         for (size_t i = 0; i < n; i++) {
             aj_block *x = &b[i];
             x->by_number = 0;
@@ -326,35 +352,29 @@ static void citations(aj_block *b, size_t n) {
             int cl = cite_class(x);
             unsigned want = cl == CL_NUMBER ? 0 : q[cl];
             x->q = (uint8_t)(want < depth[i] ? want : depth[i]);
-            v[m++] = (hashed){cite_hash(b, x, x->q), (uint32_t)i};
+            hash[i] = cite_hash(b, x, x->q);
+            ++*tally_slot(&t, hash[i]);
         }
-        qsort(v, m, sizeof *v, cmp_hashed);
         int more[3] = {0, 0, 0}, any = 0;
-        for (size_t i = 0; i < m;) {
-            size_t j = i + 1;
-            while (j < m && v[j].h == v[i].h) j++;
-            for (size_t k = i; j - i > 1 && k < j; k++) {
-                aj_block *x = &b[v[k].i];
-                int cl = cite_class(x);
-                if (cl != CL_NUMBER && x->q < depth[v[k].i]) more[cl] = any = 1;
-            }
-            i = j;
+        for (size_t i = 0; i < n; i++) {
+            aj_block *x = &b[i];
+            if (is_chrome(x) || *tally_slot(&t, hash[i]) < 2) continue; /* (a hit now) */
+            int cl = cite_class(x);
+            if (cl != CL_NUMBER && x->q < depth[i]) more[cl] = any = 1;
         }
         if (!any) break;
         for (int cl = 0; cl < 3; cl++) q[cl] += (unsigned)more[cl];
     }
     /* what still collides is cited by its number, which is its own */
-    for (size_t i = 0; i < m;) {
-        size_t j = i + 1;
-        while (j < m && v[j].h == v[i].h) j++;
-        for (size_t k = i; j - i > 1 && k < j; k++) {
-            b[v[k].i].by_number = 1;
-            b[v[k].i].q = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_chrome(&b[i]) && *tally_slot(&t, hash[i]) > 1) {
+            b[i].by_number = 1;
+            b[i].q = 0;
         }
-        i = j;
-    }
-    free(v);
+    free(hash);
     free(depth);
+    free(t.h);
+    free(t.count);
 }
 
 void aj_outline_build(aj_block *b, size_t n) {
