@@ -51,6 +51,16 @@ E2E(output_formats)
 E2E(html_escaping)
 E2E(expansion)
 
+/* Page chrome and citations (tests/cli/e2e_struct.py). */
+#define E2E_STRUCT(name)                                                 \
+    Test(cli_struct, name, .timeout = 300) {                             \
+        run_ok("python3 tests/cli/e2e_struct.py " #name);                \
+    }
+
+E2E_STRUCT(page_chrome)
+E2E_STRUCT(citations)
+E2E_STRUCT(old_format)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
