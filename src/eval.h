@@ -79,7 +79,10 @@ static inline uint32_t aj_chrome_skip(const uint8_t *runs, uint32_t n, uint32_t 
     }
 found:
     *at = lo;
-    if (lo < n && aj_get_u32le(runs + (uint64_t)lo * AJ_RUN_BYTES) <= d) return AJ_RUN_END_(lo);
+    /* (a damaged table may be out of order or wrap: whatever it holds,
+     * the answer is d or an id past d, so callers always move on) */
+    if (lo < n && aj_get_u32le(runs + (uint64_t)lo * AJ_RUN_BYTES) <= d && AJ_RUN_END_(lo) > d)
+        return AJ_RUN_END_(lo);
     return d;
 #undef AJ_RUN_END_
 }
