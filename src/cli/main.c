@@ -181,16 +181,22 @@ static const char usage_analyze[] =
 static const char usage_stats[] =
     "usage: ajsearch stats [--json] [--index DIR]\n"
     "\n"
-    "Prints the index's counts (documents, paragraphs, distinct terms,\n"
-    "postings, positions, average paragraph length, acronyms mined and the\n"
-    "bytes they take), the BM25 parameters and the size of each index file.\n";
+    "Prints the index's counts (documents, paragraphs and of them the page\n"
+    "chrome by kind, distinct terms, postings, positions, average length of\n"
+    "the paragraphs searched, acronyms mined and the bytes they take), the\n"
+    "BM25 parameters and the size of each index file.\n";
 
 static const char usage_dump[] =
     "usage: ajsearch dump [--json] [--index DIR]\n"
     "\n"
-    "Prints every paragraph, one per line, in id order: with --json\n"
-    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
-    "text is exactly the analyzed text and len its number of terms.\n";
+    "Prints every paragraph, page chrome included, one per line, in id order:\n"
+    "id, document, number (- for chrome), label, kind, text; with --json\n"
+    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"kind\",\"cite\",\"section\",\n"
+    "\"start\",\"end\",\"len\",\"text\"}.  kind is body, heading, item or\n"
+    "chrome:navigation, chrome:caption, chrome:date, chrome:links,\n"
+    "chrome:contents; cite is the place its citation gives, section its\n"
+    "enclosing headings; text is exactly the analyzed text and len its\n"
+    "number of terms.\n";
 
 static const char usage_acronyms[] =
     "usage: ajsearch acronyms [--json] [--index DIR]\n"
