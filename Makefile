@@ -34,7 +34,8 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bitpack.c \
+LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
+            boilerplate.c outline.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
             search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c

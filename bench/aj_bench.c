@@ -20,8 +20,9 @@
  * MODE has "full" (the default ranking of the command line: proximity,
  * heading, partial matches) and then "nopartial" turns the partial
  * matches off, and "noexpand" turns query expansion (compounds,
- * acronyms) off.  The total count comes from a separate, untimed counting
- * call, as for the peers.  One untimed warm-up pass runs first.
+ * acronyms) off; "chrome" searches the page chrome too.  The total
+ * count comes from a separate, untimed counting call, as for the peers.
+ * One untimed warm-up pass runs first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ static int cmd_query(int argc, char **argv) {
     o.rank = has_word(mode, "full") ? AJ_RANK_FULL : AJ_RANK_BM25;
     o.partial = !has_word(mode, "nopartial");
     o.expand = !has_word(mode, "noexpand");
+    o.chrome = has_word(mode, "chrome");
     aj_search_opts co;
     aj_search_opts_init(&co);
     co.limit = 0;
@@ -189,6 +191,6 @@ int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "build")) return cmd_build(argc, argv);
     if (argc >= 5 && !strcmp(argv[1], "query")) return cmd_query(argc, argv);
     fprintf(stderr, "usage: aj_bench build INDEX CORPUS | aj_bench query INDEX "
-                    "QUERIES K [REPEAT [MODE]]  (MODE: prune|exact, full, nopartial, noexpand; comma-separated)\n");
+                    "QUERIES K [REPEAT [MODE]]  (MODE: prune|exact, full, nopartial, noexpand, chrome; comma-separated)\n");
     return 2;
 }

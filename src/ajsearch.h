@@ -108,6 +108,8 @@ typedef struct aj_file_info {
 
 typedef struct aj_index_stats {
     uint32_t ndocs, nparas;
+    uint32_t nchrome;        /* of the paragraphs, page chrome */
+    uint64_t chrome_tokens;  /* tokens of the chrome paragraphs */
     uint64_t nterms, nwords, npostings, ntokens;
     double avgdl;
     uint32_t nacronyms;      /* acronym definitions mined by the build */
@@ -118,6 +120,10 @@ typedef struct aj_index_stats {
 
 void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);
 
+/* The chrome paragraphs by kind: counts[k] for AJ_CHROME_* k (8 entries).
+ * Reads the records of the chrome paragraphs only. */
+aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]);
+
 /* What the acronym definitions take in meta.aj: the ACRONYMS section and
  * their strings (an upper bound: strings shared with titles count too).
  * Reads every definition, so it is apart from aj_index_stats_get. */
@@ -127,17 +133,48 @@ typedef struct aj_doc_info {
     const char *path;        /* relative to the corpus directory */
     const char *title, *date, *source;  /* "" when unknown */
     uint32_t first_para, nparas;
+    int cite_path;           /* another document has the same title and
+                                date: citations name this one's path */
 } aj_doc_info;
+
+/* Kinds of page chrome (aj_para_info.chrome; README "Corpus and
+ * paragraphs" gives the rules): paragraphs of kind AJ_PARA_CHROME are the
+ * site around a page's content, stored and shown by `dump`, but left out
+ * of searches (unless aj_search_opts.chrome), of BM25's statistics and of
+ * the numbers paragraphs are cited by. */
+enum {
+    AJ_CHROME_NONE = 0,
+    AJ_CHROME_NAVIGATION = 1, /* site navigation, breadcrumbs, "Back to ..." */
+    AJ_CHROME_CAPTION = 2,    /* photo captions and credits */
+    AJ_CHROME_DATE = 3,       /* the page's date and time of publication */
+    AJ_CHROME_LINKS = 4,      /* link lists, attached files ("(PDF)") */
+    AJ_CHROME_CONTENTS = 5    /* a table of contents */
+};
 
 typedef struct aj_para_info {
     uint32_t id;             /* 0..nparas-1, document order */
     uint32_t doc;            /* index of the document */
-    uint32_t ordinal;        /* 1-based ordinal within the document */
+    uint32_t ordinal;        /* 1-based among the document's paragraphs that
+                                are not chrome (headings count); 0 for
+                                chrome.  "paragraph N" in a citation. */
+    uint32_t block;          /* 1-based among all of the document's
+                                paragraphs, chrome included */
     const char *label;       /* the document's own number for it, or NULL */
+    int mark;                /* how the label is written: AJ_MARK_DOT "8.",
+                                _CLOSE "8)", _PARENS "(8)", _BARE "1 Title",
+                                _BULLET (no label) (segment.h) */
     uint64_t start, end;     /* byte range of its text in the source file */
     uint32_t len;            /* number of tokens (BM25 dl) */
-    int kind;                /* AJ_PARA_BODY / _HEADING / _ITEM (segment.h) */
+    int kind;                /* AJ_PARA_BODY / _HEADING / _ITEM / _CHROME
+                                (segment.h) */
+    int chrome;              /* AJ_CHROME_* (AJ_CHROME_NONE unless chrome) */
+    uint32_t section;        /* the heading of the section it is in (the
+                                innermost enclosing heading), or AJ_NO_PARA */
 } aj_para_info;
+
+/* "body", "heading", "item", "chrome:navigation", "chrome:caption", ...:
+ * the kind of a paragraph as `dump` shows it (a static string). */
+const char *aj_para_kind_name(int kind, int chrome);
 
 aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
 aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
@@ -146,12 +183,59 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out
  * heading of its document). */
 #define AJ_NO_PARA UINT32_MAX
 
-/* The section paragraph id falls under: sets *heading_id to the nearest
- * heading (kind AJ_PARA_HEADING) before it in its document, or to
- * AJ_NO_PARA when there is none.  Errors: AJ_EINVAL for an id out of
- * range, AJ_ECORRUPT. */
+/* The section paragraph id falls under: sets *heading_id to the heading
+ * of the innermost section that holds it (aj_para_info.section; the
+ * outline is README "Corpus and paragraphs"), or to AJ_NO_PARA when it is
+ * in none.  Errors: AJ_EINVAL for an id out of range, AJ_ECORRUPT. */
 aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
                        uint32_t *heading_id);
+
+/* ---- Citations ---- */
+
+/* Heading texts in a citation are cut to this many bytes (then "…"); in
+ * aj_cite.section to AJ_SECTION_BYTES. */
+#define AJ_CITE_HEADING_BYTES 80
+#define AJ_SECTION_BYTES 160
+
+/* How a paragraph is cited (README "Output", citations): the document's
+ * title and date, then the place within it.  No two paragraphs of an
+ * index that are not chrome share a citation: the place names the
+ * paragraph's label ("¶ iv"), a heading by its text ("heading “Economic
+ * Cooperation”"), a paragraph without a label by its position in its
+ * section ("under “Trusted Partners”, paragraph 3") or in the document
+ * ("paragraph 15"), and adds the enclosing headings a repeated label needs
+ * ("under 3. “Closing Remarks”, ¶ iv").  The index stores how much of the
+ * outline each paragraph's citation names, decided at build time so that
+ * the citations of each document are distinct. */
+typedef struct aj_cite {
+    const char *cite;        /* the whole citation: "Title · date · place"
+                                (with the document's path after the date
+                                when another document has the same title
+                                and date) */
+    const char *place;       /* the place within the document (a suffix of
+                                cite) */
+    const char *title, *date;/* the document's (date "" when unknown) */
+    const char *path;        /* the document's path when the citation names
+                                it, else NULL */
+    const char *heading;     /* the text of the innermost enclosing
+                                heading, or NULL */
+    size_t nsection;         /* enclosing headings, outermost first: */
+    const char *const *section; /* each as the page shows it, with its
+                                number ("1. ASEAN-Japan cooperation"), cut
+                                to AJ_SECTION_BYTES */
+    const uint32_t *section_ids; /* their paragraph ids */
+    uint32_t position;       /* for "paragraph N" places: N, else 0 */
+    void *mem;               /* everything above lives here: free with
+                                aj_cite_free() */
+} aj_cite;
+
+/* Fills *out with the citation of paragraph id.  Reads the paragraph's
+ * record and those of its enclosing headings and their texts: the cost
+ * depends on the depth of the outline, not on the size of the document.
+ * Errors: AJ_EINVAL for an id out of range, AJ_ECORRUPT, AJ_ENOMEM; *out
+ * then holds nothing to free. */
+aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out);
+void aj_cite_free(aj_cite *cite);
 
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
  * *text is malloc'ed, NUL-terminated, owned by the caller. */
@@ -245,6 +329,11 @@ typedef struct aj_search_opts {
                                 compounds") */
     aj_correct_mode correct; /* spelling: AJ_CORRECT_AUTO (default),
                                 _PROPOSE or _OFF; see "Did you mean" below */
+    int chrome;              /* also search page chrome (AJ_PARA_CHROME):
+                                it then matches, counts and takes part in
+                                BM25's statistics like any paragraph
+                                (default 0: chrome is neither found nor
+                                counted in N, df and avgdl) */
 } aj_search_opts;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "io.h"
 #include "acronym.h"
 #include "ajsearch.h"
@@ -45,7 +47,14 @@
 
 typedef struct {
     uint32_t path, title, date, source, first, n;
+    uint64_t cited_as;       /* hash of (title, date): documents that share
+                                it are cited with their paths */
 } doc_rec;
+
+/* A term found in chrome paragraphs (CHROMEDF). */
+typedef struct {
+    uint32_t term, df;
+} chrome_df;
 
 typedef struct {
     aj_term_info *infos;     /* by global key id */
@@ -83,10 +92,17 @@ typedef struct builder {
     int nworkers;
     uint32_t *lens;          /* paragraph lengths */
     uint64_t nparas, caplens;
+    uint8_t *kinds;          /* paragraph kinds, final once the paragraph's
+                                document has ended */
+    uint64_t capkinds;
+    uint64_t nouts;          /* paragraphs whose document has ended */
+    uint64_t nchrome;        /* chrome paragraphs (counted at the end) */
+    chrome_df *cdf;          /* terms of chrome paragraphs, by term id */
+    size_t ncdf, capcdf;
     doc_rec *docs;
     uint64_t ndocs;
     int64_t *corpus_to_doc;  /* corpus index -> doc index, -1 if skipped */
-    FILE *paras_tmp, *strings_tmp;
+    FILE *paras_tmp, *strings_tmp, *cites_tmp;
     uint64_t nstrings;
     aj_fwriter *stor;
     aj_store_writer *store;
@@ -134,6 +150,17 @@ static aj_err add_string(builder *b, const char *s, uint32_t *off) {
     return AJ_OK;
 }
 
+static aj_err grow_u8(aj_ctx *c, uint8_t **p, uint64_t *cap, uint64_t need) {
+    if (need <= *cap) return AJ_OK;
+    uint64_t n = *cap ? *cap : 4096;
+    while (n < need) n *= 2;
+    uint8_t *q = realloc(*p, n);
+    if (!q) return aj_fail(c, AJ_ENOMEM, "build tables");
+    *p = q;
+    *cap = n;
+    return AJ_OK;
+}
+
 static aj_err grow_u32(aj_ctx *c, uint32_t **p, uint64_t *cap, uint64_t need) {
     if (need <= *cap) return AJ_OK;
     uint64_t n = *cap ? *cap : 1024;
@@ -154,6 +181,9 @@ static aj_err start_doc(builder *b, const aj_bdoc *d) {
     }
     doc_rec *r = &b->docs[b->ndocs];
     const char *title = cd->title ? cd->title : d->title ? d->title : "";
+    const char *date = cd->date ? cd->date : "";
+    /* title and date, with the NUL between them, hashed */
+    r->cited_as = XXH3_64bits_withSeed(date, strlen(date) + 1, XXH3_64bits(title, strlen(title) + 1));
     aj_err e = add_string(b, cd->rel, &r->path);
     if (!e) e = add_string(b, title, &r->title);
     if (!e) e = add_string(b, cd->date ? cd->date : "", &r->date);
@@ -207,6 +237,30 @@ static aj_err keep_acronym(builder *b, const char *acr, const char *lf,
     return AJ_OK;
 }
 
+/* What the structure passes made of a document that has ended: its
+ * paragraphs' final kinds, and their CITES part of the paragraph record
+ * (index.h), appended to cites.tmp in paragraph order (documents end in
+ * order). */
+static aj_err take_outline(builder *b, const aj_bdocout *o) {
+    int64_t doc = b->corpus_to_doc[o->corpus_doc];
+    if (doc < 0 || b->docs[doc].n != o->n || b->docs[doc].first != b->nouts)
+        return aj_fail(b->c, AJ_EINVAL, "build: outline of document %zu does not fit",
+                       o->corpus_doc);
+    uint32_t first = b->docs[doc].first;
+    for (size_t k = 0; k < o->n; k++) {
+        const aj_block *x = &o->blocks[k];
+        uint8_t r[AJ_CITE_BYTES];
+        b->kinds[first + k] = x->kind;
+        aj_put_u32le(r, x->parent == AJ_BK_NONE ? 0 : first + x->parent + 1);
+        aj_put_u32le(r + 4, x->number);
+        aj_put_u32le(r + 8, aj_cite_info(x->chrome, x->mark, x->q, x->by_number));
+        if (aj_io_fwrite(r, 1, sizeof r, b->cites_tmp) != sizeof r)
+            return tmp_fail(b, "cites.tmp", "write");
+    }
+    b->nouts += o->n;
+    return AJ_OK;
+}
+
 /* Takes one segment, in order: the heart of the coordinator. */
 static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
@@ -216,6 +270,7 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     if (!e && b->nparas + s->nparas > UINT32_MAX - 1)
         e = aj_fail(c, AJ_ELIMIT, "more than 4 billion paragraphs");
     if (!e) e = grow_u32(c, &b->lens, &b->caplens, b->nparas + s->nparas);
+    if (!e) e = grow_u8(c, &b->kinds, &b->capkinds, b->nparas + s->nparas);
     uint32_t base = (uint32_t)b->nparas;
     for (size_t i = 0; !e && i < s->nparas; i++) {
         const aj_bpara *p = &s->paras[i];
@@ -224,16 +279,19 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         if (p->label) e = add_string(b, s->strings + p->label - 1, &label);
         if (!e && p->label && label >= AJ_NO_LABEL)
             e = aj_fail(c, AJ_ELIMIT, "labels exceed 1 GiB of strings");
-        uint8_t r[AJ_PARA_BYTES];
+        uint8_t r[AJ_PARA_BYTES - AJ_CITE_BYTES]; /* the outline comes later */
         aj_put_u64le(r, p->start);
         aj_put_u32le(r + 8, p->srclen);
         aj_put_u32le(r + 12, p->textlen);
         aj_put_u32le(r + 16, p->kind << 30 | label);
         if (!e && aj_io_fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
             e = tmp_fail(b, "paras.tmp", "write");
+        if (!b->docs[doc].n) b->docs[doc].first = (uint32_t)b->nparas;
+        b->kinds[b->nparas] = (uint8_t)p->kind;
         b->lens[b->nparas++] = p->len;
         b->docs[doc].n++;
     }
+    for (size_t i = 0; !e && i < s->nouts; i++) e = take_outline(b, &s->outs[i]);
     for (size_t i = 0; !e && i < s->nacros; i++)
         e = keep_acronym(b, s->strings + s->acros[i].acr - 1,
                          s->strings + s->acros[i].lf - 1, base + s->acros[i].para);
@@ -418,11 +476,32 @@ static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
     return AJ_OK;
 }
 
+/* Counts the chrome paragraphs among a term's n postings; terms come in
+ * TERMS order, so the one being written has id (rank) em[0].n. */
+static aj_err count_chrome(builder *b, const uint32_t *docs, uint32_t n) {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) k += b->kinds[docs[i]] == AJ_PARA_CHROME;
+    if (!k) return AJ_OK;
+    if (b->ncdf == b->capcdf) {
+        size_t cap = b->capcdf ? 2 * b->capcdf : 256;
+        chrome_df *v = realloc(b->cdf, cap * sizeof *v);
+        if (!v) return aj_fail(b->c, AJ_ENOMEM, "chrome terms");
+        b->cdf = v;
+        b->capcdf = cap;
+    }
+    b->cdf[b->ncdf++] = (chrome_df){(uint32_t)b->em[0].n, k};
+    return AJ_OK;
+}
+
 static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
                            uint32_t len, const uint32_t *docs, const uint32_t *tfs,
                            aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
     aj_term_info info;
+    if (b->nchrome) {
+        aj_err e = count_chrome(b, docs, n);
+        if (e) return e;
+    }
     aj_err e = aj_postings_write_fn(c, b->post, b->posn, docs, tfs, pos, pos_arg, n,
                                     b->lens, &info);
     return e ? e : note_emitted(b, 0, id, key, len, &info);
@@ -538,9 +617,107 @@ static aj_err write_acronyms(builder *b, aj_fwriter *w) {
     return e;
 }
 
+/* PARAS: the records of paras.tmp and cites.tmp side by side, with the
+ * final kinds. */
+static aj_err write_paras(builder *b, aj_fwriter *w) {
+    enum { BASE = AJ_PARA_BYTES - AJ_CITE_BYTES, CHUNK = 2048 };
+    uint8_t rec[AJ_PARA_BYTES];
+    if (aj_io_fflush(b->paras_tmp) != 0 || fseek(b->paras_tmp, 0, SEEK_SET) != 0)
+        return tmp_fail(b, "paras.tmp", "write");
+    if (aj_io_fflush(b->cites_tmp) != 0 || fseek(b->cites_tmp, 0, SEEK_SET) != 0)
+        return tmp_fail(b, "cites.tmp", "write");
+    uint8_t *base = malloc(CHUNK * BASE), *cite = malloc(CHUNK * AJ_CITE_BYTES);
+    aj_err e = !base || !cite ? aj_fail(b->c, AJ_ENOMEM, "paragraph records") : AJ_OK;
+    for (uint64_t id = 0; !e && id < b->nparas;) {
+        size_t want = b->nparas - id < CHUNK ? (size_t)(b->nparas - id) : CHUNK;
+        if (fread(base, BASE, want, b->paras_tmp) != want)
+            e = tmp_fail(b, "paras.tmp", "read");
+        else if (fread(cite, AJ_CITE_BYTES, want, b->cites_tmp) != want)
+            e = tmp_fail(b, "cites.tmp", "read");
+        for (size_t k = 0; !e && k < want; k++, id++) {
+            memcpy(rec, base + k * BASE, BASE);
+            uint32_t lk = aj_get_u32le(rec + 16) & AJ_NO_LABEL;
+            aj_put_u32le(rec + 16, (uint32_t)b->kinds[id] << 30 | lk);
+            memcpy(rec + BASE, cite + k * AJ_CITE_BYTES, AJ_CITE_BYTES);
+            e = aj_fw_write(b->c, w, rec, sizeof rec);
+        }
+    }
+    free(base);
+    free(cite);
+    return e;
+}
+
+/* CHROME: the runs of chrome paragraphs. */
+static aj_err write_chrome(builder *b, aj_fwriter *w) {
+    uint64_t off = aj_fw_tell(w);
+    uint8_t head[8] = {0}, r[AJ_RUN_BYTES];
+    uint32_t n = 0;
+    for (uint64_t i = 0; i < b->nparas; i++)
+        n += b->kinds[i] == AJ_PARA_CHROME && (i == 0 || b->kinds[i - 1] != AJ_PARA_CHROME);
+    aj_put_u32le(head, n);
+    aj_err e = aj_fw_write(b->c, w, head, sizeof head);
+    for (uint64_t i = 0; !e && i < b->nparas;) {
+        if (b->kinds[i] != AJ_PARA_CHROME) {
+            i++;
+            continue;
+        }
+        uint64_t j = i;
+        while (j < b->nparas && b->kinds[j] == AJ_PARA_CHROME) j++;
+        aj_put_u32le(r, (uint32_t)i);
+        aj_put_u32le(r + 4, (uint32_t)(j - i));
+        e = aj_fw_write(b->c, w, r, sizeof r);
+        i = j;
+    }
+    if (!e) e = aj_fw_section(b->c, w, AJ_SEC_CHROME, off, 8 + (uint64_t)n * AJ_RUN_BYTES);
+    if (e) return e;
+    off = aj_fw_tell(w);
+    aj_put_u32le(head, (uint32_t)b->ncdf);
+    e = aj_fw_write(b->c, w, head, sizeof head);
+    for (size_t i = 0; !e && i < b->ncdf; i++) {
+        aj_put_u32le(r, b->cdf[i].term);
+        aj_put_u32le(r + 4, b->cdf[i].df);
+        e = aj_fw_write(b->c, w, r, sizeof r);
+    }
+    if (!e) e = aj_fw_section(b->c, w, AJ_SEC_CHROMEDF, off, 8 + (uint64_t)b->ncdf * AJ_RUN_BYTES);
+    return e;
+}
+
+static int cmp_cited_as(const void *a, const void *b) {
+    const doc_rec *x = *(doc_rec *const *)a, *y = *(doc_rec *const *)b;
+    if (x->cited_as != y->cited_as) return x->cited_as < y->cited_as ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Flags (AJ_DOC_CITE_PATH) by document: those sharing their title and
+ * date with another.  NULL when out of memory. */
+static uint8_t *doc_flags(builder *b) {
+    uint8_t *f = calloc(b->ndocs + 1, 1);
+    doc_rec **v = malloc((b->ndocs + 1) * sizeof *v);
+    if (!f || !v) {
+        free(f);
+        free(v);
+        return NULL;
+    }
+    for (uint64_t i = 0; i < b->ndocs; i++) v[i] = &b->docs[i];
+    if (b->ndocs) qsort(v, b->ndocs, sizeof *v, cmp_cited_as);
+    for (uint64_t i = 0; i + 1 < b->ndocs; i++)
+        if (v[i]->cited_as == v[i + 1]->cited_as) {
+            f[v[i] - b->docs] = AJ_DOC_CITE_PATH;
+            f[v[i + 1] - b->docs] = AJ_DOC_CITE_PATH;
+        }
+    free(v);
+    return f;
+}
+
 static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_ctx *c = b->c;
     uint8_t sup[AJ_SUPER_BYTES] = {0};
+    if (b->nouts != b->nparas)
+        return aj_fail(c, AJ_EINVAL, "build: %llu paragraphs have no outline",
+                       (unsigned long long)(b->nparas - b->nouts));
+    uint64_t chrome_tokens = 0;
+    for (uint64_t i = 0; i < b->nparas; i++)
+        if (b->kinds[i] == AJ_PARA_CHROME) chrome_tokens += b->lens[i];
     aj_put_u32le(sup, (uint32_t)b->ndocs);
     aj_put_u32le(sup + 4, (uint32_t)b->nparas);
     aj_put_u64le(sup + 8, b->ntokens);
@@ -548,6 +725,10 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u64le(sup + 24, b->em[1].n);
     aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms));
     aj_put_u64le(sup + 40, aj_inverter_npostings(b->words));
+    aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
+    aj_put_u64le(sup + 56, chrome_tokens);
+    uint8_t *flags = doc_flags(b);
+    if (!flags) return aj_fail(c, AJ_ENOMEM, "document flags");
     uint64_t off = aj_fw_tell(w);
     aj_err e = aj_fw_write(c, w, sup, sizeof sup);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_SUPER, off, sizeof sup);
@@ -564,11 +745,13 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         aj_put_u32le(r + 12, d->source);
         aj_put_u32le(r + 16, d->first);
         aj_put_u32le(r + 20, d->n);
+        aj_put_u32le(r + 24, flags[i]);
         e = aj_fw_write(c, w, r, sizeof r);
     }
+    free(flags);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_DOCS, off, b->ndocs * AJ_DOC_BYTES);
     off = aj_fw_tell(w);
-    if (!e) e = copy_file(b, b->paras_tmp, "paras.tmp", w);
+    if (!e) e = write_paras(b, w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_PARAS, off, b->nparas * AJ_PARA_BYTES);
     off = aj_fw_tell(w);
     for (uint64_t i = 0; !e && i < b->nparas; i++) {
@@ -578,6 +761,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     }
     if (!e) e = aj_fw_section(c, w, AJ_SEC_LENS, off, b->nparas * 4);
     if (!e) e = write_acronyms(b, w);
+    if (!e) e = write_chrome(b, w);
     off = aj_fw_tell(w);
     if (!e) e = copy_file(b, b->strings_tmp, "strings.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
@@ -620,6 +804,7 @@ static aj_err finish(builder *b, uint64_t *bytes_out) {
     if (!e) e = close_out(b, &b->stor, bytes_out);
     if (!e) e = open_out(b, AJ_F_POST, &b->post);
     if (!e) e = open_out(b, AJ_F_POSN, &b->posn);
+    for (uint64_t i = 0; i < b->nparas; i++) b->nchrome += b->kinds[i] == AJ_PARA_CHROME;
     if (!e) {
         uint64_t nt = aj_inverter_nkeys(b->terms), nw = aj_inverter_nkeys(b->words);
         b->words_per_term = calloc(nt + 1, sizeof *b->words_per_term);
@@ -657,6 +842,9 @@ static void builder_free(builder *b) {
     aj_fw_abort(b->posn);
     if (b->paras_tmp) fclose(b->paras_tmp);
     if (b->strings_tmp) fclose(b->strings_tmp);
+    if (b->cites_tmp) fclose(b->cites_tmp);
+    free(b->kinds);
+    free(b->cdf);
     free(b->w2t);
     for (int i = 0; i < b->nworkers; i++) {
         free(b->map_t[i]);
@@ -727,8 +915,10 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     if (!e) {
         b.paras_tmp = open_tmp(&b, "paras.tmp");
         b.strings_tmp = open_tmp(&b, "strings.tmp");
-        if (!b.paras_tmp || !b.strings_tmp)
-            e = tmp_fail(&b, b.paras_tmp ? "strings.tmp" : "paras.tmp", "create");
+        b.cites_tmp = open_tmp(&b, "cites.tmp");
+        if (!b.paras_tmp || !b.strings_tmp || !b.cites_tmp)
+            e = tmp_fail(&b, !b.paras_tmp ? "paras.tmp" : !b.strings_tmp ? "strings.tmp" : "cites.tmp",
+                         "create");
     }
     if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
     if (!e) e = aj_store_writer_new(c, b.stor, &b.store);
@@ -741,9 +931,11 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     if (!e) e = finish(&b, &bytes_out);
     if (b.paras_tmp) fclose(b.paras_tmp);
     if (b.strings_tmp) fclose(b.strings_tmp);
-    b.paras_tmp = b.strings_tmp = NULL;
+    if (b.cites_tmp) fclose(b.cites_tmp);
+    b.paras_tmp = b.strings_tmp = b.cites_tmp = NULL;
     remove_tmp(&b, "paras.tmp");
     remove_tmp(&b, "strings.tmp");
+    remove_tmp(&b, "cites.tmp");
     if (!e) e = aj_gen_commit(c, &g);
     aj_gen_end(&g);
     if (!e && stats) {

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "acronym.h"
+#include "boilerplate.h"
+#include "outline.h"
 #include "segment.h"
 
 #define TITLE_BYTES 256
@@ -50,7 +52,11 @@ struct aj_bworker {
     uint32_t ordinal;
     uint32_t pos;            /* tokens of the current paragraph */
     const char *src;         /* the mapped document */
+    size_t src_len;
     uint32_t local_para;     /* paragraphs in the current segment */
+    aj_block *blocks;        /* the current document's paragraphs, summed
+                                up for the structure passes (block.h) */
+    size_t nblocks, capblocks;
 };
 
 aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
@@ -120,6 +126,7 @@ void aj_bworker_free(aj_bworker *w) {
     aj_inverter_free(w->words);
     free(w->w2t);
     free(w->wcache);
+    free(w->blocks);
     free(w);
 }
 
@@ -133,6 +140,8 @@ void aj_bseg_free(aj_bseg *s) {
     free(s->paras);
     free(s->strings);
     free(s->acros);
+    for (size_t i = 0; i < s->nouts; i++) free(s->outs[i].blocks);
+    free(s->outs);
     aj_store_packer_free(&s->store);
     aj_inv_export_free(&s->terms);
     aj_inv_export_free(&s->words);
@@ -275,6 +284,11 @@ static int on_para(void *arg, const aj_seg_para *p) {
         w->err = aj_fail(c, AJ_ENOMEM, "paragraph table");
         return 1;
     }
+    if (grow((void **)&w->blocks, &w->capblocks, w->nblocks, sizeof *w->blocks)) {
+        w->err = aj_fail(c, AJ_ENOMEM, "paragraph summaries");
+        return 1;
+    }
+    aj_block_make(&w->blocks[w->nblocks++], p, w->src, w->src_len);
     aj_bpara *r = &s->paras[s->nparas];
     memset(r, 0, sizeof *r);
     r->corpus_doc = w->corpus_doc;
@@ -340,6 +354,22 @@ static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
     return AJ_OK;
 }
 
+/* The document's paragraphs are all known: the page-chrome and outline
+ * passes run over their summaries, which go with the segment the document
+ * ends in (the coordinator applies them to paragraphs it may already have
+ * taken from earlier segments). */
+static aj_err finish_doc(aj_bworker *w, size_t di) {
+    aj_boilerplate_mark(w->blocks, w->nblocks);
+    aj_outline_build(w->blocks, w->nblocks);
+    aj_bseg *s = w->seg;
+    if (grow((void **)&s->outs, &s->capouts, s->nouts, sizeof *s->outs))
+        return aj_fail(w->c, AJ_ENOMEM, "document outlines");
+    s->outs[s->nouts++] = (aj_bdocout){di, w->blocks, w->nblocks};
+    w->blocks = NULL;
+    w->nblocks = w->capblocks = 0;
+    return AJ_OK;
+}
+
 /* Indexes one document.  Files that cannot be read are recorded as
  * skipped (the coordinator warns, in document order). */
 static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
@@ -393,13 +423,16 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     w->corpus_doc = di;
     w->ordinal = 0;
     w->err = AJ_OK;
+    w->nblocks = 0;
     if (!e && src) {
         w->src = src;
+        w->src_len = len;
         e = aj_segment_ex(w->c, src, len, on_para, w, on_seg_done);
         w->src = NULL;
         if (!e && w->err) e = w->err;
     }
     if (src) munmap((void *)src, len);
+    if (!e && w->nblocks) e = finish_doc(w, di);
     return e;
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ajsearch.h"
+#include "block.h"
 #include "corpus.h"
 #include "invert.h"
 #include "store.h"
@@ -39,6 +40,15 @@ typedef struct aj_bpara {
     uint32_t srclen, label, block, off, textlen, kind, len;
 } aj_bpara;                  /* label: offset in strings + 1, 0 = none */
 
+/* A document that ends in the segment, with what the page-chrome and
+ * outline passes made of all its paragraphs (those of earlier segments
+ * too): final kinds, sections, numbers, citations. */
+typedef struct aj_bdocout {
+    size_t corpus_doc;
+    aj_block *blocks;        /* owned */
+    size_t n;
+} aj_bdocout;
+
 /* An acronym definition found in a paragraph of the segment. */
 typedef struct aj_bacro {
     uint32_t para;           /* index in the segment's paras */
@@ -56,6 +66,8 @@ typedef struct aj_bseg {
     size_t nparas, capparas;
     char *strings;           /* labels and acronyms, NUL-terminated */
     size_t nstrings, capstrings;
+    aj_bdocout *outs;        /* documents that end here */
+    size_t nouts, capouts;
     aj_bacro *acros;         /* acronym definitions (acronym.h) */
     size_t nacros, capacros;
     int acro_nomem;

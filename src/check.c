@@ -9,7 +9,85 @@
 #include "ajsearch.h"
 #include "bytes.h"
 #include "index.h"
+#include "outline.h"
 #include "postings.h"
+
+/* The outline fields of paragraph p (document first paragraph first):
+ * its section is a heading before it in its document, and its citation
+ * names no more enclosing headings than it has. */
+static aj_err check_outline(aj_ctx *c, aj_index *ix, const aj_para_info *p, uint32_t *number) {
+    const uint8_t *r;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->paras_off + (uint64_t)p->id * AJ_PARA_BYTES, AJ_PARA_BYTES, &r);
+    if (e) return e;
+    uint32_t info = aj_get_u32le(r + 28), depth = 0;
+    if (p->kind != AJ_PARA_CHROME && p->ordinal != ++*number)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u is number %u, expected %u", p->id,
+                       p->ordinal, *number);
+    for (uint32_t h = p->section; h != AJ_NO_PARA; depth++) {
+        aj_para_info hp;
+        e = aj_para_get(c, ix, h, &hp);
+        if (e) return e;
+        if (hp.kind != AJ_PARA_HEADING || hp.doc != p->doc || depth >= AJ_OUTLINE_DEPTH)
+            return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u: section %u is no heading of "
+                           "its document", p->id, h);
+        h = hp.section;
+    }
+    if (AJ_CI_Q(info) > depth ||
+        (p->kind == AJ_PARA_CHROME && (AJ_CI_Q(info) || AJ_CI_BY_NUMBER(info) || depth)))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u citation record", p->id);
+    return AJ_OK;
+}
+
+/* CHROME: sorted, disjoint runs that are exactly the chrome paragraphs,
+ * whose count and tokens the superblock gives. */
+static aj_err check_chrome(aj_ctx *c, aj_index *ix) {
+    const uint8_t *runs;
+    uint32_t n, next = 0, total = 0;
+    uint64_t tokens = 0;
+    aj_err e = aj_index_chrome_runs(c, ix, &runs, &n);
+    for (uint32_t r = 0; !e && r < n; r++) {
+        uint32_t first = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES);
+        uint32_t cnt = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES + 4);
+        if (!cnt || first < next + (r > 0) || first > ix->nparas || cnt > ix->nparas - first)
+            return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome run %u out of order or range", r);
+        for (uint32_t id = next; !e && id < first + cnt; id++) {
+            aj_para_info p;
+            uint32_t len;
+            e = aj_para_get(c, ix, id, &p);
+            if (!e && (p.kind == AJ_PARA_CHROME) != (id >= first))
+                e = aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u %s a chrome run", id,
+                            id >= first ? "is no chrome but in" : "is chrome but outside");
+            if (!e && id >= first) e = aj_index_len(c, ix, id, &len);
+            if (!e && id >= first) tokens += len;
+        }
+        total += cnt;
+        next = first + cnt;
+    }
+    for (uint32_t id = next; !e && id < ix->nparas; id++) {
+        aj_para_info p;
+        e = aj_para_get(c, ix, id, &p);
+        if (!e && p.kind == AJ_PARA_CHROME)
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u is chrome but outside a chrome run", id);
+    }
+    if (!e && (total != ix->nchrome || tokens != ix->chrome_tokens))
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome runs hold %u paragraphs and %llu tokens, "
+                    "superblock says %u and %llu", total, (unsigned long long)tokens,
+                    ix->nchrome, (unsigned long long)ix->chrome_tokens);
+    /* CHROMEDF: term ids strictly increasing; each count is checked
+     * against the term's postings in check_list */
+    int64_t prev = -1;
+    for (uint32_t i = 0; !e && i < ix->nchromedf; i++) {
+        const uint8_t *p;
+        e = aj_mfile_get(c, ix->files[AJ_F_META], ix->chromedf_off + (uint64_t)i * AJ_RUN_BYTES,
+                         AJ_RUN_BYTES, &p);
+        if (!e && ((int64_t)aj_get_u32le(p) <= prev || aj_get_u32le(p) >= ix->nterms ||
+                   !aj_get_u32le(p + 4)))
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome term record %u", i);
+        if (!e) prev = aj_get_u32le(p);
+    }
+    return e;
+}
 
 static aj_err check_meta(aj_ctx *c, aj_index *ix) {
     uint32_t expect_first = 0;
@@ -22,15 +100,18 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
                            "meta.aj: document %u starts at paragraph %u, "
                            "expected %u",
                            d, di.first_para, expect_first);
+        uint32_t number = 0;
         for (uint32_t i = 0; i < di.nparas; i++) {
             aj_para_info p;
             e = aj_para_get(c, ix, di.first_para + i, &p);
             if (e) return e;
-            if (p.doc != d || p.ordinal != i + 1 || p.end < p.start || p.kind > 2)
+            if (p.doc != d || p.block != i + 1 || p.end < p.start)
                 return aj_fail(c, AJ_ECORRUPT,
                                "meta.aj: paragraph %u record inconsistent "
-                               "(document %u ordinal %u)",
-                               p.id, p.doc, p.ordinal);
+                               "(document %u block %u)",
+                               p.id, p.doc, p.block);
+            e = check_outline(c, ix, &p, &number);
+            if (e) return e;
         }
         expect_first += di.nparas;
     }
@@ -82,7 +163,7 @@ static aj_err check_acronyms(aj_ctx *c, aj_index *ix) {
     return e;
 }
 
-static aj_err check_list(aj_ctx *c, aj_index *ix, int which,
+static aj_err check_list(aj_ctx *c, aj_index *ix, int which, uint64_t id,
                          const aj_term_info *tinfo, const char *term, uint64_t *npost) {
     aj_term_info info = *tinfo;
     aj_pcursor pc;
@@ -94,8 +175,14 @@ static aj_err check_list(aj_ctx *c, aj_index *ix, int which,
                             which == AJ_DICT_TERMS ? ix->files[AJ_F_POSN] : NULL,
                             &info, ix->nparas);
     if (e) return e;
-    uint32_t n = 0, prev = 0;
+    uint32_t n = 0, prev = 0, chrome = 0;
     while (!e && pc.doc != AJ_DOC_END) {
+        if (which == AJ_DICT_TERMS && ix->nchrome) {
+            aj_para_info p;
+            e = aj_para_get(c, ix, pc.doc, &p);
+            if (e) break;
+            chrome += p.kind == AJ_PARA_CHROME;
+        }
         uint32_t tf = aj_pcursor_tf(&pc), len;
         if (n > 0 && pc.doc <= prev)
             e = aj_fail(c, AJ_ECORRUPT,
@@ -125,6 +212,11 @@ static aj_err check_list(aj_ctx *c, aj_index *ix, int which,
         e = aj_fail(c, AJ_ECORRUPT,
                     "post.aj: '%s' has %u postings, dictionary says %u", term,
                     n, info.df);
+    uint32_t cdf = 0;
+    if (!e && which == AJ_DICT_TERMS) e = aj_index_chrome_df(c, ix, id, &cdf);
+    if (!e && which == AJ_DICT_TERMS && cdf != chrome)
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: '%s' is in %u chrome paragraphs, the chrome "
+                    "term table says %u", term, chrome, cdf);
     *npost += n;
     return e;
 }
@@ -147,7 +239,7 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
         }
         memcpy(prev, it.buf, it.len + 1);
         prevlen = it.len;
-        e = check_list(c, ix, which, &it.info, it.buf, &npost);
+        e = check_list(c, ix, which, id, &it.info, it.buf, &npost);
         if (!e) e = aj_dict_iter_next(c, &it);
     }
     if (e) return e;
@@ -176,6 +268,7 @@ aj_err aj_index_check(aj_ctx *c, aj_index *ix) {
         if (e) return e;
     }
     aj_err e = check_meta(c, ix);
+    if (!e) e = check_chrome(c, ix);
     if (!e) e = check_acronyms(c, ix);
     if (!e) e = check_dict(c, ix, AJ_DICT_TERMS);
     if (!e) e = check_dict(c, ix, AJ_DICT_WORDS);

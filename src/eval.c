@@ -143,11 +143,12 @@ static aj_err cur_advance(aj_ctx *c, aj_cur *k, uint32_t target) {
 
 /* ---- building leaves ---- */
 
-static aj_err open_term(aj_ctx *c, aj_eval *ev, const char *term,
-                        aj_pcursor *pc, int *found) {
+static aj_err open_term_id(aj_ctx *c, aj_eval *ev, const char *term,
+                           aj_pcursor *pc, int *found, int64_t *tid) {
     aj_index *ix = ev->ix;
     int64_t id;
     *found = 0;
+    *tid = -1;
     memset(pc, 0, sizeof *pc);
     pc->doc = AJ_DOC_END;
     aj_term_info info;
@@ -156,7 +157,35 @@ static aj_err open_term(aj_ctx *c, aj_eval *ev, const char *term,
     e = aj_pcursor_open(c, pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
                             &info, ix->nparas);
     *found = !e;
+    *tid = id;
     return e;
+}
+
+static aj_err open_term(aj_ctx *c, aj_eval *ev, const char *term,
+                        aj_pcursor *pc, int *found) {
+    int64_t id;
+    return open_term_id(c, ev, term, pc, found, &id);
+}
+
+/* Drops the chrome paragraphs from a materialized list (its df must not
+ * count them). */
+static void drop_chrome(aj_eval *ev, aj_cur *k) {
+    uint32_t at = 0, n = 0;
+    k->lmaxtf = 0;
+    for (uint32_t i = 0; i < k->ln; i++) {
+        if (ev->chrome && aj_chrome_skip(ev->chrome, ev->nchrome, &at, k->ldocs[i]) != k->ldocs[i])
+            continue;
+        k->ldocs[n] = k->ldocs[i];
+        k->ltfs[n] = k->ltfs[i];
+        if (k->lt1) k->lt1[n] = k->lt1[i];
+        if (k->lt2) k->lt2[n] = k->lt2[i];
+        uint32_t m = k->ltfs[n];
+        if (k->lt1 && k->lt1[n] > m) m = k->lt1[n];
+        if (k->lt2 && k->lt2[n] > m) m = k->lt2[n];
+        if (m > k->lmaxtf) k->lmaxtf = m;
+        n++;
+    }
+    k->ln = n;
 }
 
 typedef struct {
@@ -814,12 +843,18 @@ static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     k->leaf = n->leaf;
     if (n->kind == Q_TERM) {
         int found;
+        int64_t tid;
+        uint32_t in_chrome = 0;
         k->kind = C_TERM;
-        aj_err e = open_term(c, ev, n->terms[0], &k->pc, &found);
+        aj_err e = open_term_id(c, ev, n->terms[0], &k->pc, &found, &tid);
+        if (!e && ev->chrome && found) e = aj_index_chrome_df(c, ev->ix, (uint64_t)tid, &in_chrome);
         if (e) return e;
+        if (in_chrome > k->pc.info.df)
+            return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome count of '%s' above its df",
+                           n->terms[0]);
         k->doc = k->pc.doc;
         k->cost = k->pc.info.df;
-        ev->df[n->leaf] = k->pc.info.df;
+        ev->df[n->leaf] = k->pc.info.df - in_chrome;
         return AJ_OK;
     }
     aj_err e;
@@ -837,6 +872,7 @@ static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
         for (uint32_t i = 0; i < l.n; i++)
             if (l.tfs[i] > k->lmaxtf) k->lmaxtf = l.tfs[i];
     }
+    if (!e && ev->chrome) drop_chrome(ev, k);
     k->li = 0;
     k->doc = k->ln ? k->ldocs[0] : AJ_DOC_END;
     k->cost = k->ln;
@@ -885,8 +921,20 @@ static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out) {
     return AJ_OK;
 }
 
+/* Moves the root off chrome paragraphs. */
+static aj_err skip_chrome(aj_ctx *c, aj_eval *ev) {
+    while (ev->chrome && ev->root->doc != AJ_DOC_END) {
+        uint32_t d = ev->root->doc;
+        uint32_t to = aj_chrome_skip(ev->chrome, ev->nchrome, &ev->chrome_at, d);
+        if (to == d) break;
+        aj_err e = cur_advance(c, ev->root, to);
+        if (e) return e;
+    }
+    return AJ_OK;
+}
+
 aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
-                    aj_query *q, double k1, double b) {
+                    aj_query *q, double k1, double b, int chrome) {
     memset(ev, 0, sizeof *ev);
     ev->ix = ix;
     ev->an = an;
@@ -894,12 +942,22 @@ aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
     ev->k1 = k1;
     ev->b = b;
     ev->avgdl = ix->avgdl;
+    uint64_t n = ix->nparas;
+    aj_err e = AJ_OK;
+    if (!chrome && ix->nchrome) {
+        /* the collection BM25 sees is the paragraphs that are not chrome */
+        e = aj_index_chrome_runs(c, ix, &ev->chrome, &ev->nchrome);
+        if (e) return e;
+        n = ix->nparas - ix->nchrome;
+        ev->avgdl = n ? (double)(ix->ntokens - ix->chrome_tokens) / (double)n : 0.0;
+    }
     ev->idf = calloc(q->nleaves + 1, sizeof *ev->idf);
     ev->df = calloc(q->nleaves + 1, sizeof *ev->df);
     if (!ev->idf || !ev->df) return aj_fail(c, AJ_ENOMEM, "query state");
-    aj_err e = build(c, ev, q->root, &ev->root);
+    e = build(c, ev, q->root, &ev->root);
+    if (!e) e = skip_chrome(c, ev);
     for (uint32_t i = 0; !e && i < q->nleaves; i++)
-        ev->idf[i] = aj_bm25_idf(ix->nparas, ev->df[i]);
+        ev->idf[i] = aj_bm25_idf(n, ev->df[i]);
     return e;
 }
 
@@ -922,10 +980,14 @@ void aj_eval_close(aj_eval *ev) {
 
 uint32_t aj_eval_doc(const aj_eval *ev) { return ev->root->doc; }
 
-aj_err aj_eval_next(aj_ctx *c, aj_eval *ev) { return cur_next(c, ev->root); }
+aj_err aj_eval_next(aj_ctx *c, aj_eval *ev) {
+    aj_err e = cur_next(c, ev->root);
+    return e ? e : skip_chrome(c, ev);
+}
 
 aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target) {
-    return cur_advance(c, ev->root, target);
+    aj_err e = cur_advance(c, ev->root, target);
+    return e ? e : skip_chrome(c, ev);
 }
 
 /* A leaf's tf and score in its current paragraph; a typo-tolerant word

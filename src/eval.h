@@ -15,6 +15,7 @@
 #define AJ_EVAL_H
 
 #include "analyzer.h"
+#include "bytes.h"
 #include "index.h"
 #include "postings.h"
 #include "query.h"
@@ -39,12 +40,52 @@ typedef struct aj_eval {
     uint32_t *df;           /* by leaf */
     uint64_t decoded;       /* postings decoded (all leaves) */
     uint64_t expanded;      /* against AJ_MAX_QUERY_EXPANSION */
+    /* Page chrome left out (aj_search_opts.chrome = 0): its runs (CHROME
+     * records, index.h), or NULL when there is none to leave out.  The
+     * statistics above (avgdl, df, idf) are then those of the other
+     * paragraphs. */
+    const uint8_t *chrome;
+    uint32_t nchrome;
+    uint32_t chrome_at;     /* the root's place in the runs */
 } aj_eval;
 
 /* Builds the cursor tree of q over ix (materializing phrases and
- * prefixes) and positions it on the first match. */
+ * prefixes) and positions it on the first match.  With chrome 0, the
+ * page chrome of the index is neither matched nor counted in BM25's
+ * statistics; with 1 it is searched like any paragraph. */
 aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
-                    aj_query *q, double k1, double b);
+                    aj_query *q, double k1, double b, int chrome);
+
+/* The first paragraph id >= d that is not in one of the n chrome runs:
+ * d, or the end of the run that holds it.  *at is a place in the runs
+ * that only moves forward, so the ids asked about must not decrease; a
+ * far jump gallops, so a query costs O(log runs) a skip, not O(runs). */
+static inline uint32_t aj_chrome_skip(const uint8_t *runs, uint32_t n, uint32_t *at, uint32_t d) {
+#define AJ_RUN_END_(i) (aj_get_u32le(runs + (uint64_t)(i) * AJ_RUN_BYTES) + \
+                        aj_get_u32le(runs + (uint64_t)(i) * AJ_RUN_BYTES + 4))
+    uint32_t lo = *at;
+    if (lo >= n || AJ_RUN_END_(lo) > d) goto found;
+    /* runs [lo] ends at or before d: gallop to a run that ends after d */
+    uint32_t step = 1, hi;
+    while (lo + step < n && AJ_RUN_END_(lo + step) <= d) {
+        lo += step;
+        step *= 2;
+    }
+    hi = lo + step < n ? lo + step : n;
+    lo++;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (AJ_RUN_END_(mid) <= d) lo = mid + 1; else hi = mid;
+    }
+found:
+    *at = lo;
+    /* (a damaged table may be out of order or wrap: whatever it holds,
+     * the answer is d or an id past d, so callers always move on) */
+    if (lo < n && aj_get_u32le(runs + (uint64_t)lo * AJ_RUN_BYTES) <= d && AJ_RUN_END_(lo) > d)
+        return AJ_RUN_END_(lo);
+    return d;
+#undef AJ_RUN_END_
+}
 void aj_eval_close(aj_eval *ev);
 
 /* Current match (AJ_DOC_END when exhausted). */

@@ -29,6 +29,25 @@ const uint32_t aj_file_kinds[AJ_NFILES] = {AJ_KIND_META, AJ_KIND_DICT,
 
 unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
 
+/* Locates the records of a table of 8-byte runs (CHROME, CHROMEDF): u32
+ * n, u32 zero, n records. */
+static aj_err read_runs(aj_ctx *c, aj_index *ix, uint32_t id, const char *name,
+                        uint64_t *first, uint32_t *n) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, id, &off, &len);
+    if (!e && len < 8) e = aj_fail(c, AJ_ECORRUPT, "meta.aj: %s table too short", name);
+    if (!e) e = aj_mfile_get(c, m, off, 8, &p);
+    if (e) return e;
+    *n = aj_get_u32le(p);
+    *first = off + 8;
+    if (len != 8 + (uint64_t)*n * AJ_RUN_BYTES || aj_get_u32le(p + 4))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: %s table size does not match %u records",
+                       name, *n);
+    return AJ_OK;
+}
+
 /* Locates the ACRONYMS records; each is checked when it is read. */
 static aj_err read_acronyms(aj_ctx *c, aj_index *ix) {
     aj_mfile *m = ix->files[AJ_F_META];
@@ -64,6 +83,10 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     ix->nwords = aj_get_u64le(p + 24);
     ix->npostings = aj_get_u64le(p + 32);
     ix->nword_postings = aj_get_u64le(p + 40);
+    ix->nchrome = aj_get_u32le(p + 48);
+    ix->chrome_tokens = aj_get_u64le(p + 56);
+    if (ix->nchrome > ix->nparas || ix->chrome_tokens > ix->ntokens || aj_get_u32le(p + 52))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock chrome counts");
     e = aj_mfile_section(c, m, AJ_SEC_DOCS, &ix->docs_off, &docs_len);
     if (!e) e = aj_mfile_section(c, m, AJ_SEC_PARAS, &ix->paras_off, &paras_len);
     if (!e) e = aj_mfile_section(c, m, AJ_SEC_LENS, &ix->lens_off, &lens_len);
@@ -72,6 +95,8 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
                              &ix->strings_len);
     if (e) return e;
     e = read_acronyms(c, ix);
+    if (!e) e = read_runs(c, ix, AJ_SEC_CHROME, "chrome", &ix->chrome_off, &ix->nchrome_runs);
+    if (!e) e = read_runs(c, ix, AJ_SEC_CHROMEDF, "chrome term", &ix->chromedf_off, &ix->nchromedf);
     if (e) return e;
     if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
         paras_len != (uint64_t)ix->nparas * AJ_PARA_BYTES ||
@@ -184,11 +209,16 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
     memset(st, 0, sizeof *st);
     st->ndocs = ix->ndocs;
     st->nparas = ix->nparas;
+    st->nchrome = ix->nchrome;
+    st->chrome_tokens = ix->chrome_tokens;
     st->nterms = ix->nterms;
     st->nwords = ix->nwords;
     st->npostings = ix->npostings;
     st->ntokens = ix->ntokens;
-    st->avgdl = ix->avgdl;
+    /* what BM25 uses by default: the paragraphs that are not chrome */
+    st->avgdl = ix->nparas > ix->nchrome
+                    ? (double)(ix->ntokens - ix->chrome_tokens) / (ix->nparas - ix->nchrome)
+                    : 0.0;
     st->generation = ix->gen;
     st->nacronyms = ix->nacros;
     st->nfiles = AJ_NFILES;
@@ -242,6 +272,10 @@ aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
     if (e) return e;
     out->first_para = aj_get_u32le(p + 16);
     out->nparas = aj_get_u32le(p + 20);
+    uint32_t flags = aj_get_u32le(p + 24);
+    if (flags & ~AJ_DOC_CITE_PATH)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u flags", doc);
+    out->cite_path = (flags & AJ_DOC_CITE_PATH) != 0;
     if (out->first_para > ix->nparas || out->nparas > ix->nparas - out->first_para)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u paragraph range",
                        doc);
@@ -330,7 +364,7 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
     e = aj_index_para_doc(c, ix, id, &out->doc, &first);
     if (e) return e;
     out->id = id;
-    out->ordinal = id - first + 1;
+    out->block = id - first + 1;
     out->start = aj_get_u64le(p);
     out->end = out->start + aj_get_u32le(p + 8);
     uint32_t lk = aj_get_u32le(p + 16), label = lk & AJ_NO_LABEL;
@@ -340,6 +374,19 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
         e = aj_index_string(c, ix, label, &out->label);
         if (e) return e;
     }
+    uint32_t section = aj_get_u32le(p + 20), info = aj_get_u32le(p + 28);
+    out->ordinal = aj_get_u32le(p + 24);
+    out->chrome = (int)AJ_CI_CHROME(info);
+    out->mark = (int)AJ_CI_MARK(info);
+    out->section = section ? section - 1 : AJ_NO_PARA;
+    /* what a reader of the record relies on: a section heading before it
+     * in the same document, a number where one is due, a known kind */
+    if ((section && (section - 1 >= id || section - 1 < first)) ||
+        (out->kind == AJ_PARA_CHROME) != (out->chrome != AJ_CHROME_NONE) ||
+        out->chrome > AJ_CHROME_CONTENTS || out->mark > AJ_MARK_BARE ||
+        (info & AJ_CI_UNUSED) || (out->kind == AJ_PARA_CHROME) != (out->ordinal == 0) ||
+        out->ordinal > out->block)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u outline record", id);
     e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id, 4, &l);
     if (e) return e;
     out->len = aj_get_u32le(l);
@@ -391,6 +438,71 @@ aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
     *text = out;
     *len = n;
     return AJ_OK;
+}
+
+const char *aj_para_kind_name(int kind, int chrome) {
+    static const char *const chromes[] = {"chrome", "chrome:navigation", "chrome:caption",
+                                          "chrome:date", "chrome:links", "chrome:contents"};
+    switch (kind) {
+    case AJ_PARA_BODY: return "body";
+    case AJ_PARA_HEADING: return "heading";
+    case AJ_PARA_ITEM: return "item";
+    default:
+        return chrome >= 0 && chrome <= AJ_CHROME_CONTENTS ? chromes[chrome] : "chrome";
+    }
+}
+
+/* ---- page chrome ---- */
+
+aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
+                            uint32_t *n) {
+    *runs = NULL;
+    *n = 0;
+    if (!ix->nchrome_runs) return AJ_OK;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->chrome_off,
+                            (uint64_t)ix->nchrome_runs * AJ_RUN_BYTES, runs);
+    if (!e) *n = ix->nchrome_runs;
+    return e;
+}
+
+aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df) {
+    *df = 0;
+    uint32_t lo = 0, hi = ix->nchromedf;
+    while (lo < hi) { /* binary search: records are in term order */
+        uint32_t mid = lo + (hi - lo) / 2;
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                                ix->chromedf_off + (uint64_t)mid * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+        if (e) return e;
+        uint32_t t = aj_get_u32le(p);
+        if (t == term) {
+            *df = aj_get_u32le(p + 4);
+            return AJ_OK;
+        }
+        if (t < term) lo = mid + 1; else hi = mid;
+    }
+    return AJ_OK;
+}
+
+aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]) {
+    const uint8_t *runs;
+    uint32_t n;
+    memset(counts, 0, 8 * sizeof *counts);
+    aj_err e = aj_index_chrome_runs(c, ix, &runs, &n);
+    for (uint32_t r = 0; !e && r < n; r++) {
+        uint32_t first = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES);
+        uint32_t cnt = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES + 4);
+        for (uint32_t k = 0; !e && k < cnt; k++) {
+            const uint8_t *p;
+            if (first + k < first || first + k >= ix->nparas) {
+                e = aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome run %u out of range", r);
+                break;
+            }
+            e = para_record(c, ix, first + k, &p);
+            if (!e) counts[AJ_CI_CHROME(aj_get_u32le(p + 28)) & 7]++;
+        }
+    }
+    return e;
 }
 
 /* ---- acronyms ---- */

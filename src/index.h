@@ -4,21 +4,32 @@
  *
  * meta.aj sections:
  *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
- *             u64 nwords, u64 npostings, u64 nword_postings, 32 zero bytes
- *   2 DOCS    ndocs records of 24 bytes: u32 path, u32 title, u32 date,
+ *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
+ *             paragraphs, u32 zero, u64 chrome tokens, 16 zero bytes
+ *   2 DOCS    ndocs records of 28 bytes: u32 path, u32 title, u32 date,
  *             u32 source (offsets of NUL-terminated strings in STRINGS),
- *             u32 first paragraph id, u32 paragraph count
- *   3 PARAS   nparas records of 20 bytes: u64 source start, u32 source
+ *             u32 first paragraph id, u32 paragraph count, u32 flags
+ *             (AJ_DOC_CITE_PATH)
+ *   3 PARAS   nparas records of 32 bytes: u64 source start, u32 source
  *             length, u32 text length, u32 kind << 30 | label (offset of
- *             its string, or 0x3FFFFFFF for none).  The document comes
- *             from DOCS' ranges, the ordinal from the document's first
- *             paragraph, the text's block and offset from stor.aj's table
- *             and the lengths of the texts before it in the block.
+ *             its string, or 0x3FFFFFFF for none), then the outline: u32
+ *             section (1 + id of the enclosing heading, 0 for none), u32
+ *             number (1-based among the document's paragraphs that are
+ *             not chrome; 0 for chrome), u32 cite info (below).  The
+ *             document comes from DOCS' ranges, the text's block and
+ *             offset from stor.aj's table and the lengths of the texts
+ *             before it in the block.
  *   4 LENS    nparas u32: paragraph lengths in tokens
  *   5 STRINGS NUL-terminated UTF-8 strings
  *   6 ACRONYMS u32 n, u32 zero, n records of 16 bytes: u32 acronym, u32
  *             long form (STRINGS offsets), u32 count, u32 first paragraph
  *             (the build's write_acronyms() and FORMAT.md)
+ *   7 CHROME  u32 n, u32 zero, n records of 8 bytes: u32 first id, u32
+ *             count: the runs of chrome paragraphs, in id order, neither
+ *             overlapping nor touching
+ *   8 CHROMEDF u32 n, u32 zero, n records of 8 bytes: u32 term id (rank
+ *             in TERMS), u32 chrome paragraphs holding it (1..df), in term
+ *             order, for every term that chrome holds
  */
 #ifndef AJ_INDEX_H
 #define AJ_INDEX_H
@@ -36,13 +47,35 @@ enum {
     AJ_SEC_PARAS = 3,
     AJ_SEC_LENS = 4,
     AJ_SEC_STRINGS = 5,
-    AJ_SEC_ACRONYMS = 6
+    AJ_SEC_ACRONYMS = 6,
+    AJ_SEC_CHROME = 7,
+    AJ_SEC_CHROMEDF = 8
 };
 #define AJ_SUPER_BYTES 80u
-#define AJ_DOC_BYTES 24u
-#define AJ_PARA_BYTES 20u
+#define AJ_DOC_BYTES 28u
+#define AJ_PARA_BYTES 32u
+#define AJ_CITE_BYTES 12u     /* the outline part of a PARAS record */
 #define AJ_NO_LABEL 0x3FFFFFFFu
 #define AJ_ACRO_BYTES 16u
+#define AJ_RUN_BYTES 8u       /* CHROME and CHROMEDF records */
+
+/* DOCS flags: another document has the same title and date, so citations
+ * name this one's path. */
+#define AJ_DOC_CITE_PATH 1u
+
+/* The cite info of a PARAS record: bits 0-3 the chrome kind (AJ_CHROME_*),
+ * 4-6 how the label is written (AJ_MARK_*), 7 cited by its number in the
+ * document, 8-15 how many enclosing headings its citation names; the
+ * other bits are zero. */
+static inline uint32_t aj_cite_info(unsigned chrome, unsigned mark, unsigned q,
+                                    unsigned by_number) {
+    return (chrome & 0xFu) | (mark & 0x7u) << 4 | (by_number & 1u) << 7 | (q & 0xFFu) << 8;
+}
+#define AJ_CI_CHROME(i) ((i) & 0xFu)
+#define AJ_CI_MARK(i) (((i) >> 4) & 0x7u)
+#define AJ_CI_BY_NUMBER(i) (((i) >> 7) & 1u)
+#define AJ_CI_Q(i) (((i) >> 8) & 0xFFu)
+#define AJ_CI_UNUSED 0xFFFF0000u
 
 /* File names inside a generation directory, in a fixed order. */
 enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
@@ -58,7 +91,11 @@ struct aj_index {
     aj_mfile *files[AJ_NFILES];
     uint32_t ndocs, nparas;
     uint64_t ntokens, nterms, nwords, npostings, nword_postings;
-    double avgdl;
+    double avgdl;            /* over every paragraph */
+    uint32_t nchrome;        /* chrome paragraphs */
+    uint64_t chrome_tokens;
+    uint64_t chrome_off, chromedf_off;  /* first records (payload offsets) */
+    uint32_t nchrome_runs, nchromedf;
     uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
     const uint32_t *lens_raw;  /* not used directly: see aj_index_len */
     aj_dict terms, words;
@@ -88,5 +125,14 @@ aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_
 /* The document holding paragraph id (binary search over DOCS). */
 aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
                          uint32_t *doc, uint32_t *first);
+
+/* The runs of chrome paragraphs (CHROME): *runs points at n records of
+ * AJ_RUN_BYTES, u32 first id and u32 count (n may be 0, *runs then NULL).
+ * The pointer is valid while the index is open. */
+aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
+                            uint32_t *n);
+
+/* Chrome paragraphs that hold term `term` (its id in TERMS), 0 for most. */
+aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df);
 
 #endif

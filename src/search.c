@@ -119,7 +119,7 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
     double *sc = malloc((q->nleaves + 1) * sizeof *sc);
     aj_eval ev;
     aj_err e = (!byid || !tf || !sc) ? aj_fail(c, AJ_ENOMEM, "explanations") : AJ_OK;
-    if (!e) e = aj_eval_open(c, &ev, s->ix, s->an, q, o->k1, o->b);
+    if (!e) e = aj_eval_open(c, &ev, s->ix, s->an, q, o->k1, o->b, o->chrome);
     for (size_t i = 0; !e && i < n; i++) byid[i] = &hits[i];
     if (!e) qsort(byid, n, sizeof *byid, cmp_id);
     for (size_t i = 0; !e && i < n; i++) {
@@ -248,7 +248,7 @@ static aj_err unit_candidates(aj_ctx *c, aj_searcher *s, const aj_search_opts *o
         aj_cur **lv;
         uint32_t nl;
         uint64_t seen;
-        e = aj_eval_open(c, &ev, s->ix, s->an, &uq, o->k1, o->b);
+        e = aj_eval_open(c, &ev, s->ix, s->an, &uq, o->k1, o->b, o->chrome);
         if (!e && aj_eval_flat(&ev, &lv, &nl)) {
             e = aj_topk_pruned(c, &ev, s->ix, &top, &seen);
         } else {
@@ -299,7 +299,7 @@ static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
                                     : partial_open(c, s->q, &pq);
     int opened = 0;
     if (!e) {
-        e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b);
+        e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b, o->chrome);
         opened = 1;
     }
     /* The candidates in id order: each is scored against the whole query
@@ -449,7 +449,7 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     aj_eval ev;
     aj_topk top;
     aj_topk_init(&top, s->hits, depth);
-    e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
+    e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
@@ -631,7 +631,7 @@ aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
     if (!e) e = aj_expand(c, s->sexp, s->an, query);
     if (!e) {
         /* Only the leaves' dfs are wanted; k1 and b do not matter. */
-        e = aj_eval_open(c, &ev, s->ix, s->an, query, AJ_FULL_K1, AJ_FULL_B);
+        e = aj_eval_open(c, &ev, s->ix, s->an, query, AJ_FULL_K1, AJ_FULL_B, 0);
         opened = 1;
     }
     if (!e) {

@@ -60,6 +60,8 @@ typedef struct line {
     int type;
     size_t text, end;        /* source bytes that become text */
     char label[LABEL_CAP];
+    int mark, head;          /* how the label was written, where a heading
+                                came from (aj_seg_para's mark and head) */
     int footnote;            /* 1 "<sup>N</sup>", 2 "[^N]", 3 "^N", or 0 */
     size_t note, note_end;   /* the footnote number's digits (kinds 2, 3) */
 } line;
@@ -71,7 +73,7 @@ typedef struct held {
     size_t len, cap;
     uint64_t start, end;
     char label[LABEL_CAP];
-    int kind;
+    int kind, mark, head;
 } held;
 
 typedef struct seg {
@@ -103,6 +105,7 @@ typedef struct seg {
     uint64_t *ms, *me;
     int active, kind, footnote, gap;
     char label[LABEL_CAP];
+    int mark, head;         /* of the paragraph being built */
     uint64_t start, end;
     /* The last space written, where a too-long paragraph is cut. */
     int can_cut;
@@ -114,7 +117,7 @@ typedef struct seg {
     size_t link_close, link_end;
 
     /* A number-only line waiting for its text (rule: "8." then text). */
-    int pend;
+    int pend, pend_mark;
     char pend_label[LABEL_CAP];
     size_t pend_p, pend_q;
 
@@ -305,9 +308,9 @@ static size_t digits_end(const unsigned char *s, size_t i, size_t q,
 /* A list marker at s[i]: a bullet, "N." "N)" "(N)" with 1-3 digits, a
  * roman numeral with "." or ")" or in parentheses, or "(a)".  Returns the
  * index just past it (whitespace not checked), or 0.  label gets the
- * number or letter, or "" for a bullet. */
+ * number or letter, or "" for a bullet; *mark how it was written. */
 static size_t marker_at(const unsigned char *s, size_t i, size_t q,
-                        char *label) {
+                        char *label, int *mark) {
     static const unsigned char bullets[][3] = {
         {0xe2, 0x80, 0xa2}, /* • */
         {0xe2, 0x97, 0x8f}, /* ● */
@@ -318,6 +321,7 @@ static size_t marker_at(const unsigned char *s, size_t i, size_t q,
     };
     unsigned b = s[i];
     label[0] = '\0';
+    *mark = AJ_MARK_BULLET;
     if (b == '-' || b == '*' || b == '+') return i + 1;
     if (b == 0xe2 && q - i >= 3) {
         for (size_t k = 0; k < sizeof bullets / sizeof bullets[0]; k++)
@@ -338,6 +342,7 @@ static size_t marker_at(const unsigned char *s, size_t i, size_t q,
     e = j + n;
     if (e >= q) return 0;
     if (paren ? s[e] != ')' : s[e] != '.' && s[e] != ')') return 0;
+    *mark = paren ? AJ_MARK_PARENS : s[e] == '.' ? AJ_MARK_DOT : AJ_MARK_CLOSE;
     memcpy(label, s + j, n);
     label[n] = '\0';
     return e + 1;
@@ -398,12 +403,31 @@ static int caps_line(const unsigned char *s, size_t t, size_t q) {
 /* "1 Review of ..." in unwrapped text: a short line, one or two digits, a
  * space, an upper-case letter, no final '.'.  Returns where the title
  * starts, or 0. */
+/* A month's name (or its three-letter short form) as a whole word at
+ * s[i]: "12 March 2021" is a date, not heading 12. */
+static int month_at(const unsigned char *s, size_t i, size_t q) {
+    static const char *const names[] = {"january", "february", "march", "april", "may",
+                                        "june", "july", "august", "september", "october",
+                                        "november", "december"};
+    size_t e = i;
+    while (e < q && is_letter(s[e])) e++;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (e - i != n && e - i != 3) continue;
+        if (e - i > n) continue;
+        size_t m = 0;
+        while (m < e - i && lower(s[i + m]) == (unsigned char)names[k][m]) m++;
+        if (m == e - i) return 1;
+    }
+    return 0;
+}
+
 static size_t numbered_title(const unsigned char *s, size_t t, size_t q,
                              char *label) {
     if (q - t >= TITLE_LINE_MAX || s[q - 1] == '.') return 0;
     size_t d = digits_end(s, t, q, 3);
     if (d == t || d - t > 2 || d + 1 >= q || s[d] != ' ' ||
-        !is_upper(s[d + 1]))
+        !is_upper(s[d + 1]) || month_at(s, d + 1, q))
         return 0;
     memcpy(label, s + t, d - t);
     label[d - t] = '\0';
@@ -474,12 +498,13 @@ static void classify(const seg *g, size_t p, size_t q, line *li) {
     }
     if ((k = atx_at(s, t, q)) != 0) {
         li->type = LINE_HEAD;
+        li->head = (int)(k - t);
         li->text = skip_space(s, k, q);
         li->end = atx_end(s, li->text, q);
         return;
     }
     if (footnote_at(s, t, q, li)) return;
-    if ((k = marker_at(s, t, q, li->label)) != 0) {
+    if ((k = marker_at(s, t, q, li->label, &li->mark)) != 0) {
         if (k == q) { /* "8." alone, or a bullet with nothing after it */
             li->type = li->label[0] ? LINE_NUMBER : LINE_ITEM;
             if (li->type == LINE_ITEM) li->text = q;
@@ -491,13 +516,17 @@ static void classify(const seg *g, size_t p, size_t q, line *li) {
             return;
         }
         li->label[0] = '\0';
+        li->mark = AJ_MARK_NONE;
     }
     if (bold_line(s, t, q) || (g->wrapped && caps_line(s, t, q))) {
         li->type = LINE_HEAD;
+        li->head = bold_line(s, t, q) ? AJ_HEAD_BOLD : AJ_HEAD_CAPS;
         return;
     }
     if (!g->wrapped && (k = numbered_title(s, t, q, li->label)) != 0) {
         li->type = LINE_HEAD;
+        li->head = AJ_HEAD_NUMBERED;
+        li->mark = AJ_MARK_BARE;
         li->text = k;
     }
 }
@@ -522,7 +551,7 @@ static void hint_behind(seg *g, uint64_t at);
 
 static void deliver(seg *g, const char *text, const uint64_t *ms,
                     const uint64_t *me, size_t len, uint64_t a, uint64_t b,
-                    const char *label, int kind) {
+                    const char *label, int kind, int mark, int head) {
     if (g->stop) return;
     aj_seg_para p;
     p.src_start = g->map ? ms : NULL;
@@ -533,6 +562,8 @@ static void deliver(seg *g, const char *text, const uint64_t *ms,
     p.text_len = len;
     p.label = label[0] ? label : NULL;
     p.kind = kind;
+    p.mark = label[0] || mark == AJ_MARK_BULLET ? mark : AJ_MARK_NONE;
+    p.head = kind == AJ_PARA_HEADING ? head : 0;
     if (g->fn(g->arg, &p)) g->stop = 1;
     hint_behind(g, a);
 }
@@ -583,6 +614,8 @@ static void hold(seg *g, const char *text, size_t len, uint64_t a,
     h->end = b;
     memcpy(h->label, g->label, LABEL_CAP);
     h->kind = g->kind;
+    h->mark = g->mark;
+    h->head = g->head;
     g->nq++;
 }
 
@@ -591,7 +624,7 @@ static void release(seg *g) {
     for (int k = 0; k < g->nq; k++) {
         held *h = &g->q[k];
         deliver(g, h->text, h->ms, h->me, h->len, h->start, h->end, h->label,
-                h->kind);
+                h->kind, h->mark, h->head);
         if (h->cap > HELD_KEEP) {
             free(h->text);
             free(h->ms);
@@ -668,7 +701,7 @@ static void emit(seg *g, const char *text, size_t len, uint64_t a,
         g->ahead = 0;
         return;
     }
-    deliver(g, text, g->ms, g->me, len, a, b, g->label, g->kind);
+    deliver(g, text, g->ms, g->me, len, a, b, g->label, g->kind, g->mark, g->head);
 }
 
 /* ---- building a paragraph --------------------------------------------- */
@@ -676,6 +709,7 @@ static void emit(seg *g, const char *text, size_t len, uint64_t a,
 static void begin(seg *g, int kind, const char *label, int footnote) {
     g->active = 1;
     g->kind = kind;
+    g->mark = g->head = 0; /* callers that know them set them after */
     g->footnote = footnote;
     g->len = 0;
     g->gap = 0;
@@ -719,6 +753,7 @@ static void cut(seg *g) {
         g->gap = 0;
     }
     g->label[0] = '\0';
+    g->mark = AJ_MARK_NONE;
 }
 
 /* Room for n more bytes, a space and the NUL (titles: n and the NUL). */
@@ -912,6 +947,7 @@ static size_t roman_split(seg *g, size_t i, size_t q) {
     label[r] = '\0';
     finish(g);
     begin(g, AJ_PARA_ITEM, label, 0);
+    g->mark = AJ_MARK_DOT;
     return k;
 }
 
@@ -1108,6 +1144,7 @@ static void do_line(seg *g, size_t p, size_t q) {
         finish(g);
         flush_pending(g);
         g->pend = 1;
+        g->pend_mark = li.mark;
         memcpy(g->pend_label, li.label, LABEL_CAP);
         g->pend_p = li.text;
         g->pend_q = li.end;
@@ -1116,10 +1153,13 @@ static void do_line(seg *g, size_t p, size_t q) {
         finish(g);
         if (!li.label[0] && g->pend) {
             memcpy(li.label, g->pend_label, LABEL_CAP);
+            li.mark = g->pend_mark;
             g->pend = 0;
         }
         flush_pending(g);
         begin(g, AJ_PARA_HEADING, li.label, 0);
+        g->mark = li.mark;
+        g->head = li.head;
         clean(g, li.text, li.end);
         finish(g);
         return;
@@ -1127,6 +1167,7 @@ static void do_line(seg *g, size_t p, size_t q) {
         finish(g);
         flush_pending(g);
         begin(g, AJ_PARA_ITEM, li.label, 0);
+        g->mark = li.mark;
         clean(g, li.text, li.end);
         break;
     default:
@@ -1148,6 +1189,7 @@ static void do_line(seg *g, size_t p, size_t q) {
             if (g->pend) {
                 g->pend = 0;
                 begin(g, AJ_PARA_ITEM, g->pend_label, 0);
+                g->mark = g->pend_mark;
             } else {
                 begin(g, AJ_PARA_BODY, NULL, 0);
             }
@@ -1281,6 +1323,7 @@ size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {
     g.cap = cap;
     size_t pos = 0, p, q, k;
     char label[LABEL_CAP];
+    int mark;
     while (pos < len) {
         next_line(g.s, len, &pos, &p, &q);
         trim(g.s, &p, &q);
@@ -1289,7 +1332,7 @@ size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {
         if ((k = atx_at(g.s, p, q)) != 0) {
             p = skip_space(g.s, k, q);
             q = atx_end(g.s, p, q);
-        } else if ((k = marker_at(g.s, p, q, label)) != 0 && k < q &&
+        } else if ((k = marker_at(g.s, p, q, label, &mark)) != 0 && k < q &&
                    space_at(g.s, k, q)) {
             p = skip_space(g.s, k, q);
         }

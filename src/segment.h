@@ -40,7 +40,27 @@
  * piece keeps the label. */
 #define AJ_MAX_PARA_BYTES (1u << 20)
 
-enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2 };
+/* Paragraph kinds.  The segmenter makes the first three; the page-chrome
+ * pass (boilerplate.h) turns navigation, captions and the like into
+ * AJ_PARA_CHROME, and the outline pass (outline.h) may make a title line
+ * a heading. */
+enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2, AJ_PARA_CHROME = 3 };
+
+/* How a label was written (aj_seg_para.mark): "8." and "ii." (DOT), "8)"
+ * (CLOSE), "(8)" (PARENS), "1 Title" (BARE); BULLET for an item with a
+ * bullet and no number. */
+enum {
+    AJ_MARK_NONE = 0,
+    AJ_MARK_BULLET = 1,
+    AJ_MARK_DOT = 2,
+    AJ_MARK_CLOSE = 3,
+    AJ_MARK_PARENS = 4,
+    AJ_MARK_BARE = 5
+};
+
+/* Where a heading came from (aj_seg_para.head): 1-6 are markdown's "#"
+ * to "######"; the others follow. */
+enum { AJ_HEAD_BOLD = 7, AJ_HEAD_CAPS = 8, AJ_HEAD_NUMBERED = 9 };
 
 typedef struct aj_seg_para {
     uint64_t start, end;  /* source bytes [start, end): from the first byte
@@ -55,6 +75,11 @@ typedef struct aj_seg_para {
     const char *label;    /* the document's number for it ("8", "ii", "a"),
                              NUL-terminated, or NULL; same lifetime */
     int kind;             /* AJ_PARA_BODY, AJ_PARA_HEADING or AJ_PARA_ITEM */
+    int mark;             /* AJ_MARK_*: how the label was written
+                             (AJ_MARK_NONE without a label, but
+                             AJ_MARK_BULLET for a bulleted item) */
+    int head;             /* headings: AJ_HEAD_* or the markdown level
+                             1-6; 0 for other paragraphs */
     /* From aj_segment_map only (else NULL): text_len entries each, text
      * byte i came from source bytes [src_start[i], src_end[i]).  A byte
      * copied from the source maps to itself; each byte of a decoded

@@ -103,6 +103,16 @@ E2E_CORRECT(issue_examples)
 E2E_CORRECT(own_cases)
 E2E_CORRECT(header_numbers)
 
+/* Page chrome and citations (tests/cli/e2e_struct.py). */
+#define E2E_STRUCT(name)                                                 \
+    Test(cli_struct, name, .timeout = 300) {                             \
+        run_ok("python3 tests/cli/e2e_struct.py " #name);                \
+    }
+
+E2E_STRUCT(page_chrome)
+E2E_STRUCT(citations)
+E2E_STRUCT(old_format)
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
@@ -115,6 +125,12 @@ Test(reference, expansion_equals_engine, .timeout = 900) {
     run_ok("python3 tests/reference/refexpand.py --self-test && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --expand --count 50 --expand-count 120 --seed 3");
+
+/* With --chrome the page chrome is searched and counted like any
+ * paragraph (without it, the two tests above leave it out). */
+Test(reference, page_chrome_searched, .timeout = 600) {
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --count 100 --seed 3 --chrome");
 }
 
 Test(reference, other_bm25_parameters, .timeout = 600) {

@@ -98,8 +98,11 @@ static aj_err answers(aj_ctx *c, const char *dir, sig *out) {
     aj_search_opts_init(&o);
     o.limit = 20;
     for (size_t q = 0; !e && q < nqueries; q++) {
-        for (int exact = 0; !e && exact < 2; exact++) {
+        /* pruned, exact, and exact with the page chrome searched too */
+        for (int mode = 0; !e && mode < 3; mode++) {
+            int exact = mode > 0;
             o.exact_total = exact;
+            o.chrome = mode == 2;
             const aj_results *r;
             e = aj_search(c, s, queries[q], strlen(queries[q]), &o, &r);
             if (e == AJ_ESYNTAX || e == AJ_ELIMIT) {
@@ -110,7 +113,7 @@ static aj_err answers(aj_ctx *c, const char *dir, sig *out) {
                 continue;
             }
             if (e) break;
-            if (exact) sig_add(out, "q%zu total %llu:", q, (unsigned long long)r->total);
+            if (exact) sig_add(out, "q%zu/%d total %llu:", q, mode, (unsigned long long)r->total);
             for (size_t i = 0; i < r->nhits; i++)
                 sig_add(out, " %u/%.9g", r->hits[i].id, r->hits[i].score);
             sig_add(out, ";");
@@ -132,10 +135,16 @@ static aj_err answers(aj_ctx *c, const char *dir, sig *out) {
         aj_para_info pi;
         e = aj_para_get(c, ix, p, &pi);
         if (!e)
-            sig_add(out, "para %u %u %u %s %llu %llu %u %d;", pi.id, pi.doc,
+            sig_add(out, "para %u %u %u %s %llu %llu %u %d %d %u %u;", pi.id, pi.doc,
                     pi.ordinal, pi.label ? pi.label : "-",
                     (unsigned long long)pi.start, (unsigned long long)pi.end,
-                    pi.len, pi.kind);
+                    pi.len, pi.kind, pi.chrome, pi.section, pi.block);
+        aj_cite ct;
+        if (!e) e = aj_para_cite(c, ix, p, &ct);
+        if (!e) {
+            sig_add(out, "%s|%zu;", ct.cite, ct.nsection);
+            aj_cite_free(&ct);
+        }
         char *text;
         size_t len;
         if (!e) e = aj_para_text(c, ix, p, &text, &len);
@@ -419,6 +428,15 @@ Test(corrupt, other_versions_kinds_and_programs) {
     cr_assert_eq(answers(&c, f.index, &got), AJ_EVERSION, "%s", c.msg);
     cr_assert(strstr(c.msg, "post.aj") && strstr(c.msg, "99"), "%s", c.msg);
     cr_assert(!strstr(c.msg, "damaged"), "%s", c.msg);
+    aj_ctx_reset(&c);
+    /* An index of the previous format (4: no page chrome, no outline) is
+     * refused with a request to rebuild it. */
+    cr_assert_eq(aj_format_version(), 5);
+    set_u32(v + 8, 4);
+    set_u64(v + 56, XXH3_64bits(v, 56));
+    put_file(path, v, n);
+    cr_assert_eq(answers(&c, f.index, &got), AJ_EVERSION, "%s", c.msg);
+    cr_assert(strstr(c.msg, "version 4") && strstr(c.msg, "rebuild the index"), "%s", c.msg);
     aj_ctx_reset(&c);
     /* The same field changed by damage (checksum not fixed): still a
      * version error, but the message tells that the header may be broken. */

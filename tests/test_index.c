@@ -8,6 +8,7 @@
 
 #include "ajsearch.h"
 #include "eval.h"
+#include "segment.h"
 
 typedef struct {
     char *root, corpus[4200], index[4200];
@@ -264,7 +265,15 @@ Test(index, check_detects_damage) {
 }
 
 /* A corpus of n documents of random words (some long documents). */
+/* Random documents; with chrome, each opens with a menu of eight short
+ * lines of the same words (page chrome) and ends with "Back to top". */
+static void random_corpus_chrome(const tree *t, int ndocs, uint64_t seed, int chrome);
+
 static void random_corpus(const tree *t, int ndocs, uint64_t seed) {
+    random_corpus_chrome(t, ndocs, seed, 0);
+}
+
+static void random_corpus_chrome(const tree *t, int ndocs, uint64_t seed, int chrome) {
     static const char *words[] = {"alpha", "beta", "gamma", "delta", "sea", "south",
                                   "china", "maritime", "security", "cooperation",
                                   "cooperative", "the", "of", "and", "Nguyễn", "x1",
@@ -273,6 +282,12 @@ static void random_corpus(const tree *t, int ndocs, uint64_t seed) {
     for (int d = 0; d < ndocs; d++) {
         size_t cap = 1 << 16, n = 0;
         char *buf = malloc(cap);
+        if (chrome) {
+            static const char menu[] = "Alpha\nSea\nThe lord\nBeta\nMaritime\nGamma\n"
+                                       "Security\nDelta of\n\n";
+            memcpy(buf, menu, sizeof menu - 1);
+            n = sizeof menu - 1;
+        }
         int paras = 1 + (int)(th_rand(&s) % (d % 7 == 0 ? 300 : 30));
         for (int p = 0; p < paras; p++) {
             int nw = 1 + (int)(th_rand(&s) % 40);
@@ -287,6 +302,11 @@ static void random_corpus(const tree *t, int ndocs, uint64_t seed) {
             buf[n - 1] = '.';
             buf[n++] = '\n';
             buf[n++] = '\n';
+        }
+        if (chrome) {
+            if (n + 16 > cap) buf = realloc(buf, cap *= 2);
+            memcpy(buf + n, "Back to top\n", 12);
+            n += 12;
         }
         char name[64];
         snprintf(name, sizeof name, "d%03d.txt", d);
@@ -348,15 +368,29 @@ Test(index, same_bytes_for_any_threads_and_memory) {
 
 /* Dynamic pruning returns exactly the hits and scores of scoring every
  * match, for single terms (block-max) and ORs (MaxScore), at every k. */
-Test(index, pruning_is_exact) {
+static void pruning_is_exact_on(int chrome_pages, int search_chrome);
+
+Test(index, pruning_is_exact) { pruning_is_exact_on(0, 0); }
+
+/* The pruned paths leave page chrome out themselves (or take it in with
+ * aj_search_opts.chrome) and stay exact. */
+Test(index, pruning_is_exact_with_page_chrome) {
+    pruning_is_exact_on(1, 0);
+    pruning_is_exact_on(1, 1);
+}
+
+static void pruning_is_exact_on(int chrome_pages, int search_chrome) {
     tree t = make_tree();
-    random_corpus(&t, 40, 5);
+    random_corpus_chrome(&t, 40, 5, chrome_pages);
     build(&t);
     aj_ctx c = {0};
     aj_index *ix;
     aj_searcher *s;
     cr_assert_eq(aj_index_open(&c, t.index, &ix), AJ_OK);
     cr_assert_eq(aj_searcher_new(&c, ix, &s), AJ_OK);
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    cr_assert_eq(st.nchrome, chrome_pages ? 40u * 9 : 0u, "%u chrome paragraphs", st.nchrome);
     static const char *clauses[] = {"alpha", "beta", "the", "of", "sea", "lord",
                                     "\"south china\"", "coop*", "nguyen", "x1",
                                     "maritime", "security", "zzzz"};
@@ -373,9 +407,16 @@ Test(index, pruning_is_exact) {
         aj_search_opts o;
         aj_search_opts_init(&o);
         o.limit = k;
+        o.chrome = search_chrome;
         const aj_results *r;
         cr_assert_eq(aj_search(&c, s, query, strlen(query), &o, &r), AJ_OK, "%s", c.msg);
         size_t nh = r->nhits;
+        for (size_t i = 0; chrome_pages && !search_chrome && i < nh; i++) {
+            aj_para_info p;
+            cr_assert_eq(aj_para_get(&c, ix, r->hits[i].id, &p), AJ_OK);
+            cr_assert_neq(p.kind, AJ_PARA_CHROME, "'%s': chrome paragraph %u found", query,
+                          p.id);
+        }
         uint32_t ids[64];
         double sc[64];
         for (size_t i = 0; i < nh; i++) ids[i] = r->hits[i].id, sc[i] = r->hits[i].score;

@@ -17,7 +17,7 @@ typedef struct para {
     char *text;
     size_t len;
     char label[16];
-    int has_label, kind;
+    int has_label, kind, mark, head;
 } para;
 
 typedef struct paras {
@@ -49,6 +49,11 @@ static int collect(void *arg, const aj_seg_para *p) {
         strcpy(q->label, p->label);
     }
     q->kind = p->kind;
+    q->mark = p->mark;
+    q->head = p->head;
+    cr_assert(p->kind == AJ_PARA_HEADING || !p->head, "only headings say where they came from");
+    cr_assert(p->label || p->mark == AJ_MARK_NONE || p->mark == AJ_MARK_BULLET,
+              "a mark needs a label");
     return ps->stop_after && ps->n >= ps->stop_after;
 }
 
@@ -617,6 +622,43 @@ Test(headings, markdown_and_bold) {
     cr_assert_eq(ps.v[4].kind, AJ_PARA_BODY);
     cr_assert_eq(ps.v[5].kind, AJ_PARA_BODY);
     cr_assert_str_eq(ps.v[5].text, "#tag");
+    drop(&ps);
+}
+
+/* Where a heading came from and how a label was written, for the
+ * outline (outline.h). */
+Test(headings, heading_sources_and_marks) {
+    paras ps = seg("### Three\n**Bold line**\n1 Numbered Title\n12 March 2021\n"
+                   "1. one\n2) two\n(3) three\n- bullet\n\nplain\n8.\nEight.\n");
+    cr_assert_eq(ps.n, 10);
+    cr_assert_eq(ps.v[0].head, 3);
+    cr_assert_eq(ps.v[1].head, AJ_HEAD_BOLD);
+    cr_assert_eq(ps.v[2].head, AJ_HEAD_NUMBERED);
+    cr_assert_eq(ps.v[2].mark, AJ_MARK_BARE);
+    /* a day and month is a date, not heading 12 */
+    cr_assert_eq(ps.v[3].kind, AJ_PARA_BODY);
+    cr_assert_str_eq(ps.v[3].text, "12 March 2021");
+    cr_assert_eq(ps.v[4].mark, AJ_MARK_DOT);
+    cr_assert_eq(ps.v[5].mark, AJ_MARK_CLOSE);
+    cr_assert_eq(ps.v[6].mark, AJ_MARK_PARENS);
+    cr_assert_eq(ps.v[7].mark, AJ_MARK_BULLET);
+    cr_assert_eq(ps.v[8].mark, AJ_MARK_NONE);
+    cr_assert_str_eq(ps.v[9].label, "8");
+    cr_assert_eq(ps.v[9].mark, AJ_MARK_DOT, "a number alone on its line keeps its mark");
+    drop(&ps);
+    ps = seg("CHAIRMAN'S STATEMENT OF THE SUMMIT\n"
+             "The 23rd Summit was held via video conference on 12 November 2020 and\n"
+             "the Meeting was chaired by the Prime Minister of the Socialist Republic\n"
+             "of Viet Nam, and attended by Heads of State and Government of ASEAN and\n"
+             "Japan; the Secretary-General of ASEAN was also in attendance at it too.\n"
+             "We noted with satisfaction the progress of ASEAN-Japan friendship and\n"
+             "cooperation over the last year and reaffirmed the commitment to further\n"
+             "strengthening the ASEAN-Japan Strategic Partnership, including through\n"
+             "continued effective implementation of the Revised Implementation Plan.\n"
+             "done. ii. The next item of the list here\n");
+    cr_assert_eq(ps.v[0].head, AJ_HEAD_CAPS);
+    cr_assert_str_eq(ps.v[ps.n - 1].label, "ii");
+    cr_assert_eq(ps.v[ps.n - 1].mark, AJ_MARK_DOT, "a run-on roman item");
     drop(&ps);
 }
 

@@ -143,7 +143,8 @@ static const char usage_main[] =
     "      --query-file FILE  the query is the whole of FILE (any bytes; - for\n"
     "                         standard input) but for one trailing newline\n"
     "      --json             one JSON object per hit (JSON Lines), with \"cite\",\n"
-    "                         \"heading\", \"text_matches\" (byte ranges in \"text\")\n"
+    "                         \"section\" (enclosing headings), \"heading\",\n"
+    "                         \"text_matches\" (byte ranges in \"text\")\n"
     "                         and \"matches\" (byte ranges in the source file, null\n"
     "                         when it is missing or changed since indexing), and\n"
     "                         \"suggestion\", \"corrected\", \"missing\" when they\n"
@@ -165,6 +166,8 @@ static const char usage_main[] =
     "                         given (\"Did you mean\" is still shown)\n"
     "      --no-expand        search only what is written: no compound or\n"
     "                         acronym alternatives\n"
+    "      --chrome           also search page chrome (navigation, captions, ...;\n"
+    "                         `ajsearch dump` shows it), counted like any paragraph\n"
     "      --k1 X, --b X      BM25 parameters (default 0.6 and 0.3, with\n"
     "                         --rank=bm25 1.2 and 0.75)\n"
     "      --rank=MODE        full (default): BM25 times a proximity factor (query\n"
@@ -182,9 +185,11 @@ static const char usage_main[] =
     "      --index DIR        index directory (default $AJSEARCH_INDEX, else the\n"
     "                         index/ here or in the nearest directory above)\n"
     "\n"
-    "Each hit is cited by title, date and its own number (\xC2\xB6 28), else the\n"
-    "heading of its section, else its ordinal.  The snippet is the window of a\n"
-    "long paragraph with the most distinct matched words, every match highlighted,\n"
+    "Each hit is cited by title, date and its place: its own number (\xC2\xB6 28), a\n"
+    "heading's text, else its position under its section's heading or in the\n"
+    "document, with the enclosing headings a repeated number needs; no two\n"
+    "paragraphs share a citation.  The snippet is the window of a long\n"
+    "paragraph with the most distinct matched words, every match highlighted,\n"
     "wrapped to the terminal's width (else $COLUMNS, else 100 columns).\n"
     "`ajsearch show ID` prints a hit's whole paragraph (ID: \"id\" of --json).\n"
     "\n"
@@ -219,16 +224,22 @@ static const char usage_analyze[] =
 static const char usage_stats[] =
     "usage: ajsearch stats [--json] [--index DIR]\n"
     "\n"
-    "Prints the index's counts (documents, paragraphs, distinct terms,\n"
-    "postings, positions, average paragraph length, acronyms mined and the\n"
-    "bytes they take), the BM25 parameters and the size of each index file.\n";
+    "Prints the index's counts (documents, paragraphs and of them the page\n"
+    "chrome by kind, distinct terms, postings, positions, average length of\n"
+    "the paragraphs searched, acronyms mined and the bytes they take), the\n"
+    "BM25 parameters and the size of each index file.\n";
 
 static const char usage_dump[] =
     "usage: ajsearch dump [--json] [--index DIR]\n"
     "\n"
-    "Prints every paragraph, one per line, in id order: with --json\n"
-    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
-    "text is exactly the analyzed text and len its number of terms.\n";
+    "Prints every paragraph, page chrome included, one per line, in id order:\n"
+    "id, document, number (- for chrome), label, kind, text; with --json\n"
+    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"kind\",\"cite\",\"section\",\n"
+    "\"start\",\"end\",\"len\",\"text\"}.  kind is body, heading, item or\n"
+    "chrome:navigation, chrome:caption, chrome:date, chrome:links,\n"
+    "chrome:contents; cite is the place its citation gives, section its\n"
+    "enclosing headings; text is exactly the analyzed text and len its\n"
+    "number of terms.\n";
 
 static const char usage_acronyms[] =
     "usage: ajsearch acronyms [--json] [--index DIR]\n"
@@ -300,7 +311,7 @@ typedef enum { ARG_NONE, ARG_NEEDED, ARG_ATTACHED } argkind;
 typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
     O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
-    O_NO_EXPAND, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_COLOR,
+    O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_COLOR,
     O_THREADS, O_MEMORY, O_CONTEXT
 } optid;
 
@@ -334,6 +345,7 @@ static const optdef optdefs[] = {
     {"--explain", 0, ARG_NONE, CMD_SEARCH, O_EXPLAIN},
     {"--no-correct", 0, ARG_NONE, CMD_SEARCH, O_NO_CORRECT},
     {"--no-expand", 0, ARG_NONE, CMD_SEARCH, O_NO_EXPAND},
+    {"--chrome", 0, ARG_NONE, CMD_SEARCH, O_CHROME},
     {"--no-partial", 0, ARG_NONE, CMD_SEARCH, O_NO_PARTIAL},
     {"--k1", 0, ARG_NEEDED, CMD_SEARCH, O_K1},
     {"--b", 0, ARG_NEEDED, CMD_SEARCH, O_B},
@@ -535,6 +547,7 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
     case O_EXPLAIN: o->explain = 1; break;
     case O_NO_CORRECT: o->no_correct = 1; break;
     case O_NO_EXPAND: o->so.expand = 0; break;
+    case O_CHROME: o->so.chrome = 1; break;
     case O_NO_PARTIAL: o->so.partial = 0; break;
     case O_K1:
         o->so.k1 = parse_num(name, val);
@@ -818,6 +831,13 @@ static int cmd_stats(options *o) {
     aj_index_stats_get(ix, &st);
     uint64_t total = 0;
     for (size_t i = 0; i < st.nfiles; i++) total += st.files[i].nbytes;
+    uint32_t chrome[8];
+    aj_ctx c = {0};
+    if (aj_index_chrome_counts(&c, ix, chrome)) {
+        report(&c);
+        aj_index_close(ix);
+        return EXIT_ERR;
+    }
     if (o->json) {
         printf("{\"index\":");
         out_json_cstr(stdout, o->index_dir);
@@ -826,12 +846,17 @@ static int cmd_stats(options *o) {
         printf(",\"documents\":%u,\"paragraphs\":%u,"
                "\"terms\":%llu,\"words\":%llu,\"postings\":%llu,"
                "\"positions\":%llu,\"avgdl\":%.6f,\"k1\":%g,\"b\":%g,"
-               "\"acronyms\":%u,\"acronym_bytes\":%llu,\"bytes\":%llu,\"files\":{",
+               "\"acronyms\":%u,\"acronym_bytes\":%llu,\"bytes\":%llu,\"chrome\":{"
+               "\"paragraphs\":%u,\"tokens\":%llu",
                st.ndocs, st.nparas, (unsigned long long)st.nterms,
                (unsigned long long)st.nwords, (unsigned long long)st.npostings,
                (unsigned long long)st.ntokens, st.avgdl, aj_search_k1(&o->so), aj_search_b(&o->so),
                st.nacronyms, (unsigned long long)aj_index_acronym_bytes(ix),
-               (unsigned long long)total);
+               (unsigned long long)total, st.nchrome, (unsigned long long)st.chrome_tokens);
+        for (int k = AJ_CHROME_NAVIGATION; k <= AJ_CHROME_CONTENTS; k++)
+            printf(",\"%s\":%u", aj_para_kind_name(AJ_PARA_CHROME, k) + strlen("chrome:"),
+                   chrome[k]);
+        fputs("},\"files\":{", stdout);
         for (size_t i = 0; i < st.nfiles; i++)
             printf("%s\"%s\":%llu", i ? "," : "", st.files[i].name,
                    (unsigned long long)st.files[i].nbytes);
@@ -843,7 +868,11 @@ static int cmd_stats(options *o) {
         out_safe_cstr(stdout, st.generation);
         fputs(")\n", stdout);
         printf("documents    %u\n", st.ndocs);
-        printf("paragraphs   %u\n", st.nparas);
+        printf("paragraphs   %u (%u page chrome", st.nparas, st.nchrome);
+        for (int k = AJ_CHROME_NAVIGATION; k <= AJ_CHROME_CONTENTS; k++)
+            if (chrome[k])
+                printf(", %u %s", chrome[k], aj_para_kind_name(AJ_PARA_CHROME, k) + strlen("chrome:"));
+        fputs(": not searched, not counted in avgdl)\n", stdout);
         printf("terms        %llu (distinct stems)\n", (unsigned long long)st.nterms);
         printf("words        %llu (distinct folded words, for prefixes)\n",
                (unsigned long long)st.nwords);
@@ -905,6 +934,17 @@ static int cmd_acronyms(options *o) {
     return rc;
 }
 
+/* ,"section":[...]: the enclosing headings of a citation, outermost
+ * first. */
+static void print_json_section(const aj_cite *ct) {
+    fputs(",\"section\":[", stdout);
+    for (size_t i = 0; i < ct->nsection; i++) {
+        if (i) fputc(',', stdout);
+        out_json_cstr(stdout, ct->section[i]);
+    }
+    fputc(']', stdout);
+}
+
 static int cmd_dump(options *o) {
     if (o->help) {
         fputs(usage_dump, stdout);
@@ -918,21 +958,28 @@ static int cmd_dump(options *o) {
     for (uint32_t id = 0; id < st.nparas && !rc; id++) {
         aj_para_info p;
         aj_doc_info d;
+        aj_cite ct;
         char *text = NULL;
         size_t len = 0;
         if (aj_para_get(&c, ix, id, &p) || aj_doc_get(&c, ix, p.doc, &d) ||
-            aj_para_text(&c, ix, id, &text, &len)) {
+            aj_para_text(&c, ix, id, &text, &len) || aj_para_cite(&c, ix, id, &ct)) {
+            free(text);
             report(&c);
             rc = EXIT_ERR;
             break;
         }
+        const char *kind = aj_para_kind_name(p.kind, p.chrome);
         if (o->json) {
             printf("{\"id\":%u,\"doc\":", id);
             out_json_cstr(stdout, d.path);
             fputs(",\"title\":", stdout);
             out_json_cstr(stdout, d.title);
-            printf(",\"para\":%u,\"label\":", p.ordinal);
+            if (p.ordinal) printf(",\"para\":%u,\"label\":", p.ordinal);
+            else fputs(",\"para\":null,\"label\":", stdout);
             out_json_cstr(stdout, p.label);
+            printf(",\"kind\":\"%s\",\"cite\":", kind);
+            out_json_cstr(stdout, ct.place);
+            print_json_section(&ct);
             printf(",\"start\":%llu,\"end\":%llu,\"len\":%u,\"text\":",
                    (unsigned long long)p.start, (unsigned long long)p.end, p.len);
             out_json_str(stdout, text, len);
@@ -940,12 +987,14 @@ static int cmd_dump(options *o) {
         } else {
             printf("%u\t", id);
             out_safe(stdout, d.path, strlen(d.path));
-            printf("\t%u\t", p.ordinal);
+            if (p.ordinal) printf("\t%u\t", p.ordinal);
+            else fputs("\t-\t", stdout);
             if (p.label) out_safe(stdout, p.label, strlen(p.label));
-            fputc('\t', stdout);
+            printf("\t%s\t", kind);
             out_safe(stdout, text, len);
             fputc('\n', stdout);
         }
+        aj_cite_free(&ct);
         free(text);
     }
     aj_index_close(ix);
@@ -1036,74 +1085,42 @@ typedef struct {
     size_t nspans;
     aj_range *src;          /* their bytes in the source file (--json);
                                NULL when the source is missing or changed */
-    char *heading;          /* the section heading it falls under, or NULL */
-    size_t heading_len;
-    char *place;            /* "¶ 28", "under “Heading”, paragraph 3",
-                               "paragraph 3" */
-    char *where;            /* date (when known) and place: "2020-11-12 · ¶ 28" */
+    aj_cite ct;             /* its citation (aj_para_cite) */
+    const char *place;      /* ct.place: "¶ 28", "under “Heading”,
+                               paragraph 3", "paragraph 3" */
+    const char *where;      /* ct.cite after the title: date (when known),
+                               path (when needed) and place */
 } hitview;
 
 #define MID_DOT " \xC2\xB7 "
-
-/* The place of a paragraph as analysts cite it: its own label, else the
- * heading of its section (cut to HEADING_CITE_BYTES), else its ordinal. */
-static char *format_place(const hitview *v) {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    if (!f) return NULL;
-    if (v->p.label) {
-        fprintf(f, "\xC2\xB6 %s", v->p.label);
-    } else if (v->heading) {
-        size_t k = v->heading_len;
-        if (k > HEADING_CITE_BYTES) {
-            k = HEADING_CITE_BYTES;
-            while (k > 0 && ((unsigned char)v->heading[k] & 0xC0) == 0x80) k--;
-        }
-        fputs("under \xE2\x80\x9C", f);
-        fwrite(v->heading, 1, k, f);
-        fputs(k < v->heading_len ? "\xE2\x80\xA6\xE2\x80\x9D" : "\xE2\x80\x9D", f);
-        fprintf(f, ", paragraph %u", v->p.ordinal);
-    } else {
-        fprintf(f, "paragraph %u", v->p.ordinal);
-    }
-    return fclose(f) ? NULL : buf;
-}
 
 static void free_hit(hitview *v) {
     free(v->text);
     free(v->spans);
     free(v->src);
-    free(v->heading);
-    free(v->place);
-    free(v->where);
+    aj_cite_free(&v->ct);
 }
 
 /* Gathers what is shown of paragraph id (but v->src).  Returns 0, or
  * EXIT_ERR after reporting. */
 static int load_hit(aj_index *ix, aj_searcher *s, uint32_t id, hitview *v) {
     aj_ctx c = {0};
-    uint32_t hid = AJ_NO_PARA;
     memset(v, 0, sizeof *v);
     if (aj_para_get(&c, ix, id, &v->p) || aj_doc_get(&c, ix, v->p.doc, &v->d) ||
-        aj_para_text(&c, ix, id, &v->text, &v->len) ||
-        aj_para_heading(&c, ix, id, &hid) ||
-        (hid != AJ_NO_PARA && aj_para_text(&c, ix, hid, &v->heading, &v->heading_len))) {
+        aj_para_text(&c, ix, id, &v->text, &v->len) || aj_para_cite(&c, ix, id, &v->ct)) {
         report(&c);
         free_hit(v);
         return EXIT_ERR;
     }
     size_t n = aj_search_highlight(s, v->text, v->len, NULL, 0);
     v->spans = malloc((n + 1) * sizeof *v->spans);
-    v->place = format_place(v);
-    if (!v->spans || !v->place) {
+    if (!v->spans) {
         fprintf(stderr, "%s: out of memory\n", prog);
         exit(EXIT_ERR);
     }
     v->nspans = aj_search_highlight(s, v->text, v->len, v->spans, n);
-    size_t wn = strlen(v->place) + strlen(v->d.date) + sizeof MID_DOT + 1;
-    if (!(v->where = malloc(wn))) exit(EXIT_ERR);
-    snprintf(v->where, wn, "%s%s%s", v->d.date, *v->d.date ? MID_DOT : "", v->place);
+    v->place = v->ct.place;
+    v->where = v->ct.cite + strlen(v->ct.title) + strlen(MID_DOT);
     return 0;
 }
 
@@ -1268,7 +1285,8 @@ static void print_para_json(const hitview *v) {
     out_json_cstr(stdout, v->d.path);
     fputs(",\"title\":", stdout);
     out_json_cstr(stdout, v->d.title);
-    printf(",\"para\":%u,\"label\":", v->p.ordinal);
+    if (v->p.ordinal) printf(",\"para\":%u,\"label\":", v->p.ordinal);
+    else fputs(",\"para\":null,\"label\":", stdout); /* chrome (--chrome) */
     out_json_cstr(stdout, v->p.label);
     printf(",\"start\":%llu,\"end\":%llu,\"text\":",
            (unsigned long long)v->p.start, (unsigned long long)v->p.end);
@@ -1276,16 +1294,10 @@ static void print_para_json(const hitview *v) {
     fputs(",\"date\":", stdout);
     out_json_cstr(stdout, v->d.date);
     fputs(",\"heading\":", stdout);
-    if (v->heading) out_json_str(stdout, v->heading, v->heading_len);
-    else fputs("null", stdout);
+    out_json_cstr(stdout, v->ct.heading);
     fputs(",\"cite\":", stdout);
-    /* title · where, as one string */
-    size_t tn = strlen(v->d.title), wn = strlen(v->where);
-    char *cite = malloc(tn + wn + sizeof MID_DOT);
-    if (!cite) exit(EXIT_ERR);
-    snprintf(cite, tn + wn + sizeof MID_DOT, "%s%s%s", v->d.title, MID_DOT, v->where);
-    out_json_cstr(stdout, cite);
-    free(cite);
+    out_json_cstr(stdout, v->ct.cite);
+    print_json_section(&v->ct);
 }
 
 /* One hit as a JSON object, without the opening brace when opened (batch
@@ -1302,8 +1314,9 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     if (h->matched < h->units)
         printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched, h->units);
     if (o->explain) {
-        printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f", h->bm25,
-               h->proximity, h->heading);
+        /* nested: "heading" above is the section heading's text */
+        printf(",\"factors\":{\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f}",
+               h->bm25, h->proximity, h->heading);
         fputs(",\"explain\":[", stdout);
         for (size_t i = 0; i < h->nexplain; i++) {
             const aj_explain *x = &h->explain[i];

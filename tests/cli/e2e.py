@@ -933,17 +933,20 @@ def s_output_formats(tmp):
                 nmatch += 1
             check(h["cite"].startswith(h["title"] + " \u00b7 "), h["cite"])
     check(nmatch > 300, f"only {nmatch} matches checked")
-    # citations: a label, else the section heading, else the ordinal
+    # citations: a label, else the position under the section heading
+    # (README "Output"; tests/cli/e2e_struct.py has the rules' own cases)
     rc, hits, err = search_json(index, '"South China Sea" NOT Taiwan', n=1)
     check(hits[0]["cite"].endswith("\u00b7 2020-11-12 \u00b7 \u00b6 28"), hits[0]["cite"])
     rc, hits, err = search_json(index, "cybersecurity patrol vessels", n=1)
     h = hits[0]
-    check(h["label"] is None and h["heading"] == "Review of ASEAN-Japan Cooperation and its Future Direction",
+    check(h["label"] is None and h["heading"] == "\u201cPartners for Peace and Stability.\u201d",
           f"heading {h['heading']!r}")
-    check(h["cite"].endswith("under \u201cReview of ASEAN-Japan Cooperation and its Future Direction\u201d, "
-                             f"paragraph {h['para']}"), h["cite"])
+    check(h["section"] == ["1 Review of ASEAN-Japan Cooperation and its Future Direction",
+                           "(iii) \u201cPartners for Peace and Stability.\u201d"], h["section"])
+    check(h["cite"].endswith("under (iii) \u201cPartners for Peace and Stability.\u201d, paragraph 1"),
+          h["cite"])
     rc, out, err = run("-n", "1", "cybersecurity patrol vessels", index=index)
-    check("under \u201cReview of ASEAN-Japan" in out, out)
+    check("under (iii) \u201cPartners for Peace" in out, out)
     # a changed or missing source: text offsets stay, source offsets are null
     corpus = os.path.join(tmp, "corpus")
     shutil.copytree(CORPUS, corpus)

@@ -134,7 +134,11 @@ static inline void fz_make_corpus(const char *dir, int ndocs, int paras) {
     for (int d = 0; d < ndocs; d++) {
         size_t cap = 1 << 16, n = 0;
         char *buf = malloc(cap);
+        /* a page: a menu and a caption (page chrome), a heading, numbered
+         * paragraphs, text, "Back to top" (more chrome) */
         n += (size_t)snprintf(buf + n, cap - n,
+                              "Home\nNews\nSea\nJapan\nTrade\nPeople\nLaw\nMedia\n\n"
+                              "(Photo: Press Office)\n\n"
                               "# Joint statement %d on maritime security\n\n"
                               "1. ASEAN-Japan cooperation on the South China "
                               "Sea, COVID-19 and 3,000 scholarships.\n\n"
@@ -149,6 +153,7 @@ static inline void fz_make_corpus(const char *dir, int ndocs, int paras) {
             }
             n += (size_t)snprintf(buf + n, cap - n, ".\n\n");
         }
+        n += (size_t)snprintf(buf + n, cap - n, "Back to top\n");
         char path[512];
         snprintf(path, sizeof path, "%s/doc-%02d.txt", dir, d);
         fz_write(path, buf, n);

@@ -54,7 +54,7 @@ static const char *const queries[] = {
     "japan's caf\xc3\xa9",
 };
 #define NQ (sizeof queries / sizeof queries[0])
-#define NOPT 3
+#define NOPT 4
 
 typedef struct {
     int ok;
@@ -67,6 +67,7 @@ typedef struct {
 static answer pristine[NQ][NOPT];
 static uint32_t pristine_nparas;
 static char *pristine_text[8];   /* texts of the paragraphs para_id() picks */
+static char *pristine_cite[8];   /* and their citations */
 static size_t pristine_len[8];
 
 /* The j-th paragraph the harness reads: the first four and the last four. */
@@ -82,6 +83,8 @@ static void opts_for(int k, aj_search_opts *o) {
         o->explain = 1;
         o->offset = 2;
         o->limit = 4;
+    } else if (k == 3) {
+        o->chrome = 1; /* the page chrome searched too */
     }
 }
 
@@ -158,6 +161,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         FZ_CHECK(aj_para_text(&tc, ix, para_id(j, st.nparas), &pristine_text[j],
                               &pristine_len[j]) == AJ_OK,
                  "pristine text: %s", tc.msg);
+        aj_cite ct;
+        FZ_CHECK(aj_para_cite(&tc, ix, para_id(j, st.nparas), &ct) == AJ_OK,
+                 "pristine citation: %s", tc.msg);
+        pristine_cite[j] = strdup(ct.cite);
+        aj_cite_free(&ct);
     }
     aj_index_close(ix);
     const char *seeds = getenv("AJ_FUZZ_WRITE_SEEDS");
@@ -296,6 +304,17 @@ static void exercise(aj_index *ix, int oracle) {
                          "paragraph %u text differs from the intact index", id);
         }
         free(text);
+        aj_ctx cc = {0};
+        aj_cite ct;
+        e = aj_para_cite(&cc, ix, id, &ct);
+        if (e) {
+            expect_clean_error(e, &cc, "aj_para_cite");
+        } else {
+            if (oracle)
+                FZ_CHECK(n == pristine_nparas && !strcmp(ct.cite, pristine_cite[j]),
+                         "paragraph %u citation differs from the intact index", id);
+            aj_cite_free(&ct);
+        }
     }
     for (uint32_t d = 0; d < st.ndocs && d < 4; d++) {
         aj_ctx dc = {0};

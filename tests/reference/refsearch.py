@@ -101,12 +101,21 @@ class Analyzer:
 
 # ---------------------------------------------------------------- the corpus
 
+def is_chrome(p):
+    """Page chrome (README "Corpus and paragraphs"): the dump's kind says."""
+    return p.get("kind", "body").startswith("chrome")
+
+
 class Corpus:
     """The paragraphs, each as the list of its terms and of its words by
     position, with its length.  `analyzer` has a method analyze(text) ->
-    tokens (an Analyzer, or a stand-in in the self test)."""
+    tokens (an Analyzer, or a stand-in in the self test).
 
-    def __init__(self, paragraphs, token_lists, analyzer):
+    The paragraphs searched are those a search sees: all of them with
+    chrome=True (`ajsearch --chrome`), else all but page chrome, which is
+    then neither matched nor counted in N, df and avgdl."""
+
+    def __init__(self, paragraphs, token_lists, analyzer, chrome=False):
         self.paragraphs = paragraphs          # dicts from `dump --json`, by id
         self.analyzer = analyzer
         self.tokens = token_lists             # tokens[id]: analyze output
@@ -122,13 +131,14 @@ class Corpus:
                                  f"analyzes to {len(toks)} tokens")
             self.terms.append([t["term"] for t in toks])
             self.words.append([t["word"] for t in toks])
-        self.n = len(paragraphs)
-        self.total_len = sum(p["len"] for p in paragraphs)
+        self.searched = [i for i, p in enumerate(paragraphs) if chrome or not is_chrome(p)]
+        self.n = len(self.searched)
+        self.total_len = sum(paragraphs[i]["len"] for i in self.searched)
         self.avgdl = self.total_len / self.n if self.n else 0.0
         self.tf_cache = {}
 
     @classmethod
-    def load(cls, binary, index):
+    def load(cls, binary, index, chrome=False):
         """Reads `dump --json` and analyzes every paragraph text in one process."""
         analyzer = Analyzer(binary)
         out = analyzer._run(["dump", "--json", "--index", index], "")
@@ -145,7 +155,7 @@ class Corpus:
         if len(lines) != len(texts):
             raise SetupError(f"analyze printed {len(lines)} lines for {len(texts)} paragraphs")
         token_lists = [json.loads(line) for line in lines]
-        return cls(paragraphs, token_lists, analyzer)
+        return cls(paragraphs, token_lists, analyzer, chrome)
 
 
 # ------------------------------------------------------------------- parsing
@@ -656,8 +666,8 @@ def leaf_stats(corpus, leaf):
     """(tf in every paragraph, df) of a leaf; remembered, as leaves repeat."""
     key = ("stats", leaf)
     if key not in corpus.tf_cache:
-        tfs = [count_in_paragraph(corpus, leaf, pid) for pid in range(corpus.n)]
-        df = sum(1 for tf in tfs if tf)
+        tfs = [count_in_paragraph(corpus, leaf, pid) for pid in range(len(corpus.paragraphs))]
+        df = sum(1 for pid in corpus.searched if tfs[pid])
         corpus.tf_cache[key] = (tfs, df)
     return corpus.tf_cache[key]
 
@@ -701,7 +711,7 @@ def search(corpus, query, k1=DEFAULT_K1, b=DEFAULT_B, parse_fn=None):
     replaces parse (refexpand.py passes the expanded tree)."""
     tree = parse_fn(query) if parse_fn else parse(query, corpus.analyzer.analyze)
     hits = []
-    for pid in range(corpus.n):
+    for pid in corpus.searched:
         matched, score = evaluate(corpus, tree, pid, k1, b)
         if matched:
             hits.append((score, pid))
@@ -718,11 +728,12 @@ def main(argv=None):
     ap.add_argument("--k1", type=float, default=DEFAULT_K1)
     ap.add_argument("--b", type=float, default=DEFAULT_B)
     ap.add_argument("--tree", action="store_true", help="print the parse tree on stderr")
+    ap.add_argument("--chrome", action="store_true", help="search page chrome too")
     ap.add_argument("query", nargs="+", help="the query (several arguments are joined by spaces)")
     args = ap.parse_args(argv)
     query = " ".join(args.query)
     try:
-        corpus = Corpus.load(args.bin, args.index)
+        corpus = Corpus.load(args.bin, args.index, args.chrome)
     except SetupError as e:
         print(f"refsearch: {e}", file=sys.stderr)
         return 2

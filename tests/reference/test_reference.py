@@ -50,7 +50,7 @@ def scores_close(a, b):
 
 
 class Engine:
-    def __init__(self, binary, index, k1, b, expand=False):
+    def __init__(self, binary, index, k1, b, expand=False, chrome=False):
         self.binary, self.index = binary, index
         self.expand = expand
         # The reference computes textbook BM25 over the boolean matches:
@@ -61,6 +61,8 @@ class Engine:
             self.bm25 += ["--k1", repr(k1)]
         if b is not None:
             self.bm25 += ["--b", repr(b)]
+        if chrome:
+            self.bm25 += ["--chrome"]
         self.runs = 0
 
     def run(self, options, query):
@@ -244,7 +246,7 @@ def run(binary, index, args):
     b = refsearch.DEFAULT_B if args.b is None else args.b
     started = time.monotonic()
     try:
-        corpus = refsearch.Corpus.load(binary, index)
+        corpus = refsearch.Corpus.load(binary, index, args.chrome)
     except (refsearch.SetupError, ValueError) as e:
         print(f"reference: FAIL: cannot read the paragraphs: {e}")
         return 2
@@ -267,7 +269,7 @@ def run(binary, index, args):
         texts += refsearch.texts_to_analyze(q)
     corpus.analyzer.analyze_many(texts)
 
-    engine = Engine(binary, index, args.k1, args.b, args.expand)
+    engine = Engine(binary, index, args.k1, args.b, args.expand, args.chrome)
     failures = compared = with_hits = printed = expanded = 0
 
     def fail(kind, query, problems):
@@ -299,7 +301,7 @@ def run(binary, index, args):
         print(f"... {failures - printed} more failures not shown")
 
     total = len(queries) + len(gen_queries.INVALID)
-    print(f"(paragraphs {corpus.n}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}, "
+    print(f"(paragraphs searched {corpus.n} of {len(corpus.paragraphs)}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}, "
           f"expansion {'on' if args.expand else 'off'}; "
           f"{len(queries)} valid queries ({with_hits} with hits"
           f"{f', {expanded} of them expanded' if expander else ''}), {len(gen_queries.INVALID)} "
@@ -325,6 +327,8 @@ def main(argv=None):
     ap.add_argument("--expand-count", type=int, default=250,
                     help="with --expand: queries made to set off the rules (each also "
                          "run again with another word)")
+    ap.add_argument("--chrome", action="store_true",
+                    help="search page chrome too (the engine's --chrome)")
     ap.add_argument("--max-failures", type=int, default=50,
                     help="stop printing (not checking) after this many failure lines")
     args = ap.parse_args(argv)

@@ -175,6 +175,11 @@ def main(argv=None):
             if p is None:
                 bad(jw, f"no paragraph starts at byte {start} of {doc}")
                 continue
+            if str(p.get("kind", "body")).startswith("chrome"):
+                # page chrome is not searched (README "Corpus and
+                # paragraphs"): no engine can be asked to find it
+                bad(jw, f"paragraph {doc}@{start} is page chrome ({p['kind']})")
+                continue
             text, nq = norm(p.get("text", "")), norm(quote)
             if not text.startswith(nq):
                 if nq in text:

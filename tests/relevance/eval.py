@@ -152,6 +152,9 @@ def main():
     tsv = os.path.join(a.out, "paras.tsv")
     with open(tsv, "w", encoding="utf-8") as f:
         for p in paras:
+            # the same paragraphs ajsearch searches: page chrome is not
+            if str(p.get("kind", "body")).startswith("chrome"):
+                continue
             text = re.sub(r"[\t\n\r]", " ", p["text"])
             f.write(f"{p['id']}\t{text}\n")
     for eng, op in [("fts5", "and"), ("xapian", "or")]:
