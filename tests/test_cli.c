@@ -125,6 +125,7 @@ Test(reference, expansion_equals_engine, .timeout = 900) {
     run_ok("python3 tests/reference/refexpand.py --self-test && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --expand --count 50 --expand-count 120 --seed 3");
+}
 
 /* With --chrome the page chrome is searched and counted like any
  * paragraph (without it, the two tests above leave it out). */
