@@ -184,14 +184,14 @@ static void synth_word(char *out, unsigned i) {
     } while (i);
 }
 
-/* About 1.3 MB of text in 16 documents, so that most files
+/* About 3.3 MB of text in 40 documents, so that most files
  * spans several 64 KiB checksum pages: damage to a page that no query
  * reads must then leave the answers unchanged rather than fail them. */
 static void synth_corpus(const char *dir) {
     uint64_t seed = 2024;
     size_t cap = 1 << 18;
     char *text = malloc(cap), word[32];
-    for (int d = 0; d < 16; d++) {
+    for (int d = 0; d < 40; d++) {
         size_t n = (size_t)snprintf(text, cap, "Document %d\n\n", d);
         for (int p = 0; p < 450; p++) {
             unsigned words = 10 + (unsigned)(th_rand(&seed) % 40);
