@@ -296,9 +296,12 @@ typedef enum {
                                 listed) */
 } aj_correct_mode;
 
-/* A word of a query: its bytes [pos, pos + len). */
+/* A word of a query: its bytes [pos, pos + len).  For a missing word,
+ * chrome is 1 when the word does occur, but only in page chrome, which
+ * the search left out (aj_search_opts.chrome searches it). */
 typedef struct aj_qword {
     size_t pos, len;
+    int chrome;
 } aj_qword;
 
 typedef struct aj_suggestion aj_suggestion;

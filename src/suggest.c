@@ -65,6 +65,7 @@ typedef struct {
     int n;
     uint32_t start, end;
     int digit;
+    int english;              /* the folded word is in the lexicon */
 } first_token;
 
 static int on_first(void *arg, const aj_token *t) {
@@ -72,6 +73,7 @@ static int on_first(void *arg, const aj_token *t) {
     f->start = t->start;
     f->end = t->end;
     f->digit = t->word[0] >= '0' && t->word[0] <= '9';
+    f->english = aj_lexicon_has(t->word, t->word_len);
     f->n++;
     return 1;
 }
@@ -85,7 +87,7 @@ typedef struct {
     size_t *n, *cap;
 } collect;
 
-static aj_err consider(collect *w, const aj_qnode *n) {
+static aj_err consider(collect *w, const aj_qnode *n, int neg) {
     if (is_alt(w->cv->in, n) || n->quoted) return AJ_OK;
     for (size_t i = 0; i < w->cv->ncovered; i++)
         if (w->cv->covered[i] == n) return AJ_OK;
@@ -103,10 +105,22 @@ static aj_err consider(collect *w, const aj_qnode *n) {
         df = id < 0 ? 0 : info.df;
     }
     if (df) return AJ_OK;
+    /* Absent from the paragraphs searched, yet a term of the index: it
+     * occurs only in the page chrome the search left out. */
+    int64_t tid;
+    aj_term_info tinfo;
+    aj_err e = aj_dict_find(w->c, &w->ix->terms, n->terms[0], strlen(n->terms[0]), &tid,
+                            &tinfo);
+    if (e) return e;
+    int chrome = tid >= 0 && tinfo.df > 0;
     first_token f = {0};
     aj_ctx tmp = {0};
     aj_analyze(&tmp, w->an, n->text, strlen(n->text), 0, on_first, &f);
     if (f.n == 0 || f.digit) return AJ_OK;
+    /* An excluded word that is a word (of the chrome or of English)
+     * excludes nothing here, as meant; only an excluded misspelling, which
+     * silently excludes nothing, is worth a word. */
+    if (neg && (chrome || f.english)) return AJ_OK;
     if (*w->n == *w->cap) {
         size_t cap = *w->cap ? *w->cap * 2 : 4;
         aj_qword *v = realloc(*w->out, cap * sizeof *v);
@@ -114,14 +128,14 @@ static aj_err consider(collect *w, const aj_qnode *n) {
         *w->out = v;
         *w->cap = cap;
     }
-    (*w->out)[(*w->n)++] = (aj_qword){n->pos + f.start, f.end - f.start};
+    (*w->out)[(*w->n)++] = (aj_qword){n->pos + f.start, f.end - f.start, chrome};
     return AJ_OK;
 }
 
-static aj_err visit(collect *w, const aj_qnode *n) {
-    if (n->kind == Q_TERM) return consider(w, n);
+static aj_err visit(collect *w, const aj_qnode *n, int neg) {
+    if (n->kind == Q_TERM) return consider(w, n, neg);
     for (uint32_t i = 0; i < n->nkids; i++) {
-        aj_err e = visit(w, n->kids[i]);
+        aj_err e = visit(w, n->kids[i], neg || n->kind == Q_NOT);
         if (e) return e;
     }
     return AJ_OK;
@@ -141,7 +155,7 @@ aj_err aj_suggest_missing(aj_ctx *c, aj_index *ix, aj_analyzer *an,
     aj_err e = cv.nomem ? aj_fail(c, AJ_ENOMEM, "missing words") : AJ_OK;
     size_t from = *n;
     collect w = {c, ix, an, &cv, out, n, cap};
-    if (!e) e = visit(&w, in->query->root);
+    if (!e) e = visit(&w, in->query->root, 0);
     free(cv.covered);
     /* Expansion may have moved words around (a run becomes a group). */
     if (!e && *n > from) qsort(*out + from, *n - from, sizeof **out, cmp_qword);
@@ -250,7 +264,8 @@ static aj_err propose(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     aj_ctx tmp = {0};
     aj_analyze(&tmp, an, q + w->pos, w->len, 0, on_copy, &f);
     if (f.n == 0) return AJ_OK;
-    if (aj_lexicon_has(f.word, f.word_len)) return AJ_OK;  /* rule 3 */
+    /* rule 3: an English word, or a word of the page chrome */
+    if (w->chrome || aj_lexicon_has(f.word, f.word_len)) return AJ_OK;
     int upper, lower;
     count_case(q + w->pos, w->len, &upper, &lower);
     int acronym = upper >= 2 && lower == 0;

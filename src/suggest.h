@@ -11,11 +11,17 @@
  *     holding it, matches a paragraph: "peace keeping" finds
  *     "peacekeeping", "Mê Kông" finds "Mekong"), is left alone: no
  *     proposal, whatever its frequency.
- *  2. Missing.  Any other word is missing: no paragraph contains it.
- *     aj_suggest_missing() lists them.
+ *  2. Missing.  Any other word is missing: no paragraph searched
+ *     contains it.  aj_suggest_missing() lists them.  An excluded word
+ *     (under NOT) is missing only when it is not a word (rule 3 below):
+ *     a real word that nothing contains excludes nothing, as meant, but a
+ *     misspelt one silently excludes nothing and deserves a proposal.  A
+ *     missing word that is a term of the index occurs only in the page
+ *     chrome the search left out, and is flagged so.
  *  3. Real words.  A missing word that is an English word (lexicon.h, both
- *     spellings, inflections included) is taken as meant: it is never
- *     replaced and nothing is proposed for it ("sanctions", "near").
+ *     spellings, inflections included) or a word of the page chrome is
+ *     taken as meant: it is never replaced and nothing is proposed for it
+ *     ("sanctions", "near", "Cai").
  *  4. Proposal.  For any other missing word, the closest word of the
  *     index is proposed: within aj_fuzzy_cap() edits (1 for 3 to 5
  *     letters, 2 from 6), the fewest edits first, then the most

@@ -275,6 +275,20 @@ Test(query, search_missing_words_once_and_not_found_ones) {
     cr_assert_eq(r->clauses, 1);
     r = search(&f, "maritime OR security", AJ_CORRECT_AUTO, 0, 10);
     cr_assert_eq(r->clauses, 1);
+    /* An excluded real word that nothing holds excludes nothing, as
+     * meant: not missing.  An excluded misspelling is, and gets a
+     * proposal, but never runs in place of what was written. */
+    q = "maritime -sanctions NOT cafes";
+    r = search(&f, q, AJ_CORRECT_AUTO, 0, 10);
+    cr_assert(r->nmissing == 0 && !r->suggestion && !r->corrected && r->total == 12, "%s", q);
+    q = "maritime NOT secuirty";
+    r = search(&f, q, AJ_CORRECT_AUTO, 0, 10);
+    missing_is(r, q, "secuirty");
+    cr_assert(!r->corrected && r->total == 12 && r->suggestion, "%s", q);
+    q = "maritme -security";
+    r = search(&f, q, AJ_CORRECT_AUTO, 0, 10);
+    missing_is(r, q, "maritme");
+    cr_assert(r->corrected && r->total == 0);
     close_fixture(&f);
 }
 

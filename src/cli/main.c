@@ -1594,6 +1594,11 @@ static void print_missing(int html, const aj_results *r) {
         echo_in(html, r->given + r->missing[i].pos, r->missing[i].len);
         fputs(html ? "</q>" : "\xC2\xBB", stdout);
     }
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (r->missing[i].chrome) {
+            fputs(" outside page chrome (--chrome searches it too)", stdout);
+            break;
+        }
 }
 
 /* The summary of a page, in words whose numbers add up (README "Using
@@ -1725,6 +1730,20 @@ static void print_missing_json(const aj_results *r) {
     fputc(']', stdout);
 }
 
+/* "in_chrome":[...]: the missing words that occur only in page chrome
+ * (none: nothing is printed and 0 returned). */
+static int print_in_chrome_json(const aj_results *r) {
+    int any = 0;
+    for (size_t i = 0; i < r->nmissing; i++) {
+        if (!r->missing[i].chrome) continue;
+        fputs(any ? "," : "\"in_chrome\":[", stdout);
+        out_json_str(stdout, r->given + r->missing[i].pos, r->missing[i].len);
+        any = 1;
+    }
+    if (any) fputc(']', stdout);
+    return any;
+}
+
 /* "missing":[...] (the words as typed), and "suggestion" and "corrected"
  * when there is a proposal, each followed by a comma. */
 static void print_spelling_json(const aj_results *r, int open) {
@@ -1738,6 +1757,7 @@ static void print_spelling_json(const aj_results *r, int open) {
         fputs("\"missing\":", stdout);
         print_missing_json(r);
         fputc(',', stdout);
+        if (print_in_chrome_json(r)) fputc(',', stdout);
     }
 }
 
@@ -1752,6 +1772,12 @@ static void print_none_json(const aj_results *r, size_t lineno) {
     else fputs("null", stdout);
     fputs(",\"missing\":", stdout);
     print_missing_json(r);
+    for (size_t i = 0; i < r->nmissing; i++)
+        if (r->missing[i].chrome) {
+            fputc(',', stdout);
+            print_in_chrome_json(r);
+            break;
+        }
     fputs("}\n", stdout);
 }
 

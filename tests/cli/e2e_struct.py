@@ -57,7 +57,12 @@ def s_page_chrome(tmp):
     check(line.split("\t")[2:5] == ["-", "", "chrome:navigation"], line)
     # not searched by default, searched with --chrome, counted alike
     rc, hits, err = search_json(index, "Cai")
-    check(rc == 1 and hits == [], f"Cai: {rc} {hits[:1]}")
+    # nothing listed: one summary object saying the word is only in chrome
+    check(rc == 1 and len(hits) == 1 and "rank" not in hits[0] and
+          hits[0]["missing"] == ["Cai"] and hits[0]["in_chrome"] == ["Cai"] and
+          hits[0]["suggestion"] is None, f"Cai: {rc} {hits[:1]}")
+    rc, out, err = run("Cai", index=index)
+    check(rc == 1 and "No paragraph contains «Cai» outside page chrome" in out, f"Cai: {out!r}")
     rc, out, err = run("--count", "Cai", index=index)
     check(rc == 1 and out.strip() == "0", f"--count Cai: {rc} {out!r}")
     rc, out, err = run("--chrome", "--count", "Cai", index=index)
