@@ -258,6 +258,13 @@ static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
                         AJ_PARA_BYTES, p);
 }
 
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind) {
+    const uint8_t *p;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) *kind = (int)(aj_get_u32le(p + 16) >> 30);
+    return e;
+}
+
 aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
                              uint32_t *h) {
     *h = UINT32_MAX;

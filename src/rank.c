@@ -1,11 +1,12 @@
-/* rank.c - proximity and heading evidence for the best candidates; see
- * rank.h. */
+/* rank.c - the default ranking's factors, computed for matches visited
+ * in id order; see rank.h. */
 #include "rank.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "eval.h"
 #include "postings.h"
 #include "segment.h"
 
@@ -13,7 +14,7 @@
 
 static void mark_leaves(const aj_qnode *n, uint32_t unit, uint32_t *of) {
     if (n->kind == Q_NOT) return;
-    if (!n->nkids) {
+    if (!n->nkids || aj_qleaf(n->kind)) {
         of[n->leaf] = unit;
         return;
     }
@@ -28,7 +29,10 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
     uint32_t cap = root->kind == Q_AND ? root->nkids : 1;
     r->units = calloc(cap + 1, sizeof *r->units);
     r->unit_of_leaf = malloc((q->nleaves + 1) * sizeof *r->unit_of_leaf);
-    if (!r->units || !r->unit_of_leaf) return aj_fail(c, AJ_ENOMEM, "ranking");
+    r->weight = calloc(cap + 1, sizeof *r->weight);
+    r->common = calloc(cap + 1, sizeof *r->common);
+    if (!r->units || !r->unit_of_leaf || !r->weight || !r->common)
+        return aj_fail(c, AJ_ENOMEM, "ranking");
     for (uint32_t l = 0; l < q->nleaves; l++) r->unit_of_leaf[l] = UINT32_MAX;
     if (root->kind == Q_AND) {
         for (uint32_t i = 0; i < root->nkids; i++) {
@@ -46,7 +50,71 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
 void aj_rank_close(aj_rank *r) {
     free(r->units);
     free(r->unit_of_leaf);
+    free(r->weight);
+    free(r->common);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- weights: what a partial match shares ---- */
+
+/* A clause's weight is its idf.  A group's df is not known without
+ * evaluating it, but bounded by its parts': an OR is at least as common
+ * as its most common branch, an AND at most as common as its rarest
+ * part, and the weight is that bound. */
+static double node_weight(const aj_qnode *n, const uint32_t *df, uint64_t nparas) {
+    if (aj_qleaf(n->kind)) return aj_bm25_idf(nparas, df[n->leaf]);
+    double w = n->kind == Q_OR ? INFINITY : 0.0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind == Q_NOT) continue;
+        double k = node_weight(n->kids[i], df, nparas);
+        if (n->kind == Q_OR ? k < w : k > w) w = k;
+    }
+    return isfinite(w) ? w : 0.0;
+}
+
+/* Common: in more than 1/AJ_RANK_COMMON_DIV of the paragraphs; an OR
+ * when one of its branches is, an AND when all its parts are (the same
+ * bounds as the weight). */
+static int node_common(const aj_qnode *n, const uint32_t *df, uint64_t nparas) {
+    if (aj_qleaf(n->kind)) return (uint64_t)df[n->leaf] * AJ_RANK_COMMON_DIV > nparas;
+    int any = 0, all = 1;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind == Q_NOT) continue;
+        int k = node_common(n->kids[i], df, nparas);
+        any |= k;
+        all &= k;
+    }
+    return n->kind == Q_OR ? any : all;
+}
+
+void aj_rank_weigh(aj_rank *r, const uint32_t *df, uint64_t nparas) {
+    r->total_weight = 0.0;
+    for (uint32_t u = 0; u < r->nunits; u++) {
+        r->weight[u] = node_weight(r->units[u], df, nparas);
+        r->common[u] = (uint8_t)node_common(r->units[u], df, nparas);
+        r->total_weight += r->weight[u];
+    }
+}
+
+double aj_rank_share(const aj_rank *r, const uint8_t *matched) {
+    double w = 0.0;
+    uint32_t m = 0;
+    for (uint32_t u = 0; u < r->nunits; u++)
+        if (matched[u]) {
+            w += r->weight[u];
+            m++;
+        }
+    if (m == r->nunits) return 1.0;
+    return r->total_weight > 0 ? w / r->total_weight : 0.0;
+}
+
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o) {
+    return (r->nunits >= 2 ? 1.0 + o->w_prox : 1.0) * (1.0 + o->w_head);
+}
+
+double aj_rank_score(const aj_hit *h, const aj_search_opts *o) {
+    return h->bm25 * (1.0 + o->w_prox * h->proximity) * (1.0 + o->w_head * h->heading) *
+           h->kind * h->share;
 }
 
 /* ---- proximity over occurrence lists ---- */
@@ -58,10 +126,14 @@ typedef struct {
 static int cmp_occ(const void *a, const void *b) {
     const occ_t *x = a, *y = b;
     if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
-    return x->unit < y->unit ? -1 : x->unit > y->unit;
+    if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+    return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Minimal window over v[0..n) (sorted) holding every unit that occurs.
+/* The best run of v[0..n) (sorted) holding every unit that occurs (see
+ * rank.h): for each end r, l moves up as far as the run stays whole, so
+ * the first (l, r) reaching the smallest span is the earliest-ending one,
+ * and of those with that end the one starting last comes after it.
  * npresent units occur; count[] is scratch of nunits zeros. */
 static double window(const occ_t *v, size_t n, uint32_t nunits,
                      uint32_t npresent, uint32_t *count, uint32_t *first) {
@@ -72,7 +144,7 @@ static double window(const occ_t *v, size_t n, uint32_t nunits,
         if (count[v[r].unit]++ == 0) have++;
         while (have == npresent) {
             uint64_t span = (uint64_t)v[r].pos + v[r].len - v[l].pos;
-            if (span < best) {
+            if (span < best || (span == best && r == br)) {
                 best = span;
                 bl = l;
                 br = r;
@@ -139,7 +211,8 @@ typedef struct {
     const char *term;
     aj_pcursor pc;
     int open;
-    const uint32_t *pos;     /* positions in the current candidate */
+    int here;                /* the term is in the current paragraph */
+    const uint32_t *pos;     /* its positions there, when asked for */
     uint32_t npos;
 } rterm;
 
@@ -196,16 +269,19 @@ static void rterms_close(const aj_query *q, rterms *rt) {
     free(rt->slot);
 }
 
-/* Positions every term's cursor on paragraph id. */
-static aj_err rterms_seek(aj_ctx *c, rterms *rt, uint32_t id) {
+/* Positions every term's cursor on paragraph id (never backwards), and
+ * reads its positions there when want_pos. */
+static aj_err rterms_seek(aj_ctx *c, rterms *rt, uint32_t id, int want_pos) {
     for (uint32_t i = 0; i < rt->nt; i++) {
         rterm *t = &rt->t[i];
         t->npos = 0;
+        t->here = 0;
         if (!t->open) continue;
         aj_err e = aj_pcursor_advance(c, &t->pc, id);
         if (e) return e;
         if (t->pc.doc != id) continue;
-        e = aj_pcursor_positions(c, &t->pc, &t->pos, &t->npos);
+        t->here = 1;
+        if (want_pos) e = aj_pcursor_positions(c, &t->pc, &t->pos, &t->npos);
         if (e) return e;
     }
     return AJ_OK;
@@ -262,13 +338,15 @@ static aj_err collect_occ(aj_ctx *c, const aj_rank *r, rterms *rt, occbuf *b) {
 
 /* ---- headings ---- */
 
-/* Finds section headings for candidates visited in increasing id order,
- * remembering the last answer: the scan from a candidate stops at the
- * previous candidate of the same document, whose heading is then also
- * this one's, so the candidates of a query cost one pass over the
- * paragraphs between them (at most AJ_RANK_HEADING_SCAN each). */
+/* Finds section headings for matches visited in increasing id order,
+ * remembering the last answer: the scan from a match stops at the
+ * previous match of the same document, whose heading is then also this
+ * one's, so the matches of a query cost one pass over the paragraphs
+ * between them (at most AJ_RANK_HEADING_SCAN each).  The document's range
+ * is remembered too, so consecutive matches in one document cost no
+ * search of the document table. */
 typedef struct {
-    uint32_t id, doc, heading;
+    uint32_t id, doc, first, end, heading;
     int valid;
 } hmemo;
 
@@ -276,18 +354,24 @@ typedef struct {
  * before it in its document, or UINT32_MAX. */
 static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
                               uint32_t *h) {
-    uint32_t doc, first;
     *h = UINT32_MAX;
-    aj_err e = aj_index_para_doc(c, ix, id, &doc, &first);
-    if (e) return e;
+    uint32_t doc = m->doc, first = m->first, end = m->end;
+    if (!m->valid || id < first || id >= end) {
+        aj_doc_info d;
+        aj_err e = aj_index_para_doc(c, ix, id, &doc, &first);
+        if (!e) e = aj_doc_get(c, ix, doc, &d);
+        if (e) return e;
+        end = first + d.nparas;
+        m->valid = 0;
+    }
     uint32_t lo = id - first > AJ_RANK_HEADING_SCAN ? id - AJ_RANK_HEADING_SCAN : first;
-    /* From the previous candidate of the same document on, its answer
-     * holds: only the paragraphs after it need looking at. */
-    int memo = m->valid && m->doc == doc && m->id < id && m->id >= lo;
-    e = aj_index_prev_heading(c, ix, id, memo ? m->id : lo, h);
+    /* From the previous match of the same document on, its answer holds:
+     * only the paragraphs after it need looking at. */
+    int memo = m->valid && m->id < id && m->id >= lo;
+    aj_err e = aj_index_prev_heading(c, ix, id, memo ? m->id : lo, h);
     if (!e && *h == UINT32_MAX && memo && m->heading != UINT32_MAX && m->heading >= lo)
         *h = m->heading;
-    *m = (hmemo){id, doc, *h, !e};
+    *m = (hmemo){id, doc, first, end, *h, !e};
     return e;
 }
 
@@ -299,89 +383,99 @@ static int unit_here(const aj_rank *r, const rterms *rt, uint32_t u) {
     for (uint32_t l = 0; l < q->nleaves; l++) {
         if (r->unit_of_leaf[l] != u || !rt->slot[l]) continue;
         uint32_t i = 0, n = q->leaves[l]->nterms;
-        while (i < n && rt->t[rt->slot[l][i]].npos) i++;
+        while (i < n && rt->t[rt->slot[l][i]].here) i++;
         if (i == n) return 1;
     }
     return 0;
 }
 
-typedef struct {
-    uint32_t heading;        /* heading paragraph id */
-    aj_hit *hit;
-} hpair;
+/* ---- the rescorer ---- */
 
-static int cmp_hpair(const void *a, const void *b) {
-    const hpair *x = a, *y = b;
-    return x->heading < y->heading ? -1 : x->heading > y->heading;
-}
+struct aj_rescorer {
+    const aj_rank *r;
+    aj_index *ix;
+    aj_search_opts o;
+    rterms at;               /* the matches' positions */
+    rterms heads;            /* the section headings' terms */
+    occbuf ob;
+    uint32_t *scratch;
+    hmemo memo;
+    uint32_t last_head;      /* the heading whose factor is last_factor */
+    double last_factor;
+};
 
-/* Sets the heading factor of the hits in v[0..n) (sorted by heading id):
- * the terms' postings say which units each heading holds, without
- * reading its text. */
-static aj_err heading_factors(aj_ctx *c, const aj_rank *r, aj_index *ix,
-                              hpair *v, size_t n) {
-    rterms rt = {0};
-    aj_err e = rterms_open(c, r, ix, &rt);
-    double f = 0.0;
-    for (size_t i = 0; !e && i < n; i++) {
-        if (!i || v[i].heading != v[i - 1].heading) {
-            e = rterms_seek(c, &rt, v[i].heading);
-            if (e) break;
-            uint32_t in = 0;
-            for (uint32_t u = 0; u < r->nunits; u++) in += unit_here(r, &rt, u);
-            f = (double)in / (double)r->nunits;
-        }
-        v[i].hit->heading = f;
-    }
-    rterms_close(r->q, &rt);
+aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
+                       const aj_search_opts *o, aj_rescorer **out) {
+    aj_rescorer *rs = calloc(1, sizeof *rs);
+    *out = rs;
+    if (!rs) return aj_fail(c, AJ_ENOMEM, "ranking");
+    rs->r = r;
+    rs->ix = ix;
+    rs->o = *o;
+    rs->last_head = UINT32_MAX;
+    rs->scratch = malloc((2 * (size_t)r->nunits + 1) * sizeof *rs->scratch);
+    if (!rs->scratch) return aj_fail(c, AJ_ENOMEM, "ranking");
+    aj_err e = r->nunits >= 2 ? rterms_open(c, r, ix, &rs->at) : AJ_OK;
+    if (!e && o->w_head > 0) e = rterms_open(c, r, ix, &rs->heads);
     return e;
 }
 
-/* ---- all together ---- */
-
-static int cmp_hit_id(const void *a, const void *b) {
-    const aj_hit *x = *(aj_hit *const *)a, *y = *(aj_hit *const *)b;
-    return x->id < y->id ? -1 : x->id > y->id;
+void aj_rescorer_free(aj_rescorer *rs) {
+    if (!rs) return;
+    rterms_close(rs->r->q, &rs->at);
+    rterms_close(rs->r->q, &rs->heads);
+    free(rs->ob.v);
+    free(rs->scratch);
+    free(rs);
 }
 
-aj_err aj_rank_features(aj_ctx *c, const aj_rank *r, aj_index *ix,
-                        aj_hit *hits, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        hits[i].proximity = 0.0;
-        hits[i].heading = 0.0;
+/* The heading factor of paragraph id.  Headings come in increasing order
+ * as ids do (a later paragraph's heading is the same or a later one), so
+ * the heading cursors never move back; if they had to, they are opened
+ * again rather than give a wrong answer. */
+static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f) {
+    uint32_t head;
+    *f = 0.0;
+    aj_err e = section_heading(c, rs->ix, &rs->memo, id, &head);
+    if (e || head == UINT32_MAX) return e;
+    if (head == rs->last_head) {
+        *f = rs->last_factor;
+        return AJ_OK;
     }
-    if (!n || !r->nunits) return AJ_OK;
-    rterms rt = {0};
-    occbuf ob = {0};
-    aj_hit **byid = malloc(n * sizeof *byid);
-    hpair *hp = malloc(n * sizeof *hp);
-    uint32_t *scratch = malloc((2 * (size_t)r->nunits + 1) * sizeof *scratch);
-    aj_err e = (!byid || !hp || !scratch) ? aj_fail(c, AJ_ENOMEM, "ranking")
-                                          : rterms_open(c, r, ix, &rt);
-    for (size_t i = 0; !e && i < n; i++) byid[i] = &hits[i];
-    if (!e) qsort(byid, n, sizeof *byid, cmp_hit_id);
-    size_t nh = 0;
-    hmemo memo = {0};
-    for (size_t i = 0; !e && i < n; i++) {
-        aj_hit *h = byid[i];
-        if (r->nunits >= 2) { /* one unit has no proximity to measure */
-            e = rterms_seek(c, &rt, h->id);
-            if (!e) e = collect_occ(c, r, &rt, &ob);
-            if (e) break;
-            h->proximity = proximity(ob.v, ob.n, r->nunits, scratch);
-        }
-        uint32_t head;
-        e = section_heading(c, ix, &memo, h->id, &head);
-        if (!e && head != UINT32_MAX) hp[nh++] = (hpair){head, h};
+    if (rs->last_head != UINT32_MAX && head < rs->last_head) {
+        rterms_close(rs->r->q, &rs->heads);
+        memset(&rs->heads, 0, sizeof rs->heads);
+        e = rterms_open(c, rs->r, rs->ix, &rs->heads);
+        if (e) return e;
     }
-    rterms_close(r->q, &rt);
-    if (!e && nh) {
-        qsort(hp, nh, sizeof *hp, cmp_hpair);
-        e = heading_factors(c, r, ix, hp, nh);
+    e = rterms_seek(c, &rs->heads, head, 0);
+    if (e) return e;
+    uint32_t in = 0;
+    for (uint32_t u = 0; u < rs->r->nunits; u++) in += unit_here(rs->r, &rs->heads, u);
+    *f = (double)in / (double)rs->r->nunits;
+    rs->last_head = head;
+    rs->last_factor = *f;
+    return AJ_OK;
+}
+
+aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h) {
+    const aj_rank *r = rs->r;
+    h->proximity = h->heading = 0.0;
+    h->kind = 1.0;
+    aj_err e = AJ_OK;
+    if (r->nunits >= 2 && rs->o.w_prox > 0) { /* one unit has no proximity */
+        e = rterms_seek(c, &rs->at, h->id, 1);
+        if (!e) e = collect_occ(c, r, &rs->at, &rs->ob);
+        if (e) return e;
+        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch);
     }
-    free(ob.v);
-    free(byid);
-    free(hp);
-    free(scratch);
-    return e;
+    if (r->nunits && rs->o.w_head > 0) e = heading_factor(c, rs, h->id, &h->heading);
+    if (!e && rs->o.heading_hit < 1.0) {
+        int kind;
+        e = aj_index_para_kind(c, rs->ix, h->id, &kind);
+        if (!e && kind == AJ_PARA_HEADING) h->kind = rs->o.heading_hit;
+    }
+    if (e) return e;
+    h->score = aj_rank_score(h, &rs->o);
+    return AJ_OK;
 }

@@ -1,15 +1,18 @@
 /*
- * rank.h - the second stage of ranking: evidence BM25 cannot see.
+ * rank.h - the default ranking's evidence beyond BM25, and the rules that
+ * keep it exact.
  *
  * BM25 scores each query clause alone.  An analyst's sense of a good
  * paragraph also depends on where the clauses sit: "supply chain
  * resilience" in one sentence beats the three words scattered over a long
  * paragraph, and a paragraph under the heading "Maritime Cooperation" is
  * more likely about maritime cooperation than one that mentions it in
- * passing.  This stage looks at the best BM25 candidates only (positions
- * are read for them and nothing else) and multiplies their scores:
+ * passing.  A heading line that merely names the topic, on the other hand,
+ * is short, so BM25 and proximity both favour it over the paragraph that
+ * discusses the topic.  So every hit's BM25 is multiplied:
  *
  *   score = bm25 * (1 + w_prox * proximity) * (1 + w_head * heading)
+ *                * kind * share
  *
  * Units.  The query's units are the positive clauses of its top-level AND
  * (the whole query when it is not an AND): "supply chain resilience" has
@@ -18,12 +21,17 @@
  * (as long as the phrase); OR alternatives inside a unit pool theirs.
  * Prefix and other clauses without stored positions have no occurrences.
  *
- * proximity (0..1): 0 when fewer than two units occur.  Otherwise take the
- * smallest window of the paragraph holding an occurrence of every unit
- * that occurs, of span S words, while the units' own lengths add up to L:
- *   proximity = coverage * (L / S) * (in query order ? 1 : 1/2)
- * where coverage is the fraction of the query's units that occur.  Words
- * side by side in query order give 1.
+ * proximity (0..1): 0 when fewer than two units occur.  Otherwise sort the
+ * occurrences by position, then unit, then length.  A run is a stretch of
+ * consecutive occurrences in that order holding every unit that occurs;
+ * its span is from its first occurrence's start to its last occurrence's
+ * end.  The best run has the smallest span, then ends first, then starts
+ * last.  With L the sum of the lengths of each unit's first occurrence in
+ * the best run:
+ *   proximity = min(1, L / span) * (in query order ? 1 : 1/2) * coverage
+ * where "in query order" means those first occurrences come in increasing
+ * unit order and coverage is the fraction of the query's units that occur.
+ * Words side by side in query order give 1.
  *
  * heading (0..1): the fraction of units that occur in the paragraph's
  * section heading: the nearest heading paragraph before it in its
@@ -31,36 +39,83 @@
  * unit occurs there when one of its terms does, or all the words of one of
  * its phrases (in any order: headings are short).  The terms' postings
  * answer that, so no heading text is read.
+ *
+ * kind: heading_hit (0..1) for a paragraph that is itself a heading, else 1.
+ *
+ * share (0..1]: 1 for a full match.  A partial match (some units but not
+ * all) shares the idf-weighted fraction of the query: the sum of the
+ * weights of the units it matches over the sum of all units' weights.  A
+ * unit's weight is its idf; a group's is that of its most common branch
+ * for an OR (the group is at least that common) and of its rarest part
+ * for an AND.  A unit is common when it is in more than
+ * 1/AJ_RANK_COMMON_DIV of the paragraphs (an OR when one of its branches
+ * is, an AND when all its parts are); a paragraph matching only common
+ * units is not a partial match at all.
+ *
+ * Exactness.  Every factor but BM25 is at most 1 + its weight, and kind
+ * and share at most 1, so a paragraph's score is at most its BM25 times
+ * aj_rank_max_factor().  The search keeps the best k by final score and
+ * re-scores a match only when that bound can still beat the k-th best,
+ * which keeps the top k exact for every k while most matches cost one
+ * multiplication (topk.h).
  */
 #ifndef AJ_RANK_H
 #define AJ_RANK_H
 
 #include "ajsearch.h"
+#include "index.h"
 #include "query.h"
 
-/* Candidates reranked when the caller wants fewer. */
-#define AJ_RANK_DEPTH 50
 #define AJ_RANK_HEADING_SCAN 64
+/* A unit in more than 1/AJ_RANK_COMMON_DIV of the paragraphs is common. */
+#define AJ_RANK_COMMON_DIV 4
 
 typedef struct aj_rank {
     const aj_query *q;
     uint32_t nunits;
     const aj_qnode **units;     /* positive top-level clauses */
     uint32_t *unit_of_leaf;     /* leaf -> unit, or UINT32_MAX */
+    double *weight;             /* by unit, set by aj_rank_weigh */
+    uint8_t *common;            /* by unit, set by aj_rank_weigh */
+    double total_weight;        /* sum of weight, in unit order */
 } aj_rank;
 
-/* Finds q's units.  Free with aj_rank_close. */
+/* Finds q's units.  Free with aj_rank_close, also after a failure. */
 aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q);
 void aj_rank_close(aj_rank *r);
 
-/* Sets hits[i].proximity and .heading for n hits, from the positions
- * and postings of ix. */
-aj_err aj_rank_features(aj_ctx *c, const aj_rank *r, aj_index *ix,
-                        aj_hit *hits, size_t n);
+/* Sets the units' weights and common flags from the leaves' df (as an
+ * aj_eval of the query has them) in an index of nparas paragraphs. */
+void aj_rank_weigh(aj_rank *r, const uint32_t *df, uint64_t nparas);
 
-/* The smallest window over per-unit occurrence lists (exposed for tests).
- * occ[u] holds nocc[u] increasing start positions of unit u, each ulen[u]
- * words long.  Returns the proximity formula above for nunits units. */
+/* The share of the query held by the units u with matched[u] != 0 (sum
+ * of their weights, in unit order, over the total); 1 when all are. */
+double aj_rank_share(const aj_rank *r, const uint8_t *matched);
+
+/* The largest factor a paragraph's BM25 can be multiplied by under
+ * opts (w_prox counts only for queries of two units or more). */
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o);
+
+/* The final score from the factors of h (bm25, proximity, heading, kind,
+ * share), multiplied in the order the bound above assumes. */
+double aj_rank_score(const aj_hit *h, const aj_search_opts *o);
+
+/* Computes the factors of matches visited in increasing id order. */
+typedef struct aj_rescorer aj_rescorer;
+
+/* Opens cursors over the units' terms.  The caller owns *out and frees
+ * it with aj_rescorer_free (also after a failure, *out may be NULL). */
+aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
+                       const aj_search_opts *o, aj_rescorer **out);
+void aj_rescorer_free(aj_rescorer *rs);
+
+/* Sets h->proximity, h->heading, h->kind and h->score from h->id, h->bm25
+ * and h->share.  Calls must come in increasing h->id. */
+aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h);
+
+/* The proximity of occurrence lists (exposed for tests).  occ[u] holds
+ * nocc[u] increasing start positions of unit u, each ulen[u] words long.
+ * Returns the proximity formula above for nunits units. */
 double aj_rank_proximity(uint32_t nunits, const uint32_t *const *occ,
                          const uint32_t *nocc, const uint32_t *ulen);
 

@@ -44,6 +44,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->rank = AJ_RANK_FULL;
     o->w_prox = AJ_W_PROX;
     o->w_head = AJ_W_HEAD;
+    o->heading_hit = AJ_HEADING_HIT;
     o->partial = 1;
     o->expand = 1;
 }
@@ -139,16 +140,18 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
     return e;
 }
 
-/* A query that matches the paragraphs holding at least one positive
- * clause of q's top-level AND and none of its negated ones: OR(positive)
- * AND NOT (negated).  It borrows q's nodes and leaf numbering. */
+/* A query made of q's top-level AND: OR(some of its positive clauses),
+ * and, with negs, AND NOT each of its negated ones.  It borrows q's
+ * nodes and leaf numbering.  sel[u] picks unit u (positive clause u in
+ * order); NULL picks them all. */
 typedef struct {
     aj_query q;
     aj_qnode and_node, or_node;
     aj_qnode **and_kids, **or_kids;
 } partial_query;
 
-static aj_err partial_open(aj_ctx *c, const aj_query *q, partial_query *p) {
+static aj_err partial_open(aj_ctx *c, const aj_query *q, const uint8_t *sel, int negs,
+                           partial_query *p) {
     memset(p, 0, sizeof *p);
     const aj_qnode *root = q->root;
     p->and_kids = calloc(root->nkids + 1, sizeof *p->and_kids);
@@ -159,12 +162,13 @@ static aj_err partial_open(aj_ctx *c, const aj_query *q, partial_query *p) {
     p->and_node.kind = Q_AND;
     p->and_node.kids = p->and_kids;
     p->and_kids[p->and_node.nkids++] = &p->or_node;
-    for (uint32_t i = 0; i < root->nkids; i++) {
+    for (uint32_t i = 0, u = 0; i < root->nkids; i++) {
         aj_qnode *k = root->kids[i];
-        if (k->kind == Q_NOT)
-            p->and_kids[p->and_node.nkids++] = k;
-        else
+        if (k->kind == Q_NOT) {
+            if (negs) p->and_kids[p->and_node.nkids++] = k;
+        } else if (!sel || sel[u++]) {
             p->or_kids[p->or_node.nkids++] = k;
+        }
     }
     p->q.root = &p->and_node;
     p->q.nleaves = q->nleaves;
@@ -177,157 +181,112 @@ static void partial_close(partial_query *p) {
     free(p->or_kids);
 }
 
-/* Full ranking: hits rank by final score, partial hits by the number of
- * clauses they match first. */
-static int cmp_final(const void *a, const void *b) {
-    const aj_hit *x = a, *y = b;
-    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
-    if (x->score != y->score) return x->score > y->score ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void final_scores(aj_hit *h, size_t n, const aj_search_opts *o) {
-    for (size_t i = 0; i < n; i++) {
-        double cover = h[i].units ? (double)h[i].matched / h[i].units : 1.0;
-        h[i].score = h[i].bm25 * (1.0 + o->w_prox * h[i].proximity) *
-                     (1.0 + o->w_head * h[i].heading) * cover;
-    }
-    qsort(h, n, sizeof *h, cmp_final);
-}
-
-/* Partial candidates rank by the units they match, then by BM25. */
-static int cmp_partial(const void *a, const void *b) {
-    const aj_hit *x = a, *y = b;
-    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
-    if (x->bm25 != y->bm25) return x->bm25 > y->bm25 ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Partial matches come from candidates rather than from the union of
- * every clause's postings (which, for common words, is most of a large
- * corpus): each unit alone gives its best `cand` paragraphs by its own
- * BM25, with the pruned top k where the unit allows it, so a common word
- * costs a few blocks.  With two units this is exact: a partial match then
- * holds one unit and ranks by that unit's score, and a unit's list of
- * need + nfull holds every full match and the best `need` others.  With
- * more units, a paragraph holding two of them but in neither's list could
- * be missed; the lists are then 2 need + nfull + PARTIAL_EXTRA long to make
- * that rare. */
-#define PARTIAL_EXTRA 20
-
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The sorted, distinct ids of every unit's best cand paragraphs. */
-static aj_err unit_candidates(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
-                              const aj_rank *rk, size_t cand, uint32_t **out,
-                              size_t *nout) {
-    aj_hit *buf = malloc((cand + 1) * sizeof *buf);
-    uint32_t *v = malloc(((size_t)rk->nunits * cand + 1) * sizeof *v);
-    size_t n = 0;
-    aj_err e = (!buf || !v) ? aj_fail(c, AJ_ENOMEM, "partial matches") : AJ_OK;
-    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
-        aj_query uq = {(aj_qnode *)rk->units[u], s->q->nleaves, s->q->leaves};
-        aj_eval ev;
-        aj_topk top;
-        aj_topk_init(&top, buf, cand);
-        aj_cur **lv;
-        uint32_t nl;
-        uint64_t seen;
-        e = aj_eval_open(c, &ev, s->ix, s->an, &uq, o->k1, o->b);
-        if (!e && aj_eval_flat(&ev, &lv, &nl)) {
-            e = aj_topk_pruned(c, &ev, s->ix, &top, &seen);
-        } else {
-            while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-                uint32_t id = aj_eval_doc(&ev), dl;
-                e = aj_index_len(c, s->ix, id, &dl);
-                if (!e) aj_topk_push(&top, id, aj_eval_score(&ev, dl));
-                if (!e) e = aj_eval_next(c, &ev);
-            }
-        }
-        s->res.decoded += ev.decoded;
-        aj_eval_close(&ev);
-        for (size_t i = 0; !e && i < top.n; i++) v[n++] = buf[i].id;
-    }
-    free(buf);
-    if (e) {
-        free(v);
-        return e;
-    }
-    qsort(v, n, sizeof *v, cmp_u32);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!m || v[m - 1] != v[i]) v[m++] = v[i];
-    *out = v;
-    *nout = m;
-    return AJ_OK;
+static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h) {
+    return aj_rescore(c, rs, h);
 }
 
 /* Appends to s->hits[nfull..nfull+need) the best paragraphs that match
- * some but not all of the units of rk (and none of the query's negated
- * clauses), best first: the most units, then the highest BM25. */
+ * some but not all of the units of rk and none of the query's negated
+ * clauses, best first: the largest share, then the highest final score
+ * (rank.h).  A paragraph holding only common units is not one, so the
+ * candidates are the paragraphs of the other units, and the common units
+ * are only looked up in them: a common word costs skips, not a pass over
+ * its postings.  Every candidate is scored, so the list is exact. */
 static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
                            const aj_rank *rk, size_t nfull, size_t need,
                            size_t *got) {
     *got = 0;
-    uint32_t *ids = NULL;
-    size_t nids = 0, n = 0;
-    size_t cand = rk->nunits == 2 ? need + nfull : 2 * need + nfull + PARTIAL_EXTRA;
-    aj_err e = unit_candidates(c, s, o, rk, cand, &ids, &nids);
-    if (e) return e;
-    partial_query pq;
-    aj_eval ev;
-    aj_hit *v = malloc((nids + 1) * sizeof *v);
-    uint32_t *tf = malloc((s->q->nleaves + 1) * sizeof *tf);
-    double *sc = malloc((s->q->nleaves + 1) * sizeof *sc);
-    uint8_t *seen = calloc(rk->nunits + 1, 1);
-    e = (!v || !tf || !sc || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
-                                    : partial_open(c, s->q, &pq);
-    int opened = 0;
-    if (!e) {
-        e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b);
-        opened = 1;
+    uint32_t nl = s->q->nleaves, nrare = 0;
+    uint8_t *rare = calloc(rk->nunits + 1, 1), *common = calloc(rk->nunits + 1, 1);
+    uint8_t *matched = calloc(rk->nunits + 1, 1);
+    uint32_t *tf = malloc((2 * (size_t)nl + 1) * sizeof *tf);
+    double *sc = malloc((2 * (size_t)nl + 1) * sizeof *sc);
+    aj_err e = (!rare || !common || !matched || !tf || !sc)
+                   ? aj_fail(c, AJ_ENOMEM, "partial matches") : AJ_OK;
+    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
+        rare[u] = !rk->common[u];
+        common[u] = rk->common[u];
+        nrare += rare[u];
     }
-    /* The candidates in id order: each is scored against the whole query
-     * (a negated clause drops it, a full match is not partial). */
-    for (size_t i = 0; !e && i < nids; i++) {
-        uint32_t id = ids[i], dl;
-        e = aj_eval_advance(c, &ev, id);
-        if (e || aj_eval_doc(&ev) != id) continue;
+    /* dq drives: the rare units, and no negated clause; cq answers for
+     * the common units. */
+    partial_query dq, cq;
+    int dq_open = 0, cq_open = 0, dv_open = 0, cv_open = 0;
+    aj_eval dv, cv;
+    aj_rescorer *rs = NULL;
+    if (!e && nrare) {
+        dq_open = 1;
+        e = partial_open(c, s->q, rare, 1, &dq);
+        dv_open = !e;
+        if (!e) e = aj_eval_open(c, &dv, s->ix, s->an, &dq.q, o->k1, o->b);
+    }
+    if (!e && dv_open && nrare < rk->nunits) {
+        cq_open = 1;
+        e = partial_open(c, s->q, common, 0, &cq);
+        cv_open = !e;
+        if (!e) e = aj_eval_open(c, &cv, s->ix, s->an, &cq.q, o->k1, o->b);
+    }
+    aj_topk top;
+    aj_topk_init(&top, s->hits + nfull, need);
+    if (!e && dv_open) {
+        e = aj_rescorer_new(c, rk, s->ix, o, &rs);
+        aj_topk_rescoring(&top, aj_rank_max_factor(rk, o), rescore_hit, rs);
+    }
+    uint32_t *tfc = tf + nl;
+    double *scc = sc + nl;
+    while (!e && dv_open && aj_eval_doc(&dv) != AJ_DOC_END) {
+        uint32_t id = aj_eval_doc(&dv), dl;
         e = aj_index_len(c, s->ix, id, &dl);
         if (e) break;
-        aj_eval_leaf_tfs(&ev, dl, tf, sc);
-        memset(seen, 0, rk->nunits);
-        uint32_t matched = 0;
-        for (uint32_t l = 0; l < s->q->nleaves; l++) {
-            uint32_t u = rk->unit_of_leaf[l];
-            if (tf[l] && u != UINT32_MAX && !seen[u]) {
-                seen[u] = 1;
-                matched++;
+        aj_eval_leaf_tfs(&dv, dl, tf, sc);
+        if (cv_open) {
+            e = aj_eval_advance(c, &cv, id);
+            if (e) break;
+            if (aj_eval_doc(&cv) == id) {
+                aj_eval_leaf_tfs(&cv, dl, tfc, scc);
+                for (uint32_t l = 0; l < nl; l++) {
+                    tf[l] += tfc[l];
+                    sc[l] += scc[l];
+                }
             }
         }
-        if (matched < rk->nunits)
-            v[n++] = (aj_hit){.id = id, .bm25 = aj_eval_score(&ev, dl),
-                              .matched = matched, .units = rk->nunits};
+        memset(matched, 0, rk->nunits);
+        uint32_t m = 0;
+        double bm25 = 0.0;
+        for (uint32_t l = 0; l < nl; l++) {
+            uint32_t u = rk->unit_of_leaf[l];
+            if (!tf[l] || u == UINT32_MAX) continue;
+            bm25 += sc[l];
+            if (!matched[u]) m++;
+            matched[u] = 1;
+        }
+        if (m < rk->nunits) { /* else a full match, listed already */
+            aj_hit h = {.id = id, .bm25 = bm25, .share = aj_rank_share(rk, matched),
+                        .matched = m, .units = rk->nunits};
+            e = aj_topk_offer(c, &top, &h);
+        }
+        if (!e) e = aj_eval_next(c, &dv);
     }
-    if (opened) {
-        s->res.decoded += ev.decoded;
-        aj_eval_close(&ev);
+    if (dv_open) {
+        aj_eval_close(&dv);
+        s->res.decoded += dv.decoded;
     }
+    if (cv_open) {
+        aj_eval_close(&cv);
+        s->res.decoded += cv.decoded;
+    }
+    if (dq_open) partial_close(&dq);
+    if (cq_open) partial_close(&cq);
+    aj_rescorer_free(rs);
     if (!e) {
-        qsort(v, n, sizeof *v, cmp_partial);
-        if (n > need) n = need;
-        memcpy(s->hits + nfull, v, n * sizeof *v);
-        *got = n;
+        aj_topk_sort(&top);
+        *got = top.n;
     }
-    if (v && tf && sc && seen) partial_close(&pq);
-    free(ids);
-    free(v);
+    free(rare);
+    free(common);
+    free(matched);
     free(tf);
     free(sc);
-    free(seen);
     return e;
 }
 
@@ -387,6 +346,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         return aj_fail(c, AJ_EINVAL, "unknown ranking mode %d", (int)o->rank);
     if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
         return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
+    if (!(o->heading_hit >= 0 && o->heading_hit <= 1))
+        return aj_fail(c, AJ_EINVAL, "the factor of a heading hit must be between 0 and 1");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
     const aj_expansion *xs = NULL;
     size_t nx = 0;
@@ -407,10 +368,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
     size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
-    /* The full ranking reorders the best AJ_RANK_DEPTH by BM25. */
-    size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
-    if (depth > s->ix->nparas) depth = s->ix->nparas;
-    e = reserve_hits(c, s, depth + k + 1);
+    e = reserve_hits(c, s, k + 1);
     if (e) return e;
     aj_rank rk;
     e = aj_rank_open(c, &rk, s->q);
@@ -420,8 +378,16 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     }
     aj_eval ev;
     aj_topk top;
-    aj_topk_init(&top, s->hits, depth);
+    aj_rescorer *rs = NULL;
+    aj_topk_init(&top, s->hits, k);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
+    if (!e) aj_rank_weigh(&rk, ev.df, s->ix->nparas);
+    /* The default ranking keeps the k best by final score, re-scoring only
+     * the matches whose BM25 bound can still make it (rank.h). */
+    if (!e && full && k > 0) {
+        e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
+        aj_topk_rescoring(&top, aj_rank_max_factor(&rk, o), rescore_hit, rs);
+    }
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
@@ -430,7 +396,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     uint32_t nleaves;
     uint32_t *counts = NULL, doc = 0, doc_end = 0;
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
-    if (!e && !o->exact_total && !counts && depth > 0 &&
+    if (!e && !o->exact_total && !counts && k > 0 &&
         aj_eval_flat(&ev, &leaves, &nleaves)) {
         e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
     } else {
@@ -439,15 +405,18 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
             uint32_t id = aj_eval_doc(&ev), dl;
             r->total++;
             if (counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
-            if (!e && depth > 0) {
+            if (!e && k > 0) {
                 e = aj_index_len(c, s->ix, id, &dl);
                 if (e) break;
-                aj_topk_push(&top, id, aj_eval_score(&ev, dl));
+                double bm25 = aj_eval_score(&ev, dl);
+                aj_hit h = {.id = id, .bm25 = bm25, .score = bm25, .share = 1.0};
+                e = aj_topk_offer(c, &top, &h);
             }
-            e = aj_eval_next(c, &ev);
+            if (!e) e = aj_eval_next(c, &ev);
         }
     }
     aj_eval_close(&ev);
+    aj_rescorer_free(rs);
     r->decoded = ev.decoded;
     if (!e) {
         r->doc_matches = counts;
@@ -456,26 +425,18 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     size_t n = top.n;
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = &s->hits[i];
-        h->bm25 = h->score;
-        h->proximity = h->heading = 0.0;
         h->matched = h->units = rk.nunits;
-        h->explain = NULL;
-        h->nexplain = 0;
-    }
-    if (!e && full) {
-        e = aj_rank_features(c, &rk, s->ix, s->hits, n);
-        if (!e) final_scores(s->hits, n, o);
-        if (n > k) n = k;
+        if (!full) {
+            h->proximity = h->heading = 0.0;
+            h->kind = h->share = 1.0;
+        }
     }
     size_t npartial = 0;
-    /* n < k means the candidate heap never filled, so every full match is
-     * among the n, pruning or not. */
+    /* n < k means the heap never filled, so every full match is among the
+     * n, pruning or not, and partial matches follow them. */
     if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
-        n < k) {
+        n < k)
         e = find_partial(c, s, o, &rk, n, k - n, &npartial);
-        if (!e) e = aj_rank_features(c, &rk, s->ix, s->hits + n, npartial);
-        if (!e) final_scores(s->hits + n, npartial, o);
-    }
     size_t all = n + npartial;
     size_t skip = o->offset < all ? o->offset : all;
     r->hits = all > skip ? s->hits + skip : NULL;
@@ -495,7 +456,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         if (!e) e = explain_hits(c, s, o, s->q, r->hits, nf, &used);
         if (!e && r->npartial) {
             partial_query pq;
-            e = partial_open(c, s->q, &pq);
+            e = partial_open(c, s->q, NULL, 1, &pq);
             if (!e) e = explain_hits(c, s, o, &pq.q, r->hits + nf, r->npartial, &used);
             partial_close(&pq);
         }

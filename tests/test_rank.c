@@ -72,6 +72,20 @@ static tree build_tree(const char *name, const char *text) {
     return t;
 }
 
+/* text followed by 20 paragraphs of other words, so that the query
+ * words of a test are in few of the paragraphs, as in a real corpus
+ * (a word in more than a quarter of them is common, see rank.h). */
+static tree build_padded(const char *name, const char *text) {
+    size_t n = strlen(text);
+    char *buf = malloc(n + 20 * 40 + 1);
+    cr_assert_not_null(buf);
+    memcpy(buf, text, n);
+    for (int i = 0; i < 20; i++) n += (size_t)sprintf(buf + n, "\nfiller paragraph %d\n", i);
+    tree t = build_tree(name, buf);
+    free(buf);
+    return t;
+}
+
 static void drop_tree(tree *t) {
     aj_searcher_free(t->s);
     aj_index_close(t->ix);
@@ -133,7 +147,7 @@ Test(rank, phrase_unit_has_its_length) {
 Test(rank, section_heading_counts) {
     /* The first line is the document's title: it must not hold a query
      * word, or every paragraph would have it in its "heading". */
-    tree t = build_tree("d.md",
+    tree t = build_padded("d.md",
                         "Notes\n\n"
                         "# Maritime cooperation\n\n"
                         "We agreed to work together on patrols and training.\n\n"
@@ -175,7 +189,7 @@ Test(rank, section_heading_counts) {
 }
 
 Test(rank, partial_matches_follow_full_ones) {
-    tree t = build_tree("d.txt",
+    tree t = build_padded("d.txt",
                         "alpha beta gamma\n\n"
                         "alpha beta\n\n"
                         "alpha\n\n"
@@ -226,7 +240,7 @@ Test(rank, partial_matches_follow_full_ones) {
 }
 
 Test(rank, explain_covers_partial_hits) {
-    tree t = build_tree("d.txt", "alpha beta\n\nalpha\n\nbeta beta\n");
+    tree t = build_padded("d.txt", "alpha beta\n\nalpha\n\nbeta beta\n");
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.explain = 1;

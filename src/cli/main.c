@@ -184,8 +184,9 @@ static const char usage_dump[] =
     "usage: ajsearch dump [--json] [--index DIR]\n"
     "\n"
     "Prints every paragraph, one per line, in id order: with --json\n"
-    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\"};\n"
-    "text is exactly the analyzed text and len its number of terms.\n";
+    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"len\",\"text\",\"kind\"};\n"
+    "text is exactly the analyzed text, len its number of terms and kind\n"
+    "body, heading or item.\n";
 
 static const char usage_acronyms[] =
     "usage: ajsearch acronyms [--json] [--index DIR]\n"
@@ -416,6 +417,11 @@ static void parse_options(int argc, char **argv, options *o) {
             double w = parse_num(name, val);
             if (!(w >= 0 && w <= 100)) die_usage("%s must be between 0 and 100", name);
             *(name[2] == 'p' ? &o->so.w_prox : &o->so.w_head) = w;
+        } else if (!strcmp(name, "--heading-hit")) {
+            NEEDVAL();
+            double w = parse_num(name, val);
+            if (!(w >= 0 && w <= 1)) die_usage("%s must be between 0 and 1", name);
+            o->so.heading_hit = w;
         } else if (!strcmp(name, "--no-partial")) {
             o->so.partial = 0;
         } else if (!strcmp(name, "--color") || !strcmp(name, "--colour")) {
@@ -683,6 +689,16 @@ static int cmd_acronyms(options *o) {
     return rc;
 }
 
+/* The name of a paragraph kind in dump --json. */
+static const char *para_kind_name(int kind) {
+    switch (kind) {
+    case AJ_PARA_HEADING: return "heading";
+    case AJ_PARA_ITEM: return "item";
+    case AJ_PARA_BODY: return "body";
+    default: return "other";
+    }
+}
+
 static int cmd_dump(options *o) {
     if (o->help) {
         fputs(usage_dump, stdout);
@@ -714,7 +730,7 @@ static int cmd_dump(options *o) {
             printf(",\"start\":%llu,\"end\":%llu,\"len\":%u,\"text\":",
                    (unsigned long long)p.start, (unsigned long long)p.end, p.len);
             out_json_str(stdout, text, len);
-            fputs("}\n", stdout);
+            printf(",\"kind\":\"%s\"}\n", para_kind_name(p.kind));
         } else {
             printf("%u\t", id);
             out_safe(stdout, d.path, strlen(d.path));
@@ -986,9 +1002,9 @@ static void print_text_snippet(const options *o, const hitview *v) {
 static void format_factors(const options *o, const aj_hit *h, char *buf, size_t cap) {
     snprintf(buf, cap,
              "= bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
-             " x clauses %u/%u -> %.4f",
-             h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->matched,
-             h->units, h->score);
+             " x kind %g x clauses %u/%u (share %.3f) -> %.4f",
+             h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->kind,
+             h->matched, h->units, h->share, h->score);
 }
 
 static void print_explain_text(const options *o, const aj_hit *h) {
@@ -1049,10 +1065,11 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     if (v->src) print_json_ranges(NULL, v->src, v->nspans);
     else fputs("null", stdout);
     if (h->matched < h->units)
-        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched, h->units);
+        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u,\"share\":%.6f",
+               h->matched, h->units, h->share);
     if (o->explain) {
-        printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f", h->bm25,
-               h->proximity, h->heading);
+        printf(",\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f,\"kind_factor\":%.6f", h->bm25,
+               h->proximity, h->heading, h->kind);
         fputs(",\"explain\":[", stdout);
         for (size_t i = 0; i < h->nexplain; i++) {
             const aj_explain *x = &h->explain[i];
