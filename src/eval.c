@@ -928,6 +928,41 @@ aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target) {
     return cur_advance(c, ev->root, target);
 }
 
+static aj_err rewind_cur(aj_ctx *c, aj_eval *ev, aj_cur *k) {
+    aj_err e = AJ_OK;
+    switch (k->kind) {
+    case C_TERM:
+        if (!k->pc.post) return AJ_OK; /* a word the index lacks */
+        {
+            aj_pcursor old = k->pc;
+            ev->decoded += old.decoded;
+            aj_pcursor_free(&k->pc);
+            memset(&k->pc, 0, sizeof k->pc);
+            e = aj_pcursor_open(c, &k->pc, old.post, old.posn, &old.info, old.nparas);
+            k->doc = e ? AJ_DOC_END : k->pc.doc;
+        }
+        return e;
+    case C_LIST:
+        k->li = 0;
+        k->doc = k->ln ? k->ldocs[0] : AJ_DOC_END;
+        return AJ_OK;
+    default:
+        for (uint32_t i = 0; !e && i < k->nkids; i++) e = rewind_cur(c, ev, k->kids[i]);
+        for (uint32_t i = 0; !e && i < k->nneg; i++) e = rewind_cur(c, ev, k->neg[i]);
+        if (e) return e;
+        if (k->kind == C_AND) {
+            k->doc = 0;
+            return and_find(c, k, 0);
+        }
+        k->doc = AJ_DOC_END;
+        for (uint32_t i = 0; i < k->nkids; i++)
+            if (k->kids[i]->doc < k->doc) k->doc = k->kids[i]->doc;
+        return AJ_OK;
+    }
+}
+
+aj_err aj_eval_rewind(aj_ctx *c, aj_eval *ev) { return rewind_cur(c, ev, ev->root); }
+
 /* A leaf's tf and score in its current paragraph; a typo-tolerant word
  * takes its best class of matches (see AJ_FUZZY_WEIGHT). */
 static double leaf_score(const aj_eval *ev, const aj_cur *k, uint32_t dl,
@@ -1021,6 +1056,15 @@ double aj_cur_bound(const aj_eval *ev, const aj_cur *k) {
     uint32_t dl = k->kind == C_TERM ? k->pc.info.min_len : 0;
     return aj_bm25(ev->idf[k->leaf], tf, dl, ev->avgdl, ev->k1, ev->b);
 }
+
+static double tree_bound(const aj_eval *ev, const aj_cur *k) {
+    if (k->kind == C_TERM || k->kind == C_LIST) return aj_cur_bound(ev, k);
+    double b = 0.0;
+    for (uint32_t i = 0; i < k->nkids; i++) b += tree_bound(ev, k->kids[i]);
+    return b;
+}
+
+double aj_eval_bound(const aj_eval *ev) { return tree_bound(ev, ev->root); }
 
 void aj_cur_sync(aj_cur *k) {
     if (k->kind == C_TERM) k->doc = k->pc.doc;

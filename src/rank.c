@@ -88,28 +88,38 @@ static int node_common(const aj_qnode *n, const uint32_t *df, uint64_t nparas) {
 }
 
 void aj_rank_weigh(aj_rank *r, const uint32_t *df, uint64_t nparas) {
-    r->total_weight = 0.0;
+    r->total_weight = 0;
     for (uint32_t u = 0; u < r->nunits; u++) {
-        r->weight[u] = node_weight(r->units[u], df, nparas);
+        r->weight[u] = (uint64_t)llround(node_weight(r->units[u], df, nparas) *
+                                         AJ_RANK_WEIGHT_SCALE);
         r->common[u] = (uint8_t)node_common(r->units[u], df, nparas);
         r->total_weight += r->weight[u];
     }
 }
 
+double aj_rank_share_of(const aj_rank *r, uint64_t weight) {
+    if (weight >= r->total_weight) return 1.0;
+    return (double)weight / (double)r->total_weight;
+}
+
 double aj_rank_share(const aj_rank *r, const uint8_t *matched) {
-    double w = 0.0;
+    uint64_t w = 0;
     uint32_t m = 0;
     for (uint32_t u = 0; u < r->nunits; u++)
         if (matched[u]) {
             w += r->weight[u];
             m++;
         }
-    if (m == r->nunits) return 1.0;
-    return r->total_weight > 0 ? w / r->total_weight : 0.0;
+    return m == r->nunits ? 1.0 : aj_rank_share_of(r, w);
 }
 
-double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o) {
-    return (r->nunits >= 2 ? 1.0 + o->w_prox : 1.0) * (1.0 + o->w_head);
+/* The largest proximity a paragraph matching `matched` units can have. */
+static double max_proximity(const aj_rank *r, uint32_t matched) {
+    return matched >= 2 && r->nunits ? (double)matched / (double)r->nunits : 0.0;
+}
+
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t matched) {
+    return (1.0 + o->w_prox * max_proximity(r, matched)) * (1.0 + o->w_head);
 }
 
 double aj_rank_score(const aj_hit *h, const aj_search_opts *o) {
@@ -209,6 +219,8 @@ double aj_rank_proximity(uint32_t nunits, const uint32_t *const *occ,
  * walks the candidates in id order. */
 typedef struct {
     const char *term;
+    aj_term_info info;       /* from the dictionary, when found */
+    int found;
     aj_pcursor pc;
     int open;
     int here;                /* the term is in the current paragraph */
@@ -229,7 +241,26 @@ static uint32_t term_slot(rterms *rt, const char *term) {
     return rt->nt++;
 }
 
-static aj_err rterms_open(aj_ctx *c, const aj_rank *r, aj_index *ix, rterms *rt) {
+/* Opens every term's cursor on its first posting. */
+static aj_err rterms_start(aj_ctx *c, aj_index *ix, rterms *rt) {
+    for (uint32_t i = 0; i < rt->nt; i++) {
+        rterm *t = &rt->t[i];
+        if (t->open) aj_pcursor_free(&t->pc);
+        t->open = 0;
+        t->pc.doc = AJ_DOC_END;
+        if (!t->found) continue;
+        aj_err e = aj_pcursor_open(c, &t->pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
+                                   &t->info, ix->nparas);
+        if (e) return e;
+        t->open = 1;
+    }
+    return AJ_OK;
+}
+
+/* The terms of r's units; their dictionary entries are looked up, or
+ * copied from `from` (a set made for the same query) when not NULL. */
+static aj_err rterms_open(aj_ctx *c, const aj_rank *r, aj_index *ix, rterms *rt,
+                          const rterms *from) {
     const aj_query *q = r->q;
     size_t total = 0;
     for (uint32_t l = 0; l < q->nleaves; l++) total += q->leaves[l]->nterms;
@@ -247,18 +278,17 @@ static aj_err rterms_open(aj_ctx *c, const aj_rank *r, aj_index *ix, rterms *rt)
     }
     for (uint32_t i = 0; i < rt->nt; i++) {
         rterm *t = &rt->t[i];
+        if (from) {
+            t->info = from->t[i].info;
+            t->found = from->t[i].found;
+            continue;
+        }
         int64_t id;
-        aj_term_info info;
-        t->pc.doc = AJ_DOC_END;
-        aj_err e = aj_dict_find(c, &ix->terms, t->term, strlen(t->term), &id, &info);
+        aj_err e = aj_dict_find(c, &ix->terms, t->term, strlen(t->term), &id, &t->info);
         if (e) return e;
-        if (id < 0) continue;
-        e = aj_pcursor_open(c, &t->pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
-                            &info, ix->nparas);
-        if (e) return e;
-        t->open = 1;
+        t->found = id >= 0;
     }
-    return AJ_OK;
+    return rterms_start(c, ix, rt);
 }
 
 static void rterms_close(const aj_query *q, rterms *rt) {
@@ -402,6 +432,8 @@ struct aj_rescorer {
     hmemo memo;
     uint32_t last_head;      /* the heading whose factor is last_factor */
     double last_factor;
+    uint32_t last_id;        /* the last paragraph re-scored */
+    int started;
 };
 
 aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
@@ -415,8 +447,18 @@ aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
     rs->last_head = UINT32_MAX;
     rs->scratch = malloc((2 * (size_t)r->nunits + 1) * sizeof *rs->scratch);
     if (!rs->scratch) return aj_fail(c, AJ_ENOMEM, "ranking");
-    aj_err e = r->nunits >= 2 ? rterms_open(c, r, ix, &rs->at) : AJ_OK;
-    if (!e && o->w_head > 0) e = rterms_open(c, r, ix, &rs->heads);
+    int at = r->nunits >= 2 && o->w_prox > 0;
+    aj_err e = at ? rterms_open(c, r, ix, &rs->at, NULL) : AJ_OK;
+    if (!e && o->w_head > 0) e = rterms_open(c, r, ix, &rs->heads, at ? &rs->at : NULL);
+    return e;
+}
+
+/* Starts the walk over again, for matches from the first paragraph on. */
+static aj_err rescorer_rewind(aj_ctx *c, aj_rescorer *rs) {
+    aj_err e = rterms_start(c, rs->ix, &rs->at);
+    if (!e) e = rterms_start(c, rs->ix, &rs->heads);
+    memset(&rs->memo, 0, sizeof rs->memo);
+    rs->last_head = UINT32_MAX;
     return e;
 }
 
@@ -443,9 +485,7 @@ static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f)
         return AJ_OK;
     }
     if (rs->last_head != UINT32_MAX && head < rs->last_head) {
-        rterms_close(rs->r->q, &rs->heads);
-        memset(&rs->heads, 0, sizeof rs->heads);
-        e = rterms_open(c, rs->r, rs->ix, &rs->heads);
+        e = rterms_start(c, rs->ix, &rs->heads);
         if (e) return e;
     }
     e = rterms_seek(c, &rs->heads, head, 0);
@@ -458,17 +498,20 @@ static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f)
     return AJ_OK;
 }
 
-aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h) {
+aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep) {
     const aj_rank *r = rs->r;
+    *keep = 1;
+    /* A second walk (the partial matches after the full ones) starts the
+     * cursors again. */
+    if (rs->started && h->id < rs->last_id) {
+        aj_err e = rescorer_rewind(c, rs);
+        if (e) return e;
+    }
+    rs->started = 1;
+    rs->last_id = h->id;
     h->proximity = h->heading = 0.0;
     h->kind = 1.0;
     aj_err e = AJ_OK;
-    if (r->nunits >= 2 && rs->o.w_prox > 0) { /* one unit has no proximity */
-        e = rterms_seek(c, &rs->at, h->id, 1);
-        if (!e) e = collect_occ(c, r, &rs->at, &rs->ob);
-        if (e) return e;
-        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch);
-    }
     if (r->nunits && rs->o.w_head > 0) e = heading_factor(c, rs, h->id, &h->heading);
     if (!e && rs->o.heading_hit < 1.0) {
         int kind;
@@ -476,6 +519,19 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h) {
         if (!e && kind == AJ_PARA_HEADING) h->kind = rs->o.heading_hit;
     }
     if (e) return e;
+    double pmax = max_proximity(r, h->matched);
+    if (pmax > 0 && rs->o.w_prox > 0) {
+        /* The positions are the dear part: only when they can matter. */
+        h->proximity = pmax;
+        if (aj_rank_score(h, &rs->o) <= floor) {
+            *keep = 0;
+            return AJ_OK;
+        }
+        e = rterms_seek(c, &rs->at, h->id, 1);
+        if (!e) e = collect_occ(c, r, &rs->at, &rs->ob);
+        if (e) return e;
+        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch);
+    }
     h->score = aj_rank_score(h, &rs->o);
     return AJ_OK;
 }

@@ -67,6 +67,11 @@
 #include "query.h"
 
 #define AJ_RANK_HEADING_SCAN 64
+/* The first pass of the default ranking keeps this many best matches by
+ * BM25 and re-scores them; a second pass is needed only when they cannot
+ * be shown to hold the answer (search.c).  It changes no result, only how
+ * soon it is found. */
+#define AJ_RANK_DEPTH 50
 /* A unit in more than 1/AJ_RANK_COMMON_DIV of the paragraphs is common. */
 #define AJ_RANK_COMMON_DIV 4
 
@@ -75,10 +80,16 @@ typedef struct aj_rank {
     uint32_t nunits;
     const aj_qnode **units;     /* positive top-level clauses */
     uint32_t *unit_of_leaf;     /* leaf -> unit, or UINT32_MAX */
-    double *weight;             /* by unit, set by aj_rank_weigh */
+    uint64_t *weight;           /* by unit, set by aj_rank_weigh: its idf
+                                   in units of 1/AJ_RANK_WEIGHT_SCALE */
     uint8_t *common;            /* by unit, set by aj_rank_weigh */
-    double total_weight;        /* sum of weight, in unit order */
+    uint64_t total_weight;      /* sum of weight */
 } aj_rank;
+
+/* Weights are whole multiples of 2^-20, so that sums of them are exact and
+ * two partial matches' shares compare the same however they were summed
+ * (the ranking and its pruning must agree on every tie). */
+#define AJ_RANK_WEIGHT_SCALE 1048576.0
 
 /* Finds q's units.  Free with aj_rank_close, also after a failure. */
 aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q);
@@ -88,13 +99,16 @@ void aj_rank_close(aj_rank *r);
  * aj_eval of the query has them) in an index of nparas paragraphs. */
 void aj_rank_weigh(aj_rank *r, const uint32_t *df, uint64_t nparas);
 
-/* The share of the query held by the units u with matched[u] != 0 (sum
- * of their weights, in unit order, over the total); 1 when all are. */
+/* The share of the query held by the units u with matched[u] != 0: the
+ * sum of their weights over the total. */
 double aj_rank_share(const aj_rank *r, const uint8_t *matched);
+/* The share of a sum of weights (the same division). */
+double aj_rank_share_of(const aj_rank *r, uint64_t weight);
 
-/* The largest factor a paragraph's BM25 can be multiplied by under
- * opts (w_prox counts only for queries of two units or more). */
-double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o);
+/* The largest factor the BM25 of a paragraph matching `matched` units can
+ * be multiplied by under opts, share aside: proximity is at most the
+ * fraction of units that occur, and 0 below two. */
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t matched);
 
 /* The final score from the factors of h (bm25, proximity, heading, kind,
  * share), multiplied in the order the bound above assumes. */
@@ -109,9 +123,13 @@ aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
                        const aj_search_opts *o, aj_rescorer **out);
 void aj_rescorer_free(aj_rescorer *rs);
 
-/* Sets h->proximity, h->heading, h->kind and h->score from h->id, h->bm25
- * and h->share.  Calls must come in increasing h->id. */
-aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h);
+/* Sets h->proximity, h->heading, h->kind and h->score from h->id, h->bm25,
+ * h->share and h->matched.  Calls come in increasing h->id (a smaller id
+ * starts the cursors over, for a second walk over the index).  The
+ * cheap factors come first: when, with them, the score cannot exceed
+ * floor whatever the proximity, the positions are not read and *keep is
+ * set to 0 (else 1). */
+aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep);
 
 /* The proximity of occurrence lists (exposed for tests).  occ[u] holds
  * nocc[u] increasing start positions of unit u, each ulen[u] words long.

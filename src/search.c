@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "expand.h"
 #include "index.h"
+#include "partial.h"
 #include "query.h"
 #include "rank.h"
 #include "suggest.h"
@@ -22,6 +23,8 @@ struct aj_searcher {
     aj_results res;
     aj_hit *hits;
     size_t caphits;
+    aj_hit *cand;             /* the default ranking's first-pass candidates */
+    size_t capcand;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
     uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
@@ -82,6 +85,7 @@ void aj_searcher_free(aj_searcher *s) {
     aj_query_free(s->q);
     aj_termset_free(&s->fz);
     free(s->hits);
+    free(s->cand);
     free(s->ex);
     free(s->doc_counts);
     free(s);
@@ -140,18 +144,16 @@ static aj_err explain_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
     return e;
 }
 
-/* A query made of q's top-level AND: OR(some of its positive clauses),
- * and, with negs, AND NOT each of its negated ones.  It borrows q's
- * nodes and leaf numbering.  sel[u] picks unit u (positive clause u in
- * order); NULL picks them all. */
+/* A query that matches the paragraphs holding at least one positive
+ * clause of q's top-level AND and none of its negated ones: OR(positive)
+ * AND NOT (negated).  It borrows q's nodes and leaf numbering. */
 typedef struct {
     aj_query q;
     aj_qnode and_node, or_node;
     aj_qnode **and_kids, **or_kids;
 } partial_query;
 
-static aj_err partial_open(aj_ctx *c, const aj_query *q, const uint8_t *sel, int negs,
-                           partial_query *p) {
+static aj_err partial_open(aj_ctx *c, const aj_query *q, partial_query *p) {
     memset(p, 0, sizeof *p);
     const aj_qnode *root = q->root;
     p->and_kids = calloc(root->nkids + 1, sizeof *p->and_kids);
@@ -162,13 +164,12 @@ static aj_err partial_open(aj_ctx *c, const aj_query *q, const uint8_t *sel, int
     p->and_node.kind = Q_AND;
     p->and_node.kids = p->and_kids;
     p->and_kids[p->and_node.nkids++] = &p->or_node;
-    for (uint32_t i = 0, u = 0; i < root->nkids; i++) {
+    for (uint32_t i = 0; i < root->nkids; i++) {
         aj_qnode *k = root->kids[i];
-        if (k->kind == Q_NOT) {
-            if (negs) p->and_kids[p->and_node.nkids++] = k;
-        } else if (!sel || sel[u++]) {
+        if (k->kind == Q_NOT)
+            p->and_kids[p->and_node.nkids++] = k;
+        else
             p->or_kids[p->or_node.nkids++] = k;
-        }
     }
     p->q.root = &p->and_node;
     p->q.nleaves = q->nleaves;
@@ -181,113 +182,8 @@ static void partial_close(partial_query *p) {
     free(p->or_kids);
 }
 
-static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h) {
-    return aj_rescore(c, rs, h);
-}
-
-/* Appends to s->hits[nfull..nfull+need) the best paragraphs that match
- * some but not all of the units of rk and none of the query's negated
- * clauses, best first: the largest share, then the highest final score
- * (rank.h).  A paragraph holding only common units is not one, so the
- * candidates are the paragraphs of the other units, and the common units
- * are only looked up in them: a common word costs skips, not a pass over
- * its postings.  Every candidate is scored, so the list is exact. */
-static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
-                           const aj_rank *rk, size_t nfull, size_t need,
-                           size_t *got) {
-    *got = 0;
-    uint32_t nl = s->q->nleaves, nrare = 0;
-    uint8_t *rare = calloc(rk->nunits + 1, 1), *common = calloc(rk->nunits + 1, 1);
-    uint8_t *matched = calloc(rk->nunits + 1, 1);
-    uint32_t *tf = malloc((2 * (size_t)nl + 1) * sizeof *tf);
-    double *sc = malloc((2 * (size_t)nl + 1) * sizeof *sc);
-    aj_err e = (!rare || !common || !matched || !tf || !sc)
-                   ? aj_fail(c, AJ_ENOMEM, "partial matches") : AJ_OK;
-    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
-        rare[u] = !rk->common[u];
-        common[u] = rk->common[u];
-        nrare += rare[u];
-    }
-    /* dq drives: the rare units, and no negated clause; cq answers for
-     * the common units. */
-    partial_query dq, cq;
-    int dq_open = 0, cq_open = 0, dv_open = 0, cv_open = 0;
-    aj_eval dv, cv;
-    aj_rescorer *rs = NULL;
-    if (!e && nrare) {
-        dq_open = 1;
-        e = partial_open(c, s->q, rare, 1, &dq);
-        dv_open = !e;
-        if (!e) e = aj_eval_open(c, &dv, s->ix, s->an, &dq.q, o->k1, o->b);
-    }
-    if (!e && dv_open && nrare < rk->nunits) {
-        cq_open = 1;
-        e = partial_open(c, s->q, common, 0, &cq);
-        cv_open = !e;
-        if (!e) e = aj_eval_open(c, &cv, s->ix, s->an, &cq.q, o->k1, o->b);
-    }
-    aj_topk top;
-    aj_topk_init(&top, s->hits + nfull, need);
-    if (!e && dv_open) {
-        e = aj_rescorer_new(c, rk, s->ix, o, &rs);
-        aj_topk_rescoring(&top, aj_rank_max_factor(rk, o), rescore_hit, rs);
-    }
-    uint32_t *tfc = tf + nl;
-    double *scc = sc + nl;
-    while (!e && dv_open && aj_eval_doc(&dv) != AJ_DOC_END) {
-        uint32_t id = aj_eval_doc(&dv), dl;
-        e = aj_index_len(c, s->ix, id, &dl);
-        if (e) break;
-        aj_eval_leaf_tfs(&dv, dl, tf, sc);
-        if (cv_open) {
-            e = aj_eval_advance(c, &cv, id);
-            if (e) break;
-            if (aj_eval_doc(&cv) == id) {
-                aj_eval_leaf_tfs(&cv, dl, tfc, scc);
-                for (uint32_t l = 0; l < nl; l++) {
-                    tf[l] += tfc[l];
-                    sc[l] += scc[l];
-                }
-            }
-        }
-        memset(matched, 0, rk->nunits);
-        uint32_t m = 0;
-        double bm25 = 0.0;
-        for (uint32_t l = 0; l < nl; l++) {
-            uint32_t u = rk->unit_of_leaf[l];
-            if (!tf[l] || u == UINT32_MAX) continue;
-            bm25 += sc[l];
-            if (!matched[u]) m++;
-            matched[u] = 1;
-        }
-        if (m < rk->nunits) { /* else a full match, listed already */
-            aj_hit h = {.id = id, .bm25 = bm25, .share = aj_rank_share(rk, matched),
-                        .matched = m, .units = rk->nunits};
-            e = aj_topk_offer(c, &top, &h);
-        }
-        if (!e) e = aj_eval_next(c, &dv);
-    }
-    if (dv_open) {
-        aj_eval_close(&dv);
-        s->res.decoded += dv.decoded;
-    }
-    if (cv_open) {
-        aj_eval_close(&cv);
-        s->res.decoded += cv.decoded;
-    }
-    if (dq_open) partial_close(&dq);
-    if (cq_open) partial_close(&cq);
-    aj_rescorer_free(rs);
-    if (!e) {
-        aj_topk_sort(&top);
-        *got = top.n;
-    }
-    free(rare);
-    free(common);
-    free(matched);
-    free(tf);
-    free(sc);
-    return e;
+static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h, double floor, int *keep) {
+    return aj_rescore(c, rs, h, floor, keep);
 }
 
 static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
@@ -326,6 +222,103 @@ static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
     }
     counts[*doc]++;
     return AJ_OK;
+}
+
+static aj_err reserve_cand(aj_ctx *c, aj_searcher *s, size_t n) {
+    if (n <= s->capcand) return AJ_OK;
+    aj_hit *h = realloc(s->cand, n * sizeof *h);
+    if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
+    s->cand = h;
+    s->capcand = n;
+    return AJ_OK;
+}
+
+/* Offers every match of ev (from where it stands) to t as a full match,
+ * counting them into s->res and counts when count is set. */
+static aj_err offer_all(aj_ctx *c, aj_searcher *s, aj_eval *ev, aj_topk *t,
+                        int count, uint32_t *counts) {
+    aj_results *r = &s->res;
+    uint32_t doc = 0, doc_end = 0;
+    aj_err e = AJ_OK;
+    while (!e && aj_eval_doc(ev) != AJ_DOC_END) {
+        uint32_t id = aj_eval_doc(ev), dl;
+        if (count) r->total++;
+        if (count && counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
+        if (!e && t->k > 0) {
+            e = aj_index_len(c, s->ix, id, &dl);
+            if (e) break;
+            double bm25 = aj_eval_score(ev, dl);
+            aj_hit h = {.id = id, .bm25 = bm25, .score = bm25 * t->maxf, .share = 1.0,
+                        .matched = t->units, .units = t->units};
+            e = aj_topk_offer(c, t, &h);
+        }
+        if (!e) e = aj_eval_next(c, ev);
+    }
+    return e;
+}
+
+/* The first pass over the matches: the best t->k by BM25 alone, with
+ * every match counted, or, when an exact total is not asked for, with
+ * dynamic pruning where the query allows it. */
+static aj_err first_pass(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                         aj_topk *t, uint32_t *counts) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    if (!o->exact_total && !counts && t->k > 0 && aj_eval_flat(ev, &leaves, &nleaves))
+        return aj_topk_pruned(c, ev, s->ix, t, &s->res.total);
+    s->res.total_exact = 1;
+    return offer_all(c, s, ev, t, 1, counts);
+}
+
+static int cmp_hit_id(const void *a, const void *b) {
+    const aj_hit *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The default ranking's k best full matches into s->hits, exactly.
+ *
+ * The first pass kept the best cand->k matches by BM25.  They are
+ * re-scored (in id order: the rescorer's cursors only move forward), and
+ * the k-th best final score among them, t0, is one that k paragraphs
+ * reach.  Any other match has a BM25 of at most the last candidate's, so
+ * when that times the largest factor cannot beat t0, the candidates hold
+ * the answer: most queries stop here, as BM25 and the final order mostly
+ * agree.  Else a second pass re-scores every match whose bound beats the
+ * k-th best final score so far, with t0 as the pruning threshold from
+ * the start. */
+static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                        const aj_rank *rk, aj_rescorer *rs, aj_topk *cand, aj_topk *top,
+                        size_t k, uint32_t *counts) {
+    double maxf = aj_rank_max_factor(rk, o, rk->nunits);
+    int complete = cand->n < cand->k;     /* every match is among them */
+    double last = cand->n ? cand->h[0].bm25 : 0.0;
+    qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
+    aj_topk_init(top, s->hits, k);
+    aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
+    aj_err e = AJ_OK;
+    for (size_t i = 0; !e && i < cand->n; i++) {
+        aj_hit h = cand->h[i];
+        h.score = h.bm25 * maxf;
+        h.share = 1.0;
+        h.matched = h.units = rk->nunits;
+        e = aj_topk_offer(c, top, &h);
+    }
+    double t0 = aj_topk_threshold(top);
+    if (!e && !complete && !aj_topk_prunable(last * maxf, t0)) {
+        aj_cur **leaves;
+        uint32_t nleaves;
+        uint64_t seen;
+        e = aj_eval_rewind(c, ev);
+        aj_topk_init(top, s->hits, k);
+        aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
+        top->floor = t0;
+        if (!e && !o->exact_total && !counts && aj_eval_flat(ev, &leaves, &nleaves))
+            e = aj_topk_pruned(c, ev, s->ix, top, &seen);
+        else if (!e)
+            e = offer_all(c, s, ev, top, 0, NULL);
+    }
+    if (!e) aj_topk_sort(top);
+    return e;
 }
 
 aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
@@ -368,6 +361,10 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
     size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
+    /* The default ranking's first pass keeps the best `depth` by BM25
+     * (rank_full()). */
+    size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
+    if (depth > s->ix->nparas) depth = s->ix->nparas;
     e = reserve_hits(c, s, k + 1);
     if (e) return e;
     aj_rank rk;
@@ -377,52 +374,30 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         return e;
     }
     aj_eval ev;
-    aj_topk top;
+    aj_topk cand, top;
     aj_rescorer *rs = NULL;
-    aj_topk_init(&top, s->hits, k);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
+    if (!e && full) e = reserve_cand(c, s, depth + 1);
+    aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
     if (!e) aj_rank_weigh(&rk, ev.df, s->ix->nparas);
-    /* The default ranking keeps the k best by final score, re-scoring only
-     * the matches whose BM25 bound can still make it (rank.h). */
-    if (!e && full && k > 0) {
-        e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
-        aj_topk_rescoring(&top, aj_rank_max_factor(&rk, o), rescore_hit, rs);
-    }
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
     r->also = s->also;
-    aj_cur **leaves;
-    uint32_t nleaves;
-    uint32_t *counts = NULL, doc = 0, doc_end = 0;
+    uint32_t *counts = NULL;
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
-    if (!e && !o->exact_total && !counts && k > 0 &&
-        aj_eval_flat(&ev, &leaves, &nleaves)) {
-        e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
-    } else {
-        r->total_exact = 1;
-        while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-            uint32_t id = aj_eval_doc(&ev), dl;
-            r->total++;
-            if (counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
-            if (!e && k > 0) {
-                e = aj_index_len(c, s->ix, id, &dl);
-                if (e) break;
-                double bm25 = aj_eval_score(&ev, dl);
-                aj_hit h = {.id = id, .bm25 = bm25, .score = bm25, .share = 1.0};
-                e = aj_topk_offer(c, &top, &h);
-            }
-            if (!e) e = aj_eval_next(c, &ev);
-        }
+    if (!e) e = first_pass(c, s, o, &ev, &cand, counts);
+    size_t n = cand.n;
+    if (!e && full && k > 0) {
+        e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
+        if (!e) e = rank_full(c, s, o, &ev, &rk, rs, &cand, &top, k, counts);
+        n = top.n;
+    } else if (!e) {
+        aj_topk_sort(&cand);
     }
     aj_eval_close(&ev);
-    aj_rescorer_free(rs);
-    r->decoded = ev.decoded;
-    if (!e) {
-        r->doc_matches = counts;
-        aj_topk_sort(&top);
-    }
-    size_t n = top.n;
+    r->decoded += ev.decoded;
+    if (!e) r->doc_matches = counts;
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = &s->hits[i];
         h->matched = h->units = rk.nunits;
@@ -436,7 +411,9 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
      * n, pruning or not, and partial matches follow them. */
     if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
         n < k)
-        e = find_partial(c, s, o, &rk, n, k - n, &npartial);
+        e = aj_partial_find(c, s->ix, s->an, s->q, &rk, o, rs, s->hits + n, k - n,
+                            &npartial, &r->decoded);
+    aj_rescorer_free(rs);
     size_t all = n + npartial;
     size_t skip = o->offset < all ? o->offset : all;
     r->hits = all > skip ? s->hits + skip : NULL;
@@ -456,7 +433,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
         if (!e) e = explain_hits(c, s, o, s->q, r->hits, nf, &used);
         if (!e && r->npartial) {
             partial_query pq;
-            e = partial_open(c, s->q, NULL, 1, &pq);
+            e = partial_open(c, s->q, &pq);
             if (!e) e = explain_hits(c, s, o, &pq.q, r->hits + nf, r->npartial, &used);
             partial_close(&pq);
         }

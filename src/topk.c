@@ -17,12 +17,16 @@ void aj_topk_init(aj_topk *t, aj_hit *buf, size_t k) {
     t->n = 0;
     t->k = k;
     t->maxf = 1.0;
+    t->units = 0;
+    t->floor = -INFINITY;
     t->rescore = NULL;
     t->arg = NULL;
 }
 
-void aj_topk_rescoring(aj_topk *t, double maxf, aj_rescore_fn fn, void *arg) {
+void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t units, aj_rescore_fn fn,
+                       void *arg) {
     t->maxf = maxf;
+    t->units = units;
     t->rescore = fn;
     t->arg = arg;
 }
@@ -69,7 +73,8 @@ void aj_topk_push(aj_topk *t, const aj_hit *hit) {
 }
 
 double aj_topk_threshold(const aj_topk *t) {
-    return t->n < t->k || t->k == 0 ? -INFINITY : t->h[0].score;
+    if (t->n < t->k || t->k == 0) return t->floor;
+    return t->h[0].score > t->floor ? t->h[0].score : t->floor;
 }
 
 static int cmp_rank(const void *a, const void *b) {
@@ -85,23 +90,30 @@ static int prunable(double bound, double threshold) {
     return threshold > -INFINITY && bound <= threshold * MARGIN;
 }
 
+int aj_topk_prunable(double bound, double threshold) { return prunable(bound, threshold); }
+
 aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand) {
     if (!t->k) return AJ_OK;
+    /* The floor holds for full matches (share 1), where it is used. */
+    if (prunable(cand->score, t->floor)) return AJ_OK;
+    double floor = t->floor > -INFINITY ? t->floor * MARGIN : -INFINITY;
     if (t->n == t->k) {
         /* Matches come in id order, so one that can at best tie the worst
          * kept hit ranks below it. */
         const aj_hit *w = &t->h[0];
         if (cand->share < w->share) return AJ_OK;
-        if (cand->share == w->share &&
-            prunable(cand->bm25 * t->maxf * cand->share, w->score))
-            return AJ_OK;
+        if (cand->share == w->share) {
+            if (prunable(cand->score, w->score)) return AJ_OK;
+            floor = w->score * MARGIN;
+        }
     }
     aj_hit h = *cand;
     h.explain = NULL;
     h.nexplain = 0;
     if (t->rescore) {
-        aj_err e = t->rescore(c, t->arg, &h);
-        if (e) return e;
+        int keep = 1;
+        aj_err e = t->rescore(c, t->arg, &h, floor, &keep);
+        if (e || !keep) return e;
     } else {
         h.score = h.bm25;
     }
@@ -111,7 +123,8 @@ aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand) {
 
 /* A full match of id with BM25 score s. */
 static aj_err offer_full(aj_ctx *c, aj_topk *t, uint32_t id, double s) {
-    aj_hit h = {.id = id, .bm25 = s, .score = s, .share = 1.0};
+    aj_hit h = {.id = id, .bm25 = s, .score = s * t->maxf, .share = 1.0,
+                .matched = t->units, .units = t->units};
     return aj_topk_offer(c, t, &h);
 }
 

@@ -28,8 +28,10 @@
 #include "eval.h"
 
 /* Computes a candidate's final score (and whatever else it sets) from its
- * id, bm25 and share; called in increasing id order. */
-typedef aj_err (*aj_rescore_fn)(aj_ctx *c, void *arg, aj_hit *h);
+ * id, bm25, share and matched; called in increasing id order.  When
+ * its score cannot exceed floor, it may stop early and set *keep to 0. */
+typedef aj_err (*aj_rescore_fn)(aj_ctx *c, void *arg, aj_hit *h, double floor,
+                                int *keep);
 
 typedef struct aj_topk {
     aj_hit *h;               /* a min-heap on rank: h[0] is the worst kept */
@@ -40,23 +42,32 @@ typedef struct aj_topk {
      * times maxf with the worst kept score.  Without it (maxf 1, rescore
      * NULL) the score is the bm25. */
     double maxf;
+    uint32_t units;          /* the matched and units of a full match */
+    double floor;            /* a score known to be reached by k paragraphs
+                                (-infinity by default): a candidate whose
+                                bound is below it is dropped */
     aj_rescore_fn rescore;
     void *arg;
 } aj_topk;
 
 void aj_topk_init(aj_topk *t, aj_hit *buf, size_t k);
-/* Turns re-scoring on (see above). */
-void aj_topk_rescoring(aj_topk *t, double maxf, aj_rescore_fn fn, void *arg);
+/* Turns re-scoring on (see above); a full match holds `units` units. */
+void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t units, aj_rescore_fn fn,
+                       void *arg);
 /* Keeps hit if it ranks among the k best so far.  Hits rank by share,
  * then score, then lower id. */
 void aj_topk_push(aj_topk *t, const aj_hit *hit);
 /* Offers a match: cand holds its id, bm25, share (1 for a full match),
- * matched and units.  It is re-scored and kept if it can rank among the
- * k best.  Matches must come in increasing id order. */
+ * matched, units, and in score an upper bound of its final score.  It is
+ * re-scored and kept if it can rank among the k best.  Matches must come
+ * in increasing id order. */
 aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand);
-/* The final score a new full match must beat (-infinity until k hits are
- * kept). */
+/* The final score a new full match must beat (the floor until k hits
+ * are kept). */
 double aj_topk_threshold(const aj_topk *t);
+/* Whether a paragraph whose score is at most bound cannot beat a
+ * threshold (with the margin every pruning test here uses). */
+int aj_topk_prunable(double bound, double threshold);
 /* Sorts the kept hits best first. */
 void aj_topk_sort(aj_topk *t);
 

@@ -51,6 +51,18 @@ E2E(output_formats)
 E2E(html_escaping)
 E2E(expansion)
 
+/* The default ranking is one ranking whatever page is asked for
+ * (tests/cli/metamorphic.py): random queries on corpus/ and on the KJV
+ * verses, and the cases that showed it depending on the page. */
+#define METAMORPHIC(name, args)                                          \
+    Test(cli_metamorphic, name, .timeout = 900) {                        \
+        run_ok("python3 tests/cli/metamorphic.py " args);                 \
+    }
+
+METAMORPHIC(corpus, "corpus --queries 20 --seed 1")
+METAMORPHIC(kjv, "kjv --queries 20 --seed 2")
+METAMORPHIC(issue, "issue")
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "

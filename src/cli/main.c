@@ -1393,6 +1393,12 @@ static void print_also_json(const aj_results *r, int open) {
     fputs("],", stdout);
 }
 
+/* Whether the answer lists something (the exit status): a hit of the
+ * page, a count above 0, or with --group a matching paragraph. */
+static int listed(const options *o, const aj_results *r) {
+    return o->count || o->group ? r->total || r->nhits : r->nhits > 0;
+}
+
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
  * query's line in the input, put in every JSON object).  Returns the exit
  * status for this query. */
@@ -1427,7 +1433,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         }
         return EXIT_ERR;
     }
-    int rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
+    int rc = listed(o, r) ? EXIT_HITS : EXIT_NOHITS;
     if (o->count) {
         if (lineno && o->json)
             printf("{\"query\":%zu,\"count\":%llu}\n", lineno,
@@ -1452,7 +1458,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             return EXIT_ERR;
         }
         corrected = 1;
-        rc = r->total || r->nhits ? EXIT_HITS : EXIT_NOHITS;
+        rc = listed(o, r) ? EXIT_HITS : EXIT_NOHITS;
         q = sg->query;
         qlen = sg->query_len;
     }
