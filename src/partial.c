@@ -281,6 +281,7 @@ aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query 
     aj_err e = (!s.u || !s.ord || !matched || !score) ? aj_fail(c, AJ_ENOMEM, "partial matches")
                                             : open_units(&s, q, an);
     aj_topk_init(&s.top, out, need);
+    if (rs) aj_rescorer_held(rs, matched);
     if (!e) aj_topk_rescoring(&s.top, aj_rank_max_factor(rk, o, rk->nunits), rk->nunits,
                               rescore_hit, rs);
     uint32_t ne = 0; /* ord[0..ne) only looked up, ord[ne..) bring candidates */
@@ -309,6 +310,7 @@ aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query 
         for (uint32_t i = ne; !e && i < s.nrare; i++)
             if (aj_eval_doc(&s.u[s.ord[i]].ev) == d) e = aj_eval_next(c, &s.u[s.ord[i]].ev);
     }
+    if (rs) aj_rescorer_held(rs, NULL);
     close_units(&s, decoded);
     free(matched);
     free(score);

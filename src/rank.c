@@ -343,14 +343,17 @@ static aj_err occ_push(aj_ctx *c, occbuf *b, uint32_t pos, uint32_t len, uint32_
     return AJ_OK;
 }
 
-/* The occurrences of every unit in the current candidate. */
-static aj_err collect_occ(aj_ctx *c, const aj_rank *r, rterms *rt, occbuf *b) {
+/* The occurrences in the current candidate of every unit it holds
+ * (held NULL: all of them). */
+static aj_err collect_occ(aj_ctx *c, const aj_rank *r, rterms *rt, const uint8_t *held,
+                          occbuf *b) {
     const aj_query *q = r->q;
     b->n = 0;
     for (uint32_t l = 0; l < q->nleaves; l++) {
         if (!rt->slot[l]) continue;
         const aj_qnode *n = q->leaves[l];
         uint32_t u = r->unit_of_leaf[l];
+        if (held && !held[u]) continue;
         const rterm *t0 = &rt->t[rt->slot[l][0]];
         for (uint32_t i = 0; i < t0->npos; i++) {
             uint32_t p = t0->pos[i], j = 1;
@@ -434,7 +437,10 @@ struct aj_rescorer {
     double last_factor;
     uint32_t last_id;        /* the last paragraph re-scored */
     int started;
+    const uint8_t *held;     /* the units the matches hold, NULL: all */
 };
+
+void aj_rescorer_held(aj_rescorer *rs, const uint8_t *held) { rs->held = held; }
 
 aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
                        const aj_search_opts *o, aj_rescorer **out) {
@@ -528,7 +534,7 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
             return AJ_OK;
         }
         e = rterms_seek(c, &rs->at, h->id, 1);
-        if (!e) e = collect_occ(c, r, &rs->at, &rs->ob);
+        if (!e) e = collect_occ(c, r, &rs->at, rs->held, &rs->ob);
         if (e) return e;
         h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch);
     }

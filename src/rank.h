@@ -19,7 +19,8 @@
  * three, `"south china sea" disputes` two.  A unit's occurrences in a
  * paragraph are those of its terms (one word long) and of its phrases
  * (as long as the phrase); OR alternatives inside a unit pool theirs.
- * Prefix and other clauses without stored positions have no occurrences.
+ * Prefix and other clauses without stored positions have no occurrences,
+ * and a partial match has none of the units it does not hold.
  *
  * proximity (0..1): 0 when fewer than two units occur.  Otherwise sort the
  * occurrences by position, then unit, then length.  A run is a stretch of
@@ -122,6 +123,11 @@ typedef struct aj_rescorer aj_rescorer;
 aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
                        const aj_search_opts *o, aj_rescorer **out);
 void aj_rescorer_free(aj_rescorer *rs);
+
+/* The units the next matches hold (held[u] != 0), whose occurrences
+ * alone count for proximity; NULL (the default) for full matches, which
+ * hold them all.  held is the caller's and must stay valid meanwhile. */
+void aj_rescorer_held(aj_rescorer *rs, const uint8_t *held);
 
 /* Sets h->proximity, h->heading, h->kind and h->score from h->id, h->bm25,
  * h->share and h->matched.  Calls come in increasing h->id (a smaller id
