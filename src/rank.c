@@ -181,9 +181,35 @@ static double window(const occ_t *v, size_t n, uint32_t nunits,
     return close * (ordered ? 1.0 : 0.5) * (double)npresent / (double)nunits;
 }
 
-static double proximity(occ_t *v, size_t n, uint32_t nunits, uint32_t *scratch) {
+/* The end of the sorted run of v[0..n) that starts at i. */
+static size_t run_end(const occ_t *v, size_t n, size_t i) {
+    while (i + 1 < n && cmp_occ(&v[i], &v[i + 1]) <= 0) i++;
+    return i + 1;
+}
+
+/* Sorts v[0..n) into cmp_occ order.  It is a few sorted runs (each leaf's
+ * occurrences come in position order), so runs are merged pairwise
+ * through tmp (room for n), a pass per doubling: cheaper than a general
+ * sort for the few clauses of a query. */
+static void sort_occ(occ_t *v, size_t n, occ_t *tmp) {
+    while (run_end(v, n, 0) < n) {
+        size_t o = 0;
+        for (size_t a = 0; a < n;) {
+            size_t ae = run_end(v, n, a), be = ae < n ? run_end(v, n, ae) : n;
+            size_t i = a, j = ae;
+            while (i < ae && j < be) tmp[o++] = cmp_occ(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+            while (i < ae) tmp[o++] = v[i++];
+            while (j < be) tmp[o++] = v[j++];
+            a = be;
+        }
+        memcpy(v, tmp, n * sizeof *v);
+    }
+}
+
+static double proximity(occ_t *v, size_t n, uint32_t nunits, uint32_t *scratch,
+                        occ_t *tmp) {
     if (nunits < 2 || n < 2) return 0.0;
-    qsort(v, n, sizeof *v, cmp_occ);
+    sort_occ(v, n, tmp);
     uint32_t *count = scratch, *first = scratch + nunits;
     memset(count, 0, nunits * sizeof *count);
     uint32_t npresent = 0;
@@ -198,17 +224,18 @@ double aj_rank_proximity(uint32_t nunits, const uint32_t *const *occ,
                          const uint32_t *nocc, const uint32_t *ulen) {
     size_t n = 0;
     for (uint32_t u = 0; u < nunits; u++) n += nocc[u];
-    occ_t *v = malloc((n + 1) * sizeof *v);
+    occ_t *v = malloc((n + 1) * sizeof *v), *tmp = malloc((n + 1) * sizeof *tmp);
     uint32_t *scratch = malloc((2 * (size_t)nunits + 1) * sizeof *scratch);
     double p = 0.0;
-    if (v && scratch) {
+    if (v && tmp && scratch) {
         size_t k = 0;
         for (uint32_t u = 0; u < nunits; u++)
             for (uint32_t i = 0; i < nocc[u]; i++)
                 v[k++] = (occ_t){occ[u][i], ulen[u], u};
-        p = proximity(v, n, nunits, scratch);
+        p = proximity(v, n, nunits, scratch, tmp);
     }
     free(v);
+    free(tmp);
     free(scratch);
     return p;
 }
@@ -327,7 +354,7 @@ static int has_pos(const uint32_t *v, uint32_t n, uint32_t x) {
 }
 
 typedef struct {
-    occ_t *v;
+    occ_t *v, *tmp;          /* tmp: room to sort v */
     size_t n, cap;
 } occbuf;
 
@@ -335,8 +362,10 @@ static aj_err occ_push(aj_ctx *c, occbuf *b, uint32_t pos, uint32_t len, uint32_
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 64;
         occ_t *v = realloc(b->v, cap * sizeof *v);
-        if (!v) return aj_fail(c, AJ_ENOMEM, "ranking");
-        b->v = v;
+        if (v) b->v = v;
+        occ_t *t = v ? realloc(b->tmp, cap * sizeof *t) : NULL;
+        if (t) b->tmp = t;
+        if (!v || !t) return aj_fail(c, AJ_ENOMEM, "ranking");
         b->cap = cap;
     }
     b->v[b->n++] = (occ_t){pos, len, unit};
@@ -473,6 +502,7 @@ void aj_rescorer_free(aj_rescorer *rs) {
     rterms_close(rs->r->q, &rs->at);
     rterms_close(rs->r->q, &rs->heads);
     free(rs->ob.v);
+    free(rs->ob.tmp);
     free(rs->scratch);
     free(rs);
 }
@@ -536,7 +566,7 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
         e = rterms_seek(c, &rs->at, h->id, 1);
         if (!e) e = collect_occ(c, r, &rs->at, rs->held, &rs->ob);
         if (e) return e;
-        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch);
+        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch, rs->ob.tmp);
     }
     h->score = aj_rank_score(h, &rs->o);
     return AJ_OK;

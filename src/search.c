@@ -16,6 +16,16 @@
 #include "suggest.h"
 #include "topk.h"
 
+/* A match and its BM25, as the first pass of the default ranking saw it. */
+typedef struct {
+    uint32_t id;
+    double bm25;
+} seen_match;
+
+/* Matches a first pass keeps for the second (16 bytes each); a query
+ * with more is evaluated again instead. */
+#define SEEN_MAX (1u << 20)
+
 struct aj_searcher {
     aj_index *ix;
     aj_analyzer *an;
@@ -25,6 +35,9 @@ struct aj_searcher {
     size_t caphits;
     aj_hit *cand;             /* the default ranking's first-pass candidates */
     size_t capcand;
+    seen_match *seen;         /* every match of a first pass that visits all, */
+    size_t nseen, capseen;    /*   for its second pass (rank_full) */
+    int seen_all;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
     uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
@@ -86,6 +99,7 @@ void aj_searcher_free(aj_searcher *s) {
     aj_termset_free(&s->fz);
     free(s->hits);
     free(s->cand);
+    free(s->seen);
     free(s->ex);
     free(s->doc_counts);
     free(s);
@@ -186,6 +200,25 @@ static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h, double floor, int *kee
     return aj_rescore(c, rs, h, floor, keep);
 }
 
+/* The second pass of rank_full(): matches the first pass re-scored are
+ * kept already; the others are re-scored.  Matches come in id order, as
+ * do the first pass's (sorted), so one walk skips them. */
+typedef struct {
+    aj_rescorer *rs;
+    const aj_hit *done;
+    size_t n, at;
+} second_pass;
+
+static aj_err rescore_new(aj_ctx *c, void *arg, aj_hit *h, double floor, int *keep) {
+    second_pass *p = arg;
+    while (p->at < p->n && p->done[p->at].id < h->id) p->at++;
+    if (p->at < p->n && p->done[p->at].id == h->id) {
+        *keep = 0;
+        return AJ_OK;
+    }
+    return aj_rescore(c, p->rs, h, floor, keep);
+}
+
 static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
     if (n <= s->caphits) return AJ_OK;
     aj_hit *h = realloc(s->hits, n * sizeof *h);
@@ -233,10 +266,27 @@ static aj_err reserve_cand(aj_ctx *c, aj_searcher *s, size_t n) {
     return AJ_OK;
 }
 
+/* Remembers a match for the second pass, while there is room. */
+static void see(aj_searcher *s, uint32_t id, double bm25) {
+    if (!s->seen_all) return;
+    if (s->nseen == s->capseen) {
+        size_t cap = s->capseen ? 2 * s->capseen : 1024;
+        seen_match *v = cap <= SEEN_MAX ? realloc(s->seen, cap * sizeof *v) : NULL;
+        if (!v) { /* no room: the second pass evaluates the query again */
+            s->seen_all = 0;
+            return;
+        }
+        s->seen = v;
+        s->capseen = cap;
+    }
+    s->seen[s->nseen++] = (seen_match){id, bm25};
+}
+
 /* Offers every match of ev (from where it stands) to t as a full match,
- * counting them into s->res and counts when count is set. */
+ * counting them into s->res and counts when count is set, and remembering
+ * them (see()) when remember is set. */
 static aj_err offer_all(aj_ctx *c, aj_searcher *s, aj_eval *ev, aj_topk *t,
-                        int count, uint32_t *counts) {
+                        int count, uint32_t *counts, int remember) {
     aj_results *r = &s->res;
     uint32_t doc = 0, doc_end = 0;
     aj_err e = AJ_OK;
@@ -248,9 +298,10 @@ static aj_err offer_all(aj_ctx *c, aj_searcher *s, aj_eval *ev, aj_topk *t,
             e = aj_index_len(c, s->ix, id, &dl);
             if (e) break;
             double bm25 = aj_eval_score(ev, dl);
+            if (remember) see(s, id, bm25);
             aj_hit h = {.id = id, .bm25 = bm25, .score = bm25 * t->maxf, .share = 1.0,
                         .matched = t->units, .units = t->units};
-            e = aj_topk_offer(c, t, &h);
+            if (!aj_topk_prunable(h.score, aj_topk_threshold(t))) e = aj_topk_offer(c, t, &h);
         }
         if (!e) e = aj_eval_next(c, ev);
     }
@@ -264,10 +315,12 @@ static aj_err first_pass(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_
                          aj_topk *t, uint32_t *counts) {
     aj_cur **leaves;
     uint32_t nleaves;
-    if (!o->exact_total && !counts && t->k > 0 && aj_eval_flat(ev, &leaves, &nleaves))
+    if (!o->exact_total && !counts && t->k > 0 && aj_eval_flat(ev, &leaves, &nleaves)) {
+        s->seen_all = 0;
         return aj_topk_pruned(c, ev, s->ix, t, &s->res.total);
+    }
     s->res.total_exact = 1;
-    return offer_all(c, s, ev, t, 1, counts);
+    return offer_all(c, s, ev, t, 1, counts, 1);
 }
 
 static int cmp_hit_id(const void *a, const void *b) {
@@ -283,9 +336,9 @@ static int cmp_hit_id(const void *a, const void *b) {
  * reach.  Any other match has a BM25 of at most the last candidate's, so
  * when that times the largest factor cannot beat t0, the candidates hold
  * the answer: most queries stop here, as BM25 and the final order mostly
- * agree.  Else a second pass re-scores every match whose bound beats the
- * k-th best final score so far, with t0 as the pruning threshold from
- * the start. */
+ * agree.  Else a second pass re-scores every other match whose bound
+ * beats the k-th best final score so far, with t0 as the pruning
+ * threshold from the start. */
 static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
                         const aj_rank *rk, aj_rescorer *rs, aj_topk *cand, aj_topk *top,
                         size_t k, uint32_t *counts) {
@@ -303,19 +356,27 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
         h.matched = h.units = rk->nunits;
         e = aj_topk_offer(c, top, &h);
     }
-    double t0 = aj_topk_threshold(top);
-    if (!e && !complete && !aj_topk_prunable(last * maxf, t0)) {
+    if (!e && !complete && !aj_topk_prunable(last * maxf, aj_topk_threshold(top))) {
         aj_cur **leaves;
         uint32_t nleaves;
         uint64_t seen;
-        e = aj_eval_rewind(c, ev);
-        aj_topk_init(top, s->hits, k);
-        aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
-        top->floor = t0;
-        if (!e && !o->exact_total && !counts && aj_eval_flat(ev, &leaves, &nleaves))
-            e = aj_topk_pruned(c, ev, s->ix, top, &seen);
-        else if (!e)
-            e = offer_all(c, s, ev, top, 0, NULL);
+        second_pass p = {rs, cand->h, cand->n, 0};
+        aj_topk_rescoring(top, maxf, rk->nunits, rescore_new, &p);
+        if (s->seen_all) { /* the first pass saw every match: no evaluation */
+            for (size_t i = 0; !e && i < s->nseen; i++) {
+                aj_hit h = {.id = s->seen[i].id, .bm25 = s->seen[i].bm25, .share = 1.0,
+                            .matched = rk->nunits, .units = rk->nunits};
+                h.score = h.bm25 * maxf;
+                if (!aj_topk_prunable(h.score, aj_topk_threshold(top)))
+                    e = aj_topk_offer(c, top, &h);
+            }
+        } else {
+            e = aj_eval_rewind(c, ev);
+            if (!e && !o->exact_total && !counts && aj_eval_flat(ev, &leaves, &nleaves))
+                e = aj_topk_pruned(c, ev, s->ix, top, &seen);
+            else if (!e)
+                e = offer_all(c, s, ev, top, 0, NULL, 0);
+        }
     }
     if (!e) aj_topk_sort(top);
     return e;
@@ -386,6 +447,8 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     r->also = s->also;
     uint32_t *counts = NULL;
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
+    s->nseen = 0;
+    s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
     if (!e) e = first_pass(c, s, o, &ev, &cand, counts);
     size_t n = cand.n;
     if (!e && full && k > 0) {

@@ -123,6 +123,7 @@ aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand) {
 
 /* A full match of id with BM25 score s. */
 static aj_err offer_full(aj_ctx *c, aj_topk *t, uint32_t id, double s) {
+    if (prunable(s * t->maxf, aj_topk_threshold(t))) return AJ_OK; /* most of them */
     aj_hit h = {.id = id, .bm25 = s, .score = s * t->maxf, .share = 1.0,
                 .matched = t->units, .units = t->units};
     return aj_topk_offer(c, t, &h);

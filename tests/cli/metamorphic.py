@@ -2,28 +2,32 @@
 """Metamorphic tests of the default ranking: one ranking whatever page is
 asked for (README "Ranking").
 
-Usage: metamorphic.py SCENARIO [--queries N] [--seed S]   (from the
-repository root; $AJSEARCH_BIN names the binary).  Scenarios:
+Usage: metamorphic.py SCENARIO [--queries N] [--alone N] [--seed S]
+(from the repository root; $AJSEARCH_BIN names the binary).  Scenarios:
 
   corpus   random queries on corpus/
   kjv      random queries on the King James Bible verses (Debian's
            bible-kjv, one verse per paragraph, made as bench/ makes them)
   issue    the cases that showed the ranking depending on the page
 
-For every query, the complete ranking is `--json -n BIG`; then:
-  - paging tiles: the pages of -n P --offset O, for several P, put end to
-    end, are the complete ranking (ids, scores, partial marks, ranks);
+For every query the complete ranking is `--json -n BIG`; then:
+  - paging tiles: the pages of -n P --offset O, for pages of 1, of 10 and
+    of a size drawn from 2..9, put end to end, are the complete ranking
+    (ids, scores, partial marks and shares, rank fields), and a page past
+    the end, or of -n 0, lists nothing;
   - prefix stability: -n K is the first K of the complete ranking;
-  - batch = single: `search --stdin --json` gives each line the hits its
-    query gives alone;
+  - batch = single: `search --stdin` gives each line what its query gives
+    alone;
   - formats agree: text, --json and --html list the same hits in the same
     order, with the same scores and partial marks;
-  - exit status: 0 exactly when something is listed, for every page
-    (past the end and -n 0 included).
-Partial matches are part of the complete ranking, so every check covers
-them too.  Queries are drawn from the corpus: frequent, middling and rare
-words, alone and in ANDs (juxtaposed, several with few common
-paragraphs), ORs, NOTs, phrases, prefixes and NEARs.
+  - exit status: 0 exactly when something is listed, for every run.
+Most runs go through --stdin, all queries in one process per page; the
+first --alone queries also run alone, every page and format, which checks
+batch = single and each run's exit status.  Partial matches are part of
+the complete ranking, so every check covers them too.  Queries are drawn
+from the corpus: frequent, middling and rare words, alone and in ANDs
+(several with few common paragraphs, so that partial matches follow),
+ORs, NOTs, phrases, prefixes and NEARs.
 """
 import argparse
 import json
@@ -39,7 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import BIN, Fail, build, check, run  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIG = 100000
+BIG = 300                    # the complete ranking's head: pages look at 60 at most
 PAGE_SIZES = (1, 10)         # and one drawn from 2..9, for each query
 PAGES = 5                    # pages of each size put end to end
 HIT_LINE = re.compile(r"^\s*(\d+)\. \[(-?[0-9.]+)\] (?:\((\d+) of (\d+)\) )?(.*)$")
@@ -57,92 +61,153 @@ def key(h):
 
 
 def search(index, query, *opts):
+    """One query alone: its hits, with the exit status checked."""
     rc, out, err = run("search", "--json", *opts, "--", query, index=index)
     check(rc in (0, 1), f"{query!r} {' '.join(opts)}: exit {rc}: {err}")
     hits = hits_of(out)
-    listed = bool(hits)
-    check(rc == (0 if listed else 1),
+    check(rc == (0 if hits else 1),
           f"{query!r} {' '.join(opts)}: exit {rc} with {len(hits)} hits listed")
     return hits
 
 
-def check_query(index, query, rnd):
-    """Every invariant for one query; returns the complete ranking."""
-    full = search(index, query, "-n", str(BIG))
+def batch(index, queries, *opts):
+    """All the queries through one `search --stdin --json`: hits by query."""
+    rc, out, err = run("search", "--stdin", "--json", *opts, index=index,
+                       stdin="".join(q + "\n" for q in queries).encode())
+    check(rc in (0, 1), f"--stdin {' '.join(opts)}: exit {rc}: {err}")
+    got = [[] for _ in queries]
+    for h in hits_of(out):
+        check("error" not in h, f"--stdin: line {h.get('query')}: {h.get('error')}")
+        got[h["query"] - 1].append(h)
+    check(rc == (0 if any(got) else 1), f"--stdin {' '.join(opts)}: exit {rc}")
+    return got
+
+
+def check_complete(query, full):
     ids = [h["id"] for h in full]
     check(len(set(ids)) == len(ids), f"{query!r}: a paragraph listed twice: {ids[:20]}")
     check([h["rank"] for h in full] == list(range(1, len(full) + 1)), f"{query!r}: ranks")
     seen_partial = False
     for h in full:
-        if h.get("partial"):
-            seen_partial = True
+        seen_partial |= bool(h.get("partial"))
         check(not (seen_partial and not h.get("partial")),
               f"{query!r}: a full match after a partial one")
-    want = [key(h) for h in full]
-    # Paging tiles the complete ranking, and past the end lists nothing.
+
+
+def check_page(query, full, page, n, offset, how):
+    if len(full) == BIG and offset + n > BIG:
+        return  # beyond the head of the ranking that is known
+    want = full[offset:offset + n]
+    check([h["rank"] for h in page] == list(range(offset + 1, offset + len(page) + 1)),
+          f"{query!r} {how} -n {n} --offset {offset}: ranks {[h['rank'] for h in page]}")
+    check([key(h) for h in page] == [key(h) for h in want],
+          f"{query!r} {how} -n {n} --offset {offset}: {[h['id'] for h in page]}, the complete "
+          f"ranking has {[h['id'] for h in want]} there")
+
+
+def page_plan(rnd, longest):
+    """(n, offset) pages: pages of 1, of 10 and of a size drawn from 2..9,
+    each run end to end over the first PAGES pages, then past the end."""
+    plan = []
     for p in PAGE_SIZES + (rnd.randint(2, 9),):
-        got = []
-        offset = 0
-        while offset < min(len(full), PAGES * p):
-            page = search(index, query, "-n", str(p), "--offset", str(offset))
-            check([h["rank"] for h in page] == list(range(offset + 1, offset + len(page) + 1)),
-                  f"{query!r} -n {p} --offset {offset}: ranks {[h['rank'] for h in page]}")
-            got += [key(h) for h in page]
-            offset += p
-        check(got == want[:offset],
-              f"{query!r}: pages of {p} differ from the complete ranking: "
-              f"{[g[0] for g in got][:30]} vs {[w[0] for w in want][:30]}")
-    # Past the end: nothing listed, exit 1.
-    check(search(index, query, "-n", "5", "--offset", str(len(full))) == [],
-          f"{query!r}: a page past the end lists hits")
-    # Prefix stability, -n 0 included.
-    for k in (0, 1, 2, rnd.randint(3, 30)):
-        page = search(index, query, "-n", str(k))
-        check([key(h) for h in page] == want[:k], f"{query!r}: -n {k} is not a prefix")
-    return full
+        plan += [(p, o) for o in range(0, min(longest, PAGES * p), p)]
+    if longest < BIG:  # the whole ranking is known: a page past its end
+        plan.append((5, longest))
+    plan += [(0, 0), (rnd.randint(3, 30), 0)]
+    return plan
 
 
-def check_formats(index, query, full, offset):
-    """Text, JSON and HTML list the same page."""
-    want = full[offset:offset + 10]
-    rc, out, err = run("search", "--color=never", "-n", "10", "--offset", str(offset), "--",
-                       query, index=index)
-    check(rc == (0 if want else 1), f"{query!r} text: exit {rc} for {len(want)} hits")
-    lines = [HIT_LINE.match(l) for l in out.splitlines()]
-    text = [m for m in lines if m]
-    check(len(text) == len(want), f"{query!r} text lists {len(text)} hits, JSON {len(want)}")
-    for m, h in zip(text, want):
-        check(int(m.group(1)) == h["rank"], f"{query!r} text rank {m.group(1)} vs {h['rank']}")
-        check(abs(float(m.group(2)) - h["score"]) < 0.0015,
-              f"{query!r} text score {m.group(2)} vs {h['score']}")
-        check(bool(m.group(3)) == bool(h.get("partial")), f"{query!r}: partial mark differs")
-        if m.group(3):
-            check((int(m.group(3)), int(m.group(4))) == (h["matched"], h["clauses"]),
-                  f"{query!r}: ({m.group(3)} of {m.group(4)}) vs {h['matched']} of {h['clauses']}")
-        check(m.group(5) == h["cite"], f"{query!r}: text cites {m.group(5)!r}, JSON {h['cite']!r}")
-    rc, out, err = run("search", "--html", "-n", "10", "--offset", str(offset), "--", query,
-                       index=index)
-    check(rc == (0 if want else 1), f"{query!r} html: exit {rc} for {len(want)} hits")
-    html = HTML_HIT.findall(out)
-    check([(int(r), int(i)) for r, i, _ in html] == [(h["rank"], h["id"]) for h in want],
-          f"{query!r}: HTML lists {html}, JSON {[(h['rank'], h['id']) for h in want]}")
-    for (_, _, sc), h in zip(html, want):
-        check(abs(float(sc) - h["score"]) < 0.0015, f"{query!r}: HTML score {sc} vs {h['score']}")
+def single_checks(index, query, full, rnd):
+    """Every invariant for one query alone (each run's exit status too)."""
+    check([key(h) for h in search(index, query, "-n", str(BIG))] == [key(h) for h in full],
+          f"{query!r}: alone differs from --stdin")
+    for n, offset in page_plan(rnd, len(full)):
+        if len(full) == BIG and offset + n > BIG:
+            continue
+        page = search(index, query, "-n", str(n), "--offset", str(offset))
+        check_page(query, full, page, n, offset, "alone")
 
 
-def check_batch(index, queries, singles, opts):
-    """search --stdin gives every line what the query gives alone."""
-    rc, out, err = run("search", "--stdin", "--json", *opts, index=index,
-                       stdin="".join(q + "\n" for q in queries).encode())
-    check(rc in (0, 1), f"--stdin: exit {rc}: {err}")
-    by_line = {}
-    for h in hits_of(out):
-        check("error" not in h, f"--stdin: line {h.get('query')}: {h.get('error')}")
-        by_line.setdefault(h["query"], []).append(key(h))
-    for i, (q, single) in enumerate(zip(queries, singles), 1):
-        check(by_line.get(i, []) == [key(h) for h in single],
-              f"--stdin line {i} {q!r}: {[k[0] for k in by_line.get(i, [])]} alone "
-              f"{[h['id'] for h in single]}")
+def text_hits(out):
+    """The hits of text output, by query (batch mode starts each query
+    with `# query N`)."""
+    by, cur = {}, 1
+    for line in out.splitlines():
+        m = re.match(r"^# query (\d+)$", line)
+        if m:
+            cur = int(m.group(1))
+            continue
+        m = HIT_LINE.match(line)
+        if m:
+            by.setdefault(cur, []).append(m)
+    return by
+
+
+def html_hits(out):
+    by = {}
+    for sec in re.split(r'<section class="ajsearch"', out)[1:]:
+        m = re.search(r'data-line="(\d+)"', sec.split(">", 1)[0])
+        by[int(m.group(1)) if m else 1] = HTML_HIT.findall(sec)
+    return by
+
+
+def check_formats(queries, fulls, offset, text_out, html_out):
+    """Text and HTML list what JSON lists, for every query."""
+    texts, htmls = text_hits(text_out), html_hits(html_out)
+    for i, (query, full) in enumerate(zip(queries, fulls), 1):
+        want = full[offset:offset + 10]
+        text = texts.get(i, [])
+        check(len(text) == len(want), f"{query!r} text lists {len(text)} hits, JSON {len(want)}")
+        for m, h in zip(text, want):
+            check(int(m.group(1)) == h["rank"], f"{query!r} text rank {m.group(1)} vs {h['rank']}")
+            check(abs(float(m.group(2)) - h["score"]) < 0.0015,
+                  f"{query!r} text score {m.group(2)} vs {h['score']}")
+            check(bool(m.group(3)) == bool(h.get("partial")), f"{query!r}: partial mark differs")
+            if m.group(3):
+                check((int(m.group(3)), int(m.group(4))) == (h["matched"], h["clauses"]),
+                      f"{query!r}: ({m.group(3)} of {m.group(4)}) vs {h['matched']} of "
+                      f"{h['clauses']}")
+            check(m.group(5) == h["cite"], f"{query!r}: text cites {m.group(5)!r}, JSON "
+                                           f"{h['cite']!r}")
+        html = htmls.get(i, [])
+        check([(int(r), int(d)) for r, d, _ in html] == [(h["rank"], h["id"]) for h in want],
+              f"{query!r}: HTML lists {html}, JSON {[(h['rank'], h['id']) for h in want]}")
+        for (_, _, sc), h in zip(html, want):
+            check(abs(float(sc) - h["score"]) < 0.0015, f"{query!r}: HTML score {sc} vs "
+                                                        f"{h['score']}")
+
+
+def run_queries(index, queries, seed, alone):
+    """The invariants over many queries: the complete rankings, pages and
+    formats through --stdin (one process for all queries), and for the
+    first `alone` queries every run alone as well, which also checks that
+    --stdin gives what a query gives alone."""
+    rnd = random.Random(seed)
+    fulls = batch(index, queries, "-n", str(BIG))
+    for q, full in zip(queries, fulls):
+        check_complete(q, full)
+    longest = max(len(f) for f in fulls)
+    for n, offset in page_plan(rnd, min(longest, 60)) + [(5, BIG)]:
+        for q, full, page in zip(queries, fulls, batch(index, queries, "-n", str(n),
+                                                       "--offset", str(offset))):
+            check_page(q, full, page, n, offset, "--stdin")
+    for offset in (0, rnd.randint(1, 15)):
+        opts = ("-n", "10", "--offset", str(offset))
+        text = run("search", "--stdin", "--color=never", *opts, index=index,
+                   stdin="".join(q + "\n" for q in queries).encode())
+        html = run("search", "--stdin", "--html", *opts, index=index,
+                   stdin="".join(q + "\n" for q in queries).encode())
+        check(text[0] in (0, 1) and html[0] in (0, 1), f"--stdin text/html: {text[2]} {html[2]}")
+        check_formats(queries, fulls, offset, text[1], html[1])
+    for q, full in list(zip(queries, fulls))[:alone]:
+        single_checks(index, q, full, rnd)
+        for offset in (0, rnd.randint(0, max(0, len(full) - 1))):
+            opts = ("-n", "10", "--offset", str(offset))
+            t = run("search", "--color=never", *opts, "--", q, index=index)
+            h = run("search", "--html", *opts, "--", q, index=index)
+            listed = bool(full[offset:offset + 10])
+            check(t[0] == h[0] == (0 if listed else 1), f"{q!r} text/html exit {t[0]} {h[0]}")
+            check_formats([q], [full], offset, t[1], h[1])
 
 
 # ---------------------------------------------------------------- queries
@@ -200,19 +265,6 @@ def make_queries(index, count, seed):
     return out
 
 
-def run_queries(index, queries, seed):
-    rnd = random.Random(seed)
-    fulls = []
-    for q in queries:
-        full = check_query(index, q, rnd)
-        check_formats(index, q, full, 0)
-        if len(full) > 10:
-            check_formats(index, q, full, rnd.randrange(1, len(full)))
-        fulls.append(full)
-    check_batch(index, queries, [f[:10] for f in fulls], ["-n", "10"])
-    check_batch(index, queries, [f[3:8] for f in fulls], ["-n", "5", "--offset", "3"])
-
-
 # ---------------------------------------------------------------- scenarios
 
 def kjv_index(tmp):
@@ -226,14 +278,14 @@ def kjv_index(tmp):
 
 def s_corpus(tmp, a):
     index = build(tmp)
-    run_queries(index, make_queries(index, a.queries, a.seed), a.seed)
+    run_queries(index, make_queries(index, a.queries, a.seed), a.seed, a.alone)
 
 
 def s_kjv(tmp, a):
     index = kjv_index(tmp)
     rc, out, err = run("stats", "--json", index=index)
     check(rc == 0 and json.loads(out)["paragraphs"] == 31102, f"KJV: {out[:200]} {err}")
-    run_queries(index, make_queries(index, a.queries, a.seed), a.seed)
+    run_queries(index, make_queries(index, a.queries, a.seed), a.seed, a.alone)
 
 
 def s_issue(tmp, a):
@@ -275,7 +327,9 @@ SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--queries", type=int, default=25)
+    ap.add_argument("--queries", type=int, default=60, help="random queries")
+    ap.add_argument("--alone", type=int, default=6,
+                    help="of them, run alone too (every page, every format)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-kjv", dest="kjv", action="store_false",
                     help="issue: skip the KJV examples")
