@@ -73,12 +73,12 @@ Test(reference, brute_force_equals_engine, .timeout = 600) {
  * order, at the default weights and at strong ones. */
 Test(reference, default_ranking, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
-           "--corpus corpus --rank full --count 250 --seed 1");
+           "--corpus corpus --rank full --count 150 --seed 1");
 }
 
 Test(reference, default_ranking_other_weights, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
-           "--corpus corpus --rank full --count 120 --seed 3 --proximity 2 --heading 1 "
+           "--corpus corpus --rank full --count 60 --seed 3 --proximity 2 --heading 1 "
            "--heading-hit 0.25");
 }
 
