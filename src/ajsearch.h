@@ -230,7 +230,7 @@ typedef struct aj_search_opts {
 #define AJ_FULL_K1 0.6
 #define AJ_FULL_B 0.3
 #define AJ_W_PROX 0.5
-#define AJ_W_HEAD 0.1
+#define AJ_W_HEAD 0.0
 #define AJ_HEADING_HIT 0.5
 #define AJ_BM25_K1 1.2
 #define AJ_BM25_B 0.75

@@ -17,7 +17,8 @@ typedef struct {
     aj_eval ev;
     int open;
     double bound;            /* the largest BM25 it can give a paragraph */
-    aj_pcursor *pc;          /* a single word: its postings, for block-max */
+    aj_cur *leaf;            /* a single word: its cursor, */
+    aj_pcursor *pc;          /*   and its postings, for block-max */
     double idf;              /*   and its idf */
     uint32_t open_block;     /* a block found worth reading, */
     double open_share, open_score; /* against this worst kept hit */
@@ -121,6 +122,7 @@ static aj_err open_units(search *s, const aj_query *q, aj_analyzer *an) {
         aj_cur **lv;
         uint32_t nl;
         if (aj_eval_flat(&u->ev, &lv, &nl) && nl == 1 && aj_cur_postings(lv[0])) {
+            u->leaf = lv[0];
             u->pc = aj_cur_postings(lv[0]);
             u->idf = u->ev.idf[aj_cur_leaf(lv[0])];
         }
@@ -217,7 +219,7 @@ static aj_err consider(search *s, uint32_t d, uint32_t ne, uint8_t *matched,
         if (matched[u]) bm25 += score[u];
     aj_hit h = {.id = d, .bm25 = bm25, .share = aj_rank_share(rk, matched),
                 .matched = m, .units = rk->nunits};
-    h.score = bm25 * aj_rank_max_factor(rk, s->o, m) * h.share;
+    h.score = bm25 * aj_rank_max_factor(rk, s->o, aj_rank_occurring(rk, matched)) * h.share;
     return aj_topk_offer(s->c, &s->top, &h);
 }
 
@@ -235,32 +237,48 @@ static double single_cut(const search *s, uint32_t ne) {
 }
 
 /* The paragraphs only ord[ne], a single word, brings before `limit`: a
- * loop over its postings like block-max's, each scored alone against a
- * cut (the bound test of consider() solved for its BM25) and considered
- * only when it passes. */
+ * loop over its decoded blocks like block-max's, each posting scored
+ * alone against a cut (the bound test of consider() solved for its
+ * BM25) and considered only when it passes. */
 static aj_err single_run(search *s, uint32_t ne, uint32_t limit, uint8_t *matched,
                          double *score) {
     unit *e = &s->u[s->ord[ne]];
     aj_pcursor *pc = e->pc;
     double cut = single_cut(s, ne);
     aj_err err = AJ_OK;
-    while (!err && pc->doc < limit) {
+    int stop = 0;
+    while (!err && !stop && pc->doc < limit) {
         err = skip_blocks(s, ne, limit);
         if (err || pc->doc >= limit) break;
-        uint32_t d = pc->doc, dl;
-        err = aj_index_len(s->c, s->ix, d, &dl);
-        if (err) break;
-        double bm25 = aj_bm25(e->idf, aj_pcursor_tf(pc), dl, e->ev.avgdl, e->ev.k1, e->ev.b);
-        if (bm25 > cut) {
+        uint32_t i = pc->i;
+        for (; i < pc->n && pc->docs[i] < limit; i++) {
+            uint32_t d = pc->docs[i], dl;
+            err = aj_index_len(s->c, s->ix, d, &dl);
+            if (err) break;
+            if (aj_bm25(e->idf, pc->tfs[i], dl, e->ev.avgdl, e->ev.k1, e->ev.b) <= cut)
+                continue;
+            pc->i = i; /* the cursor on d, for consider() */
+            pc->doc = d;
+            aj_cur_sync(e->leaf);
             err = consider(s, d, ne, matched, score);
+            if (err) break;
             cut = single_cut(s, ne);
-            /* The unit may have stopped bringing candidates. */
-            if (!err && !could_enter(s, 0, 0.0, 0, ne + 1)) {
-                err = aj_eval_next(s->c, &e->ev);
+            if (!could_enter(s, 0, 0.0, 0, ne + 1)) { /* it stops bringing them */
+                stop = 1;
+                i++;
                 break;
             }
         }
-        if (!err) err = aj_eval_next(s->c, &e->ev);
+        if (err) break;
+        if (i < pc->n) { /* stopped inside the block */
+            pc->i = i;
+            pc->doc = pc->docs[i];
+            aj_cur_sync(e->leaf);
+        } else { /* on to the next block */
+            pc->i = pc->n - 1;
+            pc->doc = pc->docs[pc->i];
+            err = aj_eval_next(s->c, &e->ev);
+        }
     }
     return err;
 }
@@ -282,7 +300,7 @@ aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query 
                                             : open_units(&s, q, an);
     aj_topk_init(&s.top, out, need);
     if (rs) aj_rescorer_held(rs, matched);
-    if (!e) aj_topk_rescoring(&s.top, aj_rank_max_factor(rk, o, rk->nunits), rk->nunits,
+    if (!e) aj_topk_rescoring(&s.top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nunits,
                               rescore_hit, rs);
     uint32_t ne = 0; /* ord[0..ne) only looked up, ord[ne..) bring candidates */
     double seen_share = -1.0, seen_score = -1.0; /* the worst kept hit ne was set for */

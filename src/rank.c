@@ -31,7 +31,8 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
     r->unit_of_leaf = malloc((q->nleaves + 1) * sizeof *r->unit_of_leaf);
     r->weight = calloc(cap + 1, sizeof *r->weight);
     r->common = calloc(cap + 1, sizeof *r->common);
-    if (!r->units || !r->unit_of_leaf || !r->weight || !r->common)
+    r->can_occur = calloc(cap + 1, sizeof *r->can_occur);
+    if (!r->units || !r->unit_of_leaf || !r->weight || !r->common || !r->can_occur)
         return aj_fail(c, AJ_ENOMEM, "ranking");
     for (uint32_t l = 0; l < q->nleaves; l++) r->unit_of_leaf[l] = UINT32_MAX;
     if (root->kind == Q_AND) {
@@ -44,6 +45,14 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
         mark_leaves(root, 0, r->unit_of_leaf);
         r->units[r->nunits++] = root;
     }
+    for (uint32_t l = 0; l < q->nleaves; l++) {
+        uint32_t u = r->unit_of_leaf[l];
+        aj_qkind k = q->leaves[l]->kind;
+        if (u != UINT32_MAX && (k == Q_TERM || k == Q_PHRASE) && !r->can_occur[u]) {
+            r->can_occur[u] = 1;
+            r->ncan_occur++;
+        }
+    }
     return AJ_OK;
 }
 
@@ -52,6 +61,7 @@ void aj_rank_close(aj_rank *r) {
     free(r->unit_of_leaf);
     free(r->weight);
     free(r->common);
+    free(r->can_occur);
     memset(r, 0, sizeof *r);
 }
 
@@ -113,13 +123,21 @@ double aj_rank_share(const aj_rank *r, const uint8_t *matched) {
     return m == r->nunits ? 1.0 : aj_rank_share_of(r, w);
 }
 
-/* The largest proximity a paragraph matching `matched` units can have. */
-static double max_proximity(const aj_rank *r, uint32_t matched) {
-    return matched >= 2 && r->nunits ? (double)matched / (double)r->nunits : 0.0;
+/* The largest proximity of a paragraph holding `occurring` units that
+ * can occur. */
+static double max_proximity(const aj_rank *r, uint32_t occurring) {
+    return occurring >= 2 && r->nunits ? (double)occurring / (double)r->nunits : 0.0;
 }
 
-double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t matched) {
-    return (1.0 + o->w_prox * max_proximity(r, matched)) * (1.0 + o->w_head);
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t occurring) {
+    return (1.0 + o->w_prox * max_proximity(r, occurring)) * (1.0 + o->w_head);
+}
+
+uint32_t aj_rank_occurring(const aj_rank *r, const uint8_t *held) {
+    if (!held) return r->ncan_occur;
+    uint32_t n = 0;
+    for (uint32_t u = 0; u < r->nunits; u++) n += held[u] && r->can_occur[u];
+    return n;
 }
 
 double aj_rank_score(const aj_hit *h, const aj_search_opts *o) {
@@ -413,9 +431,10 @@ typedef struct {
 } hmemo;
 
 /* The section heading of paragraph id: the nearest heading paragraph
- * before it in its document, or UINT32_MAX. */
+ * before it in its document, or UINT32_MAX; and id's own kind, from the
+ * same records. */
 static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
-                              uint32_t *h) {
+                              uint32_t *h, int *kind) {
     *h = UINT32_MAX;
     uint32_t doc = m->doc, first = m->first, end = m->end;
     if (!m->valid || id < first || id >= end) {
@@ -430,7 +449,7 @@ static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
     /* From the previous match of the same document on, its answer holds:
      * only the paragraphs after it need looking at. */
     int memo = m->valid && m->id < id && m->id >= lo;
-    aj_err e = aj_index_prev_heading(c, ix, id, memo ? m->id : lo, h);
+    aj_err e = aj_index_heading_kind(c, ix, id, memo ? m->id : lo, h, kind);
     if (!e && *h == UINT32_MAX && memo && m->heading != UINT32_MAX && m->heading >= lo)
         *h = m->heading;
     *m = (hmemo){id, doc, first, end, *h, !e};
@@ -511,10 +530,11 @@ void aj_rescorer_free(aj_rescorer *rs) {
  * as ids do (a later paragraph's heading is the same or a later one), so
  * the heading cursors never move back; if they had to, they are opened
  * again rather than give a wrong answer. */
-static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f) {
+static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f,
+                             int *kind) {
     uint32_t head;
     *f = 0.0;
-    aj_err e = section_heading(c, rs->ix, &rs->memo, id, &head);
+    aj_err e = section_heading(c, rs->ix, &rs->memo, id, &head, kind);
     if (e || head == UINT32_MAX) return e;
     if (head == rs->last_head) {
         *f = rs->last_factor;
@@ -548,14 +568,14 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
     h->proximity = h->heading = 0.0;
     h->kind = 1.0;
     aj_err e = AJ_OK;
-    if (r->nunits && rs->o.w_head > 0) e = heading_factor(c, rs, h->id, &h->heading);
-    if (!e && rs->o.heading_hit < 1.0) {
-        int kind;
+    int kind = AJ_PARA_BODY;
+    if (r->nunits && rs->o.w_head > 0)
+        e = heading_factor(c, rs, h->id, &h->heading, &kind);
+    else if (rs->o.heading_hit < 1.0)
         e = aj_index_para_kind(c, rs->ix, h->id, &kind);
-        if (!e && kind == AJ_PARA_HEADING) h->kind = rs->o.heading_hit;
-    }
     if (e) return e;
-    double pmax = max_proximity(r, h->matched);
+    if (kind == AJ_PARA_HEADING) h->kind = rs->o.heading_hit;
+    double pmax = max_proximity(r, aj_rank_occurring(r, rs->held));
     if (pmax > 0 && rs->o.w_prox > 0) {
         /* The positions are the dear part: only when they can matter. */
         h->proximity = pmax;

@@ -85,6 +85,9 @@ typedef struct aj_rank {
                                    in units of 1/AJ_RANK_WEIGHT_SCALE */
     uint8_t *common;            /* by unit, set by aj_rank_weigh */
     uint64_t total_weight;      /* sum of weight */
+    uint8_t *can_occur;         /* by unit: it has a word or a phrase, so it
+                                   can have occurrences (proximity) */
+    uint32_t ncan_occur;
 } aj_rank;
 
 /* Weights are whole multiples of 2^-20, so that sums of them are exact and
@@ -106,10 +109,14 @@ double aj_rank_share(const aj_rank *r, const uint8_t *matched);
 /* The share of a sum of weights (the same division). */
 double aj_rank_share_of(const aj_rank *r, uint64_t weight);
 
-/* The largest factor the BM25 of a paragraph matching `matched` units can
- * be multiplied by under opts, share aside: proximity is at most the
+/* The largest factor the BM25 of a paragraph can be multiplied by under
+ * opts, share aside, when it holds `occurring` units that can occur (see
+ * can_occur; rk->ncan_occur for a full match): proximity is at most the
  * fraction of units that occur, and 0 below two. */
-double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t matched);
+double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t occurring);
+
+/* How many of the units with held[u] != 0 can occur. */
+uint32_t aj_rank_occurring(const aj_rank *r, const uint8_t *held);
 
 /* The final score from the factors of h (bm25, proximity, heading, kind,
  * share), multiplied in the order the bound above assumes. */

@@ -328,6 +328,19 @@ static int cmp_hit_id(const void *a, const void *b) {
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Whether no match outside the first pass's candidates, whose BM25 is
+ * at most last, can enter top.  Its score is at most last * maxf: if
+ * that cannot beat the k-th best, none can.  Without factors above 1
+ * (maxf 1: one clause, no heading factor), a tie is settled too when the
+ * k-th best is a candidate with that very BM25: an outside match with the
+ * same BM25 has a higher id (the first pass kept the lower ones). */
+static int settled(const aj_topk *top, double last, double maxf) {
+    if (top->n < top->k) return 0;
+    if (aj_topk_prunable(last * maxf, aj_topk_threshold(top))) return 1;
+    const aj_hit *w = &top->h[0];
+    return maxf == 1.0 && (last < w->score || (last == w->score && w->bm25 == last));
+}
+
 /* The default ranking's k best full matches into s->hits, exactly.
  *
  * The first pass kept the best cand->k matches by BM25.  They are
@@ -342,7 +355,7 @@ static int cmp_hit_id(const void *a, const void *b) {
 static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
                         const aj_rank *rk, aj_rescorer *rs, aj_topk *cand, aj_topk *top,
                         size_t k, uint32_t *counts) {
-    double maxf = aj_rank_max_factor(rk, o, rk->nunits);
+    double maxf = aj_rank_max_factor(rk, o, rk->ncan_occur);
     int complete = cand->n < cand->k;     /* every match is among them */
     double last = cand->n ? cand->h[0].bm25 : 0.0;
     qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
@@ -356,7 +369,7 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
         h.matched = h.units = rk->nunits;
         e = aj_topk_offer(c, top, &h);
     }
-    if (!e && !complete && !aj_topk_prunable(last * maxf, aj_topk_threshold(top))) {
+    if (!e && !complete && !settled(top, last, maxf)) {
         aj_cur **leaves;
         uint32_t nleaves;
         uint64_t seen;

@@ -156,6 +156,7 @@ Test(rank, section_heading_counts) {
                         "We agreed to work together on patrols and training.\n");
     aj_search_opts o;
     aj_search_opts_init(&o);
+    o.w_head = 0.1; /* off by default (README "Ranking") */
     const aj_results *r = run(&t, "maritime patrols", &o);
     /* "maritime" is only in a heading, so no paragraph has both words;
      * the partial matches hold the heading and the two patrols

@@ -33,7 +33,7 @@ WEIGHT_SCALE = 2 ** 20     # weights are idf in whole 2^-20ths
 class Params:
     """The default ranking's parameters (the engine's defaults)."""
 
-    def __init__(self, k1=0.6, b=0.3, proximity=0.5, heading=0.1, heading_hit=0.5, partial=True):
+    def __init__(self, k1=0.6, b=0.3, proximity=0.5, heading=0.0, heading_hit=0.5, partial=True):
         self.k1, self.b = k1, b
         self.w_prox, self.w_head, self.heading_hit = proximity, heading, heading_hit
         self.partial = partial
@@ -187,8 +187,9 @@ def heading_share(corpus, units, pid):
 # ------------------------------------------------------------------ ranking
 
 def factors(corpus, units, hit, prm):
-    hit.proximity = proximity(corpus, units, hit.held, hit.id)
-    hit.heading = heading_share(corpus, units, hit.id)
+    # A factor whose weight is 0 is not computed, and shows 0 (README).
+    hit.proximity = proximity(corpus, units, hit.held, hit.id) if prm.w_prox else 0.0
+    hit.heading = heading_share(corpus, units, hit.id) if prm.w_head else 0.0
     hit.kind = prm.heading_hit if corpus.paragraphs[hit.id]["kind"] == "heading" else 1.0
     hit.score = hit.bm25 * (1 + prm.w_prox * hit.proximity) * (1 + prm.w_head * hit.heading) \
         * hit.kind * hit.share

@@ -415,7 +415,7 @@ def main(argv=None):
     ap.add_argument("--rank", choices=("bm25", "full"), default="bm25",
                     help="bm25: textbook BM25 (refsearch); full: the default ranking (refrank)")
     ap.add_argument("--proximity", type=float, default=0.5, help="--rank full: its weight")
-    ap.add_argument("--heading", type=float, default=0.1, help="--rank full: its weight")
+    ap.add_argument("--heading", type=float, default=0.0, help="--rank full: its weight")
     ap.add_argument("--heading-hit", type=float, default=0.5,
                     help="--rank full: the factor of a heading hit")
     ap.add_argument("--max-failures", type=int, default=50,

@@ -31,7 +31,7 @@ B = [0.3, 0.5, 0.75, 0.9]
 PROX = [0.0, 0.25, 0.5, 1.0, 2.0]
 HEAD = [0.0, 0.1, 0.25, 0.5, 1.0]
 HIT = [1.0, 0.5, 0.25]
-DEFAULT = (0.6, 0.3, 0.5, 0.1, 0.5)  # what ajsearch ships (src/ajsearch.h)
+DEFAULT = (0.6, 0.3, 0.5, 0.0, 0.5)  # what ajsearch ships (src/ajsearch.h)
 KEYS = ("k1", "b", "proximity", "heading", "heading_hit")
 
 
