@@ -450,6 +450,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     aj_eval ev;
     aj_topk cand, top;
     aj_rescorer *rs = NULL;
+    aj_topk_init(&top, s->hits, 0);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b);
     if (!e && full) e = reserve_cand(c, s, depth + 1);
     aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
