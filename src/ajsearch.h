@@ -276,9 +276,9 @@ aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
 
 /* How hits are ordered (README "Ranking"). */
 typedef enum {
-    AJ_RANK_FULL = 0,        /* BM25 times proximity and heading factors on
-                                the best AJ_RANK_DEPTH candidates, then
-                                partial matches (the default) */
+    AJ_RANK_FULL = 0,        /* BM25 times proximity, heading and kind
+                                factors, then partial matches (the default;
+                                exact for every offset and limit) */
     AJ_RANK_BM25 = 1         /* exact BM25 of the boolean matches only */
 } aj_rank_mode;
 
@@ -320,10 +320,11 @@ typedef struct aj_search_opts {
     double w_prox, w_head;   /* AJ_RANK_FULL: weights of the proximity and
                                 heading factors (defaults AJ_W_PROX,
                                 AJ_W_HEAD) */
-    int partial;             /* AJ_RANK_FULL: when fewer than offset+limit
-                                paragraphs match a query whose top level is
-                                an AND, fill the list with paragraphs that
-                                match some of its clauses (default 1) */
+    double heading_hit;      /* AJ_RANK_FULL: factor (0..1) of a hit that is
+                                itself a heading (default AJ_HEADING_HIT) */
+    int partial;             /* AJ_RANK_FULL: after the paragraphs matching
+                                a query whose top level is an AND, list those
+                                that match some of its clauses (default 1) */
     int doc_counts;          /* fill results.doc_matches: the number of
                                 matching paragraphs of every document, over
                                 all matches (implies exact_total) */
@@ -344,7 +345,8 @@ typedef struct aj_search_opts {
 #define AJ_FULL_K1 0.6
 #define AJ_FULL_B 0.3
 #define AJ_W_PROX 0.5
-#define AJ_W_HEAD 0.1
+#define AJ_W_HEAD 0.0
+#define AJ_HEADING_HIT 0.5
 #define AJ_BM25_K1 1.2
 #define AJ_BM25_B 0.75
 
@@ -365,11 +367,15 @@ typedef struct aj_hit {
     uint32_t id;             /* paragraph id */
     double score;            /* what it is ranked by (see below) */
     /* AJ_RANK_FULL: score = bm25 * (1 + w_prox * proximity)
-     *                     * (1 + w_head * heading) * matched / units.
-     * AJ_RANK_BM25: score = bm25 and the other fields are 0. */
+     *                     * (1 + w_head * heading) * kind * share.
+     * AJ_RANK_BM25: score = bm25 and the other factors are 0. */
     double bm25;             /* BM25 of the clauses it matches */
     double proximity;        /* 0..1, see rank.h */
     double heading;          /* 0..1, see rank.h */
+    double kind;             /* heading_hit for a heading paragraph, else 1 */
+    double share;            /* 1 for a full match; for a partial one, the
+                                idf-weighted share of the clauses it matches
+                                (rank.h), by which partial hits rank first */
     uint32_t matched, units; /* top-level clauses matched / in the query;
                                 matched < units: a partial match */
     aj_explain *explain;     /* nexplain entries when opts.explain, else NULL */

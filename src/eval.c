@@ -951,6 +951,7 @@ aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
         n = ix->nparas - ix->nchrome;
         ev->avgdl = n ? (double)(ix->ntokens - ix->chrome_tokens) / (double)n : 0.0;
     }
+    ev->n = n;
     ev->idf = calloc(q->nleaves + 1, sizeof *ev->idf);
     ev->df = calloc(q->nleaves + 1, sizeof *ev->df);
     if (!ev->idf || !ev->df) return aj_fail(c, AJ_ENOMEM, "query state");
@@ -987,6 +988,45 @@ aj_err aj_eval_next(aj_ctx *c, aj_eval *ev) {
 
 aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target) {
     aj_err e = cur_advance(c, ev->root, target);
+    return e ? e : skip_chrome(c, ev);
+}
+
+static aj_err rewind_cur(aj_ctx *c, aj_eval *ev, aj_cur *k) {
+    aj_err e = AJ_OK;
+    switch (k->kind) {
+    case C_TERM:
+        if (!k->pc.post) return AJ_OK; /* a word the index lacks */
+        {
+            aj_pcursor old = k->pc;
+            ev->decoded += old.decoded;
+            aj_pcursor_free(&k->pc);
+            memset(&k->pc, 0, sizeof k->pc);
+            e = aj_pcursor_open(c, &k->pc, old.post, old.posn, &old.info, old.nparas);
+            k->doc = e ? AJ_DOC_END : k->pc.doc;
+        }
+        return e;
+    case C_LIST:
+        k->li = 0;
+        k->doc = k->ln ? k->ldocs[0] : AJ_DOC_END;
+        return AJ_OK;
+    default:
+        for (uint32_t i = 0; !e && i < k->nkids; i++) e = rewind_cur(c, ev, k->kids[i]);
+        for (uint32_t i = 0; !e && i < k->nneg; i++) e = rewind_cur(c, ev, k->neg[i]);
+        if (e) return e;
+        if (k->kind == C_AND) {
+            k->doc = 0;
+            return and_find(c, k, 0);
+        }
+        k->doc = AJ_DOC_END;
+        for (uint32_t i = 0; i < k->nkids; i++)
+            if (k->kids[i]->doc < k->doc) k->doc = k->kids[i]->doc;
+        return AJ_OK;
+    }
+}
+
+aj_err aj_eval_rewind(aj_ctx *c, aj_eval *ev) {
+    aj_err e = rewind_cur(c, ev, ev->root);
+    ev->chrome_at = 0;
     return e ? e : skip_chrome(c, ev);
 }
 
@@ -1083,6 +1123,15 @@ double aj_cur_bound(const aj_eval *ev, const aj_cur *k) {
     uint32_t dl = k->kind == C_TERM ? k->pc.info.min_len : 0;
     return aj_bm25(ev->idf[k->leaf], tf, dl, ev->avgdl, ev->k1, ev->b);
 }
+
+static double tree_bound(const aj_eval *ev, const aj_cur *k) {
+    if (k->kind == C_TERM || k->kind == C_LIST) return aj_cur_bound(ev, k);
+    double b = 0.0;
+    for (uint32_t i = 0; i < k->nkids; i++) b += tree_bound(ev, k->kids[i]);
+    return b;
+}
+
+double aj_eval_bound(const aj_eval *ev) { return tree_bound(ev, ev->root); }
 
 void aj_cur_sync(aj_cur *k) {
     if (k->kind == C_TERM) k->doc = k->pc.doc;

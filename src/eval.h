@@ -36,6 +36,7 @@ typedef struct aj_eval {
     aj_query *q;
     aj_cur *root;
     double k1, b, avgdl;
+    uint64_t n;             /* paragraphs searched (BM25's N) */
     double *idf;            /* by leaf */
     uint32_t *df;           /* by leaf */
     uint64_t decoded;       /* postings decoded (all leaves) */
@@ -95,6 +96,10 @@ aj_err aj_eval_next(aj_ctx *c, aj_eval *ev);
 /* Moves to the first match >= target. */
 aj_err aj_eval_advance(aj_ctx *c, aj_eval *ev, uint32_t target);
 
+/* Goes back to the first match, for a second pass over the same query
+ * (materialized lists are kept, word cursors opened again). */
+aj_err aj_eval_rewind(aj_ctx *c, aj_eval *ev);
+
 /* BM25 score of the current match (its length is dl). */
 double aj_eval_score(const aj_eval *ev, uint32_t dl);
 
@@ -134,6 +139,10 @@ aj_pcursor *aj_cur_postings(aj_cur *k);
 void aj_cur_sync(aj_cur *k);
 /* The largest BM25 contribution the leaf can make to any paragraph. */
 double aj_cur_bound(const aj_eval *ev, const aj_cur *k);
+
+/* The largest score the whole query can give any paragraph: the sum of
+ * its positive leaves' bounds (aj_cur_bound). */
+double aj_eval_bound(const aj_eval *ev);
 
 /* The BM25 formula (FORMAT-independent, shared with tests). */
 double aj_bm25_idf(uint64_t n, uint64_t df);

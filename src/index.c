@@ -292,6 +292,33 @@ static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
                         AJ_PARA_BYTES, p);
 }
 
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind) {
+    const uint8_t *p;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) *kind = (int)(aj_get_u32le(p + 16) >> 30);
+    return e;
+}
+
+aj_err aj_index_heading_kind(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h, int *kind) {
+    *h = UINT32_MAX;
+    if (id >= ix->nparas) return aj_fail(c, AJ_EINVAL, "paragraph %u out of range", id);
+    if (lo > id) lo = id;
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->paras_off + (uint64_t)lo * AJ_PARA_BYTES,
+                            (uint64_t)(id - lo + 1) * AJ_PARA_BYTES, &p);
+    if (e) return e;
+    *kind = (int)(aj_get_u32le(p + (uint64_t)(id - lo) * AJ_PARA_BYTES + 16) >> 30);
+    for (uint32_t k = id; k > lo; k--)
+        if ((aj_get_u32le(p + (uint64_t)(k - 1 - lo) * AJ_PARA_BYTES + 16) >> 30) ==
+            AJ_PARA_HEADING) {
+            *h = k - 1;
+            break;
+        }
+    return AJ_OK;
+}
+
 aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
                              uint32_t *h) {
     *h = UINT32_MAX;

@@ -122,6 +122,15 @@ aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
 aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
                              uint32_t *h);
 
+/* The kind of paragraph id (AJ_PARA_BODY, _HEADING, _ITEM, ...): one
+ * record read, for the ranking, which needs no more of it. */
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind);
+
+/* aj_index_prev_heading and aj_index_para_kind of id at once (one mapped
+ * range for the records of [lo, id]). */
+aj_err aj_index_heading_kind(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h, int *kind);
+
 /* The document holding paragraph id (binary search over DOCS). */
 aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
                          uint32_t *doc, uint32_t *first);

@@ -12,10 +12,21 @@
 #include "expand.h"
 #include "highlight.h"
 #include "index.h"
+#include "partial.h"
 #include "query.h"
 #include "rank.h"
 #include "suggest.h"
 #include "topk.h"
+
+/* A match and its BM25, as the first pass of the default ranking saw it. */
+typedef struct {
+    uint32_t id;
+    double bm25;
+} seen_match;
+
+/* Matches a first pass keeps for the second (16 bytes each); a query
+ * with more is evaluated again instead. */
+#define SEEN_MAX (1u << 20)
 
 struct aj_searcher {
     aj_index *ix;
@@ -24,6 +35,11 @@ struct aj_searcher {
     aj_results res;
     aj_hit *hits;
     size_t caphits;
+    aj_hit *cand;             /* the default ranking's first-pass candidates */
+    size_t capcand;
+    seen_match *seen;         /* every match of a first pass that visits all, */
+    size_t nseen, capseen;    /*   for its second pass (rank_full) */
+    int seen_all;
     aj_explain *ex;           /* explanations of all hits */
     size_t capex;
     uint32_t *doc_counts;     /* opts.doc_counts: matches per document */
@@ -51,6 +67,7 @@ void aj_search_opts_init(aj_search_opts *o) {
     o->rank = AJ_RANK_FULL;
     o->w_prox = AJ_W_PROX;
     o->w_head = AJ_W_HEAD;
+    o->heading_hit = AJ_HEADING_HIT;
     o->partial = 1;
     o->expand = 1;
     o->correct = AJ_CORRECT_AUTO;
@@ -93,6 +110,8 @@ void aj_searcher_free(aj_searcher *s) {
     aj_query_free(s->q);
     aj_highlighter_free(s->hl);
     free(s->hits);
+    free(s->cand);
+    free(s->seen);
     free(s->ex);
     free(s->doc_counts);
     free(s);
@@ -189,158 +208,27 @@ static void partial_close(partial_query *p) {
     free(p->or_kids);
 }
 
-/* Full ranking: hits rank by final score, partial hits by the number of
- * clauses they match first. */
-static int cmp_final(const void *a, const void *b) {
-    const aj_hit *x = a, *y = b;
-    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
-    if (x->score != y->score) return x->score > y->score ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
+static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h, double floor, int *keep) {
+    return aj_rescore(c, rs, h, floor, keep);
 }
 
-static void final_scores(aj_hit *h, size_t n, const aj_search_opts *o) {
-    for (size_t i = 0; i < n; i++) {
-        double cover = h[i].units ? (double)h[i].matched / h[i].units : 1.0;
-        h[i].score = h[i].bm25 * (1.0 + o->w_prox * h[i].proximity) *
-                     (1.0 + o->w_head * h[i].heading) * cover;
-    }
-    qsort(h, n, sizeof *h, cmp_final);
-}
+/* The second pass of rank_full(): matches the first pass re-scored are
+ * kept already; the others are re-scored.  Matches come in id order, as
+ * do the first pass's (sorted), so one walk skips them. */
+typedef struct {
+    aj_rescorer *rs;
+    const aj_hit *done;
+    size_t n, at;
+} second_pass;
 
-/* Partial candidates rank by the units they match, then by BM25. */
-static int cmp_partial(const void *a, const void *b) {
-    const aj_hit *x = a, *y = b;
-    if (x->matched != y->matched) return x->matched > y->matched ? -1 : 1;
-    if (x->bm25 != y->bm25) return x->bm25 > y->bm25 ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Partial matches come from candidates rather than from the union of
- * every clause's postings (which, for common words, is most of a large
- * corpus): each unit alone gives its best `cand` paragraphs by its own
- * BM25, with the pruned top k where the unit allows it, so a common word
- * costs a few blocks.  With two units this is exact: a partial match then
- * holds one unit and ranks by that unit's score, and a unit's list of
- * need + nfull holds every full match and the best `need` others.  With
- * more units, a paragraph holding two of them but in neither's list could
- * be missed; the lists are then 2 need + nfull + PARTIAL_EXTRA long to make
- * that rare. */
-#define PARTIAL_EXTRA 20
-
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The sorted, distinct ids of every unit's best cand paragraphs. */
-static aj_err unit_candidates(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
-                              const aj_rank *rk, size_t cand, uint32_t **out,
-                              size_t *nout) {
-    aj_hit *buf = malloc((cand + 1) * sizeof *buf);
-    uint32_t *v = malloc(((size_t)rk->nunits * cand + 1) * sizeof *v);
-    size_t n = 0;
-    aj_err e = (!buf || !v) ? aj_fail(c, AJ_ENOMEM, "partial matches") : AJ_OK;
-    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
-        aj_query uq = {(aj_qnode *)rk->units[u], s->q->nleaves, s->q->leaves};
-        aj_eval ev;
-        aj_topk top;
-        aj_topk_init(&top, buf, cand);
-        aj_cur **lv;
-        uint32_t nl;
-        uint64_t seen;
-        e = aj_eval_open(c, &ev, s->ix, s->an, &uq, o->k1, o->b, o->chrome);
-        if (!e && aj_eval_flat(&ev, &lv, &nl)) {
-            e = aj_topk_pruned(c, &ev, s->ix, &top, &seen);
-        } else {
-            while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-                uint32_t id = aj_eval_doc(&ev), dl;
-                e = aj_index_len(c, s->ix, id, &dl);
-                if (!e) aj_topk_push(&top, id, aj_eval_score(&ev, dl));
-                if (!e) e = aj_eval_next(c, &ev);
-            }
-        }
-        s->res.decoded += ev.decoded;
-        aj_eval_close(&ev);
-        for (size_t i = 0; !e && i < top.n; i++) v[n++] = buf[i].id;
+static aj_err rescore_new(aj_ctx *c, void *arg, aj_hit *h, double floor, int *keep) {
+    second_pass *p = arg;
+    while (p->at < p->n && p->done[p->at].id < h->id) p->at++;
+    if (p->at < p->n && p->done[p->at].id == h->id) {
+        *keep = 0;
+        return AJ_OK;
     }
-    free(buf);
-    if (e) {
-        free(v);
-        return e;
-    }
-    qsort(v, n, sizeof *v, cmp_u32);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!m || v[m - 1] != v[i]) v[m++] = v[i];
-    *out = v;
-    *nout = m;
-    return AJ_OK;
-}
-
-/* Appends to s->hits[nfull..nfull+need) the best paragraphs that match
- * some but not all of the units of rk (and none of the query's negated
- * clauses), best first: the most units, then the highest BM25. */
-static aj_err find_partial(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
-                           const aj_rank *rk, size_t nfull, size_t need,
-                           size_t *got) {
-    *got = 0;
-    uint32_t *ids = NULL;
-    size_t nids = 0, n = 0;
-    size_t cand = rk->nunits == 2 ? need + nfull : 2 * need + nfull + PARTIAL_EXTRA;
-    aj_err e = unit_candidates(c, s, o, rk, cand, &ids, &nids);
-    if (e) return e;
-    partial_query pq;
-    aj_eval ev;
-    aj_hit *v = malloc((nids + 1) * sizeof *v);
-    uint32_t *tf = malloc((s->q->nleaves + 1) * sizeof *tf);
-    double *sc = malloc((s->q->nleaves + 1) * sizeof *sc);
-    uint8_t *seen = calloc(rk->nunits + 1, 1);
-    e = (!v || !tf || !sc || !seen) ? aj_fail(c, AJ_ENOMEM, "partial matches")
-                                    : partial_open(c, s->q, &pq);
-    int opened = 0;
-    if (!e) {
-        e = aj_eval_open(c, &ev, s->ix, s->an, &pq.q, o->k1, o->b, o->chrome);
-        opened = 1;
-    }
-    /* The candidates in id order: each is scored against the whole query
-     * (a negated clause drops it, a full match is not partial). */
-    for (size_t i = 0; !e && i < nids; i++) {
-        uint32_t id = ids[i], dl;
-        e = aj_eval_advance(c, &ev, id);
-        if (e || aj_eval_doc(&ev) != id) continue;
-        e = aj_index_len(c, s->ix, id, &dl);
-        if (e) break;
-        aj_eval_leaf_tfs(&ev, dl, tf, sc);
-        memset(seen, 0, rk->nunits);
-        uint32_t matched = 0;
-        for (uint32_t l = 0; l < s->q->nleaves; l++) {
-            uint32_t u = rk->unit_of_leaf[l];
-            if (tf[l] && u != UINT32_MAX && !seen[u]) {
-                seen[u] = 1;
-                matched++;
-            }
-        }
-        if (matched < rk->nunits)
-            v[n++] = (aj_hit){.id = id, .bm25 = aj_eval_score(&ev, dl),
-                              .matched = matched, .units = rk->nunits};
-    }
-    if (opened) {
-        s->res.decoded += ev.decoded;
-        aj_eval_close(&ev);
-    }
-    if (!e) {
-        qsort(v, n, sizeof *v, cmp_partial);
-        if (n > need) n = need;
-        memcpy(s->hits + nfull, v, n * sizeof *v);
-        *got = n;
-    }
-    if (v && tf && sc && seen) partial_close(&pq);
-    free(ids);
-    free(v);
-    free(tf);
-    free(sc);
-    free(seen);
-    return e;
+    return aj_rescore(c, p->rs, h, floor, keep);
 }
 
 static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
@@ -381,6 +269,144 @@ static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
     return AJ_OK;
 }
 
+static aj_err reserve_cand(aj_ctx *c, aj_searcher *s, size_t n) {
+    if (n <= s->capcand) return AJ_OK;
+    aj_hit *h = realloc(s->cand, n * sizeof *h);
+    if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
+    s->cand = h;
+    s->capcand = n;
+    return AJ_OK;
+}
+
+/* Remembers a match for the second pass, while there is room. */
+static void see(aj_searcher *s, uint32_t id, double bm25) {
+    if (!s->seen_all) return;
+    if (s->nseen == s->capseen) {
+        size_t cap = s->capseen ? 2 * s->capseen : 1024;
+        seen_match *v = cap <= SEEN_MAX ? realloc(s->seen, cap * sizeof *v) : NULL;
+        if (!v) { /* no room: the second pass evaluates the query again */
+            s->seen_all = 0;
+            return;
+        }
+        s->seen = v;
+        s->capseen = cap;
+    }
+    s->seen[s->nseen++] = (seen_match){id, bm25};
+}
+
+/* Offers every match of ev (from where it stands) to t as a full match,
+ * counting them into s->res and counts when count is set, and remembering
+ * them (see()) when remember is set. */
+static aj_err offer_all(aj_ctx *c, aj_searcher *s, aj_eval *ev, aj_topk *t,
+                        int count, uint32_t *counts, int remember) {
+    aj_results *r = &s->res;
+    uint32_t doc = 0, doc_end = 0;
+    aj_err e = AJ_OK;
+    while (!e && aj_eval_doc(ev) != AJ_DOC_END) {
+        uint32_t id = aj_eval_doc(ev), dl;
+        if (count) r->total++;
+        if (count && counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
+        if (!e && t->k > 0) {
+            e = aj_index_len(c, s->ix, id, &dl);
+            if (e) break;
+            double bm25 = aj_eval_score(ev, dl);
+            if (remember) see(s, id, bm25);
+            aj_hit h = {.id = id, .bm25 = bm25, .score = bm25 * t->maxf, .share = 1.0,
+                        .matched = t->units, .units = t->units};
+            if (!aj_topk_prunable(h.score, aj_topk_threshold(t))) e = aj_topk_offer(c, t, &h);
+        }
+        if (!e) e = aj_eval_next(c, ev);
+    }
+    return e;
+}
+
+/* The first pass over the matches: the best t->k by BM25 alone, with
+ * every match counted, or, when an exact total is not asked for, with
+ * dynamic pruning where the query allows it. */
+static aj_err first_pass(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                         aj_topk *t, uint32_t *counts) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    if (!o->exact_total && !counts && t->k > 0 && aj_eval_flat(ev, &leaves, &nleaves)) {
+        s->seen_all = 0;
+        return aj_topk_pruned(c, ev, s->ix, t, &s->res.total);
+    }
+    s->res.total_exact = 1;
+    return offer_all(c, s, ev, t, 1, counts, 1);
+}
+
+static int cmp_hit_id(const void *a, const void *b) {
+    const aj_hit *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Whether no match outside the first pass's candidates, whose BM25 is
+ * at most last, can enter top.  Its score is at most last * maxf: if
+ * that cannot beat the k-th best, none can.  Without factors above 1
+ * (maxf 1: one clause, no heading factor), a tie is settled too when the
+ * k-th best is a candidate with that very BM25: an outside match with the
+ * same BM25 has a higher id (the first pass kept the lower ones). */
+static int settled(const aj_topk *top, double last, double maxf) {
+    if (top->n < top->k) return 0;
+    if (aj_topk_prunable(last * maxf, aj_topk_threshold(top))) return 1;
+    const aj_hit *w = &top->h[0];
+    return maxf == 1.0 && (last < w->score || (last == w->score && w->bm25 == last));
+}
+
+/* The default ranking's k best full matches into s->hits, exactly.
+ *
+ * The first pass kept the best cand->k matches by BM25.  They are
+ * re-scored (in id order: the rescorer's cursors only move forward), and
+ * the k-th best final score among them, t0, is one that k paragraphs
+ * reach.  Any other match has a BM25 of at most the last candidate's, so
+ * when that times the largest factor cannot beat t0, the candidates hold
+ * the answer: most queries stop here, as BM25 and the final order mostly
+ * agree.  Else a second pass re-scores every other match whose bound
+ * beats the k-th best final score so far, with t0 as the pruning
+ * threshold from the start. */
+static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                        const aj_rank *rk, aj_rescorer *rs, aj_topk *cand, aj_topk *top,
+                        size_t k, uint32_t *counts) {
+    double maxf = aj_rank_max_factor(rk, o, rk->ncan_occur);
+    int complete = cand->n < cand->k;     /* every match is among them */
+    double last = cand->n ? cand->h[0].bm25 : 0.0;
+    qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
+    aj_topk_init(top, s->hits, k);
+    aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
+    aj_err e = AJ_OK;
+    for (size_t i = 0; !e && i < cand->n; i++) {
+        aj_hit h = cand->h[i];
+        h.score = h.bm25 * maxf;
+        h.share = 1.0;
+        h.matched = h.units = rk->nunits;
+        e = aj_topk_offer(c, top, &h);
+    }
+    if (!e && !complete && !settled(top, last, maxf)) {
+        aj_cur **leaves;
+        uint32_t nleaves;
+        uint64_t seen;
+        second_pass p = {rs, cand->h, cand->n, 0};
+        aj_topk_rescoring(top, maxf, rk->nunits, rescore_new, &p);
+        if (s->seen_all) { /* the first pass saw every match: no evaluation */
+            for (size_t i = 0; !e && i < s->nseen; i++) {
+                aj_hit h = {.id = s->seen[i].id, .bm25 = s->seen[i].bm25, .share = 1.0,
+                            .matched = rk->nunits, .units = rk->nunits};
+                h.score = h.bm25 * maxf;
+                if (!aj_topk_prunable(h.score, aj_topk_threshold(top)))
+                    e = aj_topk_offer(c, top, &h);
+            }
+        } else {
+            e = aj_eval_rewind(c, ev);
+            if (!e && !o->exact_total && !counts && aj_eval_flat(ev, &leaves, &nleaves))
+                e = aj_topk_pruned(c, ev, s->ix, top, &seen);
+            else if (!e)
+                e = offer_all(c, s, ev, top, 0, NULL, 0);
+        }
+    }
+    if (!e) aj_topk_sort(top);
+    return e;
+}
+
 /* Keeps the dfs of ev's leaves for the spelling stage. */
 static aj_err keep_leaf_dfs(aj_ctx *c, aj_searcher *s, const aj_eval *ev) {
     size_t n = ev->q->nleaves;
@@ -415,6 +441,8 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
         return aj_fail(c, AJ_EINVAL, "unknown ranking mode %d", (int)o->rank);
     if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
         return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
+    if (!(o->heading_hit >= 0 && o->heading_hit <= 1))
+        return aj_fail(c, AJ_EINVAL, "the factor of a heading hit must be between 0 and 1");
     aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
     const aj_expansion *xs = NULL;
     size_t nx = 0;
@@ -435,10 +463,11 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
     size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
-    /* The full ranking reorders the best AJ_RANK_DEPTH by BM25. */
+    /* The default ranking's first pass keeps the best `depth` by BM25
+     * (rank_full()). */
     size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
     if (depth > s->ix->nparas) depth = s->ix->nparas;
-    e = reserve_hits(c, s, depth + k + 1);
+    e = reserve_hits(c, s, k + 1);
     if (e) return e;
     aj_rank rk;
     e = aj_rank_open(c, &rk, s->q);
@@ -447,64 +476,50 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
         return e;
     }
     aj_eval ev;
-    aj_topk top;
-    aj_topk_init(&top, s->hits, depth);
+    aj_topk cand, top;
+    aj_rescorer *rs = NULL;
+    aj_topk_init(&top, s->hits, 0);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
+    if (!e && full) e = reserve_cand(c, s, depth + 1);
+    aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
+    if (!e) aj_rank_weigh(&rk, ev.df, ev.n);
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
     r->also = s->also;
-    aj_cur **leaves;
-    uint32_t nleaves;
-    uint32_t *counts = NULL, doc = 0, doc_end = 0;
+    uint32_t *counts = NULL;
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
-    if (!e && !o->exact_total && !counts && depth > 0 &&
-        aj_eval_flat(&ev, &leaves, &nleaves)) {
-        e = aj_topk_pruned(c, &ev, s->ix, &top, &r->total);
-    } else {
-        r->total_exact = 1;
-        while (!e && aj_eval_doc(&ev) != AJ_DOC_END) {
-            uint32_t id = aj_eval_doc(&ev), dl;
-            r->total++;
-            if (counts) e = count_doc(c, s->ix, id, counts, &doc, &doc_end);
-            if (!e && depth > 0) {
-                e = aj_index_len(c, s->ix, id, &dl);
-                if (e) break;
-                aj_topk_push(&top, id, aj_eval_score(&ev, dl));
-            }
-            e = aj_eval_next(c, &ev);
-        }
+    s->nseen = 0;
+    s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
+    if (!e) e = first_pass(c, s, o, &ev, &cand, counts);
+    size_t n = cand.n;
+    if (!e && full && k > 0) {
+        e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
+        if (!e) e = rank_full(c, s, o, &ev, &rk, rs, &cand, &top, k, counts);
+        n = top.n;
+    } else if (!e) {
+        aj_topk_sort(&cand);
     }
     aj_eval_close(&ev);
-    r->decoded = ev.decoded;
-    if (!e) {
-        r->doc_matches = counts;
-        aj_topk_sort(&top);
-    }
-    size_t n = top.n;
+    r->decoded += ev.decoded;
+    if (!e) r->doc_matches = counts;
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = &s->hits[i];
-        h->bm25 = h->score;
-        h->proximity = h->heading = 0.0;
         h->matched = h->units = rk.nunits;
-        h->explain = NULL;
-        h->nexplain = 0;
-    }
-    if (!e && full) {
-        e = aj_rank_features(c, &rk, s->ix, s->hits, n);
-        if (!e) final_scores(s->hits, n, o);
-        if (n > k) n = k;
+        if (!full) {
+            h->proximity = h->heading = 0.0;
+            h->kind = h->share = 1.0;
+        }
     }
     size_t npartial = 0;
-    /* n < k means the candidate heap never filled, so every full match is
-     * among the n, pruning or not. */
+    /* n < k means the heap never filled, so every full match is among the
+     * n, pruning or not, and partial matches follow them. */
     if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
-        n < k) {
-        e = find_partial(c, s, o, &rk, n, k - n, &npartial);
-        if (!e) e = aj_rank_features(c, &rk, s->ix, s->hits + n, npartial);
-        if (!e) final_scores(s->hits + n, npartial, o);
-    }
+        n < k)
+        e = aj_partial_find(c, s->ix, s->an, s->q, &rk, o, rs, s->hits + n, k - n,
+                            &npartial, &r->decoded);
+    aj_rescorer_free(rs);
     size_t all = n + npartial;
     size_t skip = o->offset < all ? o->offset : all;
     r->hits = all > skip ? s->hits + skip : NULL;

@@ -16,10 +16,24 @@ void aj_topk_init(aj_topk *t, aj_hit *buf, size_t k) {
     t->h = buf;
     t->n = 0;
     t->k = k;
+    t->maxf = 1.0;
+    t->units = 0;
+    t->floor = -INFINITY;
+    t->rescore = NULL;
+    t->arg = NULL;
 }
 
-/* a ranks before b: higher score, then lower id. */
+void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t units, aj_rescore_fn fn,
+                       void *arg) {
+    t->maxf = maxf;
+    t->units = units;
+    t->rescore = fn;
+    t->arg = arg;
+}
+
+/* a ranks before b: larger share, higher score, then lower id. */
 static int better(const aj_hit *a, const aj_hit *b) {
+    if (a->share != b->share) return a->share > b->share;
     if (a->score != b->score) return a->score > b->score;
     return a->id < b->id;
 }
@@ -48,19 +62,19 @@ static void sift_up(aj_hit *h, size_t i) {
     }
 }
 
-void aj_topk_push(aj_topk *t, uint32_t id, double score) {
-    aj_hit hit = {.id = id, .score = score};
+void aj_topk_push(aj_topk *t, const aj_hit *hit) {
     if (t->n < t->k) {
-        t->h[t->n] = hit;
+        t->h[t->n] = *hit;
         sift_up(t->h, t->n++);
-    } else if (t->k && better(&hit, &t->h[0])) {
-        t->h[0] = hit;
+    } else if (t->k && better(hit, &t->h[0])) {
+        t->h[0] = *hit;
         sift_down(t->h, t->n, 0);
     }
 }
 
 double aj_topk_threshold(const aj_topk *t) {
-    return t->n < t->k || t->k == 0 ? -INFINITY : t->h[0].score;
+    if (t->n < t->k || t->k == 0) return t->floor;
+    return t->h[0].score > t->floor ? t->h[0].score : t->floor;
 }
 
 static int cmp_rank(const void *a, const void *b) {
@@ -76,6 +90,45 @@ static int prunable(double bound, double threshold) {
     return threshold > -INFINITY && bound <= threshold * MARGIN;
 }
 
+int aj_topk_prunable(double bound, double threshold) { return prunable(bound, threshold); }
+
+aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand) {
+    if (!t->k) return AJ_OK;
+    /* The floor holds for full matches (share 1), where it is used. */
+    if (prunable(cand->score, t->floor)) return AJ_OK;
+    double floor = t->floor > -INFINITY ? t->floor * MARGIN : -INFINITY;
+    if (t->n == t->k) {
+        /* Matches come in id order, so one that can at best tie the worst
+         * kept hit ranks below it. */
+        const aj_hit *w = &t->h[0];
+        if (cand->share < w->share) return AJ_OK;
+        if (cand->share == w->share) {
+            if (prunable(cand->score, w->score)) return AJ_OK;
+            floor = w->score * MARGIN;
+        }
+    }
+    aj_hit h = *cand;
+    h.explain = NULL;
+    h.nexplain = 0;
+    if (t->rescore) {
+        int keep = 1;
+        aj_err e = t->rescore(c, t->arg, &h, floor, &keep);
+        if (e || !keep) return e;
+    } else {
+        h.score = h.bm25;
+    }
+    aj_topk_push(t, &h);
+    return AJ_OK;
+}
+
+/* A full match of id with BM25 score s. */
+static aj_err offer_full(aj_ctx *c, aj_topk *t, uint32_t id, double s) {
+    if (prunable(s * t->maxf, aj_topk_threshold(t))) return AJ_OK; /* most of them */
+    aj_hit h = {.id = id, .bm25 = s, .score = s * t->maxf, .share = 1.0,
+                .matched = t->units, .units = t->units};
+    return aj_topk_offer(c, t, &h);
+}
+
 /* One term: skip whole blocks whose bound cannot beat the threshold. */
 static aj_err block_max(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur *leaf,
                         aj_topk *t, uint64_t *matched) {
@@ -89,7 +142,8 @@ static aj_err block_max(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur *leaf,
         if (th > -INFINITY) {
             e = aj_pcursor_block_bounds(c, pc, b, &last, &max_tf, &min_len);
             if (e) break;
-            if (prunable(aj_bm25(idf, max_tf, min_len, ev->avgdl, ev->k1, ev->b), th))
+            if (prunable(aj_bm25(idf, max_tf, min_len, ev->avgdl, ev->k1, ev->b) * t->maxf,
+                         th))
                 continue;
         }
         e = aj_pcursor_seek_block(c, pc, b);
@@ -98,7 +152,7 @@ static aj_err block_max(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur *leaf,
             if (ev->chrome && aj_chrome_skip(ev->chrome, ev->nchrome, &at, doc) != doc) continue;
             e = aj_index_len(c, ix, doc, &dl);
             if (e) break;
-            aj_topk_push(t, doc, aj_bm25(idf, pc->tfs[i], dl, ev->avgdl, ev->k1, ev->b));
+            e = offer_full(c, t, doc, aj_bm25(idf, pc->tfs[i], dl, ev->avgdl, ev->k1, ev->b));
             (*matched)++;
         }
     }
@@ -159,7 +213,7 @@ static aj_err maxscore(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur **leaves,
         }
         int pruned = 0;
         for (uint32_t j = fe; j-- > 0;) {
-            if (prunable(partial + cum[j], th)) {
+            if (prunable((partial + cum[j]) * t->maxf, th)) {
                 pruned = 1;
                 break;
             }
@@ -176,11 +230,12 @@ static aj_err maxscore(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur **leaves,
             /* Sum in query order, exactly as the exhaustive evaluation. */
             double score = 0;
             for (uint32_t i = 0; i < n; i++) score += contrib[i];
-            aj_topk_push(t, d, score);
+            e = offer_full(c, t, d, score);
             (*matched)++;
             th = aj_topk_threshold(t);
-            while (fe < n && prunable(cum[fe], th)) fe++;
+            while (fe < n && prunable(cum[fe] * t->maxf, th)) fe++;
         }
+        if (e) break;
         for (uint32_t j = fe; !e && j < n; j++)
             if (aj_cur_doc(L[j].k) == d) e = aj_cur_next(c, L[j].k);
         if (e) break;

@@ -113,6 +113,18 @@ E2E_STRUCT(page_chrome)
 E2E_STRUCT(citations)
 E2E_STRUCT(old_format)
 
+/* The default ranking is one ranking whatever page is asked for
+ * (tests/cli/metamorphic.py): random queries on corpus/ and on the KJV
+ * verses, and the cases that showed it depending on the page. */
+#define METAMORPHIC(name, args)                                          \
+    Test(cli_metamorphic, name, .timeout = 900) {                        \
+        run_ok("python3 tests/cli/metamorphic.py " args);                 \
+    }
+
+METAMORPHIC(corpus, "corpus --queries 20 --seed 1")
+METAMORPHIC(kjv, "kjv --queries 20 --seed 2")
+METAMORPHIC(issue, "issue")
+
 Test(reference, brute_force_equals_engine, .timeout = 600) {
     run_ok("python3 tests/reference/self_test.py && "
            "python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
@@ -132,6 +144,26 @@ Test(reference, expansion_equals_engine, .timeout = 900) {
 Test(reference, page_chrome_searched, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --count 100 --seed 3 --chrome");
+}
+
+/* The default ranking against refrank.py: factors, partial matches and
+ * order, at the default weights and at strong ones. */
+Test(reference, default_ranking, .timeout = 600) {
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --rank full --count 150 --seed 1");
+}
+
+Test(reference, default_ranking_other_weights, .timeout = 600) {
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --rank full --count 60 --seed 3 --proximity 2 --heading 1 "
+           "--heading-hit 0.25");
+}
+
+/* What users get: the default ranking of the expanded query (only the
+ * spelling stage is off, --no-correct). */
+Test(reference, default_ranking_with_expansion, .timeout = 900) {
+    run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
+           "--corpus corpus --rank full --expand --count 30 --expand-count 60 --seed 4");
 }
 
 Test(reference, other_bm25_parameters, .timeout = 600) {

@@ -72,6 +72,20 @@ static tree build_tree(const char *name, const char *text) {
     return t;
 }
 
+/* text followed by 20 paragraphs of other words, so that the query
+ * words of a test are in few of the paragraphs, as in a real corpus
+ * (a word in more than a quarter of them is common, see rank.h). */
+static tree build_padded(const char *name, const char *text) {
+    size_t n = strlen(text);
+    char *buf = malloc(n + 20 * 40 + 1);
+    cr_assert_not_null(buf);
+    memcpy(buf, text, n);
+    for (int i = 0; i < 20; i++) n += (size_t)sprintf(buf + n, "\nfiller paragraph %d\n", i);
+    tree t = build_tree(name, buf);
+    free(buf);
+    return t;
+}
+
 static void drop_tree(tree *t) {
     aj_searcher_free(t->s);
     aj_index_close(t->ix);
@@ -133,7 +147,7 @@ Test(rank, phrase_unit_has_its_length) {
 Test(rank, section_heading_counts) {
     /* The first line is the document's title: it must not hold a query
      * word, or every paragraph would have it in its "heading". */
-    tree t = build_tree("d.md",
+    tree t = build_padded("d.md",
                         "Notes\n\n"
                         "# Maritime cooperation\n\n"
                         "We agreed to work together on patrols and training.\n\n"
@@ -142,6 +156,7 @@ Test(rank, section_heading_counts) {
                         "We agreed to work together on patrols and training.\n");
     aj_search_opts o;
     aj_search_opts_init(&o);
+    o.w_head = 0.1; /* off by default (README "Ranking") */
     const aj_results *r = run(&t, "maritime patrols", &o);
     /* "maritime" is only in a heading, so no paragraph has both words;
      * the partial matches hold the heading and the two patrols
@@ -175,7 +190,7 @@ Test(rank, section_heading_counts) {
 }
 
 Test(rank, partial_matches_follow_full_ones) {
-    tree t = build_tree("d.txt",
+    tree t = build_padded("d.txt",
                         "alpha beta gamma\n\n"
                         "alpha beta\n\n"
                         "alpha\n\n"
@@ -226,7 +241,7 @@ Test(rank, partial_matches_follow_full_ones) {
 }
 
 Test(rank, explain_covers_partial_hits) {
-    tree t = build_tree("d.txt", "alpha beta\n\nalpha\n\nbeta beta\n");
+    tree t = build_padded("d.txt", "alpha beta\n\nalpha\n\nbeta beta\n");
     aj_search_opts o;
     aj_search_opts_init(&o);
     o.explain = 1;
@@ -257,5 +272,172 @@ Test(rank, bad_options_are_refused) {
     o.rank = AJ_RANK_BM25;
     cr_assert_float_eq(aj_search_k1(&o), 1.2, 0);
     cr_assert_float_eq(aj_search_b(&o), 0.75, 0);
+    drop_tree(&t);
+}
+
+/* ---- what a partial match shares ---- */
+
+static double idf(double n, double df) { return log(1 + (n - df + 0.5) / (df + 0.5)); }
+
+Test(rank, partial_matches_rank_by_idf_share) {
+    /* "disaster" is in 2 paragraphs, "management" in 4: a paragraph with
+     * only the rarer word shares more of the query, and ranks first even
+     * where BM25 prefers the short "management" ones. */
+    tree t = build_padded("d.txt",
+                          "Relief and risk reduction after the storm, with a disaster plan for "
+                          "the coast and the towns along it, funded by the states and the "
+                          "donors together.\n\n"
+                          "Floods and a disaster in the region last year again, with the river "
+                          "over its banks for weeks and the roads cut off from the towns.\n\n"
+                          "Management team\n\n"
+                          "Water management\n\n"
+                          "Management of funds\n\n"
+                          "Disaster management\n\n"
+                          "Management board\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "disaster management", &o);
+    cr_assert_eq(r->total, 1);
+    cr_assert_eq(r->nhits, 7);
+    double n = 27, wd = idf(n, 3), wm = idf(n, 5);
+    for (size_t i = 1; i < 7; i++) {
+        cr_assert_eq(r->hits[i].matched, 1);
+        int dis = r->hits[i].id <= 1;
+        cr_assert_eq(dis, i <= 2, "the disaster paragraphs come first (hit %zu is %u)", i,
+                     r->hits[i].id);
+        cr_assert_float_eq(r->hits[i].share, (dis ? wd : wm) / (wd + wm), 1e-6);
+        cr_assert_float_eq(r->hits[i].score, r->hits[i].bm25 * r->hits[i].share, 1e-9);
+    }
+    cr_assert_lt(r->hits[1].bm25, r->hits[3].bm25, "not by BM25");
+    drop_tree(&t);
+}
+
+Test(rank, common_words_alone_make_no_partial_match) {
+    /* "of" is in more than a quarter of the paragraphs: a paragraph with
+     * only "of" is no hit of "code of conduct", one with "conduct" is. */
+    tree t = build_padded("d.txt",
+                          "the code of conduct in the sea\n\n"
+                          "a matter of time\n\n"
+                          "rule of law\n\n"
+                          "out of reach\n\n"
+                          "one of them\n\n"
+                          "the conduct of parties\n\n"
+                          "head of state\n\n"
+                          "full of words\n\n"
+                          "kind of blue\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    o.limit = 20;
+    const aj_results *r = run(&t, "code of conduct", &o);
+    cr_assert_eq(r->total, 1);
+    cr_assert_eq(r->nhits, 2, "the full match and the conduct paragraph only");
+    cr_assert_eq(r->hits[1].id, 5);
+    cr_assert_eq(r->hits[1].matched, 2);
+    /* Common words still count in a full match, and a partial match
+     * holding a rare word may hold common ones too. */
+    r = run(&t, "matter of code", &o);
+    cr_assert_eq(r->total, 0);
+    for (size_t i = 0; i < r->nhits; i++) cr_assert(r->hits[i].id == 0 || r->hits[i].id == 1);
+    drop_tree(&t);
+}
+
+Test(rank, heading_hit_counts_less) {
+    /* The heading and the paragraph under it have the same words; the
+     * heading is shorter, so BM25 and proximity favour it; as a hit it
+     * counts heading_hit, and --heading-hit 1 puts it back first. */
+    tree t = build_padded("d.md",
+                          "Notes\n\n"
+                          "# Disaster relief\n\n"
+                          "Disaster relief for the region, delivered in the first days after the storm.\n");
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r = run(&t, "disaster relief", &o);
+    cr_assert_eq(r->nhits, 2);
+    cr_assert_eq(r->hits[0].id, 2, "the paragraph first");
+    cr_assert_float_eq(r->hits[0].kind, 1.0, 0);
+    cr_assert_float_eq(r->hits[1].kind, AJ_HEADING_HIT, 0);
+    cr_assert_gt(r->hits[1].bm25, r->hits[0].bm25);
+    o.heading_hit = 1.0;
+    r = run(&t, "disaster relief", &o);
+    cr_assert_eq(r->hits[0].id, 1, "the heading first when it counts fully");
+    o.heading_hit = 1.5;
+    aj_ctx c = {0};
+    cr_assert_eq(aj_search(&c, t.s, "x", 1, &o, &r), AJ_EINVAL);
+    drop_tree(&t);
+}
+
+/* ---- one ranking for every page ---- */
+
+Test(rank, every_page_is_a_slice_of_one_ranking) {
+    /* 300 paragraphs with "alpha" and "beta" at every distance and order,
+     * lengths varying: BM25 and proximity disagree all along, and the
+     * paragraph with the words side by side is far down by BM25. */
+    size_t cap = 300 * 200, n = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    uint64_t x = 12345;
+    for (int i = 0; i < 300; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int len = 8 + (int)(x >> 59), a = (int)((x >> 40) % (uint64_t)len),
+            b = (int)((x >> 20) % (uint64_t)len);
+        if (b == a || b == a + 1) b = (a + 2) % len; /* never side by side in order */
+        if (i == 250) { /* long, so low by BM25, but side by side in order */
+            len = 30;
+            a = 20;
+            b = 21;
+        }
+        /* A capital and a full stop: a paragraph of its own. */
+        n += (size_t)sprintf(text + n, "Text");
+        for (int w = 0; w < len; w++)
+            n += (size_t)sprintf(text + n, " %s", w == a ? "alpha" : w == b ? "beta" : "word");
+        n += (size_t)sprintf(text + n, ".\n\n");
+    }
+    tree t = build_tree("d.txt", text);
+    free(text);
+    const char *queries[] = {"alpha beta", "beta alpha", "alpha OR beta", "alpha beta -gamma",
+                             "alpha", "\"alpha beta\" word"};
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++) {
+        aj_search_opts o;
+        aj_search_opts_init(&o);
+        o.limit = 1000;
+        const aj_results *r = run(&t, queries[qi], &o);
+        size_t nall = r->nhits;
+        uint32_t *ids = malloc((nall + 1) * sizeof *ids);
+        double *sc = malloc((nall + 1) * sizeof *sc);
+        for (size_t i = 0; i < nall; i++) {
+            ids[i] = r->hits[i].id;
+            sc[i] = r->hits[i].score;
+        }
+        if (qi == 0) {
+            cr_assert_eq(ids[0], 250, "the adjacent pair first");
+            /* ... though BM25 puts it beyond the first pass's depth. */
+            o.rank = AJ_RANK_BM25;
+            o.k1 = AJ_FULL_K1;
+            o.b = AJ_FULL_B;
+            r = run(&t, queries[qi], &o);
+            size_t at = 0;
+            while (at < r->nhits && r->hits[at].id != 250) at++;
+            cr_assert_gt(at, 50, "BM25 rank %zu", at);
+        }
+        for (int pruned = 0; pruned < 2; pruned++)
+            for (uint32_t lim = 1; lim <= 60; lim += 7)
+                for (uint32_t off = 0; off < nall + 2; off += 23) {
+                    aj_search_opts_init(&o);
+                    o.limit = lim;
+                    o.offset = off;
+                    o.exact_total = !pruned;
+                    r = run(&t, queries[qi], &o);
+                    size_t want = off < nall ? nall - off : 0;
+                    if (want > lim) want = lim;
+                    cr_assert_eq(r->nhits, want, "'%s' %u+%u", queries[qi], off, lim);
+                    for (size_t i = 0; i < want; i++) {
+                        cr_assert_eq(r->hits[i].id, ids[off + i], "'%s' %u+%u at %zu",
+                                     queries[qi], off, lim, i);
+                        cr_assert_eq(r->hits[i].score, sc[off + i]);
+                    }
+                }
+        free(ids);
+        free(sc);
+    }
     drop_tree(&t);
 }

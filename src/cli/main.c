@@ -91,9 +91,9 @@ static const char usage_main[] =
     "above it that holds one (with its corpus/ beside it).\n"
     "\n"
     "Query language:\n"
-    "  maritime security      every word must occur (AND); then, when fewer\n"
-    "                         match than asked for, paragraphs with some of\n"
-    "                         the words, marked (k of n); see --rank\n"
+    "  maritime security      every word must occur (AND); then paragraphs\n"
+    "                         with some of the words, marked (k of n), rarer\n"
+    "                         words counting more; see --rank\n"
     "  a OR b                 either (precedence: NOT > AND > OR)\n"
     "  a AND b                explicit AND (same as juxtaposition)\n"
     "  a NOT b, a -b          a but not b; NOT needs a positive term beside it;\n"
@@ -173,14 +173,20 @@ static const char usage_main[] =
     "      --rank=MODE        full (default): BM25 times a proximity factor (query\n"
     "                         words close together and in order) and a heading\n"
     "                         factor (query words in the paragraph's section\n"
-    "                         heading), then partial matches; bm25: exact BM25\n"
-    "                         of the matching paragraphs, nothing else\n"
+    "                         heading), a heading itself counting less, then\n"
+    "                         partial matches; one ranking, every page a slice\n"
+    "                         of it; bm25: exact BM25 of the matching paragraphs\n"
     "      --proximity W, --heading W\n"
-    "                         weights of those factors (default 0.5 and 0.1)\n"
+    "                         weights of those factors (default 0.5 and 0: the\n"
+    "                         section heading counts only when asked for)\n"
+    "      --heading-hit F    factor of a hit that is itself a heading (0-1,\n"
+    "                         default 0.5)\n"
     "      --no-partial       only paragraphs that match the whole query; by\n"
-    "                         default, when fewer than the hits asked for match\n"
-    "                         all the words, paragraphs matching some of them\n"
-    "                         follow, marked (k of n)\n"
+    "                         default, paragraphs matching some of the words\n"
+    "                         follow, marked (k of n), by their share of the\n"
+    "                         query (rarer words weigh more); one holding only\n"
+    "                         words found in over a quarter of the paragraphs\n"
+    "                         is not listed\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX, else the\n"
     "                         index/ here or in the nearest directory above)\n"
@@ -311,7 +317,7 @@ typedef enum { ARG_NONE, ARG_NEEDED, ARG_ATTACHED } argkind;
 typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
     O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
-    O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_COLOR,
+    O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
     O_THREADS, O_MEMORY, O_CONTEXT
 } optid;
 
@@ -352,6 +358,7 @@ static const optdef optdefs[] = {
     {"--rank", 0, ARG_NEEDED, CMD_SEARCH, O_RANK},
     {"--proximity", 0, ARG_NEEDED, CMD_SEARCH, O_PROXIMITY},
     {"--heading", 0, ARG_NEEDED, CMD_SEARCH, O_HEADING},
+    {"--heading-hit", 0, ARG_NEEDED, CMD_SEARCH, O_HEADING_HIT},
     {"--color", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
     {"--colour", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
     {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
@@ -567,6 +574,12 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         double w = parse_num(name, val);
         if (!(w >= 0 && w <= 100)) die_usage("%s must be between 0 and 100", name);
         *(d->id == O_PROXIMITY ? &o->so.w_prox : &o->so.w_head) = w;
+        break;
+    }
+    case O_HEADING_HIT: {
+        double w = parse_num(name, val);
+        if (!(w >= 0 && w <= 1)) die_usage("%s must be between 0 and 1", name);
+        o->so.heading_hit = w;
         break;
     }
     case O_COLOR:
@@ -1248,9 +1261,9 @@ static void print_text_snippet(const options *o, const hitview *v) {
 static void format_factors(const options *o, const aj_hit *h, char *buf, size_t cap) {
     snprintf(buf, cap,
              "= bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
-             " x clauses %u/%u -> %.4f",
-             h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->matched,
-             h->units, h->score);
+             " x kind %g x clauses %u/%u (share %.3f) -> %.4f",
+             h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->kind,
+             h->matched, h->units, h->share, h->score);
 }
 
 static void print_explain_text(const options *o, const aj_hit *h) {
@@ -1312,11 +1325,13 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     if (v->src) print_json_ranges(NULL, v->src, v->nspans);
     else fputs("null", stdout);
     if (h->matched < h->units)
-        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u", h->matched, h->units);
+        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u,\"share\":%.6f",
+               h->matched, h->units, h->share);
     if (o->explain) {
         /* nested: "heading" above is the section heading's text */
-        printf(",\"factors\":{\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f}",
-               h->bm25, h->proximity, h->heading);
+        printf(",\"factors\":{\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f,"
+               "\"kind\":%.6f}",
+               h->bm25, h->proximity, h->heading, h->kind);
         fputs(",\"explain\":[", stdout);
         for (size_t i = 0; i < h->nexplain; i++) {
             const aj_explain *x = &h->explain[i];

@@ -116,7 +116,7 @@ def s_citations(tmp):
     for line in out.splitlines():
         h = loads_strict(line)
         f = h["factors"]
-        check(set(f) == {"bm25", "proximity", "heading"} and isinstance(f["heading"], float), f)
+        check(set(f) == {"bm25", "proximity", "heading", "kind"} and isinstance(f["heading"], float), f)
         check(h["heading"] is None or isinstance(h["heading"], str), h["heading"])
     # the preamble's numbers start under its heading
     rc, hits, err = search_json(index, "Our vision is for a world")

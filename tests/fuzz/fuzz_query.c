@@ -14,10 +14,11 @@
  *    sorted and disjoint; the snippet window lies inside the text.
  * Those are checked on the textbook ranking (AJ_RANK_BM25).  The default
  * ranking (AJ_RANK_FULL) is checked for its own promises: full matches
- * first, ordered by score, then partial matches ordered by the clauses
- * they match, explanations summing to each hit's bm25, factors within
- * 0..1, and, when no more than AJ_RANK_DEPTH paragraphs match, its full
- * matches are exactly the textbook ranking's matches.
+ * first, ordered by score, then partial matches ordered by their share
+ * of the query and then by score, explanations summing to each hit's
+ * bm25, factors within 0..1, its full matches exactly the textbook
+ * ranking's matches, and every page (offset, limit, pruned or not) a
+ * slice of the complete ranking.
  */
 #include <math.h>
 
@@ -179,10 +180,13 @@ static void run_full(const uint8_t *q, size_t n, uint32_t *all, size_t nall) {
         int partial = i >= nfull;
         FZ_CHECK(partial ? h->matched < h->units : h->matched == h->units,
                  "hit %zu matches %u of %u clauses", i, h->matched, h->units);
+        FZ_CHECK(h->kind >= 0 && h->kind <= 1 && h->share > 0 && h->share <= 1 &&
+                     (partial || h->share == 1),
+                 "kind %g share %g", h->kind, h->share);
         if (i && i != nfull) {
             const aj_hit *p = &r->hits[i - 1];
-            FZ_CHECK(p->matched > h->matched ||
-                         (p->matched == h->matched && p->score >= h->score - 1e-12),
+            FZ_CHECK(p->share > h->share ||
+                         (p->share == h->share && p->score >= h->score),
                      "hits out of order at %zu", i);
         }
         double sum = 0;
@@ -191,7 +195,38 @@ static void run_full(const uint8_t *q, size_t n, uint32_t *all, size_t nall) {
                  sum, h->bm25);
         if (!partial) ids[i] = h->id;
     }
-    if (all && r->total <= AJ_RANK_DEPTH) {
+    /* Every page is a slice of the complete ranking, pruned or not. */
+    size_t nr = r->nhits;
+    uint32_t *rid = malloc((nr + 1) * sizeof *rid);
+    double *rsc = malloc((nr + 1) * sizeof *rsc);
+    FZ_CHECK(rid && rsc, "oom");
+    for (size_t i = 0; i < nr; i++) {
+        rid[i] = r->hits[i].id;
+        rsc[i] = r->hits[i].score;
+    }
+    static const uint32_t pages[][3] = {{0, 1, 1}, {3, 5, 1}, {0, 10, 0}, {2, 4, 0}, {7, 1, 0}};
+    for (size_t p = 0; p < sizeof pages / sizeof *pages; p++) {
+        aj_search_opts po;
+        aj_search_opts_init(&po);
+        po.offset = pages[p][0];
+        po.limit = pages[p][1];
+        po.exact_total = (int)pages[p][2];
+        const aj_results *pr;
+        FZ_CHECK(aj_search(&c, srch, (const char *)q, n, &po, &pr) == AJ_OK,
+                 "full ranking rejected a page: %s", c.msg);
+        size_t want = nr > po.offset ? nr - po.offset : 0;
+        if (want > po.limit) want = po.limit;
+        FZ_CHECK(pr->nhits == want, "page %u+%u: %zu hits, complete ranking gives %zu",
+                 po.offset, po.limit, pr->nhits, want);
+        for (size_t i = 0; i < want; i++)
+            FZ_CHECK(pr->hits[i].id == rid[po.offset + i] &&
+                         pr->hits[i].score == rsc[po.offset + i],
+                     "page %u+%u differs from the complete ranking at %zu", po.offset,
+                     po.limit, i);
+    }
+    free(rid);
+    free(rsc);
+    if (all) {
         qsort(ids, nfull, sizeof *ids, cmp_u32);
         FZ_CHECK(nfull == nall && (!nall || !memcmp(ids, all, nall * sizeof *ids)),
                  "full ranking's matches differ from the textbook ranking's");

@@ -37,6 +37,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_queries  # noqa: E402
 import refexpand  # noqa: E402
+import refrank  # noqa: E402
 import refsearch  # noqa: E402
 
 SCORE_TOLERANCE = 1e-4      # relative or absolute, whichever is larger
@@ -50,17 +51,24 @@ def scores_close(a, b):
 
 
 class Engine:
-    def __init__(self, binary, index, k1, b, expand=False, chrome=False):
+    def __init__(self, binary, index, k1, b, expand=False, chrome=False, full=None):
         self.binary, self.index = binary, index
         self.expand = expand
-        # The reference computes textbook BM25 over the boolean matches:
-        # --rank=bm25 turns off the proximity and heading factors and the
-        # partial matches of the default ranking.
-        self.bm25 = ["--rank=bm25"]
-        if k1 is not None:
-            self.bm25 += ["--k1", repr(k1)]
-        if b is not None:
-            self.bm25 += ["--b", repr(b)]
+        # Textbook BM25 over the boolean matches (refsearch): --rank=bm25
+        # turns off the proximity, heading and kind factors and the partial
+        # matches.  The default ranking (refrank) with full = its Params,
+        # every parameter given, so that the test does not lean on the
+        # engine's defaults.
+        if full:
+            self.bm25 = ["--rank=full", "--k1", repr(full.k1), "--b", repr(full.b),
+                         "--proximity", repr(full.w_prox), "--heading", repr(full.w_head),
+                         "--heading-hit", repr(full.heading_hit)]
+        else:
+            self.bm25 = ["--rank=bm25"]
+            if k1 is not None:
+                self.bm25 += ["--k1", repr(k1)]
+            if b is not None:
+                self.bm25 += ["--b", repr(b)]
         if chrome:
             self.bm25 += ["--chrome"]
         self.runs = 0
@@ -186,6 +194,124 @@ def compare_page(want, got, offset):
     return []
 
 
+# ------------------------------------------------------ the default ranking
+
+# --json --explain nests the factors under "factors" ("heading" alone is
+# the hit's section heading).
+FACTORS = ("bm25", "proximity", "heading", "kind")
+
+
+def ranks_before(x, y):
+    """Whether reference hit x may come before y: a larger share, or the
+    same share and a score not lower beyond a near-tie, or the same score
+    and a lower id."""
+    if abs(x.share - y.share) > 1e-12:
+        return x.share > y.share
+    if abs(x.score - y.score) >= TIE:
+        return x.score > y.score
+    return True
+
+
+def compare_ranked(want, got, paragraphs):
+    """Problems between refrank's complete ranking [Hit] and the engine's
+    `--json --explain` hit objects."""
+    problems = []
+    by_id = {h.id: h for h in want}
+    got_ids = [h.get("id") for h in got]
+    if len(set(got_ids)) != len(got_ids):
+        problems.append("ids listed more than once")
+    missing, extra = set(by_id) - set(got_ids), set(got_ids) - set(by_id)
+    if missing or extra:
+        problems.append(f"result set: reference {len(want)} hits, engine {len(got)}; "
+                        f"missing {fmt_ids(missing)}, extra {fmt_ids(extra)}")
+    ranks = [h.get("rank") for h in got]
+    if ranks != list(range(1, len(got) + 1)):
+        problems.append(f"rank fields are not 1..{len(got)}: {ranks[:10]}")
+    bad = []
+    for h in got:
+        w = by_id.get(h.get("id"))
+        if w is None:
+            continue
+        if bool(h.get("partial")) != w.partial or \
+                (w.partial and (h.get("matched"), h.get("clauses")) != (w.matched, w.units)):
+            bad.append(f"id {w.id}: partial {h.get('partial')} {h.get('matched')} of "
+                       f"{h.get('clauses')}, reference {w.matched} of {w.units}")
+        elif w.partial and not scores_close(h.get("share", -1), w.share):
+            bad.append(f"id {w.id}: share {h.get('share')}, reference {w.share:.6f}")
+        got_f = dict(h.get("factors", {}), score=h.get("score"))
+        for f, v in zip(("score",) + FACTORS, (w.score, w.bm25, w.proximity, w.heading, w.kind)):
+            if not scores_close(got_f.get(f, float("nan")), v):
+                bad.append(f"id {w.id}: {f} engine {h.get(f)} reference {v:.6f}")
+    if bad:
+        problems.append(f"{len(bad)} differences: " + "; ".join(bad[:5]))
+    common = [by_id[i] for i in got_ids if i in by_id]
+    for r, (x, y) in enumerate(zip(common, common[1:]), 1):
+        if not ranks_before(x, y):
+            problems.append(f"first order mismatch at rank {r}: id {x.id} (share {x.share:.4f}, "
+                            f"{x.score:.6f}) before id {y.id} (share {y.share:.4f}, {y.score:.6f})")
+            break
+    for h in got:
+        pid = h.get("id")
+        if isinstance(pid, int) and 0 <= pid < len(paragraphs):
+            wrong = [f for f in HIT_FIELDS if h.get(f) != paragraphs[pid].get(f)]
+            if wrong:
+                problems.append(f"hit {pid}: {'/'.join(wrong)} not as in the dump")
+                break
+    return problems
+
+
+def check_ranked(engine, corpus, query, prm, expander=None):
+    """check_query for the default ranking (of the expanded query, with an
+    expander)."""
+    also = []
+    try:
+        if expander:
+            def parse(q, analyze):
+                tree, alts = expander.expand(expander.parse(q))
+                also[:] = [d for d, leaf in alts if d and refsearch.leaf_stats(corpus, leaf)[1]]
+                return tree
+            want = refrank.ranked(corpus, query, prm, parse=parse)
+        else:
+            want = refrank.ranked(corpus, query, prm)
+    except refsearch.QueryError as e:
+        rc, _, err = engine.run(["--count"], query)
+        if rc != 2:
+            return [f"the reference rejects it ({e}) but the engine exits with {rc}"], 0
+        return [], 0
+    rc, got, err = engine.hits(query, ["-n", "1000000", "--explain"])
+    if rc == 2:
+        return [f"engine error (exit 2) but the reference finds {len(want)} hits: {err}"], 0
+    if got is None:
+        return [err], 0
+    problems = []
+    if rc != (0 if want else 1):
+        problems.append(f"exit status {rc} with {len(want)} expected hits")
+    problems += compare_ranked(want, got, corpus.paragraphs)
+    if got and got[0].get("also", []) != also:
+        problems.append(f"also searched: engine {got[0].get('also', [])}, reference {also}")
+    nfull = sum(1 for h in want if not h.partial)
+    rc, out, err = engine.run(["--count"], query)
+    if out.strip() != str(nfull):
+        problems.append(f"--count printed {out.strip()!r}, reference {nfull} full matches")
+    if len(want) > PAGE_OFFSET:
+        rc, page, err = engine.hits(query, ["-n", str(PAGE_N), "--offset", str(PAGE_OFFSET)])
+        expect = want[PAGE_OFFSET:PAGE_OFFSET + PAGE_N]
+        if rc != 0 or page is None or len(page) != len(expect):
+            problems.append(f"page -n {PAGE_N} --offset {PAGE_OFFSET}: exit {rc}, "
+                            f"{len(page or [])} hits for {len(expect)}")
+        else:
+            by_id = {h.id: h for h in want}
+            for j, (h, w) in enumerate(zip(page, expect)):
+                x = by_id.get(h.get("id"))
+                if h.get("id") != w.id and (x is None or not (ranks_before(x, w) and
+                                                              ranks_before(w, x))):
+                    problems.append(f"page -n {PAGE_N} --offset {PAGE_OFFSET}: ids "
+                                    f"{[g.get('id') for g in page]}, reference "
+                                    f"{[v.id for v in expect]}")
+                    break
+    return problems, len(want)
+
+
 def check_query(engine, corpus, query, k1, b, expander=None):
     """(problems, number of hits compared)."""
     try:
@@ -269,7 +395,13 @@ def run(binary, index, args):
         texts += refsearch.texts_to_analyze(q)
     corpus.analyzer.analyze_many(texts)
 
-    engine = Engine(binary, index, args.k1, args.b, args.expand, args.chrome)
+    prm = None
+    if args.rank == "full":
+        prm = refrank.Params(k1=0.6 if args.k1 is None else args.k1,
+                             b=0.3 if args.b is None else args.b, proximity=args.proximity,
+                             heading=args.heading, heading_hit=args.heading_hit)
+        k1, b = prm.k1, prm.b
+    engine = Engine(binary, index, args.k1, args.b, args.expand, args.chrome, prm)
     failures = compared = with_hits = printed = expanded = 0
 
     def fail(kind, query, problems):
@@ -281,7 +413,10 @@ def run(binary, index, args):
 
     for query in queries:
         try:
-            problems, n = check_query(engine, corpus, query, k1, b, expander)
+            if prm:
+                problems, n = check_ranked(engine, corpus, query, prm, expander)
+            else:
+                problems, n = check_query(engine, corpus, query, k1, b, expander)
         except subprocess.TimeoutExpired:
             problems, n = ["the engine took more than 60 s"], 0
         compared += n
@@ -301,7 +436,9 @@ def run(binary, index, args):
         print(f"... {failures - printed} more failures not shown")
 
     total = len(queries) + len(gen_queries.INVALID)
-    print(f"(paragraphs searched {corpus.n} of {len(corpus.paragraphs)}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}, "
+    mode = (f"default ranking, proximity {prm.w_prox}, heading {prm.w_head}, heading hit "
+            f"{prm.heading_hit}, " if prm else "")
+    print(f"({mode}paragraphs searched {corpus.n} of {len(corpus.paragraphs)}, avgdl {corpus.avgdl:.4f}, k1 {k1}, b {b}, seed {args.seed}, "
           f"expansion {'on' if args.expand else 'off'}; "
           f"{len(queries)} valid queries ({with_hits} with hits"
           f"{f', {expanded} of them expanded' if expander else ''}), {len(gen_queries.INVALID)} "
@@ -329,6 +466,12 @@ def main(argv=None):
                          "run again with another word)")
     ap.add_argument("--chrome", action="store_true",
                     help="search page chrome too (the engine's --chrome)")
+    ap.add_argument("--rank", choices=("bm25", "full"), default="bm25",
+                    help="bm25: textbook BM25 (refsearch); full: the default ranking (refrank)")
+    ap.add_argument("--proximity", type=float, default=0.5, help="--rank full: its weight")
+    ap.add_argument("--heading", type=float, default=0.0, help="--rank full: its weight")
+    ap.add_argument("--heading-hit", type=float, default=0.5,
+                    help="--rank full: the factor of a heading hit")
     ap.add_argument("--max-failures", type=int, default=50,
                     help="stop printing (not checking) after this many failure lines")
     args = ap.parse_args(argv)

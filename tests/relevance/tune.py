@@ -4,8 +4,9 @@ well the choice carries over to needs it was not chosen on.
 
   python3 tests/relevance/tune.py [--bin ./ajsearch] [--json FILE]
 
-The grid covers BM25's k1 and b and the weights of the proximity and
-heading factors (--rank=full). Every point runs the whole query set once
+The grid covers BM25's k1 and b, the weights of the proximity and
+heading factors and the factor of a hit that is itself a heading
+(--rank=full). Every point runs the whole query set once
 (one ajsearch process in --stdin mode). The point with the best mean
 nDCG@10 over the TUNING needs (held_out false) wins; ties go to the point
 nearest the current defaults. The held-out needs are scored at every point
@@ -29,7 +30,9 @@ K1 = [0.6, 0.9, 1.2, 1.6, 2.0]
 B = [0.3, 0.5, 0.75, 0.9]
 PROX = [0.0, 0.25, 0.5, 1.0, 2.0]
 HEAD = [0.0, 0.1, 0.25, 0.5, 1.0]
-DEFAULT = (0.6, 0.3, 0.5, 0.1)  # what ajsearch ships (src/ajsearch.h)
+HIT = [1.0, 0.5, 0.25]
+DEFAULT = (0.6, 0.3, 0.5, 0.0, 0.5)  # what ajsearch ships (src/ajsearch.h)
+KEYS = ("k1", "b", "proximity", "heading", "heading_hit")
 
 
 def main():
@@ -49,38 +52,37 @@ def main():
                              for n in subset])
 
     points = []
-    for k1, b, wp, wh in itertools.product(K1, B, PROX, HEAD):
+    for k1, b, wp, wh, hh in itertools.product(K1, B, PROX, HEAD, HIT):
         ranked = run_ajsearch(a.bin, index, needs,
-                              ["--k1", str(k1), "--b", str(b),
-                               "--proximity", str(wp), "--heading", str(wh)])
-        points.append({"k1": k1, "b": b, "proximity": wp, "heading": wh,
+                              ["--k1", str(k1), "--b", str(b), "--proximity", str(wp),
+                               "--heading", str(wh), "--heading-hit", str(hh)])
+        points.append({"k1": k1, "b": b, "proximity": wp, "heading": wh, "heading_hit": hh,
                        "tuning": mean_ndcg(ranked, tuning),
                        "held_out": mean_ndcg(ranked, held)})
     bm25 = run_ajsearch(a.bin, index, needs, ["--rank=bm25"])
 
     def distance(p):
-        return sum(abs(x - y) for x, y in zip((p["k1"], p["b"], p["proximity"], p["heading"]),
-                                              DEFAULT))
+        return sum(abs(p[k] - d) for k, d in zip(KEYS, DEFAULT))
 
     best = max(points, key=lambda p: (round(p["tuning"], 4), -distance(p)))
     default = next(p for p in points if distance(p) == 0)
     print(f"{len(points)} grid points; {len(tuning)} tuning needs, {len(held)} held out\n")
-    print("| point | k1 | b | proximity | heading | nDCG@10 tuning | nDCG@10 held out |")
-    print("|---|---|---|---|---|---|---|")
+    print("| point | k1 | b | proximity | heading | heading hit | nDCG@10 tuning | nDCG@10 held out |")
+    print("|---|---|---|---|---|---|---|---|")
     top = sorted(points, key=lambda p: -p["tuning"])[:10]
     for name, p in [("chosen", best), ("current defaults", default)] + \
                    [(f"top {i + 1}", p) for i, p in enumerate(top)]:
         print(f"| {name} | {p['k1']} | {p['b']} | {p['proximity']} | {p['heading']} | "
-              f"{p['tuning']:.3f} | {p['held_out']:.3f} |")
-    print(f"| --rank=bm25 (1.2, 0.75) | | | | | {mean_ndcg(bm25, tuning):.3f} | "
+              f"{p['heading_hit']} | {p['tuning']:.3f} | {p['held_out']:.3f} |")
+    print(f"| --rank=bm25 (1.2, 0.75) | | | | | | {mean_ndcg(bm25, tuning):.3f} | "
           f"{mean_ndcg(bm25, held):.3f} |")
     # One factor at a time around the chosen point: how flat the optimum is.
     print("\nOne parameter at a time, the others at the chosen point (nDCG@10 tuning / held out):\n")
-    for key, values in (("k1", K1), ("b", B), ("proximity", PROX), ("heading", HEAD)):
+    for key, values in zip(KEYS, (K1, B, PROX, HEAD, HIT)):
         cells = []
         for v in values:
             p = next(q for q in points if q[key] == v and
-                     all(q[o] == best[o] for o in ("k1", "b", "proximity", "heading") if o != key))
+                     all(q[o] == best[o] for o in KEYS if o != key))
             cells.append(f"{v}: {p['tuning']:.3f}/{p['held_out']:.3f}")
         print(f"- {key}: " + ", ".join(cells))
     if a.json:
