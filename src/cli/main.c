@@ -1638,8 +1638,9 @@ static void print_summary(const options *o, const aj_results *r, size_t ngroups,
     if (listed) {
         printf("; showing %s%zu-%zu", o->group ? "documents " : "", first, last);
         size_t p = o->group ? 0 : r->npartial;
-        if (p == 1) printf(" (%zu matches only some words)", last);
-        else if (p > 1) printf(" (%zu-%zu match only some words)", last - p + 1, last);
+        /* hit numbers, not counts: "(4 matches ...)" would read as four */
+        if (p == 1) printf(" (hit %zu matches only some words)", last);
+        else if (p > 1) printf(" (hits %zu-%zu match only some words)", last - p + 1, last);
     } else if (r->total) {
         fputs("; showing none", stdout);
     }

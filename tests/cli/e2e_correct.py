@@ -245,7 +245,7 @@ def s_header_numbers(tmp):
     # all full matches, then partial ones: their ranks are named
     rc, h, out = head("-n", "10", "maritime security cooperation")
     m = re.fullmatch(r"(\d+) paragraphs match all words: maritime security cooperation" + T +
-                     r"; showing 1-10 \((\d+)-10 match only some words\)", h)
+                     r"; showing 1-10 \(hits (\d+)-10 match only some words\)", h)
     check(rc == 0 and m, h)
     full, first_partial = int(m.group(1)), int(m.group(2))
     check(first_partial == full + 1, h)
@@ -255,12 +255,12 @@ def s_header_numbers(tmp):
     # a page inside the partial matches
     rc, h, out = head("-n", "2", "--offset", str(full + 1), "maritime security cooperation")
     check(re.fullmatch(rf"{full} paragraphs match all words: maritime security cooperation" + T +
-                       rf"; showing {full + 2}-{full + 3} \({full + 2}-{full + 3} match only "
+                       rf"; showing {full + 2}-{full + 3} \(hits {full + 2}-{full + 3} match only "
                        r"some words\)", h), h)
     # one partial match
     rc, h, out = head("-n", str(full + 1), "maritime security cooperation")
     check(re.fullmatch(rf"{full} paragraphs match all words: maritime security cooperation" + T +
-                       rf"; showing 1-{full + 1} \({full + 1} matches only some words\)", h), h)
+                       rf"; showing 1-{full + 1} \(hit {full + 1} matches only some words\)", h), h)
     # only full matches on the page
     rc, h, out = head("-n", "2", "maritime security cooperation")
     check(re.fullmatch(rf"{full} paragraphs match all words: maritime security cooperation" + T +
@@ -268,7 +268,7 @@ def s_header_numbers(tmp):
     # no full match
     rc, h, out = head("-n", "3", "Mekong terrorism")
     check(rc == 0 and re.fullmatch(r"No paragraph matches all words: Mekong terrorism" + T +
-                                   r"; showing 1-3 \(1-3 match only some words\)", h), h)
+                                   r"; showing 1-3 \(hits 1-3 match only some words\)", h), h)
     rc, h, out = head("--no-partial", "Mekong terrorism")
     check(rc == 1 and re.fullmatch(r"No paragraph matches all words: Mekong terrorism" + T,
                                    h), h)
@@ -298,7 +298,7 @@ def s_header_numbers(tmp):
     # HTML's summary states the same facts
     rc, out, err = run("--html", "-n", "10", "maritime security cooperation", index=index)
     check(re.search(rf'<p class="ajsearch-summary">{full} paragraphs match all words: '
-                    rf'<q>maritime security cooperation</q>; showing 1-10 \({full + 1}-10 match '
+                    rf'<q>maritime security cooperation</q>; showing 1-10 \(hits {full + 1}-10 match '
                     r'only some words\)</p>', out), out[:500])
 
 
