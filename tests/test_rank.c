@@ -77,10 +77,13 @@ static tree build_tree(const char *name, const char *text) {
  * (a word in more than a quarter of them is common, see rank.h). */
 static tree build_padded(const char *name, const char *text) {
     size_t n = strlen(text);
-    char *buf = malloc(n + 20 * 40 + 1);
+    char *buf = malloc(n + 20 * 64 + 1);
     cr_assert_not_null(buf);
     memcpy(buf, text, n);
-    for (int i = 0; i < 20; i++) n += (size_t)sprintf(buf + n, "\nfiller paragraph %d\n", i);
+    /* Sentences, not short lines: a run of short lines at the end of a
+     * page is page chrome (README "Corpus and paragraphs"). */
+    for (int i = 0; i < 20; i++)
+        n += (size_t)sprintf(buf + n, "\nThis is filler paragraph number %d of the text.\n", i);
     tree t = build_tree(name, buf);
     free(buf);
     return t;
