@@ -185,7 +185,7 @@ def s_own_cases(tmp):
                listed=True)
     out = run("ASAEN summit", index=index)[1]
     check(re.fullmatch(r"No paragraph contains «ASAEN»\nNo paragraph matches all words: "
-                       r"ASAEN summit \(\d+\.\d+ ms\); showing 1-10 \(1-10 match only some "
+                       r"ASAEN summit \(\d+\.\d+ ms\); showing 1-10 \(hits 1-10 match only some "
                        r"words\)\nDid you mean: ASEAN summit\?", "\n".join(out.splitlines()[:3])),
           out[:400])
     # short misspellings are proposed, not run
