@@ -94,6 +94,13 @@ Test(relevance, ndcg_guard, .timeout = 300) {
     run_ok("python3 tests/relevance/eval.py --guard --bin \"${AJSEARCH_BIN:-./ajsearch}\"");
 }
 
+/* Every example output in README.md is what the binary prints
+ * (tests/cli/readme.py; timings and what the README elides with "..."
+ * excepted). */
+Test(readme, examples_are_real_output, .timeout = 300) {
+    run_ok("python3 tests/cli/readme.py");
+}
+
 /* Spelling correction, missing words, the header and the exit status,
  * across every output format. */
 #define E2E_CORRECT(name)                                                \
