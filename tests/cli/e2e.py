@@ -1069,21 +1069,28 @@ def s_html_escaping(tmp):
     check(run("--html", "--json", "wombats", index=index)[0] == 2, "--html with --json is an error")
 
 
-SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
-if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
+def main(name, namespace):
+    """Runs the scenario named on the command line: one of the functions
+    s_NAME of `namespace` (a test script's globals()), given a fresh
+    temporary directory; exit status 0 when it passes."""
+    scenarios = {k[2:]: v for k, v in namespace.items() if k.startswith("s_")}
+    if len(sys.argv) != 2 or sys.argv[1] not in scenarios:
+        print(f"usage: {name}.py SCENARIO\nscenarios: " + " ".join(sorted(scenarios)))
         sys.exit(2)
     if not os.path.exists(BIN):
-        print(f"e2e: binary {BIN} not found")
+        print(f"{name}: binary {BIN} not found")
         sys.exit(1)
-    tmp = tempfile.mkdtemp(prefix="ajsearch-e2e-")
+    tmp = tempfile.mkdtemp(prefix=f"ajsearch-{name}-")
     try:
-        SCENARIOS[sys.argv[1]](tmp)
+        scenarios[sys.argv[1]](tmp)
     except Fail as e:
-        print(f"e2e {sys.argv[1]}: FAIL: {e}")
+        print(f"{name} {sys.argv[1]}: FAIL: {e}")
         sys.exit(1)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e {sys.argv[1]}: ok")
+    print(f"{name} {sys.argv[1]}: ok")
+
+
+if __name__ == "__main__":
+    main("e2e", globals())

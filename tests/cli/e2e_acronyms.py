@@ -10,10 +10,9 @@ import json
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import Fail, build, check, run  # noqa: E402
+from e2e import Fail, build, check, main, run  # noqa: E402
 
 SEED_TSV = os.path.join("tests", "data", "acronyms-seed.tsv")
 
@@ -168,16 +167,6 @@ def s_countries(tmp):
     check("also searched: Thai = Thailand\n" in out, out[:300])
 
 
-SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e_acronyms.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
-        sys.exit(2)
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            SCENARIOS[sys.argv[1]](tmp)
-        except Fail as e:
-            print(f"FAIL {sys.argv[1]}: {e}")
-            sys.exit(1)
-    print(f"ok {sys.argv[1]}")
+    main("e2e_acronyms", globals())

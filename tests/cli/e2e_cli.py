@@ -17,11 +17,10 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, Fail, build, check, run, search_json  # noqa: E402
+from e2e import BIN, Fail, build, check, main, run, search_json  # noqa: E402
 
 TIMING = re.compile(r" \(\d+\.\d+ ms\)")
 # Characters that must never reach a terminal raw: Unicode format
@@ -467,21 +466,6 @@ def s_show(tmp):
                 "--context x")
 
 
-SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e_cli.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
-        sys.exit(2)
-    if not os.path.exists(BIN):
-        print(f"e2e: binary {BIN} not found")
-        sys.exit(1)
-    tmp = tempfile.mkdtemp(prefix="ajsearch-e2e-cli-")
-    try:
-        SCENARIOS[sys.argv[1]](tmp)
-    except Fail as e:
-        print(f"e2e_cli {sys.argv[1]}: FAIL: {e}")
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e_cli {sys.argv[1]}: ok")
+    main("e2e_cli", globals())

@@ -13,12 +13,10 @@ import html
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, Fail, build, check, run  # noqa: E402
+from e2e import BIN, Fail, build, check, main, run  # noqa: E402
 
 L, R = "\u00ab", "\u00bb"
 
@@ -302,21 +300,6 @@ def s_header_numbers(tmp):
                     r'only some words\)</p>', out), out[:500])
 
 
-SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e_correct.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
-        sys.exit(2)
-    if not os.path.exists(BIN):
-        print(f"e2e: binary {BIN} not found")
-        sys.exit(1)
-    tmp = tempfile.mkdtemp(prefix="ajsearch-e2e-")
-    try:
-        SCENARIOS[sys.argv[1]](tmp)
-    except Fail as e:
-        print(f"e2e_correct {sys.argv[1]}: FAIL: {e}")
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e_correct {sys.argv[1]}: ok")
+    main("e2e_correct", globals())

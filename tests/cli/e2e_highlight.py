@@ -14,10 +14,9 @@ import random
 import re
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, CORPUS, Fail, build, check, fold_source, run  # noqa: E402
+from e2e import BIN, CORPUS, Fail, build, check, fold_source, main, run  # noqa: E402
 
 # The common words of src/highlight.c, stated again here: marked only
 # where they join two marks, unless nothing else in the paragraph is.
@@ -348,21 +347,6 @@ def s_formats(tmp):
                    "zz-markup.md": [b"rule", b"of", b"law"]}, seen)
 
 
-SCENARIOS = {k[2:]: v for k, v in globals().items() if k.startswith("s_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e_highlight.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
-        sys.exit(2)
-    if not os.path.exists(BIN):
-        print(f"e2e: binary {BIN} not found")
-        sys.exit(1)
-    tmp = tempfile.mkdtemp(prefix="ajsearch-e2e-")
-    try:
-        SCENARIOS[sys.argv[1]](tmp)
-    except Fail as e:
-        print(f"e2e_highlight {sys.argv[1]}: FAIL: {e}")
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e_highlight {sys.argv[1]}: ok")
+    main("e2e_highlight", globals())

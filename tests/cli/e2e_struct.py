@@ -7,11 +7,8 @@ names the binary). Each scenario builds its own index in a temporary
 directory."""
 import json
 import os
-import shutil
-import sys
-import tempfile
 
-from e2e import BIN, Fail, build, check, gen_dir, run, search_json
+from e2e import BIN, Fail, build, check, gen_dir, main, run, search_json  # noqa: E402
 
 JVS = "2023-12-17-joint-vision-statement-trusted-partners.txt"
 SUMMIT = "2025-10-26-28th-asean-japan-summit-kuala-lumpur.txt"
@@ -141,21 +138,6 @@ def s_old_format(tmp):
     check(rc == 0, err)
 
 
-SCENARIOS = {name[2:]: fn for name, fn in globals().items() if name.startswith("s_")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
-        print("usage: e2e_struct.py SCENARIO\nscenarios: " + " ".join(sorted(SCENARIOS)))
-        sys.exit(2)
-    if not os.path.exists(BIN):
-        print(f"e2e: binary {BIN} not found")
-        sys.exit(1)
-    tmp = tempfile.mkdtemp(prefix="ajsearch-e2e-")
-    try:
-        SCENARIOS[sys.argv[1]](tmp)
-    except Fail as e:
-        print(f"e2e_struct {sys.argv[1]}: FAIL: {e}")
-        sys.exit(1)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"e2e_struct {sys.argv[1]}: ok")
+    main("e2e_struct", globals())
