@@ -264,21 +264,25 @@ static aj_err propose(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     aj_ctx tmp = {0};
     aj_analyze(&tmp, an, q + w->pos, w->len, 0, on_copy, &f);
     if (f.n == 0) return AJ_OK;
-    /* rule 3: an English word, or a word of the page chrome */
-    if (w->chrome || aj_lexicon_has(f.word, f.word_len)) return AJ_OK;
+    /* rule 3: a word of the page chrome is there, only not searched */
+    if (w->chrome) return AJ_OK;
     int upper, lower;
     count_case(q + w->pos, w->len, &upper, &lower);
-    int acronym = upper >= 2 && lower == 0;
+    /* rules 3 and 6: an English word or an acronym was typed on purpose */
+    int meant = (upper >= 2 && lower == 0) || aj_lexicon_has(f.word, f.word_len);
     uint32_t cps[AJ_MAX_WORD];
     size_t ncp = aj_fuzzy_decode(f.word, f.word_len, cps, AJ_MAX_WORD);
     int k = aj_fuzzy_cap(ncp);
+    /* a word typed on purpose keeps only a close proposal (rule 5): a
+     * short one needs no scan, a longer one no scan past the close cap */
+    if (meant) k = ncp < 5 ? 0 : (ncp >= 8 ? 2 : 1);
     if (k == 0 || ++*scans > AJ_SUGGEST_MAX_SCANS) return AJ_OK;
     pick p = {.c = c, .an = an, .own_term = f.term};
     aj_err e = aj_fuzzy_scan(c, &ix->words, f.word, f.word_len, k, on_candidate, &p);
     if (!e) e = p.err;
     if (e || !p.found) return e;
     int close = is_close(ncp, &p);
-    if (acronym && !close) return AJ_OK;                     /* rule 6 */
+    if (meant && !close) return AJ_OK;                       /* rules 3, 6 */
     memset(x, 0, sizeof *x);
     x->pos = w->pos;
     x->len = w->len;
@@ -288,7 +292,7 @@ static aj_err propose(aj_ctx *c, aj_index *ix, aj_analyzer *an, const char *q,
     x->df_original = 0;
     x->df_word = p.df;
     x->edits = p.edits;
-    x->automatic = close && !acronym;                        /* rule 7 */
+    x->automatic = close && !meant;                          /* rule 7 */
     *got = 1;
     if (!x->original || !x->word) return aj_fail(c, AJ_ENOMEM, "suggestion");
     return AJ_OK;

@@ -18,10 +18,13 @@
  *     misspelt one silently excludes nothing and deserves a proposal.  A
  *     missing word that is a term of the index occurs only in the page
  *     chrome the search left out, and is flagged so.
- *  3. Real words.  A missing word that is an English word (lexicon.h, both
- *     spellings, inflections included) or a word of the page chrome is
- *     taken as meant: it is never replaced and nothing is proposed for it
- *     ("sanctions", "near", "Cai").
+ *  3. Real words.  A missing word that is a word of the page chrome is
+ *     there, only not searched: nothing is proposed for it ("Cai").  One
+ *     that is an English word (lexicon.h, both spellings, inflections
+ *     included) is taken as meant: it is never replaced, and a proposal
+ *     is shown only when it is close (rule 5: "sanctions" gets «actions»;
+ *     "near", "testing" and "fishing" get nothing, since a short word or
+ *     one two edits from another is another word, not a typo).
  *  4. Proposal.  For any other missing word, the closest word of the
  *     index is proposed: within aj_fuzzy_cap() edits (1 for 3 to 5
  *     letters, 2 from 6), the fewest edits first, then the most
@@ -33,9 +36,10 @@
  *     AJ_SUGGEST_CLEAR times as many paragraphs as any other word (of
  *     another term) the same number of edits away.
  *  6. Acronyms.  A word written in capitals (two or more letters, no
- *     lower case: LNG, ASAEN) is an acronym typed on purpose: its proposal
- *     is kept only when close, and it is never automatic.
- *  7. Automatic.  Every other close proposal is automatic: aj_search may
+ *     lower case: LNG, ASAEN) is an acronym typed on purpose: as for a
+ *     real word, its proposal is kept only when close.
+ *  7. Automatic.  Every other close proposal (a word that is neither a
+ *     real word nor an acronym) is automatic: aj_search may
  *     run the corrected query in place of the query as written (see
  *     search.c for when).
  */
