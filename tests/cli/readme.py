@@ -2,9 +2,9 @@
 """The README's examples are real output.
 
 Every fenced block of README.md that holds lines starting with `$ ` is a
-transcript: each such line is a shell command run from the top of the
-repository (with the binary under test first on PATH and as ./ajsearch),
-and the lines after it, up to the next command or the end of the block,
+transcript: each such line is a shell command run from the top of a
+checkout whose corpus/ is indexed (the binary under test first on PATH
+and as ./ajsearch), and the lines after it, up to the next command or the end of the block,
 are what it printed (standard error first, then standard output, as a
 terminal shows a command whose output is piped).  This test runs them all
 and fails on the first example whose output differs.
@@ -58,14 +58,14 @@ def transcripts(lines):
     return out
 
 
-def run(command, bindir):
+def run(command, bindir, work):
     env = dict(os.environ)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     for k in ("COLUMNS", "AJSEARCH_INDEX", "AJSEARCH_CORPUS", "NO_COLOR"):
         env.pop(k, None)
     # ./ajsearch in the examples is the binary under test.
     command = command.replace("./ajsearch", os.path.join(bindir, "ajsearch"))
-    p = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env,
+    p = subprocess.run(["bash", "-c", command], cwd=work, env=env,
                        capture_output=True, timeout=120)
     text = (p.stderr + p.stdout).decode("utf-8", "replace")
     return text.rstrip("\n").split("\n") if text.strip() else []
@@ -97,6 +97,15 @@ def main():
     write = "--write" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as bindir:
         os.symlink(binary(), os.path.join(bindir, "ajsearch"))
+        # The examples run as in a fresh checkout after `ajsearch index`:
+        # in a directory holding the corpus and an index built from it.
+        work = os.path.join(bindir, "top")
+        os.mkdir(work)
+        os.symlink(os.path.join(ROOT, "corpus"), os.path.join(work, "corpus"))
+        built = subprocess.run([binary(), "index"], cwd=work, capture_output=True)
+        if built.returncode != 0:
+            print("readme: `ajsearch index` failed: " + built.stderr.decode("utf-8", "replace"))
+            return 1
         with open(README, encoding="utf-8") as f:
             lines = f.read().split("\n")
         examples = transcripts(lines)
@@ -107,7 +116,7 @@ def main():
         edits = []
         for command, start, end in examples:
             expected = trim(lines[start:end])
-            got = run(command, bindir)
+            got = run(command, bindir, work)
             ok = pattern(expected).match("".join(l + "\n" for l in got)) is not None
             elided = any("..." in l for l in expected)
             if write and not elided:
@@ -117,7 +126,7 @@ def main():
                         t = [float(x) for l in got for x in TIMING.findall(l)]
                         if best is None or sum(t) < best[0]:
                             best = (sum(t), got)
-                        got = run(command, bindir)
+                        got = run(command, bindir, work)
                     got = best[1]
                 gap = lines[start + len(expected):end]
                 edits.append((start, start + len(expected), got))
