@@ -23,7 +23,7 @@
  * (usually a single cache line) where the inverter's own table costs three
  * scattered reads (slot, entry, key bytes) and the word -> term array a
  * fourth; on corpora with hundreds of thousands of distinct words those
- * misses were a third of the build.  Longer words (rare) take the
+ * misses were about a quarter of the build.  Longer words (rare) take the
  * inverter's table.  The ids are the inverter's, so nothing downstream
  * changes. */
 #define WKEY 19
@@ -79,7 +79,9 @@ static wslot *wtab_alloc(uint64_t n) {
     if (bytes < huge) return calloc(n, sizeof(wslot));
     void *p = NULL;
     if (posix_memalign(&p, huge, bytes)) return NULL;
+#ifdef MADV_HUGEPAGE
     madvise(p, bytes, MADV_HUGEPAGE);
+#endif
     memset(p, 0, bytes);
     return p;
 }
