@@ -13,7 +13,7 @@ import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RES = os.path.join(ROOT, "bench", "results")
-ORDER = ["seed", "kjv", "synth-100M", "synth-1G"]
+ORDER = ["seed", "kjv", "synth-100M", "synth-flat-100M", "synth-1G"]
 CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
            "not", "prefix", "long"]
 PEERS = ["fts5", "xapian"]

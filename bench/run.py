@@ -333,7 +333,8 @@ def main():
     ap.add_argument("--per-class", type=int, default=0)
     ap.add_argument("--engines", default="ajsearch,fts5,xapian")
     a = ap.parse_args()
-    corpora = (a.corpora or ("seed,kjv" if a.quick else "seed,kjv,synth-100M,synth-1G")).split(",")
+    corpora = (a.corpora or ("seed,kjv" if a.quick else
+                             "seed,kjv,synth-100M,synth-flat-100M,synth-1G")).split(",")
     engines = [e for e in a.engines.split(",") if os.path.exists(BIN[e])]
     missing = set(a.engines.split(",")) - set(engines)
     if missing:

@@ -260,7 +260,12 @@ static uint32_t sentence_flags(const unsigned char *t, size_t n) {
             j += t[j] == 0xe2 ? 3 : 1;
         if (j < n && t[j] != ' ') continue; /* 241.1, a.m., "U.S." */
         if (b == '.' && !period_ends(t, i)) continue;
-        if (i + 1 < end) f |= AJ_BK_INNER_SENTENCE;
+        if (i + 1 < end) {
+            /* the one flag the loop sets: the rest of a long paragraph
+             * cannot change it */
+            f |= AJ_BK_INNER_SENTENCE;
+            break;
+        }
     }
     if (end) {
         unsigned last = t[end - 1];
@@ -346,6 +351,8 @@ static int file_link(const unsigned char *t, size_t n) {
  * "<a ...>text</a>".  *nlinks counts the links. */
 static size_t link_text(const unsigned char *s, size_t a, size_t b, uint32_t *nlinks) {
     size_t bytes = 0;
+    /* most source lines hold no link at all: two vectorized scans say so */
+    if (a >= b || (!memchr(s + a, '[', b - a) && !memchr(s + a, '<', b - a))) return 0;
     for (size_t i = a; i < b; i++) {
         if (s[i] == '[') {
             size_t j = i + 1;
@@ -451,7 +458,9 @@ void aj_block_make(aj_block *b, const aj_seg_para *p, const char *src, size_t le
          * "](url)": look at the whole source lines */
         size_t a = (size_t)p->start, z = (size_t)p->end;
         while (a > 0 && src[a - 1] != '\n' && p->start - a < 256) a--;
-        while (z < len && src[z] != '\n' && z - p->end < LINK_SCAN_MAX) z++;
+        size_t zmax = len - z < LINK_SCAN_MAX ? len : z + LINK_SCAN_MAX;
+        const char *nl = memchr(src + z, '\n', zmax - z);
+        z = nl ? (size_t)(nl - src) : zmax;
         uint32_t links = 0;
         size_t lt = link_text((const unsigned char *)src, a, z, &links);
         if (links && (double)lt >= LINK_SHARE * (double)n &&

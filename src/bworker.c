@@ -17,18 +17,22 @@
 
 #define TITLE_BYTES 256
 #define TITLE_SCAN (1u << 20)
-#define WCACHE 8192          /* recent words, power of two */
-#define WCACHE_KEY 23
-
-/* A direct-mapped cache of recent words in front of the word table:
- * natural text is dominated by a few thousand words, and this small table
- * stays in cache where the full one (hundreds of thousands of words) does
- * not. */
+/* The worker's word table: every distinct word of at most WKEY bytes the
+ * worker has seen, with its word id and term id, in open addressing with
+ * the key inline.  A token then costs one probe into one 32-byte slot
+ * (usually a single cache line) where the inverter's own table costs three
+ * scattered reads (slot, entry, key bytes) and the word -> term array a
+ * fourth; on corpora with hundreds of thousands of distinct words those
+ * misses were about a quarter of the build.  Longer words (rare) take the
+ * inverter's table.  The ids are the inverter's, so nothing downstream
+ * changes. */
+#define WKEY 19
 typedef struct {
-    uint32_t hash, wid;
-    uint8_t len;
-    char key[WCACHE_KEY];
+    uint32_t hash, wid, tid;
+    uint8_t len;             /* 0: empty slot (no word is empty) */
+    char key[WKEY];
 } wslot;
+#define WTABLE_MIN (1u << 14)
 #define SNIFF_BYTES 65536
 
 struct aj_bworker {
@@ -40,7 +44,15 @@ struct aj_bworker {
     aj_inverter *terms, *words;
     uint32_t *w2t;           /* word id -> term id */
     size_t capw2t;
-    wslot *wcache;
+    wslot *wtab;             /* the word table (above) */
+    uint64_t nwtab, wtab_used;
+    /* The current paragraph's tokens, resolved to ids after the analysis
+     * (flush_tokens): their table slots are asked for from memory as the
+     * tokens arrive, so the look-ups find them in cache. */
+    uint32_t *thash, *tlen, *tpos, *tbyte, *tids, *wids;
+    size_t ntok, captok;
+    char *tbytes;            /* the tokens' words, back to back */
+    size_t ntbytes, captbytes;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -58,6 +70,21 @@ struct aj_bworker {
                                 up for the structure passes (block.h) */
     size_t nblocks, capblocks;
 };
+
+/* A zeroed word table of n slots.  Large ones ask for huge pages: the
+ * table is read at random, one slot per token, and with 4 KiB pages
+ * nearly every probe of a big vocabulary also misses the TLB. */
+static wslot *wtab_alloc(uint64_t n) {
+    size_t bytes = n * sizeof(wslot), huge = 2u << 20;
+    if (bytes < huge) return calloc(n, sizeof(wslot));
+    void *p = NULL;
+    if (posix_memalign(&p, huge, bytes)) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
 
 aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
                   uint64_t chunk_bytes, aj_bchunk **out, size_t *n) {
@@ -106,8 +133,9 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
     aj_err e = aj_analyzer_new(c, &w->an);
     if (!e) e = aj_inverter_new(c, 1, &w->terms);
     if (!e) e = aj_inverter_new(c, 0, &w->words);
-    if (!e && !(w->wcache = calloc(WCACHE, sizeof *w->wcache)))
-        e = aj_fail(c, AJ_ENOMEM, "word cache");
+    w->nwtab = WTABLE_MIN;
+    if (!e && !(w->wtab = wtab_alloc(w->nwtab)))
+        e = aj_fail(c, AJ_ENOMEM, "word table");
     if (e) {
         aj_bworker_free(w);
         return e;
@@ -125,7 +153,14 @@ void aj_bworker_free(aj_bworker *w) {
     aj_inverter_free(w->terms);
     aj_inverter_free(w->words);
     free(w->w2t);
-    free(w->wcache);
+    free(w->wtab);
+    free(w->thash);
+    free(w->tlen);
+    free(w->tpos);
+    free(w->tbyte);
+    free(w->tids);
+    free(w->wids);
+    free(w->tbytes);
     free(w->blocks);
     free(w);
 }
@@ -198,12 +233,12 @@ static aj_err finish_seg(aj_bworker *w, int last) {
 }
 
 /* Maps a word to its term the first time the segment sees it. */
-static aj_err word_term(aj_bworker *w, const aj_token *t, uint32_t wid) {
+static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid) {
     const char *term;
     size_t tl;
     uint32_t tid;
     int is_new;
-    aj_err e = aj_analyzer_term(w->c, w->an, t->word, t->word_len, &term, &tl);
+    aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
     if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
@@ -212,31 +247,119 @@ static aj_err word_term(aj_bworker *w, const aj_token *t, uint32_t wid) {
     return AJ_OK;
 }
 
+/* Doubles the word table, keeping every slot (each holds its hash). */
+static aj_err wtab_grow(aj_bworker *w) {
+    uint64_t n = w->nwtab * 2, mask = n - 1;
+    wslot *t = wtab_alloc(n);
+    if (!t) return aj_fail(w->c, AJ_ENOMEM, "word table");
+    for (uint64_t i = 0; i < w->nwtab; i++) {
+        if (!w->wtab[i].len) continue;
+        uint64_t h = w->wtab[i].hash & mask;
+        while (t[h].len) h = (h + 1) & mask;
+        t[h] = w->wtab[i];
+    }
+    free(w->wtab);
+    w->wtab = t;
+    w->nwtab = n;
+    return AJ_OK;
+}
+
+/* The word's slot in the word table: its own, or the empty one where it
+ * belongs. */
+static inline wslot *wtab_find(const aj_bworker *w, const char *word, uint32_t len,
+                               uint32_t hash) {
+    uint64_t mask = w->nwtab - 1, h = hash & mask;
+    for (;;) {
+        wslot *ws = &w->wtab[h];
+        if (!ws->len || (ws->hash == hash && ws->len == len && aj_key_eq(ws->key, word, len)))
+            return ws;
+        h = (h + 1) & mask;
+    }
+}
+
+/* A word the table does not hold: interned in the worker's word inverter
+ * (stemmed and interned as a term when new), and kept in the table when
+ * it fits there. */
+static aj_err word_miss(aj_bworker *w, const char *word, uint32_t len, uint32_t hash,
+                        wslot *ws, uint32_t *wid, uint32_t *tid) {
+    int is_new = 0;
+    aj_err e = aj_inverter_intern_hashed(w->c, w->words, word, len, hash, wid, &is_new);
+    if (!e && is_new) e = word_term(w, word, len, *wid);
+    if (e) return e;
+    *tid = w->w2t[*wid];
+    if (!ws) return AJ_OK;
+    ws->hash = hash;
+    ws->wid = *wid;
+    ws->tid = *tid;
+    ws->len = (uint8_t)len;
+    memcpy(ws->key, word, len);
+    if (++w->wtab_used * 2 > w->nwtab) return wtab_grow(w);
+    return AJ_OK;
+}
+
+/* Queues a token of the paragraph being analyzed (flush_tokens indexes
+ * them) and asks for its slot of the word table. */
 static int on_token(void *arg, const aj_token *t) {
     aj_bworker *w = arg;
-    uint32_t wid, hash = aj_inverter_hash(t->word, t->word_len);
-    int is_new = 0;
+    size_t n = w->ntok;
+    if (n == w->captok) {
+        size_t cap = w->captok ? w->captok * 2 : 256;
+        uint32_t **arrays[] = {&w->thash, &w->tlen, &w->tpos, &w->tbyte, &w->tids, &w->wids};
+        for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+            uint32_t *q = realloc(*arrays[i], cap * sizeof **arrays[i]);
+            if (!q) {
+                w->err = aj_fail(w->c, AJ_ENOMEM, "paragraph tokens");
+                return 1;
+            }
+            *arrays[i] = q;
+        }
+        w->captok = cap;
+    }
+    if (w->ntbytes + t->word_len > w->captbytes) {
+        size_t cap = w->captbytes ? w->captbytes * 2 : 4096;
+        while (cap < w->ntbytes + t->word_len) cap *= 2;
+        char *q = realloc(w->tbytes, cap);
+        if (!q) {
+            w->err = aj_fail(w->c, AJ_ENOMEM, "paragraph tokens");
+            return 1;
+        }
+        w->tbytes = q;
+        w->captbytes = cap;
+    }
+    uint32_t hash = aj_inverter_hash(t->word, t->word_len);
+    if (t->word_len <= WKEY) __builtin_prefetch(&w->wtab[hash & (w->nwtab - 1)]);
+    w->thash[n] = hash;
+    w->tlen[n] = t->word_len;
+    w->tpos[n] = t->pos;
+    w->tbyte[n] = (uint32_t)w->ntbytes;
+    memcpy(w->tbytes + w->ntbytes, t->word, t->word_len);
+    w->ntbytes += t->word_len;
+    w->ntok = n + 1;
+    w->pos = t->pos + 1;
+    return 0;
+}
+
+/* Indexes the queued tokens: word and term ids in token order (so ids
+ * are given in order of first appearance, as one token at a time would
+ * give them), then their occurrences. */
+static aj_err flush_tokens(aj_bworker *w) {
     aj_err e = AJ_OK;
-    wslot *ws = &w->wcache[hash & (WCACHE - 1)];
-    if (ws->hash == hash && ws->len == t->word_len && ws->len &&
-        aj_key_eq(ws->key, t->word, t->word_len)) {
-        wid = ws->wid;
-    } else {
-        e = aj_inverter_intern_hashed(w->c, w->words, t->word, t->word_len, hash,
-                                      &wid, &is_new);
-        if (!e && is_new) e = word_term(w, t, wid);
-        if (!e && t->word_len <= WCACHE_KEY) {
-            ws->hash = hash;
-            ws->wid = wid;
-            ws->len = (uint8_t)t->word_len;
-            memcpy(ws->key, t->word, t->word_len);
+    for (size_t i = 0; !e && i < w->ntok; i++) {
+        const char *word = w->tbytes + w->tbyte[i];
+        uint32_t len = w->tlen[i], hash = w->thash[i];
+        wslot *ws = len <= WKEY ? wtab_find(w, word, len, hash) : NULL;
+        if (ws && ws->len) {
+            w->wids[i] = ws->wid;
+            w->tids[i] = ws->tid;
+        } else {
+            e = word_miss(w, word, len, hash, ws, &w->wids[i], &w->tids[i]);
         }
     }
-    if (!e) e = aj_inverter_add(w->c, w->terms, w->w2t[wid], t->pos);
-    if (!e) e = aj_inverter_add(w->c, w->words, wid, t->pos);
-    w->pos = t->pos + 1;
-    if (e) w->err = e;
-    return e != AJ_OK;
+    if (!e) e = aj_inverter_add_many(w->c, w->terms, w->tids, w->tpos, w->ntok);
+    if (!e) e = aj_inverter_add_many(w->c, w->words, w->wids, w->tpos, w->ntok);
+    w->ntok = 0;
+    w->ntbytes = 0;
+    return e;
 }
 
 /* Appends s[0..n) and a NUL to the segment's strings; *off = its offset
@@ -307,8 +430,10 @@ static int on_para(void *arg, const aj_seg_para *p) {
         if (s->acro_nomem) e = aj_fail(c, AJ_ENOMEM, "acronyms");
     }
     w->pos = 0;
+    w->ntok = w->ntbytes = 0;
     if (!e) e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
     if (!e && w->err) e = w->err;
+    if (!e) e = flush_tokens(w);
     if (!e) e = aj_inverter_end_doc(c, w->terms, w->local_para);
     if (!e) e = aj_inverter_end_doc(c, w->words, w->local_para);
     if (e) {

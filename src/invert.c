@@ -198,6 +198,23 @@ aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
     return AJ_OK;
 }
 
+/* How many occurrences ahead aj_inverter_add_many and end_doc ask for an
+ * entry: enough misses in flight to cover memory latency, few enough that
+ * what was asked for is still cached when it is used. */
+#define READ_AHEAD 8
+
+aj_err aj_inverter_add_many(aj_ctx *c, aj_inverter *iv, const uint32_t *ids,
+                            const uint32_t *pos, size_t n) {
+    for (size_t i = 0; i < n && i < READ_AHEAD; i++)
+        __builtin_prefetch(&iv->keys[ids[i]], 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i + READ_AHEAD < n) __builtin_prefetch(&iv->keys[ids[i + READ_AHEAD]], 1);
+        aj_err e = aj_inverter_add(c, iv, ids[i], pos[i]);
+        if (e) return e;
+    }
+    return AJ_OK;
+}
+
 /* Makes room for n more bytes in e's buffer. */
 static aj_err grow_buf(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
     uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
@@ -221,6 +238,12 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
     aj_err e = AJ_OK;
     for (size_t k = 0; !e && k < iv->ndistinct; k++) {
         entry *en = &iv->keys[iv->distinct[k]];
+        if (k + READ_AHEAD < iv->ndistinct) {
+            /* the entry was touched by this paragraph's adds; its postings
+             * buffer, where the bytes go, was not */
+            const entry *ahead = &iv->keys[iv->distinct[k + READ_AHEAD]];
+            if (ahead->buf) __builtin_prefetch(ahead->buf + ahead->nbuf, 1);
+        }
         /* Worst case: two 5-byte varints, then 5 bytes per position. */
         uint64_t need = 10 + (iv->with_positions ? 5 * (uint64_t)en->tf : 0);
         e = reserve(c, iv, en, need);

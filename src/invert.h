@@ -64,6 +64,13 @@ const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len);
  * (positions increase within a paragraph). */
 aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos);
 
+/* aj_inverter_add for n occurrences in a row (ids[i] at pos[i]), reading
+ * ahead: the keys of a large vocabulary are scattered over memory, and
+ * asking for the entries a few occurrences early lets their cache misses
+ * overlap instead of following one another. */
+aj_err aj_inverter_add_many(aj_ctx *c, aj_inverter *iv, const uint32_t *ids,
+                            const uint32_t *pos, size_t n);
+
 /* Ends paragraph `doc` (increasing): turns its occurrences into postings. */
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc);
 

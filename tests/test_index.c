@@ -433,3 +433,48 @@ static void pruning_is_exact_on(int chrome_pages, int search_chrome) {
     aj_index_close(ix);
     drop_tree(&t);
 }
+
+/* The build's word table keeps words of up to 19 bytes inline and sends
+ * longer ones to the inverter's table, and it grows as the vocabulary
+ * does: words on both sides of the limit that share their first 19 bytes,
+ * among 30,000 others, must each keep their own paragraphs. */
+Test(index, words_at_the_word_table_limit) {
+    tree t = make_tree();
+    const char *w19 = "qzxjqzxjqzxjqzxjqzx", *w20a = "qzxjqzxjqzxjqzxjqzxj",
+               *w20b = "qzxjqzxjqzxjqzxjqzxk";
+    size_t cap = 4u << 20, n = 0;
+    char *text = malloc(cap);
+    cr_assert(text);
+    for (int i = 0; i < 300; i++) {
+        if (i % 2 == 0) n += (size_t)sprintf(text + n, "%s ", w19);
+        if (i % 3 == 0) n += (size_t)sprintf(text + n, "%s ", w20a);
+        if (i % 5 == 0) n += (size_t)sprintf(text + n, "%s ", w20b);
+        for (int j = 0; j < 100; j++) {
+            /* a distinct filler word: the number i * 100 + j in letters */
+            unsigned v = (unsigned)(i * 100 + j);
+            char w[16];
+            int k = 0;
+            w[k++] = 'f';
+            do w[k++] = (char)('a' + v % 26), v /= 26;
+            while (v);
+            w[k] = 0;
+            n += (size_t)sprintf(text + n, "%s ", w);
+        }
+        n += (size_t)sprintf(text + n, "end.\n\n");
+        cr_assert(n + 4096 < cap);
+    }
+    text[n] = 0;
+    th_write_str(t.corpus, "words.txt", text);
+    free(text);
+    build(&t);
+    cr_assert_eq(search(&t, w19, 10).total, 150);
+    cr_assert_eq(search(&t, w20a, 10).total, 100);
+    cr_assert_eq(search(&t, w20b, 10).total, 60);
+    /* w20a's prefix is itself; w19's matches all three words */
+    cr_assert_eq(search(&t, "qzxjqzxjqzxjqzxjqzxj*", 10).total, 100);
+    cr_assert_eq(search(&t, "qzxjqzxjqzxjqzxjqzx*", 10).total, 220);
+    /* fillers from the middle and the end of the vocabulary */
+    cr_assert_eq(search(&t, "fyew", 10).total, 1);   /* 15,000 */
+    cr_assert_eq(search(&t, "fvjsb", 10).total, 1);   /* 29,999 */
+    drop_tree(&t);
+}

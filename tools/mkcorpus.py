@@ -9,6 +9,8 @@ NAME is one of:
               book, one verse per paragraph (31,102 paragraphs)
   synth-100M  100 MB of English-like text (tools/synth, vocabulary learned
   synth-1G    from the KJV and the seed documents), 1 GB for synth-1G
+  synth-flat-100M  100 MB with a flat vocabulary, as in collections of
+              names, numbers and codes (tools/synth --flat)
 DEST/corpus/ receives the documents; an existing DEST/corpus is kept if its
 stamp file says it was made the same way.
 """
@@ -21,7 +23,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SIZES = {"synth-100M": 100_000_000, "synth-1G": 1_000_000_000}
+SIZES = {"synth-100M": 100_000_000, "synth-1G": 1_000_000_000, "synth-flat-100M": 100_000_000}
 
 
 def kjv_text():
@@ -47,13 +49,14 @@ def make_kjv(dest):
     return sum(len(v) for _, v in books)
 
 
-def make_synth(dest, size, synth):
+def make_synth(dest, size, synth, flat=False):
     learn = os.path.join(dest, "..", "learn-kjv.txt")
     with open(learn, "w") as f:
         f.write(kjv_text())
     seeds = sorted(os.path.join(ROOT, "corpus", n) for n in os.listdir(os.path.join(ROOT, "corpus"))
                    if n.endswith(".txt"))
-    subprocess.run([synth, "--bytes", str(size), "--out", dest, learn] + seeds, check=True)
+    subprocess.run([synth, "--bytes", str(size), "--out", dest] + (["--flat"] if flat else [])
+                   + [learn] + seeds, check=True)
     os.remove(learn)
 
 
@@ -76,7 +79,7 @@ def main():
     elif a.name == "kjv":
         make_kjv(corpus)
     else:
-        make_synth(corpus, SIZES[a.name], a.synth)
+        make_synth(corpus, SIZES[a.name], a.synth, flat=a.name.startswith("synth-flat"))
     with open(stamp, "w") as f:
         f.write(want)
     return 0
