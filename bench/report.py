@@ -50,10 +50,107 @@ def mark(ok):
     return "met" if ok else "**not met**"
 
 
+def best_peer(by_peer, cls, q):
+    """(value, peer) of the peer with the lowest figure q for the class."""
+    vals = [(by_peer[p][cls][q], p) for p in PEERS
+            if p in by_peer and cls in by_peer[p] and by_peer[p][cls].get(q) is not None]
+    return min(vals) if vals else (None, None)
+
+
+# The issue's "Done when" for the user's path, per class and output:
+# (label, figure of ajsearch, peer figure it is compared with, limit).
+USER_TARGETS = [
+    ("mean ≤ 0.5× faster peer ids-only mean", "mean", "ids_mean", 0.5),
+    ("mean ≤ 1/3 of the peer doing the same work", "mean", "same_mean", 1 / 3),
+    ("p99 ≤ 1/2 of the peer doing the same work", "p99", "same_p99", 0.5),
+]
+
+
+def user_path_section(r, targets):
+    """The command line's batch path against the peers (bench/run.py
+    user_path): figures, ratios and the targets met or not per class."""
+    u = r.get("user_path_us")
+    if not u or "ajsearch" not in u or "ids" not in u:
+        return []
+    name = r["corpus"]
+    ids = u.get("ids", {})
+    page = u.get("page", {})
+    aj = u["ajsearch"]
+    n = u.get("batch")
+    reps = u.get("repeats", 1)
+    L = [f"### {name}: the user's path, µs per query (top 10)", "",
+         f"`ajsearch search --stdin`, default options (snippets, citations, highlighting,",
+         f"expansion, the default ranking, the exact count), answers written to a file; one",
+         f"process per class and output with its {n} queries ({reps} batch{'es' if reps > 1 else ''}"
+         " each, alternating the outputs), so the process start and the index's opening are",
+         "amortized over the batch: **mean** = batch wall time / queries (median batch);",
+         "**p50/p99** are of each query's time inside the process (from finishing reading its",
+         "line to finishing reading the next, `bench/stdin_clock.so`). Peers in-process on",
+         "the same paragraphs: **ids** = top 10 ids and scores (the yardstick); **page** =",
+         "top 10 with a snippet with marks and the paragraph's text, written to a buffer",
+         "(FTS5 `snippet()`, Xapian document data and `MSet::snippet`). The peer shown is",
+         "the faster one per class (f = fts5, x = xapian).", "",
+         "| class | peer ids mean | peer page mean / p50 / p99 | text mean / p50 / p99 | "
+         "--json mean / p50 / p99 | text bytes/query | json bytes/query |",
+         "|---|---|---|---|---|---|---|"]
+    rows = {}
+    for c in CLASSES:
+        t = aj.get("text", {}).get(c)
+        j = aj.get("json", {}).get(c)
+        if not t or not j:
+            continue
+        im, ip = best_peer(ids, c, "mean")
+        sm, sp = best_peer(page, c, "mean")
+        s50, _ = best_peer(page, c, "p50")
+        s99, _ = best_peer(page, c, "p99")
+        rows[c] = {"ids_mean": im, "same_mean": sm, "same_p99": s99, "text": t, "json": j}
+        tag = lambda p: f" ({p[0]})" if p else ""
+        L.append(f"| {c} | {fmt(im)}{tag(ip)} | {fmt(sm)} / {fmt(s50)} / {fmt(s99)}{tag(sp)} | "
+                 f"{fmt(t['mean'])} / {fmt(t['p50'])} / {fmt(t['p99'])} | "
+                 f"{fmt(j['mean'])} / {fmt(j['p50'])} / {fmt(j['p99'])} | "
+                 f"{t['bytes_per_query']:,.0f} | {j['bytes_per_query']:,.0f} |")
+    L += ["", f"Ratios (ajsearch / peer; below 1 is faster) and the targets of the issue: "
+          "mean ≤ 0.5 of the faster peer's ids-only mean, ≤ 1/3 of the peer doing the same "
+          "work; p99 ≤ 1/2 of the same-work peer's p99. ✓ met, ✗ not met.", "",
+          "| class | text mean / ids | text mean / page | text p99 / page p99 | "
+          "json mean / ids | json mean / page | json p99 / page p99 |",
+          "|---|---|---|---|---|---|---|"]
+    summary = {}
+    for c, v in rows.items():
+        cells = []
+        for out in ("text", "json"):
+            for label, mine, theirs, lim in USER_TARGETS:
+                x = ratio(v[out][mine], v[theirs])
+                ok = x is not None and x <= lim
+                cells.append(f"{fmt(x, 2)} {'✓' if ok else '✗'}" if x is not None else "–")
+                s_ = summary.setdefault((out, label), {"met": 0, "n": 0, "worst": None})
+                if x is not None:
+                    s_["n"] += 1
+                    s_["met"] += ok
+                    if s_["worst"] is None or x > s_["worst"][0]:
+                        s_["worst"] = (x, c)
+        L.append(f"| {c} | " + " | ".join(cells) + " |")
+    L.append("")
+    for (out, label), s_ in summary.items():
+        if not s_["worst"]:
+            continue
+        x, c = s_["worst"]
+        what = "--json" if out == "json" else "text"
+        targets.append((name, f"user's path, {what}: {label} (worst class: {c}; "
+                              f"{s_['met']} of {s_['n']} classes met)", x, s_["met"] == s_["n"]))
+    return L
+
+
 def corpus_section(r, targets):
     name = r["corpus"]
     mb = r["bytes"] / 1e6
     L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
+    m = r.get("machine", {})
+    if "loadavg_start" in m:
+        L += [f"Run {r.get('time')} UTC; load average (1, 5, 15 min) on {m.get('cpus')} CPUs: "
+              f"{', '.join(f'{x:.1f}' for x in m['loadavg_start'])} at the start, "
+              f"{', '.join(f'{x:.1f}' for x in m['loadavg_end'])} at the end "
+              "(the machine is shared; a load above the CPU count slows every engine).", ""]
     b = r["build"]
     L += ["### Build", "",
           "| engine | seconds (median) | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
@@ -172,6 +269,7 @@ def corpus_section(r, targets):
         if lim:
             targets.append((name, f"cold CLI ≤ {lim} ms", cc["ajsearch"]["p50_ms"],
                             cc["ajsearch"]["p50_ms"] <= lim))
+    L += user_path_section(r, targets)
     feats = r.get("features_latency_us")
     if feats and "bm25" in feats:
         labels = [k for k in feats if k != "bm25"]
