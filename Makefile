@@ -249,7 +249,8 @@ bench-build: bench-deps
 bench: bench-build
 	python3 bench/run.py
 
-# A reduced run, under 3 minutes: seed and kjv, fewer queries.
+# A reduced run: seed and kjv, fewer queries (9 minutes on 2026-12-06 with the
+# machine's load average at 7, most of it the user's path, bench/README.md).
 bench-quick: bench-build
 	python3 bench/run.py --quick
 
