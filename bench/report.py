@@ -78,7 +78,14 @@ def user_path_section(r, targets):
     aj = u["ajsearch"]
     n = u.get("batch")
     reps = u.get("repeats", 1)
-    L = [f"### {name}: the user's path, µs per query (top 10)", "",
+    run = r.get("user_path_run")
+    L = [f"### {name}: the user's path, µs per query (top 10)", ""]
+    if run:
+        L += [f"Rerun alone (`bench/run.py --user-path-only`) {run['time']} UTC, load average "
+              f"{', '.join(f'{x:.1f}' for x in run['loadavg_start'])} at the start, "
+              f"{', '.join(f'{x:.1f}' for x in run['loadavg_end'])} at the end; the peers' "
+              "databases reused from the corpus's last whole run.", ""]
+    L += [
          f"`ajsearch search --stdin`, default options (snippets, citations, highlighting,",
          f"expansion, the default ranking, the exact count), answers written to a file; one",
          f"process per class and output with its {n} queries ({reps} batch{'es' if reps > 1 else ''}"

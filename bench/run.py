@@ -347,6 +347,24 @@ def agreement(results):
     return out
 
 
+def measure_user_path(name, a, engines, builds, paras, work, corpus, one_batch):
+    uq = os.path.join(work, "user-queries.tsv")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_bench_queries.py"), paras,
+                    uq, "--per-class", str(a.user_batch)], check=True)
+    reps = a.user_repeat or (1 if one_batch else 3)
+    user = {"ajsearch": user_path(builds, uq, corpus, work, reps), "ids": {}, "page": {},
+            "batch": a.user_batch, "repeats": reps}
+    for eng in engines:
+        if eng == "ajsearch":
+            continue
+        for mode in ("ids", "page"):
+            rows = run_queries(eng, builds[eng]["index"], uq, 10, reps,
+                               "snippets" if mode == "page" else "ids")
+            user[mode][eng] = summarize(rows)
+        log(f"{name}: {eng} top-10 ids only and with snippets done")
+    return user
+
+
 def bench_corpus(name, a, engines):
     work = os.path.join(a.data, name)
     os.makedirs(work, exist_ok=True)
@@ -378,20 +396,7 @@ def bench_corpus(name, a, engines):
     # ids-only top 10, on a query set of its own: a batch of a.user_batch
     # queries per class and process, as a script or a benchmark suite runs
     # it (the query set above is smaller in --quick).
-    uq = os.path.join(work, "user-queries.tsv")
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_bench_queries.py"), paras,
-                    uq, "--per-class", str(a.user_batch)], check=True)
-    reps = a.user_repeat or (1 if a.quick or big else 3)
-    user = {"ajsearch": user_path(builds, uq, corpus, work, reps), "ids": {}, "page": {},
-            "batch": a.user_batch, "repeats": reps}
-    for eng in engines:
-        if eng == "ajsearch":
-            continue
-        for mode in ("ids", "page"):
-            rows = run_queries(eng, builds[eng]["index"], uq, 10, reps,
-                               "snippets" if mode == "page" else "ids")
-            user[mode][eng] = summarize(rows)
-        log(f"{name}: {eng} top-10 ids only and with snippets done")
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus, a.quick or big)
     decoded = {}
     for r in raw.get("ajsearch", []):
         decoded.setdefault(r["class"], []).append(r.get("decoded", 0))
@@ -433,6 +438,45 @@ def bench_corpus(name, a, engines):
     with open(os.path.join(ROOT, "bench", "results", f"{name}.json"), "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
     return result
+
+
+def user_path_only(name, a, engines):
+    """Reruns only the user's path of a corpus whose whole run is in
+    bench/results/<name>.json: ajsearch's index is rebuilt (the binary may
+    be new), the peers' databases of that run are reused (building Xapian
+    takes most of a corpus's time), and the figures replace the JSON's
+    user_path_us, dated on their own."""
+    work = os.path.join(a.data, name)
+    res_path = os.path.join(ROOT, "bench", "results", f"{name}.json")
+    paras = os.path.join(work, "paras.tsv")
+    missing = [p for p in [res_path, paras] + [os.path.join(work, f"{e}.db") for e in engines
+                                              if e != "ajsearch"] if not os.path.exists(p)]
+    if missing:
+        raise RuntimeError(f"{name}: --user-path-only needs a whole run first (missing {missing})")
+    load_start = os.getloadavg()
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
+                   check=True)
+    corpus = os.path.join(work, "corpus")
+    idx = os.path.join(work, "ajsearch.idx")
+    shutil.rmtree(idx, ignore_errors=True)
+    out, _, _ = run_rss([BIN["ajsearch"], "build", idx, corpus])
+    nparas = json.loads(out)["paragraphs"]
+    with open(paras) as f:
+        if sum(1 for _ in f) != nparas:
+            raise RuntimeError(f"{name}: the peers indexed other paragraphs; run the whole corpus")
+    builds = {"ajsearch": {"index": idx}}
+    for eng in engines:
+        if eng != "ajsearch":
+            builds[eng] = {"index": os.path.join(work, f"{eng}.db")}
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus,
+                             a.quick or name == "synth-1G")
+    with open(res_path) as f:
+        result = json.load(f)
+    result["user_path_us"] = user
+    result["user_path_run"] = {"time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+                               "loadavg_start": load_start, "loadavg_end": os.getloadavg()}
+    with open(res_path, "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
 
 
 def micro():
@@ -478,6 +522,8 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
     ap.add_argument("--per-class", type=int, default=0)
     ap.add_argument("--engines", default="ajsearch,fts5,xapian")
+    ap.add_argument("--user-path-only", action="store_true",
+                    help="rerun only the user's path, reusing the peers' databases")
     ap.add_argument("--corpus-only", action="store_true",
                     help="skip the micro-benchmarks and the relevance test")
     ap.add_argument("--user-batch", type=int, default=200,
@@ -491,8 +537,11 @@ def main():
     if missing:
         log(f"missing drivers (not measured): {sorted(missing)}")
     for name in corpora:
-        bench_corpus(name, a, engines)
-    if not a.corpus_only:
+        if a.user_path_only:
+            user_path_only(name, a, engines)
+        else:
+            bench_corpus(name, a, engines)
+    if not a.corpus_only and not a.user_path_only:
         micro()
         relevance()
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py")], check=True)
