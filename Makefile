@@ -216,7 +216,8 @@ CXX ?= c++
 BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox
 BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open \
               $(BUILD)/bench/micro_analyzer \
-              $(BUILD)/bench/fts5_bench $(BUILD)/bench/xapian_bench $(BUILD)/tools/synth
+              $(BUILD)/bench/fts5_bench $(BUILD)/bench/xapian_bench $(BUILD)/tools/synth \
+              $(BUILD)/bench/stdin_clock.so
 
 $(BUILD)/bench/fts5_bench: bench/peers/fts5_bench.c
 	@mkdir -p $(dir $@)
@@ -225,6 +226,12 @@ $(BUILD)/bench/fts5_bench: bench/peers/fts5_bench.c
 $(BUILD)/bench/xapian_bench: bench/peers/xapian_bench.cc
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 $(WARN) $(CFLAGS) -o $@ $< -lxapian
+
+# Preloaded under `ajsearch search --stdin` to time each query of a batch
+# (bench/run.py, "the user's path").
+$(BUILD)/bench/stdin_clock.so: bench/stdin_clock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
 
 $(BUILD)/tools/synth: tools/synth.c
 	@mkdir -p $(dir $@)
@@ -242,7 +249,8 @@ bench-build: bench-deps
 bench: bench-build
 	python3 bench/run.py
 
-# A reduced run, under 3 minutes: seed and kjv, fewer queries.
+# A reduced run: seed and kjv, fewer queries (9 minutes on 2026-12-06 with the
+# machine's load average at 7, most of it the user's path, bench/README.md).
 bench-quick: bench-build
 	python3 bench/run.py --quick
 

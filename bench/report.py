@@ -50,10 +50,114 @@ def mark(ok):
     return "met" if ok else "**not met**"
 
 
+def best_peer(by_peer, cls, q):
+    """(value, peer) of the peer with the lowest figure q for the class."""
+    vals = [(by_peer[p][cls][q], p) for p in PEERS
+            if p in by_peer and cls in by_peer[p] and by_peer[p][cls].get(q) is not None]
+    return min(vals) if vals else (None, None)
+
+
+# The issue's "Done when" for the user's path, per class and output:
+# (label, figure of ajsearch, peer figure it is compared with, limit).
+USER_TARGETS = [
+    ("mean ≤ 0.5× faster peer ids-only mean", "mean", "ids_mean", 0.5),
+    ("mean ≤ 1/3 of the peer doing the same work", "mean", "same_mean", 1 / 3),
+    ("p99 ≤ 1/2 of the peer doing the same work", "p99", "same_p99", 0.5),
+]
+
+
+def user_path_section(r, targets):
+    """The command line's batch path against the peers (bench/run.py
+    user_path): figures, ratios and the targets met or not per class."""
+    u = r.get("user_path_us")
+    if not u or "ajsearch" not in u or "ids" not in u:
+        return []
+    name = r["corpus"]
+    ids = u.get("ids", {})
+    page = u.get("page", {})
+    aj = u["ajsearch"]
+    n = u.get("batch")
+    reps = u.get("repeats", 1)
+    run = r.get("user_path_run")
+    L = [f"### {name}: the user's path, µs per query (top 10)", ""]
+    if run:
+        L += [f"Rerun alone (`bench/run.py --user-path-only`) {run['time']} UTC, load average "
+              f"{', '.join(f'{x:.1f}' for x in run['loadavg_start'])} at the start, "
+              f"{', '.join(f'{x:.1f}' for x in run['loadavg_end'])} at the end; the peers' "
+              "databases reused from the corpus's last whole run.", ""]
+    L += [
+         f"`ajsearch search --stdin`, default options (snippets, citations, highlighting,",
+         f"expansion, the default ranking, the exact count), answers written to a file; one",
+         f"process per class and output with its {n} queries ({reps} batch{'es' if reps > 1 else ''}"
+         " each, alternating the outputs), so the process start and the index's opening are",
+         "amortized over the batch: **mean** = batch wall time / queries (median batch);",
+         "**p50/p99** are of each query's time inside the process (from finishing reading its",
+         "line to finishing reading the next, `bench/stdin_clock.so`). Peers in-process on",
+         "the same paragraphs: **ids** = top 10 ids and scores (the yardstick); **page** =",
+         "top 10 with a snippet with marks and the paragraph's text, written to a buffer",
+         "(FTS5 `snippet()`, Xapian document data and `MSet::snippet`). The peer shown is",
+         "the faster one per class (f = fts5, x = xapian).", "",
+         "| class | peer ids mean | peer page mean / p50 / p99 | text mean / p50 / p99 | "
+         "--json mean / p50 / p99 | text bytes/query | json bytes/query |",
+         "|---|---|---|---|---|---|---|"]
+    rows = {}
+    for c in CLASSES:
+        t = aj.get("text", {}).get(c)
+        j = aj.get("json", {}).get(c)
+        if not t or not j:
+            continue
+        im, ip = best_peer(ids, c, "mean")
+        sm, sp = best_peer(page, c, "mean")
+        s50, _ = best_peer(page, c, "p50")
+        s99, _ = best_peer(page, c, "p99")
+        rows[c] = {"ids_mean": im, "same_mean": sm, "same_p99": s99, "text": t, "json": j}
+        tag = lambda p: f" ({p[0]})" if p else ""
+        L.append(f"| {c} | {fmt(im)}{tag(ip)} | {fmt(sm)} / {fmt(s50)} / {fmt(s99)}{tag(sp)} | "
+                 f"{fmt(t['mean'])} / {fmt(t['p50'])} / {fmt(t['p99'])} | "
+                 f"{fmt(j['mean'])} / {fmt(j['p50'])} / {fmt(j['p99'])} | "
+                 f"{t['bytes_per_query']:,.0f} | {j['bytes_per_query']:,.0f} |")
+    L += ["", f"Ratios (ajsearch / peer; below 1 is faster) and the targets of the issue: "
+          "mean ≤ 0.5 of the faster peer's ids-only mean, ≤ 1/3 of the peer doing the same "
+          "work; p99 ≤ 1/2 of the same-work peer's p99. ✓ met, ✗ not met.", "",
+          "| class | text mean / ids | text mean / page | text p99 / page p99 | "
+          "json mean / ids | json mean / page | json p99 / page p99 |",
+          "|---|---|---|---|---|---|---|"]
+    summary = {}
+    for c, v in rows.items():
+        cells = []
+        for out in ("text", "json"):
+            for label, mine, theirs, lim in USER_TARGETS:
+                x = ratio(v[out][mine], v[theirs])
+                ok = x is not None and x <= lim
+                cells.append(f"{fmt(x, 2)} {'✓' if ok else '✗'}" if x is not None else "–")
+                s_ = summary.setdefault((out, label), {"met": 0, "n": 0, "worst": None})
+                if x is not None:
+                    s_["n"] += 1
+                    s_["met"] += ok
+                    if s_["worst"] is None or x > s_["worst"][0]:
+                        s_["worst"] = (x, c)
+        L.append(f"| {c} | " + " | ".join(cells) + " |")
+    L.append("")
+    for (out, label), s_ in summary.items():
+        if not s_["worst"]:
+            continue
+        x, c = s_["worst"]
+        what = "--json" if out == "json" else "text"
+        targets.append((name, f"user's path, {what}: {label} (worst class: {c}; "
+                              f"{s_['met']} of {s_['n']} classes met)", x, s_["met"] == s_["n"]))
+    return L
+
+
 def corpus_section(r, targets):
     name = r["corpus"]
     mb = r["bytes"] / 1e6
     L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
+    m = r.get("machine", {})
+    if "loadavg_start" in m:
+        L += [f"Run {r.get('time')} UTC; load average (1, 5, 15 min) on {m.get('cpus')} CPUs: "
+              f"{', '.join(f'{x:.1f}' for x in m['loadavg_start'])} at the start, "
+              f"{', '.join(f'{x:.1f}' for x in m['loadavg_end'])} at the end "
+              "(the machine is shared; a load above the CPU count slows every engine).", ""]
     b = r["build"]
     L += ["### Build", "",
           "| engine | seconds (median) | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
@@ -167,11 +271,17 @@ def corpus_section(r, targets):
     if name == "synth-1G":
         targets.append((name, "build peak RSS ≤ 1 GiB", b["ajsearch"]["rss"] / 2**30,
                         b["ajsearch"]["rss"] <= 2**30))
+    if cc.get("ajsearch") and cc.get("fts5-snippet"):
+        x = ratio(cc["ajsearch"]["p50_ms"], cc["fts5-snippet"]["p50_ms"])
+        if name == "seed":
+            targets.append((name, "cold CLI ≤ 0.5× the sqlite3 shell's FTS5 snippet query (p50)",
+                            x, x is not None and x <= 0.5))
     if cc.get("ajsearch"):
         lim = 3 if name == "seed" else 10 if name == "synth-1G" else None
         if lim:
             targets.append((name, f"cold CLI ≤ {lim} ms", cc["ajsearch"]["p50_ms"],
                             cc["ajsearch"]["p50_ms"] <= lim))
+    L += user_path_section(r, targets)
     feats = r.get("features_latency_us")
     if feats and "bm25" in feats:
         labels = [k for k in feats if k != "bm25"]
@@ -263,12 +373,14 @@ def main():
     pngs = plots(results)
     L = ["# ajsearch benchmark results", "",
          "Generated by `make bench` (bench/run.py, bench/report.py) from bench/results/*.json.",
-         "Every figure is measured in the same run on the same machine; latencies are",
+         "Every figure of a corpus is measured in one run on this machine; latencies are",
          "in-process, warm page cache, per-query wall time (µs); ratios are",
          "ajsearch / faster peer (below 1 is faster).", ""]
     if results:
         m = results[-1].get("machine", {})
-        L += [f"Machine: {m.get('cpus')} CPUs, {m.get('uname', '')}. Run: {results[-1].get('time')} UTC.", ""]
+        # A corpus can be rerun alone (run.py --corpus), so each has its date.
+        L += [f"Machine: {m.get('cpus')} CPUs, {m.get('uname', '')}. Runs (UTC): "
+              + ", ".join(f"{r['corpus']} {r.get('time')}" for r in results) + ".", ""]
     # Targets of the hot paths, from the micro-benchmarks.
     mp = os.path.join(RES, "micro.json")
     if os.path.exists(mp):

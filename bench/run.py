@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark suite: ajsearch against SQLite FTS5 and Xapian, in one run.
 
-  python3 bench/run.py [--quick] [--corpora seed,kjv,...] [--data DIR]
+  python3 bench/run.py [--quick] [--corpus seed,kjv,...] [--data DIR]
 
 For each corpus: make it (tools/mkcorpus.py), build every engine on the same
 paragraphs (ajsearch from the corpus files; the peers from the paragraph
@@ -10,7 +10,10 @@ build time, peak RSS and index size, generate the query set
 (tools/gen_bench_queries.py), run every query class at top-10 and top-100
 in-process on every engine (warm page cache, medians and tail percentiles of
 the per-query latencies), check hit counts agree, and time the command-line
-tools cold. Results go to bench/results/<corpus>.json; bench/report.py turns
+tools cold. The user's path: `ajsearch search --stdin`, text and --json,
+default options, one process per class and format, against the peers
+doing a search page's work in-process (top 10 with snippets and the
+paragraph's text) and their ids-only top 10. Results go to bench/results/<corpus>.json; bench/report.py turns
 them into bench/RESULTS.md and the plots.
 
 Binaries are taken from build/ (make bench builds them). Nothing is fetched
@@ -33,6 +36,7 @@ BIN = {
     "xapian": os.path.join(BUILD, "bench", "xapian_bench"),
 }
 CLI = os.path.join(BUILD, "ajsearch")
+CLOCK = os.path.join(BUILD, "bench", "stdin_clock.so")
 CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
            "not", "prefix", "long"]
 BOOLEAN = {"term", "and2", "and3", "or2", "or4", "not"}
@@ -169,8 +173,116 @@ def summarize(rows):
     by = {}
     for r in rows:
         by.setdefault(r["class"], []).append(r["us"])
-    return {c: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "p99": pct(v, 0.99), "n": len(v)}
+    return {c: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "p99": pct(v, 0.99),
+                "mean": statistics.fmean(v), "n": len(v)}
             for c, v in by.items()}
+
+
+def cli_query(op, words):
+    """The ajsearch query a user types for one CLASS/OP/WORDS line (the
+    same translation as bench/aj_bench.c)."""
+    w = words.split()
+    if op == "phrase":
+        return '"' + " ".join(w) + '"'
+    if op in ("or", "long"):
+        return " OR ".join(w)
+    if op == "not":
+        return w[0] + "".join(" -" + x for x in w[1:])
+    if op == "prefix":
+        return " ".join([w[0] + "*"] + w[1:])
+    return " ".join(w)  # term, and
+
+
+def user_path_batch(index, corpus, lines, fmt, work):
+    """One `ajsearch search --stdin` process over the lines (one query
+    each), default options, answers written to a file. Returns the batch
+    wall time (process start to exit, seconds), the per-query times (µs)
+    from bench/stdin_clock.so or None, and the output's size."""
+    qpath = os.path.join(work, "user-queries.txt")
+    opath = os.path.join(work, "user-out.txt")
+    cpath = os.path.join(work, "user-clock.txt")
+    with open(qpath, "w") as f:
+        f.write("".join(l + "\n" for l in lines))
+    for p in (cpath,):
+        if os.path.exists(p):
+            os.remove(p)
+    cmd = [CLI, "search", "--stdin", "--index", index, "--corpus", corpus]
+    if fmt == "json":
+        cmd.append("--json")
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    if os.path.exists(CLOCK):
+        env["LD_PRELOAD"] = CLOCK
+        env["AJ_STDIN_CLOCK"] = cpath
+    with open(qpath, "rb") as fin, open(opath, "wb") as fout:
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE, env=env)
+        wall = time.perf_counter() - t0
+    if p.returncode not in (0, 1):  # 1: no query listed anything
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.decode()[-1000:]}")
+    out_bytes = os.path.getsize(opath)
+    if fmt == "json":
+        # Every query answered: each line of --stdin --json starts with its
+        # query's line number.
+        seen = set()
+        with open(opath) as f:
+            for line in f:
+                seen.add(json.loads(line)["query"])
+        if seen != set(range(1, len(lines) + 1)):
+            raise RuntimeError(f"--stdin --json answered {len(seen)} of {len(lines)} queries")
+    per_query = None
+    if os.path.exists(cpath):
+        with open(cpath) as f:
+            st = [int(x) for x in f.read().split()]
+        if len(st) >= len(lines) + 1:
+            per_query = [(st[i + 1] - st[i]) / 1e3 for i in range(len(lines))]
+    return wall, per_query, out_bytes
+
+
+def user_path(builds, queries_file, corpus, work, repeats):
+    """The command line's batch path per class and output format: mean per
+    query = batch wall time / queries (process start amortized over the
+    batch), p50/p99 of the per-query times inside the process. The batches
+    of the two formats alternate, class by class, so that a change in the
+    machine's load hits both alike."""
+    by = {}
+    with open(queries_file) as f:
+        for line in f:
+            cls, op, w = line.rstrip("\n").split("\t")
+            by.setdefault(cls, []).append(cli_query(op, w))
+    out = {}
+    for cls in CLASSES:
+        lines = by.get(cls)
+        if not lines:
+            continue
+        walls = {"text": [], "json": []}
+        times = {"text": [], "json": []}
+        nbytes = {}
+        for rep in range(repeats):
+            for fmt in ("text", "json"):
+                wall, per_query, nb = user_path_batch(builds["ajsearch"]["index"], corpus,
+                                                      lines, fmt, work)
+                walls[fmt].append(wall)
+                nbytes[fmt] = nb
+                if per_query is None:
+                    times[fmt] = None
+                elif times[fmt] is not None:
+                    times[fmt] += per_query
+        for fmt in ("text", "json"):
+            n = len(lines)
+            v = times[fmt]
+            out.setdefault(fmt, {})[cls] = {
+                # the median batch of the repeats
+                "mean": statistics.median(walls[fmt]) / n * 1e6,
+                "mean_in_process": statistics.fmean(v) if v else None,
+                "p50": pct(v, 0.5) if v else None,
+                "p95": pct(v, 0.95) if v else None,
+                "p99": pct(v, 0.99) if v else None,
+                "n": n, "batches": repeats, "bytes_per_query": nbytes[fmt] / n,
+            }
+        log(f"user path {cls}: text {out['text'][cls]['mean']:.0f} µs, "
+            f"json {out['json'][cls]['mean']:.0f} µs per query")
+    return out
 
 
 def cold_cli(builds, queries_file, n):
@@ -189,17 +301,26 @@ def cold_cli(builds, queries_file, n):
     if "fts5" in builds and shutil.which("sqlite3"):
         cmds["fts5"] = lambda w: ["sqlite3", builds["fts5"]["index"],
                                   f"SELECT rowid FROM p WHERE p MATCH '{w}' ORDER BY rank LIMIT 10"]
+        # What ajsearch's command line does: the top 10 with a snippet
+        # (issue 12's cold start target compares with this one).
+        cmds["fts5-snippet"] = lambda w: [
+            "sqlite3", builds["fts5"]["index"],
+            f"SELECT rowid, snippet(p, 0, '[[', ']]', '...', 48) FROM p WHERE p MATCH '{w}' "
+            "ORDER BY rank LIMIT 10"]
     if "xapian" in builds and shutil.which("quest"):
         cmds["xapian"] = lambda w: ["quest", "-d", builds["xapian"]["index"], "-m", "10", w]
-    for eng, mk in cmds.items():
-        times = []
-        for rep in range(3):
-            for w in words:
+    times = {eng: [] for eng in cmds}
+    for rep in range(3):
+        for w in words:
+            # The engines alternate query by query, so that a change in the
+            # machine's load hits them alike.
+            for eng, mk in cmds.items():
                 t0 = time.perf_counter()
                 subprocess.run(mk(w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 if rep > 0:  # the first pass warms the page cache
-                    times.append((time.perf_counter() - t0) * 1e3)
-        out[eng] = {"p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "n": len(times)}
+                    times[eng].append((time.perf_counter() - t0) * 1e3)
+    for eng, t in times.items():
+        out[eng] = {"p50_ms": pct(t, 0.5), "p95_ms": pct(t, 0.95), "n": len(t)}
     return out
 
 
@@ -226,9 +347,28 @@ def agreement(results):
     return out
 
 
+def measure_user_path(name, a, engines, builds, paras, work, corpus, one_batch):
+    uq = os.path.join(work, "user-queries.tsv")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_bench_queries.py"), paras,
+                    uq, "--per-class", str(a.user_batch)], check=True)
+    reps = a.user_repeat or (1 if one_batch else 3)
+    user = {"ajsearch": user_path(builds, uq, corpus, work, reps), "ids": {}, "page": {},
+            "batch": a.user_batch, "repeats": reps}
+    for eng in engines:
+        if eng == "ajsearch":
+            continue
+        for mode in ("ids", "page"):
+            rows = run_queries(eng, builds[eng]["index"], uq, 10, reps,
+                               "snippets" if mode == "page" else "ids")
+            user[mode][eng] = summarize(rows)
+        log(f"{name}: {eng} top-10 ids only and with snippets done")
+    return user
+
+
 def bench_corpus(name, a, engines):
     work = os.path.join(a.data, name)
     os.makedirs(work, exist_ok=True)
+    load_start = os.getloadavg()
     log(f"{name}: preparing corpus")
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
                    check=True)
@@ -251,6 +391,12 @@ def bench_corpus(name, a, engines):
             if k == 10:
                 raw[eng] = rows
             log(f"{name}: {eng} top-{k} queries done")
+    # The user's path: the command line's batch mode, and the peers doing a
+    # search page's work (top 10, snippets, the paragraph's text) and their
+    # ids-only top 10, on a query set of its own: a batch of a.user_batch
+    # queries per class and process, as a script or a benchmark suite runs
+    # it (the query set above is smaller in --quick).
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus, a.quick or big)
     decoded = {}
     for r in raw.get("ajsearch", []):
         decoded.setdefault(r["class"], []).append(r.get("decoded", 0))
@@ -270,6 +416,7 @@ def bench_corpus(name, a, engines):
         log(f"{name}: ajsearch {label} queries done")
     result = {
         "features_latency_us": features,
+        "user_path_us": user,
         "corpus": name,
         "bytes": corpus_bytes(corpus),
         "paragraphs": builds["ajsearch"]["paragraphs"],
@@ -281,13 +428,55 @@ def bench_corpus(name, a, engines):
         "decoded_per_query_exact": {c: statistics.median(v) for c, v in decoded_exact.items()},
         "latency_exact_us": summarize(exact_rows),
         "queries_per_class": per_class,
-        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname())},
+        # The machine is shared: its load during the run says how far the
+        # figures can be trusted.
+        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()),
+                    "loadavg_start": load_start, "loadavg_end": os.getloadavg()},
         "time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
     }
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", f"{name}.json"), "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
     return result
+
+
+def user_path_only(name, a, engines):
+    """Reruns only the user's path of a corpus whose whole run is in
+    bench/results/<name>.json: ajsearch's index is rebuilt (the binary may
+    be new), the peers' databases of that run are reused (building Xapian
+    takes most of a corpus's time), and the figures replace the JSON's
+    user_path_us, dated on their own."""
+    work = os.path.join(a.data, name)
+    res_path = os.path.join(ROOT, "bench", "results", f"{name}.json")
+    paras = os.path.join(work, "paras.tsv")
+    missing = [p for p in [res_path, paras] + [os.path.join(work, f"{e}.db") for e in engines
+                                              if e != "ajsearch"] if not os.path.exists(p)]
+    if missing:
+        raise RuntimeError(f"{name}: --user-path-only needs a whole run first (missing {missing})")
+    load_start = os.getloadavg()
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
+                   check=True)
+    corpus = os.path.join(work, "corpus")
+    idx = os.path.join(work, "ajsearch.idx")
+    shutil.rmtree(idx, ignore_errors=True)
+    out, _, _ = run_rss([BIN["ajsearch"], "build", idx, corpus])
+    nparas = json.loads(out)["paragraphs"]
+    with open(paras) as f:
+        if sum(1 for _ in f) != nparas:
+            raise RuntimeError(f"{name}: the peers indexed other paragraphs; run the whole corpus")
+    builds = {"ajsearch": {"index": idx}}
+    for eng in engines:
+        if eng != "ajsearch":
+            builds[eng] = {"index": os.path.join(work, f"{eng}.db")}
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus,
+                             a.quick or name == "synth-1G")
+    with open(res_path) as f:
+        result = json.load(f)
+    result["user_path_us"] = user
+    result["user_path_run"] = {"time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+                               "loadavg_start": load_start, "loadavg_end": os.getloadavg()}
+    with open(res_path, "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
 
 
 def micro():
@@ -328,10 +517,19 @@ def relevance():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--corpora", default=None)
+    ap.add_argument("--corpus", "--corpora", dest="corpora", default=None,
+                    help="comma-separated: seed,kjv,synth-100M,synth-1G")
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
     ap.add_argument("--per-class", type=int, default=0)
     ap.add_argument("--engines", default="ajsearch,fts5,xapian")
+    ap.add_argument("--user-path-only", action="store_true",
+                    help="rerun only the user's path, reusing the peers' databases")
+    ap.add_argument("--corpus-only", action="store_true",
+                    help="skip the micro-benchmarks and the relevance test")
+    ap.add_argument("--user-batch", type=int, default=200,
+                    help="queries per class in one `search --stdin` process")
+    ap.add_argument("--user-repeat", type=int, default=0,
+                    help="batches per class and output (default 1 with --quick, else 3)")
     a = ap.parse_args()
     corpora = (a.corpora or ("seed,kjv" if a.quick else
                              "seed,kjv,synth-100M,synth-flat-100M,synth-1G")).split(",")
@@ -340,9 +538,13 @@ def main():
     if missing:
         log(f"missing drivers (not measured): {sorted(missing)}")
     for name in corpora:
-        bench_corpus(name, a, engines)
-    micro()
-    relevance()
+        if a.user_path_only:
+            user_path_only(name, a, engines)
+        else:
+            bench_corpus(name, a, engines)
+    if not a.corpus_only and not a.user_path_only:
+        micro()
+        relevance()
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py")], check=True)
     return 0
 

@@ -2,7 +2,7 @@
  * fts5_bench - the SQLite FTS5 peer of the ajsearch benchmark.
  *
  *   fts5_bench build DBPATH PARAS_FILE
- *   fts5_bench query DBPATH QUERIES_FILE K [REPEAT]
+ *   fts5_bench query DBPATH QUERIES_FILE K [REPEAT [MODE]]
  *
  * PARAS_FILE has lines "ID<TAB>TEXT"; QUERIES_FILE has lines
  * "CLASS<TAB>OP<TAB>WORDS" (see bench/peers/README.md).
@@ -14,7 +14,11 @@
  *   - ranking with FTS5's bm25() (k1 = 1.2, b = 0.75; the value is negated,
  *     so ORDER BY bm25(p) puts the best first), LIMIT K;
  *   - the exact number of matches comes from a separate, untimed
- *     SELECT count(*).
+ *     SELECT count(*) (MODE ids only; "hits" is -1 in MODE snippets);
+ *   - MODE "ids" (the default) times the top K rowids and scores; MODE
+ *     "snippets" also selects snippet(p, 0, '[[', ']]', '...', 48) and the
+ *     row's text, and writes id, score, snippet and text of each hit into
+ *     an output buffer (the work of a search page; see README.md).
  *
  * Errors: a message on stderr and exit status 2.
  */
@@ -309,7 +313,31 @@ static int parse_int(const char *s, const char *what, long min) {
     return (int)v;
 }
 
-static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
+/* The top-K statements of the two modes. snippet()'s last argument is
+ * its length in tokens (at most 64): 48 tokens are about the 320 bytes of
+ * ajsearch's snippet window. */
+static const char *const top_sql[2] = {
+    "SELECT rowid, bm25(p) FROM p WHERE p MATCH ?1 ORDER BY bm25(p) LIMIT ?2",
+    "SELECT rowid, bm25(p), snippet(p, 0, '[[', ']]', '...', 48), body FROM p "
+    "WHERE p MATCH ?1 ORDER BY bm25(p) LIMIT ?2",
+};
+
+/* Appends one hit as a search page prints it: id and score, the snippet,
+ * the whole text. The buffer is in memory, so no I/O is timed. */
+static void print_hit(strbuf *out, sqlite3_stmt *top) {
+    char head[64];
+    snprintf(head, sizeof head, "%lld. [%.3f] ", (long long)sqlite3_column_int64(top, 0),
+             -sqlite3_column_double(top, 1));
+    sb_add(out, head);
+    const char *snip = (const char *)sqlite3_column_text(top, 2);
+    sb_add(out, snip ? snip : "");
+    sb_add(out, "\n");
+    const char *text = (const char *)sqlite3_column_text(top, 3);
+    sb_add(out, text ? text : "");
+    sb_add(out, "\n");
+}
+
+static int do_query(const char *dbpath, const char *qpath, int k, int repeat, int snippets) {
     struct stat st;
     if (stat(dbpath, &st) != 0) fail("cannot open %s: %s", dbpath, strerror(errno));
     sqlite3 *db = NULL;
@@ -317,10 +345,7 @@ static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
         fail("cannot open %s: %s", dbpath, db ? sqlite3_errmsg(db) : "out of memory");
 
     sqlite3_stmt *top = NULL, *cnt = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT rowid, bm25(p) FROM p WHERE p MATCH ?1 "
-                           "ORDER BY bm25(p) LIMIT ?2",
-                           -1, &top, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, top_sql[snippets], -1, &top, NULL) != SQLITE_OK)
         fail("prepare top-k query on %s: %s", dbpath, sqlite3_errmsg(db));
     if (sqlite3_prepare_v2(db, "SELECT count(*) FROM p WHERE p MATCH ?1", -1, &cnt, NULL) !=
         SQLITE_OK)
@@ -330,11 +355,13 @@ static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
     query *qs = load_queries(qpath, &nq);
     long long *ids = xrealloc(NULL, (size_t)(k + 1) * sizeof *ids);
     double *scores = xrealloc(NULL, (size_t)(k + 1) * sizeof *scores);
+    strbuf out = {0};
 
     /* pass -1 is the untimed warm-up over every query */
     for (int pass = -1; pass < repeat; pass++) {
         for (size_t i = 0; i < nq; i++) {
             int nhits = 0, rc;
+            out.len = 0;
             double t0 = mono_seconds();
             sqlite3_bind_text(top, 1, qs[i].match, -1, SQLITE_STATIC);
             sqlite3_bind_int(top, 2, k);
@@ -342,6 +369,7 @@ static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
                 if (nhits < k) {
                     ids[nhits] = sqlite3_column_int64(top, 0);
                     scores[nhits] = sqlite3_column_double(top, 1);
+                    if (snippets) print_hit(&out, top);
                     nhits++;
                 }
             }
@@ -351,14 +379,19 @@ static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
                 fail("query %zu (%s): %s", i, qs[i].match, sqlite3_errmsg(db));
             if (pass < 0) continue;
 
+            /* The count is the ids mode's business (the runner compares
+             * engines with it); a page run skips it, as it is untimed. */
             long long total = -1;
-            sqlite3_bind_text(cnt, 1, qs[i].match, -1, SQLITE_STATIC);
-            if (sqlite3_step(cnt) == SQLITE_ROW) total = sqlite3_column_int64(cnt, 0);
-            if (total < 0 || sqlite3_reset(cnt) != SQLITE_OK)
-                fail("count for query %zu (%s): %s", i, qs[i].match, sqlite3_errmsg(db));
+            if (!snippets) {
+                sqlite3_bind_text(cnt, 1, qs[i].match, -1, SQLITE_STATIC);
+                if (sqlite3_step(cnt) == SQLITE_ROW) total = sqlite3_column_int64(cnt, 0);
+                if (total < 0 || sqlite3_reset(cnt) != SQLITE_OK)
+                    fail("count for query %zu (%s): %s", i, qs[i].match, sqlite3_errmsg(db));
+            }
 
-            printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"hits\":%lld,\"top\":[", i,
-                   qs[i].cls, us, total);
+            printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"hits\":%lld,"
+                   "\"out_bytes\":%zu,\"top\":[",
+                   i, qs[i].cls, us, total, out.len);
             for (int h = 0; h < nhits; h++) printf(h ? ",%lld" : "%lld", ids[h]);
             fputs("]}\n", stdout);
         }
@@ -376,21 +409,26 @@ static int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
     free(qs);
     free(ids);
     free(scores);
+    free(out.buf);
     return 0;
 }
 
 static void usage(void) {
     fprintf(stderr, "usage: fts5_bench build DBPATH PARAS_FILE\n"
-                    "       fts5_bench query DBPATH QUERIES_FILE K [REPEAT]\n");
+                    "       fts5_bench query DBPATH QUERIES_FILE K [REPEAT [MODE]]\n"
+                    "MODE: ids (the default) or snippets\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "build")) return do_build(argv[2], argv[3]);
-    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "query")) {
+    if (argc >= 5 && argc <= 7 && !strcmp(argv[1], "query")) {
         int k = parse_int(argv[4], "K", 0);
-        int repeat = argc == 6 ? parse_int(argv[5], "REPEAT", 1) : 1;
-        return do_query(argv[2], argv[3], k, repeat);
+        int repeat = argc >= 6 ? parse_int(argv[5], "REPEAT", 1) : 1;
+        const char *mode = argc == 7 ? argv[6] : "ids";
+        if (strcmp(mode, "ids") && strcmp(mode, "snippets"))
+            fail("bad MODE '%s' (ids or snippets)", mode);
+        return do_query(argv[2], argv[3], k, repeat, !strcmp(mode, "snippets"));
     }
     usage();
     return 2;

@@ -2,7 +2,7 @@
  * xapian_bench - the Xapian peer of the ajsearch benchmark.
  *
  *   xapian_bench build DBPATH PARAS_FILE
- *   xapian_bench query DBPATH QUERIES_FILE K [REPEAT]
+ *   xapian_bench query DBPATH QUERIES_FILE K [REPEAT [MODE]]
  *
  * PARAS_FILE has lines "ID<TAB>TEXT"; QUERIES_FILE has lines
  * "CLASS<TAB>OP<TAB>WORDS" (see bench/peers/README.md).
@@ -16,6 +16,8 @@
  *     every word is indexed unstemmed with positions, and words that start
  *     with a letter also as "Z"+stem without positions;
  *   - docid = paragraph id + 1 (replace_document), reported id = docid - 1;
+ *     the paragraph's text is the document data (what a search front end
+ *     shows and what MSet::snippet works on);
  *   - queries are Xapian::Query objects built here, not QueryParser:
  *     words are "Z"+stem terms (a word that starts with a digit has no Z
  *     term, so its plain term is used, as QueryParser would), OP_AND, OP_OR,
@@ -23,7 +25,12 @@
  *     = number of words; prefixes are OP_WILDCARD on the unstemmed prefix;
  *   - BM25Weight(k1 1.2, k2 0, k3 1, b 0.75, min_normlen 0.5);
  *   - the exact number of matches comes from a separate, untimed
- *     get_mset(0, 0, doccount).
+ *     get_mset(0, 0, doccount) (MODE ids only; "hits" is -1 in MODE
+ *     snippets);
+ *   - MODE "ids" (the default) times the top K ids and weights; MODE
+ *     "snippets" also times, for each hit, reading the document data and
+ *     MSet::snippet over it, and writing id, weight, snippet and text into
+ *     an output buffer (the work of a search page; see README.md).
  *
  * Errors: a message on stderr and exit status 2.
  */
@@ -94,6 +101,7 @@ int do_build(const char *dbpath, const char *paras_path) {
         Xapian::Document doc;
         gen.set_document(doc);
         gen.index_text(line.data() + tab + 1, line.size() - tab - 1);
+        doc.set_data(line.substr(tab + 1));
         db.replace_document(static_cast<Xapian::docid>(id + 1), doc);
         paragraphs++;
         bytes_in += (long long)(line.size() - tab - 1);
@@ -218,7 +226,26 @@ int parse_int(const char *s, const char *what, long min) {
     return (int)v;
 }
 
-int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
+// What one hit costs a search page: its text (the document data), a
+// snippet with the query's terms marked, and the printed record. The
+// bytes go to an in-memory buffer, so no I/O is timed.
+void print_hit(std::string &out, const Xapian::MSet &top, const Xapian::MSetIterator &it,
+               const Xapian::Stem &stem) {
+    const std::string text = it.get_document().get_data();
+    const std::string snip = top.snippet(text, 320, stem,
+                                         Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                             Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                         "[[", "]]", "...");
+    char head[64];
+    std::snprintf(head, sizeof head, "%u. [%.3f] ", (unsigned)(*it - 1), it.get_weight());
+    out += head;
+    out += snip;
+    out += '\n';
+    out += text;
+    out += '\n';
+}
+
+int do_query(const char *dbpath, const char *qpath, int k, int repeat, bool snippets) {
     struct stat st;
     if (stat(dbpath, &st) != 0)
         throw bench_error(std::string("cannot open ") + dbpath + ": " + std::strerror(errno));
@@ -231,6 +258,7 @@ int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
     std::vector<query_spec> qs = load_queries(qpath);
     std::vector<Xapian::docid> ids;
     std::vector<double> scores;
+    std::string out;
     ids.reserve((size_t)k);
     scores.reserve((size_t)k);
 
@@ -239,21 +267,30 @@ int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
         for (size_t i = 0; i < qs.size(); i++) {
             ids.clear();
             scores.clear();
+            out.clear();
             double t0 = mono_seconds();
             enquire.set_query(make_query(qs[i], stem));
             Xapian::MSet top = enquire.get_mset(0, (Xapian::doccount)k);
             for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it) {
                 ids.push_back(*it - 1);
                 scores.push_back(it.get_weight());
+                if (snippets) print_hit(out, top, it, stem);
             }
             double us = (mono_seconds() - t0) * 1e6;
             if (pass < 0) continue;
 
-            Xapian::MSet all = enquire.get_mset(0, 0, ndocs);
-            if (all.get_matches_lower_bound() != all.get_matches_upper_bound())
-                throw bench_error("query " + std::to_string(i) + ": match count not exact");
-            std::printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"hits\":%u,\"top\":[", i,
-                        qs[i].cls.c_str(), us, (unsigned)all.get_matches_estimated());
+            // The count is the ids mode's business (the runner compares
+            // engines with it); a page run skips it, as it is untimed.
+            long long total = -1;
+            if (!snippets) {
+                Xapian::MSet all = enquire.get_mset(0, 0, ndocs);
+                if (all.get_matches_lower_bound() != all.get_matches_upper_bound())
+                    throw bench_error("query " + std::to_string(i) + ": match count not exact");
+                total = all.get_matches_estimated();
+            }
+            std::printf("{\"i\":%zu,\"class\":\"%s\",\"us\":%.3f,\"hits\":%lld,"
+                        "\"out_bytes\":%zu,\"top\":[",
+                        i, qs[i].cls.c_str(), us, total, out.size());
             for (size_t h = 0; h < ids.size(); h++)
                 std::printf(h ? ",%u" : "%u", (unsigned)ids[h]);
             std::fputs("]}\n", stdout);
@@ -265,7 +302,8 @@ int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
 
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: xapian_bench build DBPATH PARAS_FILE\n"
-                         "       xapian_bench query DBPATH QUERIES_FILE K [REPEAT]\n");
+                         "       xapian_bench query DBPATH QUERIES_FILE K [REPEAT [MODE]]\n"
+                         "MODE: ids (the default) or snippets\n");
     std::exit(2);
 }
 
@@ -274,10 +312,13 @@ int do_query(const char *dbpath, const char *qpath, int k, int repeat) {
 int main(int argc, char **argv) {
     try {
         if (argc == 4 && !std::strcmp(argv[1], "build")) return do_build(argv[2], argv[3]);
-        if ((argc == 5 || argc == 6) && !std::strcmp(argv[1], "query")) {
+        if (argc >= 5 && argc <= 7 && !std::strcmp(argv[1], "query")) {
             int k = parse_int(argv[4], "K", 0);
-            int repeat = argc == 6 ? parse_int(argv[5], "REPEAT", 1) : 1;
-            return do_query(argv[2], argv[3], k, repeat);
+            int repeat = argc >= 6 ? parse_int(argv[5], "REPEAT", 1) : 1;
+            const char *mode = argc == 7 ? argv[6] : "ids";
+            if (std::strcmp(mode, "ids") && std::strcmp(mode, "snippets"))
+                throw bench_error(std::string("bad MODE '") + mode + "' (ids or snippets)");
+            return do_query(argv[2], argv[3], k, repeat, !std::strcmp(mode, "snippets"));
         }
         usage();
     } catch (const Xapian::Error &e) {
