@@ -1301,10 +1301,14 @@ static aj_err segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
         hint_behind(g, pos);
         scan_line(g, &pos, &p, &q);
         trim(g->s, &p, &q);
-        if (inside && p < q) {
+        if (inside) { /* only the window's first line */
             inside = 0;
-            continue_line(g, p, q);
-        } else if (p == q) { /* blank: ends the paragraph, not a pending "8." */
+            if (p < q) {
+                continue_line(g, p, q);
+                continue;
+            }
+        }
+        if (p == q) { /* blank: ends the paragraph, not a pending "8." */
             finish(g);
             g->prev = PREV_BREAK;
         } else {
