@@ -461,8 +461,9 @@ typedef struct aj_range {
 /* Where spans of paragraph id's text lie in its source file: text[0..len)
  * is the paragraph's stored text (aj_para_text) and corpus_dir the
  * directory the index was built from (the index does not record it).
- * The document is read and segmented again (aj_segment_map) up to the
- * paragraph, and out[i] receives the source bytes of spans[i]: for a word
+ * The paragraph's own lines are read and cleaned again with a map (its
+ * document is read from the start only when they cannot give its text:
+ * README "Output", JSON), and out[i] receives the source bytes of spans[i]: for a word
  * with markup, entities or a line break inside, all of them.  Errors:
  * AJ_ENOTFOUND when the file is missing or no longer yields exactly the
  * indexed text (changed since indexing), AJ_EIO, AJ_ENOMEM; out is then
@@ -471,8 +472,8 @@ aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_d
                              uint32_t id, const char *text, size_t len,
                              const aj_span *spans, size_t n, aj_range *out);
 
-/* aj_para_source_ranges for many hits at once, each document read and
- * segmented once for all its hits.  For each hit, found is set to 1 when
+/* aj_para_source_ranges for many hits at once, each file opened once for
+ * all its hits.  For each hit, found is set to 1 when
  * out (nspans entries) was filled, else 0 (file missing or changed); that
  * is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
 typedef struct aj_source_hit {

@@ -1124,6 +1124,16 @@ static void hint_behind(seg *g, uint64_t at) {
     }
 }
 
+/* How a line that went into a paragraph may continue into the next one. */
+static void line_ends(seg *g, size_t p, size_t q) {
+    const unsigned char *s = g->s;
+    if (g->wrapped && code_points(s, p, q) * 10 >= g->w95 * 6)
+        g->prev = PREV_LONG;
+    else
+        g->prev = PREV_SHORT;
+    g->prev_hyphen = s[q - 1] == '-' && q - p >= 2 && is_letter(s[q - 2]);
+}
+
 /* The trimmed, non-blank line s[p..q). */
 static void do_line(seg *g, size_t p, size_t q) {
     const unsigned char *s = g->s;
@@ -1197,11 +1207,16 @@ static void do_line(seg *g, size_t p, size_t q) {
         clean(g, li.text, li.end);
         break;
     }
-    if (g->wrapped && code_points(s, p, q) * 10 >= g->w95 * 6)
-        g->prev = PREV_LONG;
-    else
-        g->prev = PREV_SHORT;
-    g->prev_hyphen = s[q - 1] == '-' && q - p >= 2 && is_letter(s[q - 2]);
+    line_ends(g, p, q);
+}
+
+/* The first line of a window that starts inside a line (aj_seg_window's
+ * continues): the rest of a paragraph's line, cleaned as text, with no
+ * look at what a line start would be (a marker, a heading mark). */
+static void continue_line(seg *g, size_t p, size_t q) {
+    begin(g, AJ_PARA_BODY, NULL, 0);
+    clean(g, p, q);
+    line_ends(g, p, q);
 }
 
 /* Nearest-rank percentile of a length histogram holding n lines. */
@@ -1252,9 +1267,11 @@ aj_err aj_segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     return aj_segment_ex(c, src, len, fn, arg, NULL);
 }
 
-/* The segmenter behind the public entry points; map asks for source maps. */
+/* The segmenter behind the public entry points; map asks for source maps,
+ * win (or NULL) for a window of a document (aj_segment_map_window). */
 static aj_err segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
-                      void *arg, aj_seg_done_fn done, int map) {
+                      void *arg, aj_seg_done_fn done, int map,
+                      const aj_seg_window *win) {
     if (!fn) return aj_fail(c, AJ_EINVAL, "segment: no callback");
     if (!src) {
         if (len) return aj_fail(c, AJ_EINVAL, "segment: no source bytes");
@@ -1269,12 +1286,28 @@ static aj_err segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
     g->n = len;
     g->done = done;
     g->map = map;
-    aj_err e = shape(g);
+    aj_err e = AJ_OK;
     size_t pos = 0, p, q;
+    int inside = 0; /* the next line is the rest of a line (win->continues) */
+    if (win) {
+        g->wrapped = win->wrapped;
+        g->w95 = win->w95;
+        pos = win->from < len ? win->from : len;
+        inside = win->continues;
+    } else {
+        e = shape(g);
+    }
     while (!e && !g->stop && pos < len) {
         hint_behind(g, pos);
         scan_line(g, &pos, &p, &q);
         trim(g->s, &p, &q);
+        if (inside) { /* only the window's first line */
+            inside = 0;
+            if (p < q) {
+                continue_line(g, p, q);
+                continue;
+            }
+        }
         if (p == q) { /* blank: ends the paragraph, not a pending "8." */
             finish(g);
             g->prev = PREV_BREAK;
@@ -1302,12 +1335,18 @@ static aj_err segment(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
 
 aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                      void *arg, aj_seg_done_fn done) {
-    return segment(c, src, len, fn, arg, done, 0);
+    return segment(c, src, len, fn, arg, done, 0, NULL);
 }
 
 aj_err aj_segment_map(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                       void *arg) {
-    return segment(c, src, len, fn, arg, NULL, 1);
+    return segment(c, src, len, fn, arg, NULL, 1, NULL);
+}
+
+aj_err aj_segment_map_window(aj_ctx *c, const char *src, size_t len,
+                             const aj_seg_window *w, aj_seg_fn fn, void *arg) {
+    if (!w) return aj_fail(c, AJ_EINVAL, "segment: no window");
+    return segment(c, src, len, fn, arg, NULL, 1, w);
 }
 
 size_t aj_segment_title(const char *src, size_t len, char *out, size_t cap) {

@@ -122,6 +122,30 @@ aj_err aj_segment_ex(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
 aj_err aj_segment_map(aj_ctx *c, const char *src, size_t len, aj_seg_fn fn,
                       void *arg);
 
+/* What the paragraph pass needs to know of the whole document, given
+ * rather than measured, to segment a window of it (a few lines around one
+ * paragraph) as aj_segment_map would segment those lines in the whole:
+ * whether the document is hard-wrapped and its 95th percentile line
+ * length (a line of at least 60% of w95 code points continues into the
+ * next; 0 makes every line continue, SIZE_MAX / 8 none), where the pass
+ * starts (bytes before from are only looked behind at, as the byte before
+ * a word), and whether src[from] is the middle of a line (continues: that
+ * line is cleaned as text, not looked at for list markers or heading
+ * marks).  The caller, not knowing the document's shape, tries the shapes
+ * and keeps the paragraph whose text is the one it expects. */
+typedef struct aj_seg_window {
+    int wrapped;
+    size_t w95;
+    size_t from;
+    int continues;
+} aj_seg_window;
+
+/* aj_segment_map over src[0..len) with the shape w instead of one
+ * measured on src; offsets count from src.  Errors as aj_segment_map's,
+ * AJ_EINVAL without w. */
+aj_err aj_segment_map_window(aj_ctx *c, const char *src, size_t len,
+                             const aj_seg_window *w, aj_seg_fn fn, void *arg);
+
 /* Writes the document's fallback title into out: its first non-blank line
  * that has a letter, a digit or a non-ASCII character, with markup, heading
  * marks and a leading list marker removed and whitespace collapsed.  out receives at most

@@ -87,6 +87,12 @@ E2E_ACRONYMS(acronyms_judged)
 E2E_ACRONYMS(also_as_written)
 E2E_ACRONYMS(countries)
 
+/* JSON matches from each hit's own lines, on a large file
+ * (tests/cli/e2e_source.py). */
+Test(cli_source, big_file, .timeout = 300) {
+    run_ok("python3 tests/cli/e2e_source.py big_file");
+}
+
 /* make eval as a guard: ajsearch's nDCG@10 over the judged needs may not
  * fall more than 0.01 below the figure committed in
  * tests/relevance/baseline.json (ajsearch alone, a few seconds). */

@@ -10,6 +10,7 @@
  *  - returning non-zero from the callback stops the segmenter at once;
  *  - aj_segment_map gives the same paragraphs, each text byte mapped into
  *    the paragraph's range, in order, a copied byte onto its own value;
+ *  - so does aj_segment_map_window, with any shape and start;
  *  - aj_segment_title writes at most cap - 1 bytes and a NUL, cut at a
  *    character boundary, and a shorter cap gives a prefix of a longer one.
  */
@@ -140,6 +141,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aj_ctx c3 = {0};
     e = aj_segment_map(&c3, (const char *)data, size, on_mapped, &m);
     FZ_CHECK(e == AJ_OK && m.n == s.n, "mapped: %zu paragraphs, plain %zu", m.n, s.n);
+    /* A window with its shape and start drawn from the input, as source.c
+     * segments a few lines of a document: the same promises. */
+    if (size >= 4) {
+        aj_seg_window w = {data[0] & 1, data[1] & 1 ? SIZE_MAX / 8 : data[2],
+                           data[3] % (size + 1), (data[0] & 2) != 0};
+        seg_state ws = {data, size, 0, 0, 0, 0};
+        aj_ctx c4 = {0};
+        e = aj_segment_map_window(&c4, (const char *)data, size, &w, on_mapped, &ws);
+        FZ_CHECK(e == AJ_OK, "window: %s", c4.msg);
+    }
 
     char full[512], part[512];
     size_t n = aj_segment_title((const char *)data, size, full, sizeof full);
