@@ -457,6 +457,46 @@ aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
     return AJ_OK;
 }
 
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix) {
+    const aj_store *s = &ix->store;
+    const char *name = aj_mfile_name(s->f);
+    aj_store_reader r;
+    aj_store_reader_init(&r);
+    uint64_t end = 0;           /* of the previous frame */
+    aj_err e = AJ_OK;
+    if (ix->nparas && !s->nblocks)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: no text blocks for %u paragraphs", name, ix->nparas);
+    for (uint32_t b = 0; !e && b < s->nblocks; b++) {
+        uint64_t off, off2, sum = 0;
+        uint32_t zlen, raw, first, next = ix->nparas, z2, r2;
+        const char *buf;
+        size_t len;
+        e = aj_store_entry(c, s, b, &off, &zlen, &raw, &first);
+        /* the block ends where the next one's paragraphs begin */
+        if (!e && b + 1 < s->nblocks) e = aj_store_entry(c, s, b + 1, &off2, &z2, &r2, &next);
+        if (e) break;
+        if (off != end || (b == 0 && first != 0) || first >= next || next > ix->nparas) {
+            e = aj_fail(c, AJ_ECORRUPT, "%s: text block %u table entry out of order", name, b);
+            break;
+        }
+        end = off + zlen;
+        const uint8_t *p;
+        e = aj_mfile_get(c, ix->files[AJ_F_META], ix->paras_off + (uint64_t)first * AJ_PARA_BYTES,
+                         (uint64_t)(next - first) * AJ_PARA_BYTES, &p);
+        for (uint32_t q = 0; !e && q < next - first; q++)
+            sum += aj_get_u32le(p + (uint64_t)q * AJ_PARA_BYTES + 12);
+        if (!e && sum != raw)
+            e = aj_fail(c, AJ_ECORRUPT,
+                        "%s: text block %u holds %u bytes, its paragraphs' texts %llu", name,
+                        b, raw, (unsigned long long)sum);
+        if (!e) e = aj_store_block(c, s, &r, b, &buf, &len);
+    }
+    if (!e && end != s->frames_len)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: text frames do not fill their section", name);
+    aj_store_reader_free(&r);
+    return e;
+}
+
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
                     size_t *len) {
     const char *t;

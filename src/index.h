@@ -108,6 +108,13 @@ struct aj_index {
     aj_store_reader text;
 };
 
+/* Verifies stor.aj whole (ajsearch check): the block table's entries in
+ * order, frames back to back filling FRAMES, first paragraphs strictly
+ * increasing from 0, each block's raw length the sum of its paragraphs'
+ * text lengths, the dictionary loading, and every frame decompressing to
+ * its length.  AJ_ECORRUPT naming the first block that fails. */
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix);
+
 /* Paragraph id's text through reader r (one thread's; the index's own,
  * ix->text, only under ix->cache_lock): *text points into the reader's
  * cache, len bytes (not NUL-terminated: the next text follows), valid

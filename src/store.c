@@ -244,6 +244,22 @@ aj_err aj_store_open(aj_ctx *c, aj_mfile *f, aj_store *s) {
     return AJ_OK;
 }
 
+aj_err aj_store_entry(aj_ctx *c, const aj_store *s, uint32_t b, uint64_t *off,
+                      uint32_t *zlen, uint32_t *raw, uint32_t *first) {
+    const uint8_t *t;
+    if (b >= s->nblocks)
+        return aj_fail(c, AJ_ECORRUPT, "%s: text block %u out of range",
+                       aj_mfile_name(s->f), b);
+    aj_err e = aj_mfile_get(c, s->f, s->table_off + AJ_STORE_ENTRY * (uint64_t)b,
+                            AJ_STORE_ENTRY, &t);
+    if (e) return e;
+    *off = aj_get_u64le(t);
+    *zlen = aj_get_u32le(t + 8);
+    *raw = aj_get_u32le(t + 12);
+    *first = aj_get_u32le(t + 16);
+    return AJ_OK;
+}
+
 static aj_err entry_first(aj_ctx *c, const aj_store *s, uint32_t b, uint32_t *first) {
     const uint8_t *t;
     aj_err e = aj_mfile_get(c, s->f, s->table_off + AJ_STORE_ENTRY * (uint64_t)b + 16, 4, &t);

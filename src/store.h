@@ -129,6 +129,11 @@ typedef struct aj_store {
  * segment.h): a larger length in the table is damage. */
 #define AJ_STORE_MAX_RAW (16u << 20)
 
+/* Block b's table entry: its frame's offset in FRAMES and length, its
+ * raw length and first paragraph (unchecked: aj_index_check_text). */
+aj_err aj_store_entry(aj_ctx *c, const aj_store *s, uint32_t b, uint64_t *off,
+                      uint32_t *zlen, uint32_t *raw, uint32_t *first);
+
 /* The block holding paragraph id and that block's first paragraph. */
 aj_err aj_store_find(aj_ctx *c, const aj_store *s, uint32_t id, uint32_t *block,
                      uint32_t *first);
