@@ -28,7 +28,11 @@ aj_err aj_store_train(aj_ctx *c, const char *samples, const size_t *sizes,
     d->bytes = malloc(cap);
     if (!d->bytes) return aj_fail(c, AJ_ENOMEM, "text dictionary");
     /* ZDICT_trainFromBuffer runs fastCover single-threaded over a fixed
-     * grid of parameters: deterministic for a given input. */
+     * grid of parameters (d = 8, four values of k): deterministic for a
+     * given input.  It costs 0.1-0.2 s of CPU, serially, whatever the
+     * corpus; finalizing evenly spread samples as the content
+     * (ZDICT_finalizeDictionary) costs a tenth of that but stored KJV in
+     * 36.5% of its text instead of 35.7%. */
     size_t got = ZDICT_trainFromBuffer(d->bytes, cap, samples, sizes, (unsigned)n);
     if (ZDICT_isError(got)) {
         /* Not enough variety to build a dictionary from: none. */

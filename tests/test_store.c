@@ -100,6 +100,20 @@ static void check_texts(const fixture *f, aj_index *ix) {
         cr_assert(n == strlen(f->paras[id]) && !memcmp(u, f->paras[id], n));
     }
     aj_store_reader_free(&r);
+    /* and through a searcher, backwards (other blocks, other order) */
+    aj_ctx c = {0};
+    aj_searcher *s;
+    cr_assert_eq(aj_searcher_new(&c, ix, &s), AJ_OK, "%s", c.msg);
+    for (uint32_t id = ix->nparas; id-- > 0;) {
+        const char *u;
+        size_t n;
+        cr_assert_eq(aj_search_para_text(&c, s, id, &u, &n), AJ_OK, "%s", c.msg);
+        cr_assert(n == strlen(f->paras[id]) && !memcmp(u, f->paras[id], n));
+    }
+    const char *u;
+    size_t n;
+    cr_assert_eq(aj_search_para_text(&c, s, ix->nparas, &u, &n), AJ_EINVAL);
+    aj_searcher_free(s);
 }
 
 Test(store, small_blocks_with_a_dictionary_read_back) {
