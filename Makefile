@@ -215,6 +215,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 CXX ?= c++
 BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox
 BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open \
+              $(BUILD)/bench/micro_store \
               $(BUILD)/bench/micro_analyzer \
               $(BUILD)/bench/fts5_bench $(BUILD)/bench/xapian_bench $(BUILD)/tools/synth \
               $(BUILD)/bench/stdin_clock.so

@@ -238,7 +238,9 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out);
 void aj_cite_free(aj_cite *cite);
 
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
- * *text is malloc'ed, NUL-terminated, owned by the caller. */
+ * *text is malloc'ed, NUL-terminated, owned by the caller.  Threads share
+ * the index's cache of decompressed blocks under a lock; a searcher has
+ * its own (aj_search_para_text). */
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
                     size_t *len);
 
@@ -435,6 +437,14 @@ typedef struct aj_searcher aj_searcher;
 /* A searcher holds per-query state (arena, analyzer).  One per thread. */
 aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out);
 void aj_searcher_free(aj_searcher *s);
+
+/* Paragraph id's stored text, like aj_para_text, but through the
+ * searcher's own zstd context and cache of decompressed blocks: no lock
+ * and, once warm, no allocation.  *text points into the searcher (len
+ * bytes, not NUL-terminated) and stays valid until the searcher's next
+ * call of this function or its free.  Errors as aj_para_text's. */
+aj_err aj_search_para_text(aj_ctx *c, aj_searcher *s, uint32_t id, const char **text,
+                           size_t *len);
 
 /* Parses and runs query q (q_len bytes, any bytes allowed).  Syntax errors
  * are AJ_ESYNTAX with ctx->pos at the offending byte.  The results are

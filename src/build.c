@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 #include "index.h"
 #include "invert.h"
 #include "postings.h"
+#include "segment.h"
 #include "store.h"
 
 #define DEFAULT_MEMORY (512ull << 20)
@@ -106,6 +108,7 @@ typedef struct builder {
     uint64_t nstrings;
     aj_fwriter *stor;
     aj_store_writer *store;
+    aj_store_dict sdict;     /* the texts' dictionary (store.h) */
     uint64_t ntokens, bytes_in;
     uint32_t nskipped;
     uint64_t memory, seg_tokens;
@@ -398,6 +401,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
     for (int i = 0; !e && i < threads; i++) {
         args[i].p = &p;
         e = aj_bworker_new(c, b->seg_tokens, (uint32_t)i, &args[i].w);
+        if (!e) aj_bworker_set_dict(args[i].w, &b->sdict);
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
         if (!e) started++;
@@ -447,10 +451,102 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
 static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     aj_bworker *w;
     aj_err e = aj_bworker_new(b->c, b->seg_tokens, 0, &w);
+    if (!e) aj_bworker_set_dict(w, &b->sdict);
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
                            (uint32_t)i, absorb, b);
     aj_bworker_free(w);
+    return e;
+}
+
+/* ---- the texts' dictionary ---- */
+
+/* Documents sampled, at most, spread evenly over the corpus. */
+#define SAMPLE_DOCS 64
+/* Source bytes read from each sampled document, at most: its beginning
+ * only, so a huge file costs no more than a small one. */
+#define SAMPLE_SOURCE (256u << 10)
+
+typedef struct {
+    char *bytes;             /* the sampled texts, back to back */
+    size_t n, cap, quota;    /* quota: bytes still wanted from this document */
+    size_t *sizes;
+    size_t nsizes, capsizes;
+    int nomem;
+} sampler;
+
+static int on_sample(void *arg, const aj_seg_para *p) {
+    sampler *s = arg;
+    if (p->text_len < 8) return 0;  /* too short to teach anything */
+    size_t take = p->text_len < s->quota ? p->text_len : s->quota;
+    if (s->n + take > s->cap || s->nsizes == s->capsizes) {
+        size_t cap = s->cap ? s->cap : AJ_STORE_SAMPLE + AJ_STORE_BLOCK;
+        while (cap < s->n + take) cap *= 2;
+        size_t capsz = s->capsizes ? 2 * s->capsizes : 4096;
+        char *b = s->cap == cap ? s->bytes : realloc(s->bytes, cap);
+        if (b) s->bytes = b, s->cap = cap;
+        size_t *z = s->nsizes < s->capsizes ? s->sizes : realloc(s->sizes, capsz * sizeof *z);
+        if (z && z != s->sizes) s->sizes = z, s->capsizes = capsz;
+        if (!b || !z) {
+            s->nomem = 1;
+            return 1;
+        }
+    }
+    memcpy(s->bytes + s->n, p->text, take);
+    s->n += take;
+    s->sizes[s->nsizes++] = take;
+    s->quota -= take;
+    return s->quota == 0;
+}
+
+/* Paragraphs from the beginning of document di, up to s->quota bytes.
+ * Files the workers will skip (unreadable, binary) give none. */
+static aj_err sample_doc(builder *b, sampler *s, size_t di) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", b->o->corpus_dir, b->cp->docs[di].rel);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) return AJ_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        close(fd);
+        return AJ_OK;
+    }
+    size_t len = (size_t)st.st_size;
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) return AJ_OK;
+    const char *src = m;
+    size_t cut = len < SAMPLE_SOURCE ? len : SAMPLE_SOURCE;
+    aj_err e = AJ_OK;
+    if (!memchr(src, 0, len < 65536 ? len : 65536)) {
+        /* End the excerpt at a line break, so that its last paragraph is
+         * as the workers will see it (most often). */
+        while (cut < len && cut > 0 && src[cut - 1] != '\n') cut--;
+        if (cut == 0) cut = len < SAMPLE_SOURCE ? len : SAMPLE_SOURCE;
+        e = aj_segment(b->c, src, cut, on_sample, s);
+        if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
+    }
+    munmap(m, len);
+    return e;
+}
+
+/* Trains the dictionary the workers compress texts with, from paragraphs
+ * of up to SAMPLE_DOCS documents spread evenly over the corpus (by their
+ * place in it), AJ_STORE_SAMPLE bytes in all.  Which paragraphs are
+ * sampled depends only on the corpus, so the dictionary, and the index,
+ * are the same for any number of threads. */
+static aj_err train_dict(builder *b) {
+    size_t nd = b->cp->ndocs, m = nd < SAMPLE_DOCS ? nd : SAMPLE_DOCS;
+    sampler s = {0};
+    aj_err e = AJ_OK;
+    for (size_t k = 0; !e && k < m; k++) {
+        /* what is left, shared by the documents still to sample */
+        s.quota = (AJ_STORE_SAMPLE - s.n) / (m - k);
+        if (s.quota) e = sample_doc(b, &s, k * nd / m);
+    }
+    if (!e) e = aj_store_train(b->c, s.bytes, s.sizes, s.nsizes, &b->sdict);
+    free(s.bytes);
+    free(s.sizes);
     return e;
 }
 
@@ -837,6 +933,7 @@ static void builder_free(builder *b) {
     aj_inverter_free(b->terms);
     aj_inverter_free(b->words);
     aj_store_writer_free(b->store);
+    aj_store_dict_free(&b->sdict);
     aj_fw_abort(b->stor);
     aj_fw_abort(b->post);
     aj_fw_abort(b->posn);
@@ -920,8 +1017,9 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
             e = tmp_fail(&b, !b.paras_tmp ? "paras.tmp" : !b.strings_tmp ? "strings.tmp" : "cites.tmp",
                          "create");
     }
+    if (!e) e = train_dict(&b);
     if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
-    if (!e) e = aj_store_writer_new(c, b.stor, &b.store);
+    if (!e) e = aj_store_writer_new(c, b.stor, &b.sdict, &b.store);
     if (!e)
         e = aj_bchunks(c, o->corpus_dir, &cp,
                        o->chunk_bytes, &chunks,

@@ -53,6 +53,7 @@ struct aj_bworker {
     size_t ntok, captok;
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
+    const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -146,6 +147,8 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
     return AJ_OK;
 }
 
+void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d) { w->sdict = d; }
+
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
     aj_analyzer_free(w->an);
@@ -185,13 +188,13 @@ void aj_bseg_free(aj_bseg *s) {
 }
 
 static aj_err seg_new(aj_ctx *c, uint32_t worker, uint32_t chunk, uint32_t seq,
-                      aj_bseg **out) {
+                      const aj_store_dict *sdict, aj_bseg **out) {
     aj_bseg *s = calloc(1, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "segment");
     s->worker = worker;
     s->chunk = chunk;
     s->seq = seq;
-    aj_err e = aj_store_packer_init(c, &s->store);
+    aj_err e = aj_store_packer_init(c, &s->store, sdict);
     if (e) {
         aj_bseg_free(s);
         return e;
@@ -229,7 +232,7 @@ static aj_err finish_seg(aj_bworker *w, int last) {
     e = w->fn(w->c, w->arg, s);
     if (e || last) return e;
     w->local_para = 0;
-    return seg_new(w->c, w->id, w->chunk, ++w->seq, &w->seg);
+    return seg_new(w->c, w->id, w->chunk, ++w->seq, w->sdict, &w->seg);
 }
 
 /* Maps a word to its term the first time the segment sees it. */
@@ -570,7 +573,7 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->chunk = ci;
     w->seq = 0;
     w->local_para = 0;
-    aj_err e = seg_new(c, w->id, ci, 0, &w->seg);
+    aj_err e = seg_new(c, w->id, ci, 0, w->sdict, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
         e = do_doc(w, root, cp, di);
     if (!e) e = finish_seg(w, 1);

@@ -95,6 +95,9 @@ typedef struct aj_bworker aj_bworker;
  * worker's number, copied into its segments. */
 aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
                       aj_bworker **out);
+/* The dictionary its segments compress their texts with (store.h); it
+ * must outlive the worker.  None by default. */
+void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

@@ -252,6 +252,8 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
 }
 
 static aj_err check_text(aj_ctx *c, aj_index *ix) {
+    aj_err e = aj_index_check_text(c, ix);
+    if (e) return e;
     for (uint32_t i = 0; i < ix->nparas; i++) {
         char *t;
         size_t n;

@@ -164,7 +164,7 @@ aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
         return aj_fail(c, AJ_ENOMEM, "index");
     }
     pthread_mutex_init(&ix->cache_lock, NULL);
-    ix->cache_block = UINT32_MAX;
+    aj_store_reader_init(&ix->text);
     aj_err e;
     for (int attempt = 0;; attempt++) {
         aj_ctx tmp = {0};
@@ -195,7 +195,7 @@ aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
 void aj_index_close(aj_index *ix) {
     if (!ix) return;
     close_files(ix);
-    free(ix->cache_text);
+    aj_store_reader_free(&ix->text);
     pthread_mutex_destroy(&ix->cache_lock);
     free(ix);
 }
@@ -420,45 +420,94 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
     return AJ_OK;
 }
 
+/* Where paragraph id's text lies: its block, and its offset in the block
+ * (after the texts of the block's earlier paragraphs). */
+static aj_err text_place(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t *block,
+                         uint64_t *off, uint32_t *n) {
+    const uint8_t *p;
+    uint32_t first;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) e = aj_store_find(c, &ix->store, id, block, &first);
+    if (e) return e;
+    *n = aj_get_u32le(p + 12);
+    /* One mapped range for the records of [first, id): a block holds a few
+     * KiB of text, so a few dozen paragraphs at most. */
+    *off = 0;
+    if (first == id) return AJ_OK;
+    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->paras_off + (uint64_t)first * AJ_PARA_BYTES,
+                     (uint64_t)(id - first) * AJ_PARA_BYTES, &p);
+    for (uint32_t q = 0; !e && q < id - first; q++)
+        *off += aj_get_u32le(p + (uint64_t)q * AJ_PARA_BYTES + 12);
+    return e;
+}
+
+aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
+                     const char **text, size_t *len) {
+    uint32_t block, n;
+    uint64_t off;
+    const char *buf;
+    size_t blen;
+    aj_err e = text_place(c, ix, id, &block, &off, &n);
+    if (!e) e = aj_store_block(c, &ix->store, r, block, &buf, &blen);
+    if (e) return e;
+    if (off > blen || n > blen - off)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u text outside its block", id);
+    *text = buf + off;
+    *len = n;
+    return AJ_OK;
+}
+
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix) {
+    const aj_store *s = &ix->store;
+    const char *name = aj_mfile_name(s->f);
+    aj_store_reader r;
+    aj_store_reader_init(&r);
+    uint64_t end = 0;           /* of the previous frame */
+    aj_err e = AJ_OK;
+    if (ix->nparas && !s->nblocks)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: no text blocks for %u paragraphs", name, ix->nparas);
+    for (uint32_t b = 0; !e && b < s->nblocks; b++) {
+        uint64_t off, off2, sum = 0;
+        uint32_t zlen, raw, first, next = ix->nparas, z2, r2;
+        const char *buf;
+        size_t len;
+        e = aj_store_entry(c, s, b, &off, &zlen, &raw, &first);
+        /* the block ends where the next one's paragraphs begin */
+        if (!e && b + 1 < s->nblocks) e = aj_store_entry(c, s, b + 1, &off2, &z2, &r2, &next);
+        if (e) break;
+        if (off != end || (b == 0 && first != 0) || first >= next || next > ix->nparas) {
+            e = aj_fail(c, AJ_ECORRUPT, "%s: text block %u table entry out of order", name, b);
+            break;
+        }
+        end = off + zlen;
+        const uint8_t *p;
+        e = aj_mfile_get(c, ix->files[AJ_F_META], ix->paras_off + (uint64_t)first * AJ_PARA_BYTES,
+                         (uint64_t)(next - first) * AJ_PARA_BYTES, &p);
+        for (uint32_t q = 0; !e && q < next - first; q++)
+            sum += aj_get_u32le(p + (uint64_t)q * AJ_PARA_BYTES + 12);
+        if (!e && sum != raw)
+            e = aj_fail(c, AJ_ECORRUPT,
+                        "%s: text block %u holds %u bytes, its paragraphs' texts %llu", name,
+                        b, raw, (unsigned long long)sum);
+        if (!e) e = aj_store_block(c, s, &r, b, &buf, &len);
+    }
+    if (!e && end != s->frames_len)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: text frames do not fill their section", name);
+    aj_store_reader_free(&r);
+    return e;
+}
+
 aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
                     size_t *len) {
-    const uint8_t *p;
-    aj_err e = para_record(c, ix, id, &p);
-    if (e) return e;
-    uint32_t n = aj_get_u32le(p + 12), block, first;
-    e = aj_store_find(c, &ix->store, id, &block, &first);
-    /* The text starts after those of the block's earlier paragraphs. */
-    uint64_t off = 0;
-    for (uint32_t q = first; !e && q < id; q++) {
-        const uint8_t *r;
-        e = para_record(c, ix, q, &r);
-        if (!e) off += aj_get_u32le(r + 12);
-    }
-    if (e) return e;
-    pthread_mutex_lock(&ix->cache_lock);
-    if (ix->cache_block != block) {
-        char *buf;
-        size_t blen;
-        e = aj_store_block(c, &ix->store, block, &buf, &blen);
-        if (!e) {
-            free(ix->cache_text);
-            ix->cache_text = buf;
-            ix->cache_len = blen;
-            ix->cache_block = block;
-        }
-    }
-    if (!e && (off > ix->cache_len || n > ix->cache_len - off))
-        e = aj_fail(c, AJ_ECORRUPT,
-                    "meta.aj: paragraph %u text outside its block", id);
+    const char *t;
+    size_t n;
     char *out = NULL;
+    pthread_mutex_lock(&ix->cache_lock);
+    aj_err e = aj_index_text(c, ix, &ix->text, id, &t, &n);
+    if (!e && !(out = malloc(n + 1))) e = aj_fail(c, AJ_ENOMEM, "paragraph text");
     if (!e) {
-        out = malloc((size_t)n + 1);
-        if (!out)
-            e = aj_fail(c, AJ_ENOMEM, "paragraph text");
-        else {
-            memcpy(out, ix->cache_text + off, n);
-            out[n] = 0;
-        }
+        memcpy(out, t, n);
+        out[n] = 0;
     }
     pthread_mutex_unlock(&ix->cache_lock);
     if (e) return e;

@@ -102,12 +102,25 @@ struct aj_index {
     uint64_t acro_off;         /* ACRONYMS records (payload offset) */
     uint32_t nacros;
     aj_store store;
-    /* one decompressed text block, shared under a lock */
+    /* aj_para_text's decompression context and cache of blocks, shared
+     * under a lock (a searcher has its own: aj_search_para_text) */
     pthread_mutex_t cache_lock;
-    uint32_t cache_block;
-    char *cache_text;
-    size_t cache_len;
+    aj_store_reader text;
 };
+
+/* Verifies stor.aj whole (ajsearch check): the block table's entries in
+ * order, frames back to back filling FRAMES, first paragraphs strictly
+ * increasing from 0, each block's raw length the sum of its paragraphs'
+ * text lengths, the dictionary loading, and every frame decompressing to
+ * its length.  AJ_ECORRUPT naming the first block that fails. */
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix);
+
+/* Paragraph id's text through reader r (one thread's; the index's own,
+ * ix->text, only under ix->cache_lock): *text points into the reader's
+ * cache, len bytes (not NUL-terminated: the next text follows), valid
+ * until the reader's next AJ_STORE_CACHE look-ups of other blocks. */
+aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
+                     const char **text, size_t *len);
 
 /* Paragraph length (dl) of id, bounds- and checksum-checked. */
 aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);

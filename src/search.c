@@ -56,6 +56,7 @@ struct aj_searcher {
     size_t nmissing, capmissing;
     aj_suggestion *sg;
     aj_expander *sexp;        /* aj_suggest's own, to leave results alone */
+    aj_store_reader text;     /* aj_search_para_text's blocks (store.h) */
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -87,6 +88,7 @@ aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out) {
     aj_searcher *s = calloc(1, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "searcher");
     s->ix = ix;
+    aj_store_reader_init(&s->text);
     aj_err e = aj_analyzer_new(c, &s->an);
     if (!e) e = aj_expander_new(c, ix, &s->exp);
     if (e) {
@@ -114,7 +116,13 @@ void aj_searcher_free(aj_searcher *s) {
     free(s->seen);
     free(s->ex);
     free(s->doc_counts);
+    aj_store_reader_free(&s->text);
     free(s);
+}
+
+aj_err aj_search_para_text(aj_ctx *c, aj_searcher *s, uint32_t id, const char **text,
+                           size_t *len) {
+    return aj_index_text(c, s->ix, &s->text, id, text, len);
 }
 
 static double now(void) {
