@@ -13,6 +13,13 @@
  * James Bible (13,000 distinct words) through the cache misses 7.9% of
  * the time with 4096 slots, 4.9% with 8192, 3.5% with 16384 and 2.5% with
  * 32768.  A hit costs about 20 ns, a miss (a libstemmer call) about 200.
+ *
+ * The slots are an anonymous private mapping, not malloc + memset: the
+ * kernel gives zero pages on first touch, so a process that stems a few
+ * dozen words (a command-line search) faults in a few of the 256 pages
+ * instead of clearing 1 MiB, which was a fifth of a whole cold search.
+ * The indexer touches every page and pays the same page faults as before,
+ * minus the memset.  Pages are aligned, so slots are cache-line aligned.
  */
 #include "stem.h"
 
@@ -22,10 +29,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #define STEM_SLOTS 16384 /* a power of two */
 #define SLOT_BYTES 31   /* longest word (and stem) a slot holds */
+#define CACHE_BYTES (STEM_SLOTS * sizeof(stem_slot))
 
 typedef struct {
     uint8_t word_len; /* 0: the slot is empty (no word is empty) */
@@ -51,14 +60,13 @@ aj_err aj_stemmer_new(aj_ctx *c, aj_stemmer **out) {
         return aj_fail(c, AJ_ENOMEM,
                        "stemmer: libstemmer could not create 'english'");
     }
-    /* Aligned so that each slot is exactly one cache line. */
-    if (posix_memalign((void **)&s->slots, 64,
-                       STEM_SLOTS * sizeof *s->slots) != 0) {
-        s->slots = NULL;
+    void *m = mmap(NULL, CACHE_BYTES, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
         aj_stemmer_free(s);
         return aj_fail(c, AJ_ENOMEM, "stemmer: out of memory for the cache");
     }
-    memset(s->slots, 0, STEM_SLOTS * sizeof *s->slots);
+    s->slots = m; /* zero: every slot starts empty */
     *out = s;
     return AJ_OK;
 }
@@ -66,7 +74,7 @@ aj_err aj_stemmer_new(aj_ctx *c, aj_stemmer **out) {
 void aj_stemmer_free(aj_stemmer *s) {
     if (!s) return;
     if (s->sb) sb_stemmer_delete(s->sb);
-    free(s->slots);
+    if (s->slots) munmap(s->slots, CACHE_BYTES);
     free(s);
 }
 
