@@ -114,7 +114,7 @@ $(LIB): $(LIB_OBJS)
 # The command line is linked statically (README "Performance", cold
 # command line): no dynamic loader, no symbol look-ups, and no relocating
 # libstemmer's 10,800 table pointers at every start, which made
-# `ajsearch --version` cost 2.5 times a static one.  Non-PIE, because a
+# `ajsearch --version` cost 2.6 times a static one.  Non-PIE, because a
 # static PIE relocates those tables itself.  glibc's libc.a comes with
 # libc6-dev, the other archives with the -dev packages tools/deps.sh
 # installs.  The sanitizers need the dynamic loader, and valgrind cannot
