@@ -281,12 +281,19 @@ static aj_err load_acros(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     return AJ_OK;
 }
 
-/* Keeps the term of the first word that is not small (the long form's
- * content[0], as load_acros makes it) and stops. */
+/* Copies the term of the first word that is not small (the long form's
+ * content[0], as load_acros makes it) and stops; the token's buffers do
+ * not outlive the callback. */
+typedef struct {
+    char term[AJ_MAX_WORD + 1];
+    size_t len;
+} head_term;
+
 static int on_head(void *arg, const aj_token *t) {
-    const char **head = arg;
+    head_term *h = arg;
     if (is_small(t->word)) return 0;
-    *head = t->term;
+    memcpy(h->term, t->term, t->term_len);
+    h->len = t->term_len;
     return 1;
 }
 
@@ -305,12 +312,12 @@ static aj_err load_heads(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     if (!x->heads) return aj_fail(c, AJ_ENOMEM, "acronyms");
     for (uint32_t i = 0; i < n; i++) {
         aj_acronym d;
-        const char *head = NULL;
+        head_term h = {.len = 0};
         aj_err e = aj_acronym_get(c, x->ix, i, &d);
-        if (!e) e = aj_analyze(c, an, d.long_form, strlen(d.long_form), 0, on_head, &head);
+        if (!e) e = aj_analyze(c, an, d.long_form, strlen(d.long_form), 0, on_head, &h);
         if (e) return e;
-        if (!head) continue;
-        x->heads[x->nheads] = arena_str(&x->keep, head, strlen(head));
+        if (!h.len) continue;
+        x->heads[x->nheads] = arena_str(&x->keep, h.term, h.len);
         if (!x->heads[x->nheads++]) return aj_fail(c, AJ_ENOMEM, "acronyms");
     }
     qsort(x->heads, x->nheads, sizeof *x->heads, cmp_str);

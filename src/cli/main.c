@@ -1976,8 +1976,9 @@ static int cmd_show(options *o) {
     return rc;
 }
 
-/* The index of the search that ends the process (cmd_search). */
-static aj_index *exit_index;
+/* The index of the search that ends the process (cmd_search); volatile,
+ * so that the store that keeps it reachable is not optimized away. */
+static aj_index *volatile exit_index;
 
 static int cmd_search(options *o) {
     if (o->help) {
