@@ -150,13 +150,23 @@ typedef struct {
     uint32_t count;
 } acro;
 
+/* The tables below are analyzed on first use, not when the expander is
+ * made: analyzing every long form was three quarters of a cold search's
+ * expansion (0.75 of 1 ms on the seed corpus), and most queries need
+ * none of it.  The first content term of each long form (heads) is enough
+ * to tell that no long form starts with a query word; the whole table is
+ * analyzed only when one might (or for a word in capitals). */
 struct aj_expander {
     aj_index *ix;
-    int loaded;
+    int loaded;              /* the acronym table (load_acros) */
+    int headed;              /* heads (load_heads) */
+    int cloaded;             /* the country forms (load_countries) */
     blk *keep;               /* the acronym table's strings */
     acro *acros;             /* sorted by key, then count descending */
     const acro **bylong;     /* sorted by first content term */
     uint32_t nacros;
+    const char **heads;      /* first content term of each long form, sorted */
+    uint32_t nheads;
     wlist *cforms;           /* country.h's forms, analyzed */
     uint32_t *crow;          /* the country of each */
     const char **cnames;     /* and its spelling in the table */
@@ -219,6 +229,7 @@ static char *join_words(blk **a, const wlist *w, uint32_t from, uint32_t to) {
 /* The country table's forms as the analyzer makes them. */
 static aj_err load_countries(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     uint32_t n = 0;
+    x->cloaded = 1;
     for (size_t i = 0; i < aj_country_count(); i++)
         for (const char *const *f = aj_country_forms(i); *f; f++) n++;
     x->cforms = calloc(n, sizeof *x->cforms);
@@ -238,8 +249,6 @@ static aj_err load_countries(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
 static aj_err load_acros(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     uint32_t n = aj_acronym_count(x->ix);
     x->loaded = 1;
-    aj_err e0 = load_countries(c, x, an);
-    if (e0) return e0;
     if (!n) return AJ_OK;
     x->acros = calloc(n, sizeof *x->acros);
     x->bylong = calloc(n, sizeof *x->bylong);
@@ -272,6 +281,61 @@ static aj_err load_acros(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
     return AJ_OK;
 }
 
+/* Copies the term of the first word that is not small (the long form's
+ * content[0], as load_acros makes it) and stops; the token's buffers do
+ * not outlive the callback. */
+typedef struct {
+    char term[AJ_MAX_WORD + 1];
+    size_t len;
+} head_term;
+
+static int on_head(void *arg, const aj_token *t) {
+    head_term *h = arg;
+    if (is_small(t->word)) return 0;
+    memcpy(h->term, t->term, t->term_len);
+    h->len = t->term_len;
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* x->heads: one term per long form, analyzed up to its first content
+ * word only.  A superset of the content[0] of load_acros's entries, since
+ * it keeps long forms that load_acros may find unusable. */
+static aj_err load_heads(aj_ctx *c, aj_expander *x, aj_analyzer *an) {
+    uint32_t n = aj_acronym_count(x->ix);
+    x->headed = 1;
+    if (!n) return AJ_OK;
+    x->heads = calloc(n, sizeof *x->heads);
+    if (!x->heads) return aj_fail(c, AJ_ENOMEM, "acronyms");
+    for (uint32_t i = 0; i < n; i++) {
+        aj_acronym d;
+        head_term h = {.len = 0};
+        aj_err e = aj_acronym_get(c, x->ix, i, &d);
+        if (!e) e = aj_analyze(c, an, d.long_form, strlen(d.long_form), 0, on_head, &h);
+        if (e) return e;
+        if (!h.len) continue;
+        x->heads[x->nheads] = arena_str(&x->keep, h.term, h.len);
+        if (!x->heads[x->nheads++]) return aj_fail(c, AJ_ENOMEM, "acronyms");
+    }
+    qsort(x->heads, x->nheads, sizeof *x->heads, cmp_str);
+    return AJ_OK;
+}
+
+/* *maybe = whether some long form starts with content term t; if so, the
+ * acronym table is loaded for find_long. */
+static aj_err long_form_may_start(aj_ctx *c, aj_expander *x, aj_analyzer *an,
+                                  const char *t, int *maybe) {
+    aj_err e = x->headed ? AJ_OK : load_heads(c, x, an);
+    *maybe = 0;
+    if (e) return e;
+    *maybe = bsearch(&t, x->heads, x->nheads, sizeof *x->heads, cmp_str) != NULL;
+    if (*maybe && !x->loaded) e = load_acros(c, x, an);
+    return e;
+}
+
 aj_err aj_expander_new(aj_ctx *c, aj_index *ix, aj_expander **out) {
     aj_expander *x = calloc(1, sizeof *x);
     if (!x) return aj_fail(c, AJ_ENOMEM, "expander");
@@ -291,6 +355,7 @@ void aj_expander_free(aj_expander *x) {
     free(x->list);
     free(x->acros);
     free(x->bylong);
+    free(x->heads);
     free(x->cforms);
     free(x->crow);
     free(x->cnames);
@@ -806,12 +871,13 @@ static int has_alt(const nodes *out, const char *const *t, uint32_t n) {
 /* The other forms of the country whose name or adjective has term t
  * (country.h): each one the corpus has, unless out has it already, shown
  * as the table writes it. */
-static aj_err country_alts(aj_ctx *c, aj_expander *x, const aj_qnode *l, const char *t,
-                           nodes *out) {
+static aj_err country_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an, const aj_qnode *l,
+                           const char *t, nodes *out) {
+    aj_err e = x->cloaded ? AJ_OK : load_countries(c, x, an);
+    if (e) return e;
     uint32_t f = 0;
     while (f < x->ncforms && !(x->cforms[f].n == 1 && !strcmp(x->cforms[f].terms[0], t))) f++;
     if (f == x->ncforms) return AJ_OK;
-    aj_err e = AJ_OK;
     for (uint32_t g = 0; !e && g < x->ncforms; g++) {
         const wlist *v = &x->cforms[g];
         if (x->crow[g] != x->crow[f] || !v->n) continue;
@@ -844,7 +910,9 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     aj_err e = AJ_OK;
     if (!w->n) return AJ_OK;
     /* An acronym written with capitals: its long forms. */
-    if (count_upper(l->text) >= 2 && x->nacros) {
+    if (count_upper(l->text) >= 2 && aj_acronym_count(x->ix) && !x->loaded)
+        e = load_acros(c, x, an);
+    if (!e && count_upper(l->text) >= 2 && x->nacros) {
         char *key = join_words(&x->tmp, w, 0, w->n);
         if (!key) return aj_fail(c, AJ_ENOMEM, "query expansion");
         uint32_t lo, hi;
@@ -860,13 +928,15 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         }
     }
     /* A phrase that is a long form: its acronym. */
-    if (!e && l->kind == Q_PHRASE && x->nacros) {
+    if (!e && l->kind == Q_PHRASE && aj_acronym_count(x->ix)) {
         const char **ct = arena_alloc(&x->tmp, w->n * sizeof *ct);
         uint32_t nc = 0;
+        int maybe = 0;
         if (!ct) return aj_fail(c, AJ_ENOMEM, "query expansion");
         for (uint32_t i = 0; i < w->n; i++)
             if (!is_small(w->words[i])) ct[nc++] = w->terms[i];
-        const acro *r = nc >= 2 ? find_long(x, ct, nc) : NULL;
+        if (nc >= 2) e = long_form_may_start(c, x, an, ct[0], &maybe);
+        const acro *r = !e && maybe ? find_long(x, ct, nc) : NULL;
         if (r) {
             acro_alt(&a, r);
             e = make_alt(c, x, l->text, &a, l->pos, &leaf);
@@ -915,7 +985,7 @@ static aj_err leaf_alts(aj_ctx *c, aj_expander *x, aj_analyzer *an,
      * acronym and its long form, a glued and a split word are one name
      * excluded together, but an adjective is another word ("denuclear*
      * NOT Korea" keeps the Korean Peninsula). */
-    if (!e && l->kind == Q_TERM && !negated) e = country_alts(c, x, l, w->terms[0], out);
+    if (!e && l->kind == Q_TERM && !negated) e = country_alts(c, x, an, l, w->terms[0], out);
     /* A phrase with a damaged word in it ("peopleto-people"): the phrase
      * with that word's halves. */
     for (uint32_t i = 0; !e && l->kind == Q_PHRASE && i < w->n; i++) {
@@ -1060,13 +1130,18 @@ static void run_text(const aj_qnode *n, uint32_t i, uint32_t j, char *buf,
 }
 
 /* Looks for a long form starting at kid i; *j = its last kid. */
-static aj_err long_run(aj_ctx *c, aj_expander *x, const aj_qnode *n,
+static aj_err long_run(aj_ctx *c, aj_expander *x, aj_analyzer *an, const aj_qnode *n,
                        const wlist *ws, uint32_t i, uint32_t *j,
                        const acro **found) {
     const char *ct[MAX_RUN * 4];
     uint32_t nc = 0;
+    int maybe;
     *found = NULL;
     if (!ws[i].n || is_small(ws[i].words[0])) return AJ_OK;
+    /* A run needs a second word; its first content term is ws[i]'s. */
+    if (i + 1 >= n->nkids || !ws[i + 1].n) return AJ_OK;
+    aj_err e = long_form_may_start(c, x, an, ws[i].terms[0], &maybe);
+    if (e || !maybe) return e;
     for (uint32_t k = i; k < n->nkids && k < i + MAX_RUN; k++) {
         const wlist *w = &ws[k];
         if (!w->n || nc + w->n > sizeof ct / sizeof *ct) break;
@@ -1079,7 +1154,6 @@ static aj_err long_run(aj_ctx *c, aj_expander *x, const aj_qnode *n,
             *j = k;
         }
     }
-    (void)c;
     return AJ_OK;
 }
 
@@ -1099,7 +1173,7 @@ static aj_err runs_in_and(aj_ctx *c, aj_expander *x, aj_analyzer *an,
         aj_qnode *leaf = NULL;
         uint32_t j;
         const acro *r = NULL;
-        if (x->nacros) e = long_run(c, x, n, ws, i, &j, &r);
+        if (aj_acronym_count(x->ix)) e = long_run(c, x, an, n, ws, i, &j, &r);
         if (!e && r) {
             acro_alt(&a, r);
             run_text(n, i, j, from, sizeof from);
@@ -1165,11 +1239,10 @@ aj_err aj_expand(aj_ctx *c, aj_expander *x, aj_analyzer *an, aj_query *q) {
     clear_list(x);
     arena_reset(&x->tmp);
     x->nwcache = 0;
-    aj_err e = x->loaded ? AJ_OK : load_acros(c, x, an);
-    if (e || !q->root) return e;
+    if (!q->root) return AJ_OK;
     uint32_t have = count_terms(q->root);
     x->budget = have < AJ_MAX_QUERY_CLAUSES ? AJ_MAX_QUERY_CLAUSES - have : 0;
-    e = do_runs(c, x, an, &q->root);
+    aj_err e = do_runs(c, x, an, &q->root);
     if (!e) e = do_leaves(c, x, an, &q->root, NULL, 0);
     aj_err e2 = aj_query_renumber(c, q);
     return e ? e : e2;

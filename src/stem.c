@@ -1,18 +1,27 @@
 /*
  * stem.c - see stem.h.
  *
- * The cache is an array of STEM_SLOTS slots of 64 bytes, one cache line
- * each, holding the word and its stem inline, so a hit touches one line
- * and allocates nothing.  A word goes to slot XXH3(word) mod STEM_SLOTS
- * and evicts whatever was there (direct mapping: no chains, no LRU
+ * The cache is an array of slots of 64 bytes, one cache line each,
+ * holding the word and its stem inline, so a hit touches one line and
+ * allocates nothing.  A word goes to slot XXH3(word) mod the number of
+ * slots and evicts whatever was there (direct mapping: no chains, no LRU
  * bookkeeping; the frequent words of a text keep coming back to their
  * slot).  Words longer than SLOT_BYTES bypass the cache (they are rare);
  * Porter2 never lengthens a word, so a word that fits has a stem that fits.
  *
- * Size: 16384 slots, 1 MiB per stemmer.  Replaying the words of the King
- * James Bible (13,000 distinct words) through the cache misses 7.9% of
- * the time with 4096 slots, 4.9% with 8192, 3.5% with 16384 and 2.5% with
- * 32768.  A hit costs about 20 ns, a miss (a libstemmer call) about 200.
+ * Size: up to 16384 slots, 1 MiB per stemmer.  Replaying the words of the
+ * King James Bible (13,000 distinct words) through the cache misses 7.9%
+ * of the time with 4096 slots, 4.9% with 8192, 3.5% with 16384 and 2.5%
+ * with 32768.  A hit costs about 20 ns, a miss (a libstemmer call) about
+ * 200.
+ *
+ * The cache starts at 256 slots (16 KiB) and grows fourfold, keeping its
+ * words, each time it has missed as many times as it has slots, until it
+ * has 16384.  A command-line search stems a few hundred distinct words
+ * and would otherwise touch nearly every page of 1 MiB: clearing it (or
+ * faulting in its zero pages) was a fifth of a cold search.  The indexer
+ * reaches the full size after about 5,000 misses, a few milliseconds of
+ * its work.  A failed growth keeps the smaller cache.
  */
 #include "stem.h"
 
@@ -24,7 +33,8 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define STEM_SLOTS 16384 /* a power of two */
+#define MIN_SLOTS 256    /* powers of two, MAX_SLOTS / MIN_SLOTS a power */
+#define MAX_SLOTS 16384  /*   of four */
 #define SLOT_BYTES 31   /* longest word (and stem) a slot holds */
 
 typedef struct {
@@ -39,8 +49,33 @@ _Static_assert(sizeof(stem_slot) == 64, "a slot is one cache line");
 struct aj_stemmer {
     struct sb_stemmer *sb;
     stem_slot *slots;
+    size_t nslots;  /* a power of two */
+    size_t misses;  /* since the cache last grew */
     char us[72];  /* the American spelling of the word being stemmed */
 };
+
+/* A zeroed table of n slots, each one cache line; NULL if out of memory. */
+static stem_slot *new_slots(size_t n) {
+    void *p;
+    if (posix_memalign(&p, 64, n * sizeof(stem_slot)) != 0) return NULL;
+    memset(p, 0, n * sizeof(stem_slot));
+    return p;
+}
+
+/* Moves the cache to four times as many slots, keeping its words. */
+static void grow(aj_stemmer *s) {
+    size_t n = s->nslots * 4;
+    stem_slot *t = new_slots(n);
+    s->misses = 0;
+    if (!t) return;
+    for (size_t i = 0; i < s->nslots; i++) {
+        const stem_slot *o = &s->slots[i];
+        if (o->word_len) t[XXH3_64bits(o->word, o->word_len) & (n - 1)] = *o;
+    }
+    free(s->slots);
+    s->slots = t;
+    s->nslots = n;
+}
 
 aj_err aj_stemmer_new(aj_ctx *c, aj_stemmer **out) {
     aj_stemmer *s = calloc(1, sizeof *s);
@@ -51,14 +86,12 @@ aj_err aj_stemmer_new(aj_ctx *c, aj_stemmer **out) {
         return aj_fail(c, AJ_ENOMEM,
                        "stemmer: libstemmer could not create 'english'");
     }
-    /* Aligned so that each slot is exactly one cache line. */
-    if (posix_memalign((void **)&s->slots, 64,
-                       STEM_SLOTS * sizeof *s->slots) != 0) {
-        s->slots = NULL;
+    s->slots = new_slots(MIN_SLOTS);
+    if (!s->slots) {
         aj_stemmer_free(s);
         return aj_fail(c, AJ_ENOMEM, "stemmer: out of memory for the cache");
     }
-    memset(s->slots, 0, STEM_SLOTS * sizeof *s->slots);
+    s->nslots = MIN_SLOTS;
     *out = s;
     return AJ_OK;
 }
@@ -128,11 +161,16 @@ aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
         return aj_stem_uncached(c, s, w, n, out, cap, out_len);
     aj_err e = check_args(c, n, cap);
     if (e) return e;
-    stem_slot *sl = &s->slots[XXH3_64bits(w, n) & (STEM_SLOTS - 1)];
+    uint64_t h = XXH3_64bits(w, n);
+    stem_slot *sl = &s->slots[h & (s->nslots - 1)];
     if (sl->word_len == n && memcmp(sl->word, w, n) == 0) {
         memcpy(out, sl->stem, sl->stem_len);
         *out_len = sl->stem_len;
         return AJ_OK;
+    }
+    if (++s->misses > s->nslots && s->nslots < MAX_SLOTS) {
+        grow(s);
+        sl = &s->slots[h & (s->nslots - 1)];
     }
     const char *r = w;
     size_t k = n;

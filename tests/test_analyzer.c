@@ -898,8 +898,10 @@ Test(stem, cache_agrees_with_libstemmer) {
     struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
     cr_assert_not_null(sb);
     char(*w)[WCAP] = make_words(7);
-    /* 6000 words in 16384 slots: about a thousand pairs share a slot, so
-     * this replays hits, misses and evictions in a random order. */
+    /* 6000 words: the cache grows from 256 slots to 16384 while they
+     * come (each growth moving the words it holds), and about a thousand
+     * pairs share a slot in the end, so this replays hits, misses,
+     * evictions and growths in a random order. */
     uint64_t s = 99;
     for (int i = 0; i < 60000; i++) {
         /* Half the draws from a small hot set, half from everything. */

@@ -290,3 +290,52 @@ Test(expand, off_switch) {
     cr_assert_eq(total("UNCLOS cybersecurity", 0, also, sizeof also), 0);
     cr_assert_str_eq(also, "");
 }
+
+/* The tables are analyzed when a query first needs them (expand.c): one
+ * expander that meets the rules in any order rewrites every query as a
+ * fresh one does, whichever table it had loaded before. */
+Test(expand, tables_loaded_on_first_need) {
+    static const char *const qs[] = {
+        "maritime security",                                 /* no long form starts so */
+        "\"maritime security\"",                             /* nor a phrase */
+        "Korea",                                             /* countries only */
+        "United Nations Convention Law Sea",                 /* a run: the whole table */
+        "\"united nations convention on the law of the sea\"", /* a phrase */
+        "SOME",                                              /* capitals */
+        "partners maritime", "unclos",
+    };
+    size_t n = sizeof qs / sizeof *qs;
+    char want[8][2][2048];
+    for (size_t i = 0; i < n; i++) rewrite(qs[i], want[i][0], 2048, want[i][1], 2048);
+    /* Forwards, backwards and from the middle, on one expander each. */
+    for (size_t order = 0; order < 3; order++) {
+        aj_ctx c = {0};
+        aj_expander *x;
+        cr_assert_eq(aj_expander_new(&c, fx.ix, &x), AJ_OK);
+        for (size_t k = 0; k < n; k++) {
+            size_t i = order == 0 ? k : order == 1 ? n - 1 - k : (k + n / 2) % n;
+            aj_query *query;
+            char tree[2048], also[2048];
+            cr_assert_eq(aj_query_parse(&c, th_analyzer(), qs[i], strlen(qs[i]), &query),
+                         AJ_OK);
+            cr_assert_eq(aj_expand(&c, x, th_analyzer(), query), AJ_OK, "%s", c.msg);
+            aj_query_format(query, tree, sizeof tree);
+            const aj_expansion *xs;
+            size_t nx = aj_expand_list(x, &xs), m = 0;
+            also[0] = 0;
+            for (size_t j = 0; j < nx; j++)
+                if (xs[j].desc)
+                    m += (size_t)snprintf(also + m, sizeof also - m, "%s%s", m ? "|" : "",
+                                          xs[j].desc);
+            cr_assert_str_eq(tree, want[i][0], "order %zu, '%s'", order, qs[i]);
+            cr_assert_str_eq(also, want[i][1], "order %zu, '%s'", order, qs[i]);
+            aj_query_free(query);
+        }
+        aj_expander_free(x);
+    }
+    /* The rules still apply (the table was not skipped). */
+    cr_assert_str_eq(want[3][1], "United Nations Convention Law Sea = UNCLOS");
+    cr_assert_str_eq(want[4][1], "\"united nations convention on the law of the sea\" = UNCLOS");
+    cr_assert_str_eq(want[5][1], "SOME = \"Senior Officials Meeting on Energy\"");
+    cr_assert_str_eq(want[2][1], "Korea = Korean");
+}
