@@ -485,8 +485,13 @@ static int on_sample(void *arg, const aj_seg_para *p) {
         size_t capsz = s->capsizes ? 2 * s->capsizes : 4096;
         char *b = s->cap == cap ? s->bytes : realloc(s->bytes, cap);
         if (b) s->bytes = b, s->cap = cap;
-        size_t *z = s->nsizes < s->capsizes ? s->sizes : realloc(s->sizes, capsz * sizeof *z);
-        if (z && z != s->sizes) s->sizes = z, s->capsizes = capsz;
+        size_t *z = s->sizes;
+        if (s->nsizes == s->capsizes) {
+            /* realloc may grow the block in place: the capacity changes
+             * whether or not the pointer does */
+            z = realloc(s->sizes, capsz * sizeof *z);
+            if (z) s->sizes = z, s->capsizes = capsz;
+        }
         if (!b || !z) {
             s->nomem = 1;
             return 1;
