@@ -92,7 +92,7 @@ def user_path_section(r, targets):
          " each, alternating the outputs), so the process start and the index's opening are",
          "amortized over the batch: **mean** = batch wall time / queries (median batch);",
          "**p50/p99** are of each query's time inside the process (from finishing reading its",
-         "line to finishing reading the next, `bench/stdin_clock.so`). Peers in-process on",
+         "line to finishing reading the next, `build/bench/ajsearch-clocked`). Peers in-process on",
          "the same paragraphs: **ids** = top 10 ids and scores (the yardstick); **page** =",
          "top 10 with a snippet with marks and the paragraph's text, written to a buffer",
          "(FTS5 `snippet()`, Xapian document data and `MSet::snippet`). The peer shown is",

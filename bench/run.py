@@ -36,7 +36,7 @@ BIN = {
     "xapian": os.path.join(BUILD, "bench", "xapian_bench"),
 }
 CLI = os.path.join(BUILD, "ajsearch")
-CLOCK = os.path.join(BUILD, "bench", "stdin_clock.so")
+CLOCKED = os.path.join(BUILD, "bench", "ajsearch-clocked")
 CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
            "not", "prefix", "long"]
 BOOLEAN = {"term", "and2", "and3", "or2", "or4", "not"}
@@ -197,7 +197,9 @@ def user_path_batch(index, corpus, lines, fmt, work):
     """One `ajsearch search --stdin` process over the lines (one query
     each), default options, answers written to a file. Returns the batch
     wall time (process start to exit, seconds), the per-query times (µs)
-    from bench/stdin_clock.so or None, and the output's size."""
+    or None, and the output's size. The binary is build/bench/ajsearch-clocked:
+    build/ajsearch's objects and static link with a clock on each line read
+    (bench/stdin_clock.c)."""
     qpath = os.path.join(work, "user-queries.txt")
     opath = os.path.join(work, "user-out.txt")
     cpath = os.path.join(work, "user-clock.txt")
@@ -206,14 +208,13 @@ def user_path_batch(index, corpus, lines, fmt, work):
     for p in (cpath,):
         if os.path.exists(p):
             os.remove(p)
-    cmd = [CLI, "search", "--stdin", "--index", index, "--corpus", corpus]
+    cli = CLOCKED if os.path.exists(CLOCKED) else CLI
+    cmd = [cli, "search", "--stdin", "--index", index, "--corpus", corpus]
     if fmt == "json":
         cmd.append("--json")
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
-    if os.path.exists(CLOCK):
-        env["LD_PRELOAD"] = CLOCK
-        env["AJ_STDIN_CLOCK"] = cpath
+    env["AJ_STDIN_CLOCK"] = cpath
     with open(qpath, "rb") as fin, open(opath, "wb") as fout:
         t0 = time.perf_counter()
         p = subprocess.run(cmd, stdin=fin, stdout=fout, stderr=subprocess.PIPE, env=env)

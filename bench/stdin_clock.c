@@ -1,9 +1,9 @@
 /*
- * stdin_clock.so - per-query times of a line-at-a-time batch program,
- * without changing the program.
+ * stdin_clock.c - per-query times of `ajsearch search --stdin`, from inside
+ * the very binary users run.
  *
- *   LD_PRELOAD=build/bench/stdin_clock.so AJ_STDIN_CLOCK=FILE \
- *       ajsearch search --stdin < queries > out
+ *   make build/bench/ajsearch-clocked
+ *   AJ_STDIN_CLOCK=FILE build/bench/ajsearch-clocked search --stdin < queries > out
  *
  * bench/run.py measures the command line's own path this way: `search
  * --stdin` reads a query line, searches, prints the answer (into stdio's
@@ -16,17 +16,19 @@
  * nanosecond count per line: one per line read (at its newline) and a last
  * one when standard input ends. N queries give N + 1 stamps, N intervals.
  *
- * The calls watched are the stdio ones a line reader uses: getc, fgetc,
- * _IO_getc, getline, getdelim and fgets, on stdin only; each wrapper calls
- * the real function and, on a newline or end of input, reads the clock
- * (a vDSO call, tens of nanoseconds once per query). A reader that uses
- * none of them (read(2) on fd 0, getc_unlocked) leaves FILE empty, and
- * the runner then reports no percentiles rather than wrong ones.
+ * The command line is linked statically (no dynamic loader, so no
+ * LD_PRELOAD): build/bench/ajsearch-clocked is the same objects and the
+ * same static link as build/ajsearch, plus this file, with the linker
+ * redirecting the CLI's calls of the stdio line readers (getc, fgetc,
+ * getline, getdelim, fgets: -Wl,--wrap=NAME) to the __wrap_ functions
+ * here; each calls the real one and, on stdin at a newline or end of input,
+ * reads the clock (a vDSO call, tens of nanoseconds once per query). A
+ * reader that uses none of them leaves FILE short, and the runner then
+ * reports no percentiles rather than wrong ones.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,56 +54,41 @@ static void stamp(void) {
     stamps[nstamps++] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The real function of that name, found once. */
-static void *real(const char *name) {
-    void *f = dlsym(RTLD_NEXT, name);
-    if (!f) {
-        static const char msg[] = "stdin_clock: a libc function is missing\n";
-        (void)!write(2, msg, sizeof msg - 1);
-        _exit(2);
-    }
-    return f;
-}
+int __real_getc(FILE *f);
+int __real_fgetc(FILE *f);
+ssize_t __real_getdelim(char **buf, size_t *n, int delim, FILE *f);
+ssize_t __real_getline(char **buf, size_t *n, FILE *f);
+char *__real_fgets(char *s, int size, FILE *f);
+
+int __wrap_getc(FILE *f);
+int __wrap_fgetc(FILE *f);
+ssize_t __wrap_getdelim(char **buf, size_t *n, int delim, FILE *f);
+ssize_t __wrap_getline(char **buf, size_t *n, FILE *f);
+char *__wrap_fgets(char *s, int size, FILE *f);
 
 static int after_char(FILE *f, int ch) {
     if (f == stdin && (ch == '\n' || ch == EOF)) stamp();
     return ch;
 }
 
-int getc(FILE *f) {
-    static int (*fn)(FILE *);
-    if (!fn) fn = (int (*)(FILE *))real("getc");
-    return after_char(f, fn(f));
-}
+int __wrap_getc(FILE *f) { return after_char(f, __real_getc(f)); }
 
-int fgetc(FILE *f) {
-    static int (*fn)(FILE *);
-    if (!fn) fn = (int (*)(FILE *))real("fgetc");
-    return after_char(f, fn(f));
-}
+int __wrap_fgetc(FILE *f) { return after_char(f, __real_fgetc(f)); }
 
-int _IO_getc(FILE *f) {
-    static int (*fn)(FILE *);
-    if (!fn) fn = (int (*)(FILE *))real("_IO_getc");
-    return after_char(f, fn(f));
-}
-
-ssize_t getdelim(char **buf, size_t *n, int delim, FILE *f) {
-    static ssize_t (*fn)(char **, size_t *, int, FILE *);
-    if (!fn) fn = (ssize_t(*)(char **, size_t *, int, FILE *))real("getdelim");
-    ssize_t r = fn(buf, n, delim, f);
+ssize_t __wrap_getdelim(char **buf, size_t *n, int delim, FILE *f) {
+    ssize_t r = __real_getdelim(buf, n, delim, f);
     if (f == stdin) stamp();
     return r;
 }
 
-ssize_t getline(char **buf, size_t *n, FILE *f) {
-    return getdelim(buf, n, '\n', f);
+ssize_t __wrap_getline(char **buf, size_t *n, FILE *f) {
+    ssize_t r = __real_getline(buf, n, f);
+    if (f == stdin) stamp();
+    return r;
 }
 
-char *fgets(char *s, int size, FILE *f) {
-    static char *(*fn)(char *, int, FILE *);
-    if (!fn) fn = (char *(*)(char *, int, FILE *))real("fgets");
-    char *r = fn(s, size, f);
+char *__wrap_fgets(char *s, int size, FILE *f) {
+    char *r = __real_fgets(s, size, f);
     /* A line longer than the buffer comes in pieces; only its end counts. */
     if (f == stdin && (!r || strchr(s, '\n'))) stamp();
     return r;
