@@ -64,7 +64,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
 
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-deps bench-build fuzz fuzz-build valgrind test-run eval
+        bench bench-quick bench-gate bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -274,9 +274,16 @@ bench: bench-build
 	python3 bench/run.py
 
 # A reduced run: seed and kjv, fewer queries (9 minutes on 2026-12-06 with the
-# machine's load average at 7, most of it the user's path, bench/README.md).
+# machine's load average at 7, most of it the user's path, bench/README.md),
+# then the regression gate: fails when a figure is more than 20% worse than
+# bench/baseline/<machine kind>.json (bench/gate.py says how it judges).
 bench-quick: bench-build
 	python3 bench/run.py --quick
+	python3 bench/gate.py
+
+# The gate alone, on the results already in bench/results.
+bench-gate:
+	python3 bench/gate.py
 
 bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open $(BUILD)/bench/micro_analyzer all
 	./$(BUILD)/bench/micro_codec

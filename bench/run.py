@@ -46,6 +46,42 @@ def log(*a):
     print("[bench]", *a, file=sys.stderr, flush=True)
 
 
+class Busy:
+    """How much of the machine other processes used while the benchmark ran:
+    the CPU time the whole machine spent busy (/proc/stat) minus this
+    process's and its children's, over the wall time, in cores. On a shared
+    machine a busy neighbour moves every figure, and not alike (a loaded
+    machine flattered ajsearch's 10 µs medians more than the peers' 100 µs
+    ones), so each corpus's run records it and bench/gate.py will not judge
+    a run that shared the machine."""
+
+    def __init__(self):
+        self.wall, self.busy, self.own = time.perf_counter(), self._busy(), self._own()
+
+    @staticmethod
+    def _busy():
+        try:
+            with open("/proc/stat") as f:
+                v = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        # user nice system idle iowait irq softirq steal: all but idle, iowait
+        return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _own():
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    def others_cores(self):
+        """Cores' worth of CPU used by other processes since construction."""
+        busy = self._busy()
+        wall = time.perf_counter() - self.wall
+        if busy is None or self.busy is None or wall <= 0:
+            return None
+        return max(0.0, (busy - self.busy) - (self._own() - self.own)) / wall
+
+
 def run_rss(cmd):
     """Runs cmd, returning (stdout, wall seconds, peak RSS bytes) via wait4."""
     t0 = time.perf_counter()
@@ -370,6 +406,7 @@ def bench_corpus(name, a, engines):
     work = os.path.join(a.data, name)
     os.makedirs(work, exist_ok=True)
     load_start = os.getloadavg()
+    busy = Busy()
     log(f"{name}: preparing corpus")
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
                    check=True)
@@ -432,7 +469,8 @@ def bench_corpus(name, a, engines):
         # The machine is shared: its load during the run says how far the
         # figures can be trusted.
         "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()),
-                    "loadavg_start": load_start, "loadavg_end": os.getloadavg()},
+                    "loadavg_start": load_start, "loadavg_end": os.getloadavg(),
+                    "others_cores": busy.others_cores()},
         "time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
     }
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
@@ -455,6 +493,7 @@ def user_path_only(name, a, engines):
     if missing:
         raise RuntimeError(f"{name}: --user-path-only needs a whole run first (missing {missing})")
     load_start = os.getloadavg()
+    busy = Busy()
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
                    check=True)
     corpus = os.path.join(work, "corpus")
@@ -475,7 +514,8 @@ def user_path_only(name, a, engines):
         result = json.load(f)
     result["user_path_us"] = user
     result["user_path_run"] = {"time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
-                               "loadavg_start": load_start, "loadavg_end": os.getloadavg()}
+                               "loadavg_start": load_start, "loadavg_end": os.getloadavg(),
+                               "others_cores": busy.others_cores()}
     with open(res_path, "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
 

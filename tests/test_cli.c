@@ -183,3 +183,8 @@ Test(reference, other_bm25_parameters, .timeout = 600) {
     run_ok("python3 tests/reference/test_reference.py --bin \"${AJSEARCH_BIN:-./ajsearch}\" "
            "--corpus corpus --count 150 --seed 2 --k1 2.0 --b 0.3");
 }
+
+/* The benchmark's regression gate (bench/gate.py) on made-up results:
+ * it fails a confirmed 20% regression, clears a noisy one, and never
+ * passes a run it cannot judge. */
+Test(bench, gate, .timeout = 120) { run_ok("python3 tests/bench/gate.py"); }
