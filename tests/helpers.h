@@ -61,6 +61,13 @@ static inline char *th_read(const char *path, size_t *n) {
     return buf;
 }
 
+/* th_read, failing the test when the file cannot be read. */
+static inline char *th_read_ok(const char *path, size_t *n) {
+    char *buf = th_read(path, n);
+    cr_assert(buf, "cannot read %s", path);
+    return buf;
+}
+
 /* Removes a directory tree (tests only create shallow ones). */
 static inline void th_rmtree(const char *dir) {
     char cmd[4200];

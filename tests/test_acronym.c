@@ -279,8 +279,7 @@ static void seed_mine(seed *s) {
         if (nl < 5 || strcmp(de->d_name + nl - 4, ".txt")) continue;
         char path[512];
         snprintf(path, sizeof path, "corpus/%s", de->d_name);
-        char *src = th_read(path, &n);
-        cr_assert_not_null(src);
+        char *src = th_read_ok(path, &n);
         s->file = de->d_name;
         aj_ctx c = {0};
         cr_assert_eq(aj_segment(&c, src, n, seed_para, s), AJ_OK);

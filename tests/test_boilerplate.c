@@ -73,8 +73,7 @@ static void expect_chrome(const char *src, const char *want) {
 
 static doc seed(const char *path, char **src) {
     size_t n = 0;
-    *src = th_read(path, &n);
-    cr_assert(*src, "cannot read %s", path);
+    *src = th_read_ok(path, &n);
     return marked(*src, n);
 }
 

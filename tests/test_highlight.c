@@ -185,8 +185,7 @@ Test(query, source_ranges_of_matches) {
     cr_assert_eq(aj_para_source_ranges(&c, f.ix, corpus, 6, text, len, sp, n, r), AJ_OK,
                  "%s", c.msg);
     size_t slen;
-    char *src = th_read(path, &slen);
-    cr_assert_not_null(src);
+    char *src = th_read_ok(path, &slen);
     const char *want[] = {"defence", "maritime"};
     for (size_t i = 0; i < n; i++) {
         cr_assert_eq(r[i].end - r[i].start, strlen(want[i]));

@@ -104,8 +104,7 @@ static void expect_path(const doc *d, const char *prefix, const char *want) {
 
 static doc seed(const char *path, char **src) {
     size_t n = 0;
-    *src = th_read(path, &n);
-    cr_assert(*src, "cannot read %s", path);
+    *src = th_read_ok(path, &n);
     return outlined(*src, n);
 }
 
