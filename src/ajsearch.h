@@ -135,6 +135,8 @@ typedef struct aj_doc_info {
     uint32_t first_para, nparas;
     int cite_path;           /* another document has the same title and
                                 date: citations name this one's path */
+    uint64_t size, xxh3;     /* the source file's size and XXH3-64 (seed 0)
+                                when it was indexed */
 } aj_doc_info;
 
 /* Kinds of page chrome (aj_para_info.chrome; README "Corpus and
@@ -484,8 +486,9 @@ aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_d
 
 /* aj_para_source_ranges for many hits at once, each file opened once for
  * all its hits.  For each hit, found is set to 1 when
- * out (nspans entries) was filled, else 0 (file missing or changed); that
- * is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
+ * out (nspans entries) was filled, else 0 (file missing or changed:
+ * changed is then set when the file's size or checksum differs from what
+ * the index recorded); that is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
 typedef struct aj_source_hit {
     uint32_t id;             /* paragraph */
     const char *text;        /* its stored text */
@@ -494,6 +497,9 @@ typedef struct aj_source_hit {
     size_t nspans;
     aj_range *out;           /* receives nspans source ranges */
     int found;
+    int changed;             /* not found because the file's size or
+                                checksum is no longer what was indexed
+                                (found = changed = 0: missing, unreadable) */
 } aj_source_hit;
 
 aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,

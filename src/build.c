@@ -49,6 +49,7 @@
 
 typedef struct {
     uint32_t path, title, date, source, first, n;
+    uint64_t size, xxh3;     /* the source file's, as indexed */
     uint64_t cited_as;       /* hash of (title, date): documents that share
                                 it are cited with their paths */
 } doc_rec;
@@ -192,6 +193,8 @@ static aj_err start_doc(builder *b, const aj_bdoc *d) {
     if (!e) e = add_string(b, cd->date ? cd->date : "", &r->date);
     if (!e) e = add_string(b, cd->source ? cd->source : "", &r->source);
     r->n = 0; /* first is computed from the counts when meta.aj is written */
+    r->size = d->bytes;
+    r->xxh3 = d->xxh3;
     b->corpus_to_doc[d->corpus_doc] = (int64_t)b->ndocs++;
     b->bytes_in += d->bytes;
     return e;
@@ -847,6 +850,8 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         aj_put_u32le(r + 16, d->first);
         aj_put_u32le(r + 20, d->n);
         aj_put_u32le(r + 24, flags[i]);
+        aj_put_u64le(r + 28, d->size);
+        aj_put_u64le(r + 36, d->xxh3);
         e = aj_fw_write(c, w, r, sizeof r);
     }
     free(flags);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "acronym.h"
 #include "boilerplate.h"
 #include "outline.h"
@@ -471,14 +473,14 @@ static void on_seg_done(void *arg, uint64_t from, uint64_t below) {
 }
 
 static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
-                      uint64_t bytes) {
+                      uint64_t bytes, uint64_t xxh3) {
     aj_bseg *s = w->seg;
     if (grow((void **)&s->docs, &s->capdocs, s->ndocs, sizeof *s->docs)) {
         free(title);
         free(skip);
         return aj_fail(w->c, AJ_ENOMEM, "documents");
     }
-    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, bytes};
+    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, bytes, xxh3};
     return AJ_OK;
 }
 
@@ -531,7 +533,7 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (*why) {
         if (src) munmap((void *)src, len);
         char *skip = strdup(why);
-        return skip ? add_doc(w, di, NULL, skip, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
+        return skip ? add_doc(w, di, NULL, skip, 0, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
     }
     madvise((void *)src, len, MADV_SEQUENTIAL);
     char *title = NULL;
@@ -547,7 +549,10 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
             return aj_fail(w->c, AJ_ENOMEM, "title");
         }
     }
-    aj_err e = add_doc(w, di, title, NULL, len);
+    /* The file's checksum, kept with its size in the index: a search that
+     * maps matches back to the file tells a changed file by them without
+     * segmenting it again (source.c).  One pass at memory speed. */
+    aj_err e = add_doc(w, di, title, NULL, len, src ? XXH3_64bits(src, len) : XXH3_64bits("", 0));
     w->corpus_doc = di;
     w->ordinal = 0;
     w->err = AJ_OK;

@@ -30,7 +30,9 @@ typedef struct aj_bdoc {
     size_t corpus_doc;       /* index in the corpus list */
     char *title;             /* fallback title (first line) if no metadata */
     char *skip;              /* why it was skipped, or NULL */
-    uint64_t bytes;          /* source bytes indexed */
+    uint64_t bytes;          /* source bytes indexed: the file's size */
+    uint64_t xxh3;           /* XXH3-64 of those bytes (source.c tells a
+                                changed file by it) */
 } aj_bdoc;
 
 typedef struct aj_bpara {

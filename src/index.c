@@ -273,6 +273,8 @@ aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
     out->first_para = aj_get_u32le(p + 16);
     out->nparas = aj_get_u32le(p + 20);
     uint32_t flags = aj_get_u32le(p + 24);
+    out->size = aj_get_u64le(p + 28);
+    out->xxh3 = aj_get_u64le(p + 36);
     if (flags & ~AJ_DOC_CITE_PATH)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u flags", doc);
     out->cite_path = (flags & AJ_DOC_CITE_PATH) != 0;

@@ -6,10 +6,11 @@
  *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
  *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
  *             paragraphs, u32 zero, u64 chrome tokens, 16 zero bytes
- *   2 DOCS    ndocs records of 28 bytes: u32 path, u32 title, u32 date,
+ *   2 DOCS    ndocs records of 44 bytes: u32 path, u32 title, u32 date,
  *             u32 source (offsets of NUL-terminated strings in STRINGS),
  *             u32 first paragraph id, u32 paragraph count, u32 flags
- *             (AJ_DOC_CITE_PATH)
+ *             (AJ_DOC_CITE_PATH), u64 the file's size in bytes, u64 the
+ *             XXH3-64 (seed 0) of its bytes
  *   3 PARAS   nparas records of 32 bytes: u64 source start, u32 source
  *             length, u32 text length, u32 kind << 30 | label (offset of
  *             its string, or 0x3FFFFFFF for none), then the outline: u32
@@ -52,7 +53,7 @@ enum {
     AJ_SEC_CHROMEDF = 8
 };
 #define AJ_SUPER_BYTES 80u
-#define AJ_DOC_BYTES 28u
+#define AJ_DOC_BYTES 44u
 #define AJ_PARA_BYTES 32u
 #define AJ_CITE_BYTES 12u     /* the outline part of a PARAS record */
 #define AJ_NO_LABEL 0x3FFFFFFFu

@@ -18,9 +18,16 @@
  * whole) or at the paragraph's first byte as the rest of a line (a
  * paragraph cut out of a longer line).  Only a paragraph that no window
  * reproduces (a page footer between two parts of a paragraph in a
- * hard-wrapped file may need the real line lengths), or a file that
- * changed, costs a pass over its document from the start, one pass for
- * all such hits of the document.
+ * hard-wrapped file may need the real line lengths) costs a pass over its
+ * document from the start, one pass for all such hits of the document.
+ *
+ * A changed file: the index keeps each file's size and XXH3-64.  A file
+ * whose size differs is changed, at the cost of one fstat; its hits are
+ * not looked for.  One of the same size still gives each hit whose window
+ * reproduces the stored text (the offsets are then right for that
+ * paragraph whatever changed elsewhere); the hits no window gave are
+ * first checked against the checksum (one read of the file at memory
+ * speed), so only an unchanged file is segmented from its start.
  */
 #include "source.h"
 
@@ -31,6 +38,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "segment.h"
 
@@ -241,16 +250,25 @@ static int on_para(void *arg, const aj_seg_para *p) {
     return f->next >= f->n || f->t[f->n - 1].start < p->start;
 }
 
+static void mark_changed(target *t, size_t n, aj_source_stats *st) {
+    for (size_t i = 0; i < n; i++) t[i].hit->changed = 1;
+    if (st) st->changed_docs++;
+}
+
 /* Segments the open file fd of size bytes from its start for the targets
- * t[0..n), up to the last of them. */
-static aj_err whole_doc(aj_ctx *c, int fd, uint64_t size, target *t, size_t n,
-                        aj_source_stats *st) {
+ * t[0..n), up to the last of them, if its bytes are still those indexed
+ * (xxh3); else marks them changed. */
+static aj_err whole_doc(aj_ctx *c, int fd, uint64_t size, uint64_t xxh3, target *t,
+                        size_t n, aj_source_stats *st) {
     void *m = size ? mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
     if (m == MAP_FAILED) return AJ_OK;
-    if (st) {
-        st->bytes_read += size;
-        st->whole_docs++;
+    if (st) st->bytes_read += size;
+    if (XXH3_64bits(m ? m : "", (size_t)size) != xxh3) {
+        if (m) munmap(m, (size_t)size);
+        mark_changed(t, n, st);
+        return AJ_OK;
     }
+    if (st) st->whole_docs++;
     finder f = {t, n, 0};
     aj_err e = aj_segment_map(c, m, (size_t)size, on_para, &f);
     if (m) munmap(m, (size_t)size);
@@ -284,13 +302,18 @@ static aj_err find_in_doc(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
         return AJ_OK;
     }
     uint64_t size = (uint64_t)st_buf.st_size;
+    if (size != d.size) {
+        close(fd);
+        mark_changed(t, n, st);
+        return AJ_OK;
+    }
     size_t left = 0; /* targets no window gave, moved to the front */
     for (size_t i = 0; !e && i < n; i++) {
-        if (t[i].end > size || t[i].start > t[i].end) continue; /* the file shrank */
+        if (t[i].start > t[i].end || t[i].end > size) continue; /* a damaged index */
         e = try_windows(c, fd, size, &t[i], wb, st);
         if (!e && !t[i].hit->found) t[left++] = t[i];
     }
-    if (!e && left) e = whole_doc(c, fd, size, t, left, st);
+    if (!e && left) e = whole_doc(c, fd, size, d.xxh3, t, left, st);
     close(fd);
     return e;
 }
@@ -302,7 +325,7 @@ aj_err aj_source_ranges_stats(aj_ctx *c, const aj_index *ix, const char *corpus_
     aj_err e = AJ_OK;
     for (size_t i = 0; !e && i < n; i++) {
         aj_para_info p;
-        hits[i].found = 0;
+        hits[i].found = hits[i].changed = 0;
         e = aj_para_get(c, ix, hits[i].id, &p);
         t[i] = (target){&hits[i], p.start, p.end, p.doc};
     }
@@ -325,10 +348,11 @@ aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
 aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                              uint32_t id, const char *text, size_t len,
                              const aj_span *spans, size_t n, aj_range *out) {
-    aj_source_hit h = {id, text, len, spans, n, out, 0};
+    aj_source_hit h = {id, text, len, spans, n, out, 0, 0};
     aj_err e = aj_source_ranges(c, ix, corpus_dir, &h, 1);
     if (!e && !h.found)
-        e = aj_fail(c, AJ_ENOTFOUND, "paragraph %u: source file missing or "
-                    "changed since it was indexed", id);
+        e = aj_fail(c, AJ_ENOTFOUND, h.changed ? "paragraph %u: its source file "
+                    "changed since it was indexed" : "paragraph %u: its source file "
+                    "is missing or cannot be read", id);
     return e;
 }

@@ -17,7 +17,9 @@ typedef struct aj_source_stats {
                              that had to be segmented from its start */
     size_t windows;       /* hits found from a window around their paragraph */
     size_t whole_docs;    /* documents segmented from their start for the
-                             hits no window gave (or changed files) */
+                             hits no window gave */
+    size_t changed_docs;  /* documents whose size or checksum differs from
+                             the index's: their hits are not looked for */
 } aj_source_stats;
 
 /* aj_source_ranges, adding what it read to *st (which may be NULL; the

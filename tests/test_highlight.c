@@ -201,8 +201,8 @@ Test(query, source_ranges_of_matches) {
     cr_assert_eq(aj_para_text(&c, f.ix, 3, &t3, &l3), AJ_OK);
     aj_span s0 = {0, 8, 0}, s3 = {15, 23, 0}; /* "Maritime", "maritime" */
     aj_range r0, r3, r6[8];
-    aj_source_hit hs[3] = {{6, text, len, sp, n, r6, 0}, {0, t0, l0, &s0, 1, &r0, 0},
-                           {3, t3, l3, &s3, 1, &r3, 0}};
+    aj_source_hit hs[3] = {{6, text, len, sp, n, r6, 0, 0}, {0, t0, l0, &s0, 1, &r0, 0, 0},
+                           {3, t3, l3, &s3, 1, &r3, 0, 0}};
     cr_assert_eq(aj_source_ranges(&c, f.ix, corpus, hs, 3), AJ_OK, "%s", c.msg);
     cr_assert(hs[0].found && hs[1].found && hs[2].found);
     cr_assert(r6[1].start == r[1].start && r6[1].end == r[1].end, "same as one at a time");

@@ -42,6 +42,8 @@ static void close_files(corpus_fx *f) {
 
 /* Maps span [s, e) of paragraph id's text; returns found, with the range
  * in *r and the cost added to *st. */
+static int last_changed; /* the last map_one's hit was marked changed */
+
 static int map_one(corpus_fx *f, uint32_t id, uint32_t s, uint32_t e, aj_range *r,
                    aj_source_stats *st) {
     aj_ctx c = {0};
@@ -49,10 +51,12 @@ static int map_one(corpus_fx *f, uint32_t id, uint32_t s, uint32_t e, aj_range *
     size_t len;
     cr_assert_eq(aj_para_text(&c, f->ix, id, &text, &len), AJ_OK, "%s", c.msg);
     aj_span sp = {s, e, 0};
-    aj_source_hit h = {id, text, len, &sp, 1, r, 0};
+    aj_source_hit h = {id, text, len, &sp, 1, r, 0, 0};
     cr_assert_eq(aj_source_ranges_stats(&c, f->ix, f->corpus, &h, 1, st), AJ_OK, "%s",
                  c.msg);
     free(text);
+    cr_assert(!(h.found && h.changed), "found and changed");
+    last_changed = h.changed;
     return h.found;
 }
 
@@ -238,7 +242,11 @@ Test(source, last_paragraph_of_a_large_file, .timeout = 600) {
 
 /* A file changed since it was indexed gives no offsets, whether the
  * change moved the paragraph, changed a word in place (same length) or cut
- * the file short; the words around the change are not guessed. */
+ * the file short; the words around the change are not guessed.  The hit
+ * says the file changed (a missing file does not), and finding out costs
+ * an fstat when the size differs, one read of the file (no segmenting)
+ * when only its bytes do.  A same-size change elsewhere in the file leaves
+ * the hit's own lines, and its offsets, right. */
 Test(source, changed_file_gives_no_offsets) {
     const char *names[] = {"web.txt"};
     const char *texts[] = {web_doc};
@@ -255,21 +263,36 @@ Test(source, changed_file_gives_no_offsets) {
     th_write(f.corpus, "web.txt", edit, n);
     st = (aj_source_stats){0};
     cr_assert_not(map_one(&f, id, at, at + 6, &r, &st), "a changed word");
-    cr_assert_eq(st.whole_docs, 1, "the document is read before saying so");
-    /* bytes inserted before the paragraph */
+    cr_assert(last_changed, "a changed word: said changed");
+    cr_assert(st.whole_docs == 0 && st.changed_docs == 1,
+              "the checksum tells, not a segmenting pass (%zu, %zu)", st.whole_docs,
+              st.changed_docs);
+    cr_assert_geq(st.bytes_read, n, "the file is read once for its checksum");
+    /* a word of another paragraph, in place: this hit is still right */
+    memcpy(edit, web_doc, n + 1);
+    memcpy(strstr(edit, "Training"), "TRAINING", 8);
+    th_write(f.corpus, "web.txt", edit, n);
+    st = (aj_source_stats){0};
+    cr_assert(map_one(&f, id, at, at + 6, &r, &st), "a change elsewhere");
+    cr_assert(!memcmp(edit + r.start, "Patrol", 6) && st.whole_docs == 0);
+    /* bytes inserted before the paragraph: the size tells, nothing read */
     snprintf(edit, n + 16, "Inserted.\n%s", web_doc);
     th_write_str(f.corpus, "web.txt", edit);
+    st = (aj_source_stats){0};
     cr_assert_not(map_one(&f, id, at, at + 6, &r, &st), "moved");
+    cr_assert(last_changed && st.bytes_read == 0 && st.changed_docs == 1, "moved: said");
     /* cut short before the paragraph's end: not even read */
     th_write(f.corpus, "web.txt", web_doc, (size_t)(strstr(web_doc, "coast") - web_doc));
     st = (aj_source_stats){0};
     cr_assert_not(map_one(&f, id, at, at + 6, &r, &st), "cut short");
+    cr_assert(last_changed, "cut short: said changed");
     cr_assert_eq(st.bytes_read, 0);
-    /* gone */
+    /* gone: not found, and not "changed" */
     char path[1200];
     snprintf(path, sizeof path, "%s/web.txt", f.corpus);
     unlink(path);
     cr_assert_not(map_one(&f, id, at, at + 6, &r, &st), "gone");
+    cr_assert_not(last_changed, "a missing file is not called changed");
     /* back as it was */
     th_write_str(f.corpus, "web.txt", web_doc);
     cr_assert(map_one(&f, id, at, at + 6, &r, &st));

@@ -147,7 +147,8 @@ static const char usage_main[] =
     "                         \"section\" (enclosing headings), \"heading\",\n"
     "                         \"text_matches\" (byte ranges in \"text\")\n"
     "                         and \"matches\" (byte ranges in the source file, null\n"
-    "                         when it is missing or changed since indexing), and\n"
+    "                         when it is missing or changed since indexing; then\n"
+    "                         \"source_changed\":true if it changed), and\n"
     "                         \"suggestion\", \"corrected\", \"missing\" when they\n"
     "                         apply; a query that lists nothing prints one object\n"
     "                         {\"total\",\"listed\":0,\"corrected\",\"suggestion\",\n"
@@ -1099,6 +1100,8 @@ typedef struct {
     size_t nspans;
     aj_range *src;          /* their bytes in the source file (--json);
                                NULL when the source is missing or changed */
+    int src_changed;        /* src is NULL because the file's size or
+                               checksum differs from the index's */
     aj_cite ct;             /* its citation (aj_para_cite) */
     const char *place;      /* ct.place: "¶ 28", "under “Heading”,
                                paragraph 3", "paragraph 3" */
@@ -1152,7 +1155,7 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
         v[k].src = malloc((v[k].nspans + 1) * sizeof *v[k].src);
         if (!v[k].src) exit(EXIT_ERR);
         sh[k] = (aj_source_hit){v[k].p.id, v[k].text, v[k].len, v[k].spans,
-                                v[k].nspans, v[k].src, 0};
+                                v[k].nspans, v[k].src, 0, 0};
     }
     aj_ctx c = {0};
     /* Source offsets are extra: failing to find them (out of memory)
@@ -1160,6 +1163,7 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
     if (sh && aj_source_ranges(&c, ix, o->corpus_dir, sh, n)) report(&c);
     for (size_t k = 0; sh && k < n; k++) {
         if (sh[k].found) continue;
+        v[k].src_changed = sh[k].changed;
         free(v[k].src);
         v[k].src = NULL;
     }
@@ -1325,6 +1329,7 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     fputs(",\"matches\":", stdout);
     if (v->src) print_json_ranges(NULL, v->src, v->nspans);
     else fputs("null", stdout);
+    if (v->src_changed) fputs(",\"source_changed\":true", stdout);
     if (h->matched < h->units)
         printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u,\"share\":%.6f",
                h->matched, h->units, h->share);

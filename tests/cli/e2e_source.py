@@ -3,7 +3,8 @@
 (README "Output", JSON; src/source.c): on a large file made of the seed
 documents over and over (hard-wrapped PDF text, web text, markdown), every
 match's source bytes are the matched text, to the last paragraph; a file
-changed in place gives null.
+changed in place or grown gives null and "source_changed": true, a
+missing one null alone.
 
 Usage: e2e_source.py SCENARIO   (from the repository root; $AJSEARCH_BIN
 names the binary). Exit status 0 = pass.
@@ -71,6 +72,21 @@ def s_big_file(tmp):
     rc, out, err = run("--json", "--corpus", corpus, "-n", "1", "--", q, index=index)
     h = json.loads(out)
     check(rc == 0 and h["matches"] is None and h["text_matches"], f"changed file: {out}")
+    check(h.get("source_changed") is True, f"changed file: said so: {out}")
+    # grown by a line at its end: the size tells
+    with open(os.path.join(corpus, "big.txt"), "ab") as f:
+        f.write(b"One more line.\n")
+    rc, out, err = run("--json", "--corpus", corpus, "-n", "1", "--", q, index=index)
+    h = json.loads(out)
+    check(h["matches"] is None and h.get("source_changed") is True, f"grown file: {out}")
+    # gone: null, and not called changed
+    os.rename(os.path.join(corpus, "big.txt"), os.path.join(corpus, "big.bak"))
+    rc, out, err = run("--json", "--corpus", corpus, "-n", "1", "--", q, index=index)
+    h = json.loads(out)
+    check(rc == 0 and h["matches"] is None and "source_changed" not in h, f"missing file: {out}")
+    # an unchanged hit in the same search says nothing
+    rc, out, err = run("--json", "--corpus", corpus, "-n", "1", "--", "maritime", index=index)
+    check("source_changed" not in out, out)
 
 
 if __name__ == "__main__":
