@@ -164,7 +164,29 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
     return AJ_OK;
 }
 
+/* aj_inverter_add without positions: a paragraph's postings need only
+ * each key's tf, so no occurrence is chained. */
+static aj_err add_counted(aj_ctx *c, aj_inverter *iv, uint32_t id) {
+    entry *e = &iv->keys[id];
+    if (e->mark == iv->seq + 1) {
+        e->tf++;
+        return AJ_OK;
+    }
+    if (iv->ndistinct == iv->capdistinct) {
+        size_t cap = iv->capdistinct ? iv->capdistinct * 2 : 256;
+        uint32_t *d = realloc(iv->distinct, cap * sizeof *d);
+        if (!d) return aj_fail(c, AJ_ENOMEM, "paragraph terms");
+        iv->distinct = d;
+        iv->capdistinct = cap;
+    }
+    iv->distinct[iv->ndistinct++] = id;
+    e->mark = iv->seq + 1;
+    e->tf = 1;
+    return AJ_OK;
+}
+
 aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
+    if (!iv->with_positions) return add_counted(c, iv, id);
     entry *e = &iv->keys[id];
     if (iv->nocc == iv->capocc) {
         size_t cap = iv->capocc ? iv->capocc * 2 : 1024;
@@ -511,9 +533,45 @@ typedef struct {
 /* Run entries larger than this are read in place. */
 #define PART_IN_MEMORY (1u << 20)
 
+/* A varint of a buffer in memory; most are one byte (small gaps and tfs),
+ * which this reads without a loop. */
+static inline int mem_varint(aj_slice *s, uint32_t *v) {
+    if (s->p < s->end && *s->p < 0x80) {
+        *v = *s->p++;
+        return 0;
+    }
+    return aj_get_varint32(s, v);
+}
+
+static aj_err damaged(aj_ctx *c) {
+    return aj_fail(c, AJ_EIO, "postings buffer damaged");
+}
+
 static aj_err part_varint(aj_ctx *c, part *p, aj_slice *s, uint32_t *v) {
     if (p->r) return run_read_varint(c, p->r, v);
-    if (aj_get_varint32(s, v)) return aj_fail(c, AJ_EIO, "postings buffer damaged");
+    if (mem_varint(s, v)) return damaged(c);
+    return AJ_OK;
+}
+
+/* decode_part for a part in memory (all of them unless the build spilled
+ * runs): no call per varint, and positions are stepped over by counting
+ * the bytes that end a varint (below 0x80) instead of decoding them. */
+static aj_err decode_mem(aj_ctx *c, const aj_inverter *iv, lists *l, const part *p) {
+    aj_slice s = p->s;
+    uint32_t doc = 0, *docs = l->docs + l->n, *tfs = l->tfs + l->n;
+    for (uint32_t i = 0; i < p->df; i++) {
+        uint32_t gap, tf;
+        if (mem_varint(&s, &gap) || mem_varint(&s, &tf)) return damaged(c);
+        doc += gap;
+        docs[i] = doc;
+        tfs[i] = tf;
+        if (!iv->with_positions) continue;
+        for (uint32_t left = tf; left;) {
+            if (s.p >= s.end) return damaged(c);
+            left -= *s.p++ < 0x80;
+        }
+    }
+    l->n += p->df;
     return AJ_OK;
 }
 
@@ -527,6 +585,7 @@ static aj_err part_start(aj_ctx *c, part *p) {
 static aj_err decode_part(aj_ctx *c, const aj_inverter *iv, lists *l, part *p) {
     aj_err e = grow_u32(c, &l->docs, &l->capd, l->n + p->df);
     if (!e) e = grow_u32(c, &l->tfs, &l->capt, l->n + p->df);
+    if (!e && !p->r) return decode_mem(c, iv, l, p);
     if (!e) e = part_start(c, p);
     aj_slice s = p->s;
     uint32_t doc = 0;
@@ -563,6 +622,17 @@ static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
     }
     part *p = &pr->parts[pr->at - 1];
     uint32_t gap, n, g, pos = 0;
+    if (!p->r) {
+        if (mem_varint(&pr->s, &gap) || mem_varint(&pr->s, &n) || n != tf)
+            return damaged(c);
+        for (uint32_t j = 0; j < tf; j++) {
+            if (mem_varint(&pr->s, &g)) return damaged(c);
+            pos += g;
+            out[j] = pos;
+        }
+        pr->left--;
+        return AJ_OK;
+    }
     aj_err e = part_varint(c, p, &pr->s, &gap);
     if (!e) e = part_varint(c, p, &pr->s, &n);
     if (!e && n != tf) e = aj_fail(c, AJ_EIO, "postings buffer damaged");
