@@ -410,12 +410,42 @@ static int cmp_keys(const void *a, const void *b, void *arg) {
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
+/* A key to sort: its first 8 bytes as a big-endian number (zeros past its
+ * end), so that most comparisons are one of integers held in the array,
+ * without reaching the key's entry and bytes. */
+typedef struct {
+    uint64_t head;
+    uint32_t id;
+} sort_key;
+
+static int cmp_sort_keys(const void *a, const void *b, void *arg) {
+    const sort_key *x = a, *y = b;
+    /* Heads that differ order the keys as their bytes do: the first byte
+     * that differs is either in both keys or past the shorter one's end,
+     * which makes it the smaller, as a prefix is. */
+    if (x->head != y->head) return x->head < y->head ? -1 : 1;
+    return cmp_keys(&x->id, &y->id, arg);
+}
+
 /* All key ids in key byte order; the caller frees the array. */
 static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
     uint32_t *order = malloc((iv->nkeys + 1) * sizeof *order);
-    if (!order) return aj_fail(c, AJ_ENOMEM, "term order");
-    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = (uint32_t)i;
-    qsort_r(order, iv->nkeys, sizeof *order, cmp_keys, (void *)iv);
+    sort_key *v = malloc((iv->nkeys + 1) * sizeof *v);
+    if (!order || !v) {
+        free(order);
+        free(v);
+        return aj_fail(c, AJ_ENOMEM, "term order");
+    }
+    for (uint64_t i = 0; i < iv->nkeys; i++) {
+        const entry *e = &iv->keys[i];
+        const uint8_t *k = (const uint8_t *)iv->arena + e->key_off;
+        uint64_t h = 0;
+        for (unsigned j = 0; j < 8; j++) h = h << 8 | (j < e->len ? k[j] : 0);
+        v[i] = (sort_key){h, (uint32_t)i};
+    }
+    qsort_r(v, iv->nkeys, sizeof *v, cmp_sort_keys, (void *)iv);
+    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = v[i].id;
+    free(v);
     *out = order;
     return AJ_OK;
 }
