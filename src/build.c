@@ -117,6 +117,9 @@ typedef struct builder {
     size_t nruns;
     /* final writing */
     aj_fwriter *post, *posn;
+    aj_fwriter *postw;       /* the words' lists when written apart */
+    uint8_t *wshared;        /* by word id: it shares its term's postings
+                                (known only later when written apart) */
     emitted em[2];
     uint32_t *words_per_term;
     acro_def *acros;
@@ -133,6 +136,8 @@ static aj_err tmp_path(builder *b, const char *name, char *buf, size_t cap) {
     aj_gen_path(b->g, name, buf, cap);
     return AJ_OK;
 }
+
+static void remove_tmp(builder *b, const char *name);
 
 /* A failed operation on a temporary file, named, with errno's reason. */
 static aj_err tmp_fail(builder *b, const char *name, const char *what) {
@@ -560,8 +565,8 @@ static aj_err train_dict(builder *b) {
 
 /* ---- final writing ---- */
 
-static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
-                           uint32_t len, const aj_term_info *info) {
+static aj_err note_emitted(aj_ctx *c, builder *b, int which, uint32_t id,
+                           const char *key, uint32_t len, const aj_term_info *info) {
     emitted *em = &b->em[which];
     uint64_t nkeys = aj_inverter_nkeys(which ? b->words : b->terms);
     if (!em->infos) {
@@ -570,7 +575,7 @@ static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
         em->keys = calloc(nkeys + 1, sizeof *em->keys);
         em->lens = calloc(nkeys + 1, 1);
         if (!em->infos || !em->ids || !em->keys || !em->lens)
-            return aj_fail(b->c, AJ_ENOMEM, "dictionary");
+            return aj_fail(c, AJ_ENOMEM, "dictionary");
     }
     em->infos[id] = *info;
     em->ids[em->n] = id;
@@ -608,7 +613,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
     }
     aj_err e = aj_postings_write_fn(c, b->post, b->posn, docs, tfs, pos, pos_arg, n,
                                     b->lens, &info);
-    return e ? e : note_emitted(b, 0, id, key, len, &info);
+    return e ? e : note_emitted(c, b, 0, id, key, len, &info);
 }
 
 /* A word that is its own term and the only word of that term has exactly
@@ -622,14 +627,80 @@ static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
     uint32_t tid = b->w2t[id], tlen;
     const char *tkey = aj_inverter_key(b->terms, tid, &tlen);
     if (b->words_per_term[tid] == 1 && tlen == len && !memcmp(tkey, key, len)) {
-        info = b->em[0].infos[tid];
+        if (b->postw) {
+            /* the term's lists may not be written yet: see emit_lists */
+            memset(&info, 0, sizeof info);
+            b->wshared[id] = 1;
+        } else {
+            info = b->em[0].infos[tid];
+        }
         info.pos_off = UINT64_MAX;
-        return note_emitted(b, 1, id, key, len, &info);
+        return note_emitted(c, b, 1, id, key, len, &info);
     }
     /* The word dictionary has no positions (posn NULL). */
-    aj_err e = aj_postings_write_fn(c, b->post, NULL, docs, tfs, pos, pos_arg, n,
-                                    b->lens, &info);
-    return e ? e : note_emitted(b, 1, id, key, len, &info);
+    aj_err e = aj_postings_write_fn(c, b->postw ? b->postw : b->post, NULL, docs, tfs,
+                                    pos, pos_arg, n, b->lens, &info);
+    return e ? e : note_emitted(c, b, 1, id, key, len, &info);
+}
+
+typedef struct {
+    builder *b;
+    aj_ctx c;                /* the thread's own error */
+    aj_err e;
+} words_job;
+
+static void *emit_words(void *arg) {
+    words_job *j = arg;
+    builder *b = j->b;
+    j->e = aj_inverter_emit(&j->c, b->words, (const char *const *)b->runs_w, b->nruns,
+                            on_word_list, b);
+    return NULL;
+}
+
+/* The lists of post.aj and posn.aj: every term's, then every word's.
+ * With more than one thread the words' are made by a thread of their own
+ * while this one makes the terms', into a file apart (postw.tmp) that is
+ * then appended to post.aj: their offsets move by where they land, and a
+ * word that shares its term's postings gets the term's offsets, known
+ * only once the terms are written.  The bytes are those of one thread. */
+static aj_err emit_lists(builder *b) {
+    aj_ctx *c = b->c;
+    const char *const *runs_t = (const char *const *)b->runs_t;
+    if (b->nworkers < 2) {
+        aj_err e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, on_term_list, b);
+        if (!e) e = aj_inverter_emit(c, b->words, (const char *const *)b->runs_w, b->nruns,
+                                     on_word_list, b);
+        return e;
+    }
+    b->wshared = calloc(aj_inverter_nkeys(b->words) + 1, 1);
+    if (!b->wshared) return aj_fail(c, AJ_ENOMEM, "word table");
+    char path[2048];
+    tmp_path(b, "postw.tmp", path, sizeof path);
+    aj_err e = aj_fw_open(c, path, AJ_KIND_POST, &b->postw);
+    if (e) return e;
+    words_job j = {.b = b};
+    pthread_t t;
+    int apart = pthread_create(&t, NULL, emit_words, &j) == 0;
+    if (!apart) emit_words(&j);
+    e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, on_term_list, b);
+    if (apart) pthread_join(t, NULL);
+    if (!e && j.e) e = aj_fail(c, j.e, "%s", j.c.msg);
+    uint64_t base = aj_fw_tell(b->post);
+    if (!e) e = aj_fw_append_payload(c, b->post, b->postw);
+    else aj_fw_abort(b->postw);
+    b->postw = NULL;
+    remove_tmp(b, "postw.tmp");
+    emitted *em = &b->em[1];
+    for (uint64_t i = 0; !e && i < em->n; i++) {
+        uint32_t id = em->ids[i];
+        if (b->wshared[id]) {
+            em->infos[id] = b->em[0].infos[b->w2t[id]];
+            em->infos[id].pos_off = UINT64_MAX;
+        } else {
+            em->infos[id].post_off += base;
+        }
+    }
+    return e;
 }
 
 /* The dictionary wants infos in key order: gather them. */
@@ -917,10 +988,7 @@ static aj_err finish(builder *b, uint64_t *bytes_out) {
         if (!b->words_per_term) e = aj_fail(c, AJ_ENOMEM, "word counts");
         for (uint64_t i = 0; !e && i < nw; i++) b->words_per_term[b->w2t[i]]++;
     }
-    if (!e) e = aj_inverter_emit(c, b->terms, (const char *const *)b->runs_t, b->nruns,
-                                 on_term_list, b);
-    if (!e) e = aj_inverter_emit(c, b->words, (const char *const *)b->runs_w, b->nruns,
-                                 on_word_list, b);
+    if (!e) e = emit_lists(b);
     for (size_t i = 0; i < b->nruns; i++) {
         unlink(b->runs_t[i]);
         unlink(b->runs_w[i]);
@@ -947,6 +1015,8 @@ static void builder_free(builder *b) {
     aj_fw_abort(b->stor);
     aj_fw_abort(b->post);
     aj_fw_abort(b->posn);
+    aj_fw_abort(b->postw);
+    free(b->wshared);
     if (b->paras_tmp) fclose(b->paras_tmp);
     if (b->strings_tmp) fclose(b->strings_tmp);
     if (b->cites_tmp) fclose(b->cites_tmp);

@@ -237,6 +237,32 @@ void aj_fw_abort(aj_fwriter *w) {
     free(w);
 }
 
+aj_err aj_fw_append_payload(aj_ctx *c, aj_fwriter *dst, aj_fwriter *src) {
+    aj_err e = flush_buf(c, src);
+    int fd = e ? -1 : open(src->path, O_RDONLY | O_CLOEXEC);
+    if (!e && fd < 0)
+        e = aj_fail(c, AJ_EIO, "%s: cannot open: %s", src->path, strerror(errno));
+    uint8_t *buf = e ? NULL : malloc(WBUF_BYTES);
+    if (!e && !buf) e = aj_fail(c, AJ_ENOMEM, "file copy");
+    for (uint64_t off = 0; !e && off < src->payload;) {
+        size_t want = src->payload - off < WBUF_BYTES ? (size_t)(src->payload - off)
+                                                      : WBUF_BYTES;
+        ssize_t k = pread(fd, buf, want, (off_t)(AJ_HEADER_BYTES + off));
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            e = aj_fail(c, AJ_EIO, "%s: read failed: %s", src->path,
+                        k < 0 ? strerror(errno) : "file ends early");
+            break;
+        }
+        e = aj_fw_write(c, dst, buf, (size_t)k);
+        off += (uint64_t)k;
+    }
+    free(buf);
+    if (fd >= 0) close(fd);
+    aj_fw_abort(src);
+    return e;
+}
+
 /* ------------------------------------------------------------------ */
 
 struct aj_mfile {

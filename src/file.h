@@ -54,6 +54,10 @@ aj_err aj_fw_section(aj_ctx *c, aj_fwriter *w, uint32_t id, uint64_t off,
 aj_err aj_fw_close(aj_ctx *c, aj_fwriter *w, uint64_t *nbytes);
 /* Abandons a file being written (closes and frees; the caller deletes). */
 void aj_fw_abort(aj_fwriter *w);
+/* Appends src's payload bytes (not its sections) to dst, then abandons
+ * src as aj_fw_abort does: a part of a file written apart, by another
+ * thread, joins the file without a sync of its own. */
+aj_err aj_fw_append_payload(aj_ctx *c, aj_fwriter *dst, aj_fwriter *src);
 
 /* ---- reading ---- */
 

@@ -164,7 +164,29 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
     return AJ_OK;
 }
 
+/* aj_inverter_add without positions: a paragraph's postings need only
+ * each key's tf, so no occurrence is chained. */
+static aj_err add_counted(aj_ctx *c, aj_inverter *iv, uint32_t id) {
+    entry *e = &iv->keys[id];
+    if (e->mark == iv->seq + 1) {
+        e->tf++;
+        return AJ_OK;
+    }
+    if (iv->ndistinct == iv->capdistinct) {
+        size_t cap = iv->capdistinct ? iv->capdistinct * 2 : 256;
+        uint32_t *d = realloc(iv->distinct, cap * sizeof *d);
+        if (!d) return aj_fail(c, AJ_ENOMEM, "paragraph terms");
+        iv->distinct = d;
+        iv->capdistinct = cap;
+    }
+    iv->distinct[iv->ndistinct++] = id;
+    e->mark = iv->seq + 1;
+    e->tf = 1;
+    return AJ_OK;
+}
+
 aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
+    if (!iv->with_positions) return add_counted(c, iv, id);
     entry *e = &iv->keys[id];
     if (iv->nocc == iv->capocc) {
         size_t cap = iv->capocc ? iv->capocc * 2 : 1024;
@@ -388,12 +410,42 @@ static int cmp_keys(const void *a, const void *b, void *arg) {
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
+/* A key to sort: its first 8 bytes as a big-endian number (zeros past its
+ * end), so that most comparisons are one of integers held in the array,
+ * without reaching the key's entry and bytes. */
+typedef struct {
+    uint64_t head;
+    uint32_t id;
+} sort_key;
+
+static int cmp_sort_keys(const void *a, const void *b, void *arg) {
+    const sort_key *x = a, *y = b;
+    /* Heads that differ order the keys as their bytes do: the first byte
+     * that differs is either in both keys or past the shorter one's end,
+     * which makes it the smaller, as a prefix is. */
+    if (x->head != y->head) return x->head < y->head ? -1 : 1;
+    return cmp_keys(&x->id, &y->id, arg);
+}
+
 /* All key ids in key byte order; the caller frees the array. */
 static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
     uint32_t *order = malloc((iv->nkeys + 1) * sizeof *order);
-    if (!order) return aj_fail(c, AJ_ENOMEM, "term order");
-    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = (uint32_t)i;
-    qsort_r(order, iv->nkeys, sizeof *order, cmp_keys, (void *)iv);
+    sort_key *v = malloc((iv->nkeys + 1) * sizeof *v);
+    if (!order || !v) {
+        free(order);
+        free(v);
+        return aj_fail(c, AJ_ENOMEM, "term order");
+    }
+    for (uint64_t i = 0; i < iv->nkeys; i++) {
+        const entry *e = &iv->keys[i];
+        const uint8_t *k = (const uint8_t *)iv->arena + e->key_off;
+        uint64_t h = 0;
+        for (unsigned j = 0; j < 8; j++) h = h << 8 | (j < e->len ? k[j] : 0);
+        v[i] = (sort_key){h, (uint32_t)i};
+    }
+    qsort_r(v, iv->nkeys, sizeof *v, cmp_sort_keys, (void *)iv);
+    for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = v[i].id;
+    free(v);
     *out = order;
     return AJ_OK;
 }
@@ -511,9 +563,45 @@ typedef struct {
 /* Run entries larger than this are read in place. */
 #define PART_IN_MEMORY (1u << 20)
 
+/* A varint of a buffer in memory; most are one byte (small gaps and tfs),
+ * which this reads without a loop. */
+static inline int mem_varint(aj_slice *s, uint32_t *v) {
+    if (s->p < s->end && *s->p < 0x80) {
+        *v = *s->p++;
+        return 0;
+    }
+    return aj_get_varint32(s, v);
+}
+
+static aj_err damaged(aj_ctx *c) {
+    return aj_fail(c, AJ_EIO, "postings buffer damaged");
+}
+
 static aj_err part_varint(aj_ctx *c, part *p, aj_slice *s, uint32_t *v) {
     if (p->r) return run_read_varint(c, p->r, v);
-    if (aj_get_varint32(s, v)) return aj_fail(c, AJ_EIO, "postings buffer damaged");
+    if (mem_varint(s, v)) return damaged(c);
+    return AJ_OK;
+}
+
+/* decode_part for a part in memory (all of them unless the build spilled
+ * runs): no call per varint, and positions are stepped over by counting
+ * the bytes that end a varint (below 0x80) instead of decoding them. */
+static aj_err decode_mem(aj_ctx *c, const aj_inverter *iv, lists *l, const part *p) {
+    aj_slice s = p->s;
+    uint32_t doc = 0, *docs = l->docs + l->n, *tfs = l->tfs + l->n;
+    for (uint32_t i = 0; i < p->df; i++) {
+        uint32_t gap, tf;
+        if (mem_varint(&s, &gap) || mem_varint(&s, &tf)) return damaged(c);
+        doc += gap;
+        docs[i] = doc;
+        tfs[i] = tf;
+        if (!iv->with_positions) continue;
+        for (uint32_t left = tf; left;) {
+            if (s.p >= s.end) return damaged(c);
+            left -= *s.p++ < 0x80;
+        }
+    }
+    l->n += p->df;
     return AJ_OK;
 }
 
@@ -527,6 +615,7 @@ static aj_err part_start(aj_ctx *c, part *p) {
 static aj_err decode_part(aj_ctx *c, const aj_inverter *iv, lists *l, part *p) {
     aj_err e = grow_u32(c, &l->docs, &l->capd, l->n + p->df);
     if (!e) e = grow_u32(c, &l->tfs, &l->capt, l->n + p->df);
+    if (!e && !p->r) return decode_mem(c, iv, l, p);
     if (!e) e = part_start(c, p);
     aj_slice s = p->s;
     uint32_t doc = 0;
@@ -563,6 +652,17 @@ static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
     }
     part *p = &pr->parts[pr->at - 1];
     uint32_t gap, n, g, pos = 0;
+    if (!p->r) {
+        if (mem_varint(&pr->s, &gap) || mem_varint(&pr->s, &n) || n != tf)
+            return damaged(c);
+        for (uint32_t j = 0; j < tf; j++) {
+            if (mem_varint(&pr->s, &g)) return damaged(c);
+            pos += g;
+            out[j] = pos;
+        }
+        pr->left--;
+        return AJ_OK;
+    }
     aj_err e = part_varint(c, p, &pr->s, &gap);
     if (!e) e = part_varint(c, p, &pr->s, &n);
     if (!e && n != tf) e = aj_fail(c, AJ_EIO, "postings buffer damaged");

@@ -5,9 +5,9 @@
  * of the failed build must be gone (removed by the failed build itself, or
  * for a killed one by the next build), and the next build must succeed.
  *
- * Figures: a build of this corpus makes 208 hooked operations; ENOSPC and
- * EIO are each injected at every one but the last (414 failed builds), and
- * SIGKILL at every one (208 killed builds); the old index answered the same
+ * Figures: a build of this corpus makes 220 hooked operations; ENOSPC and
+ * EIO are each injected at every one but the last (438 failed builds), and
+ * SIGKILL at every one (220 killed builds); the old index answered the same
  * every time.  About 25 s under ASan. */
 #include "helpers.h"
 
