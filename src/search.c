@@ -239,12 +239,14 @@ static aj_err rescore_new(aj_ctx *c, void *arg, aj_hit *h, double floor, int *ke
     return aj_rescore(c, p->rs, h, floor, keep);
 }
 
-static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
-    if (n <= s->caphits) return AJ_OK;
-    aj_hit *h = realloc(s->hits, n * sizeof *h);
+/* Makes room for n hits in *v (capacity *cap), keeping what it holds:
+ * the searcher's hit buffers grow to the largest page asked for and stay. */
+static aj_err reserve(aj_ctx *c, aj_hit **v, size_t *cap, size_t n) {
+    if (n <= *cap) return AJ_OK;
+    aj_hit *h = realloc(*v, n * sizeof *h);
     if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
-    s->hits = h;
-    s->caphits = n;
+    *v = h;
+    *cap = n;
     return AJ_OK;
 }
 
@@ -274,15 +276,6 @@ static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
         *doc_end = d.first_para + d.nparas;
     }
     counts[*doc]++;
-    return AJ_OK;
-}
-
-static aj_err reserve_cand(aj_ctx *c, aj_searcher *s, size_t n) {
-    if (n <= s->capcand) return AJ_OK;
-    aj_hit *h = realloc(s->cand, n * sizeof *h);
-    if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
-    s->cand = h;
-    s->capcand = n;
     return AJ_OK;
 }
 
@@ -475,7 +468,7 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
      * (rank_full()). */
     size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
     if (depth > s->ix->nparas) depth = s->ix->nparas;
-    e = reserve_hits(c, s, k + 1);
+    e = reserve(c, &s->hits, &s->caphits, k + 1);
     if (e) return e;
     aj_rank rk;
     e = aj_rank_open(c, &rk, s->q);
@@ -489,7 +482,7 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     aj_topk_init(&top, s->hits, 0);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
-    if (!e && full) e = reserve_cand(c, s, depth + 1);
+    if (!e && full) e = reserve(c, &s->cand, &s->capcand, depth + 1);
     aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
     if (!e) aj_rank_weigh(&rk, ev.df, ev.n);
     /* Only the alternatives the corpus has are worth reporting. */
