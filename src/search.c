@@ -4,6 +4,7 @@
  * highlight.c's.
  */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -354,6 +355,36 @@ static int settled(const aj_topk *top, double last, double maxf) {
     return maxf == 1.0 && (last < w->score || (last == w->score && w->bm25 == last));
 }
 
+static int cmp_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x > y ? -1 : x < y;
+}
+
+/* A score that k of the candidates cand[0..n) are sure to reach: the
+ * k-th largest of their least final scores (aj_rescore_least), or
+ * -infinity when there are fewer than k.  As a floor it spares reading
+ * the positions of every candidate whose bound cannot reach it, which
+ * without it are read for each candidate until k hits are kept. */
+static aj_err candidate_floor(aj_ctx *c, aj_rescorer *rs, const aj_hit *cand, size_t n,
+                              size_t k, double *floor) {
+    *floor = -INFINITY;
+    if (k == 0 || n < k) return AJ_OK;
+    double *least = malloc(n * sizeof *least);
+    if (!least) return aj_fail(c, AJ_ENOMEM, "ranking");
+    aj_err e = AJ_OK;
+    for (size_t i = 0; !e && i < n; i++) {
+        aj_hit h = cand[i];
+        e = aj_rescore_least(c, rs, &h);
+        least[i] = h.score;
+    }
+    if (!e) {
+        qsort(least, n, sizeof *least, cmp_desc);
+        *floor = least[k - 1];
+    }
+    free(least);
+    return e;
+}
+
 /* The default ranking's k best full matches into s->hits, exactly.
  *
  * The first pass kept the best cand->k matches by BM25.  They are
@@ -374,7 +405,7 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
     aj_topk_init(top, s->hits, k);
     aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
-    aj_err e = AJ_OK;
+    aj_err e = candidate_floor(c, rs, cand->h, cand->n, k, &top->floor);
     for (size_t i = 0; !e && i < cand->n; i++) {
         aj_hit h = cand->h[i];
         h.score = h.bm25 * maxf;
@@ -405,6 +436,52 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
         }
     }
     if (!e) aj_topk_sort(top);
+    return e;
+}
+
+/* The number of matches of a flat query (aj_eval_flat), counted apart
+ * from the ranking: a single clause's df is its count (the evaluator
+ * leaves page chrome out of both), an OR's matches are walked without
+ * being scored.  Leaves ev rewound to its first match. */
+static aj_err count_flat(aj_ctx *c, aj_eval *ev, uint64_t *total) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    *total = 0;
+    aj_eval_flat(ev, &leaves, &nleaves);
+    if (nleaves == 1) {
+        *total = ev->df[aj_cur_leaf(leaves[0])];
+        return AJ_OK;
+    }
+    aj_err e = AJ_OK;
+    while (!e && aj_eval_doc(ev) != AJ_DOC_END) {
+        (*total)++;
+        e = aj_eval_next(c, ev);
+    }
+    return e ? e : aj_eval_rewind(c, ev);
+}
+
+/* The default ranking's k best matches of a flat query (aj_eval_flat)
+ * into s->hits, exactly.  Its pruning needs no first pass by BM25, as it
+ * can prune against the k-th best final score directly, re-scoring only
+ * the matches whose bound can beat it; scoring every match only to count
+ * it would cost more than all the rest, so an exact total is counted
+ * apart (count_flat).  Else s->res.total gets the matches scored (a lower
+ * bound). */
+static aj_err rank_pruned(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                          const aj_rank *rk, aj_rescorer **rs, aj_topk *top, size_t k) {
+    uint64_t total = 0;
+    aj_err e = o->exact_total ? count_flat(c, ev, &total) : AJ_OK;
+    if (!e) e = aj_rescorer_new(c, rk, s->ix, o, rs);
+    if (e) return e;
+    aj_topk_init(top, s->hits, k);
+    aj_topk_rescoring(top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nunits,
+                      rescore_hit, *rs);
+    e = aj_topk_pruned(c, ev, s->ix, top, &s->res.total);
+    if (!e) aj_topk_sort(top);
+    if (o->exact_total) {
+        s->res.total = total;
+        s->res.total_exact = 1;
+    }
     return e;
 }
 
@@ -493,13 +570,20 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
     s->nseen = 0;
     s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
-    if (!e) e = first_pass(c, s, o, &ev, &cand, counts);
-    size_t n = cand.n;
-    if (!e && full && k > 0) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    int one_pass = !e && full && k > 0 && !counts && aj_eval_flat(&ev, &leaves, &nleaves);
+    if (one_pass) {
+        e = rank_pruned(c, s, o, &ev, &rk, &rs, &top, k);
+    } else if (!e) {
+        e = first_pass(c, s, o, &ev, &cand, counts);
+    }
+    size_t n = one_pass ? top.n : cand.n;
+    if (!e && !one_pass && full && k > 0) {
         e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
         if (!e) e = rank_full(c, s, o, &ev, &rk, rs, &cand, &top, k, counts);
         n = top.n;
-    } else if (!e) {
+    } else if (!e && !one_pass) {
         aj_topk_sort(&cand);
     }
     aj_eval_close(&ev);
