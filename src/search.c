@@ -370,11 +370,24 @@ static int cmp_desc(const void *a, const void *b) {
  * the positions of every candidate whose bound cannot reach it, which
  * without it are read for each candidate until k hits are kept. */
 static aj_err candidate_floor(aj_ctx *c, aj_rescorer *rs, const aj_hit *cand, size_t n,
-                              size_t k, double *floor) {
+                              size_t k, double maxf, double *floor) {
     *floor = -INFINITY;
     if (k == 0 || n < k) return AJ_OK;
     double *least = malloc(n * sizeof *least);
     if (!least) return aj_fail(c, AJ_ENOMEM, "ranking");
+    /* The floor is at most the k-th best BM25: when the least bound is
+     * above that (BM25 scores close together, as for verses of similar
+     * length), it would prune nothing and is not worth its look-ups. */
+    double lowest = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        least[i] = cand[i].bm25;
+        if (least[i] < lowest) lowest = least[i];
+    }
+    qsort(least, n, sizeof *least, cmp_desc);
+    if (!aj_topk_prunable(lowest * maxf, least[k - 1])) {
+        free(least);
+        return AJ_OK;
+    }
     aj_err e = AJ_OK;
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit h = cand[i];
@@ -409,7 +422,7 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
     aj_topk_init(top, s->hits, k);
     aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
-    aj_err e = candidate_floor(c, rs, cand->h, cand->n, k, &top->floor);
+    aj_err e = candidate_floor(c, rs, cand->h, cand->n, k, maxf, &top->floor);
     for (size_t i = 0; !e && i < cand->n; i++) {
         aj_hit h = cand->h[i];
         h.score = h.bm25 * maxf;
