@@ -460,7 +460,7 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
  * from the ranking: a single clause's df is its count (the evaluator
  * leaves page chrome out of both); an OR's clauses are walked one after
  * the other into a bitmap of the paragraphs (a merge of the clauses costs
- * a comparison per clause and match: 6 times the BM25 top 10 of a long
+ * a comparison per clause and match: about 9 times the top 10 of a long
  * pasted query on KJV), its chrome runs cleared and its bits counted.
  * Leaves ev rewound to its first match. */
 static aj_err count_flat(aj_ctx *c, aj_searcher *s, aj_eval *ev, uint64_t *total) {
