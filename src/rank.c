@@ -591,3 +591,20 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
     h->score = aj_rank_score(h, &rs->o);
     return AJ_OK;
 }
+
+aj_err aj_rescore_least(aj_ctx *c, aj_rescorer *rs, aj_hit *h) {
+    int kind = AJ_PARA_BODY;
+    aj_hit least = *h;
+    least.proximity = least.heading = 0.0;
+    least.kind = 1.0;
+    least.share = 1.0;
+    if (rs->o.heading_hit < 1.0) {
+        aj_err e = aj_index_para_kind(c, rs->ix, h->id, &kind);
+        if (e) return e;
+    }
+    if (kind == AJ_PARA_HEADING) least.kind = rs->o.heading_hit;
+    /* The same products as aj_rank_score, so the bound is never above a
+     * score computed there (rounding is monotone). */
+    h->score = aj_rank_score(&least, &rs->o);
+    return AJ_OK;
+}

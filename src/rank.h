@@ -144,6 +144,11 @@ void aj_rescorer_held(aj_rescorer *rs, const uint8_t *held);
  * set to 0 (else 1). */
 aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep);
 
+/* Sets h->score to the least final score h can get: its BM25 times the
+ * factors known without positions or headings (kind; share 1), which
+ * proximity and heading can only raise.  Any order of ids. */
+aj_err aj_rescore_least(aj_ctx *c, aj_rescorer *rs, aj_hit *h);
+
 /* The proximity of occurrence lists (exposed for tests).  occ[u] holds
  * nocc[u] increasing start positions of unit u, each ulen[u] words long.
  * Returns the proximity formula above for nunits units. */

@@ -3,11 +3,13 @@
  * k by BM25 in a min-heap, and explain on request; highlighting is
  * highlight.c's.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ajsearch.h"
+#include "bytes.h"
 #include "eval.h"
 #include "expand.h"
 #include "highlight.h"
@@ -57,6 +59,8 @@ struct aj_searcher {
     aj_suggestion *sg;
     aj_expander *sexp;        /* aj_suggest's own, to leave results alone */
     aj_store_reader text;     /* aj_search_para_text's blocks (store.h) */
+    uint64_t *bits;           /* a bit per paragraph, for counting (count_flat) */
+    size_t capbits;           /*   in words */
 };
 
 void aj_search_opts_init(aj_search_opts *o) {
@@ -116,6 +120,7 @@ void aj_searcher_free(aj_searcher *s) {
     free(s->seen);
     free(s->ex);
     free(s->doc_counts);
+    free(s->bits);
     aj_store_reader_free(&s->text);
     free(s);
 }
@@ -239,12 +244,14 @@ static aj_err rescore_new(aj_ctx *c, void *arg, aj_hit *h, double floor, int *ke
     return aj_rescore(c, p->rs, h, floor, keep);
 }
 
-static aj_err reserve_hits(aj_ctx *c, aj_searcher *s, size_t n) {
-    if (n <= s->caphits) return AJ_OK;
-    aj_hit *h = realloc(s->hits, n * sizeof *h);
+/* Makes room for n hits in *v (capacity *cap), keeping what it holds:
+ * the searcher's hit buffers grow to the largest page asked for and stay. */
+static aj_err reserve(aj_ctx *c, aj_hit **v, size_t *cap, size_t n) {
+    if (n <= *cap) return AJ_OK;
+    aj_hit *h = realloc(*v, n * sizeof *h);
     if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
-    s->hits = h;
-    s->caphits = n;
+    *v = h;
+    *cap = n;
     return AJ_OK;
 }
 
@@ -274,15 +281,6 @@ static aj_err count_doc(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *counts,
         *doc_end = d.first_para + d.nparas;
     }
     counts[*doc]++;
-    return AJ_OK;
-}
-
-static aj_err reserve_cand(aj_ctx *c, aj_searcher *s, size_t n) {
-    if (n <= s->capcand) return AJ_OK;
-    aj_hit *h = realloc(s->cand, n * sizeof *h);
-    if (!h) return aj_fail(c, AJ_ENOMEM, "hits");
-    s->cand = h;
-    s->capcand = n;
     return AJ_OK;
 }
 
@@ -361,6 +359,49 @@ static int settled(const aj_topk *top, double last, double maxf) {
     return maxf == 1.0 && (last < w->score || (last == w->score && w->bm25 == last));
 }
 
+static int cmp_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x > y ? -1 : x < y;
+}
+
+/* A score that k of the candidates cand[0..n) are sure to reach: the
+ * k-th largest of their least final scores (aj_rescore_least), or
+ * -infinity when there are fewer than k.  As a floor it spares reading
+ * the positions of every candidate whose bound cannot reach it, which
+ * without it are read for each candidate until k hits are kept. */
+static aj_err candidate_floor(aj_ctx *c, aj_rescorer *rs, const aj_hit *cand, size_t n,
+                              size_t k, double maxf, double *floor) {
+    *floor = -INFINITY;
+    if (k == 0 || n < k) return AJ_OK;
+    double *least = malloc(n * sizeof *least);
+    if (!least) return aj_fail(c, AJ_ENOMEM, "ranking");
+    /* The floor is at most the k-th best BM25: when the least bound is
+     * above that (BM25 scores close together, as for verses of similar
+     * length), it would prune nothing and is not worth its look-ups. */
+    double lowest = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        least[i] = cand[i].bm25;
+        if (least[i] < lowest) lowest = least[i];
+    }
+    qsort(least, n, sizeof *least, cmp_desc);
+    if (!aj_topk_prunable(lowest * maxf, least[k - 1])) {
+        free(least);
+        return AJ_OK;
+    }
+    aj_err e = AJ_OK;
+    for (size_t i = 0; !e && i < n; i++) {
+        aj_hit h = cand[i];
+        e = aj_rescore_least(c, rs, &h);
+        least[i] = h.score;
+    }
+    if (!e) {
+        qsort(least, n, sizeof *least, cmp_desc);
+        *floor = least[k - 1];
+    }
+    free(least);
+    return e;
+}
+
 /* The default ranking's k best full matches into s->hits, exactly.
  *
  * The first pass kept the best cand->k matches by BM25.  They are
@@ -381,7 +422,7 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
     aj_topk_init(top, s->hits, k);
     aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
-    aj_err e = AJ_OK;
+    aj_err e = candidate_floor(c, rs, cand->h, cand->n, k, maxf, &top->floor);
     for (size_t i = 0; !e && i < cand->n; i++) {
         aj_hit h = cand->h[i];
         h.score = h.bm25 * maxf;
@@ -412,6 +453,72 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
         }
     }
     if (!e) aj_topk_sort(top);
+    return e;
+}
+
+/* The number of matches of a flat query (aj_eval_flat), counted apart
+ * from the ranking: a single clause's df is its count (the evaluator
+ * leaves page chrome out of both); an OR's clauses are walked one after
+ * the other into a bitmap of the paragraphs (a merge of the clauses costs
+ * a comparison per clause and match: about 9 times the top 10 of a long
+ * pasted query on KJV), its chrome runs cleared and its bits counted.
+ * Leaves ev rewound to its first match. */
+static aj_err count_flat(aj_ctx *c, aj_searcher *s, aj_eval *ev, uint64_t *total) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    *total = 0;
+    aj_eval_flat(ev, &leaves, &nleaves);
+    if (nleaves == 1) {
+        *total = ev->df[aj_cur_leaf(leaves[0])];
+        return AJ_OK;
+    }
+    size_t nwords = ((size_t)s->ix->nparas + 63) / 64;
+    if (nwords > s->capbits) {
+        uint64_t *v = realloc(s->bits, nwords * sizeof *v);
+        if (!v) return aj_fail(c, AJ_ENOMEM, "match count");
+        s->bits = v;
+        s->capbits = nwords;
+    }
+    uint64_t *bits = s->bits;
+    memset(bits, 0, nwords * sizeof *bits);
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < nleaves; i++) {
+        aj_cur *k = leaves[i];
+        for (uint32_t d; !e && (d = aj_cur_doc(k)) < s->ix->nparas; e = aj_cur_next(c, k))
+            bits[d >> 6] |= (uint64_t)1 << (d & 63);
+    }
+    for (uint32_t r = 0; !e && r < ev->nchrome; r++) {
+        const uint8_t *run = ev->chrome + (uint64_t)r * AJ_RUN_BYTES;
+        uint64_t from = aj_get_u32le(run), to = from + aj_get_u32le(run + 4);
+        for (uint64_t d = from; d < to && d < s->ix->nparas; d++)
+            bits[d >> 6] &= ~((uint64_t)1 << (d & 63));
+    }
+    for (size_t w = 0; !e && w < nwords; w++) *total += (uint64_t)__builtin_popcountll(bits[w]);
+    return e ? e : aj_eval_rewind(c, ev);
+}
+
+/* The default ranking's k best matches of a flat query (aj_eval_flat)
+ * into s->hits, exactly.  Its pruning needs no first pass by BM25, as it
+ * can prune against the k-th best final score directly, re-scoring only
+ * the matches whose bound can beat it; scoring every match only to count
+ * it would cost more than all the rest, so an exact total is counted
+ * apart (count_flat).  Else s->res.total gets the matches scored (a lower
+ * bound). */
+static aj_err rank_pruned(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                          const aj_rank *rk, aj_rescorer **rs, aj_topk *top, size_t k) {
+    uint64_t total = 0;
+    aj_err e = o->exact_total ? count_flat(c, s, ev, &total) : AJ_OK;
+    if (!e) e = aj_rescorer_new(c, rk, s->ix, o, rs);
+    if (e) return e;
+    aj_topk_init(top, s->hits, k);
+    aj_topk_rescoring(top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nunits,
+                      rescore_hit, *rs);
+    e = aj_topk_pruned(c, ev, s->ix, top, &s->res.total);
+    if (!e) aj_topk_sort(top);
+    if (o->exact_total) {
+        s->res.total = total;
+        s->res.total_exact = 1;
+    }
     return e;
 }
 
@@ -475,7 +582,7 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
      * (rank_full()). */
     size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
     if (depth > s->ix->nparas) depth = s->ix->nparas;
-    e = reserve_hits(c, s, k + 1);
+    e = reserve(c, &s->hits, &s->caphits, k + 1);
     if (e) return e;
     aj_rank rk;
     e = aj_rank_open(c, &rk, s->q);
@@ -489,7 +596,7 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     aj_topk_init(&top, s->hits, 0);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
-    if (!e && full) e = reserve_cand(c, s, depth + 1);
+    if (!e && full) e = reserve(c, &s->cand, &s->capcand, depth + 1);
     aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
     if (!e) aj_rank_weigh(&rk, ev.df, ev.n);
     /* Only the alternatives the corpus has are worth reporting. */
@@ -500,13 +607,20 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
     s->nseen = 0;
     s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
-    if (!e) e = first_pass(c, s, o, &ev, &cand, counts);
-    size_t n = cand.n;
-    if (!e && full && k > 0) {
+    aj_cur **leaves;
+    uint32_t nleaves;
+    int one_pass = !e && full && k > 0 && !counts && aj_eval_flat(&ev, &leaves, &nleaves);
+    if (one_pass) {
+        e = rank_pruned(c, s, o, &ev, &rk, &rs, &top, k);
+    } else if (!e) {
+        e = first_pass(c, s, o, &ev, &cand, counts);
+    }
+    size_t n = one_pass ? top.n : cand.n;
+    if (!e && !one_pass && full && k > 0) {
         e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
         if (!e) e = rank_full(c, s, o, &ev, &rk, rs, &cand, &top, k, counts);
         n = top.n;
-    } else if (!e) {
+    } else if (!e && !one_pass) {
         aj_topk_sort(&cand);
     }
     aj_eval_close(&ev);

@@ -444,3 +444,68 @@ Test(rank, every_page_is_a_slice_of_one_ranking) {
     }
     drop_tree(&t);
 }
+
+/* ---- counting apart from ranking ---- */
+
+/* A word, a phrase, a prefix or an OR of them is ranked in one pruned
+ * pass and counted apart (search.c); opts.doc_counts takes the other
+ * path, which scores and counts every match.  Both must give the same
+ * total and the same hits with the same scores, with the page chrome
+ * left out (its words are in the chrome of the seed corpus, so the
+ * count must drop them) and searched. */
+Test(rank, flat_queries_count_and_rank_as_scoring_everything, .timeout = 120) {
+    char *root = th_tmpdir(), index[1024];
+    snprintf(index, sizeof index, "%s/index", root);
+    aj_ctx c = {0};
+    aj_build_opts bo = {.corpus_dir = "corpus", .index_dir = index};
+    cr_assert_eq(aj_build(&c, &bo, NULL), AJ_OK, "build: %s", c.msg);
+    tree t = {.root = root};
+    cr_assert_eq(aj_index_open(&c, index, &t.ix), AJ_OK, "%s", c.msg);
+    cr_assert_eq(aj_searcher_new(&c, t.ix, &t.s), AJ_OK);
+    const char *queries[] = {
+        "Binh", "Public", "Affairs", "ASEAN", "the", "maritime", "nosuchword",
+        "Binh OR Cabinet", "Public OR Affairs OR maritime", "the OR of OR and",
+        "maritime OR security OR nosuchword", "\"maritime security\" OR disaster",
+        "cooperat*", "cooperat* OR Binh", "\"Japan-ASEAN\" OR Quang OR summit",
+        "Japan AND ASEAN", "maritime security cooperation", "Public -Affairs"};
+    size_t total_hits = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (int chrome = 0; chrome < 2; chrome++)
+            for (uint32_t lim = 1; lim <= 41; lim += 20) {
+                aj_search_opts all;
+                aj_search_opts_init(&all);
+                all.limit = lim;
+                all.chrome = chrome;
+                all.doc_counts = 1; /* every match scored and counted */
+                const aj_results *r = run(&t, queries[qi], &all);
+                uint64_t total = r->total;
+                size_t n = r->nhits;
+                aj_hit *want = malloc((n + 1) * sizeof *want);
+                cr_assert_not_null(want);
+                if (n) memcpy(want, r->hits, n * sizeof *want);
+                for (int exact = 0; exact < 2; exact++) {
+                    aj_search_opts o = all;
+                    o.doc_counts = 0;
+                    o.exact_total = exact;
+                    r = run(&t, queries[qi], &o);
+                    if (exact) {
+                        cr_assert(r->total_exact);
+                        cr_assert_eq(r->total, total, "'%s' chrome %d: %llu matches, not %llu",
+                                     queries[qi], chrome, (unsigned long long)r->total,
+                                     (unsigned long long)total);
+                    }
+                    cr_assert_eq(r->nhits, n, "'%s' chrome %d -n %u exact %d", queries[qi],
+                                 chrome, lim, exact);
+                    for (size_t i = 0; i < n; i++) {
+                        cr_assert_eq(r->hits[i].id, want[i].id, "'%s' hit %zu", queries[qi], i);
+                        cr_assert_eq(r->hits[i].score, want[i].score, "'%s' hit %zu",
+                                     queries[qi], i);
+                        cr_assert_eq(r->hits[i].share, want[i].share);
+                    }
+                }
+                total_hits += n;
+                free(want);
+            }
+    cr_assert_gt(total_hits, 300, "the queries list something (%zu hits)", total_hits);
+    drop_tree(&t);
+}
