@@ -54,6 +54,14 @@ struct aj_bworker {
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
+    /* Common-word pairs (pairs.h): the common terms, a flag per term id
+     * of the worker's inverter (1: common), and the current paragraph's
+     * pairs, resolved to term ids, with their positions. */
+    const aj_pairs *common;
+    uint8_t *tcommon;
+    size_t captcommon;
+    uint32_t *pids, *ppos;
+    size_t cappairs;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -148,6 +156,7 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
 }
 
 void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d) { w->sdict = d; }
+void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p) { w->common = p; }
 
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
@@ -164,6 +173,9 @@ void aj_bworker_free(aj_bworker *w) {
     free(w->tids);
     free(w->wids);
     free(w->tbytes);
+    free(w->tcommon);
+    free(w->pids);
+    free(w->ppos);
     free(w->blocks);
     free(w);
 }
@@ -247,7 +259,56 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
         return aj_fail(w->c, AJ_ENOMEM, "word table");
     w->w2t[wid] = tid;
+    if (is_new && w->common && w->common->n) {
+        /* pair terms take ids too, so a new term's id may be far ahead */
+        if (tid >= w->captcommon) {
+            size_t cap = w->captcommon ? w->captcommon : 1024;
+            while (cap <= tid) cap *= 2;
+            uint8_t *v = realloc(w->tcommon, cap);
+            if (!v) return aj_fail(w->c, AJ_ENOMEM, "common terms");
+            memset(v + w->captcommon, 0, cap - w->captcommon);
+            w->tcommon = v;
+            w->captcommon = cap;
+        }
+        w->tcommon[tid] = (uint8_t)aj_pairs_is_common(w->common, term, tl);
+    }
     return AJ_OK;
+}
+
+static int is_common(const aj_bworker *w, uint32_t tid) {
+    return tid < w->captcommon && w->tcommon[tid];
+}
+
+/* Indexes the pairs of adjacent tokens of the paragraph in which one
+ * term is common (pairs.h), at the position of the first token.  Their
+ * positions rise with the tokens', as the inverter wants. */
+static aj_err flush_pairs(aj_bworker *w) {
+    size_t np = 0;
+    if (!w->captcommon || w->ntok < 2) return AJ_OK;
+    if (w->cappairs < w->ntok) {
+        uint32_t *a = realloc(w->pids, w->ntok * sizeof *a);
+        if (a) w->pids = a;
+        uint32_t *b = a ? realloc(w->ppos, w->ntok * sizeof *b) : NULL;
+        if (b) w->ppos = b;
+        if (!a || !b) return aj_fail(w->c, AJ_ENOMEM, "paragraph pairs");
+        w->cappairs = w->ntok;
+    }
+    for (size_t i = 0; i + 1 < w->ntok; i++) {
+        uint32_t x = w->tids[i], y = w->tids[i + 1];
+        if (w->tpos[i + 1] != w->tpos[i] + 1 || (!is_common(w, x) && !is_common(w, y)))
+            continue;
+        uint32_t xl, yl;
+        const char *xk = aj_inverter_key(w->terms, x, &xl);
+        const char *yk = aj_inverter_key(w->terms, y, &yl);
+        char key[AJ_MAX_WORD + 1];
+        size_t kl = aj_pair_key(xk, xl, yk, yl, key);
+        if (!kl) continue;
+        int is_new;
+        aj_err e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, &w->pids[np], &is_new);
+        if (e) return e;
+        w->ppos[np++] = w->tpos[i];
+    }
+    return aj_inverter_add_many(w->c, w->terms, w->pids, w->ppos, np);
 }
 
 /* Doubles the word table, keeping every slot (each holds its hash). */
@@ -359,6 +420,7 @@ static aj_err flush_tokens(aj_bworker *w) {
         }
     }
     if (!e) e = aj_inverter_add_many(w->c, w->terms, w->tids, w->tpos, w->ntok);
+    if (!e) e = flush_pairs(w);
     if (!e) e = aj_inverter_add_many(w->c, w->words, w->wids, w->tpos, w->ntok);
     w->ntok = 0;
     w->ntbytes = 0;
