@@ -112,6 +112,7 @@ typedef struct builder {
     aj_store_dict sdict;     /* the texts' dictionary (store.h) */
     aj_pairs common;         /* the common terms, paired (pairs.h) */
     uint64_t npairs;         /* pair terms among the emitted terms */
+    uint64_t npair_postings; /* and their postings */
     uint64_t ntokens, bytes_in;
     uint32_t nskipped;
     uint64_t memory, seg_tokens;
@@ -583,7 +584,10 @@ static aj_err note_emitted(builder *b, int which, uint32_t id, const char *key,
             return aj_fail(b->c, AJ_ENOMEM, "dictionary");
     }
     em->infos[id] = *info;
-    if (which == 0 && memchr(key, ' ', len)) b->npairs++;
+    if (which == 0 && memchr(key, ' ', len)) {
+        b->npairs++;
+        b->npair_postings += info->df;
+    }
     em->ids[em->n] = id;
     em->keys[em->n] = key;
     em->lens[em->n] = (uint8_t)len;
@@ -855,6 +859,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
     aj_put_u64le(sup + 56, chrome_tokens);
     aj_put_u64le(sup + 64, b->npairs);
+    aj_put_u64le(sup + 72, b->npair_postings);
     uint8_t *flags = doc_flags(b);
     if (!flags) return aj_fail(c, AJ_ENOMEM, "document flags");
     uint64_t off = aj_fw_tell(w);
@@ -1078,7 +1083,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         stats->nterms = b.em[0].n - b.npairs;
         stats->nwords = b.em[1].n;
         stats->ntokens = b.ntokens;
-        stats->npostings = aj_inverter_npostings(b.terms);
+        stats->npostings = aj_inverter_npostings(b.terms) - b.npair_postings;
         stats->bytes_in = b.bytes_in;
         stats->bytes_out = bytes_out;
         stats->nruns = (uint32_t)b.nruns;

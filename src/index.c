@@ -100,9 +100,10 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     ix->nchrome = aj_get_u32le(p + 48);
     ix->chrome_tokens = aj_get_u64le(p + 56);
     ix->npairs = aj_get_u64le(p + 64);
+    ix->npair_postings = aj_get_u64le(p + 72);
     if (ix->nchrome > ix->nparas || ix->chrome_tokens > ix->ntokens || aj_get_u32le(p + 52))
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock chrome counts");
-    if (ix->npairs > ix->nterms)
+    if (ix->npairs > ix->nterms || ix->npair_postings > ix->npostings)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock pair count");
     e = aj_mfile_section(c, m, AJ_SEC_DOCS, &ix->docs_off, &docs_len);
     if (!e) e = aj_mfile_section(c, m, AJ_SEC_PARAS, &ix->paras_off, &paras_len);
@@ -232,7 +233,7 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
     st->chrome_tokens = ix->chrome_tokens;
     st->nterms = ix->nterms - ix->npairs;
     st->nwords = ix->nwords;
-    st->npostings = ix->npostings;
+    st->npostings = ix->npostings - ix->npair_postings;
     st->ntokens = ix->ntokens;
     /* what BM25 uses by default: the paragraphs that are not chrome */
     st->avgdl = ix->nparas > ix->nchrome

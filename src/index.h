@@ -6,8 +6,8 @@
  *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
  *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
  *             paragraphs, u32 zero, u64 chrome tokens, u64 pair terms
- *             (how many of the nterms are common-word pairs), 8 zero
- *             bytes
+ *             (how many of the nterms are common-word pairs), u64
+ *             pair postings (how many of the npostings are theirs)
  *   2 DOCS    ndocs records of 28 bytes: u32 path, u32 title, u32 date,
  *             u32 source (offsets of NUL-terminated strings in STRINGS),
  *             u32 first paragraph id, u32 paragraph count, u32 flags
@@ -109,6 +109,7 @@ struct aj_index {
     uint32_t nacros;
     aj_pairs common;         /* the terms paired at build time (COMMON) */
     uint64_t npairs;         /* pair terms among nterms */
+    uint64_t npair_postings; /* their postings, among npostings */
     aj_store store;
     /* aj_para_text's decompression context and cache of blocks, shared
      * under a lock (a searcher has its own: aj_search_para_text) */

@@ -429,14 +429,14 @@ Test(corrupt, other_versions_kinds_and_programs) {
     cr_assert(strstr(c.msg, "post.aj") && strstr(c.msg, "99"), "%s", c.msg);
     cr_assert(!strstr(c.msg, "damaged"), "%s", c.msg);
     aj_ctx_reset(&c);
-    /* An index of the previous format (5: 32 KiB text blocks, no
-     * dictionary) is refused with a request to rebuild it. */
-    cr_assert_eq(aj_format_version(), 6);
-    set_u32(v + 8, 5);
+    /* An index of the previous format (6: no common-word pairs) is
+     * refused with a request to rebuild it. */
+    cr_assert_eq(aj_format_version(), 7);
+    set_u32(v + 8, 6);
     set_u64(v + 56, XXH3_64bits(v, 56));
     put_file(path, v, n);
     cr_assert_eq(answers(&c, f.index, &got), AJ_EVERSION, "%s", c.msg);
-    cr_assert(strstr(c.msg, "version 5") && strstr(c.msg, "rebuild the index"), "%s", c.msg);
+    cr_assert(strstr(c.msg, "version 6") && strstr(c.msg, "rebuild the index"), "%s", c.msg);
     aj_ctx_reset(&c);
     /* The same field changed by damage (checksum not fixed): still a
      * version error, but the message tells that the header may be broken. */

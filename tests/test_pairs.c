@@ -1,0 +1,142 @@
+/* Tests of the common terms and their pairs (pairs.h): the choice, the
+ * keys, the COMMON section's bytes, and the pair terms a build writes. */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+#include <string.h>
+
+#include "dict.h"
+#include "index.h"
+#include "pairs.h"
+
+static aj_pairs choose(const char *const *texts, size_t n, uint32_t want) {
+    size_t sizes[16], total = 0;
+    char buf[4096];
+    for (size_t i = 0; i < n; i++) {
+        sizes[i] = strlen(texts[i]);
+        memcpy(buf + total, texts[i], sizes[i]);
+        total += sizes[i];
+    }
+    aj_ctx c = {0};
+    aj_pairs p;
+    cr_assert_eq(aj_pairs_choose(&c, buf, sizes, n, want, &p), AJ_OK, "%s", c.msg);
+    return p;
+}
+
+Test(pairs, most_frequent_terms_ties_by_bytes) {
+    /* the x4, of x3, king x2 (stemmed from "kings"), then a tie at one
+     * between land and zeal: land comes first in byte order */
+    const char *t[] = {"The king of the land, of the kings", "zeal of THE"};
+    aj_pairs p = choose(t, 2, 4);
+    cr_assert_eq(p.n, 4);
+    /* kept sorted by bytes */
+    cr_assert_str_eq(p.terms[0], "king");
+    cr_assert_str_eq(p.terms[1], "land");
+    cr_assert_str_eq(p.terms[2], "of");
+    cr_assert_str_eq(p.terms[3], "the");
+    cr_assert(aj_pairs_is_common(&p, "of", 2));
+    cr_assert(!aj_pairs_is_common(&p, "zeal", 4));
+    cr_assert(!aj_pairs_is_common(&p, "o", 1));
+    cr_assert(!aj_pairs_is_common(&p, "ofx", 3));
+    aj_pairs_free(&p);
+    /* fewer distinct terms than asked for: all of them */
+    p = choose(t, 2, 100);
+    cr_assert_eq(p.n, 5);
+    aj_pairs_free(&p);
+    p = choose(t, 0, 10);
+    cr_assert_eq(p.n, 0);
+    cr_assert(!aj_pairs_is_common(&p, "the", 3));
+    aj_pairs_free(&p);
+}
+
+Test(pairs, keys_fit_a_word) {
+    char k[AJ_MAX_WORD + 1];
+    cr_assert_eq(aj_pair_key("of", 2, "the", 3, k), 6);
+    cr_assert_str_eq(k, "of the");
+    char a[AJ_MAX_WORD + 1];
+    memset(a, 'a', sizeof a);
+    /* 61 + 1 + 2 = 64 bytes fit, 65 do not */
+    cr_assert_eq(aj_pair_key(a, 61, "of", 2, k), AJ_MAX_WORD);
+    cr_assert_eq(k[61], ' ');
+    cr_assert_eq(aj_pair_key(a, 62, "of", 2, k), 0);
+}
+
+Test(pairs, section_round_trip_and_damage) {
+    const char *t[] = {"the king of the land and the people of the land"};
+    aj_pairs p = choose(t, 1, 3), q;
+    size_t n = aj_pairs_size(&p);
+    uint8_t buf[256];
+    cr_assert_leq(n, sizeof buf);
+    aj_pairs_encode(&p, buf);
+    aj_ctx c = {0};
+    cr_assert_eq(aj_pairs_decode(&c, buf, n, &q), AJ_OK, "%s", c.msg);
+    cr_assert_eq(q.n, p.n);
+    for (uint32_t i = 0; i < p.n; i++) cr_assert_str_eq(q.terms[i], p.terms[i]);
+    aj_pairs_free(&q);
+    /* "land", "of", "the": damage each rule */
+    uint8_t v[256];
+    struct {
+        size_t at;
+        uint8_t byte;
+        size_t len;
+    } cases[] = {
+        {0, 9, 0},        /* count beyond the terms */
+        {4, 1, 0},        /* reserved word not zero */
+        {8, 0, 0},        /* an empty term */
+        {9, ' ', 0},      /* a term with a space */
+        {8, 'z', 0},      /* out of order */
+        {0, 0, 3},        /* truncated */
+        {0, 0, 1},        /* shorter than its header */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memcpy(v, buf, n);
+        size_t len = n - cases[i].len;
+        if (!cases[i].len) v[cases[i].at] = cases[i].byte;
+        if (cases[i].len == 1) len = 7;
+        aj_ctx d = {0};
+        cr_assert_eq(aj_pairs_decode(&d, v, len, &q), AJ_ECORRUPT, "case %zu", i);
+        cr_assert(strstr(d.msg, "common term"), "%s", d.msg);
+    }
+    /* trailing bytes after the last term */
+    memcpy(v, buf, n);
+    v[n] = 'x';
+    aj_ctx d = {0};
+    cr_assert_eq(aj_pairs_decode(&d, v, n + 1, &q), AJ_ECORRUPT);
+    aj_pairs_free(&p);
+}
+
+/* The df and tf of a term of the index, or df 0 when it is absent. */
+static uint32_t df_of(aj_index *ix, const char *key) {
+    aj_ctx c = {0};
+    int64_t id;
+    aj_term_info info;
+    cr_assert_eq(aj_dict_find(&c, &ix->terms, key, strlen(key), &id, &info), AJ_OK);
+    return id < 0 ? 0 : info.df;
+}
+
+Test(pairs, build_indexes_adjacent_pairs_with_a_common_term) {
+    aj_index *ix;
+    char *root = th_index_text("The king of the land came to the gate of the city.\n\n"
+                               "The the the the.\n\n"
+                               "Zeal and zest went out of\n\n"
+                               "the house, and the king of Tyre saw the land.\n",
+                               &ix);
+    cr_assert(aj_pairs_is_common(&ix->common, "the", 3));
+    cr_assert(aj_pairs_is_common(&ix->common, "of", 2));
+    /* adjacent in paragraphs 0 and 3; "of" ending paragraph 2 and "the"
+     * starting 3 are not a pair */
+    cr_assert_eq(df_of(ix, "of the"), 1);
+    cr_assert_eq(df_of(ix, "king of"), 2);
+    cr_assert_eq(df_of(ix, "the the"), 1);
+    /* pairs are no words: the stats leave them out */
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    cr_assert_eq(st.nterms + ix->npairs, ix->nterms);
+    cr_assert_gt(ix->npairs, 0);
+    aj_ctx c = {0};
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
+    th_rmtree(root);
+    free(root);
+}
