@@ -62,6 +62,12 @@ struct aj_bworker {
     size_t captcommon;
     uint32_t *pids, *ppos;
     size_t cappairs;
+    /* Pair ids by the pair's two term ids, in open addressing: a pair
+     * costs one probe, not the key's bytes hashed and compared in the
+     * inverter's table (a pair is as frequent as a word, and without
+     * this table its interning was the largest share of the build). */
+    struct pslot { uint64_t tids; uint32_t pid1; } *ptab;  /* pid1: id + 1, 0 empty */
+    uint64_t nptab, ptab_used;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -174,6 +180,7 @@ void aj_bworker_free(aj_bworker *w) {
     free(w->wids);
     free(w->tbytes);
     free(w->tcommon);
+    free(w->ptab);
     free(w->pids);
     free(w->ppos);
     free(w->blocks);
@@ -275,6 +282,55 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     return AJ_OK;
 }
 
+/* Doubles the pair table (or makes its first one). */
+static aj_err ptab_grow(aj_bworker *w) {
+    uint64_t n = w->nptab ? w->nptab * 2 : 4096, mask = n - 1;
+    struct pslot *t = calloc(n, sizeof *t);
+    if (!t) return aj_fail(w->c, AJ_ENOMEM, "pair table");
+    for (uint64_t i = 0; i < w->nptab; i++) {
+        if (!w->ptab[i].pid1) continue;
+        uint64_t h = (w->ptab[i].tids * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+        while (t[h].pid1) h = (h + 1) & mask;
+        t[h] = w->ptab[i];
+    }
+    free(w->ptab);
+    w->ptab = t;
+    w->nptab = n;
+    return AJ_OK;
+}
+
+/* The id of the pair (x, y) in the worker's term inverter, interned when
+ * new; *pid = UINT32_MAX when its key is too long to index. */
+static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
+    if (w->ptab_used * 2 >= w->nptab) {
+        aj_err e = ptab_grow(w);
+        if (e) return e;
+    }
+    uint64_t k = (uint64_t)x << 32 | y, mask = w->nptab - 1;
+    uint64_t h = (k * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (w->ptab[h].pid1) {
+        if (w->ptab[h].tids == k) {
+            *pid = w->ptab[h].pid1 - 1;
+            return AJ_OK;
+        }
+        h = (h + 1) & mask;
+    }
+    uint32_t xl, yl;
+    const char *xk = aj_inverter_key(w->terms, x, &xl);
+    const char *yk = aj_inverter_key(w->terms, y, &yl);
+    char key[AJ_MAX_WORD + 1];
+    size_t kl = aj_pair_key(xk, xl, yk, yl, key);
+    int is_new;
+    aj_err e;
+    *pid = UINT32_MAX;
+    if (!kl) return AJ_OK;  /* too long (rare): not remembered, not indexed */
+    e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, pid, &is_new);
+    if (e) return e;
+    w->ptab[h] = (struct pslot){k, *pid + 1};
+    w->ptab_used++;
+    return AJ_OK;
+}
+
 static int is_common(const aj_bworker *w, uint32_t tid) {
     return tid < w->captcommon && w->tcommon[tid];
 }
@@ -297,16 +353,9 @@ static aj_err flush_pairs(aj_bworker *w) {
         uint32_t x = w->tids[i], y = w->tids[i + 1];
         if (w->tpos[i + 1] != w->tpos[i] + 1 || (!is_common(w, x) && !is_common(w, y)))
             continue;
-        uint32_t xl, yl;
-        const char *xk = aj_inverter_key(w->terms, x, &xl);
-        const char *yk = aj_inverter_key(w->terms, y, &yl);
-        char key[AJ_MAX_WORD + 1];
-        size_t kl = aj_pair_key(xk, xl, yk, yl, key);
-        if (!kl) continue;
-        int is_new;
-        aj_err e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, &w->pids[np], &is_new);
+        aj_err e = pair_id(w, x, y, &w->pids[np]);
         if (e) return e;
-        w->ppos[np++] = w->tpos[i];
+        if (w->pids[np] != UINT32_MAX) w->ppos[np++] = w->tpos[i];
     }
     return aj_inverter_add_many(w->c, w->terms, w->pids, w->ppos, np);
 }
