@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "dict.h"
+#include "eval.h"
 #include "index.h"
 #include "pairs.h"
+#include "query.h"
 
 static aj_pairs choose(const char *const *texts, size_t n, uint32_t want) {
     size_t sizes[16], total = 0;
@@ -136,6 +138,42 @@ Test(pairs, build_indexes_adjacent_pairs_with_a_common_term) {
     cr_assert_gt(ix->npairs, 0);
     aj_ctx c = {0};
     cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
+    th_rmtree(root);
+    free(root);
+}
+
+/* A phrase that is one pair reads the pair's postings only, not those of
+ * its two words (the point of the pairs); a phrase of a rare word and a
+ * common one reads the pair and nothing else either. */
+Test(pairs, phrase_reads_the_pair) {
+    aj_index *ix;
+    char buf[8192] = "";
+    /* 40 paragraphs with "of" and "the" apart, 5 with them adjacent */
+    for (int i = 0; i < 45; i++)
+        strcat(buf, i < 40 ? "The king went out of town.\n\n" : "A word of the king.\n\n");
+    char *root = th_index_text(buf, &ix);
+    aj_ctx c = {0};
+    aj_analyzer *an = th_analyzer();
+    const char *qs[] = {"\"of the\"", "\"word of\""};
+    uint32_t want_df[] = {5, 5};
+    for (int k = 0; k < 2; k++) {
+        aj_query *q;
+        cr_assert_eq(aj_query_parse(&c, an, qs[k], strlen(qs[k]), &q), AJ_OK, "%s", c.msg);
+        aj_eval ev;
+        cr_assert_eq(aj_eval_open(&c, &ev, ix, an, q, 1.2, 0.75, 1), AJ_OK, "%s", c.msg);
+        uint32_t n = 0;
+        for (; aj_eval_doc(&ev) != AJ_DOC_END; n++) {
+            cr_assert_geq(aj_eval_doc(&ev), 40);
+            cr_assert_eq(aj_eval_next(&c, &ev), AJ_OK);
+        }
+        cr_assert_eq(n, want_df[k], "%s", qs[k]);
+        /* 5 postings of the pair, not the 45 of "of" and the 45 of "the" */
+        cr_assert_eq(ev.decoded, 5, "%s: %llu postings read", qs[k],
+                     (unsigned long long)ev.decoded);
+        aj_eval_close(&ev);
+        aj_query_free(q);
+    }
     aj_index_close(ix);
     th_rmtree(root);
     free(root);
