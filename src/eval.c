@@ -894,25 +894,45 @@ static aj_err eval_near(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
 
 static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out);
 
+/* A leaf read straight from the postings of one term of the index. */
+static aj_err term_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
+                        const char *term, aj_cur *k) {
+    int found;
+    int64_t tid;
+    uint32_t in_chrome = 0;
+    k->kind = C_TERM;
+    aj_err e = open_term_id(c, ev, term, &k->pc, &found, &tid);
+    if (!e && ev->chrome && found) e = aj_index_chrome_df(c, ev->ix, (uint64_t)tid, &in_chrome);
+    if (e) return e;
+    if (in_chrome > k->pc.info.df)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome count of '%s' above its df", term);
+    k->doc = k->pc.doc;
+    k->cost = k->pc.info.df;
+    ev->df[n->leaf] = k->pc.info.df - in_chrome;
+    return AJ_OK;
+}
+
+/* When the phrase is one pair term (pairs.h: "of the"), that term's
+ * key in *key (AJ_MAX_WORD + 1 bytes) and 1; else 0.  A pair's postings
+ * are the phrase's, tf for tf, so the phrase can be a term leaf: nothing
+ * is gathered up front, and the top k's pruning (block-max, MaxScore)
+ * applies to it as to a word. */
+static int one_pair(const aj_index *ix, const aj_qnode *n, char *key) {
+    if (n->nterms != 2 || !ix->common.n) return 0;
+    char keys[2 * (AJ_MAX_WORD + 1)];
+    uint32_t off[2];
+    uint8_t chosen[2] = {0};
+    if (phrase_units(ix, n, keys, off, chosen) != 1) return 0;
+    memcpy(key, keys, AJ_MAX_WORD + 1);
+    return 1;
+}
+
 static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                          aj_cur *k) {
     k->leaf = n->leaf;
-    if (n->kind == Q_TERM) {
-        int found;
-        int64_t tid;
-        uint32_t in_chrome = 0;
-        k->kind = C_TERM;
-        aj_err e = open_term_id(c, ev, n->terms[0], &k->pc, &found, &tid);
-        if (!e && ev->chrome && found) e = aj_index_chrome_df(c, ev->ix, (uint64_t)tid, &in_chrome);
-        if (e) return e;
-        if (in_chrome > k->pc.info.df)
-            return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome count of '%s' above its df",
-                           n->terms[0]);
-        k->doc = k->pc.doc;
-        k->cost = k->pc.info.df;
-        ev->df[n->leaf] = k->pc.info.df - in_chrome;
-        return AJ_OK;
-    }
+    if (n->kind == Q_TERM) return term_leaf(c, ev, n, n->terms[0], k);
+    char pair[AJ_MAX_WORD + 1];
+    if (n->kind == Q_PHRASE && one_pair(ev->ix, n, pair)) return term_leaf(c, ev, n, pair, k);
     aj_err e;
     if (n->kind == Q_FUZZY) {
         e = eval_fuzzy(c, ev, n, k);

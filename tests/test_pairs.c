@@ -168,13 +168,67 @@ Test(pairs, phrase_reads_the_pair) {
             cr_assert_eq(aj_eval_next(&c, &ev), AJ_OK);
         }
         cr_assert_eq(n, want_df[k], "%s", qs[k]);
+        aj_eval_close(&ev);
         /* 5 postings of the pair, not the 45 of "of" and the 45 of "the" */
         cr_assert_eq(ev.decoded, 5, "%s: %llu postings read", qs[k],
                      (unsigned long long)ev.decoded);
-        aj_eval_close(&ev);
         aj_query_free(q);
     }
     aj_index_close(ix);
     th_rmtree(root);
     free(root);
+}
+
+/* A phrase that is one pair is a term leaf, so the top k's pruning
+ * (block-max alone, MaxScore in an OR, the default ranking's partial
+ * matches) reaches it: the pruned top k must equal the exhaustive one. */
+Test(pairs, pruning_is_exact_with_pair_phrases, .timeout = 120) {
+    static const char *words[] = {"the", "of", "and", "sea", "lord", "king", "land",
+                                  "south", "china", "gate", "city", "a"};
+    size_t cap = 1u << 20, n = 0;
+    char *text = malloc(cap);
+    cr_assert(text);
+    uint64_t rs = 5;
+    for (int p = 0; p < 3000; p++) {
+        int len = 1 + (int)(th_rand(&rs) % 30);
+        for (int i = 0; i < len; i++) {
+            const char *w = words[th_rand(&rs) % 12];
+            if (i == 0) n += (size_t)snprintf(text + n, cap - n, "%c%s", w[0] - 32, w + 1);
+            else n += (size_t)snprintf(text + n, cap - n, " %s", w);
+        }
+        n += (size_t)snprintf(text + n, cap - n, ".\n\n");
+    }
+    th_search f = th_search_open(text);
+    free(text);
+    static const char *clauses[] = {"\"of the\"", "\"the sea\"", "\"the the\"", "\"sea of\"",
+                                    "\"south china\"", "\"of the sea\"", "lord", "the",
+                                    "\"king and\"", "\"a a\""};
+    uint32_t ks[] = {1, 3, 10, 50};
+    aj_ctx c = {0};
+    for (int q = 0; q < 200; q++) {
+        char query[256] = "";
+        int m = 1 + (int)(th_rand(&rs) % 3);
+        for (int i = 0; i < m; i++) {
+            if (i) strcat(query, q % 2 ? " OR " : " ");
+            strcat(query, clauses[th_rand(&rs) % 10]);
+        }
+        aj_search_opts o;
+        aj_search_opts_init(&o);
+        o.limit = ks[q % 4];
+        if (q % 3 == 0) o.rank = AJ_RANK_BM25;
+        const aj_results *r;
+        cr_assert_eq(aj_search(&c, f.s, query, strlen(query), &o, &r), AJ_OK, "%s", c.msg);
+        size_t nh = r->nhits;
+        uint32_t ids[64];
+        double sc[64];
+        for (size_t i = 0; i < nh; i++) ids[i] = r->hits[i].id, sc[i] = r->hits[i].score;
+        o.exact_total = 0;
+        cr_assert_eq(aj_search(&c, f.s, query, strlen(query), &o, &r), AJ_OK, "%s", c.msg);
+        cr_assert_eq(r->nhits, nh, "'%s': %zu hits pruned, %zu exact", query, r->nhits, nh);
+        for (size_t i = 0; i < nh; i++) {
+            cr_assert_eq(r->hits[i].id, ids[i], "'%s' rank %zu", query, i);
+            cr_assert_eq(r->hits[i].score, sc[i], "'%s' rank %zu score", query, i);
+        }
+    }
+    th_search_close(&f);
 }
