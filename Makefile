@@ -37,7 +37,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
             boilerplate.c outline.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
-            bworker.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
+            bworker.c pairs.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
             partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c
 # The English word table (src/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.

@@ -40,6 +40,7 @@
 #include "gen.h"
 #include "index.h"
 #include "invert.h"
+#include "pairs.h"
 #include "postings.h"
 #include "segment.h"
 #include "store.h"
@@ -110,6 +111,9 @@ typedef struct builder {
     aj_fwriter *stor;
     aj_store_writer *store;
     aj_store_dict sdict;     /* the texts' dictionary (store.h) */
+    aj_pairs common;         /* the common terms, paired (pairs.h) */
+    uint64_t npairs;         /* pair terms among the emitted terms */
+    uint64_t npair_postings; /* and their postings */
     uint64_t ntokens, bytes_in;
     uint32_t nskipped;
     uint64_t memory, seg_tokens;
@@ -409,7 +413,10 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
     for (int i = 0; !e && i < threads; i++) {
         args[i].p = &p;
         e = aj_bworker_new(c, b->seg_tokens, (uint32_t)i, &args[i].w);
-        if (!e) aj_bworker_set_dict(args[i].w, &b->sdict);
+        if (!e) {
+            aj_bworker_set_dict(args[i].w, &b->sdict);
+            aj_bworker_set_pairs(args[i].w, &b->common);
+        }
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
         if (!e) started++;
@@ -459,7 +466,10 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
 static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     aj_bworker *w;
     aj_err e = aj_bworker_new(b->c, b->seg_tokens, 0, &w);
-    if (!e) aj_bworker_set_dict(w, &b->sdict);
+    if (!e) {
+        aj_bworker_set_dict(w, &b->sdict);
+        aj_bworker_set_pairs(w, &b->common);
+    }
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
                            (uint32_t)i, absorb, b);
@@ -558,6 +568,10 @@ static aj_err train_dict(builder *b) {
         if (s.quota) e = sample_doc(b, &s, k * nd / m);
     }
     if (!e) e = aj_store_train(b->c, s.bytes, s.sizes, s.nsizes, &b->sdict);
+    /* The same samples choose the common terms: the most frequent terms
+     * of a megabyte spread over the corpus are its most frequent ones
+     * closely enough (a miss costs speed, never a result). */
+    if (!e) e = aj_pairs_choose(b->c, s.bytes, s.sizes, s.nsizes, AJ_PAIR_COMMON, &b->common);
     free(s.bytes);
     free(s.sizes);
     return e;
@@ -578,6 +592,10 @@ static aj_err note_emitted(aj_ctx *c, builder *b, int which, uint32_t id,
             return aj_fail(c, AJ_ENOMEM, "dictionary");
     }
     em->infos[id] = *info;
+    if (which == 0 && memchr(key, ' ', len)) {
+        b->npairs++;
+        b->npair_postings += info->df;
+    }
     em->ids[em->n] = id;
     em->keys[em->n] = key;
     em->lens[em->n] = (uint8_t)len;
@@ -857,6 +875,18 @@ static aj_err write_chrome(builder *b, aj_fwriter *w) {
     return e;
 }
 
+/* COMMON: the common terms (pairs.h has the layout). */
+static aj_err write_common(builder *b, aj_fwriter *w) {
+    size_t n = aj_pairs_size(&b->common);
+    uint8_t *buf = malloc(n);
+    if (!buf) return aj_fail(b->c, AJ_ENOMEM, "common terms");
+    aj_pairs_encode(&b->common, buf);
+    uint64_t off = aj_fw_tell(w);
+    aj_err e = aj_fw_write(b->c, w, buf, n);
+    free(buf);
+    return e ? e : aj_fw_section(b->c, w, AJ_SEC_COMMON, off, n);
+}
+
 static int cmp_cited_as(const void *a, const void *b) {
     const doc_rec *x = *(doc_rec *const *)a, *y = *(doc_rec *const *)b;
     if (x->cited_as != y->cited_as) return x->cited_as < y->cited_as ? -1 : 1;
@@ -902,6 +932,8 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u64le(sup + 40, aj_inverter_npostings(b->words));
     aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
     aj_put_u64le(sup + 56, chrome_tokens);
+    aj_put_u64le(sup + 64, b->npairs);
+    aj_put_u64le(sup + 72, b->npair_postings);
     uint8_t *flags = doc_flags(b);
     if (!flags) return aj_fail(c, AJ_ENOMEM, "document flags");
     uint64_t off = aj_fw_tell(w);
@@ -939,6 +971,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     if (!e) e = aj_fw_section(c, w, AJ_SEC_LENS, off, b->nparas * 4);
     if (!e) e = write_acronyms(b, w);
     if (!e) e = write_chrome(b, w);
+    if (!e) e = write_common(b, w);
     off = aj_fw_tell(w);
     if (!e) e = copy_file(b, b->strings_tmp, "strings.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
@@ -1012,6 +1045,7 @@ static void builder_free(builder *b) {
     aj_inverter_free(b->words);
     aj_store_writer_free(b->store);
     aj_store_dict_free(&b->sdict);
+    aj_pairs_free(&b->common);
     aj_fw_abort(b->stor);
     aj_fw_abort(b->post);
     aj_fw_abort(b->posn);
@@ -1121,10 +1155,10 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         stats->ndocs = (uint32_t)b.ndocs;
         stats->nparas = (uint32_t)b.nparas;
         stats->nskipped = b.nskipped;
-        stats->nterms = b.em[0].n;
+        stats->nterms = b.em[0].n - b.npairs;
         stats->nwords = b.em[1].n;
         stats->ntokens = b.ntokens;
-        stats->npostings = aj_inverter_npostings(b.terms);
+        stats->npostings = aj_inverter_npostings(b.terms) - b.npair_postings;
         stats->bytes_in = b.bytes_in;
         stats->bytes_out = bytes_out;
         stats->nruns = (uint32_t)b.nruns;

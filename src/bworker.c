@@ -56,6 +56,20 @@ struct aj_bworker {
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
+    /* Common-word pairs (pairs.h): the common terms, a flag per term id
+     * of the worker's inverter (1: common), and the current paragraph's
+     * pairs, resolved to term ids, with their positions. */
+    const aj_pairs *common;
+    uint8_t *tcommon;
+    size_t captcommon;
+    uint32_t *pids, *ppos;
+    size_t cappairs;
+    /* Pair ids by the pair's two term ids, in open addressing: a pair
+     * costs one probe, not the key's bytes hashed and compared in the
+     * inverter's table (a pair is as frequent as a word, and without
+     * this table its interning was the largest share of the build). */
+    struct pslot { uint64_t tids; uint32_t pid1; } *ptab;  /* pid1: id + 1, 0 empty */
+    uint64_t nptab, ptab_used;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -150,6 +164,7 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
 }
 
 void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d) { w->sdict = d; }
+void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p) { w->common = p; }
 
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
@@ -166,6 +181,10 @@ void aj_bworker_free(aj_bworker *w) {
     free(w->tids);
     free(w->wids);
     free(w->tbytes);
+    free(w->tcommon);
+    free(w->ptab);
+    free(w->pids);
+    free(w->ppos);
     free(w->blocks);
     free(w);
 }
@@ -249,7 +268,98 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
         return aj_fail(w->c, AJ_ENOMEM, "word table");
     w->w2t[wid] = tid;
+    if (is_new && w->common && w->common->n) {
+        /* pair terms take ids too, so a new term's id may be far ahead */
+        if (tid >= w->captcommon) {
+            size_t cap = w->captcommon ? w->captcommon : 1024;
+            while (cap <= tid) cap *= 2;
+            uint8_t *v = realloc(w->tcommon, cap);
+            if (!v) return aj_fail(w->c, AJ_ENOMEM, "common terms");
+            memset(v + w->captcommon, 0, cap - w->captcommon);
+            w->tcommon = v;
+            w->captcommon = cap;
+        }
+        w->tcommon[tid] = (uint8_t)aj_pairs_is_common(w->common, term, tl);
+    }
     return AJ_OK;
+}
+
+/* Doubles the pair table (or makes its first one). */
+static aj_err ptab_grow(aj_bworker *w) {
+    uint64_t n = w->nptab ? w->nptab * 2 : 4096, mask = n - 1;
+    struct pslot *t = calloc(n, sizeof *t);
+    if (!t) return aj_fail(w->c, AJ_ENOMEM, "pair table");
+    for (uint64_t i = 0; i < w->nptab; i++) {
+        if (!w->ptab[i].pid1) continue;
+        uint64_t h = (w->ptab[i].tids * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+        while (t[h].pid1) h = (h + 1) & mask;
+        t[h] = w->ptab[i];
+    }
+    free(w->ptab);
+    w->ptab = t;
+    w->nptab = n;
+    return AJ_OK;
+}
+
+/* The id of the pair (x, y) in the worker's term inverter, interned when
+ * new; *pid = UINT32_MAX when its key is too long to index. */
+static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
+    if (w->ptab_used * 2 >= w->nptab) {
+        aj_err e = ptab_grow(w);
+        if (e) return e;
+    }
+    uint64_t k = (uint64_t)x << 32 | y, mask = w->nptab - 1;
+    uint64_t h = (k * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+    while (w->ptab[h].pid1) {
+        if (w->ptab[h].tids == k) {
+            *pid = w->ptab[h].pid1 - 1;
+            return AJ_OK;
+        }
+        h = (h + 1) & mask;
+    }
+    uint32_t xl, yl;
+    const char *xk = aj_inverter_key(w->terms, x, &xl);
+    const char *yk = aj_inverter_key(w->terms, y, &yl);
+    char key[AJ_MAX_WORD + 1];
+    size_t kl = aj_pair_key(xk, xl, yk, yl, key);
+    int is_new;
+    aj_err e;
+    *pid = UINT32_MAX;
+    if (!kl) return AJ_OK;  /* too long (rare): not remembered, not indexed */
+    e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, pid, &is_new);
+    if (e) return e;
+    w->ptab[h] = (struct pslot){k, *pid + 1};
+    w->ptab_used++;
+    return AJ_OK;
+}
+
+static int is_common(const aj_bworker *w, uint32_t tid) {
+    return tid < w->captcommon && w->tcommon[tid];
+}
+
+/* Indexes the pairs of adjacent tokens of the paragraph in which one
+ * term is common (pairs.h), at the position of the first token.  Their
+ * positions rise with the tokens', as the inverter wants. */
+static aj_err flush_pairs(aj_bworker *w) {
+    size_t np = 0;
+    if (!w->captcommon || w->ntok < 2) return AJ_OK;
+    if (w->cappairs < w->ntok) {
+        uint32_t *a = realloc(w->pids, w->ntok * sizeof *a);
+        if (a) w->pids = a;
+        uint32_t *b = a ? realloc(w->ppos, w->ntok * sizeof *b) : NULL;
+        if (b) w->ppos = b;
+        if (!a || !b) return aj_fail(w->c, AJ_ENOMEM, "paragraph pairs");
+        w->cappairs = w->ntok;
+    }
+    for (size_t i = 0; i + 1 < w->ntok; i++) {
+        uint32_t x = w->tids[i], y = w->tids[i + 1];
+        if (w->tpos[i + 1] != w->tpos[i] + 1 || (!is_common(w, x) && !is_common(w, y)))
+            continue;
+        aj_err e = pair_id(w, x, y, &w->pids[np]);
+        if (e) return e;
+        if (w->pids[np] != UINT32_MAX) w->ppos[np++] = w->tpos[i];
+    }
+    return aj_inverter_add_many(w->c, w->terms, w->pids, w->ppos, np);
 }
 
 /* Doubles the word table, keeping every slot (each holds its hash). */
@@ -361,6 +471,7 @@ static aj_err flush_tokens(aj_bworker *w) {
         }
     }
     if (!e) e = aj_inverter_add_many(w->c, w->terms, w->tids, w->tpos, w->ntok);
+    if (!e) e = flush_pairs(w);
     if (!e) e = aj_inverter_add_many(w->c, w->words, w->wids, w->tpos, w->ntok);
     w->ntok = 0;
     w->ntbytes = 0;

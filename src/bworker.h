@@ -19,6 +19,7 @@
 #include "block.h"
 #include "corpus.h"
 #include "invert.h"
+#include "pairs.h"
 #include "store.h"
 
 #define AJ_CHUNK_BYTES (1u << 20)     /* documents are grouped up to this */
@@ -100,6 +101,9 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
 /* The dictionary its segments compress their texts with (store.h); it
  * must outlive the worker.  None by default. */
 void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d);
+/* The common terms whose adjacent pairs the worker indexes as terms too
+ * (pairs.h); they must outlive the worker.  None by default. */
+void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

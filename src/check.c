@@ -226,7 +226,7 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
     aj_dict_iter it;
     char prev[AJ_MAX_WORD + 1];
     uint32_t prevlen = 0;
-    uint64_t npost = 0;
+    uint64_t npost = 0, npairs = 0, npair_post = 0;
     aj_err e = aj_dict_iter_seek(c, d, 0, &it);
     for (uint64_t id = 0; !e && id < d->nterms; id++) {
         if (id > 0) {
@@ -240,9 +240,26 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
         memcpy(prev, it.buf, it.len + 1);
         prevlen = it.len;
         e = check_list(c, ix, which, id, &it.info, it.buf, &npost);
+        if (!e && which == AJ_DICT_TERMS && memchr(it.buf, ' ', it.len)) {
+            /* a common-word pair (pairs.h): two terms, one of them common */
+            const char *sp = memchr(it.buf, ' ', it.len);
+            size_t al = (size_t)(sp - it.buf), bl = it.len - al - 1;
+            if (!al || !bl || memchr(sp + 1, ' ', bl) ||
+                (!aj_pairs_is_common(&ix->common, it.buf, al) &&
+                 !aj_pairs_is_common(&ix->common, sp + 1, bl)))
+                return aj_fail(c, AJ_ECORRUPT, "dict.aj: term %llu is not a common-word pair",
+                               (unsigned long long)id);
+            npairs++;
+            npair_post += it.info.df;
+        }
         if (!e) e = aj_dict_iter_next(c, &it);
     }
     if (e) return e;
+    if (which == AJ_DICT_TERMS && (npairs != ix->npairs || npair_post != ix->npair_postings))
+        return aj_fail(c, AJ_ECORRUPT,
+                       "dict.aj: %llu pair terms with %llu postings, superblock says %llu and %llu",
+                       (unsigned long long)npairs, (unsigned long long)npair_post,
+                       (unsigned long long)ix->npairs, (unsigned long long)ix->npair_postings);
     uint64_t want = which == AJ_DICT_TERMS ? ix->npostings : ix->nword_postings;
     if (npost != want)
         return aj_fail(c, AJ_ECORRUPT,

@@ -2,6 +2,7 @@
 #include "eval.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,17 +217,19 @@ static aj_err expansion_limit(aj_ctx *c, const aj_qnode *n) {
                       AJ_MAX_QUERY_EXPANSION);
 }
 
-/* Counts the start positions of a phrase of m terms in one paragraph,
- * given the positions pos[u] (np[u] of them) of each distinct term u and
- * slot[i], the distinct term at phrase position i; writes them to starts
- * when not NULL (room for the anchor's count).  at holds m counters. */
+/* Counts the start positions of a phrase of m units in one paragraph,
+ * given the positions pos[u] (np[u] of them) of each distinct term u,
+ * slot[i], the distinct term of unit i, and off[i], the unit's place in
+ * the phrase (i when off is NULL: one unit per word); writes them to
+ * starts when not NULL (room for the anchor's count).  at holds m
+ * counters. */
 static uint32_t match_phrase(const uint32_t **pos, const uint32_t *np,
-                             const uint32_t *slot, uint32_t m, uint32_t *at,
-                             uint32_t *starts) {
+                             const uint32_t *slot, const uint32_t *off,
+                             uint32_t m, uint32_t *at, uint32_t *starts) {
     uint32_t anchor = 0;
     for (uint32_t i = 1; i < m; i++)
         if (np[slot[i]] < np[slot[anchor]]) anchor = i;
-    uint32_t tf = 0;
+    uint32_t tf = 0, aoff = off ? off[anchor] : anchor;
     const uint32_t *ap = pos[slot[anchor]];
     /* The anchor's positions rise, so each phrase position's target
      * does too: one forward pointer per phrase position walks its
@@ -235,14 +238,14 @@ static uint32_t match_phrase(const uint32_t **pos, const uint32_t *np,
     for (uint32_t i = 0; i < m; i++) at[i] = 0;
     for (uint32_t j = 0; j < np[slot[anchor]]; j++) {
         uint32_t q = ap[j];
-        if (q < anchor) continue;
-        uint32_t start = q - anchor, i;
+        if (q < aoff) continue;
+        uint32_t start = q - aoff, i;
         for (i = 0; i < m; i++) {
             if (i == anchor) continue;
             const uint32_t *v = pos[slot[i]];
-            uint32_t n = np[slot[i]];
-            while (at[i] < n && v[at[i]] < start + i) at[i]++;
-            if (at[i] == n || v[at[i]] != start + i) break;
+            uint32_t n = np[slot[i]], want = start + (off ? off[i] : i);
+            while (at[i] < n && v[at[i]] < want) at[i]++;
+            if (at[i] == n || v[at[i]] != want) break;
         }
         if (i == m) {
             if (starts) starts[tf] = start;
@@ -252,32 +255,75 @@ static uint32_t match_phrase(const uint32_t **pos, const uint32_t *np,
     return tf;
 }
 
-/* Phrase: paragraphs holding all its terms, found by leapfrogging from
- * the rarest term, then a position check anchored on the term with the
- * fewest positions in that paragraph.  A term repeated in the phrase
- * ("the lord of the") is read once. */
+/* The units a phrase of m terms is read as, each a term or a pair term
+ * (pairs.h) and its place in the phrase: every pair of adjacent words
+ * of which one is common, less a pair whose two words its neighbours
+ * already cover ("the heaven and heaven" reads "the heaven" and "and
+ * heaven"), and each word no pair covers.  A pair's list is a subset of
+ * each of its words' lists, usually a far smaller one, and its positions
+ * are only those where the two words are adjacent.  At most m units
+ * (each pair kept covers a word no earlier one does); keys holds m keys
+ * of AJ_MAX_WORD + 1 bytes, chosen m zeroed bytes.  Returns the number of units. */
+static uint32_t phrase_units(const aj_index *ix, const aj_qnode *n, char *keys,
+                             uint32_t *off, uint8_t *chosen) {
+    uint32_t m = n->nterms, nu = 0;
+    int paired = ix->common.n > 0;
+    for (uint32_t i = 0; paired && i + 1 < m; i++) {
+        const char *a = n->terms[i], *b = n->terms[i + 1];
+        size_t al = strlen(a), bl = strlen(b);
+        chosen[i] = (aj_pairs_is_common(&ix->common, a, al) ||
+                     aj_pairs_is_common(&ix->common, b, bl)) &&
+                    al + 1 + bl <= AJ_MAX_WORD;
+    }
+    for (uint32_t i = 1; paired && i + 2 < m; i++)
+        if (chosen[i - 1] && chosen[i + 1]) chosen[i] = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        char *k = keys + (size_t)nu * (AJ_MAX_WORD + 1);
+        if (paired && i + 1 < m && chosen[i]) {
+            aj_pair_key(n->terms[i], strlen(n->terms[i]), n->terms[i + 1],
+                        strlen(n->terms[i + 1]), k);
+        } else if (!paired || !((i > 0 && chosen[i - 1]) || (i + 1 < m && chosen[i]))) {
+            snprintf(k, AJ_MAX_WORD + 1, "%s", n->terms[i]);
+        } else {
+            continue;
+        }
+        off[nu++] = i;
+    }
+    return nu;
+}
+
+/* Phrase: paragraphs holding all its units (phrase_units), found by
+ * leapfrogging from the rarest, then a position check anchored on the
+ * unit with the fewest positions in that paragraph.  A unit repeated in
+ * the phrase ("the lord of the") is read once. */
 static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                           list_buf *out) {
     uint32_t m = n->nterms, nu = 0;
     aj_pcursor *pcs = calloc(m, sizeof *pcs);
-    uint32_t *slot = calloc(m, sizeof *slot); /* phrase position -> cursor */
+    uint32_t *slot = calloc(m, sizeof *slot); /* unit -> cursor */
+    uint32_t *off = calloc(m, sizeof *off);   /* unit -> place in the phrase */
+    char *keys = calloc(m, AJ_MAX_WORD + 1);
+    uint8_t *chosen = calloc(m, 1);
     uint32_t *ord = calloc(m, sizeof *ord);   /* cursors, rarest first */
     const uint32_t **pos = calloc(m, sizeof *pos);
     uint32_t *np = calloc(m, sizeof *np);
-    uint32_t *at = calloc(m, sizeof *at);   /* per phrase position */
-    aj_err e = (!pcs || !slot || !ord || !pos || !np || !at) ? aj_fail(c, AJ_ENOMEM, "phrase")
-                                                      : AJ_OK;
+    uint32_t *at = calloc(m, sizeof *at);   /* per unit */
+    aj_err e = (!pcs || !slot || !off || !keys || !chosen || !ord || !pos || !np || !at)
+                   ? aj_fail(c, AJ_ENOMEM, "phrase")
+                   : AJ_OK;
     int all = 1;
+    if (!e) m = phrase_units(ev->ix, n, keys, off, chosen);
     for (uint32_t i = 0; !e && i < m; i++) {
+        const char *key = keys + (size_t)i * (AJ_MAX_WORD + 1);
         uint32_t j = 0;
-        while (j < i && strcmp(n->terms[j], n->terms[i])) j++;
+        while (j < i && strcmp(keys + (size_t)j * (AJ_MAX_WORD + 1), key)) j++;
         if (j < i) {
             slot[i] = slot[j];
             continue;
         }
         int found;
         slot[i] = nu;
-        e = open_term(c, ev, n->terms[i], &pcs[nu], &found);
+        e = open_term(c, ev, key, &pcs[nu], &found);
         nu++;
         all &= found;
     }
@@ -313,10 +359,17 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             e = expansion_limit(c, n);
             break;
         }
-        for (uint32_t i = 0; !e && i < nu; i++)
-            e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
-        if (e) break;
-        uint32_t tf = match_phrase(pos, np, slot, m, at, NULL);
+        uint32_t tf;
+        if (m == 1) {
+            /* one unit spans the phrase (a word, or a pair such as "of
+             * the"): its occurrences are the phrase's, no positions read */
+            tf = aj_pcursor_tf(&pcs[0]);
+        } else {
+            for (uint32_t i = 0; !e && i < nu; i++)
+                e = aj_pcursor_positions(c, &pcs[i], &pos[i], &np[i]);
+            if (e) break;
+            tf = match_phrase(pos, np, slot, off, m, at, NULL);
+        }
         if (tf) e = list_push(c, out, d, tf);
         d++;
     }
@@ -326,6 +379,9 @@ static aj_err eval_phrase(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
     }
     free(pcs);
     free(slot);
+    free(off);
+    free(keys);
+    free(chosen);
     free(ord);
     free(pos);
     free(np);
@@ -741,7 +797,7 @@ static aj_err near_item_positions(aj_ctx *c, near_item *it, uint32_t d) {
         it->cappos = need;
     }
     if (it->phrase) {
-        it->npos = match_phrase(it->tpos, it->tnp, it->slot, it->m, it->at, it->pos);
+        it->npos = match_phrase(it->tpos, it->tnp, it->slot, NULL, it->m, it->at, it->pos);
         return AJ_OK;
     }
     uint32_t n = 0, from = 0;
@@ -838,25 +894,45 @@ static aj_err eval_near(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
 
 static aj_err build(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **out);
 
+/* A leaf read straight from the postings of one term of the index. */
+static aj_err term_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
+                        const char *term, aj_cur *k) {
+    int found;
+    int64_t tid;
+    uint32_t in_chrome = 0;
+    k->kind = C_TERM;
+    aj_err e = open_term_id(c, ev, term, &k->pc, &found, &tid);
+    if (!e && ev->chrome && found) e = aj_index_chrome_df(c, ev->ix, (uint64_t)tid, &in_chrome);
+    if (e) return e;
+    if (in_chrome > k->pc.info.df)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome count of '%s' above its df", term);
+    k->doc = k->pc.doc;
+    k->cost = k->pc.info.df;
+    ev->df[n->leaf] = k->pc.info.df - in_chrome;
+    return AJ_OK;
+}
+
+/* When the phrase is one pair term (pairs.h: "of the"), that term's
+ * key in *key (AJ_MAX_WORD + 1 bytes) and 1; else 0.  A pair's postings
+ * are the phrase's, tf for tf, so the phrase can be a term leaf: nothing
+ * is gathered up front, and the top k's pruning (block-max, MaxScore)
+ * applies to it as to a word. */
+static int one_pair(const aj_index *ix, const aj_qnode *n, char *key) {
+    if (n->nterms != 2 || !ix->common.n) return 0;
+    char keys[2 * (AJ_MAX_WORD + 1)];
+    uint32_t off[2];
+    uint8_t chosen[2] = {0};
+    if (phrase_units(ix, n, keys, off, chosen) != 1) return 0;
+    memcpy(key, keys, AJ_MAX_WORD + 1);
+    return 1;
+}
+
 static aj_err build_leaf(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
                          aj_cur *k) {
     k->leaf = n->leaf;
-    if (n->kind == Q_TERM) {
-        int found;
-        int64_t tid;
-        uint32_t in_chrome = 0;
-        k->kind = C_TERM;
-        aj_err e = open_term_id(c, ev, n->terms[0], &k->pc, &found, &tid);
-        if (!e && ev->chrome && found) e = aj_index_chrome_df(c, ev->ix, (uint64_t)tid, &in_chrome);
-        if (e) return e;
-        if (in_chrome > k->pc.info.df)
-            return aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome count of '%s' above its df",
-                           n->terms[0]);
-        k->doc = k->pc.doc;
-        k->cost = k->pc.info.df;
-        ev->df[n->leaf] = k->pc.info.df - in_chrome;
-        return AJ_OK;
-    }
+    if (n->kind == Q_TERM) return term_leaf(c, ev, n, n->terms[0], k);
+    char pair[AJ_MAX_WORD + 1];
+    if (n->kind == Q_PHRASE && one_pair(ev->ix, n, pair)) return term_leaf(c, ev, n, pair, k);
     aj_err e;
     if (n->kind == Q_FUZZY) {
         e = eval_fuzzy(c, ev, n, k);

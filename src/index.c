@@ -66,6 +66,20 @@ static aj_err read_acronyms(aj_ctx *c, aj_index *ix) {
     return AJ_OK;
 }
 
+/* Loads the common terms (COMMON): a few hundred bytes, read at open
+ * because every phrase asks about its words. */
+static aj_err read_common(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_COMMON, &off, &len);
+    if (!e && len > 8 + (uint64_t)AJ_PAIR_COMMON_MAX * (AJ_MAX_WORD + 1))
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term table of %llu bytes",
+                    (unsigned long long)len);
+    if (!e) e = aj_mfile_get(c, m, off, len, &p);
+    return e ? e : aj_pairs_decode(c, p, len, &ix->common);
+}
+
 static aj_err read_super(aj_ctx *c, aj_index *ix) {
     aj_mfile *m = ix->files[AJ_F_META];
     uint64_t off, len, docs_len, paras_len, lens_len;
@@ -85,8 +99,12 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     ix->nword_postings = aj_get_u64le(p + 40);
     ix->nchrome = aj_get_u32le(p + 48);
     ix->chrome_tokens = aj_get_u64le(p + 56);
+    ix->npairs = aj_get_u64le(p + 64);
+    ix->npair_postings = aj_get_u64le(p + 72);
     if (ix->nchrome > ix->nparas || ix->chrome_tokens > ix->ntokens || aj_get_u32le(p + 52))
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock chrome counts");
+    if (ix->npairs > ix->nterms || ix->npair_postings > ix->npostings)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock pair count");
     e = aj_mfile_section(c, m, AJ_SEC_DOCS, &ix->docs_off, &docs_len);
     if (!e) e = aj_mfile_section(c, m, AJ_SEC_PARAS, &ix->paras_off, &paras_len);
     if (!e) e = aj_mfile_section(c, m, AJ_SEC_LENS, &ix->lens_off, &lens_len);
@@ -97,6 +115,7 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     e = read_acronyms(c, ix);
     if (!e) e = read_runs(c, ix, AJ_SEC_CHROME, "chrome", &ix->chrome_off, &ix->nchrome_runs);
     if (!e) e = read_runs(c, ix, AJ_SEC_CHROMEDF, "chrome term", &ix->chromedf_off, &ix->nchromedf);
+    if (!e) e = read_common(c, ix);
     if (e) return e;
     if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
         paras_len != (uint64_t)ix->nparas * AJ_PARA_BYTES ||
@@ -195,6 +214,7 @@ aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
 void aj_index_close(aj_index *ix) {
     if (!ix) return;
     close_files(ix);
+    aj_pairs_free(&ix->common);
     aj_store_reader_free(&ix->text);
     pthread_mutex_destroy(&ix->cache_lock);
     free(ix);
@@ -211,9 +231,9 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
     st->nparas = ix->nparas;
     st->nchrome = ix->nchrome;
     st->chrome_tokens = ix->chrome_tokens;
-    st->nterms = ix->nterms;
+    st->nterms = ix->nterms - ix->npairs;
     st->nwords = ix->nwords;
-    st->npostings = ix->npostings;
+    st->npostings = ix->npostings - ix->npair_postings;
     st->ntokens = ix->ntokens;
     /* what BM25 uses by default: the paragraphs that are not chrome */
     st->avgdl = ix->nparas > ix->nchrome

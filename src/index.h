@@ -5,7 +5,9 @@
  * meta.aj sections:
  *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
  *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
- *             paragraphs, u32 zero, u64 chrome tokens, 16 zero bytes
+ *             paragraphs, u32 zero, u64 chrome tokens, u64 pair terms
+ *             (how many of the nterms are common-word pairs), u64
+ *             pair postings (how many of the npostings are theirs)
  *   2 DOCS    ndocs records of 44 bytes: u32 path, u32 title, u32 date,
  *             u32 source (offsets of NUL-terminated strings in STRINGS),
  *             u32 first paragraph id, u32 paragraph count, u32 flags
@@ -31,6 +33,8 @@
  *   8 CHROMEDF u32 n, u32 zero, n records of 8 bytes: u32 term id (rank
  *             in TERMS), u32 chrome paragraphs holding it (1..df), in term
  *             order, for every term that chrome holds
+ *   9 COMMON  u32 n, u32 zero, the n common terms NUL-terminated in
+ *             increasing byte order (pairs.h)
  */
 #ifndef AJ_INDEX_H
 #define AJ_INDEX_H
@@ -40,6 +44,7 @@
 #include "ajsearch.h"
 #include "dict.h"
 #include "file.h"
+#include "pairs.h"
 #include "store.h"
 
 enum {
@@ -50,7 +55,8 @@ enum {
     AJ_SEC_STRINGS = 5,
     AJ_SEC_ACRONYMS = 6,
     AJ_SEC_CHROME = 7,
-    AJ_SEC_CHROMEDF = 8
+    AJ_SEC_CHROMEDF = 8,
+    AJ_SEC_COMMON = 9
 };
 #define AJ_SUPER_BYTES 80u
 #define AJ_DOC_BYTES 44u
@@ -102,6 +108,9 @@ struct aj_index {
     aj_dict terms, words;
     uint64_t acro_off;         /* ACRONYMS records (payload offset) */
     uint32_t nacros;
+    aj_pairs common;         /* the terms paired at build time (COMMON) */
+    uint64_t npairs;         /* pair terms among nterms */
+    uint64_t npair_postings; /* their postings, among npostings */
     aj_store store;
     /* aj_para_text's decompression context and cache of blocks, shared
      * under a lock (a searcher has its own: aj_search_para_text) */

@@ -126,6 +126,11 @@ E2E_STRUCT(page_chrome)
 E2E_STRUCT(citations)
 E2E_STRUCT(old_format)
 
+/* Phrases read through common-word pairs (tests/cli/e2e_phrase.py). */
+Test(cli_phrase, pairs_equal_reference, .timeout = 300) {
+    run_ok("python3 tests/cli/e2e_phrase.py pairs_equal_reference");
+}
+
 /* The default ranking is one ranking whatever page is asked for
  * (tests/cli/metamorphic.py): random queries on corpus/ and on the KJV
  * verses, and the cases that showed it depending on the page. */

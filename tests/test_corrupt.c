@@ -429,8 +429,9 @@ Test(corrupt, other_versions_kinds_and_programs) {
     cr_assert(strstr(c.msg, "post.aj") && strstr(c.msg, "99"), "%s", c.msg);
     cr_assert(!strstr(c.msg, "damaged"), "%s", c.msg);
     aj_ctx_reset(&c);
-    /* An index of the previous format (6: DOCS records without the
-     * files' sizes and checksums) is refused with a request to rebuild it. */
+    /* An index of the previous format (6: no common-word pairs, DOCS
+     * records without the files' sizes and checksums) is refused with a
+     * request to rebuild it. */
     cr_assert_eq(aj_format_version(), 7);
     set_u32(v + 8, 6);
     set_u64(v + 56, XXH3_64bits(v, 56));

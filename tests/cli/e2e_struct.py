@@ -127,11 +127,11 @@ def s_old_format(tmp):
     meta = os.path.join(gen_dir(index), "meta.aj")
     with open(meta, "r+b") as f:
         head = bytearray(f.read(64))
-        head[8:12] = (5).to_bytes(4, "little")
+        head[8:12] = (6).to_bytes(4, "little")
         f.seek(0)
         f.write(head)
     rc, out, err = run("japan", index=index)
-    check(rc == 2 and "version 5" in err and "rebuild the index" in err, err)
+    check(rc == 2 and "version 6" in err and "rebuild the index" in err, err)
     rc, out, err = run("index", "--corpus", os.path.abspath("corpus"), index=index)
     check(rc == 0, err)
     rc, out, err = run("--count", "japan", index=index)

@@ -1,0 +1,191 @@
+/* pairs.c - see pairs.h. */
+#include "pairs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "invert.h"
+
+typedef struct {
+    aj_ctx *c;
+    aj_analyzer *an;
+    aj_inverter *keys;       /* term -> dense id */
+    uint64_t *counts;        /* by id */
+    uint64_t cap;
+    aj_err err;
+} counter;
+
+static int on_count(void *arg, const aj_token *t) {
+    counter *k = arg;
+    uint32_t id;
+    int is_new;
+    k->err = aj_inverter_intern(k->c, k->keys, t->term, t->term_len, &id, &is_new);
+    if (k->err) return 1;
+    if (id >= k->cap) {
+        uint64_t cap = k->cap ? k->cap * 2 : 4096;
+        uint64_t *v = realloc(k->counts, cap * sizeof *v);
+        if (!v) {
+            k->err = aj_fail(k->c, AJ_ENOMEM, "common terms");
+            return 1;
+        }
+        memset(v + k->cap, 0, (cap - k->cap) * sizeof *v);
+        k->counts = v;
+        k->cap = cap;
+    }
+    k->counts[id]++;
+    return 0;
+}
+
+typedef struct {
+    const char *key;
+    uint32_t len;
+    uint64_t count;
+} ranked;
+
+static int cmp_bytes(const char *a, size_t alen, const char *b, size_t blen) {
+    int r = memcmp(a, b, alen < blen ? alen : blen);
+    return r ? r : (alen > blen) - (alen < blen);
+}
+
+/* Most frequent first; equal counts in byte order. */
+static int cmp_ranked(const void *x, const void *y) {
+    const ranked *a = x, *b = y;
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    return cmp_bytes(a->key, a->len, b->key, b->len);
+}
+
+static int cmp_by_bytes(const void *x, const void *y) {
+    const ranked *a = x, *b = y;
+    return cmp_bytes(a->key, a->len, b->key, b->len);
+}
+
+/* Copies the first n entries of v (sorted by bytes) into out. */
+static aj_err keep(aj_ctx *c, const ranked *v, uint32_t n, aj_pairs *out) {
+    memset(out, 0, sizeof *out);
+    out->terms = calloc(n ? n : 1, sizeof *out->terms);
+    out->lens = calloc(n ? n : 1, sizeof *out->lens);
+    if (!out->terms || !out->lens) {
+        aj_pairs_free(out);
+        return aj_fail(c, AJ_ENOMEM, "common terms");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        out->terms[i] = strndup(v[i].key, v[i].len);
+        if (!out->terms[i]) {
+            aj_pairs_free(out);
+            return aj_fail(c, AJ_ENOMEM, "common terms");
+        }
+        out->lens[i] = (uint8_t)v[i].len;
+        out->n = i + 1;
+    }
+    return AJ_OK;
+}
+
+aj_err aj_pairs_choose(aj_ctx *c, const char *bytes, const size_t *sizes,
+                       size_t n, uint32_t want, aj_pairs *out) {
+    counter k = {.c = c};
+    memset(out, 0, sizeof *out);
+    aj_err e = aj_analyzer_new(c, &k.an);
+    if (!e) e = aj_inverter_new(c, 0, &k.keys);
+    size_t at = 0;
+    for (size_t i = 0; !e && i < n; i++) {
+        e = aj_analyze(c, k.an, bytes + at, sizes[i], 0, on_count, &k);
+        if (!e) e = k.err;
+        at += sizes[i];
+    }
+    uint64_t nkeys = k.keys ? aj_inverter_nkeys(k.keys) : 0;
+    ranked *v = !e && nkeys ? calloc(nkeys, sizeof *v) : NULL;
+    if (!e && nkeys && !v) e = aj_fail(c, AJ_ENOMEM, "common terms");
+    uint32_t m = 0;
+    if (!e && nkeys) {
+        for (uint64_t id = 0; id < nkeys; id++) {
+            v[id].key = aj_inverter_key(k.keys, (uint32_t)id, &v[id].len);
+            v[id].count = k.counts[id];
+        }
+        qsort(v, nkeys, sizeof *v, cmp_ranked);
+        m = nkeys < want ? (uint32_t)nkeys : want;
+        /* a term too long to pair with anything is of no use */
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < m; i++)
+            if (v[i].len < AJ_MAX_WORD - 1) v[kept++] = v[i];
+        m = kept;
+        qsort(v, m, sizeof *v, cmp_by_bytes);
+    }
+    if (!e) e = keep(c, v, m, out);
+    free(v);
+    free(k.counts);
+    aj_inverter_free(k.keys);
+    aj_analyzer_free(k.an);
+    return e;
+}
+
+int aj_pairs_is_common(const aj_pairs *p, const char *term, size_t len) {
+    uint32_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int r = cmp_bytes(p->terms[mid], p->lens[mid], term, len);
+        if (r == 0) return 1;
+        if (r < 0) lo = mid + 1; else hi = mid;
+    }
+    return 0;
+}
+
+size_t aj_pair_key(const char *a, size_t alen, const char *b, size_t blen,
+                   char *out) {
+    if (alen + 1 + blen > AJ_MAX_WORD) return 0;
+    memcpy(out, a, alen);
+    out[alen] = ' ';
+    memcpy(out + alen + 1, b, blen);
+    out[alen + 1 + blen] = 0;
+    return alen + 1 + blen;
+}
+
+size_t aj_pairs_size(const aj_pairs *p) {
+    size_t n = 8;
+    for (uint32_t i = 0; i < p->n; i++) n += (size_t)p->lens[i] + 1;
+    return n;
+}
+
+void aj_pairs_encode(const aj_pairs *p, uint8_t *out) {
+    aj_put_u32le(out, p->n);
+    aj_put_u32le(out + 4, 0);
+    out += 8;
+    for (uint32_t i = 0; i < p->n; i++) {
+        memcpy(out, p->terms[i], p->lens[i]);
+        out[p->lens[i]] = 0;
+        out += p->lens[i] + 1;
+    }
+}
+
+aj_err aj_pairs_decode(aj_ctx *c, const uint8_t *p, uint64_t len, aj_pairs *out) {
+    memset(out, 0, sizeof *out);
+    if (len < 8 || aj_get_u32le(p + 4) || aj_get_u32le(p) > AJ_PAIR_COMMON_MAX)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: bad common term table header");
+    uint32_t n = aj_get_u32le(p);
+    ranked *v = calloc(n ? n : 1, sizeof *v);
+    if (!v) return aj_fail(c, AJ_ENOMEM, "common terms");
+    uint64_t at = 8;
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < n; i++) {
+        const uint8_t *s = p + at;
+        const uint8_t *z = at < len ? memchr(s, 0, len - at) : NULL;
+        size_t l = z ? (size_t)(z - s) : 0;
+        if (!z || l == 0 || l > AJ_MAX_WORD || memchr(s, ' ', l) ||
+            (i > 0 && cmp_bytes(v[i - 1].key, v[i - 1].len, (const char *)s, l) >= 0))
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term %u is invalid", i);
+        v[i] = (ranked){(const char *)s, (uint32_t)l, 0};
+        at += l + 1;
+    }
+    if (!e && at != len)
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term table size does not match %u terms", n);
+    if (!e) e = keep(c, v, n, out);
+    free(v);
+    return e;
+}
+
+void aj_pairs_free(aj_pairs *p) {
+    for (uint32_t i = 0; p->terms && i < p->n; i++) free(p->terms[i]);
+    free(p->terms);
+    free(p->lens);
+    memset(p, 0, sizeof *p);
+}

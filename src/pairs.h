@@ -1,0 +1,74 @@
+/*
+ * pairs.h - common-word pairs: the terms a phrase reads instead of the
+ * position lists of very common words.
+ *
+ * A phrase such as "of the" intersects two of the longest position lists
+ * of the index and checks positions in every paragraph that holds both
+ * words: thousands of paragraphs for a handful of hits per paragraph.
+ * The build chooses the corpus's most frequent terms (the common terms)
+ * and indexes, besides each token, every pair of adjacent tokens of a
+ * paragraph in which at least one term is common, as one extra term of
+ * the TERMS dictionary: "of the" with the positions of its first token.
+ * A phrase then reads the pair's list, whose paragraphs all hold the two
+ * words side by side.
+ *
+ * A pair's key is its two terms joined by one space (no term holds a
+ * space, so no pair key is ever a term of the text), and a pair is
+ * indexed only when its key fits in AJ_MAX_WORD bytes.  Every adjacent
+ * occurrence is indexed, so a pair key that the dictionary lacks means
+ * the two words are never adjacent.  The common terms are stored in the
+ * index (meta.aj, section COMMON), so searches know which pairs exist.
+ */
+#ifndef AJ_PAIRS_H
+#define AJ_PAIRS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "error.h"
+
+/* How many common terms the build chooses (README, "Phrases"): measured
+ * on KJV against index size and phrase latency. */
+#define AJ_PAIR_COMMON 32
+/* At most this many common terms in an index (a reader's sanity bound). */
+#define AJ_PAIR_COMMON_MAX 4096
+
+/* The common terms, sorted by bytes.  Owns its memory. */
+typedef struct aj_pairs {
+    char **terms;
+    uint8_t *lens;
+    uint32_t n;
+} aj_pairs;
+
+/* Chooses the want most frequent terms of the texts (n of them, sizes[i]
+ * bytes each, back to back in bytes), as an analyzer with stemming makes
+ * them; ties go to the smaller term in byte order, so the choice depends
+ * only on the texts.  Fewer when the texts hold fewer distinct terms.
+ * *out is owned by the caller (aj_pairs_free).  AJ_ENOMEM. */
+aj_err aj_pairs_choose(aj_ctx *c, const char *bytes, const size_t *sizes,
+                       size_t n, uint32_t want, aj_pairs *out);
+
+/* 1 when term[0..len) is one of the common terms. */
+int aj_pairs_is_common(const aj_pairs *p, const char *term, size_t len);
+
+/* Writes the key of the pair (a, b) into out (room for AJ_MAX_WORD + 1
+ * bytes, NUL-terminated) and returns its length, or 0 when the key would
+ * be longer than AJ_MAX_WORD (such pairs are not indexed). */
+size_t aj_pair_key(const char *a, size_t alen, const char *b, size_t blen,
+                   char *out);
+
+/* The COMMON section's bytes: u32 count n, u32 zero, then the n terms in
+ * strictly increasing byte order, each NUL-terminated.  aj_pairs_size
+ * gives the length; aj_pairs_encode writes it to out. */
+size_t aj_pairs_size(const aj_pairs *p);
+void aj_pairs_encode(const aj_pairs *p, uint8_t *out);
+
+/* Reads a COMMON section (untrusted bytes): AJ_ECORRUPT when the count,
+ * the order, a term's length (1..AJ_MAX_WORD, no space) or the section's
+ * length is wrong; AJ_ENOMEM. */
+aj_err aj_pairs_decode(aj_ctx *c, const uint8_t *p, uint64_t len, aj_pairs *out);
+
+void aj_pairs_free(aj_pairs *p);
+
+#endif
