@@ -131,8 +131,8 @@ $(BIN): $(CLI_OBJS) $(LIB)
 $(BUILD)/ajsearch-dynamic: $(CLI_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
 
-$(RUNNER): $(TEST_OBJS) $(LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(LIB) $(PKG_LIBS) $(CRIT_LIBS)
+$(RUNNER): $(TEST_OBJS) $(BUILD)/cli/out.o $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(BUILD)/cli/out.o $(LIB) $(PKG_LIBS) $(CRIT_LIBS)
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -8,6 +8,7 @@
  * those headings: the cost depends on the depth of the outline, never on
  * the length of the document.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,53 @@
 #include "outline.h"
 
 #define MID_DOT " \xC2\xB7 "
+
+/* A string built with printf calls: in the caller's buffer while it fits
+ * (a citation almost always does), else on the heap.  open_memstream did
+ * the same with a stream and a heap buffer per citation, which cost more
+ * than the rest of a citation. */
+typedef struct {
+    char *s;            /* stack or heap */
+    size_t len, cap;
+    char *heap;         /* s when it moved to the heap */
+    int oom;
+} strbuf;
+
+static void sb_init(strbuf *b, char *stack, size_t cap) {
+    *b = (strbuf){stack, 0, cap, NULL, 0};
+    stack[0] = 0;
+}
+
+static void sb_printf(strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(strbuf *b, const char *fmt, ...) {
+    if (b->oom) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        size_t cap = 2 * (b->len + (size_t)n + 1);
+        char *h = malloc(cap);
+        if (!h) {
+            b->oom = 1;
+            return;
+        }
+        memcpy(h, b->s, b->len);
+        free(b->heap);
+        b->s = b->heap = h;
+        b->cap = cap;
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+}
 
 aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
                        uint32_t *heading_id) {
@@ -99,9 +147,10 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out) {
     if (!e) e = ancestors(c, ix, &p, up, &depth);
     if (e) return e;
     heading_text *hs = calloc(depth + 1, sizeof *hs);
-    char *place = NULL, *text = NULL;
-    size_t plen = 0, tlen = 0;
-    FILE *f = NULL;
+    char place_buf[256], text_buf[256];
+    strbuf pb, tb;
+    sb_init(&pb, place_buf, sizeof place_buf);
+    sb_init(&tb, text_buf, sizeof text_buf);
     if (!hs) return aj_fail(c, AJ_ENOMEM, "citation");
     for (size_t i = 0; !e && i < depth; i++) e = load_heading(c, ix, up[i], &hs[i]);
     unsigned q = AJ_CI_Q(info);
@@ -109,17 +158,16 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out) {
         e = aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u cites %u headings of %zu", id, q,
                     depth);
     uint32_t position = 0;
-    if (!e && !(f = open_memstream(&place, &plen))) e = aj_fail(c, AJ_ENOMEM, "citation");
     if (!e) {
         if (p.kind == AJ_PARA_CHROME) {
             const char *kind = aj_para_kind_name(p.kind, p.chrome), *colon = strchr(kind, ':');
-            fprintf(f, "page chrome (%s), block %u", colon ? colon + 1 : kind, p.block);
+            sb_printf(&pb, "page chrome (%s), block %u", colon ? colon + 1 : kind, p.block);
         } else if (AJ_CI_BY_NUMBER(info) || (p.kind != AJ_PARA_HEADING && !p.label && !q)) {
             position = p.ordinal;
-            fprintf(f, "paragraph %u", p.ordinal);
+            sb_printf(&pb, "paragraph %u", p.ordinal);
         } else {
-            if (q) fputs("under ", f);
-            for (size_t i = q; i-- > 0;) fprintf(f, "%s%s", hs[i].cite, i ? " \xE2\x80\xBA " : ", ");
+            if (q) sb_printf(&pb, "under ");
+            for (size_t i = q; i-- > 0;) sb_printf(&pb, "%s%s", hs[i].cite, i ? " \xE2\x80\xBA " : ", ");
             if (p.kind == AJ_PARA_HEADING) {
                 char own[AJ_CITE_HEADING_MAX];
                 char *t;
@@ -127,29 +175,25 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out) {
                 e = aj_para_text(c, ix, id, &t, &tl);
                 if (!e) {
                     aj_cite_heading(p.label, p.mark, t, tl, own);
-                    fprintf(f, "heading %s", own);
+                    sb_printf(&pb, "heading %s", own);
                     free(t);
                 }
             } else if (p.label) {
-                fprintf(f, p.mark == AJ_MARK_PARENS ? "\xC2\xB6 (%s)" : "\xC2\xB6 %s", p.label);
+                sb_printf(&pb, p.mark == AJ_MARK_PARENS ? "\xC2\xB6 (%s)" : "\xC2\xB6 %s", p.label);
             } else {
                 aj_para_info hp;
                 e = aj_para_get(c, ix, up[0], &hp);
                 position = e ? 0 : p.ordinal - hp.ordinal;
-                if (!e) fprintf(f, "paragraph %u", position);
+                if (!e) sb_printf(&pb, "paragraph %u", position);
             }
         }
     }
-    if (f && fclose(f) && !e) e = aj_fail(c, AJ_ENOMEM, "citation");
-    if (!e && d.cite_path) {
-        f = open_memstream(&text, &tlen);
-        if (!f) e = aj_fail(c, AJ_ENOMEM, "citation");
-        else {
-            fprintf(f, "%s%s%s%s%s", d.title, MID_DOT, *d.date ? d.date : "",
-                    *d.date ? MID_DOT : "", d.path);
-            if (fclose(f)) e = aj_fail(c, AJ_ENOMEM, "citation");
-        }
-    }
+    if (!e && d.cite_path)
+        sb_printf(&tb, "%s%s%s%s%s", d.title, MID_DOT, *d.date ? d.date : "",
+                  *d.date ? MID_DOT : "", d.path);
+    if (!e && (pb.oom || tb.oom)) e = aj_fail(c, AJ_ENOMEM, "citation");
+    const char *place = pb.s, *text = d.cite_path ? tb.s : NULL;
+    size_t plen = pb.len, tlen = tb.len;
     /* one allocation for all of it */
     size_t head = text ? tlen : strlen(d.title) + (*d.date ? strlen(MID_DOT) + strlen(d.date) : 0);
     size_t need = sizeof(cite_mem) + head + strlen(MID_DOT) + plen + 1;
@@ -192,8 +236,8 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out) {
     }
     for (size_t i = 0; i < depth; i++) free(hs[i].text);
     free(hs);
-    free(place);
-    free(text);
+    free(pb.heap);
+    free(tb.heap);
     if (e) memset(out, 0, sizeof *out);
     return e;
 }

@@ -184,6 +184,7 @@ aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
     }
     pthread_mutex_init(&ix->cache_lock, NULL);
     aj_store_reader_init(&ix->text);
+    aj_source_files_init(&ix->sources);
     aj_err e;
     for (int attempt = 0;; attempt++) {
         aj_ctx tmp = {0};
@@ -216,6 +217,7 @@ void aj_index_close(aj_index *ix) {
     close_files(ix);
     aj_pairs_free(&ix->common);
     aj_store_reader_free(&ix->text);
+    aj_source_files_close(&ix->sources);
     pthread_mutex_destroy(&ix->cache_lock);
     free(ix);
 }

@@ -45,6 +45,7 @@
 #include "dict.h"
 #include "file.h"
 #include "pairs.h"
+#include "source.h"
 #include "store.h"
 
 enum {
@@ -116,6 +117,8 @@ struct aj_index {
      * under a lock (a searcher has its own: aj_search_para_text) */
     pthread_mutex_t cache_lock;
     aj_store_reader text;
+    /* source files kept open for aj_source_ranges (source.h) */
+    aj_source_files sources;
 };
 
 /* Verifies stor.aj whole (ajsearch check): the block table's entries in

@@ -41,6 +41,7 @@
 
 #include <xxhash.h>
 
+#include "index.h"
 #include "segment.h"
 
 /* Read around a paragraph to find the ends of its lines: first PEEK
@@ -275,6 +276,52 @@ static aj_err whole_doc(aj_ctx *c, int fd, uint64_t size, uint64_t xxh3, target 
     return e;
 }
 
+/* ---- files kept open between look-ups ---------------------------------- */
+
+void aj_source_files_init(aj_source_files *s) {
+    pthread_mutex_init(&s->lock, NULL);
+    for (int i = 0; i < AJ_SOURCE_FILES; i++) s->f[i] = (aj_source_file){-1, 0, 0, 0};
+    s->next = 0;
+}
+
+void aj_source_files_close(aj_source_files *s) {
+    for (int i = 0; i < AJ_SOURCE_FILES; i++)
+        if (s->f[i].fd >= 0) close(s->f[i].fd);
+    pthread_mutex_destroy(&s->lock);
+}
+
+/* Takes document doc's kept descriptor out of the set when it is of the
+ * file (dev, ino) its path names now: the descriptor, or -1. */
+static int take_file(aj_source_files *s, uint32_t doc, uint64_t dev, uint64_t ino) {
+    int fd = -1;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < AJ_SOURCE_FILES; i++) {
+        aj_source_file *f = &s->f[i];
+        if (f->fd < 0 || f->doc != doc) continue;
+        if (f->dev == dev && f->ino == ino) fd = f->fd;
+        else close(f->fd); /* replaced since: never of use again */
+        f->fd = -1;
+        break;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return fd;
+}
+
+/* Puts fd, of document doc's file (dev, ino), back in the set, in an
+ * empty slot or in place of the one kept longest. */
+static void keep_file(aj_source_files *s, uint32_t doc, uint64_t dev, uint64_t ino, int fd) {
+    pthread_mutex_lock(&s->lock);
+    int at = -1;
+    for (int i = 0; i < AJ_SOURCE_FILES && at < 0; i++)
+        if (s->f[i].fd < 0) at = i;
+    if (at < 0) {
+        at = (int)(s->next++ % AJ_SOURCE_FILES);
+        close(s->f[at].fd);
+    }
+    s->f[at] = (aj_source_file){fd, doc, dev, ino};
+    pthread_mutex_unlock(&s->lock);
+}
+
 static int cmp_target(const void *a, const void *b) {
     const target *x = a, *y = b;
     if (x->doc != y->doc) return x->doc < y->doc ? -1 : 1;
@@ -283,27 +330,39 @@ static int cmp_target(const void *a, const void *b) {
 
 /* Finds the targets t[0..n) of document doc: each from its window, the
  * rest in one pass over the document.  A file that is missing or cannot
- * be read leaves them not found. */
-static aj_err find_in_doc(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
-                          uint32_t doc, target *t, size_t n, window_buf *wb,
-                          aj_source_stats *st) {
+ * be read leaves them not found.  The file is kept open in files for the
+ * next look-up. */
+static aj_err find_in_doc(aj_ctx *c, const aj_index *ix, aj_source_files *files,
+                          const char *corpus_dir, uint32_t doc, target *t, size_t n,
+                          window_buf *wb, aj_source_stats *st) {
     aj_doc_info d;
     aj_err e = aj_doc_get(c, ix, doc, &d);
     if (e) return e;
+    char buf[512];
     size_t plen = strlen(corpus_dir) + strlen(d.path) + 2;
-    char *path = malloc(plen);
+    char *path = plen <= sizeof buf ? buf : malloc(plen);
     if (!path) return aj_fail(c, AJ_ENOMEM, "source path");
-    snprintf(path, plen, "%s/%s", corpus_dir, d.path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    free(path);
+    size_t dlen = strlen(corpus_dir);
+    memcpy(path, corpus_dir, dlen);
+    path[dlen] = '/';
+    memcpy(path + dlen + 1, d.path, plen - dlen - 1); /* with its NUL */
+    /* What the path names now (not a FIFO or device: never opened), then
+     * the descriptor kept for that very file, else a new one. */
     struct stat st_buf;
-    if (fd < 0 || fstat(fd, &st_buf) || !S_ISREG(st_buf.st_mode)) {
-        if (fd >= 0) close(fd);
-        return AJ_OK;
+    int fd = -1;
+    if (stat(path, &st_buf) == 0 && S_ISREG(st_buf.st_mode)) {
+        fd = take_file(files, doc, (uint64_t)st_buf.st_dev, (uint64_t)st_buf.st_ino);
+        if (fd < 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0 &&
+            (fstat(fd, &st_buf) || !S_ISREG(st_buf.st_mode))) {
+            close(fd); /* replaced by something else since the stat */
+            fd = -1;
+        }
     }
+    if (path != buf) free(path);
+    if (fd < 0) return AJ_OK;
     uint64_t size = (uint64_t)st_buf.st_size;
     if (size != d.size) {
-        close(fd);
+        keep_file(files, doc, (uint64_t)st_buf.st_dev, (uint64_t)st_buf.st_ino, fd);
         mark_changed(t, n, st);
         return AJ_OK;
     }
@@ -314,7 +373,7 @@ static aj_err find_in_doc(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
         if (!e && !t[i].hit->found) t[left++] = t[i];
     }
     if (!e && left) e = whole_doc(c, fd, size, d.xxh3, t, left, st);
-    close(fd);
+    keep_file(files, doc, (uint64_t)st_buf.st_dev, (uint64_t)st_buf.st_ino, fd);
     return e;
 }
 
@@ -331,9 +390,12 @@ aj_err aj_source_ranges_stats(aj_ctx *c, const aj_index *ix, const char *corpus_
     }
     if (!e) qsort(t, n, sizeof *t, cmp_target);
     window_buf wb = {NULL, 0};
+    /* The index is read-only to its users; the files kept open are a
+     * cache beside it, under their own lock. */
+    aj_source_files *files = (aj_source_files *)&ix->sources;
     for (size_t i = 0, j; !e && i < n; i = j) {
         for (j = i + 1; j < n && t[j].doc == t[i].doc;) j++;
-        e = find_in_doc(c, ix, corpus_dir, t[i].doc, t + i, j - i, &wb, st);
+        e = find_in_doc(c, ix, files, corpus_dir, t[i].doc, t + i, j - i, &wb, st);
     }
     free(wb.b);
     free(t);

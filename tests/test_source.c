@@ -301,6 +301,63 @@ Test(source, changed_file_gives_no_offsets) {
     close_files(&f);
 }
 
+/* Source files are kept open between look-ups (source.h): a file
+ * replaced by another under its name (a new inode, as editors and rsync
+ * leave it) is read anew, never through the descriptor of the old one;
+ * one changed in place is read as it is now; many documents looked up in
+ * turn (more than the files kept) all stay right. */
+Test(source, kept_files_follow_their_path) {
+    const char *names[] = {"web.txt"};
+    const char *texts[] = {web_doc};
+    corpus_fx f = index_files(names, texts, NULL, 1);
+    uint32_t at, id = find_para(&f, "Patrol vessels", &at);
+    aj_range r;
+    cr_assert(map_one(&f, id, at, at + 6, &r, NULL));
+    char path[1200], tmp[1200], edit[4096];
+    snprintf(path, sizeof path, "%s/web.txt", f.corpus);
+    snprintf(tmp, sizeof tmp, "%s/web.new", f.corpus);
+    /* replaced by a file of the same size whose paragraph changed: no
+     * offsets (the old file, still open, would have given them) */
+    snprintf(edit, sizeof edit, "%s", web_doc);
+    memcpy(strstr(edit, "vessels"), "VESSELS", 7);
+    th_write_str(f.corpus, "web.new", edit);
+    cr_assert_eq(rename(tmp, path), 0);
+    cr_assert_not(map_one(&f, id, at, at + 6, &r, NULL), "replaced");
+    /* replaced again by the indexed text: found */
+    th_write_str(f.corpus, "web.new", web_doc);
+    cr_assert_eq(rename(tmp, path), 0);
+    cr_assert(map_one(&f, id, at, at + 6, &r, NULL));
+    cr_assert(!memcmp(web_doc + r.start, "Patrol", 6));
+    /* changed in place, then back */
+    th_write_str(f.corpus, "web.txt", edit);
+    cr_assert_not(map_one(&f, id, at, at + 6, &r, NULL), "changed in place");
+    th_write_str(f.corpus, "web.txt", web_doc);
+    cr_assert(map_one(&f, id, at, at + 6, &r, NULL));
+    close_files(&f);
+
+    /* more documents than files kept, each looked up twice in turn */
+    enum { NDOCS = AJ_SOURCE_FILES + 9 };
+    const char *many_names[NDOCS], *many_texts[NDOCS];
+    char nbuf[NDOCS][32], tbuf[NDOCS][96];
+    for (int i = 0; i < NDOCS; i++) {
+        snprintf(nbuf[i], sizeof nbuf[i], "doc%03d.txt", i);
+        snprintf(tbuf[i], sizeof tbuf[i], "Title %d\n\nThe harbour of place%dx is open.\n", i, i);
+        many_names[i] = nbuf[i];
+        many_texts[i] = tbuf[i];
+    }
+    corpus_fx g = index_files(many_names, many_texts, NULL, NDOCS);
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < NDOCS; i++) {
+            char word[32];
+            snprintf(word, sizeof word, "place%dx", i);
+            uint32_t w, pid = find_para(&g, word, &w);
+            cr_assert(map_one(&g, pid, w, w + (uint32_t)strlen(word), &r, NULL), "%s", word);
+            cr_assert(!memcmp(tbuf[i] + r.start, word, strlen(word)), "%s at %llu", word,
+                      (unsigned long long)r.start);
+        }
+    close_files(&g);
+}
+
 /* A hard-wrapped paragraph whose lines go on except one short line
  * ("people-to-" then "people", joined with a space as across a page
  * break): each split of its lines into short and long is tried while it

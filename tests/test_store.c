@@ -137,6 +137,9 @@ Test(store, small_blocks_with_a_dictionary_read_back) {
             cr_assert_eq(aj_store_entry(&c, &ix->store, b + 1, &off, &z2, &r2, &next), AJ_OK);
         cr_assert(raw <= AJ_STORE_BLOCK || next == first + 1, "block %u: %u bytes", b, raw);
         nlong += raw > AJ_STORE_BLOCK;
+        /* read both ways: after the reader's dictionary, and not */
+        if (raw > AJ_STORE_BLOCK)
+            cr_assert_gt(raw, AJ_STORE_ROOM, "the long block fits the room after the dictionary");
     }
     cr_assert_eq(nlong, 1, "the long paragraph has a block of its own");
     check_texts(&f, ix);

@@ -1089,6 +1089,10 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
 
 /* ---- showing hits ---- */
 
+/* Matches of a hit kept in the hit itself: a paragraph rarely has more,
+ * so a hit costs no allocation for them (and hitviews are never moved). */
+#define HIT_SPANS 16
+
 /* Everything shown about one hit, gathered once for every output format
  * (terminal, --json, --html, --group). */
 typedef struct {
@@ -1096,10 +1100,14 @@ typedef struct {
     aj_doc_info d;
     char *text;
     size_t len;
-    aj_span *spans;         /* every match in text, sorted */
+    aj_span *spans;         /* every match in text, sorted: span_buf or,
+                               when they are more, allocated */
     size_t nspans;
-    aj_range *src;          /* their bytes in the source file (--json);
-                               NULL when the source is missing or changed */
+    aj_range *src;          /* their bytes in the source file (--json):
+                               src_buf or allocated likewise; NULL when the
+                               source is missing or changed */
+    aj_span span_buf[HIT_SPANS];
+    aj_range src_buf[HIT_SPANS];
     int src_changed;        /* src is NULL because the file's size or
                                checksum differs from the index's */
     aj_cite ct;             /* its citation (aj_para_cite) */
@@ -1113,8 +1121,8 @@ typedef struct {
 
 static void free_hit(hitview *v) {
     free(v->text);
-    free(v->spans);
-    free(v->src);
+    if (v->spans != v->span_buf) free(v->spans);
+    if (v->src != v->src_buf) free(v->src);
     aj_cite_free(&v->ct);
 }
 
@@ -1129,13 +1137,19 @@ static int load_hit(aj_index *ix, aj_searcher *s, uint32_t id, hitview *v) {
         free_hit(v);
         return EXIT_ERR;
     }
-    size_t n = aj_search_highlight(s, v->text, v->len, NULL, 0);
-    v->spans = malloc((n + 1) * sizeof *v->spans);
-    if (!v->spans) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        exit(EXIT_ERR);
+    /* Highlighting analyzes the whole paragraph: it runs a second time
+     * only for a paragraph with more matches than the hit holds. */
+    v->spans = v->span_buf;
+    size_t n = aj_search_highlight(s, v->text, v->len, v->spans, HIT_SPANS);
+    if (n > HIT_SPANS) {
+        v->spans = malloc(n * sizeof *v->spans);
+        if (!v->spans) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            exit(EXIT_ERR);
+        }
+        n = aj_search_highlight(s, v->text, v->len, v->spans, n);
     }
-    v->nspans = aj_search_highlight(s, v->text, v->len, v->spans, n);
+    v->nspans = n;
     v->place = v->ct.place;
     v->where = v->ct.cite + strlen(v->ct.title) + strlen(MID_DOT);
     return 0;
@@ -1152,7 +1166,8 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
         if (load_hit(ix, s, h[idx ? idx[i] : i].id, &v[i])) break;
     aj_source_hit *sh = o->json && i == n ? calloc(n + 1, sizeof *sh) : NULL;
     for (size_t k = 0; sh && k < n; k++) {
-        v[k].src = malloc((v[k].nspans + 1) * sizeof *v[k].src);
+        v[k].src = v[k].nspans <= HIT_SPANS ? v[k].src_buf
+                                             : malloc(v[k].nspans * sizeof *v[k].src);
         if (!v[k].src) exit(EXIT_ERR);
         sh[k] = (aj_source_hit){v[k].p.id, v[k].text, v[k].len, v[k].spans,
                                 v[k].nspans, v[k].src, 0, 0};
@@ -1164,7 +1179,7 @@ static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hi
     for (size_t k = 0; sh && k < n; k++) {
         if (sh[k].found) continue;
         v[k].src_changed = sh[k].changed;
-        free(v[k].src);
+        if (v[k].src != v[k].src_buf) free(v[k].src);
         v[k].src = NULL;
     }
     free(sh);
@@ -2013,7 +2028,12 @@ static int cmd_search(options *o) {
         free(q);
     } else {
         /* Batch: one query per line; the status is 2 if any query failed,
-         * else 0 if any query had hits, else 1. */
+         * else 0 if any query had hits, else 1.  Answers to a file or a
+         * pipe go out in 64 KiB writes rather than the default 4 KiB (a
+         * --json batch made a write call every few queries); a terminal
+         * keeps its line buffering. */
+        static char outbuf[64 * 1024]; /* glibc ignores the size without one */
+        if (!isatty(STDOUT_FILENO)) setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
         char *line = NULL;
         size_t n, lineno = 0;
         int any_hits = 0, any_err = 0, over;

@@ -53,44 +53,54 @@ static size_t invisible_columns(uint32_t cp) {
 
 void out_json_str(FILE *f, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
+    size_t run = 0; /* start of the bytes copied as they are, not yet written */
     fputc('"', f);
     for (size_t i = 0; i < n;) {
         unsigned char ch = s[i];
+        /* Most text is printable ASCII, written as it is: one fwrite per
+         * run rather than per character (a call per byte was the largest
+         * cost of --json output). */
+        if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') {
+            i++;
+            continue;
+        }
+        size_t k = 1;
+        uint32_t cp = 0;
+        if (ch >= 0x80) {
+            k = utf8_dec(s + i, n - i, &cp);
+            if (k && !(k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) && !is_invisible(cp)) {
+                i += k;
+                continue;
+            }
+        }
+        if (i > run) fwrite(s + run, 1, i - run, f);
         if (ch == '"' || ch == '\\') {
             fputc('\\', f);
             fputc(ch, f);
-            i++;
-        } else if (ch < 0x20 || ch == 0x7f) {
+        } else if (ch < 0x80) {
             switch (ch) {
             case '\n': fputs("\\n", f); break;
             case '\t': fputs("\\t", f); break;
             case '\r': fputs("\\r", f); break;
             default: fprintf(f, "\\u%04x", ch);
             }
-            i++;
+        } else if (k == 0) {
+            fputs("\\ufffd", f);
+            k = 1;
+        } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
+            fprintf(f, "\\u%04x", s[i + 1]); /* C1 control */
+        } else if (cp > 0xFFFF) {
+            /* Invisible: exact, yet harmless when JSON is read on a
+             * terminal. */
+            fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
+                    0xDC00 + ((cp - 0x10000) & 0x3FF));
         } else {
-            uint32_t cp;
-            size_t k = utf8_dec(s + i, n - i, &cp);
-            if (k == 0) {
-                fputs("\\ufffd", f);
-                i++;
-            } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
-                fprintf(f, "\\u%04x", s[i + 1]); /* C1 control */
-                i += 2;
-            } else if (is_invisible(cp)) {
-                /* Exact, yet harmless when JSON is read on a terminal. */
-                if (cp > 0xFFFF)
-                    fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
-                            0xDC00 + ((cp - 0x10000) & 0x3FF));
-                else
-                    fprintf(f, "\\u%04x", cp);
-                i += k;
-            } else {
-                fwrite(s + i, 1, k, f);
-                i += k;
-            }
+            fprintf(f, "\\u%04x", cp);
         }
+        i += k;
+        run = i;
     }
+    if (n > run) fwrite(s + run, 1, n - run, f);
     fputc('"', f);
 }
 
@@ -118,33 +128,41 @@ static const char *entity(unsigned char ch) {
     }
 }
 
-/* out_safe, and with html set out_html. */
+/* out_safe, and with html set out_html.  Bytes shown as they are go out
+ * in runs, one fwrite each (a call per character cost more than the rest
+ * of the formatting). */
 static void write_safe(FILE *f, const char *str, size_t n, int html) {
     const unsigned char *s = (const unsigned char *)str;
+    size_t run = 0; /* start of the bytes copied as they are, not yet written */
     for (size_t i = 0; i < n;) {
         unsigned char ch = s[i];
         const char *ent = html ? entity(ch) : NULL;
-        if (ch < 0x20 || ch == 0x7f || ent) {
-            fputs(ent ? ent : ch == '\t' ? " " : REPLACEMENT, f);
+        if (ch >= 0x20 && ch < 0x7f && !ent) {
             i++;
             continue;
         }
-        uint32_t cp;
-        size_t k = utf8_dec(s + i, n - i, &cp);
-        if (k == 0) {
-            fputs(REPLACEMENT, f);
-            i++;
-        } else if (k == 2 && ch == 0xC2 && s[i + 1] < 0xA0) {
-            fputs(REPLACEMENT, f); /* C1 control */
-            i += 2;
-        } else if (is_invisible(cp)) {
-            fprintf(f, html ? INVISIBLE_HTML_FMT : INVISIBLE_FMT, cp);
+        uint32_t cp = 0;
+        size_t k = ch >= 0x80 ? utf8_dec(s + i, n - i, &cp) : 1;
+        int c1 = k == 2 && ch == 0xC2 && s[i + 1] < 0xA0;
+        if (ch >= 0x80 && k && !c1 && !is_invisible(cp)) {
             i += k;
-        } else {
-            fwrite(s + i, 1, k, f);
-            i += k;
+            continue;
         }
+        if (i > run) fwrite(s + run, 1, i - run, f);
+        if (ch < 0x80) {
+            fputs(ent ? ent : ch == '\t' ? " " : REPLACEMENT, f);
+        } else if (k == 0) {
+            fputs(REPLACEMENT, f);
+            k = 1;
+        } else if (c1) {
+            fputs(REPLACEMENT, f); /* C1 control */
+        } else {
+            fprintf(f, html ? INVISIBLE_HTML_FMT : INVISIBLE_FMT, cp);
+        }
+        i += k;
+        run = i;
     }
+    if (n > run) fwrite(s + run, 1, n - run, f);
 }
 
 void out_safe(FILE *f, const char *str, size_t n) { write_safe(f, str, n, 0); }
