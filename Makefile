@@ -273,8 +273,8 @@ bench-build: bench-deps
 bench: bench-build
 	python3 bench/run.py
 
-# A reduced run: seed and kjv, fewer queries (9 minutes on 2026-12-06 with the
-# machine's load average at 7, most of it the user's path, bench/README.md),
+# A reduced run: seed and kjv, fewer queries (1 min 56 s on 2026-12-06, idle;
+# 9 minutes at a load average of 7; most of it the user's path, bench/README.md),
 # then the regression gate: fails when a figure is more than 20% worse than
 # bench/baseline/<machine kind>.json (bench/gate.py says how it judges).
 bench-quick: bench-build
