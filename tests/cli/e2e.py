@@ -782,7 +782,9 @@ def s_hostile_corpus(tmp):
         check(why in mine[0] and mine[0].endswith("skipped"), f"{name}: {mine[0]}")
     check(len(warns) == len(skipped), f"{len(warns)} warnings for {len(skipped)} skipped files:\n" + "\n".join(warns))
     check(f"skipped {len(skipped)} files" in text, text[-500:])
-    limit_kib = 256 * 1024
+    # 164 MB before format 7, 252-264 MB since: a paragraph of common words
+    # holds a pair term per token besides its words (README, Reliability).
+    limit_kib = 320 * 1024
     print(f"hostile_corpus: indexed {big >> 20} MB line + {para >> 20} MB paragraph in {secs:.1f} s, "
           f"peak RSS {rss} KiB")
     check(not CHECK_RSS or rss < limit_kib, f"index peak RSS {rss} KiB, over {limit_kib} KiB")
