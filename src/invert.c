@@ -164,14 +164,9 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
     return AJ_OK;
 }
 
-/* aj_inverter_add without positions: a paragraph's postings need only
- * each key's tf, so no occurrence is chained. */
-static aj_err add_counted(aj_ctx *c, aj_inverter *iv, uint32_t id) {
-    entry *e = &iv->keys[id];
-    if (e->mark == iv->seq + 1) {
-        e->tf++;
-        return AJ_OK;
-    }
+/* Records key id as one of the paragraph's distinct keys, on its first
+ * occurrence in the paragraph. */
+static aj_err first_in_paragraph(aj_ctx *c, aj_inverter *iv, uint32_t id) {
     if (iv->ndistinct == iv->capdistinct) {
         size_t cap = iv->capdistinct ? iv->capdistinct * 2 : 256;
         uint32_t *d = realloc(iv->distinct, cap * sizeof *d);
@@ -180,9 +175,21 @@ static aj_err add_counted(aj_ctx *c, aj_inverter *iv, uint32_t id) {
         iv->capdistinct = cap;
     }
     iv->distinct[iv->ndistinct++] = id;
-    e->mark = iv->seq + 1;
-    e->tf = 1;
+    iv->keys[id].mark = iv->seq + 1;
     return AJ_OK;
+}
+
+/* aj_inverter_add without positions: a paragraph's postings need only
+ * each key's tf, so no occurrence is chained. */
+static aj_err add_counted(aj_ctx *c, aj_inverter *iv, uint32_t id) {
+    entry *e = &iv->keys[id];
+    if (e->mark == iv->seq + 1) {
+        e->tf++;
+        return AJ_OK;
+    }
+    aj_err err = first_in_paragraph(c, iv, id);
+    if (!err) e->tf = 1;
+    return err;
 }
 
 aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
@@ -201,15 +208,8 @@ aj_err aj_inverter_add(aj_ctx *c, aj_inverter *iv, uint32_t id, uint32_t pos) {
     iv->occ_pos[at] = pos;
     iv->occ_next[at] = UINT32_MAX;
     if (e->mark != iv->seq + 1) {
-        if (iv->ndistinct == iv->capdistinct) {
-            size_t cap = iv->capdistinct ? iv->capdistinct * 2 : 256;
-            uint32_t *d = realloc(iv->distinct, cap * sizeof *d);
-            if (!d) return aj_fail(c, AJ_ENOMEM, "paragraph terms");
-            iv->distinct = d;
-            iv->capdistinct = cap;
-        }
-        iv->distinct[iv->ndistinct++] = id;
-        e->mark = iv->seq + 1;
+        aj_err err = first_in_paragraph(c, iv, id);
+        if (err) return err;
         e->head = e->tail = at;
         e->tf = 1;
     } else {
