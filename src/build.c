@@ -568,10 +568,12 @@ static aj_err train_dict(builder *b) {
         if (s.quota) e = sample_doc(b, &s, k * nd / m);
     }
     if (!e) e = aj_store_train(b->c, s.bytes, s.sizes, s.nsizes, &b->sdict);
-    /* The same samples choose the common terms: the most frequent terms
-     * of a megabyte spread over the corpus are its most frequent ones
-     * closely enough (a miss costs speed, never a result). */
-    if (!e) e = aj_pairs_choose(b->c, s.bytes, s.sizes, s.nsizes, AJ_PAIR_COMMON, &b->common);
+    /* The same samples choose the common and partner terms: the most
+     * frequent terms of a megabyte spread over the corpus are its most
+     * frequent ones closely enough (a miss costs speed, never a
+     * result). */
+    if (!e) e = aj_pairs_choose(b->c, s.bytes, s.sizes, s.nsizes, AJ_PAIR_COMMON,
+                                AJ_PAIR_PARTNERS, &b->common);
     free(s.bytes);
     free(s.sizes);
     return e;

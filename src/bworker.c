@@ -56,8 +56,8 @@ struct aj_bworker {
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
-    /* Common-word pairs (pairs.h): the common terms, a flag per term id
-     * of the worker's inverter (1: common), and the current paragraph's
+    /* Common-word pairs (pairs.h): the common terms, a class per term id
+     * of the worker's inverter (aj_pairs_class), and the current paragraph's
      * pairs, resolved to term ids, with their positions. */
     const aj_pairs *common;
     uint8_t *tcommon;
@@ -279,7 +279,7 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
             w->tcommon = v;
             w->captcommon = cap;
         }
-        w->tcommon[tid] = (uint8_t)aj_pairs_is_common(w->common, term, tl);
+        w->tcommon[tid] = (uint8_t)aj_pairs_class(w->common, term, tl);
     }
     return AJ_OK;
 }
@@ -333,12 +333,12 @@ static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
     return AJ_OK;
 }
 
-static int is_common(const aj_bworker *w, uint32_t tid) {
-    return tid < w->captcommon && w->tcommon[tid];
+static unsigned pair_class(const aj_bworker *w, uint32_t tid) {
+    return tid < w->captcommon ? w->tcommon[tid] : 0;
 }
 
-/* Indexes the pairs of adjacent tokens of the paragraph in which one
- * term is common (pairs.h), at the position of the first token.  Their
+/* Indexes the pairs of adjacent tokens of the paragraph that are
+ * pairable (pairs.h), at the position of the first token.  Their
  * positions rise with the tokens', as the inverter wants. */
 static aj_err flush_pairs(aj_bworker *w) {
     size_t np = 0;
@@ -353,7 +353,8 @@ static aj_err flush_pairs(aj_bworker *w) {
     }
     for (size_t i = 0; i + 1 < w->ntok; i++) {
         uint32_t x = w->tids[i], y = w->tids[i + 1];
-        if (w->tpos[i + 1] != w->tpos[i] + 1 || (!is_common(w, x) && !is_common(w, y)))
+        if (w->tpos[i + 1] != w->tpos[i] + 1 ||
+            !aj_pairs_pairable(pair_class(w, x), pair_class(w, y)))
             continue;
         aj_err e = pair_id(w, x, y, &w->pids[np]);
         if (e) return e;

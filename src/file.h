@@ -17,7 +17,7 @@
 
 #include "error.h"
 
-#define AJ_FORMAT_VERSION 7u
+#define AJ_FORMAT_VERSION 8u
 #define AJ_MAGIC "AJSEARCH"
 #define AJ_HEADER_BYTES 64u
 #define AJ_PAGE_BYTES 65536u

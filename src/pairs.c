@@ -60,29 +60,32 @@ static int cmp_by_bytes(const void *x, const void *y) {
     return cmp_bytes(a->key, a->len, b->key, b->len);
 }
 
-/* Copies the first n entries of v (sorted by bytes) into out. */
-static aj_err keep(aj_ctx *c, const ranked *v, uint32_t n, aj_pairs *out) {
+/* Copies v[0..n) (the common terms, sorted by bytes) and then
+ * v[n..n + np) (the partners, likewise) into out. */
+static aj_err keep(aj_ctx *c, const ranked *v, uint32_t n, uint32_t np, aj_pairs *out) {
     memset(out, 0, sizeof *out);
-    out->terms = calloc(n ? n : 1, sizeof *out->terms);
-    out->lens = calloc(n ? n : 1, sizeof *out->lens);
+    uint32_t all = n + np;
+    out->terms = calloc(all ? all : 1, sizeof *out->terms);
+    out->lens = calloc(all ? all : 1, sizeof *out->lens);
     if (!out->terms || !out->lens) {
         aj_pairs_free(out);
         return aj_fail(c, AJ_ENOMEM, "common terms");
     }
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < all; i++) {
         out->terms[i] = strndup(v[i].key, v[i].len);
         if (!out->terms[i]) {
             aj_pairs_free(out);
             return aj_fail(c, AJ_ENOMEM, "common terms");
         }
         out->lens[i] = (uint8_t)v[i].len;
-        out->n = i + 1;
+        if (i < n) out->n = i + 1;
+        else out->np = i + 1 - n;
     }
     return AJ_OK;
 }
 
 aj_err aj_pairs_choose(aj_ctx *c, const char *bytes, const size_t *sizes,
-                       size_t n, uint32_t want, aj_pairs *out) {
+                       size_t n, uint32_t want, uint32_t partners, aj_pairs *out) {
     counter k = {.c = c};
     memset(out, 0, sizeof *out);
     aj_err e = aj_analyzer_new(c, &k.an);
@@ -96,22 +99,23 @@ aj_err aj_pairs_choose(aj_ctx *c, const char *bytes, const size_t *sizes,
     uint64_t nkeys = k.keys ? aj_inverter_nkeys(k.keys) : 0;
     ranked *v = !e && nkeys ? calloc(nkeys, sizeof *v) : NULL;
     if (!e && nkeys && !v) e = aj_fail(c, AJ_ENOMEM, "common terms");
-    uint32_t m = 0;
+    uint32_t m = 0, mp = 0;
     if (!e && nkeys) {
         for (uint64_t id = 0; id < nkeys; id++) {
             v[id].key = aj_inverter_key(k.keys, (uint32_t)id, &v[id].len);
             v[id].count = k.counts[id];
         }
         qsort(v, nkeys, sizeof *v, cmp_ranked);
-        m = nkeys < want ? (uint32_t)nkeys : want;
         /* a term too long to pair with anything is of no use */
-        uint32_t kept = 0;
-        for (uint32_t i = 0; i < m; i++)
+        uint64_t kept = 0;
+        for (uint64_t i = 0; i < nkeys; i++)
             if (v[i].len < AJ_MAX_WORD - 1) v[kept++] = v[i];
-        m = kept;
+        m = kept < want ? (uint32_t)kept : want;
+        mp = kept - m < partners ? (uint32_t)(kept - m) : partners;
         qsort(v, m, sizeof *v, cmp_by_bytes);
+        qsort(v + m, mp, sizeof *v, cmp_by_bytes);
     }
-    if (!e) e = keep(c, v, m, out);
+    if (!e) e = keep(c, v, m, mp, out);
     free(v);
     free(k.counts);
     aj_inverter_free(k.keys);
@@ -119,14 +123,27 @@ aj_err aj_pairs_choose(aj_ctx *c, const char *bytes, const size_t *sizes,
     return e;
 }
 
-int aj_pairs_is_common(const aj_pairs *p, const char *term, size_t len) {
-    uint32_t lo = 0, hi = p->n;
+/* Whether term is among the sorted terms[0..n). */
+static int find(char *const *terms, const uint8_t *lens, uint32_t n, const char *term,
+                size_t len) {
+    uint32_t lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int r = cmp_bytes(p->terms[mid], p->lens[mid], term, len);
+        int r = cmp_bytes(terms[mid], lens[mid], term, len);
         if (r == 0) return 1;
         if (r < 0) lo = mid + 1; else hi = mid;
     }
+    return 0;
+}
+
+int aj_pairs_is_common(const aj_pairs *p, const char *term, size_t len) {
+    return p->n && find(p->terms, p->lens, p->n, term, len);
+}
+
+unsigned aj_pairs_class(const aj_pairs *p, const char *term, size_t len) {
+    if (aj_pairs_is_common(p, term, len)) return AJ_PAIR_IS_COMMON | AJ_PAIR_IS_PARTNER;
+    if (p->np && find(p->terms + p->n, p->lens + p->n, p->np, term, len))
+        return AJ_PAIR_IS_PARTNER;
     return 0;
 }
 
@@ -142,15 +159,15 @@ size_t aj_pair_key(const char *a, size_t alen, const char *b, size_t blen,
 
 size_t aj_pairs_size(const aj_pairs *p) {
     size_t n = 8;
-    for (uint32_t i = 0; i < p->n; i++) n += (size_t)p->lens[i] + 1;
+    for (uint32_t i = 0; i < p->n + p->np; i++) n += (size_t)p->lens[i] + 1;
     return n;
 }
 
 void aj_pairs_encode(const aj_pairs *p, uint8_t *out) {
     aj_put_u32le(out, p->n);
-    aj_put_u32le(out + 4, 0);
+    aj_put_u32le(out + 4, p->np);
     out += 8;
-    for (uint32_t i = 0; i < p->n; i++) {
+    for (uint32_t i = 0; i < p->n + p->np; i++) {
         memcpy(out, p->terms[i], p->lens[i]);
         out[p->lens[i]] = 0;
         out += p->lens[i] + 1;
@@ -159,32 +176,40 @@ void aj_pairs_encode(const aj_pairs *p, uint8_t *out) {
 
 aj_err aj_pairs_decode(aj_ctx *c, const uint8_t *p, uint64_t len, aj_pairs *out) {
     memset(out, 0, sizeof *out);
-    if (len < 8 || aj_get_u32le(p + 4) || aj_get_u32le(p) > AJ_PAIR_COMMON_MAX)
+    if (len < 8 || aj_get_u32le(p) > AJ_PAIR_COMMON_MAX ||
+        aj_get_u32le(p + 4) > AJ_PAIR_PARTNERS_MAX)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: bad common term table header");
-    uint32_t n = aj_get_u32le(p);
-    ranked *v = calloc(n ? n : 1, sizeof *v);
+    uint32_t n = aj_get_u32le(p), np = aj_get_u32le(p + 4), all = n + np;
+    ranked *v = calloc(all ? all : 1, sizeof *v);
     if (!v) return aj_fail(c, AJ_ENOMEM, "common terms");
     uint64_t at = 8;
     aj_err e = AJ_OK;
-    for (uint32_t i = 0; !e && i < n; i++) {
+    for (uint32_t i = 0; !e && i < all; i++) {
         const uint8_t *s = p + at;
         const uint8_t *z = at < len ? memchr(s, 0, len - at) : NULL;
         size_t l = z ? (size_t)(z - s) : 0;
         if (!z || l == 0 || l > AJ_MAX_WORD || memchr(s, ' ', l) ||
-            (i > 0 && cmp_bytes(v[i - 1].key, v[i - 1].len, (const char *)s, l) >= 0))
-            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term %u is invalid", i);
+            (i > 0 && i != n && cmp_bytes(v[i - 1].key, v[i - 1].len, (const char *)s, l) >= 0))
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: %s term %u is invalid",
+                        i < n ? "common" : "partner", i < n ? i : i - n);
         v[i] = (ranked){(const char *)s, (uint32_t)l, 0};
         at += l + 1;
     }
     if (!e && at != len)
-        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term table size does not match %u terms", n);
-    if (!e) e = keep(c, v, n, out);
+        e = aj_fail(c, AJ_ECORRUPT,
+                    "meta.aj: common term table size does not match %u + %u terms", n, np);
+    if (!e) e = keep(c, v, n, np, out);
     free(v);
+    /* a partner that is also common would make the lists disagree */
+    for (uint32_t i = 0; !e && i < np; i++)
+        if (aj_pairs_is_common(out, out->terms[n + i], out->lens[n + i]))
+            e = aj_fail(c, AJ_ECORRUPT, "meta.aj: partner term %u is also common", i);
+    if (e) aj_pairs_free(out);
     return e;
 }
 
 void aj_pairs_free(aj_pairs *p) {
-    for (uint32_t i = 0; p->terms && i < p->n; i++) free(p->terms[i]);
+    for (uint32_t i = 0; p->terms && i < p->n + p->np; i++) free(p->terms[i]);
     free(p->terms);
     free(p->lens);
     memset(p, 0, sizeof *p);

@@ -12,7 +12,8 @@
 #include "pairs.h"
 #include "query.h"
 
-static aj_pairs choose(const char *const *texts, size_t n, uint32_t want) {
+static aj_pairs choose_with(const char *const *texts, size_t n, uint32_t want,
+                           uint32_t partners) {
     size_t sizes[16], total = 0;
     char buf[4096];
     for (size_t i = 0; i < n; i++) {
@@ -22,8 +23,12 @@ static aj_pairs choose(const char *const *texts, size_t n, uint32_t want) {
     }
     aj_ctx c = {0};
     aj_pairs p;
-    cr_assert_eq(aj_pairs_choose(&c, buf, sizes, n, want, &p), AJ_OK, "%s", c.msg);
+    cr_assert_eq(aj_pairs_choose(&c, buf, sizes, n, want, partners, &p), AJ_OK, "%s", c.msg);
     return p;
+}
+
+static aj_pairs choose(const char *const *texts, size_t n, uint32_t want) {
+    return choose_with(texts, n, want, 0);
 }
 
 Test(pairs, most_frequent_terms_ties_by_bytes) {
@@ -52,6 +57,39 @@ Test(pairs, most_frequent_terms_ties_by_bytes) {
     aj_pairs_free(&p);
 }
 
+/* The partners are the terms that come next by frequency, in a list of
+ * their own; a pair needs a common term and a common or partner one. */
+Test(pairs, partners_follow_the_common_terms) {
+    /* the x4, of x3, king x2, then land, zeal (1 each) */
+    const char *t[] = {"The king of the land, of the kings", "zeal of THE"};
+    aj_pairs p = choose_with(t, 2, 2, 2);
+    cr_assert_eq(p.n, 2);
+    cr_assert_eq(p.np, 2);
+    cr_assert_str_eq(p.terms[0], "of");
+    cr_assert_str_eq(p.terms[1], "the");
+    cr_assert_str_eq(p.terms[2], "king");
+    cr_assert_str_eq(p.terms[3], "land");
+    cr_assert_eq(aj_pairs_class(&p, "the", 3), AJ_PAIR_IS_COMMON | AJ_PAIR_IS_PARTNER);
+    cr_assert_eq(aj_pairs_class(&p, "land", 4), AJ_PAIR_IS_PARTNER);
+    cr_assert_eq(aj_pairs_class(&p, "zeal", 4), 0);
+    cr_assert(!aj_pairs_is_common(&p, "king", 4));
+    unsigned the = aj_pairs_class(&p, "the", 3), of = aj_pairs_class(&p, "of", 2);
+    unsigned king = aj_pairs_class(&p, "king", 4), zeal = aj_pairs_class(&p, "zeal", 4);
+    cr_assert(aj_pairs_pairable(the, of));
+    cr_assert(aj_pairs_pairable(the, king));
+    cr_assert(aj_pairs_pairable(king, of));
+    cr_assert(!aj_pairs_pairable(king, king)); /* no common term */
+    cr_assert(!aj_pairs_pairable(the, zeal));  /* zeal is rare */
+    cr_assert(!aj_pairs_pairable(zeal, of));
+    aj_pairs_free(&p);
+    /* fewer terms left than partners asked for */
+    p = choose_with(t, 2, 4, 100);
+    cr_assert_eq(p.n, 4);
+    cr_assert_eq(p.np, 1);
+    cr_assert_str_eq(p.terms[4], "zeal");
+    aj_pairs_free(&p);
+}
+
 Test(pairs, keys_fit_a_word) {
     char k[AJ_MAX_WORD + 1];
     cr_assert_eq(aj_pair_key("of", 2, "the", 3, k), 6);
@@ -66,7 +104,7 @@ Test(pairs, keys_fit_a_word) {
 
 Test(pairs, section_round_trip_and_damage) {
     const char *t[] = {"the king of the land and the people of the land"};
-    aj_pairs p = choose(t, 1, 3), q;
+    aj_pairs p = choose_with(t, 1, 3, 2), q;
     size_t n = aj_pairs_size(&p);
     uint8_t buf[256];
     cr_assert_leq(n, sizeof buf);
@@ -74,9 +112,13 @@ Test(pairs, section_round_trip_and_damage) {
     aj_ctx c = {0};
     cr_assert_eq(aj_pairs_decode(&c, buf, n, &q), AJ_OK, "%s", c.msg);
     cr_assert_eq(q.n, p.n);
-    for (uint32_t i = 0; i < p.n; i++) cr_assert_str_eq(q.terms[i], p.terms[i]);
+    cr_assert_eq(q.np, 2);
+    for (uint32_t i = 0; i < p.n + p.np; i++) cr_assert_str_eq(q.terms[i], p.terms[i]);
     aj_pairs_free(&q);
-    /* "land", "of", "the": damage each rule */
+    /* "land", "of", "the", then the partners "and", "king": damage each
+     * rule (the bytes: 8 of header, "land" at 8, "of" at 13, "the" at
+     * 16, "and" at 20, "king" at 24) */
+    cr_assert_eq(n, 29);
     uint8_t v[256];
     struct {
         size_t at;
@@ -84,10 +126,12 @@ Test(pairs, section_round_trip_and_damage) {
         size_t len;
     } cases[] = {
         {0, 9, 0},        /* count beyond the terms */
-        {4, 1, 0},        /* reserved word not zero */
+        {4, 3, 0},        /* partner count beyond the terms */
+        {4, 0, 0},        /* partner count short of them */
         {8, 0, 0},        /* an empty term */
         {9, ' ', 0},      /* a term with a space */
         {8, 'z', 0},      /* out of order */
+        {24, 'a', 0},     /* partners out of order ("aing" before "and") */
         {0, 0, 3},        /* truncated */
         {0, 0, 1},        /* shorter than its header */
     };
@@ -98,8 +142,13 @@ Test(pairs, section_round_trip_and_damage) {
         if (cases[i].len == 1) len = 7;
         aj_ctx d = {0};
         cr_assert_eq(aj_pairs_decode(&d, v, len, &q), AJ_ECORRUPT, "case %zu", i);
-        cr_assert(strstr(d.msg, "common term"), "%s", d.msg);
+        cr_assert(strstr(d.msg, "meta.aj") && strstr(d.msg, " term"), "%s", d.msg);
     }
+    /* a partner that is also common: "of" in both lists */
+    static const uint8_t both[] = {1, 0, 0, 0, 1, 0, 0, 0, 'o', 'f', 0, 'o', 'f', 0};
+    aj_ctx b = {0};
+    cr_assert_eq(aj_pairs_decode(&b, both, sizeof both, &q), AJ_ECORRUPT);
+    cr_assert(strstr(b.msg, "partner term 0 is also common"), "%s", b.msg);
     /* trailing bytes after the last term */
     memcpy(v, buf, n);
     v[n] = 'x';
@@ -141,6 +190,77 @@ Test(pairs, build_indexes_adjacent_pairs_with_a_common_term) {
     aj_index_close(ix);
     th_rmtree(root);
     free(root);
+}
+
+/* A consonant-only word of four letters, the i-th (no stemmer step
+ * touches a word without vowels). */
+static void filler(unsigned i, char out[5]) {
+    static const char cons[] = "bcdfghjklmnpqrtvwxz"; /* 19 */
+    out[0] = 'w';
+    out[1] = cons[i / (19 * 19) % 19];
+    out[2] = cons[i / 19 % 19];
+    out[3] = cons[i % 19];
+    out[4] = 0;
+}
+
+/* Only pairable pairs are indexed (a common term and a common or partner
+ * one): in a corpus of more distinct frequent words than the common and
+ * partner terms, a common word's pairs with the rarer words are not
+ * terms, and a phrase over them still finds every occurrence, from the
+ * two words' own lists. */
+Test(pairs, only_pairable_pairs_are_indexed) {
+    enum { NF = AJ_PAIR_COMMON + AJ_PAIR_PARTNERS + 200 };
+    size_t cap = (size_t)NF * 3 * 6 + 4096, n = 0;
+    char *text = malloc(cap), w[5];
+    cr_assert(text);
+    /* each filler 3 times, "the" before every tenth token */
+    unsigned tok = 0;
+    for (unsigned r = 0; r < 3; r++)
+        for (unsigned i = 0; i < NF; i++, tok++) {
+            filler(i, w);
+            n += (size_t)snprintf(text + n, cap - n, "%s%s%s", tok % 10 ? " " : "The ", w,
+                                  tok % 10 == 9 ? ".\n\n" : "");
+        }
+    n += (size_t)snprintf(text + n, cap - n, ".\n\nOnce the xqzt came.\n");
+    th_search f = th_search_open(text);
+    free(text);
+    aj_index *ix = f.ix;
+    cr_assert_eq(ix->common.n, AJ_PAIR_COMMON);
+    cr_assert_eq(ix->common.np, AJ_PAIR_PARTNERS);
+    cr_assert(aj_pairs_is_common(&ix->common, "the", 3));
+    cr_assert_eq(aj_pairs_class(&ix->common, "xqzt", 4), 0);
+    aj_ctx c = {0};
+    unsigned partners = 0, rare = 0;
+    tok = 0;
+    for (unsigned r = 0; r < 3; r++)
+        for (unsigned i = 0; i < NF; i++, tok++) {
+            if (tok % 10) continue; /* not after "the" */
+            filler(i, w);
+            char key[16], q[32];
+            snprintf(key, sizeof key, "the %s", w);
+            unsigned cl = aj_pairs_class(&ix->common, w, 4);
+            partners += cl != 0;
+            rare += cl == 0;
+            cr_assert_eq(df_of(ix, key) != 0, cl != 0, "%s: class %u", key, cl);
+            /* the phrase finds its paragraph either way */
+            snprintf(q, sizeof q, "\"the %s\"", w);
+            aj_search_opts o;
+            aj_search_opts_init(&o);
+            o.partial = 0;
+            const aj_results *res;
+            cr_assert_eq(aj_search(&c, f.s, q, strlen(q), &o, &res), AJ_OK, "%s", c.msg);
+            cr_assert_eq(res->total, 1, "%s: %llu", q, (unsigned long long)res->total);
+        }
+    cr_assert_gt(partners, 0);
+    cr_assert_gt(rare, 0);
+    cr_assert_eq(df_of(ix, "the xqzt"), 0);
+    const aj_results *res;
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    cr_assert_eq(aj_search(&c, f.s, "\"the xqzt\"", 10, &o, &res), AJ_OK, "%s", c.msg);
+    cr_assert_eq(res->total, 1);
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    th_search_close(&f);
 }
 
 /* A phrase that is one pair reads the pair's postings only, not those of
