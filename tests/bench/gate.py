@@ -97,19 +97,30 @@ def main():
                "30% worse, not measurable again: fails", out)
         # Measured again within bounds: a noisy reading, passes.
         rc, out, calls = run_gate(tmp, [result("seed"), result("kjv", 1.3)],
-                                  remeasured=lambda c, n, m: [m["ratio"] / 1.3] * 3)
+                                  remeasured=lambda c, n, m: [(m["ratio"] / 1.3,
+                                                               m["value"] / 1.3)] * 3)
         expect(rc == 0 and "noisy reading" in out and len(calls) == 11,
                "cleared by re-measurement", out)
+        # The peer faster by 30% while ajsearch's own figures hold: not
+        # ajsearch's regression, nothing measured again.
+        rc, out, calls = run_gate(tmp, [result("seed"), result("kjv", peer_scale=0.7)])
+        expect(rc == 0 and not calls, "a faster peer is not a regression", out)
+        # Re-measured: the ratio still worse but ajsearch's figure back
+        # within bounds (the peer sped up meanwhile): passes.
+        rc, out, calls = run_gate(tmp, [result("seed"), result("kjv", 1.3)],
+                                  remeasured=lambda c, n, m: [(m["ratio"],
+                                                               m["value"] / 1.3)] * 3)
+        expect(rc == 0 and len(calls) == 11, "ratio alone does not confirm", out)
         # Measured again and still worse: fails, naming the figure.
         rc, out, calls = run_gate(tmp, [result("seed"), result("kjv", 1.3)],
-                                  remeasured=lambda c, n, m: [m["ratio"]] * 3)
+                                  remeasured=lambda c, n, m: [(m["ratio"], m["value"])] * 3)
         expect(rc == 1 and "kjv query phrase2" in out and "kjv build 1 thread" in out,
                "confirmed regression fails", out)
         # One class only.
         one = result("kjv")
         one["latency_us"]["10"]["ajsearch"]["and2"]["p50"] = 13.0
         rc, out, calls = run_gate(tmp, [result("seed"), one],
-                                  remeasured=lambda c, n, m: [m["ratio"]] * 3)
+                                  remeasured=lambda c, n, m: [(m["ratio"], m["value"])] * 3)
         expect(rc == 1 and calls == [("kjv", "query and2")] and "+30%" in out,
                "one class regressed", out)
         # Busy during the run: cannot judge, even when the figures look fine.
