@@ -60,8 +60,8 @@ struct aj_bworker {
      * of the worker's inverter (aj_pairs_class), and the current paragraph's
      * pairs, resolved to term ids, with their positions. */
     const aj_pairs *common;
-    uint8_t *tcommon;
-    size_t captcommon;
+    uint8_t *tclass;
+    size_t captclass;
     uint32_t *pids, *ppos;
     size_t cappairs;
     /* Pair ids by the pair's two term ids, in open addressing: a pair
@@ -181,7 +181,7 @@ void aj_bworker_free(aj_bworker *w) {
     free(w->tids);
     free(w->wids);
     free(w->tbytes);
-    free(w->tcommon);
+    free(w->tclass);
     free(w->ptab);
     free(w->pids);
     free(w->ppos);
@@ -270,16 +270,16 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     w->w2t[wid] = tid;
     if (is_new && w->common && w->common->n) {
         /* pair terms take ids too, so a new term's id may be far ahead */
-        if (tid >= w->captcommon) {
-            size_t cap = w->captcommon ? w->captcommon : 1024;
+        if (tid >= w->captclass) {
+            size_t cap = w->captclass ? w->captclass : 1024;
             while (cap <= tid) cap *= 2;
-            uint8_t *v = realloc(w->tcommon, cap);
+            uint8_t *v = realloc(w->tclass, cap);
             if (!v) return aj_fail(w->c, AJ_ENOMEM, "common terms");
-            memset(v + w->captcommon, 0, cap - w->captcommon);
-            w->tcommon = v;
-            w->captcommon = cap;
+            memset(v + w->captclass, 0, cap - w->captclass);
+            w->tclass = v;
+            w->captclass = cap;
         }
-        w->tcommon[tid] = (uint8_t)aj_pairs_class(w->common, term, tl);
+        w->tclass[tid] = (uint8_t)aj_pairs_class(w->common, term, tl);
     }
     return AJ_OK;
 }
@@ -334,7 +334,7 @@ static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
 }
 
 static unsigned pair_class(const aj_bworker *w, uint32_t tid) {
-    return tid < w->captcommon ? w->tcommon[tid] : 0;
+    return tid < w->captclass ? w->tclass[tid] : 0;
 }
 
 /* Indexes the pairs of adjacent tokens of the paragraph that are
@@ -342,7 +342,7 @@ static unsigned pair_class(const aj_bworker *w, uint32_t tid) {
  * positions rise with the tokens', as the inverter wants. */
 static aj_err flush_pairs(aj_bworker *w) {
     size_t np = 0;
-    if (!w->captcommon || w->ntok < 2) return AJ_OK;
+    if (!w->captclass || w->ntok < 2) return AJ_OK;
     if (w->cappairs < w->ntok) {
         uint32_t *a = realloc(w->pids, w->ntok * sizeof *a);
         if (a) w->pids = a;

@@ -245,8 +245,7 @@ static aj_err check_dict(aj_ctx *c, aj_index *ix, int which) {
             const char *sp = memchr(it.buf, ' ', it.len);
             size_t al = (size_t)(sp - it.buf), bl = it.len - al - 1;
             if (!al || !bl || memchr(sp + 1, ' ', bl) ||
-                !aj_pairs_pairable(aj_pairs_class(&ix->common, it.buf, al),
-                                   aj_pairs_class(&ix->common, sp + 1, bl)))
+                !aj_pairs_terms_pairable(&ix->common, it.buf, al, sp + 1, bl))
                 return aj_fail(c, AJ_ECORRUPT, "dict.aj: term %llu is not a common-word pair",
                                (unsigned long long)id);
             npairs++;

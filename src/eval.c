@@ -258,9 +258,9 @@ static uint32_t match_phrase(const uint32_t **pos, const uint32_t *np,
 /* The units a phrase of m terms is read as, each a term or a pair term
  * (pairs.h) and its place in the phrase: every pair of adjacent words
  * that is pairable (one common, the other common or a partner), less a
- * pair whose two words its neighbours
- * already cover ("the heaven and heaven" reads "the heaven" and "and
- * heaven"), and each word no pair covers.  A pair's list is a subset of
+ * pair whose two words its neighbours already cover ("the heaven and
+ * heaven" reads "the heaven" and "and heaven"), and each word no pair
+ * covers.  A pair's list is a subset of
  * each of its words' lists, usually a far smaller one, and its positions
  * are only those where the two words are adjacent.  At most m units
  * (each pair kept covers a word no earlier one does); keys holds m keys
@@ -272,8 +272,7 @@ static uint32_t phrase_units(const aj_index *ix, const aj_qnode *n, char *keys,
     for (uint32_t i = 0; paired && i + 1 < m; i++) {
         const char *a = n->terms[i], *b = n->terms[i + 1];
         size_t al = strlen(a), bl = strlen(b);
-        chosen[i] = aj_pairs_pairable(aj_pairs_class(&ix->common, a, al),
-                                      aj_pairs_class(&ix->common, b, bl)) &&
+        chosen[i] = aj_pairs_terms_pairable(&ix->common, a, al, b, bl) &&
                     al + 1 + bl <= AJ_MAX_WORD;
     }
     for (uint32_t i = 1; paired && i + 2 < m; i++)

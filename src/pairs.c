@@ -147,6 +147,11 @@ unsigned aj_pairs_class(const aj_pairs *p, const char *term, size_t len) {
     return 0;
 }
 
+int aj_pairs_terms_pairable(const aj_pairs *p, const char *a, size_t alen, const char *b,
+                            size_t blen) {
+    return aj_pairs_pairable(aj_pairs_class(p, a, alen), aj_pairs_class(p, b, blen));
+}
+
 size_t aj_pair_key(const char *a, size_t alen, const char *b, size_t blen,
                    char *out) {
     if (alen + 1 + blen > AJ_MAX_WORD) return 0;

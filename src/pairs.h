@@ -86,6 +86,10 @@ static inline int aj_pairs_pairable(unsigned ca, unsigned cb) {
            ((cb & AJ_PAIR_IS_COMMON) && (ca & AJ_PAIR_IS_PARTNER));
 }
 
+/* aj_pairs_pairable of the terms a[0..alen) and b[0..blen) themselves. */
+int aj_pairs_terms_pairable(const aj_pairs *p, const char *a, size_t alen, const char *b,
+                            size_t blen);
+
 /* Writes the key of the pair (a, b) into out (room for AJ_MAX_WORD + 1
  * bytes, NUL-terminated) and returns its length, or 0 when the key would
  * be longer than AJ_MAX_WORD (such pairs are not indexed). */
