@@ -20,6 +20,7 @@ Binaries are taken from build/ (make bench builds them). Nothing is fetched
 from the network.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -118,7 +119,7 @@ def corpus_bytes(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-def build_engines(name, work, corpus, quick, engines):
+def build_engines(name, work, corpus, quick, engines, reuse_peers=False):
     res = {}
     reps = 1 if quick or name.startswith("synth-1G") else 3
     # ajsearch: from the corpus files, with one thread, then with as many as
@@ -168,10 +169,17 @@ def build_engines(name, work, corpus, quick, engines):
             if p.wait() != 0:
                 raise RuntimeError("dump failed")
         os.replace(paras + ".tmp", paras)
+    fingerprint = paras_fingerprint(paras)
     for eng in engines:
         if eng == "ajsearch":
             continue
         db = os.path.join(work, f"{eng}.db")
+        if reuse_peers:
+            kept = reusable_build(db, fingerprint)
+            if kept:
+                res[eng] = {**kept, "index": db, "bytes": du(db), "reused": True}
+                log(f"{name}: {eng} database reused (built {kept.get('built')})")
+                continue
         runs = []
         for r in range(1 if eng == "xapian" and not quick and name.startswith("synth") else reps):
             shutil.rmtree(db, ignore_errors=True)
@@ -182,8 +190,35 @@ def build_engines(name, work, corpus, quick, engines):
         secs = statistics.median(r[0] for r in runs)
         res[eng] = {"seconds": secs, "seconds_all": [r[0] for r in runs],
                     "rss": max(r[1] for r in runs), "bytes": du(db), "index": db}
+        with open(db + ".build.json", "w") as f:
+            json.dump({"paras": fingerprint, "seconds": secs, "seconds_all": res[eng]["seconds_all"],
+                       "rss": res[eng]["rss"],
+                       "built": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}, f)
         log(f"{name}: {eng} build {secs:.2f}s, {du(db)/1e6:.1f} MB")
     return res, paras
+
+
+def paras_fingerprint(paras):
+    """Size and SHA-1 of the paragraphs file the peers index."""
+    h = hashlib.sha1()
+    with open(paras, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return {"bytes": os.path.getsize(paras), "sha1": h.hexdigest()}
+
+
+def reusable_build(db, fingerprint):
+    """The build figures recorded beside a peer's database (DB.build.json,
+    written when a build finishes) if it was built from these very
+    paragraphs; None if it must be built again."""
+    try:
+        with open(db + ".build.json") as f:
+            rec = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if rec.get("paras") != fingerprint or not os.path.exists(db):
+        return None
+    return {k: rec.get(k) for k in ("seconds", "seconds_all", "rss", "built")}
 
 
 # (label, aj_bench MODE): the rankings whose cost make bench reports.
@@ -384,18 +419,48 @@ def agreement(results):
     return out
 
 
-def measure_user_path(name, a, engines, builds, paras, work, corpus, one_batch):
+def faster_peer_classes(latency10, engines):
+    """{peer: the classes where it had the lower top-10 mean in this run}
+    (the mean, as the user's path targets use the peers' means; the run of
+    2026-12-06 14:18 chose by p50, which put phrase2 on FTS5)."""
+    out = {e: set() for e in engines if e != "ajsearch"}
+    for c in CLASSES:
+        vals = [(latency10[e][c]["mean"], e) for e in out
+                if c in latency10.get(e, {}) and latency10[e][c].get("mean") is not None]
+        if vals:
+            out[min(vals)[1]].add(c)
+    return out
+
+
+def measure_user_path(name, a, engines, builds, paras, work, corpus, one_batch,
+                      latency10=None):
+    """The user's path (user_path) and the peers' ids-only and page work on
+    the same queries.  With latency10 (the run's top-10 figures), each
+    class is run only on the peer that was faster there: on synth-1G the
+    slower peer's passes would take over an hour (FTS5's long pasted
+    queries take seconds each) and measure nothing the targets use."""
     uq = os.path.join(work, "user-queries.tsv")
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_bench_queries.py"), paras,
                     uq, "--per-class", str(a.user_batch)], check=True)
     reps = a.user_repeat or (1 if one_batch else 3)
     user = {"ajsearch": user_path(builds, uq, corpus, work, reps), "ids": {}, "page": {},
             "batch": a.user_batch, "repeats": reps}
+    only = faster_peer_classes(latency10, engines) if latency10 else None
+    if only:
+        user["peer_classes"] = {e: sorted(v) for e, v in only.items()}
     for eng in engines:
         if eng == "ajsearch":
             continue
+        qf = uq
+        if only is not None:
+            if not only[eng]:
+                log(f"{name}: {eng} slower at top 10 in every class: not run on the user's path")
+                continue
+            qf = os.path.join(work, f"user-queries-{eng}.tsv")
+            with open(uq) as fin, open(qf, "w") as fout:
+                fout.writelines(l for l in fin if l.split("\t", 1)[0] in only[eng])
         for mode in ("ids", "page"):
-            rows = run_queries(eng, builds[eng]["index"], uq, 10, reps,
+            rows = run_queries(eng, builds[eng]["index"], qf, 10, reps,
                                "snippets" if mode == "page" else "ids")
             user[mode][eng] = summarize(rows)
         log(f"{name}: {eng} top-10 ids only and with snippets done")
@@ -411,7 +476,7 @@ def bench_corpus(name, a, engines):
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mkcorpus.py"), name, work],
                    check=True)
     corpus = os.path.join(work, "corpus")
-    builds, paras = build_engines(name, work, corpus, a.quick, engines)
+    builds, paras = build_engines(name, work, corpus, a.quick, engines, a.reuse_peers)
     queries = os.path.join(work, "queries.tsv")
     big = name == "synth-1G"
     per_class = a.per_class or (60 if a.quick else 100 if big else 300)
@@ -434,7 +499,8 @@ def bench_corpus(name, a, engines):
     # ids-only top 10, on a query set of its own: a batch of a.user_batch
     # queries per class and process, as a script or a benchmark suite runs
     # it (the query set above is smaller in --quick).
-    user = measure_user_path(name, a, engines, builds, paras, work, corpus, a.quick or big)
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus, a.quick or big,
+                             latency.get("10") if big else None)
     decoded = {}
     for r in raw.get("ajsearch", []):
         decoded.setdefault(r["class"], []).append(r.get("decoded", 0))
@@ -508,10 +574,11 @@ def user_path_only(name, a, engines):
     for eng in engines:
         if eng != "ajsearch":
             builds[eng] = {"index": os.path.join(work, f"{eng}.db")}
-    user = measure_user_path(name, a, engines, builds, paras, work, corpus,
-                             a.quick or name == "synth-1G")
     with open(res_path) as f:
         result = json.load(f)
+    big = name == "synth-1G"
+    user = measure_user_path(name, a, engines, builds, paras, work, corpus, a.quick or big,
+                             result.get("latency_us", {}).get("10") if big else None)
     result["user_path_us"] = user
     result["user_path_run"] = {"time": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
                                "loadavg_start": load_start, "loadavg_end": os.getloadavg(),
@@ -569,6 +636,9 @@ def main():
                     help="skip the micro-benchmarks and the relevance test")
     ap.add_argument("--user-batch", type=int, default=200,
                     help="queries per class in one `search --stdin` process")
+    ap.add_argument("--reuse-peers", action="store_true",
+                    help="reuse a peer's database (and its recorded build figures) when it "
+                         "was built from the same paragraphs (DB.build.json)")
     ap.add_argument("--user-repeat", type=int, default=0,
                     help="batches per class and output (default 1 with --quick, else 3)")
     a = ap.parse_args()

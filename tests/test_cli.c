@@ -203,3 +203,8 @@ Test(reference, other_bm25_parameters, .timeout = 600) {
  * it fails a confirmed 20% regression, clears a noisy one, and never
  * passes a run it cannot judge. */
 Test(bench, gate, .timeout = 120) { run_ok("python3 tests/bench/gate.py"); }
+
+/* bench/run.py's shortcuts for large corpora: a peer's database reused
+ * only for the very paragraphs it was built from; the user's path run on
+ * the faster peer per class. */
+Test(bench, run_shortcuts, .timeout = 60) { run_ok("python3 tests/bench/run.py"); }
