@@ -85,8 +85,11 @@ static const char usage_main[] =
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
     "Options may come before or after the query: -n 5, -n5, --limit 5 and\n"
     "--limit=5 are one; -- ends the options.  Other words that start with '-'\n"
-    "are query words (-korea, -north: NOT korea, NOT north).  A command takes\n"
-    "only its own options and words.  The index is --index DIR, else\n"
+    "are query words (-korea, -north: NOT korea, NOT north).  The command is\n"
+    "the first word that is not an option or an option's value (ajsearch\n"
+    "--index DIR check); a query starting with a command's name is written\n"
+    "'search index ...' or '-- index ...'.  A command takes only its own\n"
+    "options and words.  The index is --index DIR, else\n"
     "$AJSEARCH_INDEX, else the index/ of this directory or the nearest one\n"
     "above it that holds one (with its corpus/ beside it).\n"
     "\n"
@@ -622,6 +625,7 @@ static size_t line_columns(void) {
  * one exception: a word starting with '-' that is not -h or -n is a word,
  * so that a query keeps its negated words. */
 static void parse_options(int argc, char **argv, options *o) {
+    if (argc < 0) argc = 0;
     o->args = calloc((size_t)argc + 1, sizeof *o->args);
     if (!o->args) exit(EXIT_ERR);
     o->context = SHOW_CONTEXT;
@@ -2069,21 +2073,56 @@ static int cmd_help(int argc, char **argv) {
     return 0;
 }
 
+/* Where the command's name is in argv, or 0 when there is none (a search).
+ * It is the first argument that is not an option or an option's value, if
+ * it names a command: `ajsearch --index X check` checks, where reading
+ * only argv[1] searched for the word "check".  Only the first word can
+ * name a command, so `ajsearch maritime index` searches two words; after
+ * `--` every argument is a query word (`ajsearch -- check`, or `ajsearch
+ * search check`). */
+static int find_command(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) return 0;
+        if (a[0] == '-' && a[1]) {
+            const optdef *d = NULL;
+            int attached = 0;
+            if (a[1] == '-') {
+                const char *eq = strchr(a, '=');
+                d = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
+                attached = eq != NULL;
+            } else if ((d = find_short(a)) != NULL) {
+                attached = a[2] != 0;
+            }
+            /* An option's value is not a word: `--index check search`. */
+            if (d && d->arg == ARG_NEEDED && !attached) i++;
+            continue;
+        }
+        for (size_t c = 0; c < NCOMMANDS; c++)
+            if (!strcmp(a, commands[c].name)) return i;
+        return 0;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     options o = {0};
     aj_search_opts_init(&o.so);
-    int first = 1;
     if (argc == 1) {
         fputs(usage_short, stderr);
         return EXIT_ERR;
     }
     if (!strcmp(argv[1], "help")) return cmd_help(argc, argv);
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(argv[1], commands[i].name)) {
-            cur = &commands[i];
-            first = 2;
-        }
-    parse_options(argc - first, argv + first, &o);
+    /* The arguments without the command's name, options before it
+     * included, as if it had come first. */
+    int at = find_command(argc, argv);
+    if (at) {
+        for (size_t c = 0; c < NCOMMANDS; c++)
+            if (!strcmp(argv[at], commands[c].name)) cur = &commands[c];
+        memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
+        argc--;
+    }
+    parse_options(argc - 1, argv + 1, &o);
     int rc;
     switch (cur->bit) {
     case CMD_INDEX: rc = cmd_index(&o); break;

@@ -20,7 +20,7 @@ import sys
 import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, Fail, build, check, main, run, search_json  # noqa: E402
+from e2e import BIN, CORPUS, Fail, build, check, main, run, search_json  # noqa: E402
 
 TIMING = re.compile(r" \(\d+\.\d+ ms\)")
 # Characters that must never reach a terminal raw: Unicode format
@@ -151,6 +151,51 @@ def s_commands(tmp):
     rc, out, err = run("analyze", "-north", "--json", "--", "--x")
     check(rc == 0 and [t[0]["word"] for t in map(json.loads, out.splitlines())] == ["north", "x"],
           f"analyze takes words starting with '-': {out} {err}")
+    # options before the command: the first word that is not an option or
+    # an option's value names the command (a CI gate writes `ajsearch
+    # --index IDX check`; it used to search for the word "check")
+    def raw(*args):
+        return run_in(tmp, *args)
+    for cmd in (["check"], ["stats", "--json"], ["dump", "--json"], ["acronyms", "--json"]):
+        after = raw(cmd[0], "--index", index, *cmd[1:])
+        before = raw("--index", index, *cmd)
+        check(after[0] == 0 and before == after, f"--index before {cmd}: {before[0]} {before[2]}")
+    check(raw(f"--index={index}", "stats", "--json") == raw("stats", "--json", "--index", index),
+          "--index=DIR before stats")
+    # a damaged index fails its check whichever side the option is on
+    bad = os.path.join(tmp, "bad-index")
+    shutil.copytree(index, bad, symlinks=True)
+    gen = os.path.join(bad, os.readlink(os.path.join(bad, "CURRENT")))
+    with open(os.path.join(gen, "post.aj"), "r+b") as f:
+        f.seek(os.path.getsize(os.path.join(gen, "post.aj")) // 2)
+        b = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([b[0] ^ 0xFF]))
+    for args in (["--index", bad, "check"], ["check", "--index", bad]):
+        rc, out, err = raw(*args)
+        check(rc == 2 and "check" not in out, f"{args} on a damaged index: {rc} {out[:200]} {err}")
+    # `--index DIR index --corpus C` builds DIR (it used to search for "index")
+    fresh = os.path.join(tmp, "fresh-index")
+    rc, out, err = raw("--index", fresh, "index", "--corpus", CORPUS)
+    check(rc == 0 and os.path.exists(os.path.join(fresh, "CURRENT")),
+          f"--index before index: {rc} {err}")
+    # options of another command before it are refused, not applied
+    usage_error(raw("-n", "5", "--index", index, "check"), "-n does not apply to check",
+                "-n before check")
+    usage_error(raw("--json", "--index", index, "index"), "--json does not apply to index",
+                "--json before index")
+    # only the first word can name a command; after -- or `search`, words are words
+    q = raw("--index", index, "--count", "--", "check")
+    s2 = raw("--index", index, "search", "--count", "check")
+    check(q[0] in (0, 1) and q[1].strip().isdigit() and q == s2, f"-- check: {q} {s2}")
+    m = raw("--index", index, "--count", "maritime", "check")
+    check(m[0] in (0, 1) and m[1].strip().isdigit(), f"maritime check is a search: {m}")
+    # an option's value is never taken for the command: an index named "check"
+    odd = os.path.join(tmp, "check")
+    shutil.copytree(index, odd, symlinks=True)
+    rc, out, err = run_in(tmp, "--index", "check", "stats", "--json")
+    check(rc == 0 and json.loads(out).get("paragraphs"), f"--index check stats: {rc} {err}")
+
     # ajsearch alone: a short usage on stderr, status 2
     rc, out, err = run()
     check(rc == 2 and not out and 2 <= len(err.splitlines()) <= 6 and "--help" in err,
