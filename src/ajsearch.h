@@ -32,9 +32,30 @@ unsigned aj_format_version(void);
 /* Building                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Called for every file the builder skips (not text, unreadable, ...).
- * path is relative to the corpus directory; reason is one line. */
-typedef void (*aj_warn_fn)(void *arg, const char *path, const char *reason);
+/* What a build warning is about (aj_warn_fn's kind).  Every warning means
+ * that something in the corpus directory was not indexed as it stands. */
+enum {
+    AJ_WARN_UNREADABLE = 0,  /* a file or directory that cannot be read */
+    AJ_WARN_BINARY = 1,      /* a NUL byte in the first 64 KiB */
+    AJ_WARN_LINK = 2,        /* a dangling link, a loop of links, a link to
+                                a directory or to something not a file */
+    AJ_WARN_NOT_FILE = 3,    /* a FIFO, socket or device */
+    AJ_WARN_PATH = 4,        /* a path too long or nested too deeply */
+    AJ_WARN_NOT_INDEXED = 5, /* files whose names do not end in .txt/.md */
+    AJ_WARN_METADATA = 6,    /* a metadata.tsv line that was not used */
+    AJ_WARN_EMPTY = 7,       /* the corpus has no document */
+    AJ_WARN_NKINDS = 8
+};
+
+/* "unreadable", "binary", "link", "not_a_file", "path", "not_indexed",
+ * "metadata", "empty_corpus": a kind's name in `index --json`. */
+const char *aj_warn_kind_name(int kind);
+
+/* Called for every warning of a build, in document order: kind is an
+ * AJ_WARN_* value, path is relative to the corpus directory, reason is one
+ * line. */
+typedef void (*aj_warn_fn)(void *arg, int kind, const char *path,
+                           const char *reason);
 
 typedef struct aj_build_opts {
     const char *corpus_dir;  /* directory of .txt/.md documents */

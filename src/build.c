@@ -189,7 +189,7 @@ static aj_err start_doc(builder *b, const aj_bdoc *d) {
     const aj_corpus_doc *cd = &b->cp->docs[d->corpus_doc];
     if (d->skip) {
         b->nskipped++;
-        if (b->o->warn) b->o->warn(b->o->warn_arg, cd->rel, d->skip);
+        if (b->o->warn) b->o->warn(b->o->warn_arg, d->skip_kind, cd->rel, d->skip);
         return AJ_OK;
     }
     doc_rec *r = &b->docs[b->ndocs];

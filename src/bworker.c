@@ -585,14 +585,14 @@ static void on_seg_done(void *arg, uint64_t from, uint64_t below) {
 }
 
 static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
-                      uint64_t bytes, uint64_t xxh3) {
+                      int skip_kind, uint64_t bytes, uint64_t xxh3) {
     aj_bseg *s = w->seg;
     if (grow((void **)&s->docs, &s->capdocs, s->ndocs, sizeof *s->docs)) {
         free(title);
         free(skip);
         return aj_fail(w->c, AJ_ENOMEM, "documents");
     }
-    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, bytes, xxh3};
+    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, skip_kind, bytes, xxh3};
     return AJ_OK;
 }
 
@@ -618,13 +618,16 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
                      size_t di) {
     const aj_corpus_doc *d = &cp->docs[di];
     char path[4096], why[160] = "";
+    int kind = AJ_WARN_UNREADABLE;
     snprintf(path, sizeof path, "%s/%s", root, d->rel);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0)
         snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
-    else if (!S_ISREG(st.st_mode))
+    else if (!S_ISREG(st.st_mode)) {
         snprintf(why, sizeof why, "not a regular file, skipped");
+        kind = AJ_WARN_NOT_FILE;
+    }
     const char *src = NULL;
     size_t len = 0;
     if (!*why && st.st_size > 0) {
@@ -638,14 +641,16 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (fd >= 0) close(fd);
     if (!*why && src) {
         const char *nul = memchr(src, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES);
-        if (nul)
+        if (nul) {
             snprintf(why, sizeof why, "binary file (NUL byte at offset %zu), skipped",
                      (size_t)(nul - src));
+            kind = AJ_WARN_BINARY;
+        }
     }
     if (*why) {
         if (src) munmap((void *)src, len);
         char *skip = strdup(why);
-        return skip ? add_doc(w, di, NULL, skip, 0, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
+        return skip ? add_doc(w, di, NULL, skip, kind, 0, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
     }
     madvise((void *)src, len, MADV_SEQUENTIAL);
     char *title = NULL;
@@ -664,7 +669,7 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     /* The file's checksum, kept with its size in the index: a search that
      * maps matches back to the file tells a changed file by them without
      * segmenting it again (source.c).  One pass at memory speed. */
-    aj_err e = add_doc(w, di, title, NULL, len, src ? XXH3_64bits(src, len) : XXH3_64bits("", 0));
+    aj_err e = add_doc(w, di, title, NULL, 0, len, src ? XXH3_64bits(src, len) : XXH3_64bits("", 0));
     w->corpus_doc = di;
     w->ordinal = 0;
     w->err = AJ_OK;

@@ -31,6 +31,7 @@ typedef struct aj_bdoc {
     size_t corpus_doc;       /* index in the corpus list */
     char *title;             /* fallback title (first line) if no metadata */
     char *skip;              /* why it was skipped, or NULL */
+    int skip_kind;           /* AJ_WARN_* when skipped */
     uint64_t bytes;          /* source bytes indexed: the file's size */
     uint64_t xxh3;           /* XXH3-64 of those bytes (source.c tells a
                                 changed file by it) */

@@ -13,16 +13,35 @@
 
 #define MAX_DEPTH 32
 
+/* Files that are not documents are summed up by the end of their name:
+ * one warning per ending (up to this many endings, then "other"). */
+#define MAX_ENDINGS 16
+
+typedef struct {
+    char ending[16];         /* ".html", or "" for a name without a dot */
+    char *first;             /* the first such file (byte order of walk) */
+    size_t n;
+} ending;
+
 typedef struct {
     aj_corpus *cp;
     size_t cap;
     aj_warn_fn warn;
     void *warn_arg;
+    ending endings[MAX_ENDINGS + 1];
+    size_t nendings;
 } scan;
 
-static void warn(scan *s, const char *path, const char *why) {
+const char *aj_warn_kind_name(int kind) {
+    static const char *const names[AJ_WARN_NKINDS] = {
+        "unreadable", "binary", "link", "not_a_file", "path", "not_indexed",
+        "metadata", "empty_corpus"};
+    return kind >= 0 && kind < AJ_WARN_NKINDS ? names[kind] : "other";
+}
+
+static void warn(scan *s, int kind, const char *path, const char *why) {
     s->cp->nskipped++;
-    if (s->warn) s->warn(s->warn_arg, path, why);
+    if (s->warn) s->warn(s->warn_arg, kind, path, why);
 }
 
 static int is_doc_name(const char *name) {
@@ -48,6 +67,60 @@ static aj_err add_doc(aj_ctx *c, scan *s, const char *rel) {
     return AJ_OK;
 }
 
+static size_t find_ending(const scan *s, const char *key) {
+    size_t i = 0;
+    while (i < s->nendings && strcmp(s->endings[i].ending, key) != 0) i++;
+    return i;
+}
+
+/* Counts a file that is not a document under the end of its name. */
+static aj_err not_indexed(aj_ctx *c, scan *s, const char *name,
+                          const char *path) {
+    const char *dot = strrchr(name, '.');
+    char key[16] = "";
+    if (dot && strlen(dot) < sizeof key) {
+        for (size_t i = 0; dot[i]; i++)
+            key[i] = (char)((dot[i] >= 'A' && dot[i] <= 'Z') ? dot[i] + 32 : dot[i]);
+    } else if (dot) {
+        strcpy(key, ".?");
+    }
+    size_t i = find_ending(s, key);
+    if (i == s->nendings && i == MAX_ENDINGS) {
+        strcpy(key, "*");    /* one more slot takes every other ending */
+        i = find_ending(s, key);
+    }
+    if (i == s->nendings) {
+        ending *en = &s->endings[s->nendings++];
+        memcpy(en->ending, key, sizeof key);
+        en->n = 0;
+        en->first = strdup(path);
+        if (!en->first) return aj_fail(c, AJ_ENOMEM, "corpus scan");
+    }
+    s->endings[i].n++;
+    return AJ_OK;
+}
+
+/* One warning per ending, after the walk. */
+static void warn_not_indexed(scan *s) {
+    for (size_t i = 0; i < s->nendings; i++) {
+        ending *en = &s->endings[i];
+        char why[200];
+        const char *what = !en->ending[0] ? "a name without an ending"
+                           : !strcmp(en->ending, "*") ? "another ending"
+                           : en->ending;
+        if (en->n == 1)
+            snprintf(why, sizeof why, "not a .txt or .md file (%s), not indexed",
+                     what);
+        else
+            snprintf(why, sizeof why, "not a .txt or .md file (%s), not indexed; "
+                     "so are %zu more with %s", what, en->n - 1, what);
+        if (s->warn) s->warn(s->warn_arg, AJ_WARN_NOT_INDEXED, en->first, why);
+        free(en->first);
+        en->first = NULL;
+    }
+    s->nendings = 0;
+}
+
 /* Walks dirfd (path rel from the root).  Symbolic links to regular files
  * are followed; links to directories are not, which rules out loops. */
 static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
@@ -58,7 +131,7 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
         snprintf(why, sizeof why, "cannot read directory: %s, skipped",
                  strerror(errno));
         close(dfd);
-        warn(s, rel, why);
+        warn(s, AJ_WARN_UNREADABLE, rel, why);
         return AJ_OK;
     }
     aj_err e = AJ_OK;
@@ -70,19 +143,19 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
         int n = snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "",
                          name);
         if (n < 0 || (size_t)n >= sizeof path) {
-            warn(s, name, "path too long, skipped");
+            warn(s, AJ_WARN_PATH, name, "path too long, skipped");
             continue;
         }
         struct stat lst, st;
         char why[160];
         if (fstatat(dirfd(d), name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
             snprintf(why, sizeof why, "cannot stat: %s, skipped", strerror(errno));
-            warn(s, path, why);
+            warn(s, AJ_WARN_UNREADABLE, path, why);
             continue;
         }
         if (S_ISDIR(lst.st_mode)) {
             if (depth >= MAX_DEPTH) {
-                warn(s, path, "directory nested too deeply, skipped");
+                warn(s, AJ_WARN_PATH, path, "directory nested too deeply, skipped");
                 continue;
             }
             int fd = openat(dirfd(d), name,
@@ -90,27 +163,39 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
             if (fd < 0) {
                 snprintf(why, sizeof why, "cannot read directory: %s, skipped",
                          strerror(errno));
-                warn(s, path, why);
+                warn(s, AJ_WARN_UNREADABLE, path, why);
                 continue;
             }
             e = walk(c, s, fd, path, depth + 1);
             continue;
         }
-        if (!is_doc_name(name)) continue;
+        if (S_ISLNK(lst.st_mode) && fstatat(dirfd(d), name, &st, 0) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            /* Not followed, whatever its name: following links to
+             * directories could loop or leave the corpus. */
+            warn(s, AJ_WARN_LINK, path,
+                 "symbolic link to a directory (not followed), skipped");
+            continue;
+        }
+        if (!is_doc_name(name)) {
+            if (!(depth == 0 && strcmp(name, AJ_METADATA_FILE) == 0))
+                e = not_indexed(c, s, name, path);
+            continue;
+        }
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(dirfd(d), name, &st, 0) != 0) {
                 /* ENOENT: a dangling link; ELOOP: a loop of links. */
                 snprintf(why, sizeof why, "symbolic link cannot be followed: "
                          "%s, skipped", strerror(errno));
-                warn(s, path, why);
+                warn(s, AJ_WARN_LINK, path, why);
                 continue;
             }
             if (!S_ISREG(st.st_mode)) {
-                warn(s, path, "symbolic link to a non-file, skipped");
+                warn(s, AJ_WARN_LINK, path, "symbolic link to a non-file, skipped");
                 continue;
             }
         } else if (!S_ISREG(lst.st_mode)) {
-            warn(s, path, "not a regular file, skipped");
+            warn(s, AJ_WARN_NOT_FILE, path, "not a regular file, skipped");
             continue;
         }
         e = add_doc(c, s, path);
@@ -177,7 +262,7 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
             char why[128];
             snprintf(why, sizeof why, "line %u is longer than %u bytes, ignored",
                      lineno, AJ_METADATA_LINE_MAX);
-            if (s->warn) s->warn(s->warn_arg, AJ_METADATA_FILE, why);
+            if (s->warn) s->warn(s->warn_arg, AJ_WARN_METADATA, AJ_METADATA_FILE, why);
             continue;
         }
         while (n > 0 && line[n - 1] == '\r') line[--n] = 0;
@@ -200,7 +285,7 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
             snprintf(why, sizeof why,
                      "%s line %u names a document that is not in the corpus",
                      AJ_METADATA_FILE, lineno);
-            if (s->warn) s->warn(s->warn_arg, rel, why);
+            if (s->warn) s->warn(s->warn_arg, AJ_WARN_METADATA, rel, why);
             free(rel);
             continue;
         }
@@ -220,7 +305,7 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
 aj_err aj_corpus_scan(aj_ctx *c, const char *dir, aj_warn_fn warnfn,
                       void *warn_arg, aj_corpus *out) {
     memset(out, 0, sizeof *out);
-    scan s = {out, 0, warnfn, warn_arg};
+    scan s = {.cp = out, .warn = warnfn, .warn_arg = warn_arg};
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return aj_fail(c, errno == ENOENT ? AJ_ENOTFOUND : AJ_EIO,
@@ -230,8 +315,13 @@ aj_err aj_corpus_scan(aj_ctx *c, const char *dir, aj_warn_fn warnfn,
     aj_err e = walk(c, &s, fd, "", 0);
     if (!e && out->ndocs)
         qsort(out->docs, out->ndocs, sizeof *out->docs, cmp_doc);
+    if (!e) warn_not_indexed(&s);
+    for (size_t i = 0; i < s.nendings; i++) free(s.endings[i].first);
     if (!e && rootfd >= 0) e = read_metadata(c, &s, rootfd);
     if (rootfd >= 0) close(rootfd);
+    if (!e && out->ndocs == 0 && warnfn)
+        warnfn(warn_arg, AJ_WARN_EMPTY, "",
+               "the corpus has no .txt or .md document; the index is empty");
     if (e) aj_corpus_free(out);
     return e;
 }

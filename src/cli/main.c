@@ -719,7 +719,8 @@ static aj_index *open_index(const options *o) {
 
 /* ---- index ---- */
 
-static void on_warn(void *arg, const char *path, const char *reason) {
+static void on_warn(void *arg, int kind, const char *path, const char *reason) {
+    (void)kind;
     const options *o = arg;
     fprintf(stderr, "%s: warning: ", prog);
     out_safe_cstr(stderr, o->corpus_dir);

@@ -749,8 +749,11 @@ def s_hostile_corpus(tmp):
     os.symlink("nowhere.txt", os.path.join(corpus, "dangling.txt"))
     skipped["dangling.txt"] = "No such file or directory"
     os.symlink(".", os.path.join(corpus, "dirloop"))        # not followed
+    skipped["dirloop"] = "symbolic link to a directory (not followed)"
+    os.symlink("sub", os.path.join(corpus, "subdir-link"))
+    skipped["subdir-link"] = "symbolic link to a directory (not followed)"
     os.symlink("sub", os.path.join(corpus, "sublink.txt"))
-    skipped["sublink.txt"] = "symbolic link to a non-file"
+    skipped["sublink.txt"] = "symbolic link to a directory (not followed)"
     os.mkfifo(os.path.join(corpus, "fifo.txt"))
     skipped["fifo.txt"] = "not a regular file"
     os.symlink("good.txt", os.path.join(corpus, "alias.txt"))  # indexed again
