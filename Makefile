@@ -38,7 +38,8 @@ LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c blo
             boilerplate.c outline.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
             bworker.c pairs.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
-            partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c
+            partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c export.c \
+            fingerprint.c status.c
 # The English word table (src/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.
 LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-english

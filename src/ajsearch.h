@@ -57,6 +57,18 @@ const char *aj_warn_kind_name(int kind);
 typedef void (*aj_warn_fn)(void *arg, int kind, const char *path,
                            const char *reason);
 
+/* How far a build is, for a progress display (aj_build_opts.progress). */
+typedef struct aj_build_progress {
+    const char *phase;       /* "indexing", then "writing" (the merge and
+                                the dictionaries) */
+    uint64_t docs_done, docs_total;  /* documents taken in (skipped ones
+                                count), out of those found */
+    uint64_t bytes_done;     /* source bytes indexed so far */
+    double seconds;          /* since the build began */
+} aj_build_progress;
+
+typedef void (*aj_progress_fn)(void *arg, const aj_build_progress *p);
+
 typedef struct aj_build_opts {
     const char *corpus_dir;  /* directory of .txt/.md documents */
     const char *index_dir;   /* index directory (created if missing) */
@@ -65,6 +77,18 @@ typedef struct aj_build_opts {
     int threads;             /* indexing threads; 0 = one per CPU */
     uint64_t memory;         /* postings held in memory before they spill
                                 to a sorted run on disk; 0 = 512 MiB */
+    int keep;                /* older generations kept after the switch
+                                (readers may still be using them): 0 = the
+                                default, 1; a negative value keeps none */
+    int wait;                /* another build holds the lock: 0 = fail with
+                                AJ_EBUSY at once, 1 = wait for it */
+    int strict;              /* any warning fails the build (AJ_EWARN) after
+                                every warning was reported; the index in
+                                place is not replaced */
+    aj_progress_fn progress; /* may be NULL; called from the building
+                                thread after each piece of work (often:
+                                the caller decides how often to show it) */
+    void *progress_arg;
     /* Work units, for tests (0 = defaults: a 64th of the corpus between
      * 64 KiB and 1 MiB, and 1 M tokens); the index does not depend on them
      * except for text block boundaries. */
@@ -85,6 +109,9 @@ typedef struct aj_build_stats {
     uint32_t threads;        /* threads used */
     uint32_t nruns;          /* runs spilled to disk (0: all in memory) */
     double seconds;          /* wall time of the build */
+    uint32_t warnings[AJ_WARN_NKINDS]; /* warnings reported, by kind */
+    uint64_t fingerprint;    /* of the corpus as indexed (aj_corpus_status) */
+    unsigned format;         /* index format version written */
 } aj_build_stats;
 
 /* The default number of indexing threads: the number of CPUs. */
@@ -111,6 +138,57 @@ typedef struct aj_index aj_index;
  * the caller owns *out and frees it with aj_index_close(). */
 aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out);
 void aj_index_close(aj_index *ix);
+
+/* ---- Is an index up to date with its corpus? ---- */
+
+/* How a document differs between an index and its corpus now. */
+enum {
+    AJ_CHANGE_ADDED = 0,     /* in the corpus, not in the index */
+    AJ_CHANGE_REMOVED = 1,   /* in the index, no longer in the corpus (or
+                                now skipped, e.g. binary) */
+    AJ_CHANGE_CONTENT = 2,   /* its bytes changed */
+    AJ_CHANGE_METADATA = 3   /* its title, date or source changed */
+};
+
+/* Called for each document that differs, in path order. */
+typedef void (*aj_change_fn)(void *arg, int change, const char *path);
+
+typedef struct aj_status {
+    uint64_t index_fingerprint;  /* of what the index holds */
+    uint64_t corpus_fingerprint; /* of what a build would index now: the
+                                    CI cache key (README "Using ajsearch in
+                                    CI") */
+    uint32_t index_docs, corpus_docs;
+    uint64_t corpus_bytes;       /* bytes of the documents read */
+    uint32_t changes[4];         /* documents by AJ_CHANGE_* */
+    int up_to_date;              /* the fingerprints are equal */
+} aj_status;
+
+/* The fingerprint of corpus_dir as a build would index it now: reads
+ * every document (as fast as the disk gives them: one hash per byte).
+ * out->corpus_* are set, the rest zeroed. */
+aj_err aj_corpus_fingerprint(aj_ctx *c, const char *corpus_dir, aj_status *out);
+
+/* Compares the index with corpus_dir document by document (fn may be
+ * NULL) and fills *out. */
+aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+                       aj_change_fn fn, void *arg, aj_status *out);
+
+/* What aj_index_export copied. */
+typedef struct aj_export_info {
+    char generation[64];     /* the generation it came from */
+    uint64_t bytes;          /* bytes copied */
+} aj_export_info;
+
+/* Copies the live generation of the index in index_dir into dest, flat
+ * (the index files and nothing else), for publishing: any copy tool keeps
+ * it whole and aj_index_open reads it.  dest must not exist or be an
+ * empty directory.  The copy is written beside dest, synced, verified
+ * like aj_index_check, then renamed to dest: dest is complete or absent.
+ * Errors: those of aj_index_open, AJ_EINVAL (dest in the way), AJ_EIO,
+ * AJ_ECORRUPT (the copy failed its check). info may be NULL. */
+aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
+                       aj_export_info *info);
 
 /* Turns off lazy page verification (used by fuzzers to reach the decoders
  * behind the checksums; structural checks stay on). */

@@ -29,6 +29,8 @@
 
 #include <xxhash.h>
 
+#include "fingerprint.h"
+
 #include "io.h"
 #include "acronym.h"
 #include "ajsearch.h"
@@ -116,6 +118,10 @@ typedef struct builder {
     uint64_t npair_postings; /* and their postings */
     uint64_t ntokens, bytes_in;
     uint32_t nskipped;
+    uint32_t nwarn[AJ_WARN_NKINDS]; /* warnings reported, by kind */
+    aj_fp fp;                /* the corpus fingerprint (fingerprint.h) */
+    uint64_t ndocs_seen;     /* documents taken in, skipped ones included */
+    double t0, last_progress;
     uint64_t memory, seg_tokens;
     char *runs_t[MAX_RUNS], *runs_w[MAX_RUNS];
     size_t nruns;
@@ -185,11 +191,19 @@ static aj_err grow_u32(aj_ctx *c, uint32_t **p, uint64_t *cap, uint64_t need) {
     return AJ_OK;
 }
 
+/* Every warning of a build passes here to be counted by kind. */
+static void on_warning(void *arg, int kind, const char *path, const char *reason) {
+    builder *b = arg;
+    if (kind >= 0 && kind < AJ_WARN_NKINDS) b->nwarn[kind]++;
+    if (b->o->warn) b->o->warn(b->o->warn_arg, kind, path, reason);
+}
+
 static aj_err start_doc(builder *b, const aj_bdoc *d) {
     const aj_corpus_doc *cd = &b->cp->docs[d->corpus_doc];
+    b->ndocs_seen++;
     if (d->skip) {
         b->nskipped++;
-        if (b->o->warn) b->o->warn(b->o->warn_arg, d->skip_kind, cd->rel, d->skip);
+        on_warning(b, d->skip_kind, cd->rel, d->skip);
         return AJ_OK;
     }
     doc_rec *r = &b->docs[b->ndocs];
@@ -204,6 +218,8 @@ static aj_err start_doc(builder *b, const aj_bdoc *d) {
     r->n = 0; /* first is computed from the counts when meta.aj is written */
     r->size = d->bytes;
     r->xxh3 = d->xxh3;
+    aj_fp_doc(&b->fp, cd->rel, title, date, cd->source ? cd->source : "", d->bytes,
+              d->xxh3);
     b->corpus_to_doc[d->corpus_doc] = (int64_t)b->ndocs++;
     b->bytes_in += d->bytes;
     return e;
@@ -277,10 +293,19 @@ static aj_err take_outline(builder *b, const aj_bdocout *o) {
 }
 
 /* Takes one segment, in order: the heart of the coordinator. */
+/* Tells the caller how far the build is. */
+static void progress(builder *b, const char *phase) {
+    if (!b->o->progress) return;
+    aj_build_progress p = {phase, b->ndocs_seen, b->cp->ndocs, b->bytes_in,
+                           now() - b->t0};
+    b->o->progress(b->o->progress_arg, &p);
+}
+
 static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
     aj_err e = AJ_OK;
     for (size_t i = 0; !e && i < s->ndocs; i++) e = start_doc(b, &s->docs[i]);
+    if (!e) progress(b, "indexing");
     if (!e) e = aj_store_append(c, b->store, &s->store, (uint32_t)b->nparas);
     if (!e && b->nparas + s->nparas > UINT32_MAX - 1)
         e = aj_fail(c, AJ_ELIMIT, "more than 4 billion paragraphs");
@@ -1102,12 +1127,18 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.memory = o->memory ? o->memory : DEFAULT_MEMORY;
     b.seg_tokens = o->segment_tokens ? o->segment_tokens : AJ_SEG_TOKENS;
 
-    aj_err e = aj_corpus_scan(c, o->corpus_dir, o->warn, o->warn_arg, &cp);
-    if (e) return e;
+    b.t0 = t0;
+    if (aj_fp_init(&b.fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
+    aj_err e = aj_corpus_scan(c, o->corpus_dir, on_warning, &b, &cp);
+    if (e) {
+        aj_fp_free(&b.fp);
+        return e;
+    }
     b.cp = &cp;
     b.nskipped = (uint32_t)cp.nskipped;
-    e = aj_gen_begin(c, o->index_dir, &g);
+    e = aj_gen_begin(c, o->index_dir, o->wait, &g);
     if (e) {
+        aj_fp_free(&b.fp);
         aj_corpus_free(&cp);
         return e;
     }
@@ -1142,6 +1173,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
                        &nchunks);
     if (!e) e = threads > 1 && nchunks > 1 ? run_pool(&b, chunks, nchunks, threads)
                                           : run_inline(&b, chunks, nchunks);
+    if (!e) progress(&b, "writing");
     if (!e) e = finish(&b, &bytes_out);
     if (b.paras_tmp) fclose(b.paras_tmp);
     if (b.strings_tmp) fclose(b.strings_tmp);
@@ -1150,7 +1182,12 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     remove_tmp(&b, "paras.tmp");
     remove_tmp(&b, "strings.tmp");
     remove_tmp(&b, "cites.tmp");
-    if (!e) e = aj_gen_commit(c, &g);
+    uint32_t nwarn = 0;
+    for (int k = 0; k < AJ_WARN_NKINDS; k++) nwarn += b.nwarn[k];
+    if (!e && o->strict && nwarn)
+        e = aj_fail(c, AJ_EWARN, "%u warning%s in a strict build: the index in %s "
+                    "was not replaced", nwarn, nwarn == 1 ? "" : "s", o->index_dir);
+    if (!e) e = aj_gen_commit(c, &g, o->keep == 0 ? 1 : o->keep < 0 ? 0 : o->keep);
     aj_gen_end(&g);
     if (!e && stats) {
         memset(stats, 0, sizeof *stats);
@@ -1166,7 +1203,11 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         stats->nruns = (uint32_t)b.nruns;
         stats->threads = (uint32_t)threads;
         stats->seconds = now() - t0;
+        memcpy(stats->warnings, b.nwarn, sizeof b.nwarn);
+        stats->fingerprint = aj_fp_value(&b.fp);
+        stats->format = AJ_FORMAT_VERSION;
     }
+    aj_fp_free(&b.fp);
     free(chunks);
     builder_free(&b);
     aj_corpus_free(&cp);

@@ -17,8 +17,6 @@
 #include "outline.h"
 #include "segment.h"
 
-#define TITLE_BYTES 256
-#define TITLE_SCAN (1u << 20)
 /* The worker's word table: every distinct word of at most WKEY bytes the
  * worker has seen, with its word id and term id, in open addressing with
  * the key inline.  A token then costs one probe into one 32-byte slot
@@ -35,7 +33,6 @@ typedef struct {
     char key[WKEY];
 } wslot;
 #define WTABLE_MIN (1u << 14)
-#define SNIFF_BYTES 65536
 
 struct aj_bworker {
     aj_analyzer *an;
@@ -640,7 +637,7 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     }
     if (fd >= 0) close(fd);
     if (!*why && src) {
-        const char *nul = memchr(src, 0, len < SNIFF_BYTES ? len : SNIFF_BYTES);
+        const char *nul = memchr(src, 0, len < AJ_SNIFF_BYTES ? len : AJ_SNIFF_BYTES);
         if (nul) {
             snprintf(why, sizeof why, "binary file (NUL byte at offset %zu), skipped",
                      (size_t)(nul - src));
@@ -655,10 +652,10 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     madvise((void *)src, len, MADV_SEQUENTIAL);
     char *title = NULL;
     if (!d->title) {
-        char buf[TITLE_BYTES];
-        /* Looked for in the first TITLE_SCAN bytes only, so that a huge
+        char buf[AJ_TITLE_BYTES];
+        /* Looked for in the first AJ_TITLE_SCAN bytes only, so that a huge
          * file with no newline is not read whole for it. */
-        aj_segment_title(src ? src : "", len < TITLE_SCAN ? len : TITLE_SCAN,
+        aj_segment_title(src ? src : "", len < AJ_TITLE_SCAN ? len : AJ_TITLE_SCAN,
                          buf, sizeof buf);
         title = strdup(buf);
         if (!title) {

@@ -25,6 +25,13 @@
 #define AJ_CHUNK_BYTES (1u << 20)     /* documents are grouped up to this */
 #define AJ_CHUNK_MIN (64u << 10)      /* ... or down to this for small corpora */
 #define AJ_SEG_TOKENS (1u << 20)      /* a segment holds about this many */
+/* A document is binary, and skipped, when its first AJ_SNIFF_BYTES hold a
+ * NUL; without a title in metadata.tsv it gets one of at most
+ * AJ_TITLE_BYTES found in its first AJ_TITLE_SCAN bytes (status.c does
+ * the same to tell whether an index is up to date). */
+#define AJ_SNIFF_BYTES 65536
+#define AJ_TITLE_BYTES 256
+#define AJ_TITLE_SCAN (1u << 20)
 
 /* A document that begins in a segment. */
 typedef struct aj_bdoc {

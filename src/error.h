@@ -24,6 +24,7 @@ typedef enum {
     AJ_EINVAL,    /* bad argument or bad input file */
     AJ_ENOTFOUND, /* no index where one was expected */
     AJ_EBUSY,     /* another build holds the index lock */
+    AJ_EWARN,     /* a strict build had warnings (aj_build_opts.strict) */
     AJ_ERR_COUNT
 } aj_err;
 

@@ -63,7 +63,7 @@ static int mkdir_p(const char *dir) {
     return 0;
 }
 
-aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
+aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait, aj_gen *g) {
     memset(g, 0, sizeof *g);
     g->dirfd = g->lockfd = g->tmpfd = -1;
     snprintf(g->dir, sizeof g->dir, "%s", index_dir);
@@ -81,7 +81,11 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, aj_gen *g) {
         aj_gen_end(g);
         return e;
     }
-    if (flock(g->lockfd, LOCK_EX | LOCK_NB) != 0) {
+    int locked;
+    while ((locked = flock(g->lockfd, wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 &&
+           errno == EINTR && wait)
+        ;
+    if (locked != 0) {
         aj_err e = errno == EWOULDBLOCK
                        ? aj_fail(c, AJ_EBUSY,
                                  "%s: another build is running (it holds "
@@ -138,7 +142,43 @@ void aj_gen_path(const aj_gen *g, const char *name, char *buf, size_t cap) {
     snprintf(buf, cap, "%s/%s/%s", g->dir, g->tmpname, name);
 }
 
-aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
+static int by_number_desc(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Keeps the new generation and the `keep` newest others (the one just
+ * replaced first of all: readers may have resolved CURRENT a moment ago),
+ * and removes the rest. */
+static void prune(aj_gen *g, const char *gen, const char *old, int keep) {
+    uint64_t nums[256], n, newest = 0, replaced = 0;
+    size_t m = 0;
+    int have_old = is_gen_name(old, &replaced);
+    (void)is_gen_name(gen, &newest);
+    DIR *d = opendir(g->dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL && m < sizeof nums / sizeof *nums)
+        if (is_gen_name(de->d_name, &n) && n != newest &&
+            !(have_old && n == replaced))
+            nums[m++] = n;
+    closedir(d);
+    qsort(nums, m, sizeof *nums, by_number_desc);
+    size_t left = keep > 0 ? (size_t)keep : 0;
+    if (have_old && left > 0) left--;             /* the replaced one */
+    else if (have_old) {
+        char name[64];
+        snprintf(name, sizeof name, AJ_GEN_PREFIX "%010" PRIu64, replaced);
+        remove_dir(g->dirfd, name);
+    }
+    for (size_t i = left < m ? left : m; i < m; i++) {
+        char name[64];
+        snprintf(name, sizeof name, AJ_GEN_PREFIX "%010" PRIu64, nums[i]);
+        remove_dir(g->dirfd, name);
+    }
+}
+
+aj_err aj_gen_commit(aj_ctx *c, aj_gen *g, int keep) {
     if (aj_io_fsync(g->tmpfd) != 0)
         return aj_fail(c, AJ_EIO, "%s/%s: fsync: %s", g->dir, g->tmpname,
                        strerror(errno));
@@ -151,9 +191,18 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
         if (is_gen_name(de->d_name, &n) && n > max) max = n;
     closedir(d);
     char old[64] = "";
-    ssize_t k = readlinkat(g->dirfd, AJ_CURRENT, old, sizeof old - 1);
-    old[k > 0 ? k : 0] = 0;
+    aj_ctx ignored = {0};
+    if (aj_index_current(&ignored, g->dirfd, g->dir, old) != AJ_OK) old[0] = 0;
 
+    if (!strcmp(old, AJ_CURRENT)) {
+        /* CURRENT is a directory: a copy of an index from when CURRENT was
+         * a link, made by a tool that followed it.  It becomes a
+         * generation like any other, so that a file can take its name. */
+        snprintf(old, sizeof old, AJ_GEN_PREFIX "%010" PRIu64, ++max);
+        if (aj_io_renameat(g->dirfd, AJ_CURRENT, g->dirfd, old) != 0)
+            return aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
+                           AJ_CURRENT, old, strerror(errno));
+    }
     char gen[64], link_tmp[64];
     snprintf(gen, sizeof gen, AJ_GEN_PREFIX "%010" PRIu64, max + 1);
     snprintf(link_tmp, sizeof link_tmp, "%s.%ld", AJ_CURRENT, (long)getpid());
@@ -163,10 +212,31 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
     /* Until CURRENT names it, the new generation is still this build's to
      * remove (aj_gen_end does) should the switch fail. */
     snprintf(g->tmpname, sizeof g->tmpname, "%s", gen);
+    /* CURRENT is a regular file, so that tools which copy an index
+     * directory without preserving links (cp -r, zip, artifact uploads)
+     * copy it as it is.  It is written beside CURRENT, synced, and renamed
+     * over it: the switch is that one rename. */
     unlinkat(g->dirfd, link_tmp, 0);
-    if (aj_io_symlinkat(gen, g->dirfd, link_tmp) != 0)
-        return aj_fail(c, AJ_EIO, "%s: symlink %s: %s", g->dir, link_tmp,
+    char line[72];
+    int len = snprintf(line, sizeof line, "%s\n", gen);
+    int fd = aj_io_openat(g->dirfd, link_tmp,
+                          O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", g->dir, link_tmp,
                        strerror(errno));
+    int err = 0;
+    for (int off = 0; off < len && !err;) {
+        ssize_t w = aj_io_write(fd, line + off, (size_t)(len - off), off);
+        if (w > 0) off += (int)w;
+        else if (w == 0) err = ENOSPC;
+        else if (errno != EINTR) err = errno;
+    }
+    if (!err && aj_io_fsync(fd) != 0) err = errno;
+    close(fd);
+    if (err) {
+        unlinkat(g->dirfd, link_tmp, 0);
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", g->dir, link_tmp, strerror(err));
+    }
     if (aj_io_renameat(g->dirfd, link_tmp, g->dirfd, AJ_CURRENT) != 0) {
         aj_err e = aj_fail(c, AJ_EIO, "%s: rename %s to %s: %s", g->dir,
                            link_tmp, AJ_CURRENT, strerror(errno));
@@ -178,19 +248,7 @@ aj_err aj_gen_commit(aj_ctx *c, aj_gen *g) {
      * brings back the previous CURRENT, whose generation is kept intact
      * below, so a failure here has nothing to undo and is not reported. */
     (void)aj_io_fsync(g->dirfd);
-    /* Keep the new generation and the one just replaced (readers may have
-     * resolved CURRENT a moment ago); drop older ones. */
-    d = opendir(g->dir);
-    if (d) {
-        char names[64][64];
-        int m = 0;
-        while ((de = readdir(d)) != NULL && m < 64)
-            if (is_gen_name(de->d_name, &n) && strcmp(de->d_name, gen) &&
-                strcmp(de->d_name, old) && strlen(de->d_name) < 64)
-                snprintf(names[m++], 64, "%s", de->d_name);
-        closedir(d);
-        for (int i = 0; i < m; i++) remove_dir(g->dirfd, names[i]);
-    }
+    prune(g, gen, old, keep);
     return AJ_OK;
 }
 

@@ -1,12 +1,13 @@
 /*
  * index.c - opening an index generation and reading its tables.
  *
- * The index directory holds CURRENT, a symbolic link naming the live
+ * The index directory holds CURRENT, a small file naming the live
  * generation directory (gen-NNNNNNNNNN).  A build writes a new generation
  * and replaces CURRENT with rename(2), so a reader sees either the old or
- * the new generation, never a mix; the previous generation is kept until
- * the next build, so readers that resolved CURRENT just before a switch
- * can still open it.
+ * the new generation, never a mix; older generations are kept (one by
+ * default, `index --keep`), so readers that resolved CURRENT just before
+ * a switch can still open it, and a reader that finds its generation gone
+ * reads CURRENT again.
  */
 #include "index.h"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bytes.h"
@@ -128,32 +130,81 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     return AJ_OK;
 }
 
-/* Opens the generation CURRENT points to.  *retry is set when the
+static int is_generation_name(const char *s) {
+    size_t k = strlen(AJ_GEN_PREFIX);
+    if (strncmp(s, AJ_GEN_PREFIX, k) != 0 || !s[k]) return 0;
+    for (s += k; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]) {
+    char buf[64];
+    ssize_t n = readlinkat(dirfd, AJ_CURRENT, buf, sizeof buf - 1);
+    if (n < 0 && errno == EINVAL) {
+        /* Not a link: the file a build writes, or a directory where a
+         * copy followed the link. */
+        int fd = openat(dirfd, AJ_CURRENT, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            snprintf(gen, 64, "%s", AJ_CURRENT);
+            return AJ_OK;
+        }
+        n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+        int err = errno;
+        if (fd >= 0) close(fd);
+        errno = err;
+        if (n >= 0) {
+            while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+            if (n == (ssize_t)sizeof buf - 1)
+                return aj_fail(c, AJ_ECORRUPT, "%s/%s: longer than a generation's "
+                               "name", dir, AJ_CURRENT);
+        }
+    }
+    if (n < 0) {
+        if (errno == ENOENT) {
+            /* No CURRENT: a flat index has its files right here. */
+            if (faccessat(dirfd, aj_file_names[AJ_F_META], F_OK, 0) == 0) {
+                snprintf(gen, 64, "%s", AJ_FLAT_GEN);
+                return AJ_OK;
+            }
+            return aj_fail(c, AJ_ENOTFOUND,
+                           "%s: no index here (run `ajsearch index` first)",
+                           dir);
+        }
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, AJ_CURRENT,
+                       strerror(errno));
+    }
+    buf[n] = 0;
+    if (!is_generation_name(buf)) {
+        char shown[40];
+        size_t k = 0;
+        for (ssize_t i = 0; i < n && k + 1 < sizeof shown; i++)
+            shown[k++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+        shown[k] = 0;
+        return aj_fail(c, AJ_ECORRUPT, "%s/%s: does not name a generation "
+                       "(it holds '%s')", dir, AJ_CURRENT, shown);
+    }
+    memcpy(gen, buf, (size_t)n + 1);
+    return AJ_OK;
+}
+
+/* Opens the generation CURRENT names.  *retry is set when the
  * generation vanished under us (a concurrent build cleaned it up). */
 static aj_err open_generation(aj_ctx *c, int dirfd, const char *dir,
                               aj_index *ix, int *retry) {
     char target[sizeof ix->gen];
     *retry = 0;
-    ssize_t n = readlinkat(dirfd, AJ_CURRENT, target, sizeof target - 1);
-    if (n < 0) {
-        if (errno == ENOENT)
-            return aj_fail(c, AJ_ENOTFOUND,
-                           "%s: no index here (run `ajsearch index` first)",
-                           dir);
-        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, AJ_CURRENT,
-                       strerror(errno));
-    }
-    target[n] = 0;
-    if (strncmp(target, AJ_GEN_PREFIX, strlen(AJ_GEN_PREFIX)) != 0 ||
-        strchr(target, '/'))
-        return aj_fail(c, AJ_ECORRUPT, "%s/%s: unexpected target '%s'", dir,
-                       AJ_CURRENT, target);
+    aj_err e0 = aj_index_current(c, dirfd, dir, target);
+    if (e0) return e0;
+    size_t n = strlen(target);
     int gfd = openat(dirfd, target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (gfd < 0) {
         if (errno == ENOENT) *retry = 1;
         return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, target, strerror(errno));
     }
-    memcpy(ix->gen, target, (size_t)n + 1);
+    memcpy(ix->gen, target, n + 1);
     aj_err e = AJ_OK;
     for (int i = 0; !e && i < AJ_NFILES; i++) {
         e = aj_mfile_open(c, gfd, aj_file_names[i], aj_file_kinds[i],

@@ -93,6 +93,19 @@ extern const uint32_t aj_file_kinds[AJ_NFILES];
 #define AJ_CURRENT "CURRENT"
 #define AJ_LOCK "LOCK"
 #define AJ_GEN_PREFIX "gen-"
+/* The generation name of an index whose files lie in the index directory
+ * itself (what `ajsearch export` writes). */
+#define AJ_FLAT_GEN "."
+
+/* The live generation of the index directory dirfd (named dir in
+ * messages): CURRENT is a regular file holding a generation's name and a
+ * newline; a symbolic link naming it (what builds wrote before) is read
+ * too, and so is a directory in its place (a copy that followed the link).
+ * Without CURRENT, a directory holding meta.aj is a flat index, and gen is
+ * AJ_FLAT_GEN.  gen gets the name (at most 63 bytes), "CURRENT" for a
+ * followed copy.  AJ_ENOTFOUND when there is no index, AJ_ECORRUPT for a
+ * CURRENT that names no generation, AJ_EIO. */
+aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]);
 
 struct aj_index {
     char gen[64];

@@ -68,6 +68,21 @@ static inline char *th_read_ok(const char *path, size_t *n) {
     return buf;
 }
 
+/* The name of index's live generation, read from its CURRENT file (the
+ * name and a newline) into gen; returns the name's length, -1 when CURRENT
+ * cannot be read. */
+static inline ssize_t th_current(const char *index, char *gen, size_t cap) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/CURRENT", index);
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t k = fread(gen, 1, cap - 1, f);
+    fclose(f);
+    while (k > 0 && gen[k - 1] == '\n') k--;
+    gen[k] = 0;
+    return k ? (ssize_t)k : -1;
+}
+
 /* Removes a directory tree (tests only create shallow ones). */
 static inline void th_rmtree(const char *dir) {
     char cmd[4200];

@@ -65,6 +65,25 @@ E2E_CLI(bidi)
 E2E_CLI(wrap)
 E2E_CLI(show)
 
+/* As a CI pipeline uses it: the index as an artifact (CURRENT a file,
+ * copies, --keep, export), index --json, --strict, a busy index, the
+ * progress line, status. */
+#define E2E_CI(name)                                                     \
+    Test(cli_ci, name, .timeout = 300) { run_ok("python3 tests/cli/e2e_ci.py " #name); }
+
+E2E_CI(artifact)
+E2E_CI(keep)
+E2E_CI(export)
+E2E_CI(index_json)
+E2E_CI(strict)
+E2E_CI(busy)
+E2E_CI(progress)
+E2E_CI(status)
+
+/* README "Using ajsearch in CI": the jobs' steps, run as a CI service would
+ * (cold build, cache hit, rebuild on a change, failure on a warning). */
+Test(cli_ci, pipeline, .timeout = 300) { run_ok("sh tests/ci/pipeline.sh"); }
+
 /* Highlighting: the marks against a brute-force statement of the rule,
  * each clause kind on the corpus, and --mark, --html, JSON and source
  * ranges agreeing. */

@@ -127,12 +127,9 @@ static void listing(const tree *t, char *out, size_t cap) {
 /* After a build that succeeded: the lock, CURRENT, the generation it names
  * and at most the one before it (kept for readers), nothing else. */
 static void assert_clean(const tree *t) {
-    char all[2048], link[4300], target[256];
+    char all[2048], target[256];
     listing(t, all, sizeof all);
-    snprintf(link, sizeof link, "%s/CURRENT", t->index);
-    ssize_t k = readlink(link, target, sizeof target - 1);
-    cr_assert_gt(k, 0);
-    target[k] = 0;
+    cr_assert_gt(th_current(t->index, target, sizeof target), 0);
     int gens = 0;
     for (char *s = strtok(all, " "); s; s = strtok(NULL, " ")) {
         if (!strncmp(s, "gen-", 4)) {
@@ -245,11 +242,8 @@ Test(fault, every_operation_fails_cleanly, .timeout = 600) {
 }
 
 static char *slurp_gen(const char *index, const char *file, size_t *n) {
-    char link[4300], target[256], path[4600];
-    snprintf(link, sizeof link, "%s/CURRENT", index);
-    ssize_t k = readlink(link, target, sizeof target - 1);
-    cr_assert_gt(k, 0);
-    target[k] = 0;
+    char target[256], path[4600];
+    cr_assert_gt(th_current(index, target, sizeof target), 0);
     snprintf(path, sizeof path, "%s/%s/%s", index, target, file);
     return th_read(path, n);
 }

@@ -156,9 +156,7 @@ Test(index, scores_are_bm25) {
 static char *slurp_index(const tree *t, const char *name, size_t *n) {
     char path[4400];
     char gen[256] = {0};
-    snprintf(path, sizeof path, "%s/CURRENT", t->index);
-    ssize_t k = readlink(path, gen, sizeof gen - 1);
-    cr_assert_gt(k, 0);
+    cr_assert_gt(th_current(t->index, gen, sizeof gen), 0);
     snprintf(path, sizeof path, "%s/%s/%s", t->index, gen, name);
     return th_read(path, n);
 }
@@ -242,8 +240,7 @@ Test(index, check_detects_damage) {
     aj_index_close(ix);
     /* Flip one byte of the postings payload. */
     char path[4400], gen[256] = {0};
-    snprintf(path, sizeof path, "%s/CURRENT", t.index);
-    cr_assert_gt(readlink(path, gen, sizeof gen - 1), 0);
+    cr_assert_gt(th_current(t.index, gen, sizeof gen), 0);
     snprintf(path, sizeof path, "%s/%s/post.aj", t.index, gen);
     int fd = open(path, O_RDWR);
     uint8_t b;
@@ -327,8 +324,7 @@ static void build_with(const tree *t, const char *index, int threads,
 
 static char *gen_file(const char *index, const char *name, size_t *n) {
     char path[4400], gen[256] = {0};
-    snprintf(path, sizeof path, "%s/CURRENT", index);
-    cr_assert_gt(readlink(path, gen, sizeof gen - 1), 0);
+    cr_assert_gt(th_current(index, gen, sizeof gen), 0);
     snprintf(path, sizeof path, "%s/%s/%s", index, gen, name);
     return th_read(path, n);
 }

@@ -74,9 +74,8 @@ static void build_into(const fixture *f, const char *index, int threads) {
 }
 
 static char *stor_path(const char *index, char *buf, size_t cap) {
-    char link[1200], gen[256] = {0};
-    snprintf(link, sizeof link, "%s/CURRENT", index);
-    cr_assert_gt(readlink(link, gen, sizeof gen - 1), 0);
+    char gen[256] = {0};
+    cr_assert_gt(th_current(index, gen, sizeof gen), 0);
     snprintf(buf, cap, "%s/%s/stor.aj", index, gen);
     return buf;
 }

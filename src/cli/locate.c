@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Is dir/index/CURRENT a symbolic link? */
+/* Does dir/index/CURRENT exist (a file, or a link as builds wrote it
+ * before)? */
 static int holds_index(const char *dir) {
     size_t n = strlen(dir);
     char *path = malloc(n + sizeof "/index/CURRENT");
@@ -15,7 +16,8 @@ static int holds_index(const char *dir) {
     /* "/" + "/index" would read "//index": the root adds no slash. */
     snprintf(path, n + sizeof "/index/CURRENT", "%s/index/CURRENT", n == 1 ? "" : dir);
     struct stat st;
-    int ok = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+    int ok = lstat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) ||
+                                        S_ISDIR(st.st_mode));
     free(path);
     return ok;
 }

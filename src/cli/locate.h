@@ -1,13 +1,14 @@
 /*
  * locate.h - finding the index from wherever the command line is run, as
  * git finds .git: the nearest directory, from the current one upwards,
- * that holds an index/ with a CURRENT link.
+ * that holds an index/ with a CURRENT.
  */
 #ifndef AJ_CLI_LOCATE_H
 #define AJ_CLI_LOCATE_H
 
 /* Looks in the current directory, then in each one above it up to the
- * root, for index/CURRENT as a symbolic link (what a build leaves there).
+ * root, for index/CURRENT (a file, as a build leaves it, or a link, as
+ * builds left it before).
  * On success returns 0 and sets *index to that index/ and *corpus to the
  * corpus/ beside it (whether or not it exists): "index" and "corpus" when
  * they are in the current directory, absolute paths otherwise; both are

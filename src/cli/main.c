@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../ajsearch.h"
@@ -20,6 +22,7 @@
 #define EXIT_HITS 0
 #define EXIT_NOHITS 1
 #define EXIT_ERR 2
+#define EXIT_BUSY 3             /* index: another build holds the lock */
 
 #define SNIPPET_BYTES 320
 #define HEADING_CITE_BYTES 80   /* of a heading cited for a paragraph */
@@ -62,6 +65,9 @@ typedef struct {
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
     uint64_t memory;            /* index --memory, bytes */
+    int keep;                   /* index --keep N: N + 1 (0: not given) */
+    int strict, wait;           /* index --strict, --wait */
+    int fingerprint;            /* status --fingerprint */
     int color;                  /* resolved: 1 = emit ANSI colours */
     const char *color_opt;      /* auto|always|never */
     aj_search_opts so;
@@ -74,7 +80,10 @@ static const char *prog = "ajsearch";
 static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
     "       ajsearch show ID [--context N] [--json] [--index DIR]\n"
-    "       ajsearch index   [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
+    "       ajsearch index   [--corpus DIR] [--index DIR] [--json] [--strict] [--wait]\n"
+    "                        [--keep N] [--threads N] [--memory SIZE]\n"
+    "       ajsearch status  [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
+    "       ajsearch export DIR [--index DIR]\n"
     "       ajsearch analyze [--json] [TEXT...]\n"
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
@@ -206,21 +215,68 @@ static const char usage_main[] =
     "\n"
     "Exit status: 0 when something is listed (full or partial matches; -n 0 and\n"
     "--offset past the end list nothing), with --count when the count is not 0;\n"
-    "1 otherwise; 2 on error.\n";
+    "1 otherwise; 2 on error.  Other commands: 0 on success, 2 on error; index:\n"
+    "3 when another build holds the index (without --wait), 128+N when stopped\n"
+    "by signal N (130 SIGINT, 143 SIGTERM); status: 1 when the index is not up\n"
+    "to date with the corpus.\n";
 
 static const char usage_index[] =
-    "usage: ajsearch index [--corpus DIR] [--index DIR] [--threads N] [--memory SIZE]\n"
+    "usage: ajsearch index [--corpus DIR] [--index DIR] [--json] [--strict] [--wait] [--keep N] [--threads N] [--memory SIZE]\n"
     "\n"
     "Indexes every .txt and .md file under DIR (default ./corpus), with the\n"
     "titles, dates and sources of DIR/metadata.tsv, into the index directory\n"
     "(default $AJSEARCH_INDEX or ./index).  The new index replaces the old one\n"
     "atomically; a failed or interrupted build leaves the old one in place.\n"
-    "Reports what it did on standard error.\n"
+    "Reports what it did on standard error, with a progress line while it\n"
+    "runs when standard error is a terminal; warns about everything in DIR\n"
+    "it does not index (files not .txt/.md, binary or unreadable files,\n"
+    "links to directories, unusable metadata.tsv lines, an empty corpus).\n"
     "\n"
+    "  --json          print a summary object on standard output: documents,\n"
+    "                  paragraphs, terms, words, tokens, postings, bytes_in,\n"
+    "                  bytes_out, seconds, mb_per_s, threads, runs_spilled,\n"
+    "                  peak_rss_bytes, warnings (by kind), format, fingerprint\n"
+    "                  (of the corpus as indexed: see ajsearch status), index,\n"
+    "                  corpus\n"
+    "  --strict        any warning fails the build (exit status 2) after all are\n"
+    "                  reported; the index in place is not replaced\n"
+    "  --wait          when another build holds the index, wait for it (else\n"
+    "                  exit status 3 at once)\n"
+    "  --keep N        older generations kept beside the new one for readers\n"
+    "                  that opened them (default 1; 0 keeps none)\n"
     "  --threads N     indexing threads (default: one per CPU); the index is\n"
     "                  byte-identical whatever N is\n"
     "  --memory SIZE   postings kept in memory before they spill to sorted runs\n"
-    "                  on disk (default 512M; e.g. 256M, 2G)\n";
+    "                  on disk (default 512M; e.g. 256M, 2G)\n"
+    "\n"
+    "Exit status: 0 built, 2 error (or warnings with --strict), 3 another build\n"
+    "holds the index, 130/143 stopped by SIGINT/SIGTERM.\n";
+
+static const char usage_status[] =
+    "usage: ajsearch status [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
+    "\n"
+    "Says whether the index is up to date with the corpus: whether a build now\n"
+    "would index the same documents, bytes and metadata.  Reads every document\n"
+    "of the corpus (default: the corpus/ beside the index, or $AJSEARCH_CORPUS)\n"
+    "and lists the documents added, removed, changed, or with changed\n"
+    "metadata.  The fingerprint is a hash of the corpus as a build indexes it\n"
+    "(paths, bytes, titles, dates, sources, index format): the key for a CI\n"
+    "cache of the index.  --fingerprint prints only the corpus's, and needs no\n"
+    "index.  --json: {\"up_to_date\",\"fingerprint\",\"index_fingerprint\",\n"
+    "\"documents\",\"index_documents\",\"bytes\",\"added\",\"removed\",\n"
+    "\"changed\",\"metadata\",\"index\",\"corpus\"} (the four lists are paths).\n"
+    "\n"
+    "Exit status: 0 up to date (or --fingerprint), 1 not up to date or no index\n"
+    "yet, 2 error.\n";
+
+static const char usage_export[] =
+    "usage: ajsearch export DIR [--index DIR]\n"
+    "\n"
+    "Copies the live generation of the index into DIR, flat: the five index\n"
+    "files and nothing else, for publishing (any copy or upload tool keeps it\n"
+    "whole).  ajsearch --index DIR reads it.  DIR must not exist or be empty;\n"
+    "the copy is written beside it, verified like check, then renamed to DIR.\n"
+    "Exit status 0 done, 2 error.\n";
 
 static const char usage_analyze[] =
     "usage: ajsearch analyze [--json] [TEXT...]\n"
@@ -281,7 +337,8 @@ static const char usage_check[] =
 /* What `ajsearch` alone prints, on standard error. */
 static const char usage_short[] =
     "usage: ajsearch [search] [options] QUERY...\n"
-    "       ajsearch show ID | index | stats | dump | check | acronyms | analyze [TEXT...]\n"
+    "       ajsearch show ID | index | status | export DIR | stats | dump | check |\n"
+    "                acronyms | analyze [TEXT...]\n"
     "Searches the paragraphs of an indexed corpus; 'ajsearch --help' explains\n"
     "the query language, the options and the commands.\n";
 
@@ -296,16 +353,20 @@ typedef struct command {
 
 enum {
     CMD_SEARCH = 1u << 0, CMD_INDEX = 1u << 1, CMD_ANALYZE = 1u << 2, CMD_STATS = 1u << 3,
-    CMD_DUMP = 1u << 4, CMD_CHECK = 1u << 5, CMD_ACRONYMS = 1u << 6, CMD_SHOW = 1u << 7
+    CMD_DUMP = 1u << 4, CMD_CHECK = 1u << 5, CMD_ACRONYMS = 1u << 6, CMD_SHOW = 1u << 7,
+    CMD_STATUS = 1u << 8, CMD_EXPORT = 1u << 9
 };
-#define CMD_ALL 0xFFu
-#define CMD_READERS (CMD_SEARCH | CMD_STATS | CMD_DUMP | CMD_CHECK | CMD_ACRONYMS | CMD_SHOW)
+#define CMD_ALL 0x3FFu
+#define CMD_READERS (CMD_SEARCH | CMD_STATS | CMD_DUMP | CMD_CHECK | CMD_ACRONYMS | CMD_SHOW | \
+                     CMD_STATUS | CMD_EXPORT)
 enum { WORDS_NONE, WORDS_ANY, WORDS_ONE };
 
 static const command commands[] = {
     {"search", CMD_SEARCH, usage_main, WORDS_ANY},
     {"show", CMD_SHOW, usage_show, WORDS_ONE},
     {"index", CMD_INDEX, usage_index, WORDS_NONE},
+    {"status", CMD_STATUS, usage_status, WORDS_NONE},
+    {"export", CMD_EXPORT, usage_export, WORDS_ONE},
     {"analyze", CMD_ANALYZE, usage_analyze, WORDS_ANY},
     {"stats", CMD_STATS, usage_stats, WORDS_NONE},
     {"dump", CMD_DUMP, usage_dump, WORDS_NONE},
@@ -323,7 +384,7 @@ typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
     O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
-    O_THREADS, O_MEMORY, O_CONTEXT
+    O_THREADS, O_MEMORY, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
 } optid;
 
 /* Every option, the commands it applies to and whether it takes a value
@@ -337,12 +398,13 @@ typedef struct {
     optid id;
 } optdef;
 
-#define CMD_JSON (CMD_SEARCH | CMD_ANALYZE | CMD_STATS | CMD_DUMP | CMD_ACRONYMS | CMD_SHOW)
+#define CMD_JSON (CMD_SEARCH | CMD_ANALYZE | CMD_STATS | CMD_DUMP | CMD_ACRONYMS | CMD_SHOW | \
+                  CMD_INDEX | CMD_STATUS)
 static const optdef optdefs[] = {
     {"--help", 'h', ARG_NONE, CMD_ALL, O_HELP},
     {"--version", 0, ARG_NONE, CMD_ALL, O_VERSION},
     {"--index", 0, ARG_NEEDED, CMD_READERS | CMD_INDEX, O_INDEX},
-    {"--corpus", 0, ARG_NEEDED, CMD_SEARCH | CMD_INDEX, O_CORPUS},
+    {"--corpus", 0, ARG_NEEDED, CMD_SEARCH | CMD_INDEX | CMD_STATUS, O_CORPUS},
     {"--json", 0, ARG_NONE, CMD_JSON, O_JSON},
     {"--limit", 'n', ARG_NEEDED, CMD_SEARCH, O_LIMIT},
     {"--offset", 0, ARG_NEEDED, CMD_SEARCH, O_OFFSET},
@@ -369,6 +431,10 @@ static const optdef optdefs[] = {
     {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
     {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
     {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
+    {"--keep", 0, ARG_NEEDED, CMD_INDEX, O_KEEP},
+    {"--strict", 0, ARG_NONE, CMD_INDEX, O_STRICT},
+    {"--wait", 0, ARG_NONE, CMD_INDEX, O_WAIT},
+    {"--fingerprint", 0, ARG_NONE, CMD_STATUS, O_FINGERPRINT},
 };
 
 /* Writes the usage line of the current command (the first line of its
@@ -526,6 +592,22 @@ static const optdef *find_short(const char *a) {
     return NULL;
 }
 
+/* What argument a (which starts with '-') is: the option it names, or
+ * NULL for a word (-korea) or an unknown long option; *attached says
+ * whether its value is inside it (--limit=5, -n5); *name_len is the
+ * length of its name (before any '='). */
+static const optdef *classify(const char *a, int *attached, size_t *name_len) {
+    if (a[1] == '-') {
+        const char *eq = strchr(a, '=');
+        *name_len = eq ? (size_t)(eq - a) : strlen(a);
+        *attached = eq != NULL;
+        return find_long(a, *name_len);
+    }
+    *name_len = 2;
+    *attached = a[2] != 0;
+    return find_short(a);
+}
+
 /* Keeps a non-option argument, when the command takes it. */
 static void add_word(options *o, char *a, int after_dashes) {
     if (cur->words == WORDS_NONE) {
@@ -599,6 +681,13 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         break;
     case O_MEMORY: o->memory = parse_size(name, val); break;
     case O_CONTEXT: o->context = parse_count(name, val); break;
+    case O_KEEP:
+        o->keep = (int)parse_count(name, val) + 1;
+        if (o->keep > 101) die_usage("%s must be between 0 and 100", name);
+        break;
+    case O_STRICT: o->strict = 1; break;
+    case O_WAIT: o->wait = 1; break;
+    case O_FINGERPRINT: o->fingerprint = 1; break;
     }
 }
 
@@ -640,23 +729,23 @@ static void parse_options(int argc, char **argv, options *o) {
             only_args = 1;
             continue;
         }
-        const optdef *d;
         const char *val = NULL;
         char name[64];
+        int attached;
+        size_t n;
+        const optdef *d = classify(a, &attached, &n);
         if (a[1] == '-') {
-            const char *eq = strchr(a, '=');
-            size_t n = eq ? (size_t)(eq - a) : strlen(a);
             snprintf(name, sizeof name, "%.*s", (int)n, a);
-            if (!(d = find_long(a, n))) die_usage("unknown option '%s'", name);
-            if (eq && d->arg == ARG_NONE) die_usage("%s takes no value (got '%s')", name, a);
-            if (eq) val = eq + 1;
+            if (!d) die_usage("unknown option '%s'", name);
+            if (attached && d->arg == ARG_NONE) die_usage("%s takes no value (got '%s')", name, a);
+            if (attached) val = a + n + 1;
         } else {
-            if (!(d = find_short(a))) {
+            if (!d) {
                 add_word(o, a, 0); /* a negated word: -korea */
                 continue;
             }
             snprintf(name, sizeof name, "-%c", d->letter);
-            if (a[2]) val = a + 2;
+            if (attached) val = a + 2;
         }
         if (!(d->cmds & cur->bit)) die_usage("%s does not apply to %s", name, cur->name);
         if (d->arg == ARG_NEEDED && !val) {
@@ -719,16 +808,77 @@ static aj_index *open_index(const options *o) {
 
 /* ---- index ---- */
 
+/* The progress line of a build: shown on standard error only when it is
+ * a terminal (a log gets the summary alone), redrawn at most every
+ * PROGRESS_SECONDS, and erased before a warning and at the end. */
+#define PROGRESS_SECONDS 0.25
+
+typedef struct {
+    const options *o;
+    int tty;                    /* standard error is a terminal */
+    int shown;                  /* a progress line is on the screen */
+    double last;                /* when it was drawn (build seconds) */
+} index_ui;
+
+static void progress_erase(index_ui *ui) {
+    if (ui->shown) fputs("\r\x1b[K", stderr);
+    ui->shown = 0;
+}
+
+static void on_progress(void *arg, const aj_build_progress *p) {
+    index_ui *ui = arg;
+    if (!ui->tty || (ui->shown && p->seconds - ui->last < PROGRESS_SECONDS)) return;
+    ui->last = p->seconds;
+    unsigned pct = p->docs_total ? (unsigned)(100 * p->docs_done / p->docs_total) : 100;
+    fprintf(stderr, "\r%s: %s: %llu/%llu documents (%u%%), %.1f MB, %.1f MB/s, %.0f s\x1b[K",
+            prog, p->phase, (unsigned long long)p->docs_done,
+            (unsigned long long)p->docs_total, pct, p->bytes_done / 1e6,
+            p->seconds > 0 ? p->bytes_done / 1e6 / p->seconds : 0.0, p->seconds);
+    fflush(stderr);
+    ui->shown = 1;
+}
+
 static void on_warn(void *arg, int kind, const char *path, const char *reason) {
     (void)kind;
-    const options *o = arg;
+    index_ui *ui = arg;
+    progress_erase(ui);
     fprintf(stderr, "%s: warning: ", prog);
-    out_safe_cstr(stderr, o->corpus_dir);
+    out_safe_cstr(stderr, ui->o->corpus_dir);
     fputc('/', stderr);
     out_safe_cstr(stderr, path);
     fputs(": ", stderr);
     out_safe_cstr(stderr, reason);
     fputc('\n', stderr);
+}
+
+static void index_json(const options *o, const aj_build_stats *st, uint64_t rss) {
+    double mbs = st->seconds > 0 ? st->bytes_in / 1e6 / st->seconds : 0;
+    printf("{\"documents\":%u,\"paragraphs\":%u,\"terms\":%llu,\"words\":%llu,"
+           "\"tokens\":%llu,\"postings\":%llu,\"skipped\":%u,\"bytes_in\":%llu,"
+           "\"bytes_out\":%llu,\"seconds\":%.3f,\"mb_per_s\":%.2f,\"threads\":%u,"
+           "\"runs_spilled\":%u,\"peak_rss_bytes\":%llu,\"warnings\":{",
+           st->ndocs, st->nparas, (unsigned long long)st->nterms,
+           (unsigned long long)st->nwords, (unsigned long long)st->ntokens,
+           (unsigned long long)st->npostings, st->nskipped,
+           (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out,
+           st->seconds, mbs, st->threads, st->nruns, (unsigned long long)rss);
+    uint32_t total = 0;
+    for (int k = 0; k < AJ_WARN_NKINDS; k++) {
+        printf("%s\"%s\":%u", k ? "," : "", aj_warn_kind_name(k), st->warnings[k]);
+        total += st->warnings[k];
+    }
+    printf(",\"total\":%u},\"format\":%u,\"fingerprint\":\"%016llx\",\"index\":",
+           total, st->format, (unsigned long long)st->fingerprint);
+    out_json_cstr(stdout, o->index_dir);
+    fputs(",\"corpus\":", stdout);
+    out_json_cstr(stdout, o->corpus_dir);
+    fputs("}\n", stdout);
+}
+
+/* Peak resident memory of this process, in bytes. */
+static uint64_t peak_rss(void) {
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 }
 
 static int cmd_index(options *o) {
@@ -737,14 +887,22 @@ static int cmd_index(options *o) {
         return 0;
     }
     aj_ctx c = {0};
+    index_ui ui = {.o = o, .tty = isatty(STDERR_FILENO)};
     aj_build_opts bo = {.corpus_dir = o->corpus_dir, .index_dir = o->index_dir,
-                        .warn = on_warn, .warn_arg = o, .threads = o->threads,
-                        .memory = o->memory};
+                        .warn = on_warn, .warn_arg = &ui, .threads = o->threads,
+                        .memory = o->memory,
+                        .keep = o->keep == 0 ? 0 : o->keep == 1 ? -1 : o->keep - 1,
+                        .wait = o->wait, .strict = o->strict,
+                        .progress = on_progress, .progress_arg = &ui};
     aj_build_stats st;
-    if (aj_build(&c, &bo, &st) != AJ_OK) {
+    aj_err e = aj_build(&c, &bo, &st);
+    progress_erase(&ui);
+    if (e != AJ_OK) {
         report(&c);
-        return EXIT_ERR;
+        return e == AJ_EBUSY ? EXIT_BUSY : EXIT_ERR;
     }
+    uint32_t nwarn = 0;
+    for (int k = 0; k < AJ_WARN_NKINDS; k++) nwarn += st.warnings[k];
     double mbs = st.seconds > 0 ? st.bytes_in / 1e6 / st.seconds : 0;
     fprintf(stderr,
             "indexed %u documents, %u paragraphs, %llu terms (%llu words), "
@@ -761,6 +919,140 @@ static int cmd_index(options *o) {
     if (st.nskipped)
         fprintf(stderr, "skipped %u files (see the warnings above)\n",
                 st.nskipped);
+    if (nwarn)
+        fprintf(stderr, "%u warning%s (ajsearch index --strict makes them fail the "
+                "build)\n", nwarn, nwarn == 1 ? "" : "s");
+    if (o->json) index_json(o, &st, peak_rss());
+    return 0;
+}
+
+/* ---- status ---- */
+
+typedef struct {
+    const options *o;
+    char **paths[4];            /* by AJ_CHANGE_* */
+    size_t n[4], cap[4];
+} status_ui;
+
+static const char *const change_names[4] = {"added", "removed", "changed", "metadata"};
+
+static void on_change(void *arg, int what, const char *path) {
+    status_ui *ui = arg;
+    if (ui->n[what] == ui->cap[what]) {
+        size_t cap = ui->cap[what] ? ui->cap[what] * 2 : 16;
+        char **v = realloc(ui->paths[what], cap * sizeof *v);
+        if (!v) return;
+        ui->paths[what] = v;
+        ui->cap[what] = cap;
+    }
+    char *copy = strdup(path);
+    if (copy) ui->paths[what][ui->n[what]++] = copy;
+}
+
+static int cmd_status(options *o) {
+    if (o->help) {
+        fputs(usage_status, stdout);
+        return 0;
+    }
+    aj_ctx c = {0};
+    aj_status st;
+    if (o->fingerprint) {
+        if (aj_corpus_fingerprint(&c, o->corpus_dir, &st) != AJ_OK) {
+            report(&c);
+            return EXIT_ERR;
+        }
+        printf("%016llx\n", (unsigned long long)st.corpus_fingerprint);
+        return 0;
+    }
+    /* No index yet is an answer, not an error: it is not up to date. */
+    aj_index *ix = NULL;
+    aj_err e = o->index_dir ? aj_index_open(&c, o->index_dir, &ix) : AJ_ENOTFOUND;
+    if (e && e != AJ_ENOTFOUND) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    status_ui ui = {.o = o};
+    e = ix ? aj_index_status(&c, ix, o->corpus_dir, on_change, &ui, &st)
+           : aj_corpus_fingerprint(&c, o->corpus_dir, &st);
+    int rc = EXIT_ERR;
+    if (e) {
+        report(&c);
+    } else if (o->json) {
+        printf("{\"up_to_date\":%s,\"fingerprint\":\"%016llx\",\"index_fingerprint\":",
+               st.up_to_date ? "true" : "false", (unsigned long long)st.corpus_fingerprint);
+        if (ix) printf("\"%016llx\"", (unsigned long long)st.index_fingerprint);
+        else fputs("null", stdout);
+        printf(",\"documents\":%u,\"index_documents\":%u,\"bytes\":%llu", st.corpus_docs,
+               st.index_docs, (unsigned long long)st.corpus_bytes);
+        for (int k = 0; k < 4; k++) {
+            printf(",\"%s\":[", change_names[k]);
+            for (size_t i = 0; i < ui.n[k]; i++) {
+                if (i) fputc(',', stdout);
+                out_json_cstr(stdout, ui.paths[k][i]);
+            }
+            fputc(']', stdout);
+        }
+        fputs(",\"index\":", stdout);
+        if (ix) out_json_cstr(stdout, o->index_dir);
+        else fputs("null", stdout);
+        fputs(",\"corpus\":", stdout);
+        out_json_cstr(stdout, o->corpus_dir);
+        fputs("}\n", stdout);
+        rc = st.up_to_date ? 0 : EXIT_NOHITS;
+    } else {
+        if (!ix) {
+            fputs("no index yet", stdout);
+        } else {
+            fputs(st.up_to_date ? "up to date: " : "not up to date: ", stdout);
+            out_safe_cstr(stdout, o->index_dir);
+            printf(" (%u documents)", st.index_docs);
+        }
+        fputs(st.up_to_date ? " matches " : ", corpus ", stdout);
+        out_safe_cstr(stdout, o->corpus_dir);
+        printf(" (%u documents, %llu bytes; fingerprint %016llx)\n", st.corpus_docs,
+               (unsigned long long)st.corpus_bytes, (unsigned long long)st.corpus_fingerprint);
+        if (ix && !st.up_to_date)
+            printf("%u added, %u removed, %u changed, %u with changed metadata\n",
+                   st.changes[AJ_CHANGE_ADDED], st.changes[AJ_CHANGE_REMOVED],
+                   st.changes[AJ_CHANGE_CONTENT], st.changes[AJ_CHANGE_METADATA]);
+        for (int k = 0; k < 4; k++)
+            for (size_t i = 0; i < ui.n[k]; i++) {
+                printf("  %-9s ", change_names[k]);
+                out_safe_cstr(stdout, ui.paths[k][i]);
+                fputc('\n', stdout);
+            }
+        rc = st.up_to_date ? 0 : EXIT_NOHITS;
+    }
+    for (int k = 0; k < 4; k++) {
+        for (size_t i = 0; i < ui.n[k]; i++) free(ui.paths[k][i]);
+        free(ui.paths[k]);
+    }
+    aj_index_close(ix);
+    return rc;
+}
+
+/* ---- export ---- */
+
+static int cmd_export(options *o) {
+    if (o->help) {
+        fputs(usage_export, stdout);
+        return 0;
+    }
+    if (o->nargs != 1) die_usage("%s", "export needs the directory to write");
+    aj_index_close(open_index(o));   /* says where it looked, as readers do */
+    aj_ctx c = {0};
+    aj_export_info info;
+    if (aj_index_export(&c, o->index_dir, o->args[0], &info) != AJ_OK) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    fputs("exported ", stderr);
+    out_safe_cstr(stderr, o->index_dir);
+    fputs(" (", stderr);
+    out_safe_cstr(stderr, info.generation);
+    fprintf(stderr, ", %llu bytes, verified) to ", (unsigned long long)info.bytes);
+    out_safe_cstr(stderr, o->args[0]);
+    fputc('\n', stderr);
     return 0;
 }
 
@@ -2086,15 +2378,9 @@ static int find_command(int argc, char **argv) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) return 0;
         if (a[0] == '-' && a[1]) {
-            const optdef *d = NULL;
-            int attached = 0;
-            if (a[1] == '-') {
-                const char *eq = strchr(a, '=');
-                d = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
-                attached = eq != NULL;
-            } else if ((d = find_short(a)) != NULL) {
-                attached = a[2] != 0;
-            }
+            int attached;
+            size_t n;
+            const optdef *d = classify(a, &attached, &n);
             /* An option's value is not a word: `--index check search`. */
             if (d && d->arg == ARG_NEEDED && !attached) i++;
             continue;
@@ -2127,6 +2413,8 @@ int main(int argc, char **argv) {
     int rc;
     switch (cur->bit) {
     case CMD_INDEX: rc = cmd_index(&o); break;
+    case CMD_STATUS: rc = cmd_status(&o); break;
+    case CMD_EXPORT: rc = cmd_export(&o); break;
     case CMD_ANALYZE: rc = cmd_analyze(&o); break;
     case CMD_STATS: rc = cmd_stats(&o); break;
     case CMD_DUMP: rc = cmd_dump(&o); break;

@@ -19,7 +19,8 @@ import time
 
 BIN = os.environ.get("AJSEARCH_BIN", os.path.abspath("ajsearch"))
 CORPUS = os.path.abspath("corpus")
-SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms", "show"}
+SUBCOMMANDS = {"search", "index", "analyze", "stats", "dump", "check", "acronyms", "show",
+               "status", "export"}
 
 
 class Fail(Exception):
@@ -60,8 +61,14 @@ def search_json(index, *query, n=10):
     return rc, hits, err
 
 
+def current(index):
+    """The live generation's name: CURRENT is a file holding it."""
+    with open(os.path.join(index, "CURRENT")) as f:
+        return f.read().strip()
+
+
 def gen_dir(index):
-    return os.path.join(index, os.readlink(os.path.join(index, "CURRENT")))
+    return os.path.join(index, current(index))
 
 
 # ---------------------------------------------------------------- scenarios

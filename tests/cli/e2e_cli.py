@@ -20,7 +20,7 @@ import sys
 import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, CORPUS, Fail, build, check, main, run, search_json  # noqa: E402
+from e2e import BIN, CORPUS, Fail, build, check, current, gen_dir, main, run, search_json  # noqa: E402
 
 TIMING = re.compile(r" \(\d+\.\d+ ms\)")
 # Characters that must never reach a terminal raw: Unicode format
@@ -137,7 +137,9 @@ def s_commands(tmp):
                         (["check", "--json"], "--json does not apply to check"),
                         (["acronyms", "--offset=1"], "--offset does not apply to acronyms"),
                         (["show", "3", "--limit", "2"], "--limit does not apply to show"),
-                        (["index", "--json"], "--json does not apply to index"),
+                        (["index", "--limit", "3"], "--limit does not apply to index"),
+                        (["status", "--keep", "3"], "--keep does not apply to status"),
+                        (["export", "x", "--json"], "--json does not apply to export"),
                         (["search", "--threads", "2", "japan"], "--threads does not apply to search"),
                         (["japan", "--context", "2"], "--context does not apply to search")):
         usage_error(run(*args, index=index), words, str(args))
@@ -165,7 +167,7 @@ def s_commands(tmp):
     # a damaged index fails its check whichever side the option is on
     bad = os.path.join(tmp, "bad-index")
     shutil.copytree(index, bad, symlinks=True)
-    gen = os.path.join(bad, os.readlink(os.path.join(bad, "CURRENT")))
+    gen = gen_dir(bad)
     with open(os.path.join(gen, "post.aj"), "r+b") as f:
         f.seek(os.path.getsize(os.path.join(gen, "post.aj")) // 2)
         b = f.read(1)
@@ -182,8 +184,8 @@ def s_commands(tmp):
     # options of another command before it are refused, not applied
     usage_error(raw("-n", "5", "--index", index, "check"), "-n does not apply to check",
                 "-n before check")
-    usage_error(raw("--json", "--index", index, "index"), "--json does not apply to index",
-                "--json before index")
+    usage_error(raw("--count", "--index", index, "index"), "--count does not apply to index",
+                "--count before index")
     # only the first word can name a command; after -- or `search`, words are words
     q = raw("--index", index, "--count", "--", "check")
     s2 = raw("--index", index, "search", "--count", "check")
@@ -312,9 +314,9 @@ def s_locate(tmp):
     check(rc == 0 and out.strip() == "1", f"nearest index: {out} {err}")
     check(run_in(deep, "--count", "japan")[1].strip() == "0", "not the farther one")
     # the index command does not look upwards
-    before = os.readlink(os.path.join(index, "CURRENT"))
+    before = current(index)
     rc, out, err = run_in(deep, "index")
-    check(rc == 2 and os.readlink(os.path.join(index, "CURRENT")) == before, f"index from below: {err}")
+    check(rc == 2 and current(index) == before, f"index from below: {err}")
     # nowhere: say where it looked and what to do
     lost = os.path.join(tmp, "lost", "dir")
     os.makedirs(lost)
