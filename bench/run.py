@@ -986,18 +986,26 @@ def git_describe():
 
 
 def new_run_dir(a, run_id):
-    """This run's folder: --out, or bench/out/<run id> with bench/out/latest
-    pointed at it."""
+    """(folder, run id) of this run: --out, or bench/out/<run id> with
+    bench/out/latest pointed at it."""
     if a.out:
         d = os.path.abspath(a.out)
         os.makedirs(d, exist_ok=True)
-        return d
+        return d, run_id
     d = os.path.join(OUT, run_id)
-    os.makedirs(d)
+    n = 1
+    while True:  # two runs started in the same second get -2, -3...
+        try:
+            os.makedirs(d)
+            break
+        except FileExistsError:
+            n += 1
+            d = os.path.join(OUT, f"{run_id}-{n}")
+    run_id = os.path.basename(d)
     tmp = os.path.join(OUT, f".latest-{os.getpid()}")
     os.symlink(run_id, tmp)
     os.replace(tmp, os.path.join(OUT, "latest"))
-    return d
+    return d, run_id
 
 
 def main(argv=None):
@@ -1061,7 +1069,7 @@ def main(argv=None):
     if missing:
         log(f"missing drivers (not measured): {sorted(missing)}")
     run_id = time.strftime("%Y%m%d-%H%M%SZ", time.gmtime())
-    run_dir = new_run_dir(a, run_id)
+    run_dir, run_id = new_run_dir(a, run_id)
     cpus = os.cpu_count() or 1
     run = {"id": run_id, "quick": a.quick, "started": now_utc(), "finished": None,
            "commit": git_describe(), "engines": engines,
