@@ -65,7 +65,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 30
 
 .PHONY: all deps run index test check-build install uninstall clean bench-micro \
-        bench bench-quick bench-gate bench-deps bench-build fuzz fuzz-build valgrind test-run eval
+        bench bench-quick bench-gate bench-publish bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
 all: $(BIN) ajsearch
@@ -269,22 +269,30 @@ bench-deps:
 bench-build: bench-deps
 	@$(MAKE) --no-print-directory SAN= all $(subst $(BUILD),build,$(BENCH_BINS))
 
-# The whole suite: seed, kjv, synth-100M, synth-1G (takes a while: Xapian
-# indexes about 1 MB/s here), results in bench/results and bench/RESULTS.md.
+# The whole suite: seed, kjv, synth-100M, synth-flat-100M, synth-1G (takes
+# hours: Xapian indexes about 1 MB/s here).  A run writes only its own folder,
+# bench/out/<run id>/ (ignored by git; bench/out/latest is the newest): its
+# JSON, a RESULTS.md draft and the plots.  `make bench-publish` publishes it.
 bench: bench-build
 	python3 bench/run.py
 
-# A reduced run: seed and kjv, fewer queries (1 min 56 s on 2026-12-06, idle;
-# 9 minutes at a load average of 7; most of it the user's path, bench/README.md),
-# then the regression gate: fails when a figure is more than 20% worse than
-# bench/baseline/<machine kind>.json (bench/gate.py says how it judges).
+# A reduced run: seed and kjv, fewer queries (bench/README.md gives its
+# time), then the regression gate on it: fails when a figure is more than
+# 20% worse than bench/baseline/<machine kind>.json (bench/gate.py says how
+# it judges).  Writes no tracked file.
 bench-quick: bench-build
 	python3 bench/run.py --quick
 	python3 bench/gate.py
 
-# The gate alone, on the results already in bench/results.
+# The gate alone, on the latest run (or RUN=bench/out/<run id>).
 bench-gate:
-	python3 bench/gate.py
+	python3 bench/gate.py $(if $(RUN),--results $(RUN))
+
+# Publishes a run (RUN=bench/out/<run id>, default the latest) into
+# bench/results and bench/RESULTS.md; it refuses to mix runs unless
+# PUBLISH=--replace or PUBLISH=--mix says how (bench/publish.py).
+bench-publish:
+	python3 bench/publish.py $(RUN) $(PUBLISH)
 
 bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open $(BUILD)/bench/micro_analyzer all
 	./$(BUILD)/bench/micro_codec

@@ -3,9 +3,10 @@
 build throughput or a query class got more than 20% worse than the figures
 committed for this machine kind.
 
-  python3 bench/gate.py            judge bench/results/*.json (exit 1 on a regression,
-                                   2 when the run cannot be judged)
+  python3 bench/gate.py            judge the latest run, bench/out/latest/*.json (exit 1
+                                   on a regression, 2 when the run cannot be judged)
   python3 bench/gate.py --record   commit-ready baseline from those results
+  --results DIR                    another run's folder, or bench/results (published)
 
 What is compared.  A shared 2-core machine moves absolute figures by more
 than 20% from one hour to the next, so the gate compares ratios measured in
@@ -54,6 +55,7 @@ import run  # noqa: E402  (bench/run.py: the drivers and the batch runner)
 
 ROOT = run.ROOT
 RES = os.path.join(ROOT, "bench", "results")
+LATEST = os.path.join(run.OUT, "latest")
 BASE = os.path.join(ROOT, "bench", "baseline")
 CORPORA = ["seed", "kjv"]
 PEERS = ["fts5", "xapian"]
@@ -204,6 +206,9 @@ def judge(a):
         elif b > BUSY:
             cannot.append(f"{name}: other processes used {b:.2f} cores during the run "
                           f"(at most {BUSY} for a verdict)")
+        if res.get("queries", {}).get("file"):
+            cannot.append(f"{name}: measured on a query file of its own "
+                          f"({res['queries']['file']}), not the generated set of the baseline")
     if not os.path.exists(path):
         cannot.append(f"no baseline for this machine kind ({kind}); record one from an idle "
                       f"quick run: python3 bench/gate.py --record")
@@ -293,11 +298,20 @@ def record(a):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--results", default=RES, help="where the results are (bench/results)")
+    ap.add_argument("--results", default=None,
+                    help="the run's folder (default bench/out/latest, the latest run; "
+                         "bench/results for the published figures)")
     ap.add_argument("--baseline", default=BASE, help="where baselines are (bench/baseline)")
     ap.add_argument("--record", action="store_true",
-                    help="write bench/baseline/<machine kind>.json from bench/results")
+                    help="write bench/baseline/<machine kind>.json from the run's results")
     a = ap.parse_args(argv)
+    if a.results is None:
+        if not os.path.isdir(LATEST):
+            print(f"bench gate: no run in {os.path.relpath(run.OUT, ROOT)}/: run `make "
+                  "bench-quick` first (or judge the published figures: --results bench/results)",
+                  file=sys.stderr)
+            return 2
+        a.results = LATEST
     return record(a) if a.record else judge(a)
 
 

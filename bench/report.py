@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
-"""Turns bench/results/*.json into bench/RESULTS.md and the plots in
-bench/results/*.png (gnuplot). Run by bench/run.py; can be rerun alone.
+"""Turns a folder of results (one JSON per corpus, micro.json,
+relevance.json) into a RESULTS.md and gnuplot plots.
 
-RESULTS.md is generated: the tables, the targets with their measured
-ratios, and, at the end, bench/CHANGELOG.md (the hand-written log of
-measured optimization steps)."""
+  python3 bench/report.py [--results DIR] [--out FILE] [--plots DIR] [--no-plots]
+
+bench/run.py runs it on its run's folder (bench/out/<run id>/RESULTS.md, a
+draft); bench/publish.py on bench/results (bench/RESULTS.md, published).
+The defaults are the published ones.
+
+RESULTS.md is generated: which run measured each part and when, with the
+machine's load; the tables, with the spread over repetitions beside the
+medians; the targets with their measured ratios; and, at the end,
+bench/CHANGELOG.md (the hand-written log of measured optimization steps)."""
+import argparse
 import json
 import re
 import os
@@ -19,14 +27,92 @@ CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s
 PEERS = ["fts5", "xapian"]
 
 
-def load():
+def load(res_dir=RES):
+    """Every corpus's results in res_dir (a JSON with a "corpus" key): the
+    built-in corpora in their usual order, then the others by name."""
     out = []
-    for name in ORDER:
-        p = os.path.join(RES, f"{name}.json")
-        if os.path.exists(p):
-            with open(p) as f:
-                out.append(json.load(f))
+    for f in sorted(os.listdir(res_dir)) if os.path.isdir(res_dir) else []:
+        if not f.endswith(".json"):
+            continue
+        try:
+            with open(os.path.join(res_dir, f)) as g:
+                r = json.load(g)
+        except ValueError:
+            continue
+        if isinstance(r, dict) and "corpus" in r and "latency_us" in r:
+            out.append(r)
+    rank = {n: i for i, n in enumerate(ORDER)}
+    out.sort(key=lambda r: (rank.get(r["corpus"], len(ORDER)), r["corpus"]))
     return out
+
+
+def classes_of(r):
+    """The corpus's query classes: the usual ones in their order, then any
+    others a query file of your own named."""
+    seen = set(r.get("latency_us", {}).get("10", {}).get("ajsearch", {}))
+    for fmt_ in r.get("user_path_us", {}).get("ajsearch", {}).values():
+        seen |= set(fmt_)
+    return [c for c in CLASSES if c in seen] + sorted(seen - set(CLASSES))
+
+
+def run_of(r):
+    """(run id or None, quick, how quick is known) of a part's results.
+    Results published before runs had ids carry none; a quick run is then
+    recognized by its 60 generated queries per class."""
+    run = r.get("run")
+    if run:
+        return run.get("id"), bool(run.get("quick")), "recorded"
+    q = r.get("queries_per_class")
+    return None, q == 60, "inferred from its 60 queries per class" if q == 60 else "inferred"
+
+
+def run_label(r):
+    rid, quick, how = run_of(r)
+    kind = "quick run" if quick else "whole run"
+    if rid is None:
+        if "queries_per_class" not in r:
+            return "run not recorded"
+        return f"{kind} ({how}; run not recorded)"
+    return f"{kind}, run {rid}"
+
+
+def load_line(r):
+    """The machine's load around a corpus's measurement, in words."""
+    ld = r.get("load")
+    m = r.get("machine", {})
+    if ld:
+        before = ", ".join(f"{x:.2f}" for x in ld["loadavg_before"])
+        oc = ld.get("others_cores")
+        s = (f"load average (1, 5, 15 min) before: {before}; other processes used "
+             f"{fmt(oc, 2)} cores on average during it (sampled every "
+             f"{ld.get('every_seconds', 1):g} s: mean {fmt(ld.get('others_cores_mean'), 2)}, "
+             f"max {fmt(ld.get('others_cores_max'), 2)}; 1-min load average up to "
+             f"{fmt(ld.get('load1_max'), 2)}) on {m.get('cpus')} CPUs")
+        att = ld.get("attempts", [])
+        if len(att) > 1:
+            s += ("; measured " + str(len(att)) + " times because the machine was loaded ("
+                  + ", ".join(f"{a['started']}: {fmt(a['others_cores'], 2)} cores" for a in att)
+                  + "), the quietest kept")
+        if ld.get("loaded"):
+            s += (f". **Measured on a loaded machine** (more than {ld['limit_cores']:.2f} "
+                  "cores used by other processes): its figures are slower and noisier than "
+                  "an idle run's")
+        return s + "."
+    if "loadavg_start" in m:
+        oc = m.get("others_cores")
+        return (f"load average (1, 5, 15 min) on {m.get('cpus')} CPUs: "
+                f"{', '.join(f'{x:.1f}' for x in m['loadavg_start'])} at the start, "
+                f"{', '.join(f'{x:.1f}' for x in m['loadavg_end'])} at the end"
+                + (f"; other processes used {oc:.2f} cores on average" if oc is not None else "")
+                + " (not sampled during the run).")
+    return "the machine's load was not recorded."
+
+
+def spread_cell(sp, nd=1):
+    """min–max (median) of a spread, or "–" without repetitions."""
+    if not sp or sp.get("n", 0) < 2:
+        return "–"
+    return f"{fmt(sp['min'], nd)}–{fmt(sp['max'], nd)}"
 
 
 def fmt(x, nd=1):
@@ -108,7 +194,7 @@ def user_path_section(r, targets):
          "--json mean / p50 / p99 | text bytes/query | json bytes/query |",
          "|---|---|---|---|---|---|---|"]
     rows = {}
-    for c in CLASSES:
+    for c in classes_of(r):
         t = aj.get("text", {}).get(c)
         j = aj.get("json", {}).get(c)
         if not t or not j:
@@ -155,20 +241,56 @@ def user_path_section(r, targets):
     return L
 
 
+def spread_section(r):
+    """The spread over repetitions: each engine's top-10 p50 per pass
+    (min–max over the passes), the user's path mean per batch, for the
+    classes measured more than once."""
+    lat = r["latency_us"].get("10", {})
+    passes = max((v.get("passes", 1) for e in lat.values() for v in e.values()), default=1)
+    up = r.get("user_path_us", {})
+    batches = up.get("repeats", 1)
+    if passes < 2 and batches < 2:
+        return ["One pass per query and one batch per class on the user's path: no spread "
+                "over repetitions to report.", ""]
+    engines = [e for e in ["ajsearch"] + PEERS if e in lat]
+    L = [f"### Spread over repetitions (top 10, µs)", "",
+         f"In process: the class's p50 in each of the {passes} passes over the queries, "
+         "min–max" + (f"; the user's path: the mean per query of each of the {batches} "
+                      "batches, min–max." if batches > 1 else
+                      "; the user's path ran one batch per class and output."), "",
+         "| class | " + " | ".join(f"{e} p50" for e in engines)
+         + (" | text mean | --json mean |" if batches > 1 else " |"),
+         "|---|" + "---|" * len(engines) + ("---|---|" if batches > 1 else "")]
+    aj = up.get("ajsearch", {})
+    seen = set()
+    for c in classes_of(r):
+        cells = [spread_cell(lat.get(e, {}).get(c, {}).get("p50_spread")) for e in engines]
+        if batches > 1:
+            cells += [spread_cell(aj.get(f, {}).get(c, {}).get("mean_spread"))
+                      for f in ("text", "json")]
+        L.append(f"| {c} | " + " | ".join(cells) + " |")
+        seen |= {x for x in cells if x != "–"}
+    if not seen:
+        return ["The spread over repetitions was not recorded in this run (it predates it).", ""]
+    return L + [""]
+
+
 def corpus_section(r, targets):
     name = r["corpus"]
     mb = r["bytes"] / 1e6
     L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
-    m = r.get("machine", {})
-    if "loadavg_start" in m:
-        L += [f"Run {r.get('time')} UTC; load average (1, 5, 15 min) on {m.get('cpus')} CPUs: "
-              f"{', '.join(f'{x:.1f}' for x in m['loadavg_start'])} at the start, "
-              f"{', '.join(f'{x:.1f}' for x in m['loadavg_end'])} at the end "
-              "(the machine is shared; a load above the CPU count slows every engine).", ""]
+    when = (f"{r['started']}–{r['time'][11:]} UTC" if r.get("started")
+            else f"finished {r.get('time')} UTC")
+    src = r.get("source", {})
+    own = (f" Corpus of your own: {src['kind']} {src['path']}." if src.get("kind") in
+           ("dir", "jsonl") else "")
+    q = r.get("queries", {})
+    qs = (f" Queries: {q['file']} ({q['queries']} lines)." if q.get("file") else "")
+    L += [f"Measured {when} ({run_label(r)}); {load_line(r)}{own}{qs}", ""]
     b = r["build"]
     L += ["### Build", "",
-          "| engine | seconds (median) | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
-          "|---|---|---|---|---|---|---|"]
+          "| engine | seconds (median) | min–max | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
+          "|---|---|---|---|---|---|---|---|"]
     peer_secs = [b[p]["seconds"] for p in PEERS if p in b]
     fastest = min(peer_secs) if peer_secs else None
     for eng in ["ajsearch"] + PEERS:
@@ -178,7 +300,11 @@ def corpus_section(r, targets):
         speed = ratio(fastest, e["seconds"]) if eng == "ajsearch" else None
         rss = f"{e['rss'] / 2**20:.0f}" if e.get("rss") is not None else "–"
         when = f" (database reused, built {e['built']} UTC)" if e.get("reused") else ""
-        L.append(f"| {eng}{when} | {e['seconds']:.2f} | {mb / e['seconds']:.1f} | "
+        sp = e.get("seconds_spread") or (
+            {"min": min(e["seconds_all"]), "max": max(e["seconds_all"]), "n": len(e["seconds_all"])}
+            if e.get("seconds_all") else None)
+        L.append(f"| {eng}{when} | {e['seconds']:.2f} | {spread_cell(sp, 2)} | "
+                 f"{mb / e['seconds']:.1f} | "
                  f"{fmt(speed, 2) + '×' if speed else ''} | {rss} | "
                  f"{e['bytes'] / 1e6:.1f} | {e['bytes'] / r['bytes']:.2f} |")
     aj = b["ajsearch"]
@@ -202,7 +328,7 @@ def corpus_section(r, targets):
         L += [f"### Query latency, top-{k}, µs (p50 / p95 / p99)", "",
               "| class | ajsearch | fts5 | xapian | p50 ratio | p99 ratio |",
               "|---|---|---|---|---|---|"]
-        for c in CLASSES:
+        for c in classes_of(r):
             if c not in l.get("ajsearch", {}):
                 continue
             a = l["ajsearch"][c]
@@ -220,11 +346,12 @@ def corpus_section(r, targets):
                 ms = a["p99"] / 1000
                 targets.append((name, f"p99 {c} ≤ 1 ms (ms)", ms, ms <= 1))
         L.append("")
+    L += spread_section(r)
     ag = r.get("agreement", {})
     if ag:
         L += ["### Hit counts compared with ajsearch (share of queries with equal counts)", "",
               "| class | " + " | ".join(ag) + " |", "|---|" + "---|" * len(ag)]
-        for c in CLASSES:
+        for c in classes_of(r):
             row = [fmt(ag[p]["share_equal"].get(c), 2) for p in ag]
             L.append(f"| {c} | {' | '.join(row)} |")
         L.append("")
@@ -237,9 +364,14 @@ def corpus_section(r, targets):
     cc = r.get("cold_cli", {})
     if cc:
         L += ["### Command line, cold process (start, open, search, print 10), ms", "",
-              "| engine | p50 | p95 |", "|---|---|---|"]
+              "One process per query word, the engines alternating word by word; p50 and p95",
+              "over two passes after a warm-up pass, and the p50 of each pass (min–max).", "",
+              "| engine | p50 | p50 per pass, min–max | p95 | command (WORD: the query word) |",
+              "|---|---|---|---|---|"]
         for eng, v in cc.items():
-            L.append(f"| {eng} | {fmt(v['p50_ms'], 2)} | {fmt(v['p95_ms'], 2)} |")
+            cmd = v.get("command", "").replace(ROOT + "/", "")
+            L.append(f"| {eng} | {fmt(v['p50_ms'], 2)} | {spread_cell(v.get('p50_ms_spread'), 2)} | "
+                     f"{fmt(v['p95_ms'], 2)} | {'`' + cmd + '`' if cmd else '–'} |")
         L.append("")
     dq = r.get("decoded_per_query", {})
     dx = r.get("decoded_per_query_exact", {})
@@ -248,7 +380,7 @@ def corpus_section(r, targets):
         L += ["### Postings decoded per query (median, top-10) and the effect of pruning", "",
               "| class | with pruning | scoring every match | p50 µs with pruning | p50 µs without |",
               "|---|---|---|---|---|"]
-        for c in CLASSES:
+        for c in classes_of(r):
             if c in dq:
                 a = lat.get("10", {}).get("ajsearch", {}).get(c, {})
                 L.append(f"| {c} | {int(dq[c]):,} | {int(dx.get(c, 0)):,} | {fmt(a.get('p50'))} | "
@@ -300,7 +432,7 @@ def corpus_section(r, targets):
     dflt = "default: full ranking + expansion"
     if feats and "bm25" in feats and dflt in feats:
         # Issue 12: the default ranking within 2x textbook BM25 in every class (p50).
-        rs = {c: ratio(feats[dflt][c]["p50"], feats["bm25"][c]["p50"]) for c in CLASSES
+        rs = {c: ratio(feats[dflt][c]["p50"], feats["bm25"][c]["p50"]) for c in classes_of(r)
               if c in feats[dflt] and c in feats["bm25"]}
         rs = {c: x for c, x in rs.items() if x is not None}
         if rs:
@@ -333,20 +465,28 @@ def corpus_section(r, targets):
     return L
 
 
-def plots(results):
+def plots(results, out_dir, only=None):
+    """The plots in out_dir: each corpus's latency (only those named in
+    `only` are drawn again, when given; the others' plots are left as they
+    are), build throughput and index size of every corpus.  Returns the
+    paths of the plots present."""
     if not shutil.which("gnuplot") or not results:
         return []
     made = []
     engines = ["ajsearch"] + PEERS
     for r in results:
+        png = os.path.join(out_dir, f"{r['corpus']}-latency.png")
+        if only is not None and r["corpus"] not in only:
+            if os.path.exists(png):
+                made.append(png)
+            continue
         lat = r["latency_us"].get("10", {})
-        dat = os.path.join(RES, f"{r['corpus']}-latency.dat")
+        dat = os.path.join(out_dir, f"{r['corpus']}-latency.dat")
         with open(dat, "w") as f:
             f.write("class " + " ".join(engines) + "\n")
-            for c in CLASSES:
+            for c in classes_of(r):
                 f.write(c + " " + " ".join(
                     str(lat.get(e, {}).get(c, {}).get("p50") or "NaN") for e in engines) + "\n")
-        png = os.path.join(RES, f"{r['corpus']}-latency.png")
         script = f"""set terminal png size 900,480
 set output '{png}'
 set title 'Query latency p50, top-10, {r['corpus']} (µs, log scale)'
@@ -357,10 +497,11 @@ set key top left
 set xtics rotate by -30
 plot for [i=2:4] '{dat}' using i:xtic(1) title columnheader(i)
 """
-        subprocess.run(["gnuplot"], input=script, text=True, check=False)
+        subprocess.run(["gnuplot"], input=script, text=True, check=False,
+                       stderr=subprocess.DEVNULL)
         made.append(png)
     for what, key, unit in [("build", "mbps", "MB/s"), ("size", "bytes", "index / text")]:
-        dat = os.path.join(RES, f"{what}.dat")
+        dat = os.path.join(out_dir, f"{what}.dat")
         with open(dat, "w") as f:
             f.write("corpus " + " ".join(engines) + "\n")
             for r in results:
@@ -374,7 +515,7 @@ plot for [i=2:4] '{dat}' using i:xtic(1) title columnheader(i)
                     else:
                         vals.append(f"{b['bytes'] / r['bytes']:.3f}")
                 f.write(r["corpus"] + " " + " ".join(vals) + "\n")
-        png = os.path.join(RES, f"{what}.png")
+        png = os.path.join(out_dir, f"{what}.png")
         script = f"""set terminal png size 800,420
 set output '{png}'
 set title '{"Build throughput (MB/s, log scale)" if what == "build" else "Index size / text size"}'
@@ -384,30 +525,86 @@ set style fill solid 0.8
 set key top left
 plot for [i=2:4] '{dat}' using i:xtic(1) title columnheader(i)
 """
-        subprocess.run(["gnuplot"], input=script, text=True, check=False)
+        subprocess.run(["gnuplot"], input=script, text=True, check=False,
+                       stderr=subprocess.DEVNULL)
         made.append(png)
     return made
 
 
-def main():
-    results = load()
+def parts_of(res_dir, results):
+    """(part, results) for every corpus and for micro.json and
+    relevance.json when present: what a published set is made of."""
+    out = [(r["corpus"], r) for r in results]
+    for extra in ("micro", "relevance"):
+        p = os.path.join(res_dir, f"{extra}.json")
+        if os.path.exists(p):
+            with open(p) as f:
+                out.append((extra, json.load(f)))
+    return out
+
+
+def runs_section(res_dir, results):
+    """Which run measured each part, when, quick or whole, and the load;
+    the claim that every figure comes from one run only when it is so."""
+    parts = parts_of(res_dir, results)
+    ids = {run_of(r)[0] for _, r in parts}
+    # each part without a recorded run counts as a run of its own
+    nruns = len(ids - {None}) + sum(1 for _, r in parts if run_of(r)[0] is None)
+    L = []
+    if len(ids) == 1 and None not in ids:
+        _, quick, _ = run_of(parts[0][1])
+        L += [f"Every figure below comes from one {'**quick** ' if quick else ''}run, "
+              f"{ids.pop()}" + (" (`--quick`: 60 generated queries per class, one batch per "
+                                "class and output on the user's path)" if quick else "") + ".", ""]
+    else:
+        L += [f"**These figures come from {nruns} different runs**"
+              + (" (some published before runs were recorded)" if None in ids else "")
+              + ": compare figures within one corpus's section, not across corpora. "
+              "Each part's run and date:", ""]
+    L += ["| part | run | measured (UTC) | other processes' CPU, cores |", "|---|---|---|---|"]
+    for name, r in parts:
+        when = (f"{r['started']} – {r['time']}" if r.get("started") else r.get("time") or
+                "not recorded")
+        oc = (r.get("load") or {}).get("others_cores", r.get("machine", {}).get("others_cores"))
+        loaded = " (**loaded**)" if (r.get("load") or {}).get("loaded") else ""
+        L.append(f"| {name} | {run_label(r)} | {when} | {fmt(oc, 2)}{loaded} |")
+    return L + [""]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--results", default=RES, help="the folder of JSON results (bench/results)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
+    ap.add_argument("--plots", default=None, help="where the plots go (default: --results)")
+    ap.add_argument("--no-plots", action="store_true", help="leave the plots as they are")
+    ap.add_argument("--only-plots", default=None,
+                    help="comma-separated corpora whose latency plots are drawn again")
+    a = ap.parse_args(argv)
+    res_dir = os.path.abspath(a.results)
+    plot_dir = os.path.abspath(a.plots or res_dir)
+    out_dir = os.path.dirname(os.path.abspath(a.out))
+    results = load(res_dir)
     targets = []
     body = []
     for r in results:
         body += corpus_section(r, targets)
-    pngs = plots(results)
+    only = set(a.only_plots.split(",")) if a.only_plots is not None else None
+    if a.no_plots:
+        pngs = sorted(os.path.join(plot_dir, f) for f in os.listdir(plot_dir)
+                      if f.endswith(".png")) if os.path.isdir(plot_dir) else []
+    else:
+        pngs = plots(results, plot_dir, only)
     L = ["# ajsearch benchmark results", "",
-         "Generated by `make bench` (bench/run.py, bench/report.py) from bench/results/*.json.",
-         "Every figure of a corpus is measured in one run on this machine; latencies are",
-         "in-process, warm page cache, per-query wall time (µs); ratios are",
-         "ajsearch / faster peer (below 1 is faster).", ""]
+         f"Generated by bench/report.py from {os.path.relpath(res_dir, ROOT)}/*.json "
+         "(bench/README.md says what each engine runs and how to publish a run).",
+         "Latencies are in-process, warm page cache, per-query wall time (µs) unless a table",
+         "says otherwise; ratios are ajsearch / faster peer (below 1 is faster).", ""]
     if results:
         m = results[-1].get("machine", {})
-        # A corpus can be rerun alone (run.py --corpus), so each has its date.
-        L += [f"Machine: {m.get('cpus')} CPUs, {m.get('uname', '')}. Runs (UTC): "
-              + ", ".join(f"{r['corpus']} {r.get('time')}" for r in results) + ".", ""]
+        L += [f"Machine: {m.get('cpus')} CPUs, {m.get('uname', '')}.", ""]
+    L += runs_section(res_dir, results)
     # Targets of the hot paths, from the micro-benchmarks.
-    mp = os.path.join(RES, "micro.json")
+    mp = os.path.join(res_dir, "micro.json")
     if os.path.exists(mp):
         with open(mp) as f:
             m = json.load(f)
@@ -424,10 +621,10 @@ def main():
         L.append(f"| {corpus} | {what} | {fmt(val, 3)} | {mark(ok)} |")
     L.append("")
     if pngs:
-        L += ["Plots: " + ", ".join(f"[{os.path.basename(p)}](results/{os.path.basename(p)})"
+        L += ["Plots: " + ", ".join(f"[{os.path.basename(p)}]({os.path.relpath(p, out_dir)})"
                                     for p in pngs), ""]
     L += body
-    mp = os.path.join(RES, "micro.json")
+    mp = os.path.join(res_dir, "micro.json")
     if os.path.exists(mp):
         with open(mp) as f:
             m = json.load(f)
@@ -438,7 +635,7 @@ def main():
         if m.get("analyzer"):
             L += ["Analyzer (`bench/micro_analyzer`) on KJV text: tokenize, fold, stem.", "",
                   "```", m["analyzer"].rstrip(), "```", ""]
-    rp = os.path.join(RES, "relevance.json")
+    rp = os.path.join(res_dir, "relevance.json")
     if os.path.exists(rp):
         with open(rp) as f:
             rel = json.load(f)["figures"]
@@ -454,8 +651,9 @@ def main():
     log = os.path.join(ROOT, "bench", "CHANGELOG.md")
     if os.path.exists(log):
         L += ["", open(log).read()]
-    with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
+    with open(a.out + ".tmp", "w") as f:
         f.write("\n".join(L) + "\n")
+    os.replace(a.out + ".tmp", a.out)
 
 
 if __name__ == "__main__":

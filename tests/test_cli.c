@@ -227,3 +227,10 @@ Test(bench, gate, .timeout = 120) { run_ok("python3 tests/bench/gate.py"); }
  * only for the very paragraphs it was built from; the user's path run on
  * the faster peer per class. */
 Test(bench, run_shortcuts, .timeout = 60) { run_ok("python3 tests/bench/run.py"); }
+
+/* The suite as someone else runs it (issue 13): a corpus and a query file
+ * of their own, output only in the ignored bench/out/, quick runs marked,
+ * the load recorded and a loaded corpus measured again, the spread over
+ * repetitions, publishing that refuses to mix runs; an unknown corpus is a
+ * one-line error. */
+Test(bench, suite, .timeout = 120) { run_ok("python3 tests/bench/suite.py"); }

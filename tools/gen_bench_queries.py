@@ -49,6 +49,8 @@ def main():
         if words:
             texts.append(words)
     del lines
+    if not texts:
+        sys.exit(f"gen_bench_queries: no words in {a.paras}")
     n = len(texts)
     df = {}
     for words in texts:
@@ -64,21 +66,29 @@ def main():
     def word():
         return rnd.choice(rnd.choice([frequent, mid, rare]))
 
+    longest = max(texts, key=len)
+
     def para(minlen=1):
-        while True:
+        # A small corpus of your own may have no paragraph that long: then
+        # its longest paragraph.
+        for _ in range(1000):
             t = rnd.choice(texts)
             if len(t) >= minlen:
                 return t
+        return longest
 
     def cooccurring(k):
-        t = [w for w in para(k) if len(w) >= 2]
-        while len(set(t)) < k:
-            t = [w for w in para(k) if len(w) >= 2]
-        return rnd.sample(sorted(set(t)), k)
+        for _ in range(1000):
+            t = sorted({w for w in para(k) if len(w) >= 2})
+            if len(t) >= k:
+                return rnd.sample(t, k)
+        return [word() for _ in range(k)]
 
     def span(k, pred=None):
         for _ in range(1000):
             t = para(k)
+            if len(t) < k:
+                break  # no paragraph that long
             i = rnd.randrange(0, len(t) - k + 1)
             s = t[i:i + k]
             if all(len(w) >= 2 for w in s) and (pred is None or pred(s)):
@@ -86,10 +96,13 @@ def main():
         return [word() for _ in range(k)]
 
     def prefix():
-        w = rnd.choice(rnd.choice([frequent, mid]))
-        while len(w) < 4:
+        for _ in range(1000):
             w = rnd.choice(rnd.choice([frequent, mid]))
-        return [w[: rnd.randint(3, min(6, len(w) - 1))]]
+            if len(w) >= 4:
+                break
+        else:
+            w = max(cand, key=len)
+        return [w[: max(2, rnd.randint(3, min(6, max(3, len(w) - 1))))]]
 
     gens = {
         "term": ("term", lambda: [word()]),

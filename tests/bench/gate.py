@@ -136,6 +136,24 @@ def main():
         del gone["user_path_us"]["ajsearch"]["json"]
         rc, out, _ = run_gate(tmp, [result("seed"), gone])
         expect(rc == 1 and "missing from this run" in out, "missing figure fails", out)
+        # Without --results it judges the latest run in bench/out; none: exit 2.
+        gate.LATEST = os.path.join(tmp, "no-such-run")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = gate.main(["--baseline", os.path.join(tmp, "base")])
+        expect(rc == 2 and "make" in err.getvalue() and "bench-quick" in err.getvalue(),
+               "no run to judge", err.getvalue())
+        gate.LATEST = os.path.join(tmp, "results")
+        run_gate(tmp, base)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            rc = gate.main(["--baseline", os.path.join(tmp, "base")])
+        expect(rc == 0, "the latest run judged by default", err.getvalue())
+        # A run on a query file of its own is not comparable with the baseline.
+        own = result("kjv")
+        own["queries"] = {"file": "/tmp/mine.tsv", "queries": 6}
+        rc, out, _ = run_gate(tmp, [result("seed"), own])
+        expect(rc == 2 and "query file of its own" in out, "own queries not judged", out)
     print("bench gate: all verdicts as expected")
 
 
