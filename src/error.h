@@ -24,6 +24,7 @@ typedef enum {
     AJ_EINVAL,    /* bad argument or bad input file */
     AJ_ENOTFOUND, /* no index where one was expected */
     AJ_EBUSY,     /* another build holds the index lock */
+    AJ_ECANCELED, /* the caller asked a build to stop (aj_build_opts.cancel) */
     AJ_ERR_COUNT
 } aj_err;
 
