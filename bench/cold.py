@@ -51,7 +51,12 @@ def pct(v, q):
 def make_fts5(ajsearch, index, db):
     """The FTS5 table of the paragraphs ajsearch indexed, rebuilt when the
     index is newer than the table."""
-    gen = os.path.realpath(os.path.join(index, "CURRENT"))
+    cur = os.path.join(index, "CURRENT")
+    if os.path.islink(cur):
+        gen = os.path.realpath(cur)
+    else:
+        with open(cur) as f:
+            gen = os.path.join(index, f.read().strip())
     if os.path.exists(db) and os.path.getmtime(db) >= os.path.getmtime(gen):
         return
     os.makedirs(os.path.dirname(db) or ".", exist_ok=True)

@@ -63,6 +63,16 @@ BUILTIN = ["seed", "kjv", "synth-100M", "synth-flat-100M", "synth-1G"]
 OPS = {"term", "and", "or", "phrase", "not", "prefix", "long"}
 
 
+
+def current_gen(index):
+    """The live generation's directory name: CURRENT is a file naming it
+    (a symbolic link in indexes built before)."""
+    path = os.path.join(index, "CURRENT")
+    if os.path.islink(path):
+        return os.readlink(path)
+    with open(path) as f:
+        return f.read().strip()
+
 def log(*a):
     print("[bench]", *a, file=sys.stderr, flush=True)
 
@@ -253,8 +263,8 @@ def build_engines(name, work, corpus, reps, engines, reuse_peers=False):
         out, wall, rss = run_rss([BIN["ajsearch"], "build", idx, corpus])
         info = json.loads(out)
         runs.append((info["seconds"], rss))
-    gen = os.path.join(idx, os.readlink(os.path.join(idx, "CURRENT")))
-    gen1 = os.path.join(one, os.readlink(os.path.join(one, "CURRENT")))
+    gen = os.path.join(idx, current_gen(idx))
+    gen1 = os.path.join(one, current_gen(one))
     files = {f: os.path.getsize(os.path.join(gen, f)) for f in sorted(os.listdir(gen))}
     identical = all(open(os.path.join(gen, f), "rb").read() == open(os.path.join(gen1, f), "rb").read()
                     for f in files)

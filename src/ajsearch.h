@@ -17,6 +17,7 @@
 #ifndef AJSEARCH_H
 #define AJSEARCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,6 +95,13 @@ typedef struct aj_build_opts {
      * except for text block boundaries. */
     uint32_t chunk_bytes;    /* documents are grouped into chunks this big */
     uint32_t segment_tokens; /* a worker hands over work this often */
+    /* May be NULL.  When *cancel becomes non-zero (a signal handler may set
+     * it), the build stops at its next check (every paragraph, segment,
+     * sample and dictionary entry, so within a fraction of a second),
+     * removes its unfinished generation and fails with AJ_ECANCELED; the
+     * previous index is untouched.  Once the new generation is being
+     * switched in the build completes. */
+    const volatile sig_atomic_t *cancel;
 } aj_build_opts;
 
 typedef struct aj_build_stats {
@@ -121,7 +129,9 @@ int aj_build_default_threads(void);
  * opts->index_dir.  The new generation is written beside the old one and
  * switched in with rename(2); on any failure (or if the process is killed)
  * the previous index stays in place and usable.  Fails with AJ_EBUSY if
- * another build holds the index lock.  stats may be NULL. */
+ * another build holds the index lock, and with AJ_ECANCELED when
+ * opts->cancel asked it to stop: then the message says what was removed
+ * and which generation is still current.  stats may be NULL. */
 aj_err aj_build(aj_ctx *c, const aj_build_opts *opts, aj_build_stats *stats);
 
 /* ------------------------------------------------------------------ */

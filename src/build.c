@@ -142,6 +142,16 @@ static double now(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Whether the caller asked the build to stop (aj_build_opts.cancel).  The
+ * flag is polled at cheap points: before each paragraph of the workers,
+ * each segment the coordinator absorbs, each document sampled, each
+ * dictionary entry written and each step of the final writing. */
+static int stop_asked(const aj_build_opts *o) { return o->cancel && *o->cancel; }
+
+static aj_err stop_if_asked(aj_ctx *c, const aj_build_opts *o) {
+    return stop_asked(o) ? aj_fail(c, AJ_ECANCELED, "the build was canceled") : AJ_OK;
+}
+
 static aj_err tmp_path(builder *b, const char *name, char *buf, size_t cap) {
     aj_gen_path(b->g, name, buf, cap);
     return AJ_OK;
@@ -303,7 +313,7 @@ static void progress(builder *b, const char *phase) {
 
 static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
-    aj_err e = AJ_OK;
+    aj_err e = stop_if_asked(c, b->o);
     for (size_t i = 0; !e && i < s->ndocs; i++) e = start_doc(b, &s->docs[i]);
     if (!e) progress(b, "indexing");
     if (!e) e = aj_store_append(c, b->store, &s->store, (uint32_t)b->nparas);
@@ -441,6 +451,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
         if (!e) {
             aj_bworker_set_dict(args[i].w, &b->sdict);
             aj_bworker_set_pairs(args[i].w, &b->common);
+            aj_bworker_set_cancel(args[i].w, b->o->cancel);
         }
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
@@ -494,6 +505,7 @@ static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     if (!e) {
         aj_bworker_set_dict(w, &b->sdict);
         aj_bworker_set_pairs(w, &b->common);
+        aj_bworker_set_cancel(w, b->o->cancel);
     }
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
@@ -590,7 +602,8 @@ static aj_err train_dict(builder *b) {
     for (size_t k = 0; !e && k < m; k++) {
         /* what is left, shared by the documents still to sample */
         s.quota = (AJ_STORE_SAMPLE - s.n) / (m - k);
-        if (s.quota) e = sample_doc(b, &s, k * nd / m);
+        e = stop_if_asked(b->c, b->o);
+        if (!e && s.quota) e = sample_doc(b, &s, k * nd / m);
     }
     if (!e) e = aj_store_train(b->c, s.bytes, s.sizes, s.nsizes, &b->sdict);
     /* The same samples choose the common and partner terms: the most
@@ -652,6 +665,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
                            aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
     aj_term_info info;
+    if (stop_asked(b->o)) return stop_if_asked(c, b->o);
     if (b->nchrome) {
         aj_err e = count_chrome(b, docs, n);
         if (e) return e;
@@ -669,6 +683,7 @@ static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
                            aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
     aj_term_info info;
+    if (stop_asked(b->o)) return stop_if_asked(c, b->o);
     uint32_t tid = b->w2t[id], tlen;
     const char *tkey = aj_inverter_key(b->terms, tid, &tlen);
     if (b->words_per_term[tid] == 1 && tlen == len && !memcmp(tkey, key, len)) {
@@ -1036,7 +1051,9 @@ static void remove_tmp(builder *b, const char *name) {
 static aj_err finish(builder *b, uint64_t *bytes_out) {
     aj_ctx *c = b->c;
     aj_fwriter *dict = NULL, *meta = NULL;
-    aj_err e = aj_store_finish(c, b->store);
+    aj_err e = stop_if_asked(c, b->o);
+    if (e) return e;
+    e = aj_store_finish(c, b->store);
     b->store = NULL;
     if (!e) e = close_out(b, &b->stor, bytes_out);
     if (!e) e = open_out(b, AJ_F_POST, &b->post);
@@ -1055,10 +1072,12 @@ static aj_err finish(builder *b, uint64_t *bytes_out) {
     }
     if (!e) e = close_out(b, &b->post, bytes_out);
     if (!e) e = close_out(b, &b->posn, bytes_out);
+    if (!e) e = stop_if_asked(c, b->o);
     if (!e) e = open_out(b, AJ_F_DICT, &dict);
     if (!e) e = write_dict(b, dict, AJ_DICT_TERMS);
     if (!e) e = write_dict(b, dict, AJ_DICT_WORDS);
     if (!e) e = close_out(b, &dict, bytes_out);
+    if (!e) e = stop_if_asked(c, b->o);
     if (!e) e = open_out(b, AJ_F_META, &meta);
     if (!e) e = write_meta(b, meta);
     if (!e) e = close_out(b, &meta, bytes_out);
@@ -1110,6 +1129,31 @@ static void builder_free(builder *b) {
     }
 }
 
+/* Tells a canceled build's caller, in place of the message of the check
+ * that stopped it, what became of the unfinished generation (tmpname,
+ * "" when none was created) and which generation is still current. */
+static void say_canceled(aj_ctx *c, const char *index_dir, const char *tmpname) {
+    char what[1200] = "stopped before writing anything", path[1100], live[128];
+    if (tmpname[0]) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", index_dir, tmpname);
+        snprintf(what, sizeof what,
+                 lstat(path, &st) == 0 ? "could not remove the unfinished build %s "
+                                         "(the next build removes it)"
+                                       : "removed the unfinished build %s",
+                 path);
+    }
+    int dfd = open(index_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    aj_ctx ignored = {0};
+    if (dfd < 0 || aj_index_current(&ignored, dfd, index_dir, live) != AJ_OK) live[0] = 0;
+    if (dfd >= 0) close(dfd);
+    c->err = AJ_OK; /* the same error, told in full */
+    if (live[0])
+        aj_fail(c, AJ_ECANCELED, "%s; the index there is unchanged (%s)", what, live);
+    else
+        aj_fail(c, AJ_ECANCELED, "%s; there is still no index in %s", what, index_dir);
+}
+
 int aj_build_default_threads(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
@@ -1130,6 +1174,11 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.t0 = t0;
     if (aj_fp_init(&b.fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
     aj_err e = aj_corpus_scan(c, o->corpus_dir, on_warning, &b, &cp);
+    if (!e && stop_asked(o)) {
+        aj_corpus_free(&cp);
+        e = AJ_ECANCELED;
+        say_canceled(c, o->index_dir, "");
+    }
     if (e) {
         aj_fp_free(&b.fp);
         return e;
@@ -1187,8 +1236,13 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     if (!e && o->strict && nwarn)
         e = aj_fail(c, AJ_EWARN, "%u warning%s in a strict build: the index in %s "
                     "was not replaced", nwarn, nwarn == 1 ? "" : "s", o->index_dir);
+    /* The last moment to stop: once the switch begins, the build ends it. */
+    if (!e) e = stop_if_asked(c, o);
     if (!e) e = aj_gen_commit(c, &g, o->keep == 0 ? 1 : o->keep < 0 ? 0 : o->keep);
+    char tmpname[sizeof g.tmpname];
+    memcpy(tmpname, g.tmpname, sizeof tmpname);
     aj_gen_end(&g);
+    if (e == AJ_ECANCELED) say_canceled(c, o->index_dir, tmpname);
     if (!e && stats) {
         memset(stats, 0, sizeof *stats);
         stats->ndocs = (uint32_t)b.ndocs;

@@ -53,6 +53,7 @@ struct aj_bworker {
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
+    const volatile sig_atomic_t *cancel;  /* stop when non-zero, or NULL */
     /* Common-word pairs (pairs.h): the common terms, a class per term id
      * of the worker's inverter (aj_pairs_class), and the current paragraph's
      * pairs, resolved to term ids, with their positions. */
@@ -162,6 +163,11 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
 
 void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d) { w->sdict = d; }
 void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p) { w->common = p; }
+void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel) {
+    w->cancel = cancel;
+}
+
+static int canceled(const aj_bworker *w) { return w->cancel && *w->cancel; }
 
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
@@ -517,6 +523,10 @@ static int on_para(void *arg, const aj_seg_para *p) {
     aj_ctx *c = w->c;
     aj_bseg *s = w->seg;
     aj_err e = AJ_OK;
+    if (canceled(w)) {
+        w->err = aj_fail(c, AJ_ECANCELED, "the build was canceled");
+        return 1;
+    }
     if (grow((void **)&s->paras, &s->capparas, s->nparas, sizeof *s->paras)) {
         w->err = aj_fail(c, AJ_ENOMEM, "paragraph table");
         return 1;
@@ -694,7 +704,8 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->local_para = 0;
     aj_err e = seg_new(c, w->id, ci, 0, w->sdict, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
-        e = do_doc(w, root, cp, di);
+        e = canceled(w) ? aj_fail(c, AJ_ECANCELED, "the build was canceled")
+                        : do_doc(w, root, cp, di);
     if (!e) e = finish_seg(w, 1);
     aj_bseg_free(w->seg);
     w->seg = NULL;

@@ -112,6 +112,9 @@ void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d);
 /* The common terms whose adjacent pairs the worker indexes as terms too
  * (pairs.h); they must outlive the worker.  None by default. */
 void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p);
+/* A flag that, once non-zero, makes aj_bworker_run stop at the next
+ * paragraph with AJ_ECANCELED (aj_build_opts.cancel).  NULL by default. */
+void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

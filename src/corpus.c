@@ -243,6 +243,34 @@ static int meta_line(FILE *f, char *buf, size_t cap, size_t *len, int *over) {
     return any;
 }
 
+/* What is wrong with a metadata date, or NULL when it is one the index
+ * accepts: YYYY, YYYY-MM or YYYY-MM-DD, the month 01-12 and the day one
+ * that month has (29 February only in a leap year of the Gregorian
+ * calendar).  Dates are shown as written, in citations and in --json, so
+ * anything else is dropped rather than passed on. */
+static const char *date_problem(const char *d) {
+    static const char *const form = "is not YYYY, YYYY-MM or YYYY-MM-DD";
+    size_t n = strlen(d);
+    if (n != 4 && n != 7 && n != 10) return form;
+    for (size_t i = 0; i < n; i++)
+        if ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return form;
+    if (n == 4) return NULL;
+    int year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+    int month = (d[5] - '0') * 10 + (d[6] - '0');
+    if (month < 1 || month > 12) return "has no month of that number";
+    if (n == 7) return NULL;
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int day = (d[8] - '0') * 10 + (d[9] - '0');
+    if (day < 1 || day > days[month - 1] + (month == 2 && leap))
+        return "is not a day of the calendar";
+    return NULL;
+}
+
+static void meta_warn(scan *s, const char *why) {
+    if (s->warn) s->warn(s->warn_arg, AJ_WARN_METADATA, AJ_METADATA_FILE, why);
+}
+
 static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
     int fd = openat(rootfd, AJ_METADATA_FILE, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return AJ_OK; /* metadata is optional */
@@ -262,7 +290,7 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
             char why[128];
             snprintf(why, sizeof why, "line %u is longer than %u bytes, ignored",
                      lineno, AJ_METADATA_LINE_MAX);
-            if (s->warn) s->warn(s->warn_arg, AJ_WARN_METADATA, AJ_METADATA_FILE, why);
+            meta_warn(s, why);
             continue;
         }
         while (n > 0 && line[n - 1] == '\r') line[--n] = 0;
@@ -289,13 +317,33 @@ static aj_err read_metadata(aj_ctx *c, scan *s, int rootfd) {
             free(rel);
             continue;
         }
+        if (d->meta_line) {
+            /* The later line wins, as when a line is appended to correct
+             * an earlier one. */
+            char why[400];
+            snprintf(why, sizeof why,
+                     "line %u repeats the document of line %u (%.300s); line %u is used",
+                     lineno, d->meta_line, d->rel, lineno);
+            meta_warn(s, why);
+        }
         free(rel);
         free(d->date);
         free(d->source);
         free(d->title);
+        d->meta_line = lineno;
         d->date = fields[1] ? field(fields[1], lens[1]) : NULL;
         d->source = fields[2] ? field(fields[2], lens[2]) : NULL;
         d->title = fields[3] ? field(fields[3], lens[3]) : NULL;
+        const char *bad = d->date ? date_problem(d->date) : NULL;
+        if (bad) {
+            char why[512];
+            snprintf(why, sizeof why,
+                     "line %u: the date '%.64s%s' %s; %.300s is indexed without a date",
+                     lineno, d->date, strlen(d->date) > 64 ? "..." : "", bad, d->rel);
+            meta_warn(s, why);
+            free(d->date);
+            d->date = NULL;
+        }
     }
     free(line);
     fclose(f);

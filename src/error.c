@@ -45,6 +45,7 @@ const char *aj_strerror(aj_err e) {
         [AJ_ENOTFOUND] = "not found",
         [AJ_EBUSY] = "index busy",
         [AJ_EWARN] = "warnings",
+        [AJ_ECANCELED] = "canceled",
     };
     if ((unsigned)e >= AJ_ERR_COUNT || !names[e]) return "unknown error";
     return names[e];

@@ -25,6 +25,7 @@ typedef enum {
     AJ_ENOTFOUND, /* no index where one was expected */
     AJ_EBUSY,     /* another build holds the index lock */
     AJ_EWARN,     /* a strict build had warnings (aj_build_opts.strict) */
+    AJ_ECANCELED, /* the caller asked a build to stop (aj_build_opts.cancel) */
     AJ_ERR_COUNT
 } aj_err;
 

@@ -321,3 +321,87 @@ Test(fault, killed_at_every_operation, .timeout = 600) {
     th_rmtree(t.root);
     free(t.root);
 }
+
+/* ---- canceled builds ---- */
+
+/* Sets the build's cancel flag at operation `at`, as a signal handler
+ * would at that moment. */
+typedef struct {
+    long count, at;
+    volatile sig_atomic_t *flag;
+} cancel_plan;
+
+static long cancel_hook(void *arg, aj_io_op op, size_t n) {
+    (void)op;
+    (void)n;
+    cancel_plan *p = arg;
+    if (__atomic_add_fetch(&p->count, 1, __ATOMIC_SEQ_CST) == p->at) *p->flag = SIGINT;
+    return 0;
+}
+
+static aj_err build_cancelable(const tree *t, aj_ctx *c, volatile sig_atomic_t *flag) {
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index,
+                       .threads = 2, .memory = 1024, .cancel = flag};
+    return aj_build(c, &o, NULL);
+}
+
+Test(fault, canceled_at_every_operation, .timeout = 600) {
+    tree t = make();
+    aj_ctx c = {0};
+    char *old = answers(t.index, &c);
+    char *new;
+    long total = count_ops(&t, &new);
+    char before[2048], after[2048];
+    /* Asked to stop before it starts: nothing is written. */
+    volatile sig_atomic_t flag = SIGTERM;
+    listing(&t, before, sizeof before);
+    cr_assert_eq(build_cancelable(&t, &c, &flag), AJ_ECANCELED, "%s", c.msg);
+    cr_assert(strstr(c.msg, "stopped before writing anything; the index there is "
+                            "unchanged (gen-") != NULL, "%s", c.msg);
+    listing(&t, after, sizeof after);
+    cr_assert_str_eq(after, before);
+    /* Asked at each operation: the build stops, removes what it wrote and
+     * leaves the old index as it was; asked once the switch has begun, it
+     * completes (and so do the builds asked later still). */
+    long canceled = 0, completed = 0;
+    for (long n = 1; n <= total; n++) {
+        flag = 0;
+        cancel_plan p = {.at = n, .flag = &flag};
+        aj_ctx bc = {0};
+        listing(&t, before, sizeof before);
+        aj_io_set_hook(cancel_hook, &p);
+        aj_err e = build_cancelable(&t, &bc, &flag);
+        aj_io_set_hook(NULL, NULL);
+        cr_assert_eq(flag, SIGINT, "operation %ld of %ld was reached", n, total);
+        aj_ctx ac = {0};
+        char *now = answers(t.index, &ac);
+        cr_assert_not_null(now, "canceled at %ld: index unusable: %s", n, ac.msg);
+        if (e == AJ_OK) {
+            completed++;
+            cr_assert_str_eq(now, new, "completed at %ld", n);
+        } else {
+            cr_assert_eq(e, AJ_ECANCELED, "operation %ld: %s", n, bc.msg);
+            cr_assert_eq(completed, 0, "operation %ld: canceled after a later one completed", n);
+            canceled++;
+            cr_assert(strstr(bc.msg, "removed the unfinished build ") != NULL &&
+                          strstr(bc.msg, t.index) != NULL && strstr(bc.msg, "/.build-") &&
+                          strstr(bc.msg, "; the index there is unchanged (gen-") != NULL,
+                      "operation %ld: %s", n, bc.msg);
+            listing(&t, after, sizeof after);
+            cr_assert_str_eq(after, before, "operation %ld: the directory changed", n);
+            cr_assert_str_eq(now, old, "operation %ld: answers changed", n);
+        }
+        free(now);
+    }
+    /* The switch: fsync, the generation's rename, CURRENT.PID's create,
+     * write and fsync, its rename over CURRENT and the directory's fsync. */
+    cr_assert_leq(completed, 7, "%ld of %ld operations too late to cancel", completed, total);
+    assert_clean(&t);
+    cr_log_info("fault: canceled a build at each of its %ld operations: %ld stopped and "
+                "left the old index as it was, %ld (the switch) completed",
+                total, canceled, completed);
+    free(new);
+    free(old);
+    th_rmtree(t.root);
+    free(t.root);
+}

@@ -474,3 +474,106 @@ Test(index, words_at_the_word_table_limit) {
     cr_assert_eq(search(&t, "fvjsb", 10).total, 1);   /* 29,999 */
     drop_tree(&t);
 }
+
+/* ---- metadata.tsv: repeated documents and invalid dates ---- */
+
+typedef struct {
+    int n;
+    int kinds[16];
+    char paths[16][64], reasons[16][400];
+} warnings;
+
+static void collect_warning(void *arg, int kind, const char *path, const char *reason) {
+    warnings *w = arg;
+    if (w->n == 16) return;
+    w->kinds[w->n] = kind;
+    snprintf(w->paths[w->n], sizeof w->paths[0], "%s", path);
+    snprintf(w->reasons[w->n], sizeof w->reasons[0], "%s", reason);
+    w->n++;
+}
+
+static const char *doc_date(aj_index *ix, const char *path) {
+    aj_ctx c = {0};
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    for (uint32_t i = 0; i < st.ndocs; i++) {
+        aj_doc_info d;
+        cr_assert_eq(aj_doc_get(&c, ix, i, &d), AJ_OK, "%s", c.msg);
+        if (!strcmp(d.path, path)) return d.date;
+    }
+    cr_assert_fail("no document %s", path);
+    return NULL;
+}
+
+static const char *doc_title(aj_index *ix, const char *path) {
+    aj_ctx c = {0};
+    aj_index_stats st;
+    aj_index_stats_get(ix, &st);
+    for (uint32_t i = 0; i < st.ndocs; i++) {
+        aj_doc_info d;
+        cr_assert_eq(aj_doc_get(&c, ix, i, &d), AJ_OK, "%s", c.msg);
+        if (!strcmp(d.path, path)) return d.title;
+    }
+    cr_assert_fail("no document %s", path);
+    return NULL;
+}
+
+Test(index, metadata_repeats_and_dates_warn) {
+    tree t = make_tree();
+    const char *names[] = {"a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt", "g.txt",
+                           "h.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        th_write_str(t.corpus, names[i], "Some maritime text.\n");
+    th_write_str(t.corpus, "metadata.tsv",
+                 "# file\tdate\tsource\ttitle\n"   /* 1 */
+                 "a.txt\t2024\tsrc\tFirst A\n"      /* 2 */
+                 "b.txt\tnot-a-date\tsrc\tB\n"      /* 3 */
+                 "a.txt\t2023-12\tsrc\tSecond A\n"  /* 4: repeats line 2, wins */
+                 "c.txt\t2024-02-29\t\tC\n"         /* 5: a leap day */
+                 "d.txt\t2023-02-29\t\tD\n"         /* 6: not a leap year */
+                 "e.txt\t1900-02-29\t\tE\n"         /* 7: nor is 1900 */
+                 "f.txt\t2024-13\t\tF\n"            /* 8 */
+                 "g.txt\t2024-04-31\t\tG\n"         /* 9 */
+                 "h.txt\t\t\tH\n"                   /* 10: no date is fine */
+                 "c.txt\t2000-02-29\t\tC2\n");      /* 11: repeats line 5 */
+    warnings w = {0};
+    aj_ctx c = {0};
+    aj_build_opts o = {.corpus_dir = t.corpus, .index_dir = t.index,
+                       .warn = collect_warning, .warn_arg = &w};
+    aj_build_stats st;
+    cr_assert_eq(aj_build(&c, &o, &st), AJ_OK, "%s", c.msg);
+    cr_assert_eq(st.nskipped, 0, "metadata warnings skip no file");
+    static const char *const want[] = {
+        "line 3: the date 'not-a-date' is not YYYY, YYYY-MM or YYYY-MM-DD; b.txt is "
+        "indexed without a date",
+        "line 4 repeats the document of line 2 (a.txt); line 4 is used",
+        "line 6: the date '2023-02-29' is not a day of the calendar; d.txt is indexed "
+        "without a date",
+        "line 7: the date '1900-02-29' is not a day of the calendar; e.txt is indexed "
+        "without a date",
+        "line 8: the date '2024-13' has no month of that number; f.txt is indexed "
+        "without a date",
+        "line 9: the date '2024-04-31' is not a day of the calendar; g.txt is indexed "
+        "without a date",
+        "line 11 repeats the document of line 5 (c.txt); line 11 is used",
+    };
+    size_t nwant = sizeof want / sizeof *want;
+    cr_assert_eq(w.n, (int)nwant, "%d warnings, the first: %s", w.n, w.reasons[0]);
+    for (size_t i = 0; i < nwant; i++) {
+        cr_assert_eq(w.kinds[i], AJ_WARN_METADATA, "warning %zu: kind %d", i, w.kinds[i]);
+        cr_assert_str_eq(w.paths[i], "metadata.tsv");
+        cr_assert_str_eq(w.reasons[i], want[i]);
+    }
+    aj_index *ix;
+    cr_assert_eq(aj_index_open(&c, t.index, &ix), AJ_OK, "%s", c.msg);
+    cr_assert_str_eq(doc_date(ix, "a.txt"), "2023-12");
+    cr_assert_str_eq(doc_title(ix, "a.txt"), "Second A");
+    cr_assert_str_eq(doc_date(ix, "b.txt"), "");
+    cr_assert_str_eq(doc_title(ix, "b.txt"), "B", "an invalid date drops only the date");
+    cr_assert_str_eq(doc_date(ix, "c.txt"), "2000-02-29");
+    cr_assert_str_eq(doc_title(ix, "c.txt"), "C2");
+    cr_assert_str_eq(doc_date(ix, "d.txt"), "");
+    cr_assert_str_eq(doc_date(ix, "h.txt"), "");
+    aj_index_close(ix);
+    drop_tree(&t);
+}

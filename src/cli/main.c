@@ -5,6 +5,7 @@
  * nothing, 2 on any error, as with grep.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,8 +250,17 @@ static const char usage_index[] =
     "  --memory SIZE   postings kept in memory before they spill to sorted runs\n"
     "                  on disk (default 512M; e.g. 256M, 2G)\n"
     "\n"
+    "SIGINT (Ctrl-C), SIGTERM or SIGHUP stops a build within a fraction of a\n"
+    "second: it removes its unfinished generation (INDEX/.build-PID), says so\n"
+    "in one line and exits with 128 + the signal's number (130, 143, 129).  A\n"
+    "second signal ends it at once and leaves .build-PID behind, as SIGKILL\n"
+    "does; readers ignore it, 'ajsearch check' reports it and the next build\n"
+    "removes it.  A signal that comes while the new index is being switched in\n"
+    "lets the build complete.\n"
+    "\n"
     "Exit status: 0 built, 2 error (or warnings with --strict), 3 another build\n"
-    "holds the index, 130/143 stopped by SIGINT/SIGTERM.\n";
+    "holds the index, 128 + N when signal N stopped the build (130 SIGINT,\n"
+    "143 SIGTERM, 129 SIGHUP).\n";
 
 static const char usage_status[] =
     "usage: ajsearch status [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
@@ -881,6 +891,46 @@ static uint64_t peak_rss(void) {
     return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
 }
 
+/* The signal that asked the build to stop, 0 while none has.  The first
+ * SIGINT, SIGTERM or SIGHUP sets it, and the library stops the build at
+ * its next check and removes what it wrote; a second one ends the process
+ * at once, as if no handler had been installed (what the build wrote is
+ * left for the next build to remove, as after SIGKILL). */
+static volatile sig_atomic_t stop_signal;
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_stop_signal(int sig) {
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig); /* delivered when this handler returns */
+        return;
+    }
+    stop_signal = sig;
+}
+
+/* Installs on_stop_signal, except for a signal this process was started
+ * ignoring (nohup, a background job of a shell without job control),
+ * which stays ignored. */
+static void catch_stop_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+        sigaddset(&sa.sa_mask, stop_signals[i]);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+        struct sigaction old;
+        if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
+static const char *signal_name(int sig) {
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP"
+                                                                                 : "a signal";
+}
+
 static int cmd_index(options *o) {
     if (o->help) {
         fputs(usage_index, stdout);
@@ -893,13 +943,25 @@ static int cmd_index(options *o) {
                         .memory = o->memory,
                         .keep = o->keep == 0 ? 0 : o->keep == 1 ? -1 : o->keep - 1,
                         .wait = o->wait, .strict = o->strict,
-                        .progress = on_progress, .progress_arg = &ui};
+                        .progress = on_progress, .progress_arg = &ui,
+                        .cancel = &stop_signal};
     aj_build_stats st;
+    catch_stop_signals();
     aj_err e = aj_build(&c, &bo, &st);
     progress_erase(&ui);
     if (e != AJ_OK) {
-        report(&c);
-        return e == AJ_EBUSY ? EXIT_BUSY : EXIT_ERR;
+        /* Stopped by a signal: one line saying so, and the status a shell
+         * gives a process the signal ended (130 for SIGINT, 143 for
+         * SIGTERM, 129 for SIGHUP). */
+        int sig = stop_signal;
+        if (c.err == AJ_ECANCELED && sig) {
+            fprintf(stderr, "%s: interrupted by %s: ", prog, signal_name(sig));
+            out_safe(stderr, c.msg, strlen(c.msg));
+            fputc('\n', stderr);
+        } else {
+            report(&c);
+        }
+        return sig ? 128 + sig : e == AJ_EBUSY ? EXIT_BUSY : EXIT_ERR;
     }
     uint32_t nwarn = 0;
     for (int k = 0; k < AJ_WARN_NKINDS; k++) nwarn += st.warnings[k];
@@ -922,6 +984,9 @@ static int cmd_index(options *o) {
     if (nwarn)
         fprintf(stderr, "%u warning%s (ajsearch index --strict makes them fail the "
                 "build)\n", nwarn, nwarn == 1 ? "" : "s");
+    if (stop_signal)
+        fprintf(stderr, "%s: %s came while the new index was being switched in; "
+                "the build completed\n", prog, signal_name(stop_signal));
     if (o->json) index_json(o, &st, peak_rss());
     return 0;
 }
