@@ -279,13 +279,53 @@ Test(fault, short_writes_give_the_same_files) {
     free(t.root);
 }
 
+/* What aj_index_leftovers reports, as "name:kind " strings in order. */
+typedef struct {
+    char names[1024];
+    int kinds[3], running;
+} left;
+
+static void on_left(void *arg, const aj_leftover *l) {
+    left *x = arg;
+    char one[96];
+    snprintf(one, sizeof one, "%s:%d ", l->name, l->kind);
+    strncat(x->names, one, sizeof x->names - strlen(x->names) - 1);
+    x->kinds[l->kind]++;
+    x->running += l->running;
+    if (l->kind == AJ_LEFTOVER_BUILD)
+        cr_assert_eq(l->pid, strtol(l->name + strlen(".build-"), NULL, 10));
+    else if (l->kind == AJ_LEFTOVER_LINK)
+        cr_assert_eq(l->pid, strtol(l->name + strlen("CURRENT."), NULL, 10));
+}
+
+/* The same, worked out from the directory's listing: build directories,
+ * CURRENT.<pid> links, generations newer than CURRENT's. */
+static void expected_leftovers(const tree *t, char *out, size_t cap) {
+    char all[2048], link[4300], cur[256] = "";
+    listing(t, all, sizeof all);
+    snprintf(link, sizeof link, "%s/CURRENT", t->index);
+    ssize_t k = readlink(link, cur, sizeof cur - 1);
+    cur[k > 0 ? k : 0] = 0;
+    out[0] = 0;
+    for (char *s = strtok(all, " "); s; s = strtok(NULL, " ")) {
+        int kind = !strncmp(s, ".build-", 7) ? AJ_LEFTOVER_BUILD
+                   : !strncmp(s, "CURRENT.", 8) ? AJ_LEFTOVER_LINK
+                   : !strncmp(s, "gen-", 4) && (!cur[0] || strcmp(s, cur) > 0) ? AJ_LEFTOVER_GEN
+                   : -1;
+        if (kind < 0) continue;
+        char one[96];
+        snprintf(one, sizeof one, "%s:%d ", s, kind);
+        strncat(out, one, cap - strlen(out) - 1);
+    }
+}
+
 Test(fault, killed_at_every_operation, .timeout = 600) {
     tree t = make();
     aj_ctx c = {0};
     char *old = answers(t.index, &c);
     char *new;
     long total = count_ops(&t, &new);
-    long survived = 0, after_switch = 0;
+    long survived = 0, after_switch = 0, kinds[3] = {0};
     for (long n = 1; n <= total; n++) {
         pid_t pid = fork();
         cr_assert_geq(pid, 0);
@@ -302,6 +342,15 @@ Test(fault, killed_at_every_operation, .timeout = 600) {
         char *now = answers(t.index, &ac);
         cr_assert_not_null(now, "killed at %ld: index unusable: %s", n, ac.msg);
         cr_assert(WIFSIGNALED(status), "operation %ld of %ld was reached", n, total);
+        /* What the killed build left is what check reports, each as the
+         * leftover of a process that is gone. */
+        left got = {{0}, {0}, 0};
+        char want[1024];
+        cr_assert_eq(aj_index_leftovers(&ac, t.index, on_left, &got), AJ_OK, "%s", ac.msg);
+        expected_leftovers(&t, want, sizeof want);
+        cr_assert_str_eq(got.names, want, "killed at %ld", n);
+        cr_assert_eq(got.running, 0, "killed at %ld: a dead build reported running", n);
+        for (int k = 0; k < 3; k++) kinds[k] += got.kinds[k] > 0;
         if (strcmp(now, old)) {
             /* Only a kill after CURRENT was switched may show the new
              * index, and then it must be the whole new index. */
@@ -314,6 +363,10 @@ Test(fault, killed_at_every_operation, .timeout = 600) {
         free(now);
     }
     cr_assert_leq(after_switch, 1, "only the final directory sync follows the switch");
+    /* A build directory (most kills), a generation renamed but not
+     * switched in, a CURRENT.<pid> link not yet renamed over CURRENT. */
+    cr_assert(kinds[AJ_LEFTOVER_BUILD] && kinds[AJ_LEFTOVER_GEN] && kinds[AJ_LEFTOVER_LINK],
+              "leftovers of each kind: %ld %ld %ld", kinds[0], kinds[1], kinds[2]);
     /* The next build cleans up what the killed ones left and succeeds. */
     cr_assert_eq(build(&t, &c), AJ_OK, "%s", c.msg);
     assert_clean(&t);

@@ -62,6 +62,7 @@ typedef struct {
     int no_correct;             /* search --no-correct */
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
+    int strict;                 /* check --strict: warnings fail (exit 1) */
     uint64_t memory;            /* index --memory, bytes */
     int color;                  /* resolved: 1 = emit ANSI colours */
     const char *color_opt;      /* auto|always|never */
@@ -79,7 +80,7 @@ static const char usage_main[] =
     "       ajsearch analyze [--json] [TEXT...]\n"
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
-    "       ajsearch check   [--index DIR]\n"
+    "       ajsearch check   [--strict] [--index DIR]\n"
     "       ajsearch acronyms [--json] [--index DIR]\n"
     "       ajsearch --version | --help | COMMAND --help | help [COMMAND]\n"
     "\n"
@@ -285,10 +286,22 @@ static const char usage_show[] =
     "Exit status 2 when ID is not a paragraph of the index.\n";
 
 static const char usage_check[] =
-    "usage: ajsearch check [--index DIR]\n"
+    "usage: ajsearch check [--strict] [--index DIR]\n"
     "\n"
-    "Verifies every checksum and structural invariant of the index.\n"
-    "Exit status 0 when it is sound, 2 with a precise message otherwise.\n";
+    "Verifies every checksum and structural invariant of the index, and\n"
+    "warns on standard error about what builds left in the index directory:\n"
+    "a .build-PID directory whose process is gone (a build killed by SIGKILL\n"
+    "or a crash; with its size), a CURRENT.PID link, a generation newer than\n"
+    "the current one that was never switched in (with its size).  A\n"
+    ".build-PID whose process runs is a build in progress: a note, not a\n"
+    "warning.  Readers ignore leftovers; the next 'ajsearch index' removes\n"
+    "them.\n"
+    "\n"
+    "  --strict        warnings make the exit status 1\n"
+    "\n"
+    "Exit status 0 when the index is sound (with --strict: and there is no\n"
+    "warning), 1 when it is sound but --strict met a warning, 2 with a precise\n"
+    "message when it is damaged or missing.\n";
 
 /* What `ajsearch` alone prints, on standard error. */
 static const char usage_short[] =
@@ -335,7 +348,7 @@ typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
     O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
-    O_THREADS, O_MEMORY, O_CONTEXT
+    O_THREADS, O_MEMORY, O_CONTEXT, O_STRICT
 } optid;
 
 /* Every option, the commands it applies to and whether it takes a value
@@ -381,6 +394,7 @@ static const optdef optdefs[] = {
     {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
     {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
     {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
+    {"--strict", 0, ARG_NONE, CMD_CHECK, O_STRICT},
 };
 
 /* Writes the usage line of the current command (the first line of its
@@ -611,6 +625,7 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         break;
     case O_MEMORY: o->memory = parse_size(name, val); break;
     case O_CONTEXT: o->context = parse_count(name, val); break;
+    case O_STRICT: o->strict = 1; break;
     }
 }
 
@@ -1087,13 +1102,70 @@ static int cmd_dump(options *o) {
     return rc;
 }
 
+/* A size for people: 512 bytes, 34.2 kB, 22.1 MB, 1.3 GB. */
+static void human_size(char *buf, size_t cap, uint64_t n) {
+    if (n < 10000) snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    else if (n < 1000000) snprintf(buf, cap, "%.1f kB", n / 1e3);
+    else if (n < 1000000000) snprintf(buf, cap, "%.1f MB", n / 1e6);
+    else snprintf(buf, cap, "%.1f GB", n / 1e9);
+}
+
+typedef struct {
+    const options *o;
+    int warnings;
+} leftover_state;
+
+/* One line per leftover of a build (aj_index_leftovers), on stderr. */
+static void on_leftover(void *arg, const aj_leftover *l) {
+    leftover_state *s = arg;
+    char size[32];
+    human_size(size, sizeof size, l->bytes);
+    if (l->running && l->kind != AJ_LEFTOVER_GEN) {
+        fprintf(stderr, "%s: note: ", prog);
+        out_safe_cstr(stderr, s->o->index_dir);
+        fputc('/', stderr);
+        out_safe_cstr(stderr, l->name);
+        if (l->kind == AJ_LEFTOVER_BUILD)
+            fprintf(stderr, ": a build in progress (process %ld is running), %s so far\n",
+                    l->pid, size);
+        else
+            fprintf(stderr, ": the link a build is switching in (process %ld is running)\n",
+                    l->pid);
+        return;
+    }
+    s->warnings++;
+    fprintf(stderr, "%s: warning: ", prog);
+    out_safe_cstr(stderr, s->o->index_dir);
+    fputc('/', stderr);
+    out_safe_cstr(stderr, l->name);
+    if (l->kind == AJ_LEFTOVER_BUILD)
+        fprintf(stderr, ": an unfinished build left by process %ld, which is gone (%s)",
+                l->pid, size);
+    else if (l->kind == AJ_LEFTOVER_LINK)
+        fprintf(stderr, ": a link left by process %ld, which is gone, while switching "
+                "generations", l->pid);
+    else
+        fprintf(stderr, ": a generation newer than the current one, never switched in (%s)",
+                size);
+    fputs("; readers ignore it and the next 'ajsearch index' removes it\n", stderr);
+}
+
 static int cmd_check(options *o) {
     if (o->help) {
         fputs(usage_check, stdout);
         return 0;
     }
-    aj_index *ix = open_index(o);
+    /* Leftovers first: they are reported even when there is no index
+     * (a first build killed before its switch). */
+    leftover_state ls = {o, 0};
     aj_ctx c = {0};
+    if (o->index_dir && aj_index_leftovers(&c, o->index_dir, on_leftover, &ls) != AJ_OK &&
+        c.err != AJ_ENOTFOUND) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    aj_ctx_reset(&c);
+    aj_index *ix = open_index(o);
     aj_index_stats st;
     aj_index_stats_get(ix, &st);
     int rc = 0;
@@ -1109,6 +1181,7 @@ static int cmd_check(options *o) {
         out_safe_cstr(stdout, st.generation);
         printf("): %zu files, %llu bytes, %u paragraphs verified\n", st.nfiles,
                (unsigned long long)total, st.nparas);
+        if (ls.warnings && o->strict) rc = 1;
     }
     aj_index_close(ix);
     return rc;
