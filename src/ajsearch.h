@@ -210,6 +210,38 @@ void aj_index_set_verify(aj_index *ix, int on);
  * the file, the section and the offset. */
 aj_err aj_index_check(aj_ctx *c, aj_index *ix);
 
+/* What builds left in an index directory (see `ajsearch check`).  A build
+ * that fails or is canceled removes what it wrote; one that is killed
+ * (SIGKILL, a crash, a power cut) may leave one of these, which readers
+ * ignore and the next build removes. */
+enum {
+    AJ_LEFTOVER_BUILD = 0,   /* .build-PID: a generation being written */
+    AJ_LEFTOVER_CURRENT = 1, /* CURRENT.PID: the file a build was renaming
+                                over CURRENT */
+    AJ_LEFTOVER_GEN = 2      /* gen-N newer than the one CURRENT names: a
+                                generation that was never switched in */
+};
+
+typedef struct aj_leftover {
+    int kind;                /* AJ_LEFTOVER_* */
+    const char *name;        /* in the index directory; valid during the
+                                callback */
+    long pid;                /* the build's process, from the name (0 for
+                                AJ_LEFTOVER_GEN) */
+    int running;             /* that process exists (kill(pid, 0)): a build
+                                in progress rather than a leftover, unless
+                                the process id was reused */
+    uint64_t bytes;          /* the size of its files (0 for a link) */
+} aj_leftover;
+
+typedef void (*aj_leftover_fn)(void *arg, const aj_leftover *l);
+
+/* Calls fn for each leftover of a build in the index directory dir, in
+ * byte order of their names.  Reads names and sizes only, takes no lock
+ * and changes nothing.  AJ_ENOTFOUND if dir does not exist, AJ_EIO if it
+ * cannot be read. */
+aj_err aj_index_leftovers(aj_ctx *c, const char *dir, aj_leftover_fn fn, void *arg);
+
 typedef struct aj_file_info {
     const char *name;        /* "meta.aj", "dict.aj", ... */
     uint64_t nbytes;         /* size on disk */

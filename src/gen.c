@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajsearch.h"
 #include "index.h"
 
 #define BUILD_PREFIX ".build-"
@@ -97,7 +99,7 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait, aj_gen *g) {
         return e;
     }
     /* We hold the lock, so any build directory here is a dead build's, and
-     * so is a CURRENT.<pid> link (left by a build killed between creating
+     * so is a CURRENT.<pid> file (left by a build killed between creating
      * it and renaming it over CURRENT). */
     DIR *d = opendir(index_dir);
     if (d) {
@@ -259,4 +261,105 @@ void aj_gen_end(aj_gen *g) {
     if (g->dirfd >= 0) close(g->dirfd);
     g->tmpfd = g->lockfd = g->dirfd = -1;
     g->tmpname[0] = 0;
+}
+
+/* ---- leftovers ---- */
+
+/* The process id at the end of name after prefix ("1234" of ".build-1234"),
+ * or 0 when the rest of the name is not a number. */
+static long name_pid(const char *name, const char *prefix) {
+    size_t k = strlen(prefix);
+    if (strncmp(name, prefix, k) != 0 || !name[k]) return 0;
+    long v = 0;
+    for (const char *p = name + k; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 99999999) return 0;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+/* The sizes of the files in directory name (builds write no
+ * subdirectories). */
+static uint64_t dir_bytes(int dfd, const char *name) {
+    uint64_t n = 0;
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return 0;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return 0;
+    }
+    struct dirent *de;
+    struct stat st;
+    while ((de = readdir(d)) != NULL)
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode))
+            n += (uint64_t)st.st_size;
+    closedir(d);
+    return n;
+}
+
+static int cmp_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+aj_err aj_index_leftovers(aj_ctx *c, const char *dir, aj_leftover_fn fn, void *arg) {
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return aj_fail(c, errno == ENOENT ? AJ_ENOTFOUND : AJ_EIO, "%s: %s", dir,
+                       strerror(errno));
+    /* The generation CURRENT names; a newer one was never switched in. */
+    char cur[64] = "";
+    aj_ctx ignored = {0};
+    if (aj_index_current(&ignored, dfd, dir, cur) != AJ_OK) cur[0] = 0;
+    uint64_t live = 0, n;
+    if (!is_gen_name(cur, &live)) live = 0;
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        aj_err e = aj_fail(c, AJ_EIO, "%s: %s", dir, strerror(errno));
+        close(dfd);
+        return e;
+    }
+    char **names = NULL;
+    size_t nn = 0, cap = 0;
+    aj_err e = AJ_OK;
+    struct dirent *de;
+    while (!e && (de = readdir(d)) != NULL) {
+        const char *s = de->d_name;
+        if (!name_pid(s, BUILD_PREFIX) && !name_pid(s, AJ_CURRENT ".") &&
+            !(is_gen_name(s, &n) && n > live))
+            continue;
+        if (nn == cap) {
+            size_t nc = cap ? 2 * cap : 8;
+            char **v = realloc(names, nc * sizeof *v);
+            if (!v) {
+                e = aj_fail(c, AJ_ENOMEM, "leftovers");
+                break;
+            }
+            names = v;
+            cap = nc;
+        }
+        if (!(names[nn] = strdup(s))) e = aj_fail(c, AJ_ENOMEM, "leftovers");
+        else nn++;
+    }
+    if (nn) qsort(names, nn, sizeof *names, cmp_names);
+    for (size_t i = 0; !e && i < nn; i++) {
+        aj_leftover l = {.name = names[i]};
+        if ((l.pid = name_pid(names[i], BUILD_PREFIX)) != 0) {
+            l.kind = AJ_LEFTOVER_BUILD;
+            l.bytes = dir_bytes(dirfd(d), names[i]);
+        } else if ((l.pid = name_pid(names[i], AJ_CURRENT ".")) != 0) {
+            l.kind = AJ_LEFTOVER_CURRENT;
+        } else {
+            l.kind = AJ_LEFTOVER_GEN;
+            l.bytes = dir_bytes(dirfd(d), names[i]);
+        }
+        /* EPERM: the process exists but belongs to someone else. */
+        l.running = l.pid > 0 && (kill((pid_t)l.pid, 0) == 0 || errno == EPERM);
+        fn(arg, &l);
+    }
+    for (size_t i = 0; i < nn; i++) free(names[i]);
+    free(names);
+    closedir(d);
+    return e;
 }

@@ -52,7 +52,8 @@ E2E(html_escaping)
 E2E(expansion)
 
 /* The command line's own rules: options, commands, quotes and dashes,
- * finding the index, invisible characters, wrapping, --full, show. */
+ * finding the index, invisible characters, wrapping, --full, show;
+ * interrupted builds, what builds leave behind, metadata warnings. */
 #define E2E_CLI(name)                                                    \
     Test(cli_rules, name, .timeout = 300) { run_ok("python3 tests/cli/e2e_cli.py " #name); }
 
@@ -64,6 +65,9 @@ E2E_CLI(locate)
 E2E_CLI(bidi)
 E2E_CLI(wrap)
 E2E_CLI(show)
+E2E_CLI(interrupted_build)
+E2E_CLI(leftovers)
+E2E_CLI(metadata_warnings)
 
 /* As a CI pipeline uses it: the index as an artifact (CURRENT a file,
  * copies, --keep, export), index --json, --strict, a busy index, the

@@ -1,14 +1,16 @@
 /* test_fault.c - builds that fail part-way: a full disk (ENOSPC) or an I/O
  * error at every single write, sync, rename and create of a build, short
- * writes everywhere, and SIGKILL at every operation.  Each time the index
- * that was there must keep giving exactly its answers, the temporary files
- * of the failed build must be gone (removed by the failed build itself, or
- * for a killed one by the next build), and the next build must succeed.
+ * writes everywhere, SIGKILL at every operation, and a cancel (what
+ * SIGINT does) at every operation.  Each time the index that was there
+ * must keep giving exactly its answers, the temporary files of the failed
+ * build must be gone (removed by the failed or canceled build itself, or
+ * for a killed one by the next build, after check has reported them), and
+ * the next build must succeed.
  *
- * Figures: a build of this corpus makes 220 hooked operations; ENOSPC and
- * EIO are each injected at every one but the last (438 failed builds), and
- * SIGKILL at every one (220 killed builds); the old index answered the same
- * every time.  About 25 s under ASan. */
+ * Figures (2026-12-06): a build of this corpus makes 306 hooked
+ * operations; ENOSPC and EIO are each injected at every one but the last
+ * (610 failed builds), SIGKILL and the cancel at every one (306 builds
+ * each); the old index answered the same every time. */
 #include "helpers.h"
 
 #include <errno.h>
@@ -273,13 +275,51 @@ Test(fault, short_writes_give_the_same_files) {
     free(t.root);
 }
 
+/* What aj_index_leftovers reports, as "name:kind " strings in order. */
+typedef struct {
+    char names[1024];
+    int kinds[3], running;
+} left;
+
+static void on_left(void *arg, const aj_leftover *l) {
+    left *x = arg;
+    char one[96];
+    snprintf(one, sizeof one, "%s:%d ", l->name, l->kind);
+    strncat(x->names, one, sizeof x->names - strlen(x->names) - 1);
+    x->kinds[l->kind]++;
+    x->running += l->running;
+    if (l->kind == AJ_LEFTOVER_BUILD)
+        cr_assert_eq(l->pid, strtol(l->name + strlen(".build-"), NULL, 10));
+    else if (l->kind == AJ_LEFTOVER_CURRENT)
+        cr_assert_eq(l->pid, strtol(l->name + strlen("CURRENT."), NULL, 10));
+}
+
+/* The same, worked out from the directory's listing: build directories,
+ * CURRENT.<pid> files, generations newer than CURRENT's. */
+static void expected_leftovers(const tree *t, char *out, size_t cap) {
+    char all[2048], cur[256] = "";
+    listing(t, all, sizeof all);
+    if (th_current(t->index, cur, sizeof cur) < 0) cur[0] = 0;
+    out[0] = 0;
+    for (char *s = strtok(all, " "); s; s = strtok(NULL, " ")) {
+        int kind = !strncmp(s, ".build-", 7) ? AJ_LEFTOVER_BUILD
+                   : !strncmp(s, "CURRENT.", 8) ? AJ_LEFTOVER_CURRENT
+                   : !strncmp(s, "gen-", 4) && (!cur[0] || strcmp(s, cur) > 0) ? AJ_LEFTOVER_GEN
+                   : -1;
+        if (kind < 0) continue;
+        char one[96];
+        snprintf(one, sizeof one, "%s:%d ", s, kind);
+        strncat(out, one, cap - strlen(out) - 1);
+    }
+}
+
 Test(fault, killed_at_every_operation, .timeout = 600) {
     tree t = make();
     aj_ctx c = {0};
     char *old = answers(t.index, &c);
     char *new;
     long total = count_ops(&t, &new);
-    long survived = 0, after_switch = 0;
+    long survived = 0, after_switch = 0, kinds[3] = {0};
     for (long n = 1; n <= total; n++) {
         pid_t pid = fork();
         cr_assert_geq(pid, 0);
@@ -296,6 +336,15 @@ Test(fault, killed_at_every_operation, .timeout = 600) {
         char *now = answers(t.index, &ac);
         cr_assert_not_null(now, "killed at %ld: index unusable: %s", n, ac.msg);
         cr_assert(WIFSIGNALED(status), "operation %ld of %ld was reached", n, total);
+        /* What the killed build left is what check reports, each as the
+         * leftover of a process that is gone. */
+        left got = {{0}, {0}, 0};
+        char want[1024];
+        cr_assert_eq(aj_index_leftovers(&ac, t.index, on_left, &got), AJ_OK, "%s", ac.msg);
+        expected_leftovers(&t, want, sizeof want);
+        cr_assert_str_eq(got.names, want, "killed at %ld", n);
+        cr_assert_eq(got.running, 0, "killed at %ld: a dead build reported running", n);
+        for (int k = 0; k < 3; k++) kinds[k] += got.kinds[k] > 0;
         if (strcmp(now, old)) {
             /* Only a kill after CURRENT was switched may show the new
              * index, and then it must be the whole new index. */
@@ -308,6 +357,10 @@ Test(fault, killed_at_every_operation, .timeout = 600) {
         free(now);
     }
     cr_assert_leq(after_switch, 1, "only the final directory sync follows the switch");
+    /* A build directory (most kills), a generation renamed but not
+     * switched in, a CURRENT.<pid> link not yet renamed over CURRENT. */
+    cr_assert(kinds[AJ_LEFTOVER_BUILD] && kinds[AJ_LEFTOVER_GEN] && kinds[AJ_LEFTOVER_CURRENT],
+              "leftovers of each kind: %ld %ld %ld", kinds[0], kinds[1], kinds[2]);
     /* The next build cleans up what the killed ones left and succeeds. */
     cr_assert_eq(build(&t, &c), AJ_OK, "%s", c.msg);
     assert_clean(&t);

@@ -65,9 +65,12 @@ typedef struct {
     int no_correct;             /* search --no-correct */
     const char *query_file;     /* search --query-file: the whole query */
     int threads;                /* index --threads */
+    int strict;                 /* index --strict: warnings fail the build
+                                   (exit 2); check --strict: they make the
+                                   status 1 */
     uint64_t memory;            /* index --memory, bytes */
     int keep;                   /* index --keep N: N + 1 (0: not given) */
-    int strict, wait;           /* index --strict, --wait */
+    int wait;                   /* index --wait */
     int fingerprint;            /* status --fingerprint */
     int color;                  /* resolved: 1 = emit ANSI colours */
     const char *color_opt;      /* auto|always|never */
@@ -88,7 +91,7 @@ static const char usage_main[] =
     "       ajsearch analyze [--json] [TEXT...]\n"
     "       ajsearch stats   [--json] [--index DIR]\n"
     "       ajsearch dump    [--json] [--index DIR]\n"
-    "       ajsearch check   [--index DIR]\n"
+    "       ajsearch check   [--strict] [--index DIR]\n"
     "       ajsearch acronyms [--json] [--index DIR]\n"
     "       ajsearch --version | --help | COMMAND --help | help [COMMAND]\n"
     "\n"
@@ -339,10 +342,22 @@ static const char usage_show[] =
     "Exit status 2 when ID is not a paragraph of the index.\n";
 
 static const char usage_check[] =
-    "usage: ajsearch check [--index DIR]\n"
+    "usage: ajsearch check [--strict] [--index DIR]\n"
     "\n"
-    "Verifies every checksum and structural invariant of the index.\n"
-    "Exit status 0 when it is sound, 2 with a precise message otherwise.\n";
+    "Verifies every checksum and structural invariant of the index, and\n"
+    "warns on standard error about what builds left in the index directory:\n"
+    "a .build-PID directory whose process is gone (a build killed by SIGKILL\n"
+    "or a crash; with its size), a CURRENT.PID file, a generation newer than\n"
+    "the current one that was never switched in (with its size).  A\n"
+    ".build-PID whose process runs is a build in progress: a note, not a\n"
+    "warning.  Readers ignore leftovers; the next 'ajsearch index' removes\n"
+    "them.\n"
+    "\n"
+    "  --strict        warnings make the exit status 1\n"
+    "\n"
+    "Exit status 0 when the index is sound (with --strict: and there is no\n"
+    "warning), 1 when it is sound but --strict met a warning, 2 with a precise\n"
+    "message when it is damaged or missing.\n";
 
 /* What `ajsearch` alone prints, on standard error. */
 static const char usage_short[] =
@@ -442,7 +457,7 @@ static const optdef optdefs[] = {
     {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
     {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
     {"--keep", 0, ARG_NEEDED, CMD_INDEX, O_KEEP},
-    {"--strict", 0, ARG_NONE, CMD_INDEX, O_STRICT},
+    {"--strict", 0, ARG_NONE, CMD_INDEX | CMD_CHECK, O_STRICT},
     {"--wait", 0, ARG_NONE, CMD_INDEX, O_WAIT},
     {"--fingerprint", 0, ARG_NONE, CMD_STATUS, O_FINGERPRINT},
 };
@@ -1378,13 +1393,70 @@ static int cmd_dump(options *o) {
     return rc;
 }
 
+/* A size for people: 512 bytes, 34.2 kB, 22.1 MB, 1.3 GB. */
+static void human_size(char *buf, size_t cap, uint64_t n) {
+    if (n < 10000) snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    else if (n < 1000000) snprintf(buf, cap, "%.1f kB", n / 1e3);
+    else if (n < 1000000000) snprintf(buf, cap, "%.1f MB", n / 1e6);
+    else snprintf(buf, cap, "%.1f GB", n / 1e9);
+}
+
+typedef struct {
+    const options *o;
+    int warnings;
+} leftover_state;
+
+/* One line per leftover of a build (aj_index_leftovers), on stderr. */
+static void on_leftover(void *arg, const aj_leftover *l) {
+    leftover_state *s = arg;
+    char size[32];
+    human_size(size, sizeof size, l->bytes);
+    if (l->running && l->kind != AJ_LEFTOVER_GEN) {
+        fprintf(stderr, "%s: note: ", prog);
+        out_safe_cstr(stderr, s->o->index_dir);
+        fputc('/', stderr);
+        out_safe_cstr(stderr, l->name);
+        if (l->kind == AJ_LEFTOVER_BUILD)
+            fprintf(stderr, ": a build in progress (process %ld is running), %s so far\n",
+                    l->pid, size);
+        else
+            fprintf(stderr, ": the link a build is switching in (process %ld is running)\n",
+                    l->pid);
+        return;
+    }
+    s->warnings++;
+    fprintf(stderr, "%s: warning: ", prog);
+    out_safe_cstr(stderr, s->o->index_dir);
+    fputc('/', stderr);
+    out_safe_cstr(stderr, l->name);
+    if (l->kind == AJ_LEFTOVER_BUILD)
+        fprintf(stderr, ": an unfinished build left by process %ld, which is gone (%s)",
+                l->pid, size);
+    else if (l->kind == AJ_LEFTOVER_CURRENT)
+        fprintf(stderr, ": a file left by process %ld, which is gone, while switching "
+                "generations", l->pid);
+    else
+        fprintf(stderr, ": a generation newer than the current one, never switched in (%s)",
+                size);
+    fputs("; readers ignore it and the next 'ajsearch index' removes it\n", stderr);
+}
+
 static int cmd_check(options *o) {
     if (o->help) {
         fputs(usage_check, stdout);
         return 0;
     }
-    aj_index *ix = open_index(o);
+    /* Leftovers first: they are reported even when there is no index
+     * (a first build killed before its switch). */
+    leftover_state ls = {o, 0};
     aj_ctx c = {0};
+    if (o->index_dir && aj_index_leftovers(&c, o->index_dir, on_leftover, &ls) != AJ_OK &&
+        c.err != AJ_ENOTFOUND) {
+        report(&c);
+        return EXIT_ERR;
+    }
+    aj_ctx_reset(&c);
+    aj_index *ix = open_index(o);
     aj_index_stats st;
     aj_index_stats_get(ix, &st);
     int rc = 0;
@@ -1400,6 +1472,7 @@ static int cmd_check(options *o) {
         out_safe_cstr(stdout, st.generation);
         printf("): %zu files, %llu bytes, %u paragraphs verified\n", st.nfiles,
                (unsigned long long)total, st.nparas);
+        if (ls.warnings && o->strict) rc = 1;
     }
     aj_index_close(ix);
     return rc;

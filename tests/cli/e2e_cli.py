@@ -3,7 +3,8 @@
 "Commands", "Output", "Query language", "Reliability"): options as getopt
 reads them, commands that reject what they do not take, typographic
 quotation marks and lone dashes, the index found from a subdirectory,
-invisible characters made visible, wrapping, --full and `show`.
+invisible characters made visible, wrapping, --full and `show`; builds
+stopped by signals, the leftovers `check` reports, metadata.tsv warnings.
 
 Usage: e2e_cli.py SCENARIO   (from the repository root; $AJSEARCH_BIN names
 the binary).  Each scenario builds what it needs in a temporary directory.
@@ -12,12 +13,15 @@ import fcntl
 import json
 import os
 import pty
+import random
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import termios
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import BIN, CORPUS, Fail, build, check, current, gen_dir, main, run, search_json  # noqa: E402
@@ -512,6 +516,230 @@ def s_show(tmp):
     usage_error(run("show", "3", "--context", "x", index=index), "--context needs a whole number",
                 "--context x")
 
+
+
+# ------------------------------------------------ interrupted builds, leftovers
+
+def make_synthetic_corpus(dst, ndocs, doc_bytes, seed=13):
+    """ndocs documents of about doc_bytes each, of sentences drawn from a
+    40,000-word vocabulary: a corpus whose build takes seconds, made in a
+    fraction of one."""
+    rnd = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocab = ["".join(rnd.choice(letters) for _ in range(rnd.randint(3, 10))) for _ in range(40000)]
+    sentences = [" ".join(rnd.choice(vocab) for _ in range(rnd.randint(8, 30))).capitalize() + "."
+                 for _ in range(4000)]
+    os.makedirs(dst)
+    for i in range(ndocs):
+        parts, n = [], 0
+        while n < doc_bytes:
+            parts.append(" ".join(rnd.choice(sentences) for _ in range(rnd.randint(2, 6))))
+            n += len(parts[-1]) + 2
+        with open(os.path.join(dst, f"doc{i:04d}.txt"), "w") as f:
+            f.write("\n\n".join(parts) + "\n")
+
+
+# 20 MB of synthetic documents, indexed with a memory budget small enough
+# to spill a run: a build of a second or more, with a final merge.
+BIG_DOCS = 200
+BIG_BUILD = ["--memory", "16M"]
+
+
+def start_build(corpus, index, **kw):
+    """Starts `ajsearch index` and returns it once its .build-PID exists."""
+    p = subprocess.Popen([BIN, "index", "--corpus", corpus, "--index", index] + BIG_BUILD,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    mine = os.path.join(index, f".build-{p.pid}")
+    stop = time.time() + 60
+    while not os.path.isdir(mine):
+        if p.poll() is not None:
+            raise Fail(f"the build ended ({p.returncode}) before its .build-{p.pid} was seen: "
+                       f"{p.stderr.read().decode()!r}")
+        check(time.time() < stop, "no build directory after 60 s")
+        time.sleep(0.002)
+    return p
+
+
+def hold(p, what):
+    """Stops process p (SIGSTOP), which must still be building."""
+    p.send_signal(signal.SIGSTOP)
+    time.sleep(0.05)
+    check(p.poll() is None, f"{what}: the build finished before the signal; the synthetic "
+          f"corpus needs to be bigger on this machine")
+
+
+def entries(index):
+    return sorted(os.listdir(index))
+
+
+def wait_for(p, path, what):
+    """Waits until path exists while p builds (a phase of the build)."""
+    stop = time.time() + 120
+    while not os.path.exists(path):
+        check(p.poll() is None, f"{what}: the build ended before {os.path.basename(path)} "
+              f"appeared")
+        check(time.time() < stop, f"{what}: no {path} after 120 s")
+        time.sleep(0.002)
+
+
+def s_interrupted_build(tmp):
+    """SIGINT, SIGTERM and SIGHUP stop a build in each of its phases (as it
+    starts, while the workers index and spill runs, in the final merge):
+    within a fraction of a second, one line saying what was removed and
+    which index is still there, exit status 128 + the signal, nothing left
+    behind, the old index answering as before and check clean.  (A cancel
+    at each single operation of a build is test_fault's.)"""
+    index = build(tmp)
+    gen = current(index)
+    before = run("--json", "-n", "50", "maritime security", index=index)
+    listing = entries(index)
+    big = os.path.join(tmp, "big")
+    make_synthetic_corpus(big, BIG_DOCS, 100000)
+    # The phases, told by the files of the build directory.
+    phases = {"start": None, "runs": "run-t-00000.tmp", "merge": "post.aj"}
+    times = []
+    for sig, phase in ((signal.SIGINT, "start"), (signal.SIGINT, "runs"),
+                       (signal.SIGINT, "merge"), (signal.SIGTERM, "runs"),
+                       (signal.SIGHUP, "merge")):
+        marker = phases[phase]
+        what = f"{sig.name} at {phase}"
+        p = start_build(big, index)
+        if marker:
+            wait_for(p, os.path.join(index, f".build-{p.pid}", marker), what)
+        hold(p, what)
+        p.send_signal(sig)
+        t0 = time.time()
+        p.send_signal(signal.SIGCONT)
+        out, err = p.communicate(timeout=120)
+        took = time.time() - t0
+        times.append(took)
+        want = (f"ajsearch: interrupted by {sig.name}: removed the unfinished build "
+                f"{index}/.build-{p.pid}; the index there is unchanged ({gen})\n")
+        check(p.returncode == 128 + sig, f"{what}: exit status {p.returncode}: {err!r}")
+        check(err.decode() == want and not out, f"{what}: {err!r}, wanted {want!r}")
+        check(took < 2, f"{what}: {took:.2f} s to stop")
+        check(entries(index) == listing, f"{what}: {entries(index)} != {listing}")
+        check(run("--json", "-n", "50", "maritime security", index=index) == before,
+              f"{what}: the old index answers differently")
+        rc, out, err = run("check", "--strict", index=index)
+        check(rc == 0 and out.startswith("ok: ") and not err,
+              f"{what}: check: {rc} {out} {err}")
+    print(f"stopped in {min(times):.3f}-{max(times):.3f} s")
+
+
+def s_leftovers(tmp):
+    """check reports what builds left (a build killed by a second signal,
+    fabricated stale directories and links) and a build in progress; the
+    next build removes the leftovers."""
+    index = build(tmp)
+    gen = current(index)
+    before = run("--json", "-n", "50", "maritime security", index=index)
+    big = os.path.join(tmp, "big")
+    make_synthetic_corpus(big, BIG_DOCS, 100000)
+    # A build in progress is a note, not a warning, even for --strict.
+    p = start_build(big, index)
+    hold(p, "in progress")
+    rc, out, err = run("check", "--strict", index=index)
+    want = f"ajsearch: note: {index}/.build-{p.pid}: a build in progress (process {p.pid} is running), "
+    check(rc == 0 and out.startswith("ok: ") and err.startswith(want) and err.endswith(" so far\n")
+          and err.count("\n") == 1, f"in progress: {rc} {out!r} {err!r}")
+    # A second signal ends the build at once: its directory stays.
+    p.send_signal(signal.SIGINT)
+    p.send_signal(signal.SIGTERM)
+    p.send_signal(signal.SIGCONT)
+    out, err = p.communicate(timeout=60)
+    check(p.returncode in (-signal.SIGINT, -signal.SIGTERM) and not err,
+          f"second signal: {p.returncode} {err!r}")
+    left = os.path.join(index, f".build-{p.pid}")
+    check(os.path.isdir(left), f"second signal: {entries(index)}")
+    check(run("--json", "-n", "50", "maritime security", index=index) == before, "old index")
+    # Leftovers as a SIGKILL at the wrong moment would leave them: a build
+    # directory of a process that is gone, a CURRENT.PID file, a generation
+    # never switched in.
+    dead = 999999
+    while os.path.exists(f"/proc/{dead}"):
+        dead -= 1
+    fake = os.path.join(index, f".build-{dead}")
+    os.mkdir(fake)
+    with open(os.path.join(fake, "post.aj"), "wb") as f:
+        f.write(b"\0" * 2_345_678)
+    with open(os.path.join(index, f"CURRENT.{dead}"), "w") as f:
+        f.write(os.path.basename(gen) + "\n")
+    newer = os.path.join(index, "gen-9999999999")
+    os.mkdir(newer)
+    with open(os.path.join(newer, "meta.aj"), "wb") as f:
+        f.write(b"x" * 12_345)
+    tail = "; readers ignore it and the next 'ajsearch index' removes it"
+    wants = sorted([
+        f"ajsearch: warning: {index}/.build-{dead}: an unfinished build left by process "
+        f"{dead}, which is gone (2.3 MB){tail}",
+        f"ajsearch: warning: {index}/.build-{p.pid}: an unfinished build left by process "
+        f"{p.pid}, which is gone (",
+        f"ajsearch: warning: {index}/CURRENT.{dead}: a file left by process {dead}, which is "
+        f"gone, while switching generations{tail}",
+        f"ajsearch: warning: {index}/gen-9999999999: a generation newer than the current one, "
+        f"never switched in (12.3 kB){tail}"])
+    for strict in (False, True):
+        rc, out, err = run("check", *(["--strict"] if strict else []), index=index)
+        lines = sorted(err.splitlines())
+        check(rc == (1 if strict else 0) and out.startswith(f"ok: {index} ({gen}): "),
+              f"check {strict}: {rc} {out!r} {err!r}")
+        check(len(lines) == 4 and all(l.startswith(w) for l, w in zip(lines, wants)),
+              f"check: {lines}\nwanted {wants}")
+    # Damage is still exit status 2, leftovers or not.
+    os.truncate(os.path.join(index, gen, "meta.aj"), 100)
+    rc, out, err = run("check", index=index)
+    check(rc == 2 and "meta.aj" in err and err.count("warning: ") == 4, f"damaged: {rc} {err!r}")
+    # No index at all: the leftovers are reported, then the missing index.
+    bare = os.path.join(tmp, "bare")
+    os.mkdir(bare)
+    os.mkdir(os.path.join(bare, f".build-{dead}"))
+    rc, out, err = run("check", index=bare)
+    check(rc == 2 and f"warning: {bare}/.build-{dead}: an unfinished build" in err
+          and "not found" in err, f"bare: {rc} {err!r}")
+    # The next build removes every leftover.  Started with SIGINT ignored
+    # (nohup, a background job), it keeps ignoring it and completes.
+    p = start_build(big, index, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    hold(p, "ignored SIGINT")
+    p.send_signal(signal.SIGINT)
+    p.send_signal(signal.SIGCONT)
+    out, err = p.communicate(timeout=300)
+    check(p.returncode == 0 and b"interrupted" not in err, f"ignored SIGINT: {p.returncode} {err!r}")
+    check(not [n for n in entries(index) if n.startswith((".build-", "CURRENT."))]
+          and "gen-9999999999" not in entries(index), f"after a build: {entries(index)}")
+    rc, out, err = run("check", "--strict", index=index)
+    check(rc == 0 and not err, f"clean: {rc} {err!r}")
+
+
+def s_metadata_warnings(tmp):
+    """metadata.tsv: a repeated document and dates that are no dates are
+    warnings naming the line; the later line is used, the date dropped."""
+    corpus = os.path.join(tmp, "corpus")
+    os.makedirs(corpus)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        with open(os.path.join(corpus, name), "w") as f:
+            f.write(f"Wombats of {name} in the maritime sense.\n")
+    with open(os.path.join(corpus, "metadata.tsv"), "w") as f:
+        f.write("# file\tdate\tsource\ttitle\n"
+                "a.txt\t2024-01-05\tsrc\tFirst title\n"
+                "b.txt\tnot-a-date\tsrc\tB title\n"
+                "a.txt\t2023\tsrc\tSecond title\n"
+                "c.txt\t2023-02-29\t\tC title\n")
+    index = os.path.join(tmp, "index")
+    rc, out, err = run("index", "--corpus", corpus, index=index)
+    m = f"ajsearch: warning: {corpus}/metadata.tsv: "
+    want = [m + "line 3: the date 'not-a-date' is not YYYY, YYYY-MM or YYYY-MM-DD; b.txt is "
+            "indexed without a date",
+            m + "line 4 repeats the document of line 2 (a.txt); line 4 is used",
+            m + "line 5: the date '2023-02-29' is not a day of the calendar; c.txt is indexed "
+            "without a date"]
+    got = [l for l in err.splitlines() if "warning:" in l]
+    check(rc == 0 and got == want, f"{rc}: {got}")
+    rc, out, err = run("--json", "-n", "10", "wombats", index=index)
+    hits = {h["doc"]: h for h in map(json.loads, out.splitlines())}
+    check((hits["a.txt"]["title"], hits["a.txt"]["date"]) == ("Second title", "2023"), hits["a.txt"])
+    check((hits["b.txt"]["title"], hits["b.txt"]["date"]) == ("B title", ""), hits["b.txt"])
+    check((hits["c.txt"]["title"], hits["c.txt"]["date"]) == ("C title", ""), hits["c.txt"])
 
 
 if __name__ == "__main__":
