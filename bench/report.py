@@ -66,13 +66,14 @@ def run_of(r):
     return None, q == 60, "inferred from its 60 queries per class" if q == 60 else "inferred"
 
 
+
 def run_label(r):
     rid, quick, how = run_of(r)
     kind = "quick run" if quick else "whole run"
     if rid is None:
         if "queries_per_class" not in r:
             return "run not recorded"
-        return f"{kind} ({how}; run not recorded)"
+        return f"{kind}, {how}; run not recorded"
     return f"{kind}, run {rid}"
 
 
@@ -279,14 +280,14 @@ def corpus_section(r, targets):
     name = r["corpus"]
     mb = r["bytes"] / 1e6
     L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
-    when = (f"{r['started']}–{r['time'][11:]} UTC" if r.get("started")
-            else f"finished {r.get('time')} UTC")
+    when = (f"Measured {r['started']}–{r['time'][11:]} UTC" if r.get("started")
+            else f"Run finished {r.get('time')} UTC")
     src = r.get("source", {})
     own = (f" Corpus of your own: {src['kind']} {src['path']}." if src.get("kind") in
            ("dir", "jsonl") else "")
     q = r.get("queries", {})
     qs = (f" Queries: {q['file']} ({q['queries']} lines)." if q.get("file") else "")
-    L += [f"Measured {when} ({run_label(r)}); {load_line(r)}{own}{qs}", ""]
+    L += [f"{when} ({run_label(r)}); {load_line(r)}{own}{qs}", ""]
     b = r["build"]
     L += ["### Build", "",
           "| engine | seconds (median) | min–max | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
