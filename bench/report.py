@@ -109,6 +109,16 @@ def load_line(r):
     return "the machine's load was not recorded."
 
 
+def rss_cell(rss, floor):
+    """Peak RSS in MB, or "≤ F" when it is not above the floor wait4 puts
+    under every child of the runner (bench/run.py rss_floor)."""
+    if rss is None:
+        return "–"
+    if floor and rss <= floor * 1.02:
+        return f"≤ {floor / 2**20:.0f}"
+    return f"{rss / 2**20:.0f}"
+
+
 def spread_cell(sp, nd=1):
     """min–max (median) of a spread, or "–" without repetitions."""
     if not sp or sp.get("n", 0) < 2:
@@ -299,7 +309,7 @@ def corpus_section(r, targets):
             continue
         e = b[eng]
         speed = ratio(fastest, e["seconds"]) if eng == "ajsearch" else None
-        rss = f"{e['rss'] / 2**20:.0f}" if e.get("rss") is not None else "–"
+        rss = rss_cell(e.get("rss"), e.get("rss_floor"))
         when = f" (database reused, built {e['built']} UTC)" if e.get("reused") else ""
         sp = e.get("seconds_spread") or (
             {"min": min(e["seconds_all"]), "max": max(e["seconds_all"]), "n": len(e["seconds_all"])}
@@ -311,7 +321,8 @@ def corpus_section(r, targets):
     aj = b["ajsearch"]
     if aj.get("seconds_1thread"):
         L += ["", f"ajsearch with 1 thread: {aj['seconds_1thread']:.2f} s "
-              f"({mb / aj['seconds_1thread']:.1f} MB/s, peak RSS {aj['rss_1thread'] / 2**20:.0f} MB); "
+              f"({mb / aj['seconds_1thread']:.1f} MB/s, peak RSS "
+              f"{rss_cell(aj['rss_1thread'], aj.get('rss_floor'))} MB); "
               f"with {aj.get('threads')} threads: {aj['seconds']:.2f} s, "
               f"{aj['seconds_1thread'] / aj['seconds']:.2f}× faster; "
               f"runs spilled: {aj.get('runs')}; files identical for 1 and "
