@@ -39,7 +39,8 @@ import report  # noqa: E402
 
 RES = os.path.join(ROOT, "bench", "results")
 RESULTS_MD = os.path.join(ROOT, "bench", "RESULTS.md")
-LATEST = os.path.join(ROOT, "bench", "out", "latest")
+LATEST = os.path.join(os.environ.get("AJ_BENCH_OUT") or os.path.join(ROOT, "bench", "out"),
+                      "latest")
 
 
 def parts(folder):

@@ -66,13 +66,14 @@ def run_of(r):
     return None, q == 60, "inferred from its 60 queries per class" if q == 60 else "inferred"
 
 
+
 def run_label(r):
     rid, quick, how = run_of(r)
     kind = "quick run" if quick else "whole run"
     if rid is None:
         if "queries_per_class" not in r:
             return "run not recorded"
-        return f"{kind} ({how}; run not recorded)"
+        return f"{kind}, {how}; run not recorded"
     return f"{kind}, run {rid}"
 
 
@@ -106,6 +107,16 @@ def load_line(r):
                 + (f"; other processes used {oc:.2f} cores on average" if oc is not None else "")
                 + " (not sampled during the run).")
     return "the machine's load was not recorded."
+
+
+def rss_cell(rss, floor):
+    """Peak RSS in MB, or "≤ F" when it is not above the floor wait4 puts
+    under every child of the runner (bench/run.py rss_floor)."""
+    if rss is None:
+        return "–"
+    if floor and rss <= floor * 1.02:
+        return f"≤ {floor / 2**20:.0f}"
+    return f"{rss / 2**20:.0f}"
 
 
 def spread_cell(sp, nd=1):
@@ -279,14 +290,14 @@ def corpus_section(r, targets):
     name = r["corpus"]
     mb = r["bytes"] / 1e6
     L = [f"## {name}: {mb:.1f} MB, {r['paragraphs']:,} paragraphs", ""]
-    when = (f"{r['started']}–{r['time'][11:]} UTC" if r.get("started")
-            else f"finished {r.get('time')} UTC")
+    when = (f"Measured {r['started']}–{r['time'][11:]} UTC" if r.get("started")
+            else f"Run finished {r.get('time')} UTC")
     src = r.get("source", {})
     own = (f" Corpus of your own: {src['kind']} {src['path']}." if src.get("kind") in
            ("dir", "jsonl") else "")
     q = r.get("queries", {})
     qs = (f" Queries: {q['file']} ({q['queries']} lines)." if q.get("file") else "")
-    L += [f"Measured {when} ({run_label(r)}); {load_line(r)}{own}{qs}", ""]
+    L += [f"{when} ({run_label(r)}); {load_line(r)}{own}{qs}", ""]
     b = r["build"]
     L += ["### Build", "",
           "| engine | seconds (median) | min–max | MB/s | vs faster peer | peak RSS MB | index MB | index / text |",
@@ -298,7 +309,7 @@ def corpus_section(r, targets):
             continue
         e = b[eng]
         speed = ratio(fastest, e["seconds"]) if eng == "ajsearch" else None
-        rss = f"{e['rss'] / 2**20:.0f}" if e.get("rss") is not None else "–"
+        rss = rss_cell(e.get("rss"), e.get("rss_floor"))
         when = f" (database reused, built {e['built']} UTC)" if e.get("reused") else ""
         sp = e.get("seconds_spread") or (
             {"min": min(e["seconds_all"]), "max": max(e["seconds_all"]), "n": len(e["seconds_all"])}
@@ -310,7 +321,8 @@ def corpus_section(r, targets):
     aj = b["ajsearch"]
     if aj.get("seconds_1thread"):
         L += ["", f"ajsearch with 1 thread: {aj['seconds_1thread']:.2f} s "
-              f"({mb / aj['seconds_1thread']:.1f} MB/s, peak RSS {aj['rss_1thread'] / 2**20:.0f} MB); "
+              f"({mb / aj['seconds_1thread']:.1f} MB/s, peak RSS "
+              f"{rss_cell(aj['rss_1thread'], aj.get('rss_floor'))} MB); "
               f"with {aj.get('threads')} threads: {aj['seconds']:.2f} s, "
               f"{aj['seconds_1thread'] / aj['seconds']:.2f}× faster; "
               f"runs spilled: {aj.get('runs')}; files identical for 1 and "

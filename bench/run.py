@@ -53,7 +53,9 @@ BIN = {
 }
 CLI = os.path.join(BUILD, "ajsearch")
 CLOCKED = os.path.join(BUILD, "bench", "ajsearch-clocked")
-OUT = os.path.join(ROOT, "bench", "out")
+# Where runs go; AJ_BENCH_OUT moves it (tests/bench/suite.py, so that its
+# runs never touch the checkout's bench/out/latest).
+OUT = os.environ.get("AJ_BENCH_OUT") or os.path.join(ROOT, "bench", "out")
 CLASSES = ["term", "and2", "and3", "or2", "or4", "phrase2", "phrase3", "phrase4s",
            "not", "prefix", "long"]
 BOOLEAN = {"term", "and2", "and3", "or2", "or4", "not"}
@@ -223,6 +225,18 @@ def run_rss(cmd):
     return out.decode(), wall, ru.ru_maxrss * 1024
 
 
+def rss_floor():
+    """The peak RSS wait4 reports for /bin/true started the same way.  On
+    Linux a child's peak RSS starts from this process's own (exec carries
+    the forked image's high-water mark into the new program's), so a
+    build's figure at or below the floor says only that it stayed under
+    it."""
+    try:
+        return run_rss(["/bin/true"])[2]
+    except (OSError, RuntimeError):
+        return None
+
+
 def du(path):
     if os.path.isfile(path):
         return os.path.getsize(path)
@@ -250,6 +264,7 @@ def build_engines(name, work, corpus, reps, engines, reuse_peers=False):
     kept); Xapian once on the synth corpora of a whole run (reps > 1 there
     would take hours)."""
     res = {}
+    floor = rss_floor()
     # ajsearch: from the corpus files, with one thread, then with as many as
     # the machine has (the default); the files must be identical.
     idx = os.path.join(work, "ajsearch.idx")
@@ -283,7 +298,8 @@ def build_engines(name, work, corpus, reps, engines, reuse_peers=False):
                        "bytes_in": info["bytes_in"], "index": idx,
                        "threads": info.get("threads"), "runs": info.get("runs"),
                        "seconds_1thread": secs1, "rss_1thread": rss1,
-                       "identical_across_threads": identical, **res_acro}
+                       "identical_across_threads": identical, "rss_floor": floor,
+                       **res_acro}
     log(f"{name}: ajsearch build {secs:.2f}s ({secs1:.2f}s with 1 thread), "
         f"{sum(files.values())/1e6:.1f} MB, identical: {identical}")
     # The paragraphs ajsearch indexed, for the peers.
@@ -319,7 +335,8 @@ def build_engines(name, work, corpus, reps, engines, reuse_peers=False):
         secs = statistics.median(r[0] for r in runs)
         res[eng] = {"seconds": secs, "seconds_all": [r[0] for r in runs],
                     "seconds_spread": spread([r[0] for r in runs]),
-                    "rss": max(r[1] for r in runs), "bytes": du(db), "index": db}
+                    "rss": max(r[1] for r in runs), "bytes": du(db), "index": db,
+                    "rss_floor": floor}
         with open(db + ".build.json", "w") as f:
             json.dump({"paras": fingerprint, "seconds": secs, "seconds_all": res[eng]["seconds_all"],
                        "rss": res[eng]["rss"],

@@ -237,4 +237,4 @@ Test(bench, run_shortcuts, .timeout = 60) { run_ok("python3 tests/bench/run.py")
  * the load recorded and a loaded corpus measured again, the spread over
  * repetitions, publishing that refuses to mix runs; an unknown corpus is a
  * one-line error. */
-Test(bench, suite, .timeout = 120) { run_ok("python3 tests/bench/suite.py"); }
+Test(bench, suite, .timeout = 300) { run_ok("python3 tests/bench/suite.py"); }
