@@ -306,10 +306,13 @@ install: all
 	install -m 755 build/ajsearch $(DESTDIR)$(PREFIX)/bin/ajsearch
 	install -m 644 build/libajsearch.a $(DESTDIR)$(PREFIX)/lib/libajsearch.a
 	install -m 644 src/ajsearch.h src/error.h src/analyzer.h $(DESTDIR)$(PREFIX)/include/ajsearch/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/ajsearch.1 $(DESTDIR)$(PREFIX)/share/man/man1/ajsearch.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ajsearch $(DESTDIR)$(PREFIX)/lib/libajsearch.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/ajsearch
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/ajsearch.1
 
 clean:
 	rm -rf build build-san build-fuzz ajsearch

@@ -140,6 +140,10 @@ Test(readme, examples_are_real_output, .timeout = 300) {
     run_ok("python3 tests/cli/readme.py");
 }
 
+/* The man page (docs/ajsearch.1), --help and README.md name the same
+ * commands, options and exit statuses as src/cli/main.c (tests/cli/docs.py). */
+Test(readme, docs_agree, .timeout = 60) { run_ok("python3 tests/cli/docs.py"); }
+
 /* Spelling correction, missing words, the header and the exit status,
  * across every output format. */
 #define E2E_CORRECT(name)                                                \

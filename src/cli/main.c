@@ -83,7 +83,7 @@ static const char *prog = "ajsearch";
 
 static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
-    "       ajsearch show ID [--context N] [--json] [--index DIR]\n"
+    "       ajsearch show ID [--context N] [--json] [--color=WHEN] [--index DIR]\n"
     "       ajsearch index   [--corpus DIR] [--index DIR] [--json] [--strict] [--wait]\n"
     "                        [--keep N] [--threads N] [--memory SIZE]\n"
     "       ajsearch status  [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
@@ -93,7 +93,7 @@ static const char usage_main[] =
     "       ajsearch dump    [--json] [--index DIR]\n"
     "       ajsearch check   [--strict] [--index DIR]\n"
     "       ajsearch acronyms [--json] [--index DIR]\n"
-    "       ajsearch --version | --help | COMMAND --help | help [COMMAND]\n"
+    "       ajsearch --version | -h, --help | COMMAND --help | help [COMMAND]\n"
     "\n"
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
     "Options may come before or after the query: -n 5, -n5, --limit 5 and\n"
@@ -206,6 +206,7 @@ static const char usage_main[] =
     "                         words found in over a quarter of the paragraphs\n"
     "                         is not listed\n"
     "      --color=WHEN       highlight matches: auto (default), always, never\n"
+    "                         (also spelt --colour)\n"
     "      --index DIR        index directory (default $AJSEARCH_INDEX, else the\n"
     "                         index/ here or in the nearest directory above)\n"
     "\n"
@@ -221,8 +222,9 @@ static const char usage_main[] =
     "--offset past the end list nothing), with --count when the count is not 0;\n"
     "1 otherwise; 2 on error.  Other commands: 0 on success, 2 on error; index:\n"
     "3 when another build holds the index (without --wait), 128+N when stopped\n"
-    "by signal N (130 SIGINT, 143 SIGTERM); status: 1 when the index is not up\n"
-    "to date with the corpus.\n";
+    "by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP); status: 1 when the\n"
+    "index is not up to date with the corpus; check --strict: 1 when a sound\n"
+    "index has warnings.\n";
 
 static const char usage_index[] =
     "usage: ajsearch index [--corpus DIR] [--index DIR] [--json] [--strict] [--wait] [--keep N] [--threads N] [--memory SIZE]\n"
