@@ -56,6 +56,8 @@ struct aj_bworker {
     char *tbytes;            /* the tokens' words, back to back */
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
+    uint64_t limit;          /* bytes its tables may hold (0: no limit) */
+    aj_bexport *cur;         /* the export being filled (its others) */
     /* Common-word pairs (pairs.h): the common terms, a class per term id
      * of the worker's inverter (aj_pairs_class), and the current paragraph's
      * pairs, resolved to term ids, with their positions. */
@@ -165,6 +167,7 @@ aj_err aj_bworker_new(aj_ctx *c, uint64_t seg_tokens, uint32_t id,
 
 void aj_bworker_set_dict(aj_bworker *w, const aj_store_dict *d) { w->sdict = d; }
 void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p) { w->common = p; }
+void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes) { w->limit = bytes; }
 
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
@@ -202,9 +205,13 @@ void aj_bseg_free(aj_bseg *s) {
     for (size_t i = 0; i < s->nouts; i++) free(s->outs[i].blocks);
     free(s->outs);
     aj_store_packer_free(&s->store);
-    aj_inv_export_free(&s->terms);
-    aj_inv_export_free(&s->words);
-    free(s->w2t);
+    for (size_t i = 0; i < s->nexps; i++) {
+        aj_inv_export_free(&s->exps[i].terms);
+        aj_inv_export_free(&s->exps[i].words);
+        free(s->exps[i].others);
+        free(s->exps[i].olens);
+    }
+    free(s->exps);
     free(s);
 }
 
@@ -235,19 +242,76 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz) {
     return 0;
 }
 
+/* The export of the current segment that is being filled, made when
+ * needed. */
+static aj_bexport *cur_export(aj_bworker *w) {
+    aj_bseg *s = w->seg;
+    if (!w->cur) {
+        if (grow((void **)&s->exps, &s->capexps, s->nexps, sizeof *s->exps)) return NULL;
+        w->cur = &s->exps[s->nexps++];
+        memset(w->cur, 0, sizeof *w->cur);
+    }
+    return w->cur;
+}
+
+/* Hands the postings held so far over, into the segment. */
+static aj_err export_now(aj_bworker *w) {
+    aj_bexport *x = cur_export(w);
+    if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
+    aj_err e = aj_inverter_export(w->c, w->terms, &x->terms);
+    if (!e) e = aj_inverter_export(w->c, w->words, &x->words);
+    w->cur = NULL;
+    return e;
+}
+
+/* Bytes held by the worker's tables of keys. */
+static uint64_t tables_bytes(const aj_bworker *w) {
+    return aj_inverter_mem(w->terms) + aj_inverter_mem(w->words) +
+           w->nwtab * sizeof *w->wtab + w->capw2t * sizeof *w->w2t + w->captclass +
+           w->nptab * sizeof *w->ptab;
+}
+
+/* Forgets every key (after an export): the tables start small again, so
+ * a worker holds about its limit whatever the vocabulary.  Ids restart,
+ * which the next export tells the coordinator. */
+static aj_err forget_keys(aj_bworker *w) {
+    aj_inverter_reset(w->terms);
+    aj_inverter_reset(w->words);
+    free(w->w2t);
+    free(w->tclass);
+    free(w->ptab);
+    w->w2t = NULL;
+    w->tclass = NULL;
+    w->ptab = NULL;
+    w->capw2t = w->captclass = 0;
+    w->nptab = w->ptab_used = 0;
+    free(w->wtab);
+    w->nwtab = WTABLE_MIN;
+    w->wtab_used = 0;
+    w->wtab = wtab_alloc(w->nwtab);
+    if (!w->wtab) {
+        w->nwtab = 0;
+        return aj_fail(w->c, AJ_ENOMEM, "word table");
+    }
+    return AJ_OK;
+}
+
+/* Past its limit, the worker hands over what it holds and forgets its
+ * keys.  Where that happens does not show in the index: a key's postings
+ * join in paragraph order whichever exports they come in. */
+static aj_err check_limit(aj_bworker *w) {
+    if (!w->limit || tables_bytes(w) <= w->limit) return AJ_OK;
+    aj_err e = export_now(w);
+    return e ? e : forget_keys(w);
+}
+
 /* Hands the current segment over and starts the next one. */
 static aj_err finish_seg(aj_bworker *w, int last) {
     aj_bseg *s = w->seg;
     aj_err e = aj_store_pack_flush(w->c, &s->store);
-    if (!e) e = aj_inverter_export(w->c, w->terms, &s->terms);
-    if (!e) e = aj_inverter_export(w->c, w->words, &s->words);
+    if (!e) e = export_now(w);
+    if (!e) e = check_limit(w);
     if (e) return e;
-    /* The coordinator learns the term of each word the first time the
-     * word is exported. */
-    uint32_t from = s->words.nkeys_before, to = s->words.nkeys_after;
-    s->w2t = malloc((to - from + 1) * sizeof *s->w2t);
-    if (!s->w2t) return aj_fail(w->c, AJ_ENOMEM, "word terms");
-    memcpy(s->w2t, w->w2t + from, (to - from) * sizeof *s->w2t);
     s->last = last;
     w->seg = NULL;
     e = w->fn(w->c, w->arg, s);
@@ -256,7 +320,27 @@ static aj_err finish_seg(aj_bworker *w, int last) {
     return seg_new(w->c, w->id, w->chunk, ++w->seq, w->sdict, &w->seg);
 }
 
-/* Maps a word to its term the first time the segment sees it. */
+/* Notes that a word spelled otherwise has term as its term. */
+static aj_err note_other(aj_bworker *w, const char *term, size_t tl) {
+    aj_bexport *x = cur_export(w);
+    if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
+    if (grow((void **)&x->olens, &x->capothers, x->nothers, 1))
+        return aj_fail(w->c, AJ_ENOMEM, "word terms");
+    while (x->nobytes + tl > x->capobytes) {
+        size_t cap = x->capobytes ? 2 * x->capobytes : 4096;
+        char *v = realloc(x->others, cap);
+        if (!v) return aj_fail(w->c, AJ_ENOMEM, "word terms");
+        x->others = v;
+        x->capobytes = cap;
+    }
+    memcpy(x->others + x->nobytes, term, tl);
+    x->nobytes += tl;
+    x->olens[x->nothers++] = (uint8_t)tl;
+    return AJ_OK;
+}
+
+/* Maps a word to its term the first time the worker sees it, and flags
+ * both (AJ_KEY_SELF, AJ_KEY_OTHER). */
 static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid) {
     const char *term;
     size_t tl;
@@ -265,6 +349,14 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
+    if (tl == len && !memcmp(term, word, len)) {
+        aj_inverter_flag(w->terms, tid, AJ_KEY_SELF);
+        aj_inverter_flag(w->words, wid, AJ_KEY_SELF);
+    } else {
+        aj_inverter_flag(w->terms, tid, AJ_KEY_OTHER);
+        e = note_other(w, term, tl);
+        if (e) return e;
+    }
     if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
         return aj_fail(w->c, AJ_ENOMEM, "word table");
     w->w2t[wid] = tid;
@@ -553,6 +645,7 @@ static int on_para(void *arg, const aj_seg_para *p) {
     if (!e) e = flush_tokens(w);
     if (!e) e = aj_inverter_end_doc(c, w->terms, w->local_para);
     if (!e) e = aj_inverter_end_doc(c, w->words, w->local_para);
+    if (!e) e = check_limit(w);
     if (e) {
         w->err = e;
         return 1;
@@ -695,11 +788,13 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->chunk = ci;
     w->seq = 0;
     w->local_para = 0;
+    w->cur = NULL;
     aj_err e = seg_new(c, w->id, ci, 0, w->sdict, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
         e = do_doc(w, root, cp, di);
     if (!e) e = finish_seg(w, 1);
     aj_bseg_free(w->seg);
     w->seg = NULL;
+    w->cur = NULL;
     return e;
 }
