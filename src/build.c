@@ -214,8 +214,11 @@ static aj_err flush_runs(builder *b) {
     if (!b->runs_t[b->nruns] || !b->runs_w[b->nruns])
         return aj_fail(b->c, AJ_ENOMEM, "run names");
     b->nruns++;
-    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1]);
-    if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1]);
+    /* Each inversion keeps the room of its table up to a quarter of the
+     * budget: more would leave too little for the postings of the next
+     * run. */
+    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1], b->memory / 4);
+    if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1], b->memory / 4);
     /* The global keys are gone: the workers' ids name them again when
      * they next have postings. */
     for (int i = 0; i < b->nworkers; i++) {

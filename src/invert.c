@@ -12,9 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "bytes.h"
+
+/* Postings of at most this many bytes are kept in the entry itself: most
+ * keys of a large vocabulary occur once or twice, and a buffer of their
+ * own would cost a malloc and its overhead each. */
+#define INLINE_BYTES 16
 
 typedef struct {
     uint64_t key_off;      /* in the key arena */
@@ -23,12 +29,18 @@ typedef struct {
     uint8_t flags;         /* the caller's (aj_inverter_flag) */
     uint32_t df;           /* postings held in memory */
     uint32_t last_doc;     /* last paragraph id in memory (gap base) */
-    uint8_t *buf;          /* varint postings */
-    uint32_t nbuf, capbuf;
+    uint32_t nbuf, capbuf; /* capbuf 0: the postings are in inl */
     uint32_t mark;         /* paragraph sequence + 1 when seen in it */
     uint32_t head, tail;   /* its occurrences in the current paragraph */
     uint32_t tf;
+    union {
+        uint8_t *buf;      /* varint postings */
+        uint8_t inl[INLINE_BYTES];
+    } u;
 } entry;
+
+static inline uint8_t *ebuf(entry *e) { return e->capbuf ? e->u.buf : e->u.inl; }
+static inline const uint8_t *cebuf(const entry *e) { return e->capbuf ? e->u.buf : e->u.inl; }
 
 struct aj_inverter {
     int with_positions;
@@ -46,6 +58,7 @@ struct aj_inverter {
     uint32_t seq;          /* paragraphs ended so far */
     uint64_t npostings;    /* all postings ever added */
     uint64_t held;         /* bytes of postings buffers allocated */
+    uint64_t nbufs;        /* postings buffers allocated (not inline) */
     uint32_t *dirty;       /* keys with postings since the last export */
     size_t ndirty, capdirty;
     uint32_t exported;     /* keys named in earlier exports */
@@ -70,7 +83,8 @@ aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out) {
 
 /* Frees the keys, their table and their postings. */
 static void drop_keys(aj_inverter *iv) {
-    for (uint64_t i = 0; i < iv->nkeys; i++) free(iv->keys[i].buf);
+    for (uint64_t i = 0; i < iv->nkeys; i++)
+        if (iv->keys[i].capbuf) free(iv->keys[i].u.buf);
     free(iv->keys);
     free(iv->slots);
     free(iv->arena);
@@ -79,7 +93,7 @@ static void drop_keys(aj_inverter *iv) {
     iv->slots = NULL;
     iv->arena = NULL;
     iv->dirty = NULL;
-    iv->nkeys = iv->capkeys = iv->narena = iv->caparena = iv->held = 0;
+    iv->nkeys = iv->capkeys = iv->narena = iv->caparena = iv->held = iv->nbufs = 0;
     iv->ndirty = iv->capdirty = 0;
 }
 
@@ -115,7 +129,7 @@ uint64_t aj_inverter_bytes(const aj_inverter *iv) { return iv->held; }
 
 uint64_t aj_inverter_mem(const aj_inverter *iv) {
     return iv->capkeys * sizeof(entry) + iv->nslots * sizeof *iv->slots + iv->caparena +
-           iv->held + iv->nkeys * (MALLOC_OVERHEAD + SORT_BYTES) + iv->capdirty * 4;
+           iv->held + iv->nbufs * MALLOC_OVERHEAD + iv->nkeys * SORT_BYTES + iv->capdirty * 4;
 }
 
 uint8_t aj_inverter_flags(const aj_inverter *iv, uint32_t id) { return iv->keys[id].flags; }
@@ -126,10 +140,25 @@ const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len) {
     return iv->arena + iv->keys[id].key_off;
 }
 
+/* Asks for huge pages under a large table: its entries are read at
+ * random, and with 4 KiB pages nearly every read of a table of millions
+ * of keys also misses the TLB (walks that cost the most in a virtual
+ * machine).  Only the 2 MiB-aligned middle of the block can have them. */
+static void want_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = 2u << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n) & ~(huge - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p, (void)n;
+#endif
+}
+
 static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     uint64_t n = iv->nslots * 2;
     uint64_t *s = calloc(n, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "term hash table");
+    want_huge(s, n * sizeof *s);
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         uint64_t h = iv->keys[i].hash & (n - 1);
         while (s[h]) h = (h + 1) & (n - 1);
@@ -180,6 +209,7 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
         uint64_t cap = iv->capkeys ? iv->capkeys * 2 : 1024;
         entry *k = realloc(iv->keys, cap * sizeof *k);
         if (!k) return aj_fail(c, AJ_ENOMEM, "term table");
+        want_huge(k, cap * sizeof *k);
         iv->keys = k;
         iv->capkeys = cap;
     }
@@ -188,6 +218,7 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
         while (cap < iv->narena + len) cap *= 2;
         char *a = realloc(iv->arena, cap);
         if (!a) return aj_fail(c, AJ_ENOMEM, "term strings");
+        want_huge(a, cap);
         iv->arena = a;
         iv->caparena = cap;
     }
@@ -289,20 +320,24 @@ aj_err aj_inverter_add_many(aj_ctx *c, aj_inverter *iv, const uint32_t *ids,
 
 /* Makes room for n more bytes in e's buffer. */
 static aj_err grow_buf(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
-    uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
+    uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 2 * INLINE_BYTES;
     while (cap < e->nbuf + n) cap *= 2;
     if (cap > UINT32_MAX)
         return aj_fail(c, AJ_ELIMIT, "posting list over 4 GiB in memory");
-    uint8_t *b = realloc(e->buf, cap);
+    uint8_t *b = e->capbuf ? realloc(e->u.buf, cap) : malloc(cap);
     if (!b) return aj_fail(c, AJ_ENOMEM, "postings");
+    if (!e->capbuf) {
+        memcpy(b, e->u.inl, e->nbuf);
+        iv->nbufs++;
+    }
     iv->held += cap - e->capbuf;
-    e->buf = b;
+    e->u.buf = b;
     e->capbuf = (uint32_t)cap;
     return AJ_OK;
 }
 
 static inline aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
-    if (e->nbuf + n <= e->capbuf) return AJ_OK;
+    if (e->nbuf + n <= (e->capbuf ? e->capbuf : INLINE_BYTES)) return AJ_OK;
     return grow_buf(c, iv, e, n);
 }
 
@@ -314,13 +349,13 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
             /* the entry was touched by this paragraph's adds; its postings
              * buffer, where the bytes go, was not */
             const entry *ahead = &iv->keys[iv->distinct[k + READ_AHEAD]];
-            if (ahead->buf) __builtin_prefetch(ahead->buf + ahead->nbuf, 1);
+            if (ahead->capbuf) __builtin_prefetch(ahead->u.buf + ahead->nbuf, 1);
         }
         /* Worst case: two 5-byte varints, then 5 bytes per position. */
         uint64_t need = 10 + (iv->with_positions ? 5 * (uint64_t)en->tf : 0);
         e = reserve(c, iv, en, need);
         if (e) break;
-        uint8_t *p = en->buf + en->nbuf;
+        uint8_t *p = ebuf(en) + en->nbuf;
         p += aj_put_varint(p, doc - en->last_doc);
         p += aj_put_varint(p, en->tf);
         if (iv->with_positions) {
@@ -331,7 +366,7 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
                 last = pos;
             }
         }
-        en->nbuf = (uint32_t)(p - en->buf);
+        en->nbuf = (uint32_t)(p - ebuf(en));
         en->last_doc = doc;
         if (en->df++ == 0) {
             if (iv->ndirty == iv->capdirty) {
@@ -399,7 +434,7 @@ aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
         x->lasts[k] = e->last_doc;
         x->flags[k] = e->flags;
         x->offs[k] = x->nbytes;
-        memcpy(x->bytes + x->nbytes, e->buf, e->nbuf);
+        memcpy(x->bytes + x->nbytes, ebuf(e), e->nbuf);
         x->nbytes += e->nbuf;
         /* Keep the buffer: the key will likely need it again. */
         e->nbuf = 0;
@@ -496,8 +531,9 @@ aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
         size_t rest = (size_t)(end - s.p);
         aj_err e = reserve(c, global, ge, 5 + rest);
         if (e) return e;
-        ge->nbuf += (uint32_t)aj_put_varint(ge->buf + ge->nbuf, base + first - ge->last_doc);
-        memcpy(ge->buf + ge->nbuf, s.p, rest);
+        uint8_t *gb = ebuf(ge);
+        ge->nbuf += (uint32_t)aj_put_varint(gb + ge->nbuf, base + first - ge->last_doc);
+        memcpy(gb + ge->nbuf, s.p, rest);
         ge->nbuf += (uint32_t)rest;
         ge->last_doc = base + x->lasts[k];
         ge->df += x->dfs[k];
@@ -544,6 +580,8 @@ static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
         free(v);
         return aj_fail(c, AJ_ENOMEM, "term order");
     }
+    want_huge(order, (iv->nkeys + 1) * sizeof *order);
+    want_huge(v, (iv->nkeys + 1) * sizeof *v);
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         const entry *e = &iv->keys[i];
         const uint8_t *k = (const uint8_t *)iv->arena + e->key_off;
@@ -558,16 +596,45 @@ static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
     return AJ_OK;
 }
 
+/* Walking the keys in byte order reads entries, key bytes and postings
+ * all over memory: the entry rank + 16 and the bytes of rank + 8 are asked
+ * for ahead, so that the misses overlap. */
+static inline void read_ahead(const aj_inverter *iv, const uint32_t *order, uint64_t k) {
+    if (k + 16 < iv->nkeys) __builtin_prefetch(&iv->keys[order[k + 16]]);
+    if (k + 8 < iv->nkeys) {
+        const entry *a = &iv->keys[order[k + 8]];
+        __builtin_prefetch(iv->arena + a->key_off);
+        if (a->capbuf) __builtin_prefetch(a->u.buf);
+    }
+}
+
 static void release(aj_inverter *iv, entry *e) {
     iv->held -= e->capbuf;
-    free(e->buf);
-    e->buf = NULL;
+    if (e->capbuf) {
+        free(e->u.buf);
+        iv->nbufs--;
+    }
+    e->u.buf = NULL;
     e->nbuf = e->capbuf = 0;
     e->df = 0;
     e->last_doc = 0;
 }
 
-aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
+/* Forgets every key but keeps the tables' room, which the keys of the
+ * next run will fill again: growing them anew costs their page faults
+ * and rehashing every time. */
+static void forget_keeping_room(aj_inverter *iv) {
+    for (uint64_t i = 0; i < iv->nkeys; i++)
+        if (iv->keys[i].capbuf) release(iv, &iv->keys[i]);
+    memset(iv->slots, 0, iv->nslots * sizeof *iv->slots);
+    iv->nkeys = iv->narena = 0;
+    iv->ndirty = 0;
+    iv->exported = 0;
+    iv->restarted = 1;
+}
+
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
+                             uint64_t keep) {
     uint32_t *order;
     aj_err e = sorted_ids(c, iv, &order);
     if (e) return e;
@@ -580,6 +647,7 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     int short_write = 0;
     for (uint64_t k = 0; k < iv->nkeys; k++) {
+        read_ahead(iv, order, k);
         entry *en = &iv->keys[order[k]];
         if (en->df == 0 && en->flags == 0) continue;
         uint8_t hdr[2 + 255 + 10];
@@ -591,7 +659,7 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
         n += aj_put_varint(hdr + n, en->df);
         n += aj_put_varint(hdr + n, en->nbuf);
         if (aj_io_fwrite(hdr, 1, n, f) != n ||
-            (en->nbuf && aj_io_fwrite(en->buf, 1, en->nbuf, f) != en->nbuf)) {
+            (en->nbuf && aj_io_fwrite(ebuf(en), 1, en->nbuf, f) != en->nbuf)) {
             short_write = 1;
             break;
         }
@@ -606,7 +674,9 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
     /* The keys are in the run now: forgetting them bounds the memory by
      * the budget whatever the vocabulary.  Exporters' ids mapped to them
      * must be forgotten too (aj_inv_map_forget). */
-    if (!e) {
+    if (!e && aj_inverter_mem(iv) - iv->held <= keep) {
+        forget_keeping_room(iv);
+    } else if (!e) {
         uint64_t npostings = iv->npostings;
         aj_inverter_reset(iv);
         iv->npostings = npostings;
@@ -669,6 +739,7 @@ static aj_err run_next(aj_ctx *c, source *r) {
 static void mem_next(const aj_inverter *iv, const uint32_t *order, source *m) {
     m->has = m->at < iv->nkeys;
     if (!m->has) return;
+    read_ahead(iv, order, m->at);
     m->id = order[m->at++];
     const entry *en = &iv->keys[m->id];
     m->len = en->len;
@@ -970,7 +1041,7 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
                 const entry *en = &iv->keys[s->id];
                 memset(p, 0, sizeof *p);
                 p->df = en->df;
-                p->s = (aj_slice){en->buf, en->buf + en->nbuf};
+                p->s = (aj_slice){cebuf(en), cebuf(en) + en->nbuf};
             }
         }
         for (size_t i = 0; !e && i < np; i++) e = decode_part(c, iv, &l, &m.parts[i]);

@@ -159,8 +159,11 @@ uint64_t aj_inverter_mem(const aj_inverter *iv);
 
 /* Writes every key held (with its flags and the postings held in
  * memory) to a new run file at path, sorted by key bytes, and forgets
- * them all (aj_inverter_reset): keys cost memory as postings do. */
-aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path);
+ * them all: keys cost memory as postings do.  The table keeps its room
+ * when that takes at most keep bytes (it is likely to fill again), else
+ * starts small (aj_inverter_reset). */
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
+                             uint64_t keep);
 
 /* Called once per key that has postings, in byte order, with its
  * complete postings and its flags; with positions, pos(c, pos_arg, tf,
