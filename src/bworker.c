@@ -296,12 +296,39 @@ static aj_err forget_keys(aj_bworker *w) {
     return AJ_OK;
 }
 
-/* Past its limit, the worker hands over what it holds and forgets its
- * keys.  Where that happens does not show in the index: a key's postings
- * join in paragraph order whichever exports they come in. */
+static int over_limit(const aj_bworker *w) {
+    return w->limit && tables_bytes(w) > w->limit;
+}
+
+/* Hands the segment's exports over now, as a piece of their own that
+ * comes before the rest of the segment (it takes the segment's number,
+ * and the segment the next): the coordinator gives the piece the base
+ * the segment will have, since nothing comes between them.  The texts'
+ * blocks stay with the segment, so where pieces are cut does not show in
+ * stor.aj either. */
+static aj_err hand_piece(aj_bworker *w) {
+    aj_bseg *s = w->seg, *piece = calloc(1, sizeof *piece);
+    if (!piece) return aj_fail(w->c, AJ_ENOMEM, "segment");
+    piece->worker = s->worker;
+    piece->chunk = s->chunk;
+    piece->seq = s->seq;
+    piece->exps = s->exps;
+    piece->nexps = s->nexps;
+    piece->capexps = s->capexps;
+    s->exps = NULL;
+    s->nexps = s->capexps = 0;
+    s->seq = ++w->seq;
+    return w->fn(w->c, w->arg, piece);
+}
+
+/* Past its limit in the middle of a segment, the worker hands over what
+ * it holds and forgets its keys.  Where that happens does not show in the
+ * index: a key's postings join in paragraph order whichever exports they
+ * come in. */
 static aj_err check_limit(aj_bworker *w) {
-    if (!w->limit || tables_bytes(w) <= w->limit) return AJ_OK;
+    if (!over_limit(w)) return AJ_OK;
     aj_err e = export_now(w);
+    if (!e) e = hand_piece(w);
     return e ? e : forget_keys(w);
 }
 
@@ -310,7 +337,7 @@ static aj_err finish_seg(aj_bworker *w, int last) {
     aj_bseg *s = w->seg;
     aj_err e = aj_store_pack_flush(w->c, &s->store);
     if (!e) e = export_now(w);
-    if (!e) e = check_limit(w);
+    if (!e && over_limit(w)) e = forget_keys(w);
     if (e) return e;
     s->last = last;
     w->seg = NULL;
