@@ -115,6 +115,7 @@ typedef struct builder {
     aj_fwriter *postw;       /* the words' lists when written apart */
     aj_dict_writer dterms;
     FILE *dterms_idx, *dwords_idx;  /* the dictionaries' block indexes */
+    char dterms_idx_path[2048];
     FILE *shared_tmp;        /* postings offset of every term a word shares */
     FILE *words_tmp;         /* the words' dictionary records */
     uint64_t nterms_out, nwords_out;
@@ -727,7 +728,9 @@ static void *emit_words(void *arg) {
 static aj_err emit_lists(builder *b, uint64_t *base) {
     aj_ctx *c = b->c;
     const char *const *runs_t = (const char *const *)b->runs_t;
-    aj_err e = aj_dict_writer_begin(c, &b->dterms, b->dict, AJ_DICT_TERMS, b->dterms_idx);
+    tmp_path(b, "dict-t-index.tmp", b->dterms_idx_path, sizeof b->dterms_idx_path);
+    aj_err e = aj_dict_writer_begin(c, &b->dterms, b->dict, AJ_DICT_TERMS, b->dterms_idx,
+                                    b->dterms_idx_path);
     *base = 0;
     if (e) return e;
     if (b->nworkers < 2) {
@@ -781,7 +784,9 @@ static aj_err write_words_dict(builder *b, uint64_t base) {
         return tmp_fail(b, "words.tmp", "write");
     if (aj_io_fflush(b->shared_tmp) != 0 || fseek(b->shared_tmp, 0, SEEK_SET) != 0)
         return tmp_fail(b, "shared.tmp", "write");
-    aj_err e = aj_dict_writer_begin(c, &d, b->dict, AJ_DICT_WORDS, b->dwords_idx);
+    char spill[2048];
+    tmp_path(b, "dict-w-index.tmp", spill, sizeof spill);
+    aj_err e = aj_dict_writer_begin(c, &d, b->dict, AJ_DICT_WORDS, b->dwords_idx, spill);
     for (uint64_t i = 0; !e && i < b->nwords_out; i++) {
         char key[256];
         int len = getc_unlocked(b->words_tmp);

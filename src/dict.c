@@ -31,12 +31,13 @@ static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 
 static int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 
 aj_err aj_dict_writer_begin(aj_ctx *c, aj_dict_writer *d, aj_fwriter *w, int which,
-                            FILE *spill) {
+                            FILE *spill, const char *spill_name) {
     (void)c;
     memset(d, 0, sizeof *d);
     d->w = w;
     d->which = which;
     d->spill = spill;
+    d->spill_name = spill_name ? spill_name : "dictionary index";
     d->blk_off = aj_fw_tell(w);
     return AJ_OK;
 }
@@ -51,8 +52,7 @@ void aj_dict_writer_free(aj_dict_writer *d) {
 static aj_err index_entry(aj_ctx *c, aj_dict_writer *d, const uint8_t *x) {
     if (d->spill) {
         if (aj_io_fwrite(x, 1, INDEX_BYTES, d->spill) != INDEX_BYTES)
-            return aj_fail(c, AJ_EIO, "dictionary index: temporary file write failed: %s",
-                           strerror(errno));
+            return aj_fail(c, AJ_EIO, "%s: write failed: %s", d->spill_name, strerror(errno));
         return AJ_OK;
     }
     if (d->nindex + INDEX_BYTES > d->capindex) {
@@ -113,15 +113,13 @@ static aj_err copy_spill(aj_ctx *c, aj_dict_writer *d) {
     uint8_t buf[1 << 14];
     size_t n;
     if (aj_io_fflush(d->spill) != 0 || fseek(d->spill, 0, SEEK_SET) != 0)
-        return aj_fail(c, AJ_EIO, "dictionary index: temporary file write failed: %s",
-                       strerror(errno));
+        return aj_fail(c, AJ_EIO, "%s: write failed: %s", d->spill_name, strerror(errno));
     while ((n = fread(buf, 1, sizeof buf, d->spill)) > 0) {
         aj_err e = aj_fw_write(c, d->w, buf, n);
         if (e) return e;
     }
     if (ferror(d->spill))
-        return aj_fail(c, AJ_EIO, "dictionary index: temporary file read failed: %s",
-                       strerror(errno));
+        return aj_fail(c, AJ_EIO, "%s: read failed: %s", d->spill_name, strerror(errno));
     return AJ_OK;
 }
 
@@ -154,7 +152,7 @@ aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
                      const char *const *terms, const uint8_t *lens,
                      const aj_term_info *infos) {
     aj_dict_writer d;
-    aj_err e = aj_dict_writer_begin(c, &d, w, which, NULL);
+    aj_err e = aj_dict_writer_begin(c, &d, w, which, NULL, NULL);
     for (uint64_t i = 0; !e && i < n; i++) e = aj_dict_writer_add(c, &d, terms[i], lens[i], &infos[i]);
     if (e) {
         aj_dict_writer_free(&d);

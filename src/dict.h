@@ -55,7 +55,8 @@ aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
  * vocabulary: the blocks go to the file as they fill; the block index (20
  * bytes per 16 terms), which follows them, goes to `spill` (a temporary
  * file the caller made, empty, and closes; NULL keeps it in memory) and is
- * copied after the blocks by aj_dict_writer_end.  Nothing else may be
+ * copied after the blocks by aj_dict_writer_end (spill_name, its path, is
+ * for messages; the writer does not own either).  Nothing else may be
  * written to w in between. */
 typedef struct aj_dict_writer {
     aj_fwriter *w;
@@ -63,6 +64,7 @@ typedef struct aj_dict_writer {
     uint64_t n;              /* terms so far */
     uint64_t blk_off;
     FILE *spill;
+    const char *spill_name;  /* its path, for messages */
     uint8_t *index;          /* when not spilled */
     size_t nindex, capindex;
     char prev[256];
@@ -71,7 +73,7 @@ typedef struct aj_dict_writer {
 } aj_dict_writer;
 
 aj_err aj_dict_writer_begin(aj_ctx *c, aj_dict_writer *d, aj_fwriter *w, int which,
-                            FILE *spill);
+                            FILE *spill, const char *spill_name);
 /* Adds the next term (strictly greater in byte order than the last; at
  * most AJ_MAX_WORD bytes). */
 aj_err aj_dict_writer_add(aj_ctx *c, aj_dict_writer *d, const char *term, uint32_t len,

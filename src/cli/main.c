@@ -219,7 +219,7 @@ static const char usage_index[] =
     "\n"
     "  --threads N     indexing threads (default: one per CPU); the index is\n"
     "                  byte-identical whatever N is\n"
-    "  --memory SIZE   postings kept in memory before they spill to sorted runs\n"
+    "  --memory SIZE   terms and postings kept in memory before they spill to sorted runs\n"
     "                  on disk (default 512M; e.g. 256M, 2G)\n";
 
 static const char usage_analyze[] =
