@@ -65,7 +65,7 @@ typedef struct aj_build_opts {
     int threads;             /* indexing threads; 0 = one per CPU */
     uint64_t memory;         /* keys and postings held in memory before
                                 they spill to a sorted run on disk (an
-                                eighth of it, 1 to 32 MiB, is each
+                                eighth of it, 1 to 128 MiB, is each
                                 worker's share); 0 = 512 MiB */
     /* Work units, for tests (0 = defaults: a 64th of the corpus between
      * 64 KiB and 1 MiB, and 1 M tokens); the index does not depend on them

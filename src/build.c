@@ -58,7 +58,7 @@ typedef struct {
 /* The share of the memory budget each worker's tables of keys may hold
  * (bworker.h, aj_bworker_set_limit), between these bounds. */
 #define WORKER_TABLES_MIN (1ull << 20)
-#define WORKER_TABLES_MAX (32ull << 20)
+#define WORKER_TABLES_MAX (128ull << 20)
 
 /* An acronym definition as found (acronym.h), with the keys that group
  * the spellings of one definition; one allocation holds the four
