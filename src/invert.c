@@ -488,7 +488,7 @@ aj_err aj_inv_map_update(aj_ctx *c, aj_inv_map *m, const aj_inv_export *x) {
         m->keys = k;
         m->capbytes = cap;
     }
-    memcpy(m->keys + m->nbytes, x->newkeys, x->nnewkeys_bytes);
+    if (x->nnewkeys_bytes) memcpy(m->keys + m->nbytes, x->newkeys, x->nnewkeys_bytes);
     for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) {
         uint8_t len = x->newlens[i - x->nkeys_before];
         m->offs[i] = m->nbytes;
