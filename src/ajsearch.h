@@ -76,8 +76,10 @@ typedef struct aj_build_opts {
     aj_warn_fn warn;         /* may be NULL; called in document order */
     void *warn_arg;
     int threads;             /* indexing threads; 0 = one per CPU */
-    uint64_t memory;         /* postings held in memory before they spill
-                                to a sorted run on disk; 0 = 512 MiB */
+    uint64_t memory;         /* keys and postings held in memory before
+                                they spill to a sorted run on disk (an
+                                eighth of it, 1 to 128 MiB, is each
+                                worker's share); 0 = 512 MiB */
     int keep;                /* older generations kept after the switch
                                 (readers may still be using them): 0 = the
                                 default, 1; a negative value keeps none */

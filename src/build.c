@@ -57,18 +57,10 @@ typedef struct {
                                 it are cited with their paths */
 } doc_rec;
 
-/* A term found in chrome paragraphs (CHROMEDF). */
-typedef struct {
-    uint32_t term, df;
-} chrome_df;
-
-typedef struct {
-    aj_term_info *infos;     /* by global key id */
-    uint32_t *ids;           /* key ids in byte order, as written */
-    const char **keys;       /* their bytes */
-    uint8_t *lens;
-    uint64_t n;
-} emitted;
+/* The share of the memory budget each worker's tables of keys may hold
+ * (bworker.h, aj_bworker_set_limit), between these bounds. */
+#define WORKER_TABLES_MIN (1ull << 20)
+#define WORKER_TABLES_MAX (128ull << 20)
 
 /* An acronym definition as found (acronym.h), with the keys that group
  * the spellings of one definition; one allocation holds the four
@@ -90,11 +82,8 @@ typedef struct builder {
     aj_gen *g;
     /* global state */
     aj_inverter *terms, *words;
-    uint32_t *w2t;           /* global word id -> global term id */
-    uint64_t capw2t;
-    /* per worker: its key ids -> global ids */
-    uint32_t **map_t, **map_w;
-    uint64_t *capmap_t, *capmap_w;
+    /* per worker: its keys and their global ids */
+    aj_inv_map *map_t, *map_w;
     int nworkers;
     uint32_t *lens;          /* paragraph lengths */
     uint64_t nparas, caplens;
@@ -103,8 +92,9 @@ typedef struct builder {
     uint64_t capkinds;
     uint64_t nouts;          /* paragraphs whose document has ended */
     uint64_t nchrome;        /* chrome paragraphs (counted at the end) */
-    chrome_df *cdf;          /* terms of chrome paragraphs, by term id */
-    size_t ncdf, capcdf;
+    FILE *cdf_tmp;           /* terms of chrome paragraphs (CHROMEDF
+                                records), by term id */
+    uint64_t ncdf;
     doc_rec *docs;
     uint64_t ndocs;
     int64_t *corpus_to_doc;  /* corpus index -> doc index, -1 if skipped */
@@ -122,16 +112,19 @@ typedef struct builder {
     aj_fp fp;                /* the corpus fingerprint (fingerprint.h) */
     uint64_t ndocs_seen;     /* documents taken in, skipped ones included */
     double t0, last_progress;
-    uint64_t memory, seg_tokens;
+    uint64_t memory, seg_tokens, worker_limit;
     char *runs_t[MAX_RUNS], *runs_w[MAX_RUNS];
     size_t nruns;
-    /* final writing */
-    aj_fwriter *post, *posn;
+    /* final writing: the lists, the TERMS dictionary as they are written,
+     * the words' dictionary records for a pass of their own */
+    aj_fwriter *post, *posn, *dict;
     aj_fwriter *postw;       /* the words' lists when written apart */
-    uint8_t *wshared;        /* by word id: it shares its term's postings
-                                (known only later when written apart) */
-    emitted em[2];
-    uint32_t *words_per_term;
+    aj_dict_writer dterms;
+    FILE *dterms_idx, *dwords_idx;  /* the dictionaries' block indexes */
+    char dterms_idx_path[2048];
+    FILE *shared_tmp;        /* postings offset of every term a word shares */
+    FILE *words_tmp;         /* the words' dictionary records */
+    uint64_t nterms_out, nwords_out;
     acro_def *acros;
     size_t nacros, capacros;
 } builder;
@@ -248,8 +241,51 @@ static aj_err flush_runs(builder *b) {
     if (!b->runs_t[b->nruns] || !b->runs_w[b->nruns])
         return aj_fail(b->c, AJ_ENOMEM, "run names");
     b->nruns++;
-    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1]);
-    if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1]);
+    /* Each inversion keeps the room of its table up to a quarter of the
+     * budget: more would leave too little for the postings of the next
+     * run. */
+    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1], b->memory / 4);
+    if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1], b->memory / 4);
+    /* The global keys are gone: the workers' ids name them again when
+     * they next have postings. */
+    for (int i = 0; i < b->nworkers; i++) {
+        aj_inv_map_forget(&b->map_t[i]);
+        aj_inv_map_forget(&b->map_w[i]);
+    }
+    return e;
+}
+
+/* Bytes the global inversions hold. */
+static uint64_t held(const builder *b) {
+    return aj_inverter_mem(b->terms) + aj_inverter_mem(b->words);
+}
+
+/* Absorbs one export of a worker into one global inverter, spilling
+ * both inverters to runs whenever they pass the budget (in the middle of
+ * the export if need be). */
+static aj_err absorb_one(builder *b, aj_inverter *iv, aj_inverter *other,
+                         const aj_inv_export *x, aj_inv_map *m, uint32_t base) {
+    aj_err e = aj_inv_map_update(b->c, m, x);
+    uint32_t next = 0;
+    while (!e) {
+        uint64_t o = aj_inverter_mem(other);
+        e = aj_inverter_absorb(b->c, iv, x, base, m, &next, o < b->memory ? b->memory - o : 0);
+        if (e || next == x->n) break;
+        e = flush_runs(b);
+    }
+    return e;
+}
+
+/* A worker's export: both inversions, and the words' flags from the
+ * terms of words spelled otherwise. */
+static aj_err absorb_export(builder *b, uint32_t wk, const aj_bexport *x, uint32_t base) {
+    aj_err e = absorb_one(b, b->terms, b->words, &x->terms, &b->map_t[wk], base);
+    if (!e) e = absorb_one(b, b->words, b->terms, &x->words, &b->map_w[wk], base);
+    const char *k = x->others;
+    for (size_t i = 0; !e && i < x->nothers; k += x->olens[i++]) {
+        e = aj_inverter_note(b->c, b->words, k, x->olens[i], AJ_KEY_OTHER);
+        if (!e && (i + 1) % 1024 == 0 && held(b) > b->memory) e = flush_runs(b);
+    }
     return e;
 }
 
@@ -346,18 +382,8 @@ static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
         e = keep_acronym(b, s->strings + s->acros[i].acr - 1,
                          s->strings + s->acros[i].lf - 1, base + s->acros[i].para);
     b->ntokens += s->ntokens;
-    uint32_t wk = s->worker;
-    if (!e)
-        e = aj_inverter_absorb(c, b->terms, &s->terms, base, &b->map_t[wk],
-                               &b->capmap_t[wk]);
-    if (!e)
-        e = aj_inverter_absorb(c, b->words, &s->words, base, &b->map_w[wk],
-                               &b->capmap_w[wk]);
-    if (!e) e = grow_u32(c, &b->w2t, &b->capw2t, aj_inverter_nkeys(b->words));
-    for (uint32_t i = s->words.nkeys_before; !e && i < s->words.nkeys_after; i++)
-        b->w2t[b->map_w[wk][i]] = b->map_t[wk][s->w2t[i - s->words.nkeys_before]];
-    if (!e && aj_inverter_bytes(b->terms) + aj_inverter_bytes(b->words) > b->memory)
-        e = flush_runs(b);
+    for (size_t i = 0; !e && i < s->nexps; i++) e = absorb_export(b, s->worker, &s->exps[i], base);
+    if (!e && held(b) > b->memory) e = flush_runs(b);
     aj_bseg_free(s);
     return e;
 }
@@ -452,6 +478,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
             aj_bworker_set_dict(args[i].w, &b->sdict);
             aj_bworker_set_pairs(args[i].w, &b->common);
             aj_bworker_set_cancel(args[i].w, b->o->cancel);
+            aj_bworker_set_limit(args[i].w, b->worker_limit);
         }
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
@@ -506,6 +533,7 @@ static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
         aj_bworker_set_dict(w, &b->sdict);
         aj_bworker_set_pairs(w, &b->common);
         aj_bworker_set_cancel(w, b->o->cancel);
+        aj_bworker_set_limit(w, b->worker_limit);
     }
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
@@ -619,48 +647,28 @@ static aj_err train_dict(builder *b) {
 
 /* ---- final writing ---- */
 
-static aj_err note_emitted(aj_ctx *c, builder *b, int which, uint32_t id,
-                           const char *key, uint32_t len, const aj_term_info *info) {
-    emitted *em = &b->em[which];
-    uint64_t nkeys = aj_inverter_nkeys(which ? b->words : b->terms);
-    if (!em->infos) {
-        em->infos = calloc(nkeys + 1, sizeof *em->infos);
-        em->ids = calloc(nkeys + 1, sizeof *em->ids);
-        em->keys = calloc(nkeys + 1, sizeof *em->keys);
-        em->lens = calloc(nkeys + 1, 1);
-        if (!em->infos || !em->ids || !em->keys || !em->lens)
-            return aj_fail(c, AJ_ENOMEM, "dictionary");
-    }
-    em->infos[id] = *info;
-    if (which == 0 && memchr(key, ' ', len)) {
-        b->npairs++;
-        b->npair_postings += info->df;
-    }
-    em->ids[em->n] = id;
-    em->keys[em->n] = key;
-    em->lens[em->n] = (uint8_t)len;
-    em->n++;
-    return AJ_OK;
-}
+static FILE *open_tmp(builder *b, const char *name);
 
 /* Counts the chrome paragraphs among a term's n postings; terms come in
- * TERMS order, so the one being written has id (rank) em[0].n. */
+ * TERMS order, so the one being written has id (rank) nterms_out. */
 static aj_err count_chrome(builder *b, const uint32_t *docs, uint32_t n) {
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) k += b->kinds[docs[i]] == AJ_PARA_CHROME;
     if (!k) return AJ_OK;
-    if (b->ncdf == b->capcdf) {
-        size_t cap = b->capcdf ? 2 * b->capcdf : 256;
-        chrome_df *v = realloc(b->cdf, cap * sizeof *v);
-        if (!v) return aj_fail(b->c, AJ_ENOMEM, "chrome terms");
-        b->cdf = v;
-        b->capcdf = cap;
-    }
-    b->cdf[b->ncdf++] = (chrome_df){(uint32_t)b->em[0].n, k};
+    uint8_t r[AJ_RUN_BYTES];
+    aj_put_u32le(r, (uint32_t)b->nterms_out);
+    aj_put_u32le(r + 4, k);
+    if (aj_io_fwrite(r, 1, sizeof r, b->cdf_tmp) != sizeof r)
+        return tmp_fail(b, "cdf.tmp", "write");
+    b->ncdf++;
     return AJ_OK;
 }
 
-static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
+/* A term's list, then its dictionary entry, written as the merge hands
+ * them out.  A term that a word shares (flags exactly AJ_KEY_SELF: the
+ * word spelled as the term is its only word) leaves its postings offset
+ * for the words' dictionary, in the same order as the words come. */
+static aj_err on_term_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
                            uint32_t len, const uint32_t *docs, const uint32_t *tfs,
                            aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
@@ -672,36 +680,70 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
     }
     aj_err e = aj_postings_write_fn(c, b->post, b->posn, docs, tfs, pos, pos_arg, n,
                                     b->lens, &info);
-    return e ? e : note_emitted(c, b, 0, id, key, len, &info);
+    if (!e) e = aj_dict_writer_add(c, &b->dterms, key, len, &info);
+    if (e) return e;
+    if (flags == AJ_KEY_SELF) {
+        uint8_t r[8];
+        aj_put_u64le(r, info.post_off);
+        if (aj_io_fwrite(r, 1, sizeof r, b->shared_tmp) != sizeof r)
+            return tmp_fail(b, "shared.tmp", "write");
+    }
+    if (memchr(key, ' ', len)) {
+        b->npairs++;
+        b->npair_postings += info.df;
+    }
+    b->nterms_out++;
+    return AJ_OK;
+}
+
+/* A word's dictionary record (words.tmp): u8 length, the bytes, u8 shared,
+ * varint df, max tf, min length, and postings offset (in the file its
+ * lists go to; 0 when shared). */
+static aj_err word_record(builder *b, const char *key, uint32_t len, int shared,
+                          const aj_term_info *info) {
+    uint8_t r[2 + 255 + 4 * 10];
+    size_t k = 0;
+    r[k++] = (uint8_t)len;
+    memcpy(r + k, key, len);
+    k += len;
+    r[k++] = (uint8_t)shared;
+    k += aj_put_varint(r + k, info->df);
+    k += aj_put_varint(r + k, info->max_tf);
+    k += aj_put_varint(r + k, info->min_len);
+    k += aj_put_varint(r + k, shared ? 0 : info->post_off);
+    if (aj_io_fwrite(r, 1, k, b->words_tmp) != k) return tmp_fail(b, "words.tmp", "write");
+    b->nwords_out++;
+    return AJ_OK;
 }
 
 /* A word that is its own term and the only word of that term has exactly
  * the term's postings: the dictionary points it at them instead of
- * storing a copy. */
-static aj_err on_word_list(aj_ctx *c, void *arg, uint32_t id, const char *key,
+ * storing a copy.  Its df and bounds are the term's, computed here; the
+ * offset comes from the term (shared.tmp) when the dictionary is made. */
+static aj_err on_word_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
                            uint32_t len, const uint32_t *docs, const uint32_t *tfs,
                            aj_pos_fn pos, void *pos_arg, uint32_t n) {
     builder *b = arg;
-    aj_term_info info;
     if (stop_asked(b->o)) return stop_if_asked(c, b->o);
-    uint32_t tid = b->w2t[id], tlen;
-    const char *tkey = aj_inverter_key(b->terms, tid, &tlen);
-    if (b->words_per_term[tid] == 1 && tlen == len && !memcmp(tkey, key, len)) {
-        if (b->postw) {
-            /* the term's lists may not be written yet: see emit_lists */
-            memset(&info, 0, sizeof info);
-            b->wshared[id] = 1;
-        } else {
-            info = b->em[0].infos[tid];
+    aj_term_info info = {0};
+    if (flags == AJ_KEY_SELF) {
+        info.df = n;
+        info.min_len = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            if (tfs[i] > info.max_tf) info.max_tf = tfs[i];
+            if (b->lens[docs[i]] < info.min_len) info.min_len = b->lens[docs[i]];
         }
-        info.pos_off = UINT64_MAX;
-        return note_emitted(c, b, 1, id, key, len, &info);
+        return word_record(b, key, len, 1, &info);
     }
     /* The word dictionary has no positions (posn NULL). */
     aj_err e = aj_postings_write_fn(c, b->postw ? b->postw : b->post, NULL, docs, tfs,
                                     pos, pos_arg, n, b->lens, &info);
-    return e ? e : note_emitted(c, b, 1, id, key, len, &info);
+    return e ? e : word_record(b, key, len, 0, &info);
 }
+
+/* Bytes of run buffers each merge may take: the two merges run together
+ * while the global inversions still hold what was not spilled. */
+static uint64_t merge_limit(const builder *b) { return b->memory / 8; }
 
 typedef struct {
     builder *b;
@@ -713,65 +755,111 @@ static void *emit_words(void *arg) {
     words_job *j = arg;
     builder *b = j->b;
     j->e = aj_inverter_emit(&j->c, b->words, (const char *const *)b->runs_w, b->nruns,
-                            on_word_list, b);
+                            merge_limit(b), on_word_list, b);
     return NULL;
 }
 
-/* The lists of post.aj and posn.aj: every term's, then every word's.
- * With more than one thread the words' are made by a thread of their own
- * while this one makes the terms', into a file apart (postw.tmp) that is
- * then appended to post.aj: their offsets move by where they land, and a
- * word that shares its term's postings gets the term's offsets, known
- * only once the terms are written.  The bytes are those of one thread. */
-static aj_err emit_lists(builder *b) {
+/* The lists of post.aj and posn.aj: every term's, then every word's, and
+ * the TERMS dictionary as the terms' are written.  With more than one
+ * thread the words' are made by a thread of their own while this one
+ * makes the terms', into a file apart (postw.tmp) that is then appended
+ * to post.aj: their offsets move by *base, where they land.  The bytes
+ * are those of one thread. */
+static aj_err emit_lists(builder *b, uint64_t *base) {
     aj_ctx *c = b->c;
     const char *const *runs_t = (const char *const *)b->runs_t;
+    tmp_path(b, "dict-t-index.tmp", b->dterms_idx_path, sizeof b->dterms_idx_path);
+    aj_err e = aj_dict_writer_begin(c, &b->dterms, b->dict, AJ_DICT_TERMS, b->dterms_idx,
+                                    b->dterms_idx_path);
+    *base = 0;
+    if (e) return e;
     if (b->nworkers < 2) {
-        aj_err e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, on_term_list, b);
+        e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, merge_limit(b), on_term_list, b);
         if (!e) e = aj_inverter_emit(c, b->words, (const char *const *)b->runs_w, b->nruns,
-                                     on_word_list, b);
-        return e;
+                                     merge_limit(b), on_word_list, b);
+        return e ? e : aj_dict_writer_end(c, &b->dterms);
     }
-    b->wshared = calloc(aj_inverter_nkeys(b->words) + 1, 1);
-    if (!b->wshared) return aj_fail(c, AJ_ENOMEM, "word table");
     char path[2048];
     tmp_path(b, "postw.tmp", path, sizeof path);
-    aj_err e = aj_fw_open(c, path, AJ_KIND_POST, &b->postw);
+    e = aj_fw_open(c, path, AJ_KIND_POST, &b->postw);
     if (e) return e;
     words_job j = {.b = b};
     pthread_t t;
     int apart = pthread_create(&t, NULL, emit_words, &j) == 0;
     if (!apart) emit_words(&j);
-    e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, on_term_list, b);
+    e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, merge_limit(b), on_term_list, b);
     if (apart) pthread_join(t, NULL);
     if (!e && j.e) e = aj_fail(c, j.e, "%s", j.c.msg);
-    uint64_t base = aj_fw_tell(b->post);
+    if (!e) e = aj_dict_writer_end(c, &b->dterms);
+    *base = aj_fw_tell(b->post);
     if (!e) e = aj_fw_append_payload(c, b->post, b->postw);
     else aj_fw_abort(b->postw);
     b->postw = NULL;
     remove_tmp(b, "postw.tmp");
-    emitted *em = &b->em[1];
-    for (uint64_t i = 0; !e && i < em->n; i++) {
-        uint32_t id = em->ids[i];
-        if (b->wshared[id]) {
-            em->infos[id] = b->em[0].infos[b->w2t[id]];
-            em->infos[id].pos_off = UINT64_MAX;
-        } else {
-            em->infos[id].post_off += base;
-        }
-    }
     return e;
 }
 
-/* The dictionary wants infos in key order: gather them. */
-static aj_err write_dict(builder *b, aj_fwriter *w, int which) {
-    emitted *em = &b->em[which];
-    aj_term_info *sorted = calloc(em->n + 1, sizeof *sorted);
-    if (!sorted) return aj_fail(b->c, AJ_ENOMEM, "dictionary");
-    for (uint64_t i = 0; i < em->n; i++) sorted[i] = em->infos[em->ids[i]];
-    aj_err e = aj_dict_write(b->c, w, which, em->n, em->keys, em->lens, sorted);
-    free(sorted);
-    return e;
+static aj_err rec_varint(builder *b, FILE *f, uint64_t *v) {
+    uint64_t x = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+        int ch = getc_unlocked(f);
+        if (ch == EOF) break;
+        x |= (uint64_t)(ch & 0x7f) << shift;
+        if (ch < 0x80) {
+            *v = x;
+            return AJ_OK;
+        }
+    }
+    return tmp_fail(b, "words.tmp", "read");
+}
+
+/* The WORDS dictionary from words.tmp, in key order: a shared word takes
+ * its term's postings offset from shared.tmp (both files are in key
+ * order, and a word is shared exactly when its term was written there),
+ * any other word its own, moved by base. */
+static aj_err write_words_dict(builder *b, uint64_t base) {
+    aj_ctx *c = b->c;
+    aj_dict_writer d;
+    if (aj_io_fflush(b->words_tmp) != 0 || fseek(b->words_tmp, 0, SEEK_SET) != 0)
+        return tmp_fail(b, "words.tmp", "write");
+    if (aj_io_fflush(b->shared_tmp) != 0 || fseek(b->shared_tmp, 0, SEEK_SET) != 0)
+        return tmp_fail(b, "shared.tmp", "write");
+    char spill[2048];
+    tmp_path(b, "dict-w-index.tmp", spill, sizeof spill);
+    aj_err e = aj_dict_writer_begin(c, &d, b->dict, AJ_DICT_WORDS, b->dwords_idx, spill);
+    for (uint64_t i = 0; !e && i < b->nwords_out; i++) {
+        char key[256];
+        int len = getc_unlocked(b->words_tmp);
+        if (len == EOF || len == 0 || fread(key, 1, (size_t)len, b->words_tmp) != (size_t)len) {
+            e = tmp_fail(b, "words.tmp", "read");
+            break;
+        }
+        int shared = getc_unlocked(b->words_tmp);
+        uint64_t df = 0, max_tf = 0, min_len = 0, off = 0;
+        e = rec_varint(b, b->words_tmp, &df);
+        if (!e) e = rec_varint(b, b->words_tmp, &max_tf);
+        if (!e) e = rec_varint(b, b->words_tmp, &min_len);
+        if (!e) e = rec_varint(b, b->words_tmp, &off);
+        if (e) break;
+        aj_term_info info = {off + base, UINT64_MAX, (uint32_t)df, (uint32_t)max_tf,
+                             (uint32_t)min_len};
+        if (shared) {
+            uint8_t r[8];
+            if (fread(r, 1, 8, b->shared_tmp) != 8) {
+                e = aj_fail(c, AJ_EINVAL, "build: a shared word has no term");
+                break;
+            }
+            info.post_off = aj_get_u64le(r);
+        }
+        e = aj_dict_writer_add(c, &d, key, (uint32_t)len, &info);
+    }
+    if (!e && getc_unlocked(b->shared_tmp) != EOF)
+        e = aj_fail(c, AJ_EINVAL, "build: a shared term has no word");
+    if (e) {
+        aj_dict_writer_free(&d);
+        return e;
+    }
+    return aj_dict_writer_end(c, &d);
 }
 
 /* Copies a temporary file into the writer. */
@@ -908,11 +996,7 @@ static aj_err write_chrome(builder *b, aj_fwriter *w) {
     off = aj_fw_tell(w);
     aj_put_u32le(head, (uint32_t)b->ncdf);
     e = aj_fw_write(b->c, w, head, sizeof head);
-    for (size_t i = 0; !e && i < b->ncdf; i++) {
-        aj_put_u32le(r, b->cdf[i].term);
-        aj_put_u32le(r + 4, b->cdf[i].df);
-        e = aj_fw_write(b->c, w, r, sizeof r);
-    }
+    if (!e) e = copy_file(b, b->cdf_tmp, "cdf.tmp", w);
     if (!e) e = aj_fw_section(b->c, w, AJ_SEC_CHROMEDF, off, 8 + (uint64_t)b->ncdf * AJ_RUN_BYTES);
     return e;
 }
@@ -968,8 +1052,8 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u32le(sup, (uint32_t)b->ndocs);
     aj_put_u32le(sup + 4, (uint32_t)b->nparas);
     aj_put_u64le(sup + 8, b->ntokens);
-    aj_put_u64le(sup + 16, b->em[0].n);
-    aj_put_u64le(sup + 24, b->em[1].n);
+    aj_put_u64le(sup + 16, b->nterms_out);
+    aj_put_u64le(sup + 24, b->nwords_out);
     aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms));
     aj_put_u64le(sup + 40, aj_inverter_npostings(b->words));
     aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
@@ -1048,24 +1132,41 @@ static void remove_tmp(builder *b, const char *name) {
     unlink(path);
 }
 
+/* The temporary files of the final writing, made when it starts. */
+static const char *const FINAL_TMP[] = {"cdf.tmp", "shared.tmp", "words.tmp",
+                                        "dict-t-index.tmp", "dict-w-index.tmp"};
+#define NFINAL_TMP (sizeof FINAL_TMP / sizeof *FINAL_TMP)
+
+static FILE **final_tmp(builder *b, size_t i) {
+    FILE **f[] = {&b->cdf_tmp, &b->shared_tmp, &b->words_tmp, &b->dterms_idx, &b->dwords_idx};
+    return f[i];
+}
+
+static void close_final_tmp(builder *b) {
+    for (size_t i = 0; i < NFINAL_TMP; i++) {
+        FILE **f = final_tmp(b, i);
+        if (*f) fclose(*f);
+        *f = NULL;
+        remove_tmp(b, FINAL_TMP[i]);
+    }
+}
+
 static aj_err finish(builder *b, uint64_t *bytes_out) {
     aj_ctx *c = b->c;
-    aj_fwriter *dict = NULL, *meta = NULL;
+    aj_fwriter *meta = NULL;
+    uint64_t base = 0;
     aj_err e = stop_if_asked(c, b->o);
     if (e) return e;
     e = aj_store_finish(c, b->store);
     b->store = NULL;
     if (!e) e = close_out(b, &b->stor, bytes_out);
+    for (size_t i = 0; !e && i < NFINAL_TMP; i++)
+        if (!(*final_tmp(b, i) = open_tmp(b, FINAL_TMP[i]))) e = tmp_fail(b, FINAL_TMP[i], "create");
     if (!e) e = open_out(b, AJ_F_POST, &b->post);
     if (!e) e = open_out(b, AJ_F_POSN, &b->posn);
+    if (!e) e = open_out(b, AJ_F_DICT, &b->dict);
     for (uint64_t i = 0; i < b->nparas; i++) b->nchrome += b->kinds[i] == AJ_PARA_CHROME;
-    if (!e) {
-        uint64_t nt = aj_inverter_nkeys(b->terms), nw = aj_inverter_nkeys(b->words);
-        b->words_per_term = calloc(nt + 1, sizeof *b->words_per_term);
-        if (!b->words_per_term) e = aj_fail(c, AJ_ENOMEM, "word counts");
-        for (uint64_t i = 0; !e && i < nw; i++) b->words_per_term[b->w2t[i]]++;
-    }
-    if (!e) e = emit_lists(b);
+    if (!e) e = emit_lists(b, &base);
     for (size_t i = 0; i < b->nruns; i++) {
         unlink(b->runs_t[i]);
         unlink(b->runs_w[i]);
@@ -1073,16 +1174,14 @@ static aj_err finish(builder *b, uint64_t *bytes_out) {
     if (!e) e = close_out(b, &b->post, bytes_out);
     if (!e) e = close_out(b, &b->posn, bytes_out);
     if (!e) e = stop_if_asked(c, b->o);
-    if (!e) e = open_out(b, AJ_F_DICT, &dict);
-    if (!e) e = write_dict(b, dict, AJ_DICT_TERMS);
-    if (!e) e = write_dict(b, dict, AJ_DICT_WORDS);
-    if (!e) e = close_out(b, &dict, bytes_out);
+    if (!e) e = write_words_dict(b, base);
+    if (!e) e = close_out(b, &b->dict, bytes_out);
     if (!e) e = stop_if_asked(c, b->o);
     if (!e) e = open_out(b, AJ_F_META, &meta);
     if (!e) e = write_meta(b, meta);
     if (!e) e = close_out(b, &meta, bytes_out);
-    aj_fw_abort(dict);
     aj_fw_abort(meta);
+    close_final_tmp(b);
     return e;
 }
 
@@ -1096,36 +1195,27 @@ static void builder_free(builder *b) {
     aj_fw_abort(b->post);
     aj_fw_abort(b->posn);
     aj_fw_abort(b->postw);
-    free(b->wshared);
+    aj_fw_abort(b->dict);
+    aj_dict_writer_free(&b->dterms);
+    close_final_tmp(b);
     if (b->paras_tmp) fclose(b->paras_tmp);
     if (b->strings_tmp) fclose(b->strings_tmp);
     if (b->cites_tmp) fclose(b->cites_tmp);
     free(b->kinds);
-    free(b->cdf);
-    free(b->w2t);
-    for (int i = 0; i < b->nworkers; i++) {
-        free(b->map_t[i]);
-        free(b->map_w[i]);
+    for (int i = 0; b->map_t && b->map_w && i < b->nworkers; i++) {
+        aj_inv_map_free(&b->map_t[i]);
+        aj_inv_map_free(&b->map_w[i]);
     }
     free(b->map_t);
     free(b->map_w);
-    free(b->capmap_t);
-    free(b->capmap_w);
     free(b->lens);
     free(b->docs);
     free(b->corpus_to_doc);
-    free(b->words_per_term);
     for (size_t i = 0; i < b->nacros; i++) free(b->acros[i].acr);
     free(b->acros);
     for (size_t i = 0; i < b->nruns; i++) {
         free(b->runs_t[i]);
         free(b->runs_w[i]);
-    }
-    for (int i = 0; i < 2; i++) {
-        free(b->em[i].infos);
-        free(b->em[i].ids);
-        free(b->em[i].keys);
-        free(b->em[i].lens);
     }
 }
 
@@ -1169,6 +1259,12 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     uint64_t bytes_out = 0;
     int threads = o->threads > 0 ? o->threads : aj_build_default_threads();
     b.memory = o->memory ? o->memory : DEFAULT_MEMORY;
+    /* Each worker's tables take an eighth of the budget, within bounds:
+     * what they hold is the words of recent text, which a small table
+     * learns again quickly after forgetting them. */
+    b.worker_limit = b.memory / 8;
+    if (b.worker_limit < WORKER_TABLES_MIN) b.worker_limit = WORKER_TABLES_MIN;
+    if (b.worker_limit > WORKER_TABLES_MAX) b.worker_limit = WORKER_TABLES_MAX;
     b.seg_tokens = o->segment_tokens ? o->segment_tokens : AJ_SEG_TOKENS;
 
     b.t0 = t0;
@@ -1201,10 +1297,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.nworkers = threads;
     b.map_t = calloc((size_t)threads, sizeof *b.map_t);
     b.map_w = calloc((size_t)threads, sizeof *b.map_w);
-    b.capmap_t = calloc((size_t)threads, sizeof *b.capmap_t);
-    b.capmap_w = calloc((size_t)threads, sizeof *b.capmap_w);
-    if (!e && (!b.map_t || !b.map_w || !b.capmap_t || !b.capmap_w))
-        e = aj_fail(c, AJ_ENOMEM, "key maps");
+    if (!e && (!b.map_t || !b.map_w)) e = aj_fail(c, AJ_ENOMEM, "key maps");
     if (!e) {
         b.paras_tmp = open_tmp(&b, "paras.tmp");
         b.strings_tmp = open_tmp(&b, "strings.tmp");
@@ -1248,8 +1341,8 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         stats->ndocs = (uint32_t)b.ndocs;
         stats->nparas = (uint32_t)b.nparas;
         stats->nskipped = b.nskipped;
-        stats->nterms = b.em[0].n - b.npairs;
-        stats->nwords = b.em[1].n;
+        stats->nterms = b.nterms_out - b.npairs;
+        stats->nwords = b.nwords_out;
         stats->ntokens = b.ntokens;
         stats->npostings = aj_inverter_npostings(b.terms) - b.npair_postings;
         stats->bytes_in = b.bytes_in;

@@ -54,6 +54,8 @@ struct aj_bworker {
     size_t ntbytes, captbytes;
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
     const volatile sig_atomic_t *cancel;  /* stop when non-zero, or NULL */
+    uint64_t limit;          /* bytes its tables may hold (0: no limit) */
+    aj_bexport *cur;         /* the export being filled (its others) */
     /* Common-word pairs (pairs.h): the common terms, a class per term id
      * of the worker's inverter (aj_pairs_class), and the current paragraph's
      * pairs, resolved to term ids, with their positions. */
@@ -168,6 +170,7 @@ void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel) {
 }
 
 static int canceled(const aj_bworker *w) { return w->cancel && *w->cancel; }
+void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes) { w->limit = bytes; }
 
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
@@ -205,9 +208,13 @@ void aj_bseg_free(aj_bseg *s) {
     for (size_t i = 0; i < s->nouts; i++) free(s->outs[i].blocks);
     free(s->outs);
     aj_store_packer_free(&s->store);
-    aj_inv_export_free(&s->terms);
-    aj_inv_export_free(&s->words);
-    free(s->w2t);
+    for (size_t i = 0; i < s->nexps; i++) {
+        aj_inv_export_free(&s->exps[i].terms);
+        aj_inv_export_free(&s->exps[i].words);
+        free(s->exps[i].others);
+        free(s->exps[i].olens);
+    }
+    free(s->exps);
     free(s);
 }
 
@@ -238,19 +245,103 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz) {
     return 0;
 }
 
+/* The export of the current segment that is being filled, made when
+ * needed. */
+static aj_bexport *cur_export(aj_bworker *w) {
+    aj_bseg *s = w->seg;
+    if (!w->cur) {
+        if (grow((void **)&s->exps, &s->capexps, s->nexps, sizeof *s->exps)) return NULL;
+        w->cur = &s->exps[s->nexps++];
+        memset(w->cur, 0, sizeof *w->cur);
+    }
+    return w->cur;
+}
+
+/* Hands the postings held so far over, into the segment. */
+static aj_err export_now(aj_bworker *w) {
+    aj_bexport *x = cur_export(w);
+    if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
+    aj_err e = aj_inverter_export(w->c, w->terms, &x->terms);
+    if (!e) e = aj_inverter_export(w->c, w->words, &x->words);
+    w->cur = NULL;
+    return e;
+}
+
+/* Bytes held by the worker's tables of keys. */
+static uint64_t tables_bytes(const aj_bworker *w) {
+    return aj_inverter_mem(w->terms) + aj_inverter_mem(w->words) +
+           w->nwtab * sizeof *w->wtab + w->capw2t * sizeof *w->w2t + w->captclass +
+           w->nptab * sizeof *w->ptab;
+}
+
+/* Forgets every key (after an export): the tables start small again, so
+ * a worker holds about its limit whatever the vocabulary.  Ids restart,
+ * which the next export tells the coordinator. */
+static aj_err forget_keys(aj_bworker *w) {
+    aj_inverter_reset(w->terms);
+    aj_inverter_reset(w->words);
+    free(w->w2t);
+    free(w->tclass);
+    free(w->ptab);
+    w->w2t = NULL;
+    w->tclass = NULL;
+    w->ptab = NULL;
+    w->capw2t = w->captclass = 0;
+    w->nptab = w->ptab_used = 0;
+    free(w->wtab);
+    w->nwtab = WTABLE_MIN;
+    w->wtab_used = 0;
+    w->wtab = wtab_alloc(w->nwtab);
+    if (!w->wtab) {
+        w->nwtab = 0;
+        return aj_fail(w->c, AJ_ENOMEM, "word table");
+    }
+    return AJ_OK;
+}
+
+static int over_limit(const aj_bworker *w) {
+    return w->limit && tables_bytes(w) > w->limit;
+}
+
+/* Hands the segment's exports over now, as a piece of their own that
+ * comes before the rest of the segment (it takes the segment's number,
+ * and the segment the next): the coordinator gives the piece the base
+ * the segment will have, since nothing comes between them.  The texts'
+ * blocks stay with the segment, so where pieces are cut does not show in
+ * stor.aj either. */
+static aj_err hand_piece(aj_bworker *w) {
+    aj_bseg *s = w->seg, *piece = calloc(1, sizeof *piece);
+    if (!piece) return aj_fail(w->c, AJ_ENOMEM, "segment");
+    piece->worker = s->worker;
+    piece->chunk = s->chunk;
+    piece->seq = s->seq;
+    piece->exps = s->exps;
+    piece->nexps = s->nexps;
+    piece->capexps = s->capexps;
+    s->exps = NULL;
+    s->nexps = s->capexps = 0;
+    s->seq = ++w->seq;
+    return w->fn(w->c, w->arg, piece);
+}
+
+/* Past its limit in the middle of a segment, the worker hands over what
+ * it holds and forgets its keys.  Where that happens does not show in the
+ * index: a key's postings join in paragraph order whichever exports they
+ * come in. */
+static aj_err check_limit(aj_bworker *w) {
+    if (!over_limit(w)) return AJ_OK;
+    aj_err e = export_now(w);
+    if (!e) e = hand_piece(w);
+    return e ? e : forget_keys(w);
+}
+
 /* Hands the current segment over and starts the next one. */
 static aj_err finish_seg(aj_bworker *w, int last) {
     aj_bseg *s = w->seg;
     aj_err e = aj_store_pack_flush(w->c, &s->store);
-    if (!e) e = aj_inverter_export(w->c, w->terms, &s->terms);
-    if (!e) e = aj_inverter_export(w->c, w->words, &s->words);
+    if (!e) e = export_now(w);
+    if (!e && over_limit(w)) e = forget_keys(w);
     if (e) return e;
-    /* The coordinator learns the term of each word the first time the
-     * word is exported. */
-    uint32_t from = s->words.nkeys_before, to = s->words.nkeys_after;
-    s->w2t = malloc((to - from + 1) * sizeof *s->w2t);
-    if (!s->w2t) return aj_fail(w->c, AJ_ENOMEM, "word terms");
-    memcpy(s->w2t, w->w2t + from, (to - from) * sizeof *s->w2t);
     s->last = last;
     w->seg = NULL;
     e = w->fn(w->c, w->arg, s);
@@ -259,7 +350,27 @@ static aj_err finish_seg(aj_bworker *w, int last) {
     return seg_new(w->c, w->id, w->chunk, ++w->seq, w->sdict, &w->seg);
 }
 
-/* Maps a word to its term the first time the segment sees it. */
+/* Notes that a word spelled otherwise has term as its term. */
+static aj_err note_other(aj_bworker *w, const char *term, size_t tl) {
+    aj_bexport *x = cur_export(w);
+    if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
+    if (grow((void **)&x->olens, &x->capothers, x->nothers, 1))
+        return aj_fail(w->c, AJ_ENOMEM, "word terms");
+    while (x->nobytes + tl > x->capobytes) {
+        size_t cap = x->capobytes ? 2 * x->capobytes : 4096;
+        char *v = realloc(x->others, cap);
+        if (!v) return aj_fail(w->c, AJ_ENOMEM, "word terms");
+        x->others = v;
+        x->capobytes = cap;
+    }
+    memcpy(x->others + x->nobytes, term, tl);
+    x->nobytes += tl;
+    x->olens[x->nothers++] = (uint8_t)tl;
+    return AJ_OK;
+}
+
+/* Maps a word to its term the first time the worker sees it, and flags
+ * both (AJ_KEY_SELF, AJ_KEY_OTHER). */
 static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid) {
     const char *term;
     size_t tl;
@@ -268,6 +379,14 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
+    if (tl == len && !memcmp(term, word, len)) {
+        aj_inverter_flag(w->terms, tid, AJ_KEY_SELF);
+        aj_inverter_flag(w->words, wid, AJ_KEY_SELF);
+    } else {
+        aj_inverter_flag(w->terms, tid, AJ_KEY_OTHER);
+        e = note_other(w, term, tl);
+        if (e) return e;
+    }
     if (grow((void **)&w->w2t, &w->capw2t, wid, sizeof *w->w2t))
         return aj_fail(w->c, AJ_ENOMEM, "word table");
     w->w2t[wid] = tid;
@@ -560,6 +679,7 @@ static int on_para(void *arg, const aj_seg_para *p) {
     if (!e) e = flush_tokens(w);
     if (!e) e = aj_inverter_end_doc(c, w->terms, w->local_para);
     if (!e) e = aj_inverter_end_doc(c, w->words, w->local_para);
+    if (!e) e = check_limit(w);
     if (e) {
         w->err = e;
         return 1;
@@ -702,6 +822,7 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->chunk = ci;
     w->seq = 0;
     w->local_para = 0;
+    w->cur = NULL;
     aj_err e = seg_new(c, w->id, ci, 0, w->sdict, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
         e = canceled(w) ? aj_fail(c, AJ_ECANCELED, "the build was canceled")
@@ -709,5 +830,6 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     if (!e) e = finish_seg(w, 1);
     aj_bseg_free(w->seg);
     w->seg = NULL;
+    w->cur = NULL;
     return e;
 }

@@ -60,6 +60,28 @@ typedef struct aj_bdocout {
     size_t n;
 } aj_bdocout;
 
+/* What a key's flags (aj_inverter_flag) say, the same for a term and for
+ * a word of the same bytes: a word spelled as the key has the key as its
+ * term (SELF), a word spelled otherwise has the key as its term (OTHER).
+ * A word whose flags are exactly SELF is its own term and the only word of
+ * that term, so its postings are the term's (build.c stores them once);
+ * both dictionaries learn it from the flags alone, key by key, without a
+ * table from words to terms. */
+#define AJ_KEY_SELF 1u
+#define AJ_KEY_OTHER 2u
+
+/* One hand-over of a worker's inversions: a segment has one, or more when
+ * the worker's tables outgrew its share of memory in the middle of the
+ * segment (it then hands over what it has and forgets its keys). */
+typedef struct aj_bexport {
+    aj_inv_export terms, words;  /* postings, ids of the worker's keys */
+    char *others;            /* terms of words spelled otherwise (flag
+                                AJ_KEY_OTHER for the word of those bytes),
+                                back to back */
+    uint8_t *olens;
+    size_t nothers, nobytes, capothers, capobytes;
+} aj_bexport;
+
 /* An acronym definition found in a paragraph of the segment. */
 typedef struct aj_bacro {
     uint32_t para;           /* index in the segment's paras */
@@ -83,8 +105,8 @@ typedef struct aj_bseg {
     size_t nacros, capacros;
     int acro_nomem;
     aj_store_packer store;
-    aj_inv_export terms, words;  /* postings, ids of the worker's keys */
-    uint32_t *w2t;           /* term id of each new word of the export */
+    aj_bexport *exps;        /* in the order made */
+    size_t nexps, capexps;
     uint64_t ntokens;
 } aj_bseg;
 
@@ -115,6 +137,9 @@ void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p);
 /* A flag that, once non-zero, makes aj_bworker_run stop at the next
  * paragraph with AJ_ECANCELED (aj_build_opts.cancel).  NULL by default. */
 void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel);
+/* The bytes the worker's tables of keys may hold (about) before it hands
+ * its postings over and forgets its keys; 0: no limit. */
+void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

@@ -18,75 +18,147 @@
  */
 #include "dict.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
+#include "io.h"
 
 #define INDEX_BYTES 20u
 
 static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
 
-aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
-                     const char *const *terms, const uint8_t *lens,
-                     const aj_term_info *infos) {
-    uint32_t base = AJ_SEC_DICT_BASE(which);
-    uint64_t nblocks = (n + AJ_DICT_BLOCK - 1) / AJ_DICT_BLOCK;
-    uint8_t *index = malloc(nblocks * INDEX_BYTES + 1);
-    if (!index) return aj_fail(c, AJ_ENOMEM, "dictionary block index");
-    aj_err e = AJ_OK;
-    uint64_t blk_off = aj_fw_tell(w);
-    for (uint64_t i = 0; !e && i < n; i++) {
-        uint8_t buf[2 + AJ_MAX_WORD + 5 * 10];
-        size_t k = 0;
-        const aj_term_info *in = &infos[i];
-        if (i % AJ_DICT_BLOCK == 0) {
-            uint64_t at = aj_fw_tell(w) - blk_off;
-            if (at > UINT32_MAX) {
-                e = aj_fail(c, AJ_ELIMIT, "dictionary exceeds 4 GiB");
-                break;
-            }
-            uint8_t *x = index + (i / AJ_DICT_BLOCK) * INDEX_BYTES;
-            aj_put_u32le(x, (uint32_t)at);
-            aj_put_u64le(x + 4, in->post_off);
-            aj_put_u64le(x + 12, which == AJ_DICT_TERMS ? in->pos_off : 0);
-            buf[k++] = lens[i];
-            memcpy(buf + k, terms[i], lens[i]);
-            k += lens[i];
-        } else {
-            size_t shared = 0, max = lens[i] < lens[i - 1] ? lens[i] : lens[i - 1];
-            while (shared < max && terms[i][shared] == terms[i - 1][shared]) shared++;
-            buf[k++] = (uint8_t)shared;
-            buf[k++] = (uint8_t)(lens[i] - shared);
-            memcpy(buf + k, terms[i] + shared, lens[i] - shared);
-            k += lens[i] - shared;
-        }
-        k += aj_put_varint(buf + k, in->df);
-        k += aj_put_varint(buf + k, in->max_tf);
-        k += aj_put_varint(buf + k, in->min_len);
-        if (i % AJ_DICT_BLOCK != 0) {
-            k += aj_put_varint(buf + k,
-                               zigzag((int64_t)(in->post_off - infos[i - 1].post_off)));
-            if (which == AJ_DICT_TERMS)
-                k += aj_put_varint(buf + k, in->pos_off - infos[i - 1].pos_off);
-        }
-        e = aj_fw_write(c, w, buf, k);
+aj_err aj_dict_writer_begin(aj_ctx *c, aj_dict_writer *d, aj_fwriter *w, int which,
+                            FILE *spill, const char *spill_name) {
+    (void)c;
+    memset(d, 0, sizeof *d);
+    d->w = w;
+    d->which = which;
+    d->spill = spill;
+    d->spill_name = spill_name ? spill_name : "dictionary index";
+    d->blk_off = aj_fw_tell(w);
+    return AJ_OK;
+}
+
+void aj_dict_writer_free(aj_dict_writer *d) {
+    free(d->index);
+    d->index = NULL;
+    d->nindex = d->capindex = 0;
+}
+
+/* Keeps a block's index entry. */
+static aj_err index_entry(aj_ctx *c, aj_dict_writer *d, const uint8_t *x) {
+    if (d->spill) {
+        if (aj_io_fwrite(x, 1, INDEX_BYTES, d->spill) != INDEX_BYTES)
+            return aj_fail(c, AJ_EIO, "%s: write failed: %s", d->spill_name, strerror(errno));
+        return AJ_OK;
     }
-    uint64_t blk_len = aj_fw_tell(w) - blk_off;
-    if (!e) e = aj_fw_section(c, w, base + 2, blk_off, blk_len);
+    if (d->nindex + INDEX_BYTES > d->capindex) {
+        size_t cap = d->capindex ? d->capindex * 2 : 64 * INDEX_BYTES;
+        uint8_t *v = realloc(d->index, cap);
+        if (!v) return aj_fail(c, AJ_ENOMEM, "dictionary block index");
+        d->index = v;
+        d->capindex = cap;
+    }
+    memcpy(d->index + d->nindex, x, INDEX_BYTES);
+    d->nindex += INDEX_BYTES;
+    return AJ_OK;
+}
+
+aj_err aj_dict_writer_add(aj_ctx *c, aj_dict_writer *d, const char *term, uint32_t len,
+                          const aj_term_info *in) {
+    uint8_t buf[2 + 255 + 5 * 10];
+    size_t k = 0;
+    aj_err e = AJ_OK;
+    if (len == 0 || len > 255) return aj_fail(c, AJ_EINVAL, "dictionary term length %u", len);
+    if (d->n % AJ_DICT_BLOCK == 0) {
+        uint64_t at = aj_fw_tell(d->w) - d->blk_off;
+        if (at > UINT32_MAX) return aj_fail(c, AJ_ELIMIT, "dictionary exceeds 4 GiB");
+        uint8_t x[INDEX_BYTES];
+        aj_put_u32le(x, (uint32_t)at);
+        aj_put_u64le(x + 4, in->post_off);
+        aj_put_u64le(x + 12, d->which == AJ_DICT_TERMS ? in->pos_off : 0);
+        e = index_entry(c, d, x);
+        if (e) return e;
+        buf[k++] = (uint8_t)len;
+        memcpy(buf + k, term, len);
+        k += len;
+    } else {
+        uint32_t shared = 0, max = len < d->prevlen ? len : d->prevlen;
+        while (shared < max && term[shared] == d->prev[shared]) shared++;
+        buf[k++] = (uint8_t)shared;
+        buf[k++] = (uint8_t)(len - shared);
+        memcpy(buf + k, term + shared, len - shared);
+        k += len - shared;
+    }
+    k += aj_put_varint(buf + k, in->df);
+    k += aj_put_varint(buf + k, in->max_tf);
+    k += aj_put_varint(buf + k, in->min_len);
+    if (d->n % AJ_DICT_BLOCK != 0) {
+        k += aj_put_varint(buf + k, zigzag((int64_t)(in->post_off - d->prev_info.post_off)));
+        if (d->which == AJ_DICT_TERMS)
+            k += aj_put_varint(buf + k, in->pos_off - d->prev_info.pos_off);
+    }
+    memcpy(d->prev, term, len);
+    d->prevlen = len;
+    d->prev_info = *in;
+    d->n++;
+    return aj_fw_write(c, d->w, buf, k);
+}
+
+/* Copies the spilled index into the file. */
+static aj_err copy_spill(aj_ctx *c, aj_dict_writer *d) {
+    uint8_t buf[1 << 14];
+    size_t n;
+    if (aj_io_fflush(d->spill) != 0 || fseek(d->spill, 0, SEEK_SET) != 0)
+        return aj_fail(c, AJ_EIO, "%s: write failed: %s", d->spill_name, strerror(errno));
+    while ((n = fread(buf, 1, sizeof buf, d->spill)) > 0) {
+        aj_err e = aj_fw_write(c, d->w, buf, n);
+        if (e) return e;
+    }
+    if (ferror(d->spill))
+        return aj_fail(c, AJ_EIO, "%s: read failed: %s", d->spill_name, strerror(errno));
+    return AJ_OK;
+}
+
+aj_err aj_dict_writer_end(aj_ctx *c, aj_dict_writer *d) {
+    uint32_t base = AJ_SEC_DICT_BASE(d->which);
+    uint64_t nblocks = (d->n + AJ_DICT_BLOCK - 1) / AJ_DICT_BLOCK;
+    aj_fwriter *w = d->w;
+    uint64_t blk_len = aj_fw_tell(w) - d->blk_off;
+    aj_err e = aj_fw_section(c, w, base + 2, d->blk_off, blk_len);
     if (!e) e = aj_fw_align(c, w, 4);
     uint64_t idx_off = aj_fw_tell(w);
-    if (!e && nblocks) e = aj_fw_write(c, w, index, nblocks * INDEX_BYTES);
+    if (!e && nblocks)
+        e = d->spill ? copy_spill(c, d) : aj_fw_write(c, w, d->index, d->nindex);
+    if (!e && aj_fw_tell(w) - idx_off != nblocks * INDEX_BYTES)
+        e = aj_fail(c, AJ_EIO, "dictionary index: %llu bytes for %llu blocks",
+                    (unsigned long long)(aj_fw_tell(w) - idx_off),
+                    (unsigned long long)nblocks);
     if (!e) e = aj_fw_section(c, w, base + 1, idx_off, nblocks * INDEX_BYTES);
     /* Section base + 0 records the number of terms (8 bytes). */
     uint8_t cnt[8];
-    aj_put_u64le(cnt, n);
+    aj_put_u64le(cnt, d->n);
     uint64_t cnt_off = aj_fw_tell(w);
     if (!e) e = aj_fw_write(c, w, cnt, 8);
     if (!e) e = aj_fw_section(c, w, base, cnt_off, 8);
-    free(index);
+    aj_dict_writer_free(d);
     return e;
+}
+
+aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
+                     const char *const *terms, const uint8_t *lens,
+                     const aj_term_info *infos) {
+    aj_dict_writer d;
+    aj_err e = aj_dict_writer_begin(c, &d, w, which, NULL, NULL);
+    for (uint64_t i = 0; !e && i < n; i++) e = aj_dict_writer_add(c, &d, terms[i], lens[i], &infos[i]);
+    if (e) {
+        aj_dict_writer_free(&d);
+        return e;
+    }
+    return aj_dict_writer_end(c, &d);
 }
 
 aj_err aj_dict_open(aj_ctx *c, aj_mfile *f, int which, aj_dict *d) {

@@ -12,6 +12,7 @@
 #define AJ_DICT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "analyzer.h"
 #include "error.h"
@@ -49,6 +50,38 @@ typedef struct aj_dict {
 aj_err aj_dict_write(aj_ctx *c, aj_fwriter *w, int which, uint64_t n,
                      const char *const *terms, const uint8_t *lens,
                      const aj_term_info *infos);
+
+/* The same, a term at a time, so that a build never holds its whole
+ * vocabulary: the blocks go to the file as they fill; the block index (20
+ * bytes per 16 terms), which follows them, goes to `spill` (a temporary
+ * file the caller made, empty, and closes; NULL keeps it in memory) and is
+ * copied after the blocks by aj_dict_writer_end (spill_name, its path, is
+ * for messages; the writer does not own either).  Nothing else may be
+ * written to w in between. */
+typedef struct aj_dict_writer {
+    aj_fwriter *w;
+    int which;
+    uint64_t n;              /* terms so far */
+    uint64_t blk_off;
+    FILE *spill;
+    const char *spill_name;  /* its path, for messages */
+    uint8_t *index;          /* when not spilled */
+    size_t nindex, capindex;
+    char prev[256];
+    uint32_t prevlen;
+    aj_term_info prev_info;
+} aj_dict_writer;
+
+aj_err aj_dict_writer_begin(aj_ctx *c, aj_dict_writer *d, aj_fwriter *w, int which,
+                            FILE *spill, const char *spill_name);
+/* Adds the next term (strictly greater in byte order than the last; at
+ * most AJ_MAX_WORD bytes). */
+aj_err aj_dict_writer_add(aj_ctx *c, aj_dict_writer *d, const char *term, uint32_t len,
+                          const aj_term_info *info);
+/* Writes the index and the count; frees what the writer holds. */
+aj_err aj_dict_writer_end(aj_ctx *c, aj_dict_writer *d);
+/* Frees what the writer holds after a failure (no-op after end). */
+void aj_dict_writer_free(aj_dict_writer *d);
 
 /* ---- reading ---- */
 

@@ -1,10 +1,10 @@
 /* invert.c - see invert.h.
  *
- * Run file layout (temporary, private to a build): for each key holding
- * postings, in key byte order: u32 key id (little-endian), varint df,
- * varint byte count, then the varint postings, whose first paragraph gap
- * is counted from 0 (every run restarts the gaps, so runs concatenate
- * without rewriting). */
+ * Run file layout (temporary, private to a build): for each key held, in
+ * key byte order: u8 key length, the key's bytes, u8 flags, varint df
+ * (0 for a key that has only flags), varint byte count, then the varint
+ * postings, whose first paragraph gap is counted from 0 (every run
+ * restarts the gaps, so runs concatenate without rewriting). */
 #include "io.h"
 #include "invert.h"
 
@@ -12,22 +12,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "bytes.h"
+
+/* Postings of at most this many bytes are kept in the entry itself: most
+ * keys of a large vocabulary occur once or twice, and a buffer of their
+ * own would cost a malloc and its overhead each. */
+#define INLINE_BYTES 16
 
 typedef struct {
     uint64_t key_off;      /* in the key arena */
     uint32_t hash;
     uint8_t len;
+    uint8_t flags;         /* the caller's (aj_inverter_flag) */
     uint32_t df;           /* postings held in memory */
     uint32_t last_doc;     /* last paragraph id in memory (gap base) */
-    uint8_t *buf;          /* varint postings */
-    uint32_t nbuf, capbuf;
+    uint32_t nbuf, capbuf; /* capbuf 0: the postings are in inl */
     uint32_t mark;         /* paragraph sequence + 1 when seen in it */
     uint32_t head, tail;   /* its occurrences in the current paragraph */
     uint32_t tf;
+    union {
+        uint8_t *buf;      /* varint postings */
+        uint8_t inl[INLINE_BYTES];
+    } u;
 } entry;
+
+static inline uint8_t *ebuf(entry *e) { return e->capbuf ? e->u.buf : e->u.inl; }
+static inline const uint8_t *cebuf(const entry *e) { return e->capbuf ? e->u.buf : e->u.inl; }
 
 struct aj_inverter {
     int with_positions;
@@ -45,16 +58,20 @@ struct aj_inverter {
     uint32_t seq;          /* paragraphs ended so far */
     uint64_t npostings;    /* all postings ever added */
     uint64_t held;         /* bytes of postings buffers allocated */
+    uint64_t nbufs;        /* postings buffers allocated (not inline) */
     uint32_t *dirty;       /* keys with postings since the last export */
     size_t ndirty, capdirty;
     uint32_t exported;     /* keys named in earlier exports */
+    int restarted;         /* reset since the last export */
 };
+
+#define MIN_SLOTS (1u << 12)
 
 aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out) {
     aj_inverter *iv = calloc(1, sizeof *iv);
     if (!iv) return aj_fail(c, AJ_ENOMEM, "inverter");
     iv->with_positions = with_positions;
-    iv->nslots = 1 << 12;
+    iv->nslots = MIN_SLOTS;
     iv->slots = calloc(iv->nslots, sizeof *iv->slots);
     if (!iv->slots) {
         free(iv);
@@ -64,32 +81,84 @@ aj_err aj_inverter_new(aj_ctx *c, int with_positions, aj_inverter **out) {
     return AJ_OK;
 }
 
-void aj_inverter_free(aj_inverter *iv) {
-    if (!iv) return;
-    for (uint64_t i = 0; i < iv->nkeys; i++) free(iv->keys[i].buf);
+/* Frees the keys, their table and their postings. */
+static void drop_keys(aj_inverter *iv) {
+    for (uint64_t i = 0; i < iv->nkeys; i++)
+        if (iv->keys[i].capbuf) free(iv->keys[i].u.buf);
     free(iv->keys);
     free(iv->slots);
     free(iv->arena);
+    free(iv->dirty);
+    iv->keys = NULL;
+    iv->slots = NULL;
+    iv->arena = NULL;
+    iv->dirty = NULL;
+    iv->nkeys = iv->capkeys = iv->narena = iv->caparena = iv->held = iv->nbufs = 0;
+    iv->ndirty = iv->capdirty = 0;
+}
+
+void aj_inverter_free(aj_inverter *iv) {
+    if (!iv) return;
+    drop_keys(iv);
     free(iv->occ_pos);
     free(iv->occ_next);
     free(iv->distinct);
-    free(iv->dirty);
     free(iv);
+}
+
+void aj_inverter_reset(aj_inverter *iv) {
+    drop_keys(iv);
+    /* Back to the size of a new table: the memory goes back to the
+     * system (a table that grew large is a mapping of its own), and a
+     * failed allocation here shows as one at the next intern. */
+    iv->slots = calloc(MIN_SLOTS, sizeof *iv->slots);
+    iv->nslots = iv->slots ? MIN_SLOTS : 0;
+    iv->exported = 0;
+    iv->restarted = 1;
 }
 
 uint64_t aj_inverter_nkeys(const aj_inverter *iv) { return iv->nkeys; }
 uint64_t aj_inverter_npostings(const aj_inverter *iv) { return iv->npostings; }
 uint64_t aj_inverter_bytes(const aj_inverter *iv) { return iv->held; }
 
+/* What malloc adds to each posting buffer, about. */
+#define MALLOC_OVERHEAD 16
+/* Sorting the keys for a run: a sort_key and an id per key, and qsort's
+ * copy of the sort_keys. */
+#define SORT_BYTES 36
+
+uint64_t aj_inverter_mem(const aj_inverter *iv) {
+    return iv->capkeys * sizeof(entry) + iv->nslots * sizeof *iv->slots + iv->caparena +
+           iv->held + iv->nbufs * MALLOC_OVERHEAD + iv->nkeys * SORT_BYTES + iv->capdirty * 4;
+}
+
+uint8_t aj_inverter_flags(const aj_inverter *iv, uint32_t id) { return iv->keys[id].flags; }
+void aj_inverter_flag(aj_inverter *iv, uint32_t id, uint8_t flags) { iv->keys[id].flags |= flags; }
+
 const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len) {
     *len = iv->keys[id].len;
     return iv->arena + iv->keys[id].key_off;
+}
+
+/* Asks for huge pages under a large table: its entries are read at
+ * random, and with 4 KiB pages nearly every read of a table of millions
+ * of keys also misses the TLB (walks that cost the most in a virtual
+ * machine).  Only the 2 MiB-aligned middle of the block can have them. */
+static void want_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = 2u << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n) & ~(huge - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p, (void)n;
+#endif
 }
 
 static aj_err grow_slots(aj_ctx *c, aj_inverter *iv) {
     uint64_t n = iv->nslots * 2;
     uint64_t *s = calloc(n, sizeof *s);
     if (!s) return aj_fail(c, AJ_ENOMEM, "term hash table");
+    want_huge(s, n * sizeof *s);
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         uint64_t h = iv->keys[i].hash & (n - 1);
         while (s[h]) h = (h + 1) & (n - 1);
@@ -117,6 +186,7 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
     *is_new = 0;
     if (len == 0 || len > 255)
         return aj_fail(c, AJ_EINVAL, "term length %u", len);
+    if (!iv->slots) return aj_fail(c, AJ_ENOMEM, "term hash table");
     uint64_t mask = iv->nslots - 1, h = hash & mask;
     /* The slot holds the hash, so a probe touches the entry and the key
      * bytes only when the hashes agree. */
@@ -139,6 +209,7 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
         uint64_t cap = iv->capkeys ? iv->capkeys * 2 : 1024;
         entry *k = realloc(iv->keys, cap * sizeof *k);
         if (!k) return aj_fail(c, AJ_ENOMEM, "term table");
+        want_huge(k, cap * sizeof *k);
         iv->keys = k;
         iv->capkeys = cap;
     }
@@ -147,6 +218,7 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
         while (cap < iv->narena + len) cap *= 2;
         char *a = realloc(iv->arena, cap);
         if (!a) return aj_fail(c, AJ_ENOMEM, "term strings");
+        want_huge(a, cap);
         iv->arena = a;
         iv->caparena = cap;
     }
@@ -162,6 +234,15 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
     *is_new = 1;
     if (iv->nkeys * 2 > iv->nslots) return grow_slots(c, iv);
     return AJ_OK;
+}
+
+aj_err aj_inverter_note(aj_ctx *c, aj_inverter *iv, const char *key,
+                        uint32_t len, uint8_t flags) {
+    uint32_t id;
+    int is_new;
+    aj_err e = aj_inverter_intern(c, iv, key, len, &id, &is_new);
+    if (!e) iv->keys[id].flags |= flags;
+    return e;
 }
 
 /* Records key id as one of the paragraph's distinct keys, on its first
@@ -239,20 +320,24 @@ aj_err aj_inverter_add_many(aj_ctx *c, aj_inverter *iv, const uint32_t *ids,
 
 /* Makes room for n more bytes in e's buffer. */
 static aj_err grow_buf(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
-    uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 16;
+    uint64_t cap = e->capbuf ? (uint64_t)e->capbuf * 2 : 2 * INLINE_BYTES;
     while (cap < e->nbuf + n) cap *= 2;
     if (cap > UINT32_MAX)
         return aj_fail(c, AJ_ELIMIT, "posting list over 4 GiB in memory");
-    uint8_t *b = realloc(e->buf, cap);
+    uint8_t *b = e->capbuf ? realloc(e->u.buf, cap) : malloc(cap);
     if (!b) return aj_fail(c, AJ_ENOMEM, "postings");
+    if (!e->capbuf) {
+        memcpy(b, e->u.inl, e->nbuf);
+        iv->nbufs++;
+    }
     iv->held += cap - e->capbuf;
-    e->buf = b;
+    e->u.buf = b;
     e->capbuf = (uint32_t)cap;
     return AJ_OK;
 }
 
 static inline aj_err reserve(aj_ctx *c, aj_inverter *iv, entry *e, uint64_t n) {
-    if (e->nbuf + n <= e->capbuf) return AJ_OK;
+    if (e->nbuf + n <= (e->capbuf ? e->capbuf : INLINE_BYTES)) return AJ_OK;
     return grow_buf(c, iv, e, n);
 }
 
@@ -264,13 +349,13 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
             /* the entry was touched by this paragraph's adds; its postings
              * buffer, where the bytes go, was not */
             const entry *ahead = &iv->keys[iv->distinct[k + READ_AHEAD]];
-            if (ahead->buf) __builtin_prefetch(ahead->buf + ahead->nbuf, 1);
+            if (ahead->capbuf) __builtin_prefetch(ahead->u.buf + ahead->nbuf, 1);
         }
         /* Worst case: two 5-byte varints, then 5 bytes per position. */
         uint64_t need = 10 + (iv->with_positions ? 5 * (uint64_t)en->tf : 0);
         e = reserve(c, iv, en, need);
         if (e) break;
-        uint8_t *p = en->buf + en->nbuf;
+        uint8_t *p = ebuf(en) + en->nbuf;
         p += aj_put_varint(p, doc - en->last_doc);
         p += aj_put_varint(p, en->tf);
         if (iv->with_positions) {
@@ -281,7 +366,7 @@ aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc) {
                 last = pos;
             }
         }
-        en->nbuf = (uint32_t)(p - en->buf);
+        en->nbuf = (uint32_t)(p - ebuf(en));
         en->last_doc = doc;
         if (en->df++ == 0) {
             if (iv->ndirty == iv->capdirty) {
@@ -307,6 +392,7 @@ void aj_inv_export_free(aj_inv_export *x) {
     free(x->ids);
     free(x->dfs);
     free(x->lasts);
+    free(x->flags);
     free(x->offs);
     free(x->bytes);
     memset(x, 0, sizeof *x);
@@ -314,6 +400,7 @@ void aj_inv_export_free(aj_inv_export *x) {
 
 aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
     memset(x, 0, sizeof *x);
+    x->restart = iv->restarted;
     x->nkeys_before = iv->exported;
     x->nkeys_after = (uint32_t)iv->nkeys;
     size_t nnew = x->nkeys_after - x->nkeys_before, kb = 0;
@@ -326,10 +413,11 @@ aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
     x->ids = malloc((n + 1) * sizeof *x->ids);
     x->dfs = malloc((n + 1) * sizeof *x->dfs);
     x->lasts = malloc((n + 1) * sizeof *x->lasts);
+    x->flags = malloc(n + 1);
     x->offs = malloc((n + 1) * sizeof *x->offs);
     x->bytes = malloc(nb + 1);
-    if (!x->newkeys || !x->newlens || !x->ids || !x->dfs || !x->lasts || !x->offs ||
-        !x->bytes) {
+    if (!x->newkeys || !x->newlens || !x->ids || !x->dfs || !x->lasts || !x->flags ||
+        !x->offs || !x->bytes) {
         aj_inv_export_free(x);
         return aj_fail(c, AJ_ENOMEM, "segment postings");
     }
@@ -344,8 +432,9 @@ aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
         x->ids[k] = iv->dirty[k];
         x->dfs[k] = e->df;
         x->lasts[k] = e->last_doc;
+        x->flags[k] = e->flags;
         x->offs[k] = x->nbytes;
-        memcpy(x->bytes + x->nbytes, e->buf, e->nbuf);
+        memcpy(x->bytes + x->nbytes, ebuf(e), e->nbuf);
         x->nbytes += e->nbuf;
         /* Keep the buffer: the key will likely need it again. */
         e->nbuf = 0;
@@ -355,30 +444,82 @@ aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x) {
     x->n = (uint32_t)n;
     iv->ndirty = 0;
     iv->exported = (uint32_t)iv->nkeys;
+    iv->restarted = 0;
     return AJ_OK;
 }
 
+void aj_inv_map_free(aj_inv_map *m) {
+    free(m->keys);
+    free(m->offs);
+    free(m->lens);
+    free(m->ids);
+    memset(m, 0, sizeof *m);
+}
+
+void aj_inv_map_forget(aj_inv_map *m) {
+    if (m->n) memset(m->ids, 0xff, m->n * sizeof *m->ids);
+}
+
+aj_err aj_inv_map_update(aj_ctx *c, aj_inv_map *m, const aj_inv_export *x) {
+    if (x->restart) {
+        /* the exporter starts afresh: so does its map, at a small size */
+        aj_inv_map_free(m);
+    }
+    if (x->nkeys_before != m->n)
+        return aj_fail(c, AJ_EINVAL, "build: key map out of step (%llu, %u)",
+                       (unsigned long long)m->n, x->nkeys_before);
+    if (x->nkeys_after > m->cap) {
+        uint64_t cap = m->cap ? m->cap : 1024;
+        while (cap < x->nkeys_after) cap *= 2;
+        uint64_t *o = realloc(m->offs, cap * sizeof *o);
+        if (o) m->offs = o;
+        uint8_t *l = o ? realloc(m->lens, cap) : NULL;
+        if (l) m->lens = l;
+        uint32_t *g = l ? realloc(m->ids, cap * sizeof *g) : NULL;
+        if (g) m->ids = g;
+        if (!g) return aj_fail(c, AJ_ENOMEM, "key map");
+        m->cap = cap;
+    }
+    if (m->nbytes + x->nnewkeys_bytes > m->capbytes) {
+        uint64_t cap = m->capbytes ? m->capbytes : 1 << 16;
+        while (cap < m->nbytes + x->nnewkeys_bytes) cap *= 2;
+        char *k = realloc(m->keys, cap);
+        if (!k) return aj_fail(c, AJ_ENOMEM, "key map");
+        m->keys = k;
+        m->capbytes = cap;
+    }
+    if (x->nnewkeys_bytes) memcpy(m->keys + m->nbytes, x->newkeys, x->nnewkeys_bytes);
+    for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) {
+        uint8_t len = x->newlens[i - x->nkeys_before];
+        m->offs[i] = m->nbytes;
+        m->lens[i] = len;
+        m->ids[i] = UINT32_MAX;
+        m->nbytes += len;
+    }
+    m->n = x->nkeys_after;
+    return AJ_OK;
+}
+
+/* How many keys absorb takes between two looks at the memory it holds. */
+#define ABSORB_STEP 1024
+
 aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
                           const aj_inv_export *x, uint32_t base,
-                          uint32_t **map, uint64_t *cap) {
-    if (x->nkeys_after > *cap) {
-        uint64_t nc = *cap ? *cap : 1024;
-        while (nc < x->nkeys_after) nc *= 2;
-        uint32_t *m = realloc(*map, nc * sizeof *m);
-        if (!m) return aj_fail(c, AJ_ENOMEM, "key map");
-        *map = m;
-        *cap = nc;
-    }
-    size_t at = 0;
-    for (uint32_t i = x->nkeys_before; i < x->nkeys_after; i++) {
-        uint32_t len = x->newlens[i - x->nkeys_before], g;
-        int is_new;
-        aj_err e = aj_inverter_intern(c, global, x->newkeys + at, len, &g, &is_new);
-        if (e) return e;
-        (*map)[i] = g;
-        at += len;
-    }
-    for (uint32_t k = 0; k < x->n; k++) {
+                          aj_inv_map *m, uint32_t *next, uint64_t limit) {
+    for (uint32_t k = *next; k < x->n; k++) {
+        if (k > *next && (k - *next) % ABSORB_STEP == 0 && aj_inverter_mem(global) > limit) {
+            *next = k;
+            return AJ_OK;
+        }
+        uint32_t id = x->ids[k], g = m->ids[id];
+        if (g == UINT32_MAX) {
+            /* new to the global inverter since it last spilled */
+            int is_new;
+            aj_err e = aj_inverter_intern(c, global, m->keys + m->offs[id], m->lens[id], &g,
+                                          &is_new);
+            if (e) return e;
+            m->ids[id] = g;
+        }
         /* The segment's list starts with its first id counted from 0; in
          * the global list it becomes a gap from the global last id. */
         const uint8_t *b = x->bytes + x->offs[k];
@@ -386,17 +527,20 @@ aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
         aj_slice s = {b, end};
         uint32_t first = 0;
         aj_get_varint32(&s, &first);
-        entry *ge = &global->keys[(*map)[x->ids[k]]];
+        entry *ge = &global->keys[g];
         size_t rest = (size_t)(end - s.p);
         aj_err e = reserve(c, global, ge, 5 + rest);
         if (e) return e;
-        ge->nbuf += (uint32_t)aj_put_varint(ge->buf + ge->nbuf, base + first - ge->last_doc);
-        memcpy(ge->buf + ge->nbuf, s.p, rest);
+        uint8_t *gb = ebuf(ge);
+        ge->nbuf += (uint32_t)aj_put_varint(gb + ge->nbuf, base + first - ge->last_doc);
+        memcpy(gb + ge->nbuf, s.p, rest);
         ge->nbuf += (uint32_t)rest;
         ge->last_doc = base + x->lasts[k];
         ge->df += x->dfs[k];
+        ge->flags |= x->flags[k];
         global->npostings += x->dfs[k];
     }
+    *next = x->n;
     return AJ_OK;
 }
 
@@ -436,6 +580,8 @@ static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
         free(v);
         return aj_fail(c, AJ_ENOMEM, "term order");
     }
+    want_huge(order, (iv->nkeys + 1) * sizeof *order);
+    want_huge(v, (iv->nkeys + 1) * sizeof *v);
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         const entry *e = &iv->keys[i];
         const uint8_t *k = (const uint8_t *)iv->arena + e->key_off;
@@ -450,16 +596,45 @@ static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
     return AJ_OK;
 }
 
+/* Walking the keys in byte order reads entries, key bytes and postings
+ * all over memory: the entry rank + 16 and the bytes of rank + 8 are asked
+ * for ahead, so that the misses overlap. */
+static inline void read_ahead(const aj_inverter *iv, const uint32_t *order, uint64_t k) {
+    if (k + 16 < iv->nkeys) __builtin_prefetch(&iv->keys[order[k + 16]]);
+    if (k + 8 < iv->nkeys) {
+        const entry *a = &iv->keys[order[k + 8]];
+        __builtin_prefetch(iv->arena + a->key_off);
+        if (a->capbuf) __builtin_prefetch(a->u.buf);
+    }
+}
+
 static void release(aj_inverter *iv, entry *e) {
     iv->held -= e->capbuf;
-    free(e->buf);
-    e->buf = NULL;
+    if (e->capbuf) {
+        free(e->u.buf);
+        iv->nbufs--;
+    }
+    e->u.buf = NULL;
     e->nbuf = e->capbuf = 0;
     e->df = 0;
     e->last_doc = 0;
 }
 
-aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
+/* Forgets every key but keeps the tables' room, which the keys of the
+ * next run will fill again: growing them anew costs their page faults
+ * and rehashing every time. */
+static void forget_keeping_room(aj_inverter *iv) {
+    for (uint64_t i = 0; i < iv->nkeys; i++)
+        if (iv->keys[i].capbuf) release(iv, &iv->keys[i]);
+    memset(iv->slots, 0, iv->nslots * sizeof *iv->slots);
+    iv->nkeys = iv->narena = 0;
+    iv->ndirty = 0;
+    iv->exported = 0;
+    iv->restarted = 1;
+}
+
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
+                             uint64_t keep) {
     uint32_t *order;
     aj_err e = sorted_ids(c, iv, &order);
     if (e) return e;
@@ -472,14 +647,19 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     int short_write = 0;
     for (uint64_t k = 0; k < iv->nkeys; k++) {
+        read_ahead(iv, order, k);
         entry *en = &iv->keys[order[k]];
-        if (en->df == 0) continue;
-        uint8_t hdr[24];
-        aj_put_u32le(hdr, order[k]);
-        size_t n = 4 + aj_put_varint(hdr + 4, en->df);
+        if (en->df == 0 && en->flags == 0) continue;
+        uint8_t hdr[2 + 255 + 10];
+        size_t n = 0;
+        hdr[n++] = en->len;
+        memcpy(hdr + n, iv->arena + en->key_off, en->len);
+        n += en->len;
+        hdr[n++] = en->flags;
+        n += aj_put_varint(hdr + n, en->df);
         n += aj_put_varint(hdr + n, en->nbuf);
         if (aj_io_fwrite(hdr, 1, n, f) != n ||
-            aj_io_fwrite(en->buf, 1, en->nbuf, f) != en->nbuf) {
+            (en->nbuf && aj_io_fwrite(ebuf(en), 1, en->nbuf, f) != en->nbuf)) {
             short_write = 1;
             break;
         }
@@ -491,19 +671,36 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path) {
         e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
                     strerror(bad ? err : errno));
     free(order);
+    /* The keys are in the run now: forgetting them bounds the memory by
+     * the budget whatever the vocabulary.  Exporters' ids mapped to them
+     * must be forgotten too (aj_inv_map_forget). */
+    if (!e && aj_inverter_mem(iv) - iv->held <= keep) {
+        forget_keeping_room(iv);
+    } else if (!e) {
+        uint64_t npostings = iv->npostings;
+        aj_inverter_reset(iv);
+        iv->npostings = npostings;
+    }
     return e;
 }
 
 /* ---- merging runs ---- */
 
+/* A source of the merge: a run file, read entry by entry, or the keys
+ * held in memory, in byte order. */
 typedef struct {
-    FILE *f;
+    FILE *f;                 /* NULL: the memory source */
     const char *path;
-    int has;               /* a header is loaded */
-    uint32_t id, df, nbytes;
-} run_reader;
+    int has;                 /* an entry is loaded */
+    uint8_t len, flags;
+    uint32_t df, nbytes;
+    char key[256];
+    const char *kp;          /* the key's bytes: key, or in the arena */
+    uint64_t at;             /* memory source: next rank in order */
+    uint32_t id;             /* memory source: the entry's id */
+} source;
 
-static aj_err run_read_varint(aj_ctx *c, run_reader *r, uint32_t *v) {
+static aj_err run_read_varint(aj_ctx *c, source *r, uint32_t *v) {
     uint32_t x = 0;
     for (int shift = 0; shift <= 28; shift += 7) {
         int ch = getc_unlocked(r->f);
@@ -517,18 +714,71 @@ static aj_err run_read_varint(aj_ctx *c, run_reader *r, uint32_t *v) {
     return aj_fail(c, AJ_EIO, "%s: run file damaged", r->path);
 }
 
-/* Loads the next entry header, or sets has = 0 at the end. */
-static aj_err run_next(aj_ctx *c, run_reader *r) {
-    uint8_t b[4];
-    size_t n = fread(b, 1, 4, r->f);
+static aj_err run_damaged(aj_ctx *c, const source *r) {
+    return aj_fail(c, AJ_EIO, "%s: run file damaged", r->path);
+}
+
+/* Loads the next entry header of a run, or sets has = 0 at the end. */
+static aj_err run_next(aj_ctx *c, source *r) {
     r->has = 0;
-    if (n == 0 && feof(r->f)) return AJ_OK;
-    if (n != 4) return aj_fail(c, AJ_EIO, "%s: run file damaged", r->path);
-    r->id = aj_get_u32le(b);
+    int len = getc_unlocked(r->f);
+    if (len == EOF) return ferror(r->f) ? run_damaged(c, r) : AJ_OK;
+    if (len == 0 || fread(r->key, 1, (size_t)len, r->f) != (size_t)len) return run_damaged(c, r);
+    int flags = getc_unlocked(r->f);
+    if (flags == EOF) return run_damaged(c, r);
+    r->len = (uint8_t)len;
+    r->flags = (uint8_t)flags;
+    r->kp = r->key;
     aj_err e = run_read_varint(c, r, &r->df);
     if (!e) e = run_read_varint(c, r, &r->nbytes);
     if (!e) r->has = 1;
     return e;
+}
+
+/* Loads the memory source's next key. */
+static void mem_next(const aj_inverter *iv, const uint32_t *order, source *m) {
+    m->has = m->at < iv->nkeys;
+    if (!m->has) return;
+    read_ahead(iv, order, m->at);
+    m->id = order[m->at++];
+    const entry *en = &iv->keys[m->id];
+    m->len = en->len;
+    m->flags = en->flags;
+    m->df = en->df;
+    m->nbytes = en->nbuf;
+    m->kp = iv->arena + en->key_off;
+}
+
+/* Sources in the order of their current keys, then of their number (a
+ * key's parts are in paragraph order when taken in source order). */
+static int src_less(const source *v, uint32_t a, uint32_t b) {
+    const source *x = &v[a], *y = &v[b];
+    size_t n = x->len < y->len ? x->len : y->len;
+    int r = memcmp(x->kp, y->kp, n);
+    if (!r) r = (x->len > y->len) - (x->len < y->len);
+    return r ? r < 0 : a < b;
+}
+
+static void heap_down(const source *v, uint32_t *h, size_t n, size_t i) {
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && src_less(v, h[l], h[m])) m = l;
+        if (l + 1 < n && src_less(v, h[l + 1], h[m])) m = l + 1;
+        if (m == i) return;
+        uint32_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_up(const source *v, uint32_t *h, size_t i) {
+    while (i && src_less(v, h[i], h[(i - 1) / 2])) {
+        uint32_t t = h[i];
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
 }
 
 static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
@@ -555,13 +805,10 @@ typedef struct {
  * positions as they are asked for. */
 typedef struct {
     aj_slice s;              /* in memory (r == NULL) */
-    run_reader *r;           /* in its run file from off to end */
+    source *r;               /* in its run file from off to end */
     long off, end;
     uint32_t df;
 } part;
-
-/* Run entries larger than this are read in place. */
-#define PART_IN_MEMORY (1u << 20)
 
 /* A varint of a buffer in memory; most are one byte (small gaps and tfs),
  * which this reads without a loop. */
@@ -675,86 +922,155 @@ static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
     return e;
 }
 
+/* Bytes of buffers per run file while merging: a share of the limit,
+ * between these bounds. */
+#define RUN_BUF_MIN (16u << 10)
+#define RUN_BUF_MAX (1u << 20)
+
+/* The merge's state: the sources (runs, then memory), a heap of those
+ * with an entry loaded, and per run a buffer for its small entries. */
+typedef struct {
+    source *src;
+    size_t nsrc;
+    uint32_t *heap;
+    size_t nheap;
+    uint8_t **bufs;
+    size_t *caps;
+    part *parts;
+    uint32_t *taken;         /* sources of the key being emitted */
+    size_t buf_bytes;        /* entries larger than this are read in place */
+} merge;
+
+static void merge_free(merge *m) {
+    for (size_t r = 0; m->src && r < m->nsrc; r++)
+        if (m->src[r].f) fclose(m->src[r].f);
+    for (size_t r = 0; m->bufs && r < m->nsrc; r++) free(m->bufs[r]);
+    free(m->src);
+    free(m->heap);
+    free(m->bufs);
+    free(m->caps);
+    free(m->parts);
+    free(m->taken);
+}
+
+/* The part of run source r's loaded entry, read into its buffer when
+ * small (the file is then past the entry) or marked to be read in place. */
+static aj_err take_run_part(aj_ctx *c, merge *m, size_t r, part *p) {
+    source *s = &m->src[r];
+    memset(p, 0, sizeof *p);
+    p->df = s->df;
+    if (s->nbytes > m->buf_bytes) {
+        p->r = s;
+        p->off = ftell(s->f);
+        p->end = p->off + (long)s->nbytes;
+        if (p->off < 0) return aj_fail(c, AJ_EIO, "%s: %s", s->path, strerror(errno));
+        return AJ_OK;
+    }
+    if (s->nbytes > m->caps[r]) {
+        uint8_t *t = realloc(m->bufs[r], s->nbytes);
+        if (!t) return aj_fail(c, AJ_ENOMEM, "run entry");
+        m->bufs[r] = t;
+        m->caps[r] = s->nbytes;
+    }
+    if (s->nbytes && fread(m->bufs[r], 1, s->nbytes, s->f) != s->nbytes)
+        return aj_fail(c, AJ_EIO, "%s: run file truncated", s->path);
+    p->s = (aj_slice){m->bufs[r], m->bufs[r] + s->nbytes};
+    return AJ_OK;
+}
+
 aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
-                        size_t nruns, aj_inverted_fn fn, void *arg) {
+                        size_t nruns, uint64_t limit, aj_inverted_fn fn, void *arg) {
+    merge m = {0};
     uint32_t *order = NULL;
-    run_reader *rr = calloc(nruns + 1, sizeof *rr);
-    part *parts = calloc(nruns + 1, sizeof *parts);
-    uint8_t **bufs = calloc(nruns + 1, sizeof *bufs); /* per run */
-    size_t *caps = calloc(nruns + 1, sizeof *caps);
     lists l = {0};
-    aj_err e = rr && parts && bufs && caps ? sorted_ids(c, iv, &order)
-                                           : aj_fail(c, AJ_ENOMEM, "runs");
+    m.nsrc = nruns + 1;
+    m.src = calloc(m.nsrc, sizeof *m.src);
+    m.heap = calloc(m.nsrc, sizeof *m.heap);
+    m.bufs = calloc(m.nsrc, sizeof *m.bufs);
+    m.caps = calloc(m.nsrc, sizeof *m.caps);
+    m.parts = calloc(m.nsrc, sizeof *m.parts);
+    m.taken = calloc(m.nsrc, sizeof *m.taken);
+    uint64_t share = limit / (2 * m.nsrc);
+    m.buf_bytes = share < RUN_BUF_MIN ? RUN_BUF_MIN : share > RUN_BUF_MAX ? RUN_BUF_MAX : share;
+    aj_err e = m.src && m.heap && m.bufs && m.caps && m.parts && m.taken
+                   ? sorted_ids(c, iv, &order)
+                   : aj_fail(c, AJ_ENOMEM, "runs");
     for (size_t r = 0; !e && r < nruns; r++) {
-        rr[r].path = runs[r];
-        rr[r].f = fopen(runs[r], "rb");
-        if (!rr[r].f)
+        source *s = &m.src[r];
+        s->path = runs[r];
+        s->f = fopen(runs[r], "rb");
+        if (!s->f)
             e = aj_fail(c, AJ_EIO, "%s: %s", runs[r], strerror(errno));
         else {
-            setvbuf(rr[r].f, NULL, _IOFBF, 1 << 20);
-            e = run_next(c, &rr[r]);
+            setvbuf(s->f, NULL, _IOFBF, m.buf_bytes);
+            e = run_next(c, s);
         }
     }
-    for (uint64_t k = 0; !e && k < iv->nkeys; k++) {
-        uint32_t id = order[k];
-        entry *en = &iv->keys[id];
-        size_t np = 0;
+    if (!e) mem_next(iv, order, &m.src[nruns]);
+    for (size_t r = 0; !e && r < m.nsrc; r++)
+        if (m.src[r].has) {
+            m.heap[m.nheap] = (uint32_t)r;
+            heap_up(m.src, m.heap, m.nheap++);
+        }
+    char key[256];
+    while (!e && m.nheap) {
+        /* Every source whose entry has the smallest key, in source order
+         * (the heap orders equal keys by source). */
+        size_t nt = 0, np = 0;
+        uint8_t flags = 0, len = m.src[m.heap[0]].len;
+        memcpy(key, m.src[m.heap[0]].kp, len);
+        while (m.nheap && m.src[m.heap[0]].len == len &&
+               !memcmp(m.src[m.heap[0]].kp, key, len)) {
+            m.taken[nt++] = m.heap[0];
+            m.heap[0] = m.heap[--m.nheap];
+            heap_down(m.src, m.heap, m.nheap, 0);
+        }
         l.n = 0;
-        for (size_t r = 0; !e && r < nruns; r++) {
-            if (!rr[r].has || rr[r].id != id) continue;
-            part *p = &parts[np++];
-            memset(p, 0, sizeof *p);
-            p->df = rr[r].df;
-            if (rr[r].nbytes > PART_IN_MEMORY) {
-                p->r = &rr[r];
-                p->off = ftell(rr[r].f);
-                p->end = p->off + (long)rr[r].nbytes;
-                if (p->off < 0) e = aj_fail(c, AJ_EIO, "%s: %s", runs[r], strerror(errno));
+        for (size_t i = 0; !e && i < nt; i++) {
+            size_t r = m.taken[i];
+            source *s = &m.src[r];
+            flags |= s->flags;
+            if (!s->df) {
+                /* flags only: a run entry's bytes (none) are read */
                 continue;
             }
-            if (rr[r].nbytes > caps[r]) {
-                uint8_t *t = realloc(bufs[r], rr[r].nbytes);
-                if (!t) {
-                    e = aj_fail(c, AJ_ENOMEM, "run entry");
-                    break;
-                }
-                bufs[r] = t;
-                caps[r] = rr[r].nbytes;
+            part *p = &m.parts[np++];
+            if (s->f) {
+                e = take_run_part(c, &m, r, p);
+            } else {
+                const entry *en = &iv->keys[s->id];
+                memset(p, 0, sizeof *p);
+                p->df = en->df;
+                p->s = (aj_slice){cebuf(en), cebuf(en) + en->nbuf};
             }
-            if (fread(bufs[r], 1, rr[r].nbytes, rr[r].f) != rr[r].nbytes) {
-                e = aj_fail(c, AJ_EIO, "%s: run file truncated", rr[r].path);
-                break;
-            }
-            p->s = (aj_slice){bufs[r], bufs[r] + rr[r].nbytes};
         }
-        if (!e && en->df) {
-            part *p = &parts[np++];
-            memset(p, 0, sizeof *p);
-            p->df = en->df;
-            p->s = (aj_slice){en->buf, en->buf + en->nbuf};
-        }
-        for (size_t i = 0; !e && i < np; i++) e = decode_part(c, iv, &l, &parts[i]);
+        for (size_t i = 0; !e && i < np; i++) e = decode_part(c, iv, &l, &m.parts[i]);
         /* Parts restart their ids from 0 only in the varint form: each part
          * was written with absolute first ids, so the lists simply join. */
-        pos_reader pr = {parts, np, 0, 0, {0}};
+        pos_reader pr = {m.parts, np, 0, 0, {0}};
         if (!e && l.n)
-            e = fn(c, arg, id, iv->arena + en->key_off, en->len, l.docs, l.tfs,
+            e = fn(c, arg, flags, key, len, l.docs, l.tfs,
                    iv->with_positions ? next_positions : NULL, &pr, l.n);
-        /* Every run read past this key's entry, for its next header. */
+        /* Every source moves past this key's entry, to its next one. */
         for (size_t i = 0; !e && i < np; i++)
-            if (parts[i].r && fseek(parts[i].r->f, parts[i].end, SEEK_SET) != 0)
-                e = aj_fail(c, AJ_EIO, "%s: %s", parts[i].r->path, strerror(errno));
-        for (size_t r = 0; !e && r < nruns; r++)
-            if (rr[r].has && rr[r].id == id) e = run_next(c, &rr[r]);
-        if (en->df) release(iv, en);
+            if (m.parts[i].r && fseek(m.parts[i].r->f, m.parts[i].end, SEEK_SET) != 0)
+                e = aj_fail(c, AJ_EIO, "%s: %s", m.parts[i].r->path, strerror(errno));
+        for (size_t i = 0; !e && i < nt; i++) {
+            source *s = &m.src[m.taken[i]];
+            if (s->f) {
+                e = run_next(c, s);
+            } else {
+                entry *en = &iv->keys[s->id];
+                if (en->df) release(iv, en);
+                mem_next(iv, order, s);
+            }
+            if (!e && s->has) {
+                m.heap[m.nheap] = m.taken[i];
+                heap_up(m.src, m.heap, m.nheap++);
+            }
+        }
     }
-    for (size_t r = 0; rr && r < nruns; r++)
-        if (rr[r].f) fclose(rr[r].f);
-    for (size_t r = 0; bufs && r < nruns; r++) free(bufs[r]);
-    free(bufs);
-    free(caps);
-    free(parts);
-    free(rr);
+    merge_free(&m);
     free(order);
     free(l.docs);
     free(l.tfs);

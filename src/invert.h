@@ -11,10 +11,11 @@
  *
  * The indexer uses one small inverter per segment of text in each worker
  * (it stays in cache) and absorbs it into one global inverter, in
- * paragraph order.  When the global inverter holds more postings than the
- * memory budget allows, they are written to a run file sorted by key and
- * released (the keys stay).  At the end the runs and what is left in
- * memory are merged key by key.
+ * paragraph order.  When the global inverter holds more than the memory
+ * budget allows (keys and postings alike), all of it is written to a run
+ * file sorted by key bytes and forgotten, so that a vocabulary of any size
+ * costs no more memory than the budget.  At the end the runs and what is
+ * left in memory are merged by key bytes.
  */
 #ifndef AJ_INVERT_H
 #define AJ_INVERT_H
@@ -74,59 +75,113 @@ aj_err aj_inverter_add_many(aj_ctx *c, aj_inverter *iv, const uint32_t *ids,
 /* Ends paragraph `doc` (increasing): turns its occurrences into postings. */
 aj_err aj_inverter_end_doc(aj_ctx *c, aj_inverter *iv, uint32_t doc);
 
-/* What a worker's inverter hands over for one segment: the keys it saw
- * for the first time (ids nkeys_before..nkeys_after-1, their bytes back to
- * back) and, for every key with postings in the segment, those postings
- * (paragraph ids counted from 0 in the segment).  The worker keeps its
- * keys from segment to segment, so a key is named once per worker and
- * absorbing a segment costs an array look-up per key, not a hash. */
+/* Flags a caller gives a key (aj_inverter_flag, aj_inverter_note): bits
+ * that travel with the key's postings through exports, runs and the
+ * merge, OR-ed over all of them, and reach the emit callback. */
+uint8_t aj_inverter_flags(const aj_inverter *iv, uint32_t id);
+void aj_inverter_flag(aj_inverter *iv, uint32_t id, uint8_t flags);
+/* Interns key (with no occurrence) and ORs flags into it. */
+aj_err aj_inverter_note(aj_ctx *c, aj_inverter *iv, const char *key,
+                        uint32_t len, uint8_t flags);
+
+/* Forgets every key and posting, as if new: a worker does this after an
+ * export when its tables have grown past its share of memory, so that
+ * the number of distinct keys never decides how much a worker holds.
+ * The next export says so (restart). */
+void aj_inverter_reset(aj_inverter *iv);
+
+/* What a worker's inverter hands over: the keys it saw for the first time
+ * (ids nkeys_before..nkeys_after-1, their bytes back to back) and, for
+ * every key with postings since the last export, those postings
+ * (paragraph ids counted from 0 in the segment) and its flags.  The worker
+ * keeps its keys from export to export, so a key is named once per worker
+ * (until the worker resets) and absorbing costs an array look-up per key,
+ * not a hash. */
 typedef struct aj_inv_export {
+    int restart;             /* the exporter was reset: ids restart from 0 */
     uint32_t nkeys_before, nkeys_after;
     char *newkeys;           /* bytes of the new keys, back to back */
     uint8_t *newlens;
     size_t nnewkeys_bytes;
     uint32_t n;              /* keys with postings */
     uint32_t *ids, *dfs, *lasts;
+    uint8_t *flags;
     uint64_t *offs;          /* of each key's postings in bytes */
     uint8_t *bytes;
     uint64_t nbytes;
 } aj_inv_export;
 
-/* Moves the postings of the current segment out into x (allocated; free
- * with aj_inv_export_free) and resets them; the keys stay. */
+/* Moves the postings held since the last export out into x (allocated;
+ * free with aj_inv_export_free) and resets them; the keys stay. */
 aj_err aj_inverter_export(aj_ctx *c, aj_inverter *iv, aj_inv_export *x);
 void aj_inv_export_free(aj_inv_export *x);
 
+/* The receiving side of one exporter's keys: their bytes (so that a key
+ * can be named again to a global inverter that has spilled its keys) and
+ * the global id of each, UINT32_MAX when the global inverter has not
+ * seen it since its last spill.  It holds what the exporter holds, no
+ * more: it restarts when the exporter does. */
+typedef struct aj_inv_map {
+    char *keys;
+    uint64_t nbytes, capbytes;
+    uint64_t *offs;
+    uint8_t *lens;
+    uint32_t *ids;
+    uint64_t n, cap;
+} aj_inv_map;
+
+/* Takes x's new keys into m (restarting m when x says so); once per
+ * export, before absorbing it. */
+aj_err aj_inv_map_update(aj_ctx *c, aj_inv_map *m, const aj_inv_export *x);
+/* The global inverter spilled its keys: every id of m is forgotten. */
+void aj_inv_map_forget(aj_inv_map *m);
+void aj_inv_map_free(aj_inv_map *m);
+
 /* Appends x's postings to global with paragraph ids shifted by base (above
- * every id global holds).  *map translates the exporting inverter's key
- * ids to global ids; it is extended with x's new keys (the caller keeps
- * one map per exporting inverter; *cap is its capacity). */
+ * every id global holds), from the *next-th key with postings on, until
+ * all are taken or global holds more than limit bytes (aj_inverter_mem;
+ * at least one key is taken per call); *next is where it stopped.  The
+ * caller spills global to a run and calls again: a key's postings for
+ * one export land in one run, so runs still hold each key's postings in
+ * paragraph order. */
 aj_err aj_inverter_absorb(aj_ctx *c, aj_inverter *global,
                           const aj_inv_export *x, uint32_t base,
-                          uint32_t **map, uint64_t *cap);
+                          aj_inv_map *m, uint32_t *next, uint64_t limit);
 
 uint64_t aj_inverter_nkeys(const aj_inverter *iv);
+/* Postings added since the inverter was made (resets do not clear it). */
 uint64_t aj_inverter_npostings(const aj_inverter *iv);
 /* Bytes of postings currently held in memory. */
 uint64_t aj_inverter_bytes(const aj_inverter *iv);
+/* Bytes the inverter holds in all (keys, their table, postings), plus what
+ * sorting its keys for a run would take: what a memory budget counts. */
+uint64_t aj_inverter_mem(const aj_inverter *iv);
 
-/* Writes the postings held in memory to a new run file at path, sorted by
- * key, and releases them. */
-aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path);
+/* Writes every key held (with its flags and the postings held in
+ * memory) to a new run file at path, sorted by key bytes, and forgets
+ * them all: keys cost memory as postings do.  The table keeps its room
+ * when that takes at most keep bytes (it is likely to fill again), else
+ * starts small (aj_inverter_reset). */
+aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
+                             uint64_t keep);
 
-/* Called once per key, in byte order, with its complete postings; with
- * positions, pos(c, pos_arg, tf, out) hands them out a posting at a time
- * (as aj_postings_write_fn takes them), else pos is NULL.  The positions
- * of a key are read back from its postings as they are asked for, so a
- * word that fills the corpus costs no array of all its positions. */
-typedef aj_err (*aj_inverted_fn)(aj_ctx *c, void *arg, uint32_t id,
+/* Called once per key that has postings, in byte order, with its
+ * complete postings and its flags; with positions, pos(c, pos_arg, tf,
+ * out) hands them out a posting at a time (as aj_postings_write_fn takes
+ * them), else pos is NULL.  The positions of a key are read back from
+ * its postings as they are asked for, so a word that fills the corpus
+ * costs no array of all its positions. */
+typedef aj_err (*aj_inverted_fn)(aj_ctx *c, void *arg, uint8_t flags,
                                  const char *key, uint32_t len,
                                  const uint32_t *docs, const uint32_t *tfs,
                                  aj_pos_fn pos, void *pos_arg, uint32_t n);
 
-/* Merges the run files (in the order written) and the postings in memory,
- * calling fn for every key.  Postings are released as they are emitted. */
+/* Merges the run files (in the order written) and the postings in memory
+ * key by key, calling fn for every key with postings.  Postings are
+ * released as they are emitted.  Reading the runs takes at most about
+ * `limit` bytes of buffers, whatever their number. */
 aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
-                        size_t nruns, aj_inverted_fn fn, void *arg);
+                        size_t nruns, uint64_t limit, aj_inverted_fn fn,
+                        void *arg);
 
 #endif

@@ -577,3 +577,64 @@ Test(index, metadata_repeats_and_dates_warn) {
     aj_index_close(ix);
     drop_tree(&t);
 }
+
+/* A vocabulary of tens of thousands of words, nearly all distinct, with
+ * words that are their own term and the only word of it, words that share
+ * a term with others (run, runs, running) and terms no word is spelled
+ * as: with a budget of a few kilobytes the global inversion spills its
+ * keys to runs again and again and every worker forgets its keys many
+ * times over, and the files stay those of one thread in memory. */
+Test(index, same_bytes_for_a_vocabulary_of_any_size) {
+    tree t = make_tree();
+    uint64_t s = 1313;
+    static const char *stems[] = {"run", "runs", "running", "connect", "connected",
+                                  "connection", "happy", "happiness", "sea"};
+    for (int d = 0; d < 6; d++) {
+        size_t cap = 1u << 20, n = 0;
+        char *buf = malloc(cap);
+        cr_assert(buf);
+        for (int p = 0; p < 200; p++) {
+            for (int w = 0; w < 60; w++) {
+                if (th_rand(&s) % 8 == 0) {
+                    n += (size_t)sprintf(buf + n, "%s ", stems[th_rand(&s) % 9]);
+                    continue;
+                }
+                int len = 3 + (int)(th_rand(&s) % 9);
+                for (int k = 0; k < len; k++) buf[n++] = (char)('a' + th_rand(&s) % 26);
+                buf[n++] = ' ';
+            }
+            buf[n++] = '\n';
+            buf[n++] = '\n';
+            cr_assert(n + 4096 < cap);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "v%d.txt", d);
+        th_write(t.corpus, name, buf, n);
+        free(buf);
+    }
+    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s/a", t.root);
+    snprintf(b, sizeof b, "%s/b", t.root);
+    uint32_t runs = 0;
+    build_with(&t, a, 1, 0, 0, 0, NULL);
+    build_with(&t, b, 3, 20000, 4096, 500, &runs);
+    cr_assert_gt(runs, 10, "the small budget spilled keys to runs (%u)", runs);
+    for (int i = 0; i < 5; i++) {
+        size_t na, nb;
+        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb);
+        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with runs", files[i]);
+        free(fa);
+        free(fb);
+    }
+    aj_ctx c = {0};
+    aj_index *ix;
+    cr_assert_eq(aj_index_open(&c, b, &ix), AJ_OK);
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
+    /* runs, runs* and run find the words of the term as ever */
+    snprintf(t.index, sizeof t.index, "%s", b);
+    cr_assert_gt(search(&t, "running", 10).total, 0);
+    cr_assert_eq(search(&t, "runs", 10).total, search(&t, "running", 10).total);
+    drop_tree(&t);
+}

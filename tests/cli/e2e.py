@@ -6,6 +6,8 @@ the binary, default ./ajsearch). Each scenario builds its own index in a
 temporary directory, so scenarios can run in parallel. Exit status 0 = pass;
 on failure the reason is printed.
 """
+import base64
+import filecmp
 import json
 import os
 import random
@@ -834,6 +836,68 @@ def s_hostile_corpus(tmp):
     rc, out, err, rss, secs = run_measured(["--index", index, "--count", "quick brown fox"])
     check(rc == 0 and int(out) >= (big + para) // (1 << 20), out)
     rc, out, err, rss, secs = run_measured(["check", "--index", index], timeout=300)
+    check(rc == 0, f"check: {err!r}")
+
+
+def random_text(path, nbytes, seed, kind):
+    """Writes about nbytes of tokens that hardly ever repeat: "base64" is
+    random bytes in base64, 76 characters a line (a mail archive's
+    attachments, a data dump); "words" is random lower-case words of a few
+    letters, 80-byte lines, a blank line every 20 lines."""
+    rnd = random.Random(seed)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        if kind == "base64":
+            f.write(base64.encodebytes(rnd.randbytes(nbytes * 3 // 4)))
+            return
+        # 26 letters and a space in every 256 byte values: words of about
+        # 9 letters
+        table = bytes(b"abcdefghijklmnopqrstuvwxyz"[i % 26] if i % 10 else 32 for i in range(256))
+        lines = []
+        for i in range(nbytes // 81):
+            lines.append(rnd.randbytes(80).translate(table) + (b"\n\n" if i % 20 == 19 else b"\n"))
+        f.write(b"".join(lines))
+
+
+def s_random_tokens(tmp):
+    """A vocabulary as large as the text: memory follows --memory, not the
+    number of distinct words (README, Reliability, "Hostile corpora")."""
+    size = (1 << 20) if VALGRIND else (8 << 20)
+    corpus = os.path.join(tmp, "corpus")
+    random_text(os.path.join(corpus, "base64.txt"), size, 1, "base64")
+    random_text(os.path.join(corpus, "words.txt"), size, 2, "words")
+    small, dflt = os.path.join(tmp, "index-16M"), os.path.join(tmp, "index")
+    rc, out, err, rss, secs = run_measured(["index", "--corpus", corpus, "--index", small,
+                                            "--memory", "16M", "--threads", "2"], timeout=600)
+    check(rc == 0, f"index --memory 16M failed ({rc}): {err[-2000:]!r}")
+    summary = (out + err).decode(errors="replace").strip().splitlines()[-1:]
+    print(f"random_tokens: {2 * size >> 20} MB of random tokens, --memory 16M, 2 threads: "
+          f"{secs:.1f} s, peak RSS {rss} KiB; {summary}")
+    # the budget plus two threads' worth of tables (a worker hands its keys
+    # over between paragraphs, and a paragraph may hold 1 MiB of distinct
+    # words): 220 MB measured; before the keys spilled with the postings,
+    # 954 MB (README, Reliability)
+    limit_kib = 320 * 1024
+    check(not CHECK_RSS or rss < limit_kib, f"index --memory 16M peak RSS {rss} KiB, over {limit_kib} KiB")
+    rc, out, err, rss, secs = run_measured(["index", "--corpus", corpus, "--index", dflt], timeout=600)
+    check(rc == 0, f"index failed ({rc}): {err[-2000:]!r}")
+    print(f"random_tokens: default settings: {secs:.1f} s, peak RSS {rss} KiB")
+    # the same bytes whatever the budget (the small one spilled keys to runs)
+    for name in ["meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"]:
+        a = os.path.join(small, current(small), name)
+        b = os.path.join(dflt, current(dflt), name)
+        check(filecmp.cmp(a, b, shallow=False), f"{name} differs between --memory 16M and the default")
+    # a word from the middle of each file is found there
+    for name in ["base64.txt", "words.txt"]:
+        with open(os.path.join(corpus, name), "rb") as f:
+            f.seek(size // 2)
+            f.readline()
+            line = f.readline().decode()
+        word = max(re.findall(r"[a-z]+", line.lower()), key=len)
+        rc, out, err, rss, secs = run_measured(["--index", small, "--json", "-n", "50", "--", word])
+        docs = [json.loads(l)["doc"] for l in out.decode().splitlines()] if rc == 0 else []
+        check(name in docs, f"{word} from {name}: {rc} {docs} {err[:300]!r}")
+    rc, out, err, rss, secs = run_measured(["check", "--index", small], timeout=300)
     check(rc == 0, f"check: {err!r}")
 
 
