@@ -1281,7 +1281,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     }
     b.cp = &cp;
     b.nskipped = (uint32_t)cp.nskipped;
-    e = aj_gen_begin(c, o->index_dir, o->wait, &g);
+    e = aj_gen_begin(c, o->index_dir, o->wait, o->cancel, &g);
     if (e) {
         aj_fp_free(&b.fp);
         aj_corpus_free(&cp);

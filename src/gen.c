@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ajsearch.h"
 #include "index.h"
 
 #define BUILD_PREFIX ".build-"
+#define WAIT_POLL_MS 50           /* --wait: how often the lock is tried */
 
 /* Deletes the files in directory name (relative to dirfd), then it. */
 static void remove_dir(int dfd, const char *name) {
@@ -65,7 +67,8 @@ static int mkdir_p(const char *dir) {
     return 0;
 }
 
-aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait, aj_gen *g) {
+aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait,
+                    const volatile sig_atomic_t *cancel, aj_gen *g) {
     memset(g, 0, sizeof *g);
     g->dirfd = g->lockfd = g->tmpfd = -1;
     snprintf(g->dir, sizeof g->dir, "%s", index_dir);
@@ -83,10 +86,19 @@ aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait, aj_gen *g) {
         aj_gen_end(g);
         return e;
     }
+    /* Waiting polls the lock, so that a request to stop (cancel) is seen
+     * within WAIT_POLL_MS: a blocking flock would sleep through it. */
     int locked;
-    while ((locked = flock(g->lockfd, wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 &&
-           errno == EINTR && wait)
-        ;
+    while ((locked = flock(g->lockfd, LOCK_EX | LOCK_NB)) != 0 && wait &&
+           (errno == EWOULDBLOCK || errno == EINTR) && !(cancel && *cancel)) {
+        struct timespec ts = {0, WAIT_POLL_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (locked != 0 && wait && cancel && *cancel) {
+        aj_gen_end(g);
+        return aj_fail(c, AJ_ECANCELED, "stopped while waiting for another build "
+                       "to release %s/%s", index_dir, AJ_LOCK);
+    }
     if (locked != 0) {
         aj_err e = errno == EWOULDBLOCK
                        ? aj_fail(c, AJ_EBUSY,

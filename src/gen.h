@@ -18,6 +18,8 @@
 #ifndef AJ_GEN_H
 #define AJ_GEN_H
 
+#include <signal.h>
+
 #include "error.h"
 
 typedef struct aj_gen {
@@ -29,9 +31,11 @@ typedef struct aj_gen {
 } aj_gen;
 
 /* Creates the index directory if needed, takes the lock (waiting for it
- * when wait is set, else failing with AJ_EBUSY), removes stale build
+ * when wait is set, until *cancel becomes non-zero (AJ_ECANCELED; cancel
+ * may be NULL), else failing with AJ_EBUSY), removes stale build
  * directories and creates a fresh one. */
-aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait, aj_gen *g);
+aj_err aj_gen_begin(aj_ctx *c, const char *index_dir, int wait,
+                    const volatile sig_atomic_t *cancel, aj_gen *g);
 
 /* Writes "DIR/.build-PID/name" into buf. */
 void aj_gen_path(const aj_gen *g, const char *name, char *buf, size_t cap);

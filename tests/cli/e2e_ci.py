@@ -12,6 +12,7 @@ import json
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -224,6 +225,20 @@ def s_busy(tmp):
     rc, out, err = run("index", "--corpus", corpus, index=index)
     check(rc == 3 and "another build" in err, f"busy: {rc} {err}")
     check(time.monotonic() - t0 < 5, "a busy build waited")
+    # a build waiting for the lock stops at SIGINT, like any build
+    before = current(index)
+    e = dict(os.environ, NO_COLOR="1")
+    e.pop("AJSEARCH_INDEX", None)
+    p = subprocess.Popen([BIN, "index", "--wait", "--corpus", corpus, "--index", index],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    t0 = time.monotonic()
+    out, err = p.communicate(timeout=30)
+    err = err.decode()
+    check(p.returncode == 130 and "interrupted by SIGINT" in err and "waiting" in err,
+          f"SIGINT while waiting: {p.returncode} {err}")
+    check(time.monotonic() - t0 < 2 and current(index) == before, "stopping a wait")
     threading.Timer(1.5, lambda: os.close(fd)).start()
     t0 = time.monotonic()
     rc, out, err = run("index", "--wait", "--corpus", corpus, index=index)
