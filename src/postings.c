@@ -1,5 +1,6 @@
 /* postings.c - see postings.h for the byte layout. */
 #include "postings.h"
+#include "segment.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,11 @@ static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
     }
     uint32_t lo = pc->posidx[pc->i], hi = pc->posidx[pc->i + 1];
     uint32_t total = pc->posidx[pc->n];
+    /* A token takes at least a byte of its paragraph's source, so no term
+     * occurs more often in one paragraph than it has bytes: a larger tf
+     * is damage, and must not size the buffer below. */
+    if (hi - lo > AJ_MAX_PARA_BYTES)
+        return corrupt(c, pc, "term frequency beyond a paragraph's length");
     if (hi - lo > pc->poscap) {
         size_t cap = hi - lo < 256 ? 256 : (size_t)(hi - lo);
         uint32_t *nb = realloc(pc->posbuf, cap * sizeof *nb);
