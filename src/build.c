@@ -115,6 +115,10 @@ typedef struct builder {
     uint64_t memory, seg_tokens, worker_limit;
     char *runs_t[MAX_RUNS], *runs_w[MAX_RUNS];
     size_t nruns;
+    uint64_t npost_t, npost_w; /* postings written to runs straight from
+                                  exports (absorb_export) */
+    uint8_t *fresh;          /* per worker: its last export's keys were
+                                mostly new to it (absorb_export) */
     /* final writing: the lists, the TERMS dictionary as they are written,
      * the words' dictionary records for a pass of their own */
     aj_fwriter *post, *posn, *dict;
@@ -228,7 +232,8 @@ static aj_err start_doc(builder *b, const aj_bdoc *d) {
     return e;
 }
 
-static aj_err flush_runs(builder *b) {
+/* Names the next pair of run files (the terms', the words'). */
+static aj_err new_runs(builder *b) {
     if (b->nruns == MAX_RUNS)
         return aj_fail(b->c, AJ_ELIMIT, "too many runs: raise --memory");
     char name[64], path[2048];
@@ -241,10 +246,16 @@ static aj_err flush_runs(builder *b) {
     if (!b->runs_t[b->nruns] || !b->runs_w[b->nruns])
         return aj_fail(b->c, AJ_ENOMEM, "run names");
     b->nruns++;
+    return AJ_OK;
+}
+
+static aj_err flush_runs(builder *b) {
+    aj_err e = new_runs(b);
+    if (e) return e;
     /* Each inversion keeps the room of its table up to a quarter of the
      * budget: more would leave too little for the postings of the next
      * run. */
-    aj_err e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1], b->memory / 4);
+    e = aj_inverter_flush_run(b->c, b->terms, b->runs_t[b->nruns - 1], b->memory / 4);
     if (!e) e = aj_inverter_flush_run(b->c, b->words, b->runs_w[b->nruns - 1], b->memory / 4);
     /* The global keys are gone: the workers' ids name them again when
      * they next have postings. */
@@ -262,10 +273,10 @@ static uint64_t held(const builder *b) {
 
 /* Absorbs one export of a worker into one global inverter, spilling
  * both inverters to runs whenever they pass the budget (in the middle of
- * the export if need be). */
+ * the export if need be).  m has taken x's new keys. */
 static aj_err absorb_one(builder *b, aj_inverter *iv, aj_inverter *other,
                          const aj_inv_export *x, aj_inv_map *m, uint32_t base) {
-    aj_err e = aj_inv_map_update(b->c, m, x);
+    aj_err e = AJ_OK;
     uint32_t next = 0;
     while (!e) {
         uint64_t o = aj_inverter_mem(other);
@@ -276,11 +287,56 @@ static aj_err absorb_one(builder *b, aj_inverter *iv, aj_inverter *other,
     return e;
 }
 
+/* An export of at least this many keys, most of them new to its worker
+ * as were those of the worker's export before it, goes to runs of its
+ * own (absorb_export). */
+#define FRESH_KEYS 16384
+
+/* Whether most keys with postings in x are new to its worker (named for
+ * the first time in x): a vocabulary that does not repeat, such as random
+ * tokens or encoded data.  Prose repeats its words from segment to
+ * segment, so after its first export a worker names few new keys.  What
+ * the worker knows does not depend on what the coordinator did with its
+ * earlier exports, so the choice cannot feed on itself. */
+static int mostly_new(const aj_inv_export *x) {
+    uint32_t unseen = 0;
+    for (uint32_t k = 0; k < x->n; k++) unseen += x->ids[k] >= x->nkeys_before;
+    return unseen > x->n / 2;
+}
+
 /* A worker's export: both inversions, and the words' flags from the
- * terms of words spelled otherwise. */
+ * terms of words spelled otherwise.
+ *
+ * The global inversion gathers the postings of keys that recur from
+ * segment to segment, so that they reach the final merge in one piece.
+ * Keys that do not recur gain nothing from it: each would be hashed into
+ * a table of millions, held until the next spill and sorted there.  So a
+ * large export whose keys are mostly new, after another such, is written
+ * straight to a pair of runs of its own (sorted by key, as a spill would
+ * have written them), once what the global inversion holds has spilled
+ * before it: runs keep the paragraph order of each key's postings.  The
+ * index's bytes are the same either way. */
 static aj_err absorb_export(builder *b, uint32_t wk, const aj_bexport *x, uint32_t base) {
-    aj_err e = absorb_one(b, b->terms, b->words, &x->terms, &b->map_t[wk], base);
-    if (!e) e = absorb_one(b, b->words, b->terms, &x->words, &b->map_w[wk], base);
+    aj_inv_map *mt = &b->map_t[wk], *mw = &b->map_w[wk];
+    aj_err e = aj_inv_map_update(b->c, mt, &x->terms);
+    if (!e) e = aj_inv_map_update(b->c, mw, &x->words);
+    if (e) return e;
+    int fresh = x->terms.n >= FRESH_KEYS && mostly_new(&x->terms);
+    int direct = fresh && b->fresh[wk];
+    b->fresh[wk] = (uint8_t)fresh;
+    if (direct) {
+        if (aj_inverter_nkeys(b->terms) || aj_inverter_nkeys(b->words)) e = flush_runs(b);
+        if (!e) e = new_runs(b);
+        if (!e)
+            e = aj_inv_export_run(b->c, &x->terms, mt, base, NULL, NULL, 0, 0,
+                                  b->runs_t[b->nruns - 1], &b->npost_t);
+        if (!e)
+            e = aj_inv_export_run(b->c, &x->words, mw, base, x->others, x->olens, x->nothers,
+                                  AJ_KEY_OTHER, b->runs_w[b->nruns - 1], &b->npost_w);
+        return e;
+    }
+    e = absorb_one(b, b->terms, b->words, &x->terms, mt, base);
+    if (!e) e = absorb_one(b, b->words, b->terms, &x->words, mw, base);
     const char *k = x->others;
     for (size_t i = 0; !e && i < x->nothers; k += x->olens[i++]) {
         e = aj_inverter_note(b->c, b->words, k, x->olens[i], AJ_KEY_OTHER);
@@ -1054,8 +1110,8 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u64le(sup + 8, b->ntokens);
     aj_put_u64le(sup + 16, b->nterms_out);
     aj_put_u64le(sup + 24, b->nwords_out);
-    aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms));
-    aj_put_u64le(sup + 40, aj_inverter_npostings(b->words));
+    aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms) + b->npost_t);
+    aj_put_u64le(sup + 40, aj_inverter_npostings(b->words) + b->npost_w);
     aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
     aj_put_u64le(sup + 56, chrome_tokens);
     aj_put_u64le(sup + 64, b->npairs);
@@ -1207,6 +1263,7 @@ static void builder_free(builder *b) {
         aj_inv_map_free(&b->map_w[i]);
     }
     free(b->map_t);
+    free(b->fresh);
     free(b->map_w);
     free(b->lens);
     free(b->docs);
@@ -1297,7 +1354,8 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.nworkers = threads;
     b.map_t = calloc((size_t)threads, sizeof *b.map_t);
     b.map_w = calloc((size_t)threads, sizeof *b.map_w);
-    if (!e && (!b.map_t || !b.map_w)) e = aj_fail(c, AJ_ENOMEM, "key maps");
+    b.fresh = calloc((size_t)threads, 1);
+    if (!e && (!b.map_t || !b.map_w || !b.fresh)) e = aj_fail(c, AJ_ENOMEM, "key maps");
     if (!e) {
         b.paras_tmp = open_tmp(&b, "paras.tmp");
         b.strings_tmp = open_tmp(&b, "strings.tmp");
@@ -1313,8 +1371,14 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         e = aj_bchunks(c, o->corpus_dir, &cp,
                        o->chunk_bytes, &chunks,
                        &nchunks);
-    if (!e) e = threads > 1 && nchunks > 1 ? run_pool(&b, chunks, nchunks, threads)
-                                          : run_inline(&b, chunks, nchunks);
+    /* With more than one thread, the coordinator always has a thread of
+     * its own, even for a single chunk (one large document): absorbing
+     * and spilling then overlap with the worker's analysis instead of
+     * following it.  No more workers than chunks. */
+    if (!e) e = threads > 1 && nchunks > 0
+                    ? run_pool(&b, chunks, nchunks,
+                               nchunks < (size_t)threads ? (int)nchunks : threads)
+                    : run_inline(&b, chunks, nchunks);
     if (!e) progress(&b, "writing");
     if (!e) e = finish(&b, &bytes_out);
     if (b.paras_tmp) fclose(b.paras_tmp);
@@ -1344,7 +1408,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
         stats->nterms = b.nterms_out - b.npairs;
         stats->nwords = b.nwords_out;
         stats->ntokens = b.ntokens;
-        stats->npostings = aj_inverter_npostings(b.terms) - b.npair_postings;
+        stats->npostings = aj_inverter_npostings(b.terms) + b.npost_t - b.npair_postings;
         stats->bytes_in = b.bytes_in;
         stats->bytes_out = bytes_out;
         stats->nruns = (uint32_t)b.nruns;

@@ -123,8 +123,8 @@ uint64_t aj_inverter_bytes(const aj_inverter *iv) { return iv->held; }
 
 /* What malloc adds to each posting buffer, about. */
 #define MALLOC_OVERHEAD 16
-/* Sorting the keys for a run: a sort_key and an id per key, and qsort's
- * copy of the sort_keys. */
+/* Sorting the keys for a run: a sort_key and an id per key, and the radix
+ * sort's second array of sort_keys. */
 #define SORT_BYTES 36
 
 uint64_t aj_inverter_mem(const aj_inverter *iv) {
@@ -562,12 +562,62 @@ typedef struct {
     uint32_t id;
 } sort_key;
 
-static int cmp_sort_keys(const void *a, const void *b, void *arg) {
-    const sort_key *x = a, *y = b;
-    /* Heads that differ order the keys as their bytes do: the first byte
-     * that differs is either in both keys or past the shorter one's end,
-     * which makes it the smaller, as a prefix is. */
-    if (x->head != y->head) return x->head < y->head ? -1 : 1;
+static uint64_t key_head(const char *key, uint32_t len) {
+    const uint8_t *k = (const uint8_t *)key;
+    uint64_t h = 0;
+    for (unsigned j = 0; j < 8; j++) h = h << 8 | (j < len ? k[j] : 0);
+    return h;
+}
+
+/* Orders two sort_keys of equal heads by their whole bytes. */
+typedef int (*tie_fn)(const sort_key *x, const sort_key *y, void *arg);
+
+typedef struct {
+    tie_fn tie;
+    void *arg;
+} tie_ctx;
+
+static int cmp_ties(const void *a, const void *b, void *arg) {
+    const tie_ctx *t = arg;
+    return t->tie(a, b, t->arg);
+}
+
+/* Sorts v by key bytes: a radix sort of the heads, a byte at a time from
+ * the last (a byte that is the same in every head costs no pass), then a
+ * comparison sort of each run of equal heads.  Heads that differ order
+ * the keys as their bytes do: the first byte that differs is either in
+ * both keys or past the shorter one's end, which makes it the smaller,
+ * as a prefix is.  Millions of keys sort in a few passes over memory
+ * instead of some twenty comparisons each.  tmp: room for n more. */
+static void sort_heads(sort_key *v, sort_key *tmp, size_t n, tie_fn tie, void *arg) {
+    size_t count[256];
+    sort_key *from = v, *to = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++) count[(from[i].head >> shift) & 0xff]++;
+        if (n == 0 || count[(from[0].head >> shift) & 0xff] == n) continue;
+        size_t sum = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            size_t k = count[d];
+            count[d] = sum;
+            sum += k;
+        }
+        for (size_t i = 0; i < n; i++) to[count[(from[i].head >> shift) & 0xff]++] = from[i];
+        sort_key *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) memcpy(v, from, n * sizeof *v);
+    tie_ctx t = {tie, arg};
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && v[j].head == v[i].head) j++;
+        if (j - i > 1) qsort_r(v + i, j - i, sizeof *v, cmp_ties, &t);
+        i = j;
+    }
+}
+
+static int tie_entries(const sort_key *x, const sort_key *y, void *arg) {
     return cmp_keys(&x->id, &y->id, arg);
 }
 
@@ -575,21 +625,22 @@ static int cmp_sort_keys(const void *a, const void *b, void *arg) {
 static aj_err sorted_ids(aj_ctx *c, const aj_inverter *iv, uint32_t **out) {
     uint32_t *order = malloc((iv->nkeys + 1) * sizeof *order);
     sort_key *v = malloc((iv->nkeys + 1) * sizeof *v);
-    if (!order || !v) {
+    sort_key *tmp = malloc((iv->nkeys + 1) * sizeof *tmp);
+    if (!order || !v || !tmp) {
         free(order);
         free(v);
+        free(tmp);
         return aj_fail(c, AJ_ENOMEM, "term order");
     }
     want_huge(order, (iv->nkeys + 1) * sizeof *order);
     want_huge(v, (iv->nkeys + 1) * sizeof *v);
+    want_huge(tmp, (iv->nkeys + 1) * sizeof *tmp);
     for (uint64_t i = 0; i < iv->nkeys; i++) {
         const entry *e = &iv->keys[i];
-        const uint8_t *k = (const uint8_t *)iv->arena + e->key_off;
-        uint64_t h = 0;
-        for (unsigned j = 0; j < 8; j++) h = h << 8 | (j < e->len ? k[j] : 0);
-        v[i] = (sort_key){h, (uint32_t)i};
+        v[i] = (sort_key){key_head(iv->arena + e->key_off, e->len), (uint32_t)i};
     }
-    qsort_r(v, iv->nkeys, sizeof *v, cmp_sort_keys, (void *)iv);
+    sort_heads(v, tmp, iv->nkeys, tie_entries, (void *)iv);
+    free(tmp);
     for (uint64_t i = 0; i < iv->nkeys; i++) order[i] = v[i].id;
     free(v);
     *out = order;
@@ -681,6 +732,142 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
         aj_inverter_reset(iv);
         iv->npostings = npostings;
     }
+    return e;
+}
+
+/* ---- an export straight to a run ---- */
+
+/* The bytes of sort_key id of an export run: an export key (id < n) or
+ * an extra key (id - n). */
+typedef struct {
+    const aj_inv_export *x;
+    const aj_inv_map *m;
+    const char *extra;
+    const uint8_t *elens;
+    const uint64_t *eoffs;
+} xkeys;
+
+static const char *xkey(const xkeys *k, uint32_t id, uint32_t *len) {
+    if (id < k->x->n) {
+        uint32_t wid = k->x->ids[id];
+        *len = k->m->lens[wid];
+        return k->m->keys + k->m->offs[wid];
+    }
+    id -= k->x->n;
+    *len = k->elens[id];
+    return k->extra + k->eoffs[id];
+}
+
+static int tie_xkeys(const sort_key *x, const sort_key *y, void *arg) {
+    uint32_t la, lb;
+    const char *a = xkey(arg, x->id, &la), *b = xkey(arg, y->id, &lb);
+    int r = memcmp(a, b, la < lb ? la : lb);
+    if (r) return r;
+    return la < lb ? -1 : la > lb;
+}
+
+aj_err aj_inv_export_run(aj_ctx *c, const aj_inv_export *x, const aj_inv_map *m,
+                         uint32_t base, const char *extra, const uint8_t *elens,
+                         size_t nextra, uint8_t eflags, const char *path,
+                         uint64_t *npostings) {
+    size_t n = (size_t)x->n + nextra;
+    if (n >= UINT32_MAX) return aj_fail(c, AJ_ELIMIT, "too many keys in one export");
+    sort_key *v = malloc((n + 1) * sizeof *v);
+    sort_key *tmp = malloc((n + 1) * sizeof *tmp);
+    uint64_t *eoffs = malloc((nextra + 1) * sizeof *eoffs);
+    if (!v || !tmp || !eoffs) {
+        free(v);
+        free(tmp);
+        free(eoffs);
+        return aj_fail(c, AJ_ENOMEM, "export order");
+    }
+    xkeys k = {x, m, extra, elens, eoffs};
+    uint64_t off = 0;
+    for (size_t i = 0; i < nextra; i++) {
+        eoffs[i] = off;
+        off += elens[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len;
+        const char *key = xkey(&k, (uint32_t)i, &len);
+        v[i] = (sort_key){key_head(key, len), (uint32_t)i};
+    }
+    sort_heads(v, tmp, n, tie_xkeys, &k);
+    free(tmp);
+    aj_err e = AJ_OK;
+    FILE *f = aj_io_fopen(path, "wbx");
+    if (!f) {
+        free(v);
+        free(eoffs);
+        return aj_fail(c, AJ_EIO, "%s: cannot create run file: %s", path, strerror(errno));
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    int short_write = 0;
+    uint64_t np = 0;
+    for (size_t i = 0; i < n && !short_write;) {
+        /* A key's entry: its postings (at most one export key has those
+         * bytes: an export names each of the exporter's keys once) and
+         * the flags of every sort_key with its bytes. */
+        uint32_t len;
+        const char *key = xkey(&k, v[i].id, &len);
+        uint8_t flags = 0;
+        int64_t with = -1;
+        size_t j = i;
+        for (; j < n; j++) {
+            uint32_t l2;
+            const char *k2 = xkey(&k, v[j].id, &l2);
+            if (j > i && (l2 != len || memcmp(k2, key, len) != 0)) break;
+            if (v[j].id < x->n) {
+                with = v[j].id;
+                flags |= x->flags[v[j].id];
+            } else {
+                flags |= eflags;
+            }
+        }
+        i = j;
+        uint32_t df = with < 0 ? 0 : x->dfs[with];
+        if (df == 0 && flags == 0) continue;
+        /* The export's list starts with its first paragraph counted from
+         * 0 in the segment; a run's starts with it counted from 0 in the
+         * build (base + first), the rest are gaps either way. */
+        const uint8_t *p = NULL, *end = NULL;
+        uint8_t first[10];
+        size_t nfirst = 0;
+        if (with >= 0) {
+            p = x->bytes + x->offs[with];
+            end = (uint32_t)with + 1 < x->n ? x->bytes + x->offs[with + 1] : x->bytes + x->nbytes;
+            aj_slice sl = {p, end};
+            uint32_t id0 = 0;
+            if (df && aj_get_varint32(&sl, &id0) != 0) {
+                e = aj_fail(c, AJ_EINVAL, "build: a damaged export");
+                break;
+            }
+            if (df) nfirst = aj_put_varint(first, (uint64_t)base + id0);
+            p = sl.p;
+        }
+        size_t rest = (size_t)(end - p);
+        uint8_t hdr[2 + 255 + 20];
+        size_t h = 0;
+        hdr[h++] = (uint8_t)len;
+        memcpy(hdr + h, key, len);
+        h += len;
+        hdr[h++] = flags;
+        h += aj_put_varint(hdr + h, df);
+        h += aj_put_varint(hdr + h, nfirst + rest);
+        if (aj_io_fwrite(hdr, 1, h, f) != h ||
+            (nfirst && aj_io_fwrite(first, 1, nfirst, f) != nfirst) ||
+            (rest && aj_io_fwrite(p, 1, rest, f) != rest))
+            short_write = 1;
+        np += df;
+    }
+    int err = errno;
+    int bad = short_write || ferror(f);
+    if (aj_io_fclose(f) != 0 || bad)
+        e = e ? e : aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
+                            strerror(bad ? err : errno));
+    free(v);
+    free(eoffs);
+    if (!e) *npostings += np;
     return e;
 }
 

@@ -165,6 +165,18 @@ uint64_t aj_inverter_mem(const aj_inverter *iv);
 aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
                              uint64_t keep);
 
+/* Writes x's postings to a new run file at path as absorbing x (ids
+ * shifted by base) into an empty inverter, noting the nextra keys extra
+ * (their bytes back to back, elens[i] each) with eflags, and flushing it
+ * to a run would write them: the same bytes, without a table of the keys.
+ * For an export of keys mostly new to the global inverter, which would
+ * only hold them until its next spill.  m: x's exporter's keys
+ * (aj_inv_map_update done).  Adds the postings written to *npostings. */
+aj_err aj_inv_export_run(aj_ctx *c, const aj_inv_export *x, const aj_inv_map *m,
+                         uint32_t base, const char *extra, const uint8_t *elens,
+                         size_t nextra, uint8_t eflags, const char *path,
+                         uint64_t *npostings);
+
 /* Called once per key that has postings, in byte order, with its
  * complete postings and its flags; with positions, pos(c, pos_arg, tf,
  * out) hands them out a posting at a time (as aj_postings_write_fn takes

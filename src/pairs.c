@@ -60,6 +60,19 @@ static int cmp_by_bytes(const void *x, const void *y) {
     return cmp_bytes(a->key, a->len, b->key, b->len);
 }
 
+/* The filter's bit of a term: its length and first and last two bytes,
+ * mixed. */
+static uint32_t filter_bit(const char *term, size_t len) {
+    const uint8_t *t = (const uint8_t *)term;
+    uint32_t h = (uint32_t)len;
+    if (len) h = h * 0x9e3779b1u ^ (uint32_t)(t[0] | t[len > 1 ? 1 : 0] << 8);
+    if (len) h = h * 0x85ebca6bu ^ (uint32_t)(t[len - 1] | t[len > 1 ? len - 2 : 0] << 8);
+    h ^= h >> 15;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 13;
+    return h & (AJ_PAIR_FILTER_BITS - 1);
+}
+
 /* Copies v[0..n) (the common terms, sorted by bytes) and then
  * v[n..n + np) (the partners, likewise) into out. */
 static aj_err keep(aj_ctx *c, const ranked *v, uint32_t n, uint32_t np, aj_pairs *out) {
@@ -78,6 +91,8 @@ static aj_err keep(aj_ctx *c, const ranked *v, uint32_t n, uint32_t np, aj_pairs
             return aj_fail(c, AJ_ENOMEM, "common terms");
         }
         out->lens[i] = (uint8_t)v[i].len;
+        uint32_t b = filter_bit(v[i].key, v[i].len);
+        out->filter[b / 64] |= 1ull << (b % 64);
         if (i < n) out->n = i + 1;
         else out->np = i + 1 - n;
     }
@@ -136,11 +151,17 @@ static int find(char *const *terms, const uint8_t *lens, uint32_t n, const char 
     return 0;
 }
 
+static int maybe_listed(const aj_pairs *p, const char *term, size_t len) {
+    uint32_t b = filter_bit(term, len);
+    return (int)(p->filter[b / 64] >> (b % 64) & 1);
+}
+
 int aj_pairs_is_common(const aj_pairs *p, const char *term, size_t len) {
-    return p->n && find(p->terms, p->lens, p->n, term, len);
+    return p->n && maybe_listed(p, term, len) && find(p->terms, p->lens, p->n, term, len);
 }
 
 unsigned aj_pairs_class(const aj_pairs *p, const char *term, size_t len) {
+    if (!maybe_listed(p, term, len)) return 0;
     if (aj_pairs_is_common(p, term, len)) return AJ_PAIR_IS_COMMON | AJ_PAIR_IS_PARTNER;
     if (p->np && find(p->terms + p->n, p->lens + p->n, p->np, term, len))
         return AJ_PAIR_IS_PARTNER;

@@ -57,10 +57,16 @@
 
 /* The common terms, then the partner terms, each list sorted by bytes:
  * terms[0..n) and terms[n..n + np).  Owns its memory. */
+#define AJ_PAIR_FILTER_BITS (1u << 14)
+
 typedef struct aj_pairs {
     char **terms;
     uint8_t *lens;
     uint32_t n, np;
+    /* A bit per hash of a term's length and end bytes, set for every term
+     * of the lists: most terms are in neither, and this tells most of
+     * them so without a search (a build asks it of every new term). */
+    uint64_t filter[AJ_PAIR_FILTER_BITS / 64];
 } aj_pairs;
 
 /* Chooses the want most frequent terms of the texts (n of them, sizes[i]

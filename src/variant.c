@@ -164,13 +164,18 @@ size_t aj_variant_us(const char *w, size_t n, char *out) {
     if (n < 4 || n > 64) return 0;
     for (size_t i = 0; i < n; i++)
         if (w[i] < 'a' || w[i] > 'z') return 0;
+    /* Each table entry is first told apart by one byte (a first or a
+     * last letter), compared in place: this runs for every word the stem
+     * cache has not seen, and a text of words that never repeat (random
+     * tokens, encoded data) is nothing but such words. */
     for (size_t i = 0; i < sizeof WORDS / sizeof *WORDS; i++)
-        if (strlen(WORDS[i][0]) == n && !memcmp(w, WORDS[i][0], n)) {
+        if (WORDS[i][0][0] == w[0] && strlen(WORDS[i][0]) == n && !memcmp(w, WORDS[i][0], n)) {
             size_t k = strlen(WORDS[i][1]);
             memcpy(out, WORDS[i][1], k);
             return k;
         }
     for (size_t i = 0; i < sizeof AE_OE / sizeof *AE_OE; i++) {
+        if (AE_OE[i][0][0] != w[0]) continue;
         size_t k = strlen(AE_OE[i][0]);
         if (k < n && !memcmp(w, AE_OE[i][0], k)) {
             /* The prefix shortens by one; the rest may still need a
@@ -193,7 +198,9 @@ static size_t suffixes(const char *w, size_t n, char *out) {
     size_t b;
     for (size_t i = 0; i < sizeof RULES / sizeof *RULES; i++) {
         const rule *r = &RULES[i];
-        if (r->len > n || memcmp(w + n - r->len, r->uk, r->len) != 0) continue;
+        if (r->uk[r->len - 1] != w[n - 1] || r->len > n ||
+            memcmp(w + n - r->len, r->uk, r->len) != 0)
+            continue;
         b = n - r->len;
         /* (No -yses rule: "analyses" is also the plural of analysis.) */
         if (r->bases ? !in(r->bases, w, b) : (b < 3 || ise_kept(w, b))) return 0;
@@ -201,6 +208,8 @@ static size_t suffixes(const char *w, size_t n, char *out) {
     }
     /* -lled, -lling, -ller(s) -> one l, for the listed bases. */
     static const char *const LL[] = {"led", "ling", "ler", "lers", NULL};
+    char last = w[n - 1];
+    if (last != 'd' && last != 'g' && last != 'r' && last != 's') return 0;
     for (size_t i = 0; LL[i]; i++)
         if (ends(w, n, LL[i], &b) && b >= 1 && w[b - 1] == 'l' && in(LL_BASES, w, b))
             return put(w, b, LL[i] + 1, out);

@@ -329,6 +329,75 @@ static char *gen_file(const char *index, const char *name, size_t *n) {
     return th_read(path, n);
 }
 
+/* A vocabulary that does not repeat (random tokens, with words that do
+ * recur among them): past the first, large segments of new keys go to
+ * runs of their own without the global table, even with a budget that
+ * nothing fills, and the files are those of one export in memory. */
+Test(index, same_bytes_when_exports_go_straight_to_runs) {
+    tree t = make_tree();
+    uint64_t s = 2718;
+    static const char *common[] = {"sea", "seas", "running", "runs", "security",
+                                   "maritime", "cooperation"};
+    static const char *ends[] = {"", "s", "ing", "ed", "ation"};
+    for (int d = 0; d < 2; d++) {
+        size_t cap = 1u << 22, n = 0;
+        char *buf = malloc(cap);
+        cr_assert(buf);
+        for (int p = 0; p < 400; p++) {
+            for (int w = 0; w < 200; w++) {
+                if (th_rand(&s) % 8 == 0) {
+                    n += (size_t)sprintf(buf + n, "%s ", common[th_rand(&s) % 7]);
+                    continue;
+                }
+                int len = 5 + (int)(th_rand(&s) % 6);
+                for (int k = 0; k < len; k++) buf[n++] = (char)('a' + th_rand(&s) % 26);
+                n += (size_t)sprintf(buf + n, "%s ", ends[th_rand(&s) % 5]);
+            }
+            /* a sentence ends it (else the segmenter takes the next
+             * paragraph for its continuation, as of a hard-wrapped page) */
+            n += (size_t)sprintf(buf + n, "end.\n\n");
+            cr_assert(n + 8192 < cap);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "r%d.txt", d);
+        th_write(t.corpus, name, buf, n);
+        free(buf);
+    }
+    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
+    char a[4200], b[4200], d[4200];
+    snprintf(a, sizeof a, "%s/a", t.root);
+    snprintf(b, sizeof b, "%s/b", t.root);
+    snprintf(d, sizeof d, "%s/d", t.root);
+    uint32_t runs_a = 0, runs_b = 0, runs_d = 0;
+    /* one chunk, one segment, one export: all in memory */
+    build_with(&t, a, 1, 0, 1u << 30, 0, &runs_a);
+    cr_assert_eq(runs_a, 0);
+    /* segments of 20,000 tokens, about 17,000 new keys each */
+    build_with(&t, b, 1, 0, 1u << 30, 20000, &runs_b);
+    cr_assert_gt(runs_b, 2, "segments of new keys went to runs of their own (%u runs)", runs_b);
+    build_with(&t, d, 2, 0, 65536, 20000, &runs_d);
+    cr_assert_gt(runs_d, 2, "%u runs with two threads", runs_d);
+    for (int i = 0; i < 5; i++) {
+        size_t na, nb, nd;
+        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb),
+             *fd = gen_file(d, files[i], &nd);
+        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with straight runs", files[i]);
+        cr_assert(na == nd && !memcmp(fa, fd, na), "%s differs with two threads", files[i]);
+        free(fa);
+        free(fb);
+        free(fd);
+    }
+    aj_ctx c = {0};
+    aj_index *ix;
+    cr_assert_eq(aj_index_open(&c, b, &ix), AJ_OK);
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
+    snprintf(t.index, sizeof t.index, "%s", b);
+    cr_assert_gt(search(&t, "maritime security", 10).total, 0);
+    cr_assert_eq(search(&t, "runs", 10).total, search(&t, "running", 10).total);
+    drop_tree(&t);
+}
+
 Test(index, same_bytes_for_any_threads_and_memory) {
     tree t = make_tree();
     random_corpus(&t, 60, 77);
