@@ -321,9 +321,14 @@ static aj_err absorb_export(builder *b, uint32_t wk, const aj_bexport *x, uint32
     aj_err e = aj_inv_map_update(b->c, mt, &x->terms);
     if (!e) e = aj_inv_map_update(b->c, mw, &x->words);
     if (e) return e;
-    int fresh = x->terms.n >= FRESH_KEYS && mostly_new(&x->terms);
-    int direct = fresh && b->fresh[wk];
-    b->fresh[wk] = (uint8_t)fresh;
+    /* Small exports (the end of a segment cut by the worker's limit, say)
+     * go to the global inversion and leave the worker's record alone. */
+    int direct = 0;
+    if (x->terms.n >= FRESH_KEYS) {
+        int fresh = mostly_new(&x->terms);
+        direct = fresh && b->fresh[wk];
+        b->fresh[wk] = (uint8_t)fresh;
+    }
     if (direct) {
         if (aj_inverter_nkeys(b->terms) || aj_inverter_nkeys(b->words)) e = flush_runs(b);
         if (!e) e = new_runs(b);

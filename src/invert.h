@@ -89,6 +89,10 @@ aj_err aj_inverter_note(aj_ctx *c, aj_inverter *iv, const char *key,
  * the number of distinct keys never decides how much a worker holds.
  * The next export says so (restart). */
 void aj_inverter_reset(aj_inverter *iv);
+/* aj_inverter_reset that keeps the tables' room, which the next keys will
+ * fill again: growing them anew costs page faults, copies and rehashing
+ * every time.  Used with aj_inverter_used to bound what it holds. */
+void aj_inverter_clear(aj_inverter *iv);
 
 /* What a worker's inverter hands over: the keys it saw for the first time
  * (ids nkeys_before..nkeys_after-1, their bytes back to back) and, for
@@ -156,6 +160,10 @@ uint64_t aj_inverter_bytes(const aj_inverter *iv);
 /* Bytes the inverter holds in all (keys, their table, postings), plus what
  * sorting its keys for a run would take: what a memory budget counts. */
 uint64_t aj_inverter_mem(const aj_inverter *iv);
+/* What the keys held take (entries, table slots, bytes, postings), not
+ * the room the tables have, which is at most about twice it, nor what a
+ * sort for a run would: the measure of an inverter that never spills. */
+uint64_t aj_inverter_used(const aj_inverter *iv);
 
 /* Writes every key held (with its flags and the postings held in
  * memory) to a new run file at path, sorted by key bytes, and forgets

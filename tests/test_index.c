@@ -329,6 +329,28 @@ static char *gen_file(const char *index, const char *name, size_t *n) {
     return th_read(path, n);
 }
 
+/* Asserts that the live generations of indexes a and b hold the same five
+ * files, byte for byte; how: what b's build did differently. */
+static void assert_same_files(const char *a, const char *b, const char *how) {
+    static const char *const files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
+    for (int i = 0; i < 5; i++) {
+        size_t na, nb;
+        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb);
+        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs %s", files[i], how);
+        free(fa);
+        free(fb);
+    }
+}
+
+/* Checks an index's every checksum and invariant. */
+static void assert_checks(const char *index) {
+    aj_ctx c = {0};
+    aj_index *ix;
+    cr_assert_eq(aj_index_open(&c, index, &ix), AJ_OK);
+    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
+    aj_index_close(ix);
+}
+
 /* A vocabulary that does not repeat (random tokens, with words that do
  * recur among them): past the first, large segments of new keys go to
  * runs of their own without the global table, even with a budget that
@@ -343,7 +365,7 @@ Test(index, same_bytes_when_exports_go_straight_to_runs) {
         size_t cap = 1u << 22, n = 0;
         char *buf = malloc(cap);
         cr_assert(buf);
-        for (int p = 0; p < 400; p++) {
+        for (int p = 0; p < 300; p++) {
             for (int w = 0; w < 200; w++) {
                 if (th_rand(&s) % 8 == 0) {
                     n += (size_t)sprintf(buf + n, "%s ", common[th_rand(&s) % 7]);
@@ -363,35 +385,23 @@ Test(index, same_bytes_when_exports_go_straight_to_runs) {
         th_write(t.corpus, name, buf, n);
         free(buf);
     }
-    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
     char a[4200], b[4200], d[4200];
     snprintf(a, sizeof a, "%s/a", t.root);
     snprintf(b, sizeof b, "%s/b", t.root);
     snprintf(d, sizeof d, "%s/d", t.root);
     uint32_t runs_a = 0, runs_b = 0, runs_d = 0;
-    /* one chunk, one segment, one export: all in memory */
-    build_with(&t, a, 1, 0, 1u << 30, 0, &runs_a);
+    /* one chunk, one segment, one export (a budget large enough for the
+     * worker to keep every key): all in memory */
+    build_with(&t, a, 1, 8ull << 30, 1u << 30, 0, &runs_a);
     cr_assert_eq(runs_a, 0);
-    /* segments of 20,000 tokens, about 17,000 new keys each */
-    build_with(&t, b, 1, 0, 1u << 30, 20000, &runs_b);
+    /* segments of 24,000 tokens, about 21,000 new keys each */
+    build_with(&t, b, 1, 0, 1u << 30, 24000, &runs_b);
     cr_assert_gt(runs_b, 2, "segments of new keys went to runs of their own (%u runs)", runs_b);
-    build_with(&t, d, 2, 0, 65536, 20000, &runs_d);
+    build_with(&t, d, 2, 0, 65536, 24000, &runs_d);
     cr_assert_gt(runs_d, 2, "%u runs with two threads", runs_d);
-    for (int i = 0; i < 5; i++) {
-        size_t na, nb, nd;
-        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb),
-             *fd = gen_file(d, files[i], &nd);
-        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with straight runs", files[i]);
-        cr_assert(na == nd && !memcmp(fa, fd, na), "%s differs with two threads", files[i]);
-        free(fa);
-        free(fb);
-        free(fd);
-    }
-    aj_ctx c = {0};
-    aj_index *ix;
-    cr_assert_eq(aj_index_open(&c, b, &ix), AJ_OK);
-    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
-    aj_index_close(ix);
+    assert_same_files(a, b, "with straight runs");
+    assert_same_files(a, d, "with two threads");
+    assert_checks(b);
     snprintf(t.index, sizeof t.index, "%s", b);
     cr_assert_gt(search(&t, "maritime security", 10).total, 0);
     cr_assert_eq(search(&t, "runs", 10).total, search(&t, "running", 10).total);
@@ -401,7 +411,6 @@ Test(index, same_bytes_when_exports_go_straight_to_runs) {
 Test(index, same_bytes_for_any_threads_and_memory) {
     tree t = make_tree();
     random_corpus(&t, 60, 77);
-    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
     char a[4400], b[4400], d[4400];
     snprintf(a, sizeof a, "%s/a", t.root);
     snprintf(b, sizeof b, "%s/b", t.root);
@@ -413,21 +422,9 @@ Test(index, same_bytes_for_any_threads_and_memory) {
     build_with(&t, b, 4, 0, 4096, 500, NULL);
     build_with(&t, d, 3, 20000, 4096, 500, &runs);
     cr_assert_gt(runs, 3, "the small budget spilled runs (%u)", runs);
-    for (int i = 0; i < 5; i++) {
-        size_t na, nb, nd;
-        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb),
-             *fd = gen_file(d, files[i], &nd);
-        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with 4 threads", files[i]);
-        cr_assert(na == nd && !memcmp(fa, fd, na), "%s differs with runs", files[i]);
-        free(fa);
-        free(fb);
-        free(fd);
-    }
-    aj_ctx c = {0};
-    aj_index *ix;
-    cr_assert_eq(aj_index_open(&c, d, &ix), AJ_OK);
-    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
-    aj_index_close(ix);
+    assert_same_files(a, b, "with 4 threads");
+    assert_same_files(a, d, "with runs");
+    assert_checks(d);
     drop_tree(&t);
 }
 
@@ -681,7 +678,6 @@ Test(index, same_bytes_for_a_vocabulary_of_any_size) {
         th_write(t.corpus, name, buf, n);
         free(buf);
     }
-    const char *files[] = {"meta.aj", "dict.aj", "post.aj", "posn.aj", "stor.aj"};
     char a[4200], b[4200];
     snprintf(a, sizeof a, "%s/a", t.root);
     snprintf(b, sizeof b, "%s/b", t.root);
@@ -689,18 +685,8 @@ Test(index, same_bytes_for_a_vocabulary_of_any_size) {
     build_with(&t, a, 1, 0, 0, 0, NULL);
     build_with(&t, b, 3, 20000, 4096, 500, &runs);
     cr_assert_gt(runs, 10, "the small budget spilled keys to runs (%u)", runs);
-    for (int i = 0; i < 5; i++) {
-        size_t na, nb;
-        char *fa = gen_file(a, files[i], &na), *fb = gen_file(b, files[i], &nb);
-        cr_assert(na == nb && !memcmp(fa, fb, na), "%s differs with runs", files[i]);
-        free(fa);
-        free(fb);
-    }
-    aj_ctx c = {0};
-    aj_index *ix;
-    cr_assert_eq(aj_index_open(&c, b, &ix), AJ_OK);
-    cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
-    aj_index_close(ix);
+    assert_same_files(a, b, "with runs");
+    assert_checks(b);
     /* runs, runs* and run find the words of the term as ever */
     snprintf(t.index, sizeof t.index, "%s", b);
     cr_assert_gt(search(&t, "running", 10).total, 0);
