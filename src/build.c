@@ -292,16 +292,18 @@ static aj_err absorb_one(builder *b, aj_inverter *iv, aj_inverter *other,
  * own (absorb_export). */
 #define FRESH_KEYS 16384
 
-/* Whether most keys with postings in x are new to its worker (named for
- * the first time in x): a vocabulary that does not repeat, such as random
- * tokens or encoded data.  Prose repeats its words from segment to
- * segment, so after its first export a worker names few new keys.  What
- * the worker knows does not depend on what the coordinator did with its
- * earlier exports, so the choice cannot feed on itself. */
-static int mostly_new(const aj_inv_export *x) {
+/* Whether most term keys with postings in x are new to its worker: named
+ * for the first time in x, and not known to the worker before it last
+ * forgot its keys.  A vocabulary that does not repeat (random tokens,
+ * encoded data) is all such keys; prose repeats its words from segment
+ * to segment, large vocabularies included.  What the worker knows does
+ * not depend on what the coordinator did with its earlier exports, so
+ * the choice cannot feed on itself. */
+static int mostly_new(const aj_bexport *x) {
     uint32_t unseen = 0;
-    for (uint32_t k = 0; k < x->n; k++) unseen += x->ids[k] >= x->nkeys_before;
-    return unseen > x->n / 2;
+    for (uint32_t k = 0; k < x->terms.n; k++) unseen += x->terms.ids[k] >= x->terms.nkeys_before;
+    unseen = unseen > x->nrecur ? unseen - x->nrecur : 0;
+    return unseen > x->terms.n / 2;
 }
 
 /* A worker's export: both inversions, and the words' flags from the
@@ -325,7 +327,7 @@ static aj_err absorb_export(builder *b, uint32_t wk, const aj_bexport *x, uint32
      * go to the global inversion and leave the worker's record alone. */
     int direct = 0;
     if (x->terms.n >= FRESH_KEYS) {
-        int fresh = mostly_new(&x->terms);
+        int fresh = mostly_new(x);
         direct = fresh && b->fresh[wk];
         b->fresh[wk] = (uint8_t)fresh;
     }

@@ -33,6 +33,8 @@ typedef struct {
     char key[WKEY];
 } wslot;
 #define WTABLE_MIN (1u << 14)
+/* Slots of a worker's table of the terms it knew (4 MiB). */
+#define SEEN_SLOTS (1u << 20)
 
 struct aj_bworker {
     aj_analyzer *an;
@@ -70,6 +72,13 @@ struct aj_bworker {
      * this table its interning was the largest share of the build). */
     struct pslot { uint64_t tids; uint32_t pid1; } *ptab;  /* pid1: id + 1, 0 empty */
     uint64_t nptab, ptab_used;
+    /* The terms the worker knew before it last forgot its keys, as hashes
+     * (a slot per hash, the newest kept; made at the first forgetting):
+     * a term new to its tables is counted as recurring when it is there
+     * (nrecur, since the last export), which tells the coordinator a
+     * vocabulary that repeats from one that does not (aj_bexport). */
+    uint32_t *seen;
+    uint32_t nrecur;
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -189,6 +198,7 @@ void aj_bworker_free(aj_bworker *w) {
     free(w->tbytes);
     free(w->tclass);
     free(w->ptab);
+    free(w->seen);
     free(w->pids);
     free(w->ppos);
     free(w->blocks);
@@ -263,6 +273,8 @@ static aj_err export_now(aj_bworker *w) {
     if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
     aj_err e = aj_inverter_export(w->c, w->terms, &x->terms);
     if (!e) e = aj_inverter_export(w->c, w->words, &x->words);
+    x->nrecur = w->nrecur;
+    w->nrecur = 0;
     w->cur = NULL;
     return e;
 }
@@ -282,6 +294,14 @@ static uint64_t tables_used(const aj_bworker *w) {
  * copies, rehashing) every time.  Ids restart, which the next export
  * tells the coordinator. */
 static aj_err forget_keys(aj_bworker *w) {
+    if (!w->seen && !(w->seen = calloc(SEEN_SLOTS, sizeof *w->seen)))
+        return aj_fail(w->c, AJ_ENOMEM, "known terms");
+    for (uint32_t id = 0; id < aj_inverter_nkeys(w->terms); id++) {
+        uint32_t len;
+        const char *k = aj_inverter_key(w->terms, id, &len);
+        uint32_t h = aj_inverter_hash(k, len);
+        w->seen[h & (SEEN_SLOTS - 1)] = h | 1;
+    }
     aj_inverter_clear(w->terms);
     aj_inverter_clear(w->words);
     /* w2t and tclass are written for every new id before they are read */
@@ -292,13 +312,14 @@ static aj_err forget_keys(aj_bworker *w) {
     return AJ_OK;
 }
 
-/* A worker forgets its keys past a quarter of its limit in keys, when its
- * tables have room for at most about half of it: a vocabulary that never
- * repeats gains nothing from large tables, whose look-ups miss the cache
- * (measured on 28 MB of base64, 2026-12-06: forgetting at a quarter was
- * 5% faster than at half, and at an eighth no faster). */
+/* A worker forgets its keys past half its limit in keys, when its tables
+ * have room for at most about the limit (measured 2026-12-06 against the
+ * build that counted the tables' room and started them small again:
+ * synth-100M, whose vocabulary is large, builds in the same time and no
+ * more runs; forgetting at a quarter was 3-5% faster on 28 MB of base64
+ * but 10-15% slower on synth-100M, which learns its words again). */
 static int over_limit(const aj_bworker *w) {
-    return w->limit && 4 * tables_used(w) > w->limit;
+    return w->limit && 2 * tables_used(w) > w->limit;
 }
 
 /* Hands the segment's exports over now, as a piece of their own that
@@ -369,6 +390,14 @@ static aj_err note_other(aj_bworker *w, const char *term, size_t tl) {
 
 /* Maps a word to its term the first time the worker sees it, and flags
  * both (AJ_KEY_SELF, AJ_KEY_OTHER). */
+/* Counts term key, new to the worker's tables, when the worker knew it
+ * before it last forgot its keys. */
+static void note_new_term(aj_bworker *w, const char *key, size_t len) {
+    if (!w->seen) return;
+    uint32_t h = aj_inverter_hash(key, (uint32_t)len);
+    w->nrecur += w->seen[h & (SEEN_SLOTS - 1)] == (h | 1);
+}
+
 static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid) {
     const char *term;
     size_t tl;
@@ -377,6 +406,7 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
+    if (is_new) note_new_term(w, term, tl);
     if (tl == len && !memcmp(term, word, len)) {
         aj_inverter_flag(w->terms, tid, AJ_KEY_SELF);
         aj_inverter_flag(w->words, wid, AJ_KEY_SELF);
@@ -448,6 +478,7 @@ static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
     if (!kl) return AJ_OK;  /* too long (rare): not remembered, not indexed */
     e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, pid, &is_new);
     if (e) return e;
+    if (is_new) note_new_term(w, key, kl);
     w->ptab[h] = (struct pslot){k, *pid + 1};
     w->ptab_used++;
     return AJ_OK;

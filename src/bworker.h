@@ -80,6 +80,9 @@ typedef struct aj_bexport {
                                 back to back */
     uint8_t *olens;
     size_t nothers, nobytes, capothers, capobytes;
+    uint32_t nrecur;         /* terms new to the worker's tables that it
+                                knew before it last forgot its keys: the
+                                rest are new to the worker */
 } aj_bexport;
 
 /* An acronym definition found in a paragraph of the segment. */

@@ -408,6 +408,41 @@ Test(index, same_bytes_when_exports_go_straight_to_runs) {
     drop_tree(&t);
 }
 
+/* A large vocabulary that repeats (40,000 words drawn at random): the
+ * worker forgets its keys again and again, and its hand-overs, though
+ * new to its tables, are no vocabulary that never repeats: they go to
+ * the coordinator's table, and a budget it does not fill writes no run. */
+Test(index, a_vocabulary_that_repeats_is_not_taken_for_new) {
+    tree t = make_tree();
+    uint64_t s = 4141;
+    size_t cap = 1u << 23, n = 0;
+    char *buf = malloc(cap);
+    cr_assert(buf);
+    for (int p = 0; p < 2000; p++) {
+        for (int w = 0; w < 200; w++) {
+            uint64_t v = th_rand(&s) % 40000;
+            buf[n++] = 'q';
+            for (int k = 0; k < 4; k++, v /= 26) buf[n++] = (char)('a' + v % 26);
+            buf[n++] = ' ';
+        }
+        n += (size_t)sprintf(buf + n, "end.\n\n");
+        cr_assert(n + 4096 < cap);
+    }
+    th_write(t.corpus, "zipf.txt", buf, n);
+    free(buf);
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s/a", t.root);
+    snprintf(b, sizeof b, "%s/b", t.root);
+    uint32_t runs = 0;
+    /* a worker's share of 128 MiB is 16 MiB: it forgets about every
+     * 30,000 keys, and its hand-overs are over 16,384 keys */
+    build_with(&t, a, 1, 128ull << 20, 1u << 30, 0, &runs);
+    cr_assert_eq(runs, 0, "%u runs for a vocabulary that repeats", runs);
+    build_with(&t, b, 1, 8ull << 30, 1u << 30, 0, NULL);
+    assert_same_files(a, b, "when the worker forgets");
+    drop_tree(&t);
+}
+
 Test(index, same_bytes_for_any_threads_and_memory) {
     tree t = make_tree();
     random_corpus(&t, 60, 77);
