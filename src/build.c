@@ -117,8 +117,8 @@ typedef struct builder {
     size_t nruns;
     uint64_t npost_t, npost_w; /* postings written to runs straight from
                                   exports (absorb_export) */
-    uint8_t *fresh;          /* per worker: its last export's keys were
-                                mostly new to it (absorb_export) */
+    uint8_t *fresh;          /* per worker: its last large export was
+                                mostly new to it (aj_bexport) */
     /* final writing: the lists, the TERMS dictionary as they are written,
      * the words' dictionary records for a pass of their own */
     aj_fwriter *post, *posn, *dict;
@@ -287,25 +287,6 @@ static aj_err absorb_one(builder *b, aj_inverter *iv, aj_inverter *other,
     return e;
 }
 
-/* An export of at least this many keys, most of them new to its worker
- * as were those of the worker's export before it, goes to runs of its
- * own (absorb_export). */
-#define FRESH_KEYS 16384
-
-/* Whether most term keys with postings in x are new to its worker: named
- * for the first time in x, and not known to the worker before it last
- * forgot its keys.  A vocabulary that does not repeat (random tokens,
- * encoded data) is all such keys; prose repeats its words from segment
- * to segment, large vocabularies included.  What the worker knows does
- * not depend on what the coordinator did with its earlier exports, so
- * the choice cannot feed on itself. */
-static int mostly_new(const aj_bexport *x) {
-    uint32_t unseen = 0;
-    for (uint32_t k = 0; k < x->terms.n; k++) unseen += x->terms.ids[k] >= x->terms.nkeys_before;
-    unseen = unseen > x->nrecur ? unseen - x->nrecur : 0;
-    return unseen > x->terms.n / 2;
-}
-
 /* A worker's export: both inversions, and the words' flags from the
  * terms of words spelled otherwise.
  *
@@ -313,7 +294,8 @@ static int mostly_new(const aj_bexport *x) {
  * segment to segment, so that they reach the final merge in one piece.
  * Keys that do not recur gain nothing from it: each would be hashed into
  * a table of millions, held until the next spill and sorted there.  So a
- * large export whose keys are mostly new, after another such, is written
+ * large export whose keys are mostly new to its worker (aj_bexport's
+ * fresh), after another such from the same worker, is written
  * straight to a pair of runs of its own (sorted by key, as a spill would
  * have written them), once what the global inversion holds has spilled
  * before it: runs keep the paragraph order of each key's postings.  The
@@ -326,8 +308,8 @@ static aj_err absorb_export(builder *b, uint32_t wk, const aj_bexport *x, uint32
     /* Small exports (the end of a segment cut by the worker's limit, say)
      * go to the global inversion and leave the worker's record alone. */
     int direct = 0;
-    if (x->terms.n >= FRESH_KEYS) {
-        int fresh = mostly_new(x);
+    if (x->fresh != AJ_FRESH_UNKNOWN) {
+        int fresh = x->fresh == AJ_FRESH_YES;
         direct = fresh && b->fresh[wk];
         b->fresh[wk] = (uint8_t)fresh;
     }

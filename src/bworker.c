@@ -33,8 +33,9 @@ typedef struct {
     char key[WKEY];
 } wslot;
 #define WTABLE_MIN (1u << 14)
-/* Slots of a worker's table of the terms it knew (4 MiB). */
-#define SEEN_SLOTS (1u << 20)
+/* Slots of a worker's table of the terms it knew (1 MiB): enough to
+ * recognize the words a text repeats, which are its frequent ones. */
+#define SEEN_SLOTS (1u << 18)
 
 struct aj_bworker {
     aj_analyzer *an;
@@ -79,6 +80,7 @@ struct aj_bworker {
      * vocabulary that repeats from one that does not (aj_bexport). */
     uint32_t *seen;
     uint32_t nrecur;
+    int fresh;               /* its last large hand-over was mostly new */
     /* state while segmenting one document */
     aj_ctx *c;
     aj_err err;
@@ -273,7 +275,16 @@ static aj_err export_now(aj_bworker *w) {
     if (!x) return aj_fail(w->c, AJ_ENOMEM, "segment exports");
     aj_err e = aj_inverter_export(w->c, w->terms, &x->terms);
     if (!e) e = aj_inverter_export(w->c, w->words, &x->words);
-    x->nrecur = w->nrecur;
+    if (!e && x->terms.n >= AJ_FRESH_KEYS) {
+        /* new to the worker: named for the first time in x, and not known
+         * before it last forgot its keys */
+        uint32_t unseen = 0;
+        for (uint32_t k = 0; k < x->terms.n; k++)
+            unseen += x->terms.ids[k] >= x->terms.nkeys_before;
+        unseen = unseen > w->nrecur ? unseen - w->nrecur : 0;
+        x->fresh = unseen > x->terms.n / 2 ? AJ_FRESH_YES : AJ_FRESH_NO;
+        w->fresh = x->fresh == AJ_FRESH_YES;
+    }
     w->nrecur = 0;
     w->cur = NULL;
     return e;
@@ -313,13 +324,13 @@ static aj_err forget_keys(aj_bworker *w) {
 }
 
 /* A worker forgets its keys past half its limit in keys, when its tables
- * have room for at most about the limit (measured 2026-12-06 against the
- * build that counted the tables' room and started them small again:
- * synth-100M, whose vocabulary is large, builds in the same time and no
- * more runs; forgetting at a quarter was 3-5% faster on 28 MB of base64
- * but 10-15% slower on synth-100M, which learns its words again). */
+ * have room for at most about the limit, or past a quarter of it while its
+ * vocabulary does not repeat: there larger tables only miss the cache
+ * more, while a vocabulary that repeats is learned again after each
+ * forgetting.  (Measured 2026-12-06: forgetting at a quarter was 3-5%
+ * faster on 28 MB of base64 and 10-15% slower on synth-100M.) */
 static int over_limit(const aj_bworker *w) {
-    return w->limit && 2 * tables_used(w) > w->limit;
+    return w->limit && (w->fresh ? 4 : 2) * tables_used(w) > w->limit;
 }
 
 /* Hands the segment's exports over now, as a piece of their own that

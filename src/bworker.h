@@ -70,6 +70,19 @@ typedef struct aj_bdocout {
 #define AJ_KEY_SELF 1u
 #define AJ_KEY_OTHER 2u
 
+/* A hand-over of at least AJ_FRESH_KEYS terms says whether most of them
+ * are new to its worker: named for the first time, and not among the
+ * terms it knew before it last forgot its keys.  A vocabulary that does
+ * not repeat (random tokens, encoded data) is all such terms; prose
+ * repeats its words from segment to segment, large vocabularies
+ * included.  The coordinator writes such hand-overs to runs of their own
+ * (build.c); what a worker knows does not depend on what the coordinator
+ * did with its earlier hand-overs, so that choice cannot feed on itself. */
+#define AJ_FRESH_KEYS 16384
+#define AJ_FRESH_UNKNOWN 0   /* fewer terms: no evidence either way */
+#define AJ_FRESH_YES 1
+#define AJ_FRESH_NO 2
+
 /* One hand-over of a worker's inversions: a segment has one, or more when
  * the worker's tables outgrew its share of memory in the middle of the
  * segment (it then hands over what it has and forgets its keys). */
@@ -80,9 +93,9 @@ typedef struct aj_bexport {
                                 back to back */
     uint8_t *olens;
     size_t nothers, nobytes, capothers, capobytes;
-    uint32_t nrecur;         /* terms new to the worker's tables that it
-                                knew before it last forgot its keys: the
-                                rest are new to the worker */
+    int fresh;               /* AJ_FRESH_*: whether most of its terms are
+                                new to the worker (for a hand-over of at
+                                least AJ_FRESH_KEYS terms) */
 } aj_bexport;
 
 /* An acronym definition found in a paragraph of the segment. */
