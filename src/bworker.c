@@ -779,76 +779,95 @@ static aj_err finish_doc(aj_bworker *w, size_t di) {
     return AJ_OK;
 }
 
+void aj_docmap_open(const char *root, const aj_corpus_doc *d, aj_docmap *m) {
+    memset(m, 0, sizeof *m);
+    m->src = "";
+    m->skip_kind = AJ_WARN_UNREADABLE;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root, d->rel);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(m->why, sizeof m->why, "cannot read: %s, skipped", strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(m->why, sizeof m->why, "not a regular file, skipped");
+        m->skip_kind = AJ_WARN_NOT_FILE;
+    } else if (st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            snprintf(m->why, sizeof m->why, "cannot map: %s, skipped", strerror(errno));
+        } else {
+            m->map = p;
+            m->src = p;
+            m->len = (size_t)st.st_size;
+        }
+    }
+    if (fd >= 0) close(fd);
+    if (!*m->why) {
+        const char *nul = memchr(m->src, 0, m->len < AJ_SNIFF_BYTES ? m->len : AJ_SNIFF_BYTES);
+        if (nul) {
+            snprintf(m->why, sizeof m->why, "binary file (NUL byte at offset %zu), skipped",
+                     (size_t)(nul - m->src));
+            m->skip_kind = AJ_WARN_BINARY;
+        }
+    }
+    if (*m->why) {
+        aj_docmap_close(m);
+        m->skipped = 1;
+        return;
+    }
+    if (m->map) madvise(m->map, m->len, MADV_SEQUENTIAL);
+}
+
+void aj_docmap_close(aj_docmap *m) {
+    if (m->map) munmap(m->map, m->len);
+    m->map = NULL;
+    m->src = "";
+    m->len = 0;
+}
+
+char *aj_docmap_title(const aj_corpus_doc *d, const aj_docmap *m) {
+    if (d->title) return strdup(d->title);
+    /* Looked for in the first AJ_TITLE_SCAN bytes only, so that a huge
+     * file with no newline is not read whole for it. */
+    char buf[AJ_TITLE_BYTES];
+    aj_segment_title(m->src, m->len < AJ_TITLE_SCAN ? m->len : AJ_TITLE_SCAN, buf, sizeof buf);
+    return strdup(buf);
+}
+
 /* Indexes one document.  Files that cannot be read are recorded as
  * skipped (the coordinator warns, in document order). */
 static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
                      size_t di) {
     const aj_corpus_doc *d = &cp->docs[di];
-    char path[4096], why[160] = "";
-    int kind = AJ_WARN_UNREADABLE;
-    snprintf(path, sizeof path, "%s/%s", root, d->rel);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0)
-        snprintf(why, sizeof why, "cannot read: %s, skipped", strerror(errno));
-    else if (!S_ISREG(st.st_mode)) {
-        snprintf(why, sizeof why, "not a regular file, skipped");
-        kind = AJ_WARN_NOT_FILE;
+    aj_docmap m;
+    aj_docmap_open(root, d, &m);
+    if (m.skipped) {
+        char *skip = strdup(m.why);
+        return skip ? add_doc(w, di, NULL, skip, m.skip_kind, 0, 0)
+                    : aj_fail(w->c, AJ_ENOMEM, "skip");
     }
-    const char *src = NULL;
-    size_t len = 0;
-    if (!*why && st.st_size > 0) {
-        len = (size_t)st.st_size;
-        void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED)
-            snprintf(why, sizeof why, "cannot map: %s, skipped", strerror(errno));
-        else
-            src = m;
-    }
-    if (fd >= 0) close(fd);
-    if (!*why && src) {
-        const char *nul = memchr(src, 0, len < AJ_SNIFF_BYTES ? len : AJ_SNIFF_BYTES);
-        if (nul) {
-            snprintf(why, sizeof why, "binary file (NUL byte at offset %zu), skipped",
-                     (size_t)(nul - src));
-            kind = AJ_WARN_BINARY;
-        }
-    }
-    if (*why) {
-        if (src) munmap((void *)src, len);
-        char *skip = strdup(why);
-        return skip ? add_doc(w, di, NULL, skip, kind, 0, 0) : aj_fail(w->c, AJ_ENOMEM, "skip");
-    }
-    madvise((void *)src, len, MADV_SEQUENTIAL);
     char *title = NULL;
-    if (!d->title) {
-        char buf[AJ_TITLE_BYTES];
-        /* Looked for in the first AJ_TITLE_SCAN bytes only, so that a huge
-         * file with no newline is not read whole for it. */
-        aj_segment_title(src ? src : "", len < AJ_TITLE_SCAN ? len : AJ_TITLE_SCAN,
-                         buf, sizeof buf);
-        title = strdup(buf);
-        if (!title) {
-            if (src) munmap((void *)src, len);
-            return aj_fail(w->c, AJ_ENOMEM, "title");
-        }
+    if (!d->title && !(title = aj_docmap_title(d, &m))) {
+        aj_docmap_close(&m);
+        return aj_fail(w->c, AJ_ENOMEM, "title");
     }
     /* The file's checksum, kept with its size in the index: a search that
      * maps matches back to the file tells a changed file by them without
      * segmenting it again (source.c).  One pass at memory speed. */
-    aj_err e = add_doc(w, di, title, NULL, 0, len, src ? XXH3_64bits(src, len) : XXH3_64bits("", 0));
+    aj_err e = add_doc(w, di, title, NULL, 0, m.len, XXH3_64bits(m.src, m.len));
     w->corpus_doc = di;
     w->ordinal = 0;
     w->err = AJ_OK;
     w->nblocks = 0;
-    if (!e && src) {
-        w->src = src;
-        w->src_len = len;
-        e = aj_segment_ex(w->c, src, len, on_para, w, on_seg_done);
+    if (!e && m.len) {
+        w->src = m.src;
+        w->src_len = m.len;
+        e = aj_segment_ex(w->c, m.src, m.len, on_para, w, on_seg_done);
         w->src = NULL;
         if (!e && w->err) e = w->err;
     }
-    if (src) munmap((void *)src, len);
+    aj_docmap_close(&m);
     if (!e && w->nblocks) e = finish_doc(w, di);
     return e;
 }

@@ -27,11 +27,30 @@
 #define AJ_SEG_TOKENS (1u << 20)      /* a segment holds about this many */
 /* A document is binary, and skipped, when its first AJ_SNIFF_BYTES hold a
  * NUL; without a title in metadata.tsv it gets one of at most
- * AJ_TITLE_BYTES found in its first AJ_TITLE_SCAN bytes (status.c does
- * the same to tell whether an index is up to date). */
+ * AJ_TITLE_BYTES found in its first AJ_TITLE_SCAN bytes (aj_docmap). */
 #define AJ_SNIFF_BYTES 65536
 #define AJ_TITLE_BYTES 256
 #define AJ_TITLE_SCAN (1u << 20)
+
+/* A corpus document as a build reads it: mapped whole, read-only, or the
+ * reason it is skipped (why, kind: AJ_WARN_*).  status.c reads documents
+ * with it too, so that "up to date" means what a build would index. */
+typedef struct aj_docmap {
+    const char *src;         /* the bytes ("" for an empty file) */
+    size_t len;
+    int skipped;
+    int skip_kind;
+    char why[160];
+    void *map;               /* to unmap, or NULL */
+} aj_docmap;
+
+/* Opens and maps document d under root, and sniffs it: a NUL in its first
+ * AJ_SNIFF_BYTES makes it binary, and skipped. */
+void aj_docmap_open(const char *root, const aj_corpus_doc *d, aj_docmap *m);
+void aj_docmap_close(aj_docmap *m);
+/* d's title: metadata.tsv's, else one found in the first AJ_TITLE_SCAN
+ * bytes of its text.  Allocated; NULL when out of memory. */
+char *aj_docmap_title(const aj_corpus_doc *d, const aj_docmap *m);
 
 /* A document that begins in a segment. */
 typedef struct aj_bdoc {

@@ -4,27 +4,22 @@
  * A build would index the documents the corpus scan finds, less those it
  * skips as binary or unreadable, each with metadata.tsv's title, date and
  * source (else a title from its first lines), its size and its XXH3-64.
- * This module gathers exactly that from the corpus as it is now, the same
- * way the indexing worker does (bworker.c, with the same limits), and
+ * This module gathers exactly that from the corpus as it is now, through
+ * the indexing worker's own reading of a document (aj_docmap), and
  * compares it with the index's document table: both feed the fingerprint
  * of fingerprint.h, and the documents are compared one by one, in path
  * order, to say which changed.
  */
 #include "ajsearch.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include "bworker.h"
 #include "corpus.h"
 #include "fingerprint.h"
-#include "segment.h"
 
 /* One document as a build would index it now. */
 typedef struct {
@@ -39,49 +34,18 @@ typedef struct {
 static aj_err read_doc(aj_ctx *c, const char *root, const aj_corpus_doc *d,
                        cdoc *out, int *indexed) {
     memset(out, 0, sizeof *out);
-    *indexed = 0;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", root, d->rel);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) return AJ_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return AJ_OK;
-    }
-    size_t len = (size_t)st.st_size;
-    const char *src = "";
-    void *m = NULL;
-    if (len) {
-        m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m == MAP_FAILED) {
-            close(fd);
-            return AJ_OK;
-        }
-        src = m;
-        madvise(m, len, MADV_SEQUENTIAL);
-    }
-    close(fd);
-    aj_err e = AJ_OK;
-    if (!memchr(src, 0, len < AJ_SNIFF_BYTES ? len : AJ_SNIFF_BYTES)) {
-        *indexed = 1;
-        out->path = d->rel;
-        out->date = d->date ? d->date : "";
-        out->source = d->source ? d->source : "";
-        out->size = len;
-        out->xxh3 = XXH3_64bits(src, len);
-        if (d->title) {
-            out->title = strdup(d->title);
-        } else {
-            char buf[AJ_TITLE_BYTES];
-            aj_segment_title(src, len < AJ_TITLE_SCAN ? len : AJ_TITLE_SCAN, buf,
-                             sizeof buf);
-            out->title = strdup(buf);
-        }
-        if (!out->title) e = aj_fail(c, AJ_ENOMEM, "status");
-    }
-    if (m) munmap(m, len);
-    return e;
+    aj_docmap m;
+    aj_docmap_open(root, d, &m);
+    *indexed = !m.skipped;
+    if (m.skipped) return AJ_OK;
+    out->path = d->rel;
+    out->date = d->date ? d->date : "";
+    out->source = d->source ? d->source : "";
+    out->size = m.len;
+    out->xxh3 = XXH3_64bits(m.src, m.len);
+    out->title = aj_docmap_title(d, &m);
+    aj_docmap_close(&m);
+    return out->title ? AJ_OK : aj_fail(c, AJ_ENOMEM, "status");
 }
 
 /* Walks the corpus's documents in path order; calls fn for each that a
