@@ -593,31 +593,22 @@ static void collect_warning(void *arg, int kind, const char *path, const char *r
     w->n++;
 }
 
-static const char *doc_date(aj_index *ix, const char *path) {
+/* The document of ix at path (its strings live as long as ix). */
+static aj_doc_info doc_at(aj_index *ix, const char *path) {
     aj_ctx c = {0};
     aj_index_stats st;
     aj_index_stats_get(ix, &st);
     for (uint32_t i = 0; i < st.ndocs; i++) {
         aj_doc_info d;
         cr_assert_eq(aj_doc_get(&c, ix, i, &d), AJ_OK, "%s", c.msg);
-        if (!strcmp(d.path, path)) return d.date;
+        if (!strcmp(d.path, path)) return d;
     }
     cr_assert_fail("no document %s", path);
-    return NULL;
+    return (aj_doc_info){0};
 }
 
-static const char *doc_title(aj_index *ix, const char *path) {
-    aj_ctx c = {0};
-    aj_index_stats st;
-    aj_index_stats_get(ix, &st);
-    for (uint32_t i = 0; i < st.ndocs; i++) {
-        aj_doc_info d;
-        cr_assert_eq(aj_doc_get(&c, ix, i, &d), AJ_OK, "%s", c.msg);
-        if (!strcmp(d.path, path)) return d.title;
-    }
-    cr_assert_fail("no document %s", path);
-    return NULL;
-}
+static const char *doc_date(aj_index *ix, const char *path) { return doc_at(ix, path).date; }
+static const char *doc_title(aj_index *ix, const char *path) { return doc_at(ix, path).title; }
 
 Test(index, metadata_repeats_and_dates_warn) {
     tree t = make_tree();
