@@ -1035,6 +1035,19 @@ def new_run_dir(a, run_id):
     return d, run_id
 
 
+def stale_binaries(paths):
+    """The binaries among paths that are older than a source they are built
+    from (src/, src/cli/, bench/*.c and *.h): `make bench-build` was not run
+    after a change."""
+    newest = 0.0
+    for d in [os.path.join(ROOT, "src"), os.path.join(ROOT, "src", "cli"),
+              os.path.join(ROOT, "bench")]:
+        for name in os.listdir(d):
+            if name.endswith((".c", ".h")):
+                newest = max(newest, os.path.getmtime(os.path.join(d, name)))
+    return [p for p in paths if os.path.exists(p) and os.path.getmtime(p) < newest]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="The benchmark suite (bench/README.md). Writes bench/out/<run id>/; "
@@ -1092,6 +1105,11 @@ def main(argv=None):
     if "ajsearch" not in engines:
         print(f"bench/run.py: {BIN['ajsearch']} is missing: run `make bench-build`",
               file=sys.stderr)
+        return 2
+    stale = stale_binaries([BIN["ajsearch"], CLI])
+    if stale:
+        print(f"bench/run.py: {', '.join(stale)} older than the sources: run `make bench-build`"
+              " (a run would measure an earlier engine)", file=sys.stderr)
         return 2
     if missing:
         log(f"missing drivers (not measured): {sorted(missing)}")

@@ -57,11 +57,10 @@ def tracked_state():
 
 
 def binaries():
-    """build/bench/aj_bench and build/ajsearch, built if missing; False when
-    they cannot be."""
+    """build/bench/aj_bench and build/ajsearch, built when missing or older
+    than their sources (run.py refuses stale ones); False when they cannot
+    be."""
     need = [os.path.join("build", "bench", "aj_bench"), os.path.join("build", "ajsearch")]
-    if all(os.path.exists(os.path.join(ROOT, p)) for p in need):
-        return True
     # `make test` runs the sanitizer build's tests first, maybe before build/
     # exists; the plain build's pass that follows runs this test.
     if not os.path.exists(os.path.join(ROOT, "build", "libajsearch.a")):
@@ -110,6 +109,16 @@ def main():
           and "NAME=DIR" in out and "kjv" in out, "--corpora mine: a clear error", out)
     rc, out = sh(sys.executable, RUN, "--corpora", "kjv", "--queries", "/nonexistent.tsv")
     check(rc == 2 and "Traceback" not in out, "a missing query file: a clear error", out)
+
+    # A driver older than the sources is refused: a run would measure an
+    # earlier engine than the checkout's.
+    stale = os.path.join(tempfile.mkdtemp(prefix="bench-stale-"), "aj_bench")
+    shutil.copy(os.path.join(ROOT, "build", "bench", "aj_bench"), stale)
+    os.utime(stale, (1, 1))
+    rc, out = sh(sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import run; "
+                 "print(run.stale_binaries([sys.argv[2]]))", os.path.join(ROOT, "bench"), stale)
+    check(rc == 0 and stale in out, "a stale driver is found", out)
+    shutil.rmtree(os.path.dirname(stale))
 
     engines = "ajsearch,fts5" if os.path.exists(os.path.join(ROOT, "build", "bench",
                                                              "fts5_bench")) else "ajsearch"
