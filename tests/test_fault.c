@@ -10,7 +10,9 @@
  * Figures (2026-12-06): a build of this corpus makes 306 hooked
  * operations; ENOSPC and EIO are each injected at every one but the last
  * (610 failed builds), SIGKILL and the cancel at every one (306 builds
- * each); the old index answered the same every time. */
+ * each); the old index answered the same every time.  A corpus of random
+ * words, whose hand-overs go to runs of their own, makes 264,558: 60 of
+ * them fail in turn (fault::straight_runs_fail_cleanly). */
 #include "helpers.h"
 
 #include <errno.h>
@@ -46,7 +48,7 @@ static char *answers(const char *dir, aj_ctx *c) {
     if (aj_index_open(c, dir, &ix)) return NULL;
     aj_searcher *s;
     cr_assert_eq(aj_searcher_new(c, ix, &s), AJ_OK);
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = 1 << 21, n = 0;
     char *out = malloc(cap);
     out[0] = 0;
 #define ADD(...) n += (size_t)snprintf(out + n, cap - n, __VA_ARGS__)
@@ -454,6 +456,108 @@ Test(fault, canceled_at_every_operation, .timeout = 600) {
                 "left the old index as it was, %ld (the switch) completed",
                 total, canceled, completed);
     free(new);
+    free(old);
+    th_rmtree(t.root);
+    free(t.root);
+}
+
+/* ---- runs written straight from a worker's hand-over ---- */
+
+/* Writes a document of random words (and a few of the queries' words):
+ * a vocabulary that never repeats, whose hand-overs the coordinator
+ * writes to runs of their own (build.c, absorb_export). */
+static void random_doc(const char *dir, const char *name, uint64_t seed) {
+    static const char *const known[] = {"maritime", "japan", "trade", "sea", "people"};
+    size_t cap = 1u << 20, n = 0;
+    char *buf = malloc(cap);
+    cr_assert(buf);
+    uint64_t s = seed;
+    for (int p = 0; p < 220; p++) {
+        for (int w = 0; w < 100; w++) {
+            if (th_rand(&s) % 10 == 0) {
+                n += (size_t)sprintf(buf + n, "%s ", known[th_rand(&s) % 5]);
+                continue;
+            }
+            for (int k = 0, len = 6 + (int)(th_rand(&s) % 5); k < len; k++)
+                buf[n++] = (char)('a' + th_rand(&s) % 26);
+            buf[n++] = ' ';
+        }
+        n += (size_t)sprintf(buf + n, "end.\n\n");
+    }
+    th_write(dir, name, buf, n);
+    free(buf);
+}
+
+static aj_err build_fresh(const tree *t, aj_ctx *c, uint32_t *nruns) {
+    /* one thread, one chunk, segments of 20,000 tokens (some 17,000 new
+     * terms each): every segment after the first goes to runs of its own */
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index, .threads = 1,
+                       .chunk_bytes = 1u << 30, .segment_tokens = 20000};
+    aj_build_stats st;
+    aj_err e = aj_build(c, &o, &st);
+    if (!e && nruns) *nruns = st.nruns;
+    return e;
+}
+
+/* Each key's entry in such a run is a write of its own, so a build does
+ * over a hundred thousand operations: the first 20 fail in turn, then 40
+ * spread over the build (most of them in the runs' writing), each with
+ * ENOSPC. */
+Test(fault, straight_runs_fail_cleanly, .timeout = 600) {
+    tree t;
+    t.root = th_tmpdir();
+    snprintf(t.corpus, sizeof t.corpus, "%s/corpus", t.root);
+    snprintf(t.index, sizeof t.index, "%s/index", t.root);
+    mkdir(t.corpus, 0755);
+    random_doc(t.corpus, "r1.txt", 1);
+    aj_ctx c = {0};
+    uint32_t runs = 0;
+    cr_assert_eq(build_fresh(&t, &c, &runs), AJ_OK, "%s", c.msg);
+    random_doc(t.corpus, "r2.txt", 2);
+    char *old = answers(t.index, &c);
+    cr_assert_not_null(old, "%s", c.msg);
+    /* count a build of the new corpus, in a directory of its own */
+    tree scratch = t;
+    snprintf(scratch.index, sizeof scratch.index, "%s/count-index", t.root);
+    plan p = {0};
+    aj_io_set_hook(hook, &p);
+    aj_err e = build_fresh(&scratch, &c, &runs);
+    aj_io_set_hook(NULL, NULL);
+    cr_assert_eq(e, AJ_OK, "%s", c.msg);
+    /* the default budget is never filled: every run is a hand-over's (and
+     * the spill of what the coordinator held before the first) */
+    cr_assert_geq(runs, 2, "hand-overs went to runs of their own (%u runs)", runs);
+    long total = p.count;
+    cr_assert_gt(total, 10000, "%ld operations", total);
+    char before[2048];
+    listing(&t, before, sizeof before);
+    long tried = 0;
+    for (long k = 1; k <= 60; k++) {
+        long n = k <= 20 ? k : 20 + (k - 20) * (total - 21) / 40;
+        plan f = {.fail_at = n, .err = ENOSPC};
+        aj_ctx bc = {0};
+        aj_io_set_hook(hook, &f);
+        e = build_fresh(&t, &bc, NULL);
+        aj_io_set_hook(NULL, NULL);
+        tried++;
+        cr_assert_eq(e, AJ_EIO, "operation %ld of %ld (kind %d): %d %s", n, total, f.failed_op,
+                     e, bc.msg);
+        cr_assert(strstr(bc.msg, ERRNO_NAMES[0]) != NULL, "operation %ld: %s", n, bc.msg);
+        cr_assert(strstr(bc.msg, t.root) != NULL, "operation %ld: %s", n, bc.msg);
+        char after[2048];
+        listing(&t, after, sizeof after);
+        cr_assert_str_eq(after, before, "operation %ld (kind %d): the directory changed", n,
+                         f.failed_op);
+        aj_ctx ac = {0};
+        char *now = answers(t.index, &ac);
+        cr_assert_not_null(now, "operation %ld: old index unusable: %s", n, ac.msg);
+        cr_assert_str_eq(now, old, "operation %ld: answers changed", n);
+        free(now);
+    }
+    cr_assert_eq(build_fresh(&t, &c, NULL), AJ_OK, "%s", c.msg);
+    assert_clean(&t);
+    cr_log_info("fault: straight runs, %ld operations per build, %ld failed builds", total,
+                tried);
     free(old);
     th_rmtree(t.root);
     free(t.root);
