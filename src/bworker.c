@@ -308,9 +308,7 @@ static aj_err forget_keys(aj_bworker *w) {
     if (!w->seen && !(w->seen = calloc(SEEN_SLOTS, sizeof *w->seen)))
         return aj_fail(w->c, AJ_ENOMEM, "known terms");
     for (uint32_t id = 0; id < aj_inverter_nkeys(w->terms); id++) {
-        uint32_t len;
-        const char *k = aj_inverter_key(w->terms, id, &len);
-        uint32_t h = aj_inverter_hash(k, len);
+        uint32_t h = aj_inverter_key_hash(w->terms, id);
         w->seen[h & (SEEN_SLOTS - 1)] = h | 1;
     }
     aj_inverter_clear(w->terms);
@@ -401,11 +399,11 @@ static aj_err note_other(aj_bworker *w, const char *term, size_t tl) {
 
 /* Maps a word to its term the first time the worker sees it, and flags
  * both (AJ_KEY_SELF, AJ_KEY_OTHER). */
-/* Counts term key, new to the worker's tables, when the worker knew it
+/* Counts term tid, new to the worker's tables, when the worker knew it
  * before it last forgot its keys. */
-static void note_new_term(aj_bworker *w, const char *key, size_t len) {
+static void note_new_term(aj_bworker *w, uint32_t tid) {
     if (!w->seen) return;
-    uint32_t h = aj_inverter_hash(key, (uint32_t)len);
+    uint32_t h = aj_inverter_key_hash(w->terms, tid);
     w->nrecur += w->seen[h & (SEEN_SLOTS - 1)] == (h | 1);
 }
 
@@ -417,7 +415,7 @@ static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
-    if (is_new) note_new_term(w, term, tl);
+    if (is_new) note_new_term(w, tid);
     if (tl == len && !memcmp(term, word, len)) {
         aj_inverter_flag(w->terms, tid, AJ_KEY_SELF);
         aj_inverter_flag(w->words, wid, AJ_KEY_SELF);
@@ -489,7 +487,7 @@ static aj_err pair_id(aj_bworker *w, uint32_t x, uint32_t y, uint32_t *pid) {
     if (!kl) return AJ_OK;  /* too long (rare): not remembered, not indexed */
     e = aj_inverter_intern(w->c, w->terms, key, (uint32_t)kl, pid, &is_new);
     if (e) return e;
-    if (is_new) note_new_term(w, key, kl);
+    if (is_new) note_new_term(w, *pid);
     w->ptab[h] = (struct pslot){k, *pid + 1};
     w->ptab_used++;
     return AJ_OK;

@@ -140,6 +140,8 @@ uint64_t aj_inverter_used(const aj_inverter *iv) {
 uint8_t aj_inverter_flags(const aj_inverter *iv, uint32_t id) { return iv->keys[id].flags; }
 void aj_inverter_flag(aj_inverter *iv, uint32_t id, uint8_t flags) { iv->keys[id].flags |= flags; }
 
+uint32_t aj_inverter_key_hash(const aj_inverter *iv, uint32_t id) { return iv->keys[id].hash; }
+
 const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len) {
     *len = iv->keys[id].len;
     return iv->arena + iv->keys[id].key_off;

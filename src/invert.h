@@ -58,6 +58,9 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
                                  uint32_t len, uint32_t hash, uint32_t *id,
                                  int *is_new);
 
+/* The hash of key id (aj_inverter_hash of its bytes, kept in its entry). */
+uint32_t aj_inverter_key_hash(const aj_inverter *iv, uint32_t id);
+
 /* The bytes of key id (valid while the inverter lives). */
 const char *aj_inverter_key(const aj_inverter *iv, uint32_t id, uint32_t *len);
 
