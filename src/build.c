@@ -85,6 +85,7 @@ typedef struct builder {
     /* per worker: its keys and their global ids */
     aj_inv_map *map_t, *map_w;
     int nworkers;
+    int helpers;             /* workers given an analysis thread */
     uint32_t *lens;          /* paragraph lengths */
     uint64_t nparas, caplens;
     uint8_t *kinds;          /* paragraph kinds, final once the paragraph's
@@ -524,6 +525,8 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
             aj_bworker_set_pairs(args[i].w, &b->common);
             aj_bworker_set_cancel(args[i].w, b->o->cancel);
             aj_bworker_set_limit(args[i].w, b->worker_limit);
+            /* threads the chunks leave idle analyze for the workers */
+            aj_bworker_set_helper(args[i].w, i < b->helpers);
         }
         if (!e && pthread_create(&tids[i], NULL, worker_main, &args[i]) != 0)
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
@@ -1364,10 +1367,13 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
      * its own, even for a single chunk (one large document): absorbing
      * and spilling then overlap with the worker's analysis instead of
      * following it.  No more workers than chunks. */
-    if (!e) e = threads > 1 && nchunks > 0
-                    ? run_pool(&b, chunks, nchunks,
-                               nchunks < (size_t)threads ? (int)nchunks : threads)
-                    : run_inline(&b, chunks, nchunks);
+    if (!e && threads > 1 && nchunks > 0) {
+        int workers = nchunks < (size_t)threads ? (int)nchunks : threads;
+        b.helpers = threads - workers < workers ? threads - workers : workers;
+        e = run_pool(&b, chunks, nchunks, workers);
+    } else if (!e) {
+        e = run_inline(&b, chunks, nchunks);
+    }
     if (!e) progress(&b, "writing");
     if (!e) e = finish(&b, &bytes_out);
     if (b.paras_tmp) fclose(b.paras_tmp);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@
  * inverter's table.  The ids are the inverter's, so nothing downstream
  * changes. */
 #define WKEY 19
+/* How many tokens ahead index_tokens asks for the memory it will touch. */
+#define TOKEN_AHEAD 8
 typedef struct {
     uint32_t hash, wid, tid;
     uint8_t len;             /* 0: empty slot (no word is empty) */
@@ -36,6 +39,30 @@ typedef struct {
 /* Slots of a worker's table of the terms it knew (1 MiB): enough to
  * recognize the words a text repeats, which are its frequent ones. */
 #define SEEN_SLOTS (1u << 18)
+
+/* Analyzed paragraphs on their way to the indexing: each paragraph's
+ * token count, and each token's word (hash, length, position, bytes) and,
+ * when the analysis stemmed it, its term (TERM_ASK: the indexing asks
+ * the analyzer, when the word is new to it).  A batch holds paragraphs
+ * of one segment; seg_end says the segment ends with them, last that it
+ * is the chunk's last. */
+#define PIPE_BATCHES 2           /* batches on their way, at most */
+#define BATCH_TOKENS (1u << 15)  /* a batch is sent past this many tokens */
+#define TERM_ASK UINT32_MAX
+#define TERM_SAME (UINT32_MAX - 1)  /* the term is the word itself */
+typedef struct {
+    aj_bseg *seg;
+    int seg_end, last;
+    uint32_t *ntok;
+    size_t npara, cappara;
+    uint32_t *hash, *len, *pos, *byte, *term;
+    uint8_t *tlen;
+    size_t n, cap;
+    char *bytes;             /* words and terms, back to back */
+    size_t nbytes, capbytes;
+} batch;
+
+typedef struct pipeline pipeline;
 
 struct aj_bworker {
     aj_analyzer *an;
@@ -48,13 +75,19 @@ struct aj_bworker {
     size_t capw2t;
     wslot *wtab;             /* the word table (above) */
     uint64_t nwtab, wtab_used;
-    /* The current paragraph's tokens, resolved to ids after the analysis
-     * (flush_tokens): their table slots are asked for from memory as the
-     * tokens arrive, so the look-ups find them in cache. */
-    uint32_t *thash, *tlen, *tpos, *tbyte, *tids, *wids;
-    size_t ntok, captok;
-    char *tbytes;            /* the tokens' words, back to back */
-    size_t ntbytes, captbytes;
+    /* The analysis fills a batch of paragraphs' tokens (fill); the
+     * indexing resolves them to ids (index_tokens) into tids and wids,
+     * room for the longest paragraph so far. */
+    batch fill;
+    uint32_t *tids, *wids;
+    size_t capids;
+    /* With a helper (aj_bworker_set_helper), the analysis has a thread of
+     * its own (see "The pipeline" below); else it calls the indexing at
+     * the end of each paragraph. */
+    int helper;
+    pipeline *pipe;
+    aj_bseg *iseg;           /* the indexing's segment (the analysis's
+                                is seg) */
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
     const volatile sig_atomic_t *cancel;  /* stop when non-zero, or NULL */
     uint64_t limit;          /* bytes its tables may hold (0: no limit) */
@@ -81,8 +114,10 @@ struct aj_bworker {
     uint32_t *seen;
     uint32_t nrecur;
     int fresh;               /* its last large hand-over was mostly new */
-    /* state while segmenting one document */
-    aj_ctx *c;
+    /* state while segmenting one document (the analysis's), and the
+     * contexts errors are told in: c the indexing's, ac the analysis's
+     * (the same without a helper) */
+    aj_ctx *c, *ac;
     aj_err err;
     aj_bseg *seg;
     uint32_t chunk, seq;
@@ -183,6 +218,18 @@ void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel) {
 static int canceled(const aj_bworker *w) { return w->cancel && *w->cancel; }
 void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes) { w->limit = bytes; }
 
+static void batch_free(batch *b) {
+    free(b->ntok);
+    free(b->hash);
+    free(b->len);
+    free(b->pos);
+    free(b->byte);
+    free(b->term);
+    free(b->tlen);
+    free(b->bytes);
+    memset(b, 0, sizeof *b);
+}
+
 void aj_bworker_free(aj_bworker *w) {
     if (!w) return;
     aj_analyzer_free(w->an);
@@ -191,13 +238,9 @@ void aj_bworker_free(aj_bworker *w) {
     aj_inverter_free(w->words);
     free(w->w2t);
     free(w->wtab);
-    free(w->thash);
-    free(w->tlen);
-    free(w->tpos);
-    free(w->tbyte);
+    batch_free(&w->fill);
     free(w->tids);
     free(w->wids);
-    free(w->tbytes);
     free(w->tclass);
     free(w->ptab);
     free(w->seen);
@@ -260,7 +303,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz) {
 /* The export of the current segment that is being filled, made when
  * needed. */
 static aj_bexport *cur_export(aj_bworker *w) {
-    aj_bseg *s = w->seg;
+    aj_bseg *s = w->iseg;
     if (!w->cur) {
         if (grow((void **)&s->exps, &s->capexps, s->nexps, sizeof *s->exps)) return NULL;
         w->cur = &s->exps[s->nexps++];
@@ -338,17 +381,16 @@ static int over_limit(const aj_bworker *w) {
  * blocks stay with the segment, so where pieces are cut does not show in
  * stor.aj either. */
 static aj_err hand_piece(aj_bworker *w) {
-    aj_bseg *s = w->seg, *piece = calloc(1, sizeof *piece);
+    aj_bseg *s = w->iseg, *piece = calloc(1, sizeof *piece);
     if (!piece) return aj_fail(w->c, AJ_ENOMEM, "segment");
     piece->worker = s->worker;
     piece->chunk = s->chunk;
-    piece->seq = s->seq;
+    piece->seq = w->seq++;
     piece->exps = s->exps;
     piece->nexps = s->nexps;
     piece->capexps = s->capexps;
     s->exps = NULL;
     s->nexps = s->capexps = 0;
-    s->seq = ++w->seq;
     return w->fn(w->c, w->arg, piece);
 }
 
@@ -363,19 +405,18 @@ static aj_err check_limit(aj_bworker *w) {
     return e ? e : forget_keys(w);
 }
 
-/* Hands the current segment over and starts the next one. */
+/* Hands the indexing's segment over (its texts were packed by the
+ * analysis).  Segments and pieces are numbered in the order handed. */
 static aj_err finish_seg(aj_bworker *w, int last) {
-    aj_bseg *s = w->seg;
-    aj_err e = aj_store_pack_flush(w->c, &s->store);
-    if (!e) e = export_now(w);
+    aj_bseg *s = w->iseg;
+    aj_err e = export_now(w);
     if (!e && over_limit(w)) e = forget_keys(w);
     if (e) return e;
     s->last = last;
-    w->seg = NULL;
-    e = w->fn(w->c, w->arg, s);
-    if (e || last) return e;
+    s->seq = w->seq++;
+    w->iseg = NULL;
     w->local_para = 0;
-    return seg_new(w->c, w->id, w->chunk, ++w->seq, w->sdict, &w->seg);
+    return w->fn(w->c, w->arg, s);
 }
 
 /* Notes that a word spelled otherwise has term as its term. */
@@ -407,12 +448,13 @@ static void note_new_term(aj_bworker *w, uint32_t tid) {
     w->nrecur += w->seen[h & (SEEN_SLOTS - 1)] == (h | 1);
 }
 
-static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid) {
-    const char *term;
-    size_t tl;
+/* term: the word's term when the analysis found it, else NULL (the
+ * analyzer is asked, which only the thread analyzing may do). */
+static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid,
+                        const char *term, size_t tl) {
     uint32_t tid;
     int is_new;
-    aj_err e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
+    aj_err e = term ? AJ_OK : aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
     if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
     if (e) return e;
     if (is_new) note_new_term(w, tid);
@@ -500,25 +542,25 @@ static unsigned pair_class(const aj_bworker *w, uint32_t tid) {
 /* Indexes the pairs of adjacent tokens of the paragraph that are
  * pairable (pairs.h), at the position of the first token.  Their
  * positions rise with the tokens', as the inverter wants. */
-static aj_err flush_pairs(aj_bworker *w) {
+static aj_err flush_pairs(aj_bworker *w, const uint32_t *tpos, size_t ntok) {
     size_t np = 0;
-    if (!w->captclass || w->ntok < 2) return AJ_OK;
-    if (w->cappairs < w->ntok) {
-        uint32_t *a = realloc(w->pids, w->ntok * sizeof *a);
+    if (!w->captclass || ntok < 2) return AJ_OK;
+    if (w->cappairs < ntok) {
+        uint32_t *a = realloc(w->pids, ntok * sizeof *a);
         if (a) w->pids = a;
-        uint32_t *b = a ? realloc(w->ppos, w->ntok * sizeof *b) : NULL;
+        uint32_t *b = a ? realloc(w->ppos, ntok * sizeof *b) : NULL;
         if (b) w->ppos = b;
         if (!a || !b) return aj_fail(w->c, AJ_ENOMEM, "paragraph pairs");
-        w->cappairs = w->ntok;
+        w->cappairs = ntok;
     }
-    for (size_t i = 0; i + 1 < w->ntok; i++) {
+    for (size_t i = 0; i + 1 < ntok; i++) {
         uint32_t x = w->tids[i], y = w->tids[i + 1];
-        if (w->tpos[i + 1] != w->tpos[i] + 1 ||
+        if (tpos[i + 1] != tpos[i] + 1 ||
             !aj_pairs_pairable(pair_class(w, x), pair_class(w, y)))
             continue;
         aj_err e = pair_id(w, x, y, &w->pids[np]);
         if (e) return e;
-        if (w->pids[np] != UINT32_MAX) w->ppos[np++] = w->tpos[i];
+        if (w->pids[np] != UINT32_MAX) w->ppos[np++] = tpos[i];
     }
     return aj_inverter_add_many(w->c, w->terms, w->pids, w->ppos, np);
 }
@@ -557,10 +599,11 @@ static inline wslot *wtab_find(const aj_bworker *w, const char *word, uint32_t l
  * (stemmed and interned as a term when new), and kept in the table when
  * it fits there. */
 static aj_err word_miss(aj_bworker *w, const char *word, uint32_t len, uint32_t hash,
-                        wslot *ws, uint32_t *wid, uint32_t *tid) {
+                        const char *term, size_t tl, wslot *ws, uint32_t *wid,
+                        uint32_t *tid) {
     int is_new = 0;
     aj_err e = aj_inverter_intern_hashed(w->c, w->words, word, len, hash, wid, &is_new);
-    if (!e && is_new) e = word_term(w, word, len, *wid);
+    if (!e && is_new) e = word_term(w, word, len, *wid, term, tl);
     if (e) return e;
     *tid = w->w2t[*wid];
     if (!ws) return AJ_OK;
@@ -573,70 +616,171 @@ static aj_err word_miss(aj_bworker *w, const char *word, uint32_t len, uint32_t 
     return AJ_OK;
 }
 
-/* Queues a token of the paragraph being analyzed (flush_tokens indexes
- * them) and asks for its slot of the word table. */
-static int on_token(void *arg, const aj_token *t) {
-    aj_bworker *w = arg;
-    size_t n = w->ntok;
-    if (n == w->captok) {
-        size_t cap = w->captok ? w->captok * 2 : 256;
-        uint32_t **arrays[] = {&w->thash, &w->tlen, &w->tpos, &w->tbyte, &w->tids, &w->wids};
+/* Room in b for one more paragraph and one more token of wl + tl bytes;
+ * non-zero when out of memory. */
+static int batch_room(batch *b, size_t wl, size_t tl) {
+    if (b->npara == b->cappara) {
+        size_t cap = b->cappara ? b->cappara * 2 : 256;
+        uint32_t *q = realloc(b->ntok, cap * sizeof *q);
+        if (!q) return -1;
+        b->ntok = q;
+        b->cappara = cap;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        uint32_t **arrays[] = {&b->hash, &b->len, &b->pos, &b->byte, &b->term};
         for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
             uint32_t *q = realloc(*arrays[i], cap * sizeof **arrays[i]);
-            if (!q) {
-                w->err = aj_fail(w->c, AJ_ENOMEM, "paragraph tokens");
-                return 1;
-            }
+            if (!q) return -1;
             *arrays[i] = q;
         }
-        w->captok = cap;
+        uint8_t *q = realloc(b->tlen, cap);
+        if (!q) return -1;
+        b->tlen = q;
+        b->cap = cap;
     }
-    if (w->ntbytes + t->word_len > w->captbytes) {
-        size_t cap = w->captbytes ? w->captbytes * 2 : 4096;
-        while (cap < w->ntbytes + t->word_len) cap *= 2;
-        char *q = realloc(w->tbytes, cap);
-        if (!q) {
-            w->err = aj_fail(w->c, AJ_ENOMEM, "paragraph tokens");
+    if (b->nbytes + wl + tl > b->capbytes) {
+        size_t cap = b->capbytes ? b->capbytes * 2 : 4096;
+        while (cap < b->nbytes + wl + tl) cap *= 2;
+        char *q = realloc(b->bytes, cap);
+        if (!q) return -1;
+        b->bytes = q;
+        b->capbytes = cap;
+    }
+    return 0;
+}
+
+/* Queues a token of the paragraph being analyzed for the indexing; with
+ * a helper, stems it too (the stemmer's cache makes a frequent word
+ * cheap), so that the indexing thread never stems.  Without one, the
+ * indexing follows the paragraph at once: the token's slot of the word
+ * table is asked for from memory now, to be in cache then. */
+static int on_token(void *arg, const aj_token *t) {
+    aj_bworker *w = arg;
+    batch *b = &w->fill;
+    const char *term = NULL;
+    size_t tl = 0;
+    if (w->helper) {
+        aj_err e = aj_analyzer_term(w->ac, w->an, t->word, t->word_len, &term, &tl);
+        if (e) {
+            w->err = e;
             return 1;
         }
-        w->tbytes = q;
-        w->captbytes = cap;
+        if (tl == t->word_len && !memcmp(term, t->word, tl)) tl = 0;
     }
+    if (batch_room(b, t->word_len, tl)) {
+        w->err = aj_fail(w->ac, AJ_ENOMEM, "paragraph tokens");
+        return 1;
+    }
+    size_t n = b->n;
     uint32_t hash = aj_inverter_hash(t->word, t->word_len);
-    if (t->word_len <= WKEY) __builtin_prefetch(&w->wtab[hash & (w->nwtab - 1)]);
-    w->thash[n] = hash;
-    w->tlen[n] = t->word_len;
-    w->tpos[n] = t->pos;
-    w->tbyte[n] = (uint32_t)w->ntbytes;
-    memcpy(w->tbytes + w->ntbytes, t->word, t->word_len);
-    w->ntbytes += t->word_len;
-    w->ntok = n + 1;
+    if (!w->helper && t->word_len <= WKEY) __builtin_prefetch(&w->wtab[hash & (w->nwtab - 1)]);
+    b->hash[n] = hash;
+    b->len[n] = t->word_len;
+    b->pos[n] = t->pos;
+    b->byte[n] = (uint32_t)b->nbytes;
+    memcpy(b->bytes + b->nbytes, t->word, t->word_len);
+    b->nbytes += t->word_len;
+    if (!term) {
+        b->term[n] = TERM_ASK;
+    } else if (!tl) {
+        b->term[n] = TERM_SAME;
+    } else {
+        b->term[n] = (uint32_t)b->nbytes;
+        b->tlen[n] = (uint8_t)tl;
+        memcpy(b->bytes + b->nbytes, term, tl);
+        b->nbytes += tl;
+    }
+    b->n = n + 1;
+    b->ntok[b->npara]++;
     w->pos = t->pos + 1;
     return 0;
 }
 
-/* Indexes the queued tokens: word and term ids in token order (so ids
- * are given in order of first appearance, as one token at a time would
- * give them), then their occurrences. */
-static aj_err flush_tokens(aj_bworker *w) {
+/* Indexes tokens [from, from + n) of batch b, one paragraph: word and
+ * term ids in token order (so ids are given in order of first
+ * appearance, as one token at a time would give them), then their
+ * occurrences. */
+static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n) {
     aj_err e = AJ_OK;
-    for (size_t i = 0; !e && i < w->ntok; i++) {
-        const char *word = w->tbytes + w->tbyte[i];
-        uint32_t len = w->tlen[i], hash = w->thash[i];
-        wslot *ws = len <= WKEY ? wtab_find(w, word, len, hash) : NULL;
+    if (n > w->capids) {
+        size_t cap = w->capids ? w->capids : 256;
+        while (cap < n) cap *= 2;
+        uint32_t *t = realloc(w->tids, cap * sizeof *t);
+        if (t) w->tids = t;
+        uint32_t *v = t ? realloc(w->wids, cap * sizeof *v) : NULL;
+        if (v) w->wids = v;
+        if (!t || !v) return aj_fail(w->c, AJ_ENOMEM, "paragraph tokens");
+        w->capids = cap;
+    }
+    const uint32_t *hash = b->hash + from, *lens = b->len + from;
+    for (size_t i = 0; !e && i < n; i++) {
+        if (i + 2 * TOKEN_AHEAD < n) {
+            /* A long paragraph's slots, asked for as its tokens came, are
+             * long gone from the cache: ask again a few tokens ahead. */
+            size_t a = i + 2 * TOKEN_AHEAD;
+            if (lens[a] <= WKEY) __builtin_prefetch(&w->wtab[hash[a] & (w->nwtab - 1)]);
+        }
+        if (i + TOKEN_AHEAD < n) {
+            /* A word whose first slot is empty is new to the word table:
+             * its slot in the words' inverter is asked for too. */
+            size_t a = i + TOKEN_AHEAD;
+            if (lens[a] > WKEY || !w->wtab[hash[a] & (w->nwtab - 1)].len)
+                aj_inverter_prefetch(w->words, hash[a]);
+        }
+        size_t k = from + i;
+        const char *word = b->bytes + b->byte[k];
+        uint32_t len = lens[i];
+        wslot *ws = len <= WKEY ? wtab_find(w, word, len, hash[i]) : NULL;
         if (ws && ws->len) {
             w->wids[i] = ws->wid;
             w->tids[i] = ws->tid;
         } else {
-            e = word_miss(w, word, len, hash, ws, &w->wids[i], &w->tids[i]);
+            const char *term = NULL;
+            size_t tl = 0;
+            if (b->term[k] == TERM_SAME) {
+                term = word;
+                tl = len;
+            } else if (b->term[k] != TERM_ASK) {
+                term = b->bytes + b->term[k];
+                tl = b->tlen[k];
+            }
+            e = word_miss(w, word, len, hash[i], term, tl, ws, &w->wids[i], &w->tids[i]);
         }
     }
-    if (!e) e = aj_inverter_add_many(w->c, w->terms, w->tids, w->tpos, w->ntok);
-    if (!e) e = flush_pairs(w);
-    if (!e) e = aj_inverter_add_many(w->c, w->words, w->wids, w->tpos, w->ntok);
-    w->ntok = 0;
-    w->ntbytes = 0;
+    const uint32_t *pos = b->pos + from;
+    if (!e) e = aj_inverter_add_many(w->c, w->terms, w->tids, pos, n);
+    if (!e) e = flush_pairs(w, pos, n);
+    if (!e) e = aj_inverter_add_many(w->c, w->words, w->wids, pos, n);
     return e;
+}
+
+/* Indexes batch b's paragraphs, and hands its segment over when it ends
+ * there.  The indexing's side of a worker: everything it does depends on
+ * the tokens only, never on when a batch was cut. */
+static aj_err index_batch(aj_bworker *w, const batch *b) {
+    aj_err e = AJ_OK;
+    w->iseg = b->seg;
+    size_t from = 0;
+    for (size_t k = 0; !e && k < b->npara; k++) {
+        /* asked again here: with a helper, batches analyzed before the
+         * request would otherwise still be indexed */
+        if (canceled(w)) return aj_fail(w->c, AJ_ECANCELED, "the build was canceled");
+        e = index_tokens(w, b, from, b->ntok[k]);
+        from += b->ntok[k];
+        if (!e) e = aj_inverter_end_doc(w->c, w->terms, w->local_para);
+        if (!e) e = aj_inverter_end_doc(w->c, w->words, w->local_para);
+        if (!e) e = check_limit(w);
+        w->local_para++;
+    }
+    if (!e && b->seg_end) e = finish_seg(w, b->last);
+    return e;
+}
+
+static void batch_clear(batch *b) {
+    b->seg = NULL;
+    b->seg_end = b->last = 0;
+    b->npara = b->n = b->nbytes = 0;
 }
 
 /* Appends s[0..n) and a NUL to the segment's strings; *off = its offset
@@ -675,13 +819,25 @@ static int on_acronym(void *arg, const aj_acro_def *d) {
     return 0;
 }
 
+static aj_err submit(aj_bworker *w);
+static int pipe_stopped(const aj_bworker *w);
+
+/* The analysis's side of a paragraph: its record, texts, acronyms and
+ * tokens go into the analysis's segment and batch; the batch goes to the
+ * indexing when the segment is full (the analysis starts the next), when
+ * it is large, or at once without a helper. */
 static int on_para(void *arg, const aj_seg_para *p) {
     aj_bworker *w = arg;
-    aj_ctx *c = w->c;
+    aj_ctx *c = w->ac;
     aj_bseg *s = w->seg;
+    batch *b = &w->fill;
     aj_err e = AJ_OK;
     if (canceled(w)) {
         w->err = aj_fail(c, AJ_ECANCELED, "the build was canceled");
+        return 1;
+    }
+    if (pipe_stopped(w)) {
+        w->err = aj_fail(c, AJ_ECANCELED, "the indexing stopped");
         return 1;
     }
     if (grow((void **)&s->paras, &s->capparas, s->nparas, sizeof *s->paras)) {
@@ -710,28 +866,37 @@ static int on_para(void *arg, const aj_seg_para *p) {
         aj_acronym_find(p->text, p->text_len, on_acronym, s);
         if (s->acro_nomem) e = aj_fail(c, AJ_ENOMEM, "acronyms");
     }
-    w->pos = 0;
-    w->ntok = w->ntbytes = 0;
-    if (!e) e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
-    if (!e && w->err) e = w->err;
-    if (!e) e = flush_tokens(w);
-    if (!e) e = aj_inverter_end_doc(c, w->terms, w->local_para);
-    if (!e) e = aj_inverter_end_doc(c, w->words, w->local_para);
-    if (!e) e = check_limit(w);
+    if (!e && batch_room(b, 0, 0)) e = aj_fail(c, AJ_ENOMEM, "paragraph tokens");
+    if (!e) {
+        b->seg = s;
+        b->ntok[b->npara] = 0;
+        w->pos = 0;
+        e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
+        if (!e && w->err) e = w->err;
+    }
     if (e) {
         w->err = e;
         return 1;
     }
+    b->npara++;
     r->len = w->pos;
     s->ntokens += w->pos;
     s->nparas++;
-    w->local_para++;
     if (s->ntokens >= w->seg_tokens) {
-        e = finish_seg(w, 0);
-        if (e) {
-            w->err = e;
-            return 1;
+        /* the segment's texts are packed here; the batch takes it over */
+        e = aj_store_pack_flush(c, &s->store);
+        if (!e) {
+            b->seg_end = 1;
+            w->seg = NULL;
+            e = submit(w);
         }
+        if (!e) e = seg_new(c, w->id, w->chunk, 0, w->sdict, &w->seg);
+    } else if (!w->helper || b->n >= BATCH_TOKENS) {
+        e = submit(w);
+    }
+    if (e) {
+        w->err = e;
+        return 1;
     }
     return 0;
 }
@@ -755,7 +920,7 @@ static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
     if (grow((void **)&s->docs, &s->capdocs, s->ndocs, sizeof *s->docs)) {
         free(title);
         free(skip);
-        return aj_fail(w->c, AJ_ENOMEM, "documents");
+        return aj_fail(w->ac, AJ_ENOMEM, "documents");
     }
     s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, skip_kind, bytes, xxh3};
     return AJ_OK;
@@ -770,7 +935,7 @@ static aj_err finish_doc(aj_bworker *w, size_t di) {
     aj_outline_build(w->blocks, w->nblocks);
     aj_bseg *s = w->seg;
     if (grow((void **)&s->outs, &s->capouts, s->nouts, sizeof *s->outs))
-        return aj_fail(w->c, AJ_ENOMEM, "document outlines");
+        return aj_fail(w->ac, AJ_ENOMEM, "document outlines");
     s->outs[s->nouts++] = (aj_bdocout){di, w->blocks, w->nblocks};
     w->blocks = NULL;
     w->nblocks = w->capblocks = 0;
@@ -843,12 +1008,12 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (m.skipped) {
         char *skip = strdup(m.why);
         return skip ? add_doc(w, di, NULL, skip, m.skip_kind, 0, 0)
-                    : aj_fail(w->c, AJ_ENOMEM, "skip");
+                    : aj_fail(w->ac, AJ_ENOMEM, "skip");
     }
     char *title = NULL;
     if (!d->title && !(title = aj_docmap_title(d, &m))) {
         aj_docmap_close(&m);
-        return aj_fail(w->c, AJ_ENOMEM, "title");
+        return aj_fail(w->ac, AJ_ENOMEM, "title");
     }
     /* The file's checksum, kept with its size in the index: a search that
      * maps matches back to the file tells a changed file by them without
@@ -861,7 +1026,7 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (!e && m.len) {
         w->src = m.src;
         w->src_len = m.len;
-        e = aj_segment_ex(w->c, m.src, m.len, on_para, w, on_seg_done);
+        e = aj_segment_ex(w->ac, m.src, m.len, on_para, w, on_seg_done);
         w->src = NULL;
         if (!e && w->err) e = w->err;
     }
@@ -869,6 +1034,147 @@ static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (!e && w->nblocks) e = finish_doc(w, di);
     return e;
 }
+
+/* The analysis of a chunk: its documents, then its last segment, which
+ * the last batch takes to the indexing. */
+static aj_err analyze_chunk(aj_bworker *w, const char *root, const aj_corpus *cp,
+                            const aj_bchunk *chunk) {
+    aj_err e = seg_new(w->ac, w->id, w->chunk, 0, w->sdict, &w->seg);
+    for (size_t di = chunk->first; !e && di < chunk->end; di++)
+        e = canceled(w) ? aj_fail(w->ac, AJ_ECANCELED, "the build was canceled")
+                        : do_doc(w, root, cp, di);
+    if (!e) e = aj_store_pack_flush(w->ac, &w->seg->store);
+    if (!e) {
+        batch *b = &w->fill;
+        b->seg = w->seg;
+        b->seg_end = b->last = 1;
+        w->seg = NULL;
+        e = submit(w);
+    }
+    aj_bseg_free(w->seg);
+    w->seg = NULL;
+    batch_clear(&w->fill);
+    return e;
+}
+
+/* The indexing's side of a batch, or, once the indexing has failed (e),
+ * the batch dropped: a segment that ends in it and was not handed over
+ * is freed (one that has not ended is the analysis's to free). */
+static aj_err take_batch(aj_bworker *w, const batch *b, aj_err e) {
+    if (!e) e = index_batch(w, b);
+    else w->iseg = b->seg;
+    if (e && b->seg_end && w->iseg == b->seg) aj_bseg_free(b->seg);
+    if (e) w->iseg = NULL;
+    return e;
+}
+
+/* ---- The pipeline ----
+ *
+ * A worker with a helper analyzes on a second thread: segmenting,
+ * cleaning, packing the texts, tokenizing and stemming go there, and its
+ * batches of tokens come to the worker's thread, which indexes them (word
+ * and term tables, postings, pairs, hand-overs).  One large document
+ * then keeps two threads busy where it kept one.  The batches go through
+ * a ring of PIPE_BATCHES, in order, and what the indexing does depends on
+ * the tokens only (never on where a batch was cut), so the index is the
+ * same bytes either way.  The segments are the analysis's until a batch
+ * that ends one has gone, then the indexing's, until handed over. */
+struct pipeline {
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    batch ring[PIPE_BATCHES];
+    size_t head, nfull;      /* full batches: ring[head ..] (nfull of them) */
+    int stop;                /* the indexing failed: the analysis stops */
+    int done;                /* the analysis has ended */
+    aj_err err;              /* how it ended */
+    aj_ctx ctx;              /* its error's message */
+    aj_bworker *w;
+    const char *root;
+    const aj_corpus *cp;
+    const aj_bchunk *chunk;
+};
+
+static int pipe_stopped(const aj_bworker *w) {
+    return w->pipe && __atomic_load_n(&w->pipe->stop, __ATOMIC_RELAXED);
+}
+
+/* Sends the analysis's batch to the indexing: at once without a helper,
+ * else into the ring (waiting for room), leaving an empty batch to fill.
+ * A batch the indexing does not take frees the segment it ends. */
+static aj_err submit(aj_bworker *w) {
+    batch *b = &w->fill;
+    pipeline *p = w->pipe;
+    if (!p) {
+        aj_err e = take_batch(w, b, AJ_OK);
+        batch_clear(b);
+        return e;
+    }
+    pthread_mutex_lock(&p->m);
+    while (!p->stop && p->nfull == PIPE_BATCHES) pthread_cond_wait(&p->cv, &p->m);
+    if (p->stop) {
+        pthread_mutex_unlock(&p->m);
+        if (b->seg_end) aj_bseg_free(b->seg);
+        batch_clear(b);
+        return aj_fail(w->ac, AJ_ECANCELED, "the indexing stopped");
+    }
+    batch *slot = &p->ring[(p->head + p->nfull) % PIPE_BATCHES];
+    batch t = *slot;         /* an empty batch, its room kept */
+    *slot = *b;
+    *b = t;
+    p->nfull++;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->m);
+    batch_clear(b);
+    return AJ_OK;
+}
+
+static void *analysis_main(void *arg) {
+    pipeline *p = arg;
+    aj_err e = analyze_chunk(p->w, p->root, p->cp, p->chunk);
+    pthread_mutex_lock(&p->m);
+    p->err = e;
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->m);
+    return NULL;
+}
+
+/* The indexing's loop: batches in order until the analysis has ended;
+ * after an error (its own or the analysis's) the rest are dropped. */
+static aj_err run_piped(aj_ctx *c, aj_bworker *w, pipeline *p) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, analysis_main, p) != 0)
+        return aj_fail(c, AJ_ENOMEM, "cannot start a thread");
+    aj_err e = AJ_OK;
+    for (;;) {
+        pthread_mutex_lock(&p->m);
+        while (!p->nfull && !p->done) pthread_cond_wait(&p->cv, &p->m);
+        int failed = p->done && p->err;
+        if (!p->nfull) {
+            pthread_mutex_unlock(&p->m);
+            break;
+        }
+        batch *b = &p->ring[p->head];
+        pthread_mutex_unlock(&p->m);
+        /* an analysis that failed leaves its batches undone */
+        aj_err was = e;
+        e = take_batch(w, b, e ? e : failed ? p->err : AJ_OK);
+        pthread_mutex_lock(&p->m);
+        if (e && !was && !failed) p->stop = 1;
+        batch_clear(b);
+        p->head = (p->head + 1) % PIPE_BATCHES;
+        p->nfull--;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->m);
+    }
+    pthread_join(t, NULL);
+    /* The first failure is told: the indexing's (which stopped the
+     * analysis), or else the analysis's. */
+    if (!p->stop && p->err) e = aj_fail(c, p->err, "%s", p->ctx.msg);
+    return e;
+}
+
+void aj_bworker_set_helper(aj_bworker *w, int on) { w->helper = on != 0; }
 
 aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
                       const aj_corpus *cp, const aj_bchunk *chunk,
@@ -880,13 +1186,29 @@ aj_err aj_bworker_run(aj_ctx *c, aj_bworker *w, const char *root,
     w->seq = 0;
     w->local_para = 0;
     w->cur = NULL;
-    aj_err e = seg_new(c, w->id, ci, 0, w->sdict, &w->seg);
-    for (size_t di = chunk->first; !e && di < chunk->end; di++)
-        e = canceled(w) ? aj_fail(c, AJ_ECANCELED, "the build was canceled")
-                        : do_doc(w, root, cp, di);
-    if (!e) e = finish_seg(w, 1);
-    aj_bseg_free(w->seg);
-    w->seg = NULL;
-    w->cur = NULL;
+    w->iseg = NULL;
+    w->err = AJ_OK;
+    batch_clear(&w->fill);
+    if (!w->helper) {
+        w->ac = c;
+        return analyze_chunk(w, root, cp, chunk);
+    }
+    pipeline *p = calloc(1, sizeof *p);
+    if (!p) return aj_fail(c, AJ_ENOMEM, "pipeline");
+    pthread_mutex_init(&p->m, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->w = w;
+    p->root = root;
+    p->cp = cp;
+    p->chunk = chunk;
+    w->ac = &p->ctx;
+    w->pipe = p;
+    aj_err e = run_piped(c, w, p);
+    w->pipe = NULL;
+    w->ac = c;
+    for (size_t i = 0; i < PIPE_BATCHES; i++) batch_free(&p->ring[i]);
+    pthread_mutex_destroy(&p->m);
+    pthread_cond_destroy(&p->cv);
+    free(p);
     return e;
 }

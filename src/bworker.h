@@ -175,6 +175,12 @@ void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel);
 /* The bytes the worker's tables of keys may hold (about) before it hands
  * its postings over and forgets its keys; 0: no limit. */
 void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes);
+/* With on, aj_bworker_run analyzes on a thread of its own (segmenting,
+ * packing texts, tokenizing, stemming) while the calling thread indexes:
+ * for a thread the build would leave idle, as when a corpus has fewer
+ * chunks than threads.  The index is the same either way.  Off by
+ * default. */
+void aj_bworker_set_helper(aj_bworker *w, int on);
 void aj_bworker_free(aj_bworker *w);
 
 /* Segments chunk `ci` of the corpus and hands its segments to fn. */

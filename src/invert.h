@@ -58,6 +58,10 @@ aj_err aj_inverter_intern_hashed(aj_ctx *c, aj_inverter *iv, const char *key,
                                  uint32_t len, uint32_t hash, uint32_t *id,
                                  int *is_new);
 
+/* Asks the memory for the hash table slot where a key of this hash would
+ * be looked up first, ahead of an aj_inverter_intern_hashed. */
+void aj_inverter_prefetch(const aj_inverter *iv, uint32_t hash);
+
 /* The hash of key id (aj_inverter_hash of its bytes, kept in its entry). */
 uint32_t aj_inverter_key_hash(const aj_inverter *iv, uint32_t id);
 

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN = os.path.join(ROOT, "bench", "run.py")
@@ -181,6 +182,10 @@ def main():
               "the query file is not written")
 
         # Run B: the JSONL corpus, into bench/out/<run id> as make bench does.
+        # A run's id is the second it starts in: B must not share A's (two
+        # runs of real corpora are minutes apart; these take a second).
+        while time.strftime("%Y%m%d-%H%M%SZ", time.gmtime()) <= ra["id"][:16]:
+            time.sleep(0.05)
         rc, out = sh(sys.executable, RUN, "--corpora", f"notes={jsonl}", "--per-class", "3",
                      "--user-batch", "3", "--load-retries", "0", "--load-limit", "1000", *common,
                      env=env)
