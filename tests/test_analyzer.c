@@ -914,6 +914,69 @@ Test(stem, cache_agrees_with_libstemmer) {
     aj_stemmer_free(st);
 }
 
+/* aj_stem leaves words that Porter2 cannot change without calling it
+ * (stem.c, porter2_keeps): checked against libstemmer on every word of
+ * the word lists (lowercased, as the analyzer folds them) and on a
+ * million random words made of Porter2's own suffixes, each followed by
+ * any letter, so that every rule meets every last letter. */
+Test(stem, words_porter2_keeps_are_kept, .timeout = 120) {
+    aj_ctx c = {0};
+    aj_stemmer *st;
+    cr_assert_eq(aj_stemmer_new(&c, &st), AJ_OK);
+    struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+    cr_assert_not_null(sb);
+    static const char *lists[] = {"/usr/share/dict/american-english",
+                                  "/usr/share/dict/british-english"};
+    size_t nlisted = 0;
+    for (int l = 0; l < 2; l++) {
+        FILE *f = fopen(lists[l], "r");
+        cr_assert_not_null(f, "%s (Debian wamerican, wbritish)", lists[l]);
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            size_t n = strcspn(line, "\n");
+            line[n] = 0;
+            for (size_t i = 0; i < n; i++)
+                if (line[i] >= 'A' && line[i] <= 'Z') line[i] = (char)(line[i] - 'A' + 'a');
+            if (n && n <= AJ_MAX_WORD) {
+                check_stem(st, sb, line, 1);
+                nlisted++;
+            }
+        }
+        fclose(f);
+    }
+    cr_assert_gt(nlisted, 150000);
+    static const char *sfx[] = {"s", "ss", "sses", "ied", "ies", "us", "eed", "eedly", "ed",
+                                "edly", "ing", "ingly", "y", "tional", "enci", "anci", "abli",
+                                "entli", "izer", "ization", "ational", "ation", "ator", "alism",
+                                "aliti", "alli", "fulness", "ousli", "ousness", "iveness",
+                                "iviti", "biliti", "bli", "ogi", "fulli", "lessli", "li",
+                                "alize", "icate", "iciti", "ical", "ful", "ness", "ative", "al",
+                                "ance", "ence", "er", "ic", "able", "ible", "ant", "ement",
+                                "ment", "ent", "ism", "ate", "iti", "ous", "ive", "ize", "ion",
+                                "sion", "tion", "e", "l", "ll", "at", "bl", "iz", "ski", "sky",
+                                "y", "ey", "ay", "gener", "commun", "arsen"};
+    size_t nsfx = sizeof sfx / sizeof *sfx, kept = 0;
+    uint64_t seed = 2026;
+    for (int i = 0; i < 1000000; i++) {
+        char w[64];
+        size_t n = 0, stem = th_rand(&seed) % 8;
+        for (size_t k = 0; k < stem; k++) w[n++] = "aeiouybcdlmnrst"[th_rand(&seed) % 15];
+        for (int k = (int)(th_rand(&seed) % 3); k > 0; k--) {
+            const char *x = sfx[th_rand(&seed) % nsfx];
+            memcpy(w + n, x, strlen(x));
+            n += strlen(x);
+        }
+        if (th_rand(&seed) % 4) w[n++] = (char)('a' + th_rand(&seed) % 26);
+        if (n == 0) continue;
+        w[n] = 0;
+        check_stem(st, sb, w, 1);
+        kept += n >= 3 && strchr("abfhjkopquvwxz", w[n - 1]) != NULL;
+    }
+    cr_assert_gt(kept, 200000, "words ending in a letter no rule removes: %zu", kept);
+    sb_stemmer_delete(sb);
+    aj_stemmer_free(st);
+}
+
 Test(stem, known_stems) {
     aj_ctx c = {0};
     aj_stemmer *st;
