@@ -36,7 +36,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
             boilerplate.c outline.c bitpack.c \
-            file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c gen.c \
+            file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c listpipe.c gen.c \
             bworker.c pairs.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
             partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c export.c \
             fingerprint.c status.c

@@ -42,6 +42,7 @@
 #include "gen.h"
 #include "index.h"
 #include "invert.h"
+#include "listpipe.h"
 #include "pairs.h"
 #include "postings.h"
 #include "segment.h"
@@ -158,11 +159,17 @@ static aj_err tmp_path(builder *b, const char *name, char *buf, size_t cap) {
 static void remove_tmp(builder *b, const char *name);
 
 /* A failed operation on a temporary file, named, with errno's reason. */
-static aj_err tmp_fail(builder *b, const char *name, const char *what) {
+/* A temporary file's failure, told in c: the callbacks of the merges run
+ * on threads of their own, each with its context. */
+static aj_err tmp_fail_in(aj_ctx *c, builder *b, const char *name, const char *what) {
     int err = errno;
     char path[2048];
     tmp_path(b, name, path, sizeof path);
-    return aj_fail(b->c, AJ_EIO, "%s: %s failed: %s", path, what, strerror(err));
+    return aj_fail(c, AJ_EIO, "%s: %s failed: %s", path, what, strerror(err));
+}
+
+static aj_err tmp_fail(builder *b, const char *name, const char *what) {
+    return tmp_fail_in(b->c, b, name, what);
 }
 
 /* Appends a NUL-terminated string to the strings temp file. */
@@ -699,7 +706,7 @@ static FILE *open_tmp(builder *b, const char *name);
 
 /* Counts the chrome paragraphs among a term's n postings; terms come in
  * TERMS order, so the one being written has id (rank) nterms_out. */
-static aj_err count_chrome(builder *b, const uint32_t *docs, uint32_t n) {
+static aj_err count_chrome(aj_ctx *c, builder *b, const uint32_t *docs, uint32_t n) {
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) k += b->kinds[docs[i]] == AJ_PARA_CHROME;
     if (!k) return AJ_OK;
@@ -707,7 +714,7 @@ static aj_err count_chrome(builder *b, const uint32_t *docs, uint32_t n) {
     aj_put_u32le(r, (uint32_t)b->nterms_out);
     aj_put_u32le(r + 4, k);
     if (aj_io_fwrite(r, 1, sizeof r, b->cdf_tmp) != sizeof r)
-        return tmp_fail(b, "cdf.tmp", "write");
+        return tmp_fail_in(c, b, "cdf.tmp", "write");
     b->ncdf++;
     return AJ_OK;
 }
@@ -723,7 +730,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
     aj_term_info info;
     if (stop_asked(b->o)) return stop_if_asked(c, b->o);
     if (b->nchrome) {
-        aj_err e = count_chrome(b, docs, n);
+        aj_err e = count_chrome(c, b, docs, n);
         if (e) return e;
     }
     aj_err e = aj_postings_write_fn(c, b->post, b->posn, docs, tfs, pos, pos_arg, n,
@@ -734,7 +741,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
         uint8_t r[8];
         aj_put_u64le(r, info.post_off);
         if (aj_io_fwrite(r, 1, sizeof r, b->shared_tmp) != sizeof r)
-            return tmp_fail(b, "shared.tmp", "write");
+            return tmp_fail_in(c, b, "shared.tmp", "write");
     }
     if (memchr(key, ' ', len)) {
         b->npairs++;
@@ -747,7 +754,7 @@ static aj_err on_term_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
 /* A word's dictionary record (words.tmp): u8 length, the bytes, u8 shared,
  * varint df, max tf, min length, and postings offset (in the file its
  * lists go to; 0 when shared). */
-static aj_err word_record(builder *b, const char *key, uint32_t len, int shared,
+static aj_err word_record(aj_ctx *c, builder *b, const char *key, uint32_t len, int shared,
                           const aj_term_info *info) {
     uint8_t r[2 + 255 + 4 * 10];
     size_t k = 0;
@@ -759,7 +766,7 @@ static aj_err word_record(builder *b, const char *key, uint32_t len, int shared,
     k += aj_put_varint(r + k, info->max_tf);
     k += aj_put_varint(r + k, info->min_len);
     k += aj_put_varint(r + k, shared ? 0 : info->post_off);
-    if (aj_io_fwrite(r, 1, k, b->words_tmp) != k) return tmp_fail(b, "words.tmp", "write");
+    if (aj_io_fwrite(r, 1, k, b->words_tmp) != k) return tmp_fail_in(c, b, "words.tmp", "write");
     b->nwords_out++;
     return AJ_OK;
 }
@@ -781,12 +788,12 @@ static aj_err on_word_list(aj_ctx *c, void *arg, uint8_t flags, const char *key,
             if (tfs[i] > info.max_tf) info.max_tf = tfs[i];
             if (b->lens[docs[i]] < info.min_len) info.min_len = b->lens[docs[i]];
         }
-        return word_record(b, key, len, 1, &info);
+        return word_record(c, b, key, len, 1, &info);
     }
     /* The word dictionary has no positions (posn NULL). */
     aj_err e = aj_postings_write_fn(c, b->postw ? b->postw : b->post, NULL, docs, tfs,
                                     pos, pos_arg, n, b->lens, &info);
-    return e ? e : word_record(b, key, len, 0, &info);
+    return e ? e : word_record(c, b, key, len, 0, &info);
 }
 
 /* Bytes of run buffers each merge may take: the two merges run together
@@ -835,7 +842,12 @@ static aj_err emit_lists(builder *b, uint64_t *base) {
     pthread_t t;
     int apart = pthread_create(&t, NULL, emit_words, &j) == 0;
     if (!apart) emit_words(&j);
-    e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, merge_limit(b), on_term_list, b);
+    /* The terms' merge hands their lists to a thread that writes them
+     * (listpipe.h): three threads share the two halves of the work. */
+    aj_listpipe *lp = NULL;
+    e = aj_listpipe_start(c, on_term_list, b, 1, &lp);
+    if (!e) e = aj_inverter_emit(c, b->terms, runs_t, b->nruns, merge_limit(b), aj_listpipe_fn, lp);
+    if (lp) e = aj_listpipe_finish(c, lp, e);
     if (apart) pthread_join(t, NULL);
     if (!e && j.e) e = aj_fail(c, j.e, "%s", j.c.msg);
     if (!e) e = aj_dict_writer_end(c, &b->dterms);

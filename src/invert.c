@@ -692,20 +692,78 @@ void aj_inverter_clear(aj_inverter *iv) {
     iv->restarted = 1;
 }
 
+/* A run file being written: entries are gathered in a buffer of our own
+ * and go to the file a megabyte at a time (a run has millions of small
+ * entries, and stdio's per-call work was a fifth of writing them). */
+#define RUN_WRITE_BYTES (1u << 20)
+typedef struct {
+    FILE *f;
+    uint8_t *buf;
+    size_t n;
+    int bad;                 /* a write fell short (errno tells why) */
+} run_writer;
+
+static void rw_flush(run_writer *w) {
+    if (w->n && !w->bad && aj_io_fwrite(w->buf, 1, w->n, w->f) != w->n) w->bad = 1;
+    w->n = 0;
+}
+
+static void rw_put(run_writer *w, const void *p, size_t n) {
+    if (w->n + n > RUN_WRITE_BYTES) rw_flush(w);
+    if (n >= RUN_WRITE_BYTES) {
+        if (!w->bad && aj_io_fwrite(p, 1, n, w->f) != n) w->bad = 1;
+        return;
+    }
+    memcpy(w->buf + w->n, p, n);
+    w->n += n;
+}
+
+/* Opens a run file for a run_writer; NULL with errno set on failure. */
+static FILE *rw_open(const char *path, run_writer *w) {
+    memset(w, 0, sizeof *w);
+    w->buf = malloc(RUN_WRITE_BYTES);
+    if (!w->buf) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    w->f = aj_io_fopen(path, "wbx");
+    if (!w->f) {
+        int err = errno;
+        free(w->buf);
+        w->buf = NULL;
+        errno = err;
+        return NULL;
+    }
+    setvbuf(w->f, NULL, _IONBF, 0);
+    return w->f;
+}
+
+/* Writes what is left and closes; 0, or -1 with errno set. */
+static int rw_close(run_writer *w) {
+    rw_flush(w);
+    int err = errno, bad = w->bad || ferror(w->f);
+    int r = aj_io_fclose(w->f);
+    free(w->buf);
+    w->buf = NULL;
+    if (bad) {
+        errno = err;
+        return -1;
+    }
+    return r;
+}
+
 aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
                              uint64_t keep) {
     uint32_t *order;
     aj_err e = sorted_ids(c, iv, &order);
     if (e) return e;
-    FILE *f = aj_io_fopen(path, "wbx");
-    if (!f) {
+    run_writer rw;
+    if (!rw_open(path, &rw)) {
         free(order);
         return aj_fail(c, AJ_EIO, "%s: cannot create run file: %s", path,
                        strerror(errno));
     }
-    setvbuf(f, NULL, _IOFBF, 1 << 20);
-    int short_write = 0;
-    for (uint64_t k = 0; k < iv->nkeys; k++) {
+    for (uint64_t k = 0; k < iv->nkeys && !rw.bad; k++) {
         read_ahead(iv, order, k);
         entry *en = &iv->keys[order[k]];
         if (en->df == 0 && en->flags == 0) continue;
@@ -717,18 +775,12 @@ aj_err aj_inverter_flush_run(aj_ctx *c, aj_inverter *iv, const char *path,
         hdr[n++] = en->flags;
         n += aj_put_varint(hdr + n, en->df);
         n += aj_put_varint(hdr + n, en->nbuf);
-        if (aj_io_fwrite(hdr, 1, n, f) != n ||
-            (en->nbuf && aj_io_fwrite(ebuf(en), 1, en->nbuf, f) != en->nbuf)) {
-            short_write = 1;
-            break;
-        }
+        rw_put(&rw, hdr, n);
+        if (en->nbuf) rw_put(&rw, ebuf(en), en->nbuf);
         release(iv, en);
     }
-    int err = errno;
-    int bad = short_write || ferror(f);
-    if (aj_io_fclose(f) != 0 || bad)
-        e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
-                    strerror(bad ? err : errno));
+    if (rw_close(&rw) != 0)
+        e = aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path, strerror(errno));
     free(order);
     /* The keys are in the run now: forgetting them bounds the memory by
      * the budget whatever the vocabulary.  Exporters' ids mapped to them
@@ -816,18 +868,16 @@ aj_err aj_inv_export_run(aj_ctx *c, const aj_inv_export *x, const aj_inv_map *m,
     sort_heads(v, tmp, n, tie_xkeys, &k);
     free(tmp);
     aj_err e = AJ_OK;
-    FILE *f = aj_io_fopen(path, "wbx");
-    if (!f) {
+    run_writer rw;
+    if (!rw_open(path, &rw)) {
         free(v);
         free(eoffs);
         free(kp);
         free(kl);
         return aj_fail(c, AJ_EIO, "%s: cannot create run file: %s", path, strerror(errno));
     }
-    setvbuf(f, NULL, _IOFBF, 1 << 20);
-    int short_write = 0;
     uint64_t np = 0;
-    for (size_t i = 0; i < n && !short_write;) {
+    for (size_t i = 0; i < n && !rw.bad;) {
         /* Keys in byte order are all over the export's arrays: what the
          * key 16 ahead will read is asked for, then the bytes its table
          * entries point to 8 ahead (the entries have arrived by then). */
@@ -895,17 +945,14 @@ aj_err aj_inv_export_run(aj_ctx *c, const aj_inv_export *x, const aj_inv_map *m,
         hdr[h++] = flags;
         h += aj_put_varint(hdr + h, df);
         h += aj_put_varint(hdr + h, nfirst + rest);
-        if (aj_io_fwrite(hdr, 1, h, f) != h ||
-            (nfirst && aj_io_fwrite(first, 1, nfirst, f) != nfirst) ||
-            (rest && aj_io_fwrite(p, 1, rest, f) != rest))
-            short_write = 1;
+        rw_put(&rw, hdr, h);
+        if (nfirst) rw_put(&rw, first, nfirst);
+        if (rest) rw_put(&rw, p, rest);
         np += df;
     }
-    int err = errno;
-    int bad = short_write || ferror(f);
-    if (aj_io_fclose(f) != 0 || bad)
+    if (rw_close(&rw) != 0)
         e = e ? e : aj_fail(c, AJ_EIO, "%s: writing run file failed: %s", path,
-                            strerror(bad ? err : errno));
+                            strerror(errno));
     free(v);
     free(eoffs);
     free(kp);
