@@ -1042,26 +1042,41 @@ static int src_less(const source *v, uint32_t a, uint32_t b) {
     return r ? r < 0 : a < b;
 }
 
-static void heap_down(const source *v, uint32_t *h, size_t n, size_t i) {
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && src_less(v, h[l], h[m])) m = l;
-        if (l + 1 < n && src_less(v, h[l + 1], h[m])) m = l + 1;
-        if (m == i) return;
-        uint32_t t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
+/* The sources with an entry loaded, in a tournament: win[p + r] is source
+ * r (NO_SOURCE when it has none), win[n] the first of win[2n] and
+ * win[2n + 1] in src_less order, so win[1] is the source of the smallest
+ * key.  A source that moves to its next entry replays its path to the
+ * root: log2(p) comparisons, where a binary heap spent about twice that
+ * (a pop sifts down with two comparisons a level).  And a key held by one
+ * source only (most keys of a vocabulary that does not repeat) is told so
+ * from the winners along its path, without taking it out and back in. */
+#define NO_SOURCE UINT32_MAX
+
+static uint32_t first_of(const source *v, uint32_t a, uint32_t b) {
+    if (a == NO_SOURCE) return b;
+    if (b == NO_SOURCE) return a;
+    return src_less(v, b, a) ? b : a;
 }
 
-static void heap_up(const source *v, uint32_t *h, size_t i) {
-    while (i && src_less(v, h[i], h[(i - 1) / 2])) {
-        uint32_t t = h[i];
-        h[i] = h[(i - 1) / 2];
-        h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
+static void tour_set(const source *v, uint32_t *win, size_t p, size_t r, uint32_t to) {
+    size_t n = p + r;
+    win[n] = to;
+    for (n /= 2; n; n /= 2) win[n] = first_of(v, win[2 * n], win[2 * n + 1]);
+}
+
+static int same_key(const source *x, const source *y) {
+    return x->head == y->head && x->len == y->len && !memcmp(x->kp, y->kp, x->len);
+}
+
+/* 1 when another source's key is the winner's: the runner-up is the
+ * winner of one of the subtrees beside its path. */
+static int key_shared(const source *v, const uint32_t *win, size_t p) {
+    uint32_t w = win[1];
+    for (size_t n = p + w; n > 1; n /= 2) {
+        uint32_t o = win[n ^ 1];
+        if (o != NO_SOURCE && same_key(&v[o], &v[w])) return 1;
     }
+    return 0;
 }
 
 static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
@@ -1215,8 +1230,8 @@ static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
 typedef struct {
     source *src;
     size_t nsrc;
-    uint32_t *heap;
-    size_t nheap;
+    uint32_t *win;           /* the tournament (above), 2 * p entries */
+    size_t p;
     uint8_t **bufs;
     size_t *caps;
     part *parts;
@@ -1229,7 +1244,7 @@ static void merge_free(merge *m) {
         if (m->src[r].f) fclose(m->src[r].f);
     for (size_t r = 0; m->bufs && r < m->nsrc; r++) free(m->bufs[r]);
     free(m->src);
-    free(m->heap);
+    free(m->win);
     free(m->bufs);
     free(m->caps);
     free(m->parts);
@@ -1268,14 +1283,15 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
     lists l = {0};
     m.nsrc = nruns + 1;
     m.src = calloc(m.nsrc, sizeof *m.src);
-    m.heap = calloc(m.nsrc, sizeof *m.heap);
+    for (m.p = 1; m.p < m.nsrc; m.p *= 2) {}
+    m.win = malloc(2 * m.p * sizeof *m.win);
     m.bufs = calloc(m.nsrc, sizeof *m.bufs);
     m.caps = calloc(m.nsrc, sizeof *m.caps);
     m.parts = calloc(m.nsrc, sizeof *m.parts);
     m.taken = calloc(m.nsrc, sizeof *m.taken);
     uint64_t share = limit / (2 * m.nsrc);
     m.buf_bytes = share < RUN_BUF_MIN ? RUN_BUF_MIN : share > RUN_BUF_MAX ? RUN_BUF_MAX : share;
-    aj_err e = m.src && m.heap && m.bufs && m.caps && m.parts && m.taken
+    aj_err e = m.src && m.win && m.bufs && m.caps && m.parts && m.taken
                    ? sorted_ids(c, iv, &order)
                    : aj_fail(c, AJ_ENOMEM, "runs");
     for (size_t r = 0; !e && r < nruns; r++) {
@@ -1290,23 +1306,29 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
         }
     }
     if (!e) mem_next(iv, order, &m.src[nruns]);
-    for (size_t r = 0; !e && r < m.nsrc; r++)
-        if (m.src[r].has) {
-            m.heap[m.nheap] = (uint32_t)r;
-            heap_up(m.src, m.heap, m.nheap++);
-        }
+    if (!e) {
+        for (size_t r = 0; r < m.p; r++)
+            m.win[m.p + r] = r < m.nsrc && m.src[r].has ? (uint32_t)r : NO_SOURCE;
+        for (size_t n = m.p - 1; n; n--) m.win[n] = first_of(m.src, m.win[2 * n], m.win[2 * n + 1]);
+        /* (one source: its leaf, win[1], is the root) */
+    }
     char key[256];
-    while (!e && m.nheap) {
+    while (!e && m.win[1] != NO_SOURCE) {
         /* Every source whose entry has the smallest key, in source order
-         * (the heap orders equal keys by source). */
+         * (the tournament orders equal keys by source): a key of one
+         * source stays in, the others are taken out one by one. */
         size_t nt = 0, np = 0;
-        uint8_t flags = 0, len = m.src[m.heap[0]].len;
-        memcpy(key, m.src[m.heap[0]].kp, len);
-        while (m.nheap && m.src[m.heap[0]].len == len &&
-               !memcmp(m.src[m.heap[0]].kp, key, len)) {
-            m.taken[nt++] = m.heap[0];
-            m.heap[0] = m.heap[--m.nheap];
-            heap_down(m.src, m.heap, m.nheap, 0);
+        uint8_t flags = 0, len = m.src[m.win[1]].len;
+        memcpy(key, m.src[m.win[1]].kp, len);
+        if (!key_shared(m.src, m.win, m.p)) {
+            m.taken[nt++] = m.win[1];
+        } else {
+            while (m.win[1] != NO_SOURCE && m.src[m.win[1]].len == len &&
+                   !memcmp(m.src[m.win[1]].kp, key, len)) {
+                uint32_t r = m.win[1];
+                m.taken[nt++] = r;
+                tour_set(m.src, m.win, m.p, r, NO_SOURCE);
+            }
         }
         l.n = 0;
         for (size_t i = 0; !e && i < nt; i++) {
@@ -1347,10 +1369,7 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
                 if (en->df) release(iv, en);
                 mem_next(iv, order, s);
             }
-            if (!e && s->has) {
-                m.heap[m.nheap] = m.taken[i];
-                heap_up(m.src, m.heap, m.nheap++);
-            }
+            if (!e) tour_set(m.src, m.win, m.p, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
         }
     }
     merge_free(&m);
