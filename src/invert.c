@@ -1068,6 +1068,14 @@ static int same_key(const source *x, const source *y) {
     return x->head == y->head && x->len == y->len && !memcmp(x->kp, y->kp, x->len);
 }
 
+/* Sources a shared key is taken from through the tournament; past them,
+ * the rest are looked for among all sources (emit). */
+#define SHARED_POPS 8
+
+static int same_bytes(const source *x, uint64_t head, const char *key, uint8_t len) {
+    return x->head == head && x->len == len && !memcmp(x->kp, key, len);
+}
+
 /* 1 when another source's key is the winner's: the runner-up is the
  * winner of one of the subtrees beside its path. */
 static int key_shared(const source *v, const uint32_t *win, size_t p) {
@@ -1320,14 +1328,26 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
         size_t nt = 0, np = 0;
         uint8_t flags = 0, len = m.src[m.win[1]].len;
         memcpy(key, m.src[m.win[1]].kp, len);
+        int rebuild = 0;
         if (!key_shared(m.src, m.win, m.p)) {
             m.taken[nt++] = m.win[1];
         } else {
-            while (m.win[1] != NO_SOURCE && m.src[m.win[1]].len == len &&
-                   !memcmp(m.src[m.win[1]].kp, key, len)) {
+            uint64_t head = m.src[m.win[1]].head;
+            while (nt < SHARED_POPS && m.win[1] != NO_SOURCE &&
+                   same_bytes(&m.src[m.win[1]], head, key, len)) {
                 uint32_t r = m.win[1];
                 m.taken[nt++] = r;
                 tour_set(m.src, m.win, m.p, r, NO_SOURCE);
+            }
+            if (nt == SHARED_POPS) {
+                /* A key in many runs (a frequent word): the rest of its
+                 * sources, whose numbers follow, are found by looking at
+                 * each, and the tournament is made anew once they move
+                 * on, instead of each going out and back in. */
+                for (size_t r = m.taken[nt - 1] + 1; r < m.nsrc; r++)
+                    if (m.src[r].has && same_bytes(&m.src[r], head, key, len))
+                        m.taken[nt++] = (uint32_t)r;
+                rebuild = 1;
             }
         }
         l.n = 0;
@@ -1369,7 +1389,13 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
                 if (en->df) release(iv, en);
                 mem_next(iv, order, s);
             }
-            if (!e) tour_set(m.src, m.win, m.p, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
+            if (e) break;
+            if (rebuild) m.win[m.p + m.taken[i]] = s->has ? m.taken[i] : NO_SOURCE;
+            else tour_set(m.src, m.win, m.p, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
+        }
+        if (!e && rebuild) {
+            for (size_t n = m.p - 1; n; n--)
+                m.win[n] = first_of(m.src, m.win[2 * n], m.win[2 * n + 1]);
         }
     }
     merge_free(&m);
