@@ -28,8 +28,10 @@
  * inverter's table.  The ids are the inverter's, so nothing downstream
  * changes. */
 #define WKEY 19
-/* How many tokens ahead index_tokens asks for the memory it will touch. */
+/* How many tokens ahead index_tokens asks for the memory it will touch;
+ * the terms' hashes it computes then wait in a ring of AHEAD_RING. */
 #define TOKEN_AHEAD 8
+#define AHEAD_RING 16
 typedef struct {
     uint32_t hash, wid, tid;
     uint8_t len;             /* 0: empty slot (no word is empty) */
@@ -84,6 +86,10 @@ struct aj_bworker {
     /* With a helper (aj_bworker_set_helper), the analysis has a thread of
      * its own (see "The pipeline" below); else it calls the indexing at
      * the end of each paragraph. */
+    struct ahead {
+        size_t tok;          /* the token (in its paragraph), SIZE_MAX: none */
+        uint32_t hash;       /* its term's hash */
+    } ahead[AHEAD_RING];
     int helper;
     pipeline *pipe;
     aj_bseg *iseg;           /* the indexing's segment (the analysis's
@@ -451,11 +457,15 @@ static void note_new_term(aj_bworker *w, uint32_t tid) {
 /* term: the word's term when the analysis found it, else NULL (the
  * analyzer is asked, which only the thread analyzing may do). */
 static aj_err word_term(aj_bworker *w, const char *word, uint32_t len, uint32_t wid,
-                        const char *term, size_t tl) {
+                        const char *term, size_t tl, uint32_t thash) {
     uint32_t tid;
     int is_new;
-    aj_err e = term ? AJ_OK : aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
-    if (!e) e = aj_inverter_intern(w->c, w->terms, term, (uint32_t)tl, &tid, &is_new);
+    aj_err e = AJ_OK;
+    if (!term) {
+        e = aj_analyzer_term(w->c, w->an, word, len, &term, &tl);
+        thash = aj_inverter_hash(term, (uint32_t)tl);
+    }
+    if (!e) e = aj_inverter_intern_hashed(w->c, w->terms, term, (uint32_t)tl, thash, &tid, &is_new);
     if (e) return e;
     if (is_new) note_new_term(w, tid);
     if (tl == len && !memcmp(term, word, len)) {
@@ -599,11 +609,11 @@ static inline wslot *wtab_find(const aj_bworker *w, const char *word, uint32_t l
  * (stemmed and interned as a term when new), and kept in the table when
  * it fits there. */
 static aj_err word_miss(aj_bworker *w, const char *word, uint32_t len, uint32_t hash,
-                        const char *term, size_t tl, wslot *ws, uint32_t *wid,
-                        uint32_t *tid) {
+                        const char *term, size_t tl, uint32_t thash, wslot *ws,
+                        uint32_t *wid, uint32_t *tid) {
     int is_new = 0;
     aj_err e = aj_inverter_intern_hashed(w->c, w->words, word, len, hash, wid, &is_new);
-    if (!e && is_new) e = word_term(w, word, len, *wid, term, tl);
+    if (!e && is_new) e = word_term(w, word, len, *wid, term, tl, thash);
     if (e) return e;
     *tid = w->w2t[*wid];
     if (!ws) return AJ_OK;
@@ -714,6 +724,7 @@ static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n)
         w->capids = cap;
     }
     const uint32_t *hash = b->hash + from, *lens = b->len + from;
+    for (size_t i = 0; i < AHEAD_RING; i++) w->ahead[i].tok = SIZE_MAX;
     for (size_t i = 0; !e && i < n; i++) {
         if (i + 2 * TOKEN_AHEAD < n) {
             /* A long paragraph's slots, asked for as its tokens came, are
@@ -723,10 +734,20 @@ static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n)
         }
         if (i + TOKEN_AHEAD < n) {
             /* A word whose first slot is empty is new to the word table:
-             * its slot in the words' inverter is asked for too. */
+             * its slots in the words' inverter, and in the terms' when
+             * the analysis found its term, are asked for too (the term's
+             * hash is kept for when its turn comes). */
             size_t a = i + TOKEN_AHEAD;
-            if (lens[a] > WKEY || !w->wtab[hash[a] & (w->nwtab - 1)].len)
+            if (lens[a] > WKEY || !w->wtab[hash[a] & (w->nwtab - 1)].len) {
                 aj_inverter_prefetch(w->words, hash[a]);
+                uint32_t t = b->term[from + a];
+                if (t != TERM_ASK) {
+                    uint32_t th = t == TERM_SAME ? hash[a]
+                                                 : aj_inverter_hash(b->bytes + t, b->tlen[from + a]);
+                    aj_inverter_prefetch(w->terms, th);
+                    w->ahead[a % AHEAD_RING] = (struct ahead){a, th};
+                }
+            }
         }
         size_t k = from + i;
         const char *word = b->bytes + b->byte[k];
@@ -738,14 +759,19 @@ static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n)
         } else {
             const char *term = NULL;
             size_t tl = 0;
+            uint32_t th = 0;
             if (b->term[k] == TERM_SAME) {
                 term = word;
                 tl = len;
+                th = hash[i];
             } else if (b->term[k] != TERM_ASK) {
                 term = b->bytes + b->term[k];
                 tl = b->tlen[k];
+                /* hashed ahead, unless the word looked known then */
+                const struct ahead *ah = &w->ahead[i % AHEAD_RING];
+                th = ah->tok == i ? ah->hash : aj_inverter_hash(term, (uint32_t)tl);
             }
-            e = word_miss(w, word, len, hash[i], term, tl, ws, &w->wids[i], &w->tids[i]);
+            e = word_miss(w, word, len, hash[i], term, tl, th, ws, &w->wids[i], &w->tids[i]);
         }
     }
     const uint32_t *pos = b->pos + from;
