@@ -564,6 +564,12 @@ static aj_err flush_pairs(aj_bworker *w, const uint32_t *tpos, size_t ntok) {
         w->cappairs = ntok;
     }
     for (size_t i = 0; i + 1 < ntok; i++) {
+        if (i + TOKEN_AHEAD + 1 < ntok && w->ptab) {
+            /* the pair table is read at random: its slot is asked for a
+             * few pairs ahead */
+            uint64_t k = (uint64_t)w->tids[i + TOKEN_AHEAD] << 32 | w->tids[i + TOKEN_AHEAD + 1];
+            __builtin_prefetch(&w->ptab[(k * 0x9E3779B97F4A7C15ull) >> 20 & (w->nptab - 1)]);
+        }
         uint32_t x = w->tids[i], y = w->tids[i + 1];
         if (tpos[i + 1] != tpos[i] + 1 ||
             !aj_pairs_pairable(pair_class(w, x), pair_class(w, y)))
@@ -726,17 +732,18 @@ static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n)
     const uint32_t *hash = b->hash + from, *lens = b->len + from;
     for (size_t i = 0; i < AHEAD_RING; i++) w->ahead[i].tok = SIZE_MAX;
     for (size_t i = 0; !e && i < n; i++) {
-        if (i + 2 * TOKEN_AHEAD < n) {
+        if (i + 4 * TOKEN_AHEAD < n) {
             /* A long paragraph's slots, asked for as its tokens came, are
-             * long gone from the cache: ask again a few tokens ahead. */
-            size_t a = i + 2 * TOKEN_AHEAD;
+             * long gone from the cache: ask again some tokens ahead (far
+             * enough for the look below to find the slot arrived). */
+            size_t a = i + 4 * TOKEN_AHEAD;
             if (lens[a] <= WKEY) __builtin_prefetch(&w->wtab[hash[a] & (w->nwtab - 1)]);
         }
         if (i + TOKEN_AHEAD < n) {
             /* A word whose first slot is empty is new to the word table:
-             * its slots in the words' inverter, and in the terms' when
-             * the analysis found its term, are asked for too (the term's
-             * hash is kept for when its turn comes). */
+             * its slots in the words' inverter, and in the terms' and the
+             * table of known terms when the analysis found its term, are
+             * asked for too (the term's hash is kept for its turn). */
             size_t a = i + TOKEN_AHEAD;
             if (lens[a] > WKEY || !w->wtab[hash[a] & (w->nwtab - 1)].len) {
                 aj_inverter_prefetch(w->words, hash[a]);
@@ -745,6 +752,7 @@ static aj_err index_tokens(aj_bworker *w, const batch *b, size_t from, size_t n)
                     uint32_t th = t == TERM_SAME ? hash[a]
                                                  : aj_inverter_hash(b->bytes + t, b->tlen[from + a]);
                     aj_inverter_prefetch(w->terms, th);
+                    if (w->seen) __builtin_prefetch(&w->seen[th & (SEEN_SLOTS - 1)]);
                     w->ahead[a % AHEAD_RING] = (struct ahead){a, th};
                 }
             }
