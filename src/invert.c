@@ -1052,20 +1052,55 @@ static int src_less(const source *v, uint32_t a, uint32_t b) {
  * from the winners along its path, without taking it out and back in. */
 #define NO_SOURCE UINT32_MAX
 
-static uint32_t first_of(const source *v, uint32_t a, uint32_t b) {
-    if (a == NO_SOURCE) return b;
-    if (b == NO_SOURCE) return a;
-    return src_less(v, b, a) ? b : a;
+/* The tournament's nodes hold their winner's head too, so that most
+ * matches are decided within these two arrays (a few kilobytes) without
+ * reaching the sources. */
+typedef struct {
+    uint32_t *win;
+    uint64_t *head;
+    size_t p;
+} tour;
+
+static inline void tour_play(const source *v, tour *t, size_t n) {
+    size_t l = 2 * n, r = l + 1;
+    uint32_t a = t->win[l], b = t->win[r];
+    int right;
+    if (a == NO_SOURCE) right = 1;
+    else if (b == NO_SOURCE) right = 0;
+    else if (t->head[l] != t->head[r]) right = t->head[r] < t->head[l];
+    else right = src_less(v, b, a);
+    t->win[n] = right ? b : a;
+    t->head[n] = right ? t->head[r] : t->head[l];
 }
 
-static void tour_set(const source *v, uint32_t *win, size_t p, size_t r, uint32_t to) {
-    size_t n = p + r;
-    win[n] = to;
-    for (n /= 2; n; n /= 2) win[n] = first_of(v, win[2 * n], win[2 * n + 1]);
+static inline void tour_leaf(const source *v, tour *t, size_t r, uint32_t to) {
+    t->win[t->p + r] = to;
+    t->head[t->p + r] = to == NO_SOURCE ? 0 : v[to].head;
+}
+
+static void tour_set(const source *v, tour *t, size_t r, uint32_t to) {
+    tour_leaf(v, t, r, to);
+    for (size_t n = (t->p + r) / 2; n; n /= 2) tour_play(v, t, n);
+}
+
+static void tour_build(const source *v, tour *t) {
+    for (size_t n = t->p - 1; n; n--) tour_play(v, t, n);
 }
 
 static int same_key(const source *x, const source *y) {
     return x->head == y->head && x->len == y->len && !memcmp(x->kp, y->kp, x->len);
+}
+
+/* 1 when another source's key is the winner's: the runner-up is the
+ * winner of one of the subtrees beside its path. */
+static int key_shared(const source *v, const tour *t) {
+    uint32_t w = t->win[1];
+    uint64_t h = t->head[1];
+    for (size_t n = t->p + w; n > 1; n /= 2) {
+        uint32_t o = t->win[n ^ 1];
+        if (o != NO_SOURCE && t->head[n ^ 1] == h && same_key(&v[o], &v[w])) return 1;
+    }
+    return 0;
 }
 
 /* Sources a shared key is taken from through the tournament; past them,
@@ -1076,16 +1111,6 @@ static int same_bytes(const source *x, uint64_t head, const char *key, uint8_t l
     return x->head == head && x->len == len && !memcmp(x->kp, key, len);
 }
 
-/* 1 when another source's key is the winner's: the runner-up is the
- * winner of one of the subtrees beside its path. */
-static int key_shared(const source *v, const uint32_t *win, size_t p) {
-    uint32_t w = win[1];
-    for (size_t n = p + w; n > 1; n /= 2) {
-        uint32_t o = win[n ^ 1];
-        if (o != NO_SOURCE && same_key(&v[o], &v[w])) return 1;
-    }
-    return 0;
-}
 
 static aj_err grow_u32(aj_ctx *c, uint32_t **p, size_t *cap, size_t need) {
     if (need <= *cap) return AJ_OK;
@@ -1238,8 +1263,7 @@ static aj_err next_positions(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out) {
 typedef struct {
     source *src;
     size_t nsrc;
-    uint32_t *win;           /* the tournament (above), 2 * p entries */
-    size_t p;
+    tour t;                  /* the tournament (above), 2 * p nodes */
     uint8_t **bufs;
     size_t *caps;
     part *parts;
@@ -1252,7 +1276,8 @@ static void merge_free(merge *m) {
         if (m->src[r].f) fclose(m->src[r].f);
     for (size_t r = 0; m->bufs && r < m->nsrc; r++) free(m->bufs[r]);
     free(m->src);
-    free(m->win);
+    free(m->t.win);
+    free(m->t.head);
     free(m->bufs);
     free(m->caps);
     free(m->parts);
@@ -1291,15 +1316,16 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
     lists l = {0};
     m.nsrc = nruns + 1;
     m.src = calloc(m.nsrc, sizeof *m.src);
-    for (m.p = 1; m.p < m.nsrc; m.p *= 2) {}
-    m.win = malloc(2 * m.p * sizeof *m.win);
+    for (m.t.p = 1; m.t.p < m.nsrc; m.t.p *= 2) {}
+    m.t.win = malloc(2 * m.t.p * sizeof *m.t.win);
+    m.t.head = malloc(2 * m.t.p * sizeof *m.t.head);
     m.bufs = calloc(m.nsrc, sizeof *m.bufs);
     m.caps = calloc(m.nsrc, sizeof *m.caps);
     m.parts = calloc(m.nsrc, sizeof *m.parts);
     m.taken = calloc(m.nsrc, sizeof *m.taken);
     uint64_t share = limit / (2 * m.nsrc);
     m.buf_bytes = share < RUN_BUF_MIN ? RUN_BUF_MIN : share > RUN_BUF_MAX ? RUN_BUF_MAX : share;
-    aj_err e = m.src && m.win && m.bufs && m.caps && m.parts && m.taken
+    aj_err e = m.src && m.t.win && m.t.head && m.bufs && m.caps && m.parts && m.taken
                    ? sorted_ids(c, iv, &order)
                    : aj_fail(c, AJ_ENOMEM, "runs");
     for (size_t r = 0; !e && r < nruns; r++) {
@@ -1315,29 +1341,29 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
     }
     if (!e) mem_next(iv, order, &m.src[nruns]);
     if (!e) {
-        for (size_t r = 0; r < m.p; r++)
-            m.win[m.p + r] = r < m.nsrc && m.src[r].has ? (uint32_t)r : NO_SOURCE;
-        for (size_t n = m.p - 1; n; n--) m.win[n] = first_of(m.src, m.win[2 * n], m.win[2 * n + 1]);
+        for (size_t r = 0; r < m.t.p; r++)
+            tour_leaf(m.src, &m.t, r, r < m.nsrc && m.src[r].has ? (uint32_t)r : NO_SOURCE);
+        tour_build(m.src, &m.t);
         /* (one source: its leaf, win[1], is the root) */
     }
     char key[256];
-    while (!e && m.win[1] != NO_SOURCE) {
+    while (!e && m.t.win[1] != NO_SOURCE) {
         /* Every source whose entry has the smallest key, in source order
          * (the tournament orders equal keys by source): a key of one
          * source stays in, the others are taken out one by one. */
         size_t nt = 0, np = 0;
-        uint8_t flags = 0, len = m.src[m.win[1]].len;
-        memcpy(key, m.src[m.win[1]].kp, len);
+        uint8_t flags = 0, len = m.src[m.t.win[1]].len;
+        memcpy(key, m.src[m.t.win[1]].kp, len);
         int rebuild = 0;
-        if (!key_shared(m.src, m.win, m.p)) {
-            m.taken[nt++] = m.win[1];
+        if (!key_shared(m.src, &m.t)) {
+            m.taken[nt++] = m.t.win[1];
         } else {
-            uint64_t head = m.src[m.win[1]].head;
-            while (nt < SHARED_POPS && m.win[1] != NO_SOURCE &&
-                   same_bytes(&m.src[m.win[1]], head, key, len)) {
-                uint32_t r = m.win[1];
+            uint64_t head = m.t.head[1];
+            while (nt < SHARED_POPS && m.t.win[1] != NO_SOURCE &&
+                   same_bytes(&m.src[m.t.win[1]], head, key, len)) {
+                uint32_t r = m.t.win[1];
                 m.taken[nt++] = r;
-                tour_set(m.src, m.win, m.p, r, NO_SOURCE);
+                tour_set(m.src, &m.t, r, NO_SOURCE);
             }
             if (nt == SHARED_POPS) {
                 /* A key in many runs (a frequent word): the rest of its
@@ -1390,13 +1416,10 @@ aj_err aj_inverter_emit(aj_ctx *c, aj_inverter *iv, const char *const *runs,
                 mem_next(iv, order, s);
             }
             if (e) break;
-            if (rebuild) m.win[m.p + m.taken[i]] = s->has ? m.taken[i] : NO_SOURCE;
-            else tour_set(m.src, m.win, m.p, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
+            if (rebuild) tour_leaf(m.src, &m.t, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
+            else tour_set(m.src, &m.t, m.taken[i], s->has ? m.taken[i] : NO_SOURCE);
         }
-        if (!e && rebuild) {
-            for (size_t n = m.p - 1; n; n--)
-                m.win[n] = first_of(m.src, m.win[2 * n], m.win[2 * n + 1]);
-        }
+        if (!e && rebuild) tour_build(m.src, &m.t);
     }
     merge_free(&m);
     free(order);
