@@ -682,9 +682,11 @@ static int on_token(void *arg, const aj_token *t) {
             w->err = e;
             return 1;
         }
-        if (tl == t->word_len && !memcmp(term, t->word, tl)) tl = 0;
+        if (tl == t->word_len && aj_key_eq(term, t->word, (uint32_t)tl)) tl = 0;
     }
-    if (batch_room(b, t->word_len, tl)) {
+    /* (a paragraph's entry was made room for when it began) */
+    if ((b->n == b->cap || b->nbytes + t->word_len + tl > b->capbytes) &&
+        batch_room(b, t->word_len, tl)) {
         w->err = aj_fail(w->ac, AJ_ENOMEM, "paragraph tokens");
         return 1;
     }

@@ -10,6 +10,7 @@
  */
 #include "variant.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* -ise/-ize: bases (at least three letters) whose -ise is not -ize. */
@@ -160,10 +161,34 @@ static const char *const AE_OE[][2] = {
 
 static size_t suffixes(const char *w, size_t n, char *out);
 
+/* Bit c - 'a' set for the letters some whole word or Greek prefix starts
+ * with (firsts), and for those some suffix rule ends with (lasts): a word
+ * that starts and ends with neither has no American form, told in two
+ * look-ups (a text of words that never repeat asks this of each). */
+static uint32_t firsts, lasts;
+static int masks_made;
+
+static void make_masks(void) {
+    uint32_t f = 0, l = 0;
+    for (size_t i = 0; i < sizeof WORDS / sizeof *WORDS; i++) f |= 1u << (WORDS[i][0][0] - 'a');
+    for (size_t i = 0; i < sizeof AE_OE / sizeof *AE_OE; i++) f |= 1u << (AE_OE[i][0][0] - 'a');
+    for (size_t i = 0; i < sizeof RULES / sizeof *RULES; i++)
+        l |= 1u << (RULES[i].uk[RULES[i].len - 1] - 'a');
+    l |= 1u << ('d' - 'a') | 1u << ('g' - 'a') | 1u << ('r' - 'a') | 1u << ('s' - 'a'); /* -ll- */
+    /* The same values from any thread: a race only computes them twice. */
+    __atomic_store_n(&firsts, f, __ATOMIC_RELAXED);
+    __atomic_store_n(&lasts, l, __ATOMIC_RELAXED);
+    __atomic_store_n(&masks_made, 1, __ATOMIC_RELEASE);
+}
+
 size_t aj_variant_us(const char *w, size_t n, char *out) {
     if (n < 4 || n > 64) return 0;
     for (size_t i = 0; i < n; i++)
         if (w[i] < 'a' || w[i] > 'z') return 0;
+    if (!__atomic_load_n(&masks_made, __ATOMIC_ACQUIRE)) make_masks();
+    if (!(__atomic_load_n(&firsts, __ATOMIC_RELAXED) >> (w[0] - 'a') & 1) &&
+        !(__atomic_load_n(&lasts, __ATOMIC_RELAXED) >> (w[n - 1] - 'a') & 1))
+        return 0;
     /* Each table entry is first told apart by one byte (a first or a
      * last letter), compared in place: this runs for every word the stem
      * cache has not seen, and a text of words that never repeat (random
