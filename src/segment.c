@@ -393,7 +393,9 @@ static int caps_line(const unsigned char *s, size_t t, size_t q) {
             up++;
             letters = 1;
         } else if (is_lower(b)) {
-            low++;
+            /* up >= 4 * low needs 5 * low letters at least: past that,
+             * no need to read on (a line of prose or code stops early) */
+            if (5 * ++low > q - t) return 0;
             letters = 1;
         }
     }
