@@ -365,8 +365,9 @@ aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
     return run(c, a, a ? a->stemming : 0, text, len, pos_base, fn, arg);
 }
 
-aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
-                        size_t len, const char **term, size_t *term_len) {
+/* aj_analyzer_term with the stem cache's key when key is not NULL. */
+static aj_err term_of(aj_ctx *c, aj_analyzer *a, const char *word, size_t len,
+                      const uint64_t *key, const char **term, size_t *term_len) {
     if (!a || !word || len == 0 || len > AJ_MAX_WORD)
         return aj_fail(c, AJ_EINVAL,
                        "analyzer: a word must have 1 to %d bytes",
@@ -381,12 +382,27 @@ aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
         return AJ_OK;
     }
     size_t k;
-    aj_err e = aj_stem(c, a->stemmer, word, len, a->term, AJ_MAX_WORD, &k);
+    aj_err e = key ? aj_stem_at(c, a->stemmer, word, len, *key, a->term, AJ_MAX_WORD, &k)
+                   : aj_stem(c, a->stemmer, word, len, a->term, AJ_MAX_WORD, &k);
     if (e) return e;
     a->term[k] = 0;
     *term = a->term;
     *term_len = k;
     return AJ_OK;
+}
+
+aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
+                        size_t len, const char **term, size_t *term_len) {
+    return term_of(c, a, word, len, NULL, term, term_len);
+}
+
+uint64_t aj_analyzer_term_ahead(const aj_analyzer *a, const char *word, size_t len) {
+    return a && word && len ? aj_stem_ahead(a->stemmer, word, len) : 0;
+}
+
+aj_err aj_analyzer_term_at(aj_ctx *c, aj_analyzer *a, const char *word, size_t len,
+                           uint64_t key, const char **term, size_t *term_len) {
+    return term_of(c, a, word, len, &key, term, term_len);
 }
 
 /* aj_fold_word's callback: keeps the first word, stops at a second. */

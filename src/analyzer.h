@@ -99,6 +99,13 @@ void aj_analyzer_set_stemming(aj_analyzer *a, int on);
 aj_err aj_analyzer_term(aj_ctx *c, aj_analyzer *a, const char *word,
                         size_t len, const char **term, size_t *term_len);
 
+/* For a caller that knows its next words (stem.h, aj_stem_ahead): asks
+ * for what aj_analyzer_term will read for word, returning a key, and
+ * aj_analyzer_term given that key for the same word.  Same answers. */
+uint64_t aj_analyzer_term_ahead(const aj_analyzer *a, const char *word, size_t len);
+aj_err aj_analyzer_term_at(aj_ctx *c, aj_analyzer *a, const char *word, size_t len,
+                           uint64_t key, const char **term, size_t *term_len);
+
 /* Folds text as aj_analyze would, without stemming, and writes the single
  * word it makes into out (NUL-terminated; *out_len excludes the NUL).
  * Used for prefix queries: "Cooperat" -> "cooperat".  Errors: AJ_EINVAL

@@ -666,27 +666,16 @@ static int batch_room(batch *b, size_t wl, size_t tl) {
     return 0;
 }
 
-/* Queues a token of the paragraph being analyzed for the indexing; with
- * a helper, stems it too (the stemmer's cache makes a frequent word
- * cheap), so that the indexing thread never stems.  Without one, the
- * indexing follows the paragraph at once: the token's slot of the word
- * table is asked for from memory now, to be in cache then. */
+/* Queues a token of the paragraph being analyzed for the indexing.
+ * Without a helper, the indexing follows the paragraph at once: the
+ * token's slot of the word table is asked for from memory now, to be in
+ * cache then.  (With one, stem_tokens finds its term.) */
 static int on_token(void *arg, const aj_token *t) {
     aj_bworker *w = arg;
     batch *b = &w->fill;
-    const char *term = NULL;
-    size_t tl = 0;
-    if (w->helper) {
-        aj_err e = aj_analyzer_term(w->ac, w->an, t->word, t->word_len, &term, &tl);
-        if (e) {
-            w->err = e;
-            return 1;
-        }
-        if (tl == t->word_len && aj_key_eq(term, t->word, (uint32_t)tl)) tl = 0;
-    }
     /* (a paragraph's entry was made room for when it began) */
-    if ((b->n == b->cap || b->nbytes + t->word_len + tl > b->capbytes) &&
-        batch_room(b, t->word_len, tl)) {
+    if ((b->n == b->cap || b->nbytes + t->word_len > b->capbytes) &&
+        batch_room(b, t->word_len, 0)) {
         w->err = aj_fail(w->ac, AJ_ENOMEM, "paragraph tokens");
         return 1;
     }
@@ -699,20 +688,49 @@ static int on_token(void *arg, const aj_token *t) {
     b->byte[n] = (uint32_t)b->nbytes;
     memcpy(b->bytes + b->nbytes, t->word, t->word_len);
     b->nbytes += t->word_len;
-    if (!term) {
-        b->term[n] = TERM_ASK;
-    } else if (!tl) {
-        b->term[n] = TERM_SAME;
-    } else {
-        b->term[n] = (uint32_t)b->nbytes;
-        b->tlen[n] = (uint8_t)tl;
-        memcpy(b->bytes + b->nbytes, term, tl);
-        b->nbytes += tl;
-    }
+    b->term[n] = TERM_ASK;
     b->n = n + 1;
     b->ntok[b->npara]++;
     w->pos = t->pos + 1;
     return 0;
+}
+
+/* With a helper, the analysis stems: every token of the paragraph that
+ * ends the batch, from token `from` on, gets its term (the same word is
+ * stemmed for each of its tokens, mostly from the stemmer's cache, so
+ * that the indexing thread never stems).  Done after the paragraph, not
+ * token by token, so that the cache slot of the word STEM_AHEAD tokens on
+ * is asked for from memory first. */
+#define STEM_AHEAD 8
+#define STEM_RING 16
+
+static aj_err stem_tokens(aj_bworker *w, batch *b, size_t from) {
+    uint64_t keys[STEM_RING];
+    size_t n = b->n;
+    for (size_t k = from; k < n && k < from + STEM_AHEAD; k++)
+        keys[k % STEM_RING] = aj_analyzer_term_ahead(w->an, b->bytes + b->byte[k], b->len[k]);
+    for (size_t k = from; k < n; k++) {
+        size_t a = k + STEM_AHEAD;
+        if (a < n)
+            keys[a % STEM_RING] = aj_analyzer_term_ahead(w->an, b->bytes + b->byte[a], b->len[a]);
+        /* room first: the word is read from the bytes that may move */
+        if (b->nbytes + AJ_MAX_WORD > b->capbytes && batch_room(b, 0, AJ_MAX_WORD))
+            return aj_fail(w->ac, AJ_ENOMEM, "paragraph tokens");
+        const char *word = b->bytes + b->byte[k], *term;
+        size_t tl;
+        aj_err e = aj_analyzer_term_at(w->ac, w->an, word, b->len[k], keys[k % STEM_RING],
+                                       &term, &tl);
+        if (e) return e;
+        if (tl == b->len[k] && aj_key_eq(term, word, (uint32_t)tl)) {
+            b->term[k] = TERM_SAME;
+        } else {
+            b->term[k] = (uint32_t)b->nbytes;
+            b->tlen[k] = (uint8_t)tl;
+            memcpy(b->bytes + b->nbytes, term, tl);
+            b->nbytes += tl;
+        }
+    }
+    return AJ_OK;
 }
 
 /* Indexes tokens [from, from + n) of batch b, one paragraph: word and
@@ -909,6 +927,7 @@ static int on_para(void *arg, const aj_seg_para *p) {
         w->pos = 0;
         e = aj_analyze(c, w->an, p->text, p->text_len, 0, on_token, w);
         if (!e && w->err) e = w->err;
+        if (!e && w->helper) e = stem_tokens(w, b, b->n - b->ntok[b->npara]);
     }
     if (e) {
         w->err = e;

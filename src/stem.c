@@ -179,8 +179,9 @@ static int porter2_keeps(const char *w, size_t n) {
     return 1;
 }
 
-aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
-               size_t cap, size_t *out_len) {
+/* aj_stem, with the word's hash already computed when key is not NULL. */
+static aj_err stem_cached(aj_ctx *c, aj_stemmer *s, const char *w, size_t n,
+                          const uint64_t *key, char *out, size_t cap, size_t *out_len) {
     if (n == 0 || n > SLOT_BYTES)
         return aj_stem_uncached(c, s, w, n, out, cap, out_len);
     aj_err e = check_args(c, n, cap);
@@ -192,7 +193,7 @@ aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
         *out_len = n;
         return AJ_OK;
     }
-    uint64_t h = XXH3_64bits(w, n);
+    uint64_t h = key ? *key : XXH3_64bits(w, n);
     stem_slot *sl = &s->slots[h & (s->nslots - 1)];
     if (sl->word_len == n && memcmp(sl->word, w, n) == 0) {
         memcpy(out, sl->stem, sl->stem_len);
@@ -219,4 +220,24 @@ aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
     }
     *out_len = k;
     return AJ_OK;
+}
+
+aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
+               size_t cap, size_t *out_len) {
+    return stem_cached(c, s, w, n, NULL, out, cap, out_len);
+}
+
+uint64_t aj_stem_ahead(const aj_stemmer *s, const char *w, size_t n) {
+    if (n == 0 || n > SLOT_BYTES || porter2_keeps(w, n)) return 0;
+    uint64_t h = XXH3_64bits(w, n);
+    __builtin_prefetch(&s->slots[h & (s->nslots - 1)]);
+    return h;
+}
+
+aj_err aj_stem_at(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, uint64_t key,
+                  char *out, size_t cap, size_t *out_len) {
+    /* a word aj_stem_ahead passed over needs no hash, or is not cached */
+    if (n == 0 || n > SLOT_BYTES || porter2_keeps(w, n))
+        return stem_cached(c, s, w, n, NULL, out, cap, out_len);
+    return stem_cached(c, s, w, n, &key, out, cap, out_len);
 }

@@ -38,6 +38,14 @@ void aj_stemmer_free(aj_stemmer *s);
 aj_err aj_stem(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, char *out,
                size_t cap, size_t *out_len);
 
+/* For a caller that knows its next words: aj_stem_ahead asks for word
+ * w[0..n)'s cache slot from memory and returns a key; aj_stem_at is
+ * aj_stem given that key for the same word (the cache, read at random,
+ * misses the processor's caches on a text of many distinct words). */
+uint64_t aj_stem_ahead(const aj_stemmer *s, const char *w, size_t n);
+aj_err aj_stem_at(aj_ctx *c, aj_stemmer *s, const char *w, size_t n, uint64_t key,
+                  char *out, size_t cap, size_t *out_len);
+
 /* The same as aj_stem but always calls libstemmer and leaves the cache
  * alone: for tests and for measuring what the cache saves. */
 aj_err aj_stem_uncached(aj_ctx *c, aj_stemmer *s, const char *w, size_t n,
