@@ -581,6 +581,24 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
     return e;
 }
 
+/* How many workers share the chunks; the threads left over analyze for
+ * them (aj_bworker_set_helper).  No more workers than chunks; and half
+ * the threads when one chunk is more than a thread's share of the corpus
+ * (a large document among small ones): its worker would otherwise
+ * analyze and index it alone long after the others are done, where with
+ * a helper it keeps two threads busy, and the other workers share the
+ * rest.  The index does not depend on this. */
+static int pool_workers(const aj_bchunk *chunks, size_t nchunks, int threads) {
+    if (nchunks < (size_t)threads) return (int)nchunks;
+    uint64_t total = 0, largest = 0;
+    for (size_t i = 0; i < nchunks; i++) {
+        total += chunks[i].bytes;
+        if (chunks[i].bytes > largest) largest = chunks[i].bytes;
+    }
+    if (largest > total / (uint64_t)threads) return threads / 2;
+    return threads;
+}
+
 static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     aj_bworker *w;
     aj_err e = aj_bworker_new(b->c, b->seg_tokens, 0, &w);
@@ -1378,9 +1396,9 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     /* With more than one thread, the coordinator always has a thread of
      * its own, even for a single chunk (one large document): absorbing
      * and spilling then overlap with the worker's analysis instead of
-     * following it.  No more workers than chunks. */
+     * following it (pool_workers says how many workers). */
     if (!e && threads > 1 && nchunks > 0) {
-        int workers = nchunks < (size_t)threads ? (int)nchunks : threads;
+        int workers = pool_workers(chunks, nchunks, threads);
         b.helpers = threads - workers < workers ? threads - workers : workers;
         e = run_pool(&b, chunks, nchunks, workers);
     } else if (!e) {

@@ -185,7 +185,7 @@ aj_err aj_bchunks(aj_ctx *c, const char *root, const aj_corpus *cp,
         size_t first = i;
         do bytes += sizes[i++];
         while (i < cp->ndocs && bytes < chunk_bytes);
-        v[nc++] = (aj_bchunk){first, i};
+        v[nc++] = (aj_bchunk){first, i, bytes};
     }
     free(sizes);
     *out = v;

@@ -147,6 +147,7 @@ typedef struct aj_bseg {
 
 typedef struct aj_bchunk {
     size_t first, end;       /* corpus documents [first, end) */
+    uint64_t bytes;          /* their size when the corpus was scanned */
 } aj_bchunk;
 
 /* Splits the corpus into chunks of about chunk_bytes (0: chosen from the

@@ -188,7 +188,7 @@ static aj_err run(const fixture *f, int helper, uint64_t limit, log_t *g, char *
     aj_bworker_set_limit(w, limit);
     aj_bworker_set_helper(w, helper);
     aj_bworker_set_cancel(w, &g->cancel);
-    aj_bchunk chunk = {0, f->cp.ndocs};
+    aj_bchunk chunk = {0, f->cp.ndocs, 0};
     aj_err e = aj_bworker_run(&c, w, f->root, &f->cp, &chunk, 0, take, g);
     if (msg) snprintf(msg, 256, "%.255s", c.msg);
     aj_bworker_free(w);

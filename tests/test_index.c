@@ -408,6 +408,42 @@ Test(index, same_bytes_when_exports_go_straight_to_runs) {
     drop_tree(&t);
 }
 
+/* One large document among small ones: its worker gets an analysis
+ * thread (build.c, pool_workers) and the others wait for none; the files
+ * are those of one thread, with and without runs. */
+Test(index, same_bytes_with_one_large_document_among_small_ones) {
+    tree t = make_tree();
+    uint64_t s = 31337;
+    size_t cap = 1u << 22, n = 0;
+    char *buf = malloc(cap);
+    cr_assert(buf);
+    for (int p = 0; p < 1500; p++) {
+        for (int w = 0; w < 60; w++) {
+            int len = 2 + (int)(th_rand(&s) % 8);
+            for (int k = 0; k < len; k++) buf[n++] = (char)('a' + th_rand(&s) % 26);
+            n += (size_t)sprintf(buf + n, "%s ", w % 9 ? "" : " the sea");
+        }
+        n += (size_t)sprintf(buf + n, "end.\n\n");
+        cr_assert(n + 4096 < cap);
+    }
+    th_write(t.corpus, "big.txt", buf, n);
+    free(buf);
+    th_write_str(t.corpus, "a.txt", "Maritime security in the region.\n");
+    th_write_str(t.corpus, "b.txt", "Cooperation on the sea lanes.\n");
+    char a[4200], b[4200], d[4200];
+    snprintf(a, sizeof a, "%s/a", t.root);
+    snprintf(b, sizeof b, "%s/b", t.root);
+    snprintf(d, sizeof d, "%s/d", t.root);
+    uint32_t runs = 0;
+    build_with(&t, a, 1, 0, 65536, 20000, NULL);
+    build_with(&t, b, 2, 0, 65536, 20000, NULL);
+    build_with(&t, d, 2, 20u << 20, 65536, 20000, &runs);
+    cr_assert_gt(runs, 0, "the small budget spilled runs");
+    assert_same_files(a, b, "with two threads");
+    assert_same_files(a, d, "with two threads and runs");
+    drop_tree(&t);
+}
+
 /* A large vocabulary that repeats (40,000 words drawn at random): the
  * worker forgets its keys again and again, and its hand-overs, though
  * new to its tables, are no vocabulary that never repeats: they go to
