@@ -545,8 +545,17 @@ BIG_DOCS = 200
 BIG_BUILD = ["--memory", "16M"]
 
 
+def default_stop_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def start_build(corpus, index, **kw):
-    """Starts `ajsearch index` and returns it once its .build-PID exists."""
+    """Starts `ajsearch index` and returns it once its .build-PID exists.
+    The build starts with SIGINT, SIGTERM and SIGHUP at their defaults,
+    whatever the test run's own (`nohup make test` ignores SIGHUP, which
+    a build started so rightly keeps ignoring), unless kw says otherwise."""
+    kw.setdefault("preexec_fn", default_stop_signals)
     p = subprocess.Popen([BIN, "index", "--corpus", corpus, "--index", index] + BIG_BUILD,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     mine = os.path.join(index, f".build-{p.pid}")
