@@ -305,7 +305,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ajsearch
 	install -m 755 build/ajsearch $(DESTDIR)$(PREFIX)/bin/ajsearch
 	install -m 644 build/libajsearch.a $(DESTDIR)$(PREFIX)/lib/libajsearch.a
-	install -m 644 src/ajsearch.h src/error.h src/analyzer.h $(DESTDIR)$(PREFIX)/include/ajsearch/
+	install -m 644 src/ajsearch.h $(DESTDIR)$(PREFIX)/include/ajsearch/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 docs/ajsearch.1 $(DESTDIR)$(PREFIX)/share/man/man1/ajsearch.1
 

@@ -21,10 +21,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer.h"
-#include "error.h"
-
 #define AJ_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Every function that can fail returns an aj_err and, on failure, writes
+ * a one-line reason into the caller's aj_ctx (the first error wins: once
+ * err is set, the message of the root cause is kept).  The library never
+ * prints and never exits. */
+typedef enum {
+    AJ_OK = 0,
+    AJ_ENOMEM,    /* allocation failed */
+    AJ_EIO,       /* a system call failed (open, read, write, mmap, rename) */
+    AJ_ECORRUPT,  /* index bytes fail a checksum or a structural check */
+    AJ_EVERSION,  /* index file from another format version or program */
+    AJ_ESYNTAX,   /* query syntax error; ctx->pos holds the byte offset */
+    AJ_ELIMIT,    /* a documented limit was exceeded (query length, depth) */
+    AJ_EINVAL,    /* bad argument or bad input file */
+    AJ_ENOTFOUND, /* no index where one was expected */
+    AJ_EBUSY,     /* another build holds the index lock */
+    AJ_EWARN,     /* a strict build had warnings (aj_build_opts.strict) */
+    AJ_ECANCELED, /* the caller asked a build to stop (aj_build_opts.cancel) */
+    AJ_ERR_COUNT
+} aj_err;
+
+/* The context a call reports its error in: zero it before use (or
+ * aj_ctx_reset), one per thread.  msg is NUL-terminated, at most 511
+ * bytes; pos is the query byte offset for AJ_ESYNTAX and AJ_ELIMIT. */
+typedef struct aj_ctx {
+    aj_err err;
+    size_t pos;
+    char msg[512];
+} aj_ctx;
+
+/* Clears a context so it can be reused. */
+void aj_ctx_reset(aj_ctx *c);
+
+/* A static, never-NULL name for an error code. */
+const char *aj_strerror(aj_err e);
+
+/* The longest word, in bytes once folded: longer runs of letters are cut. */
+#define AJ_MAX_WORD 64
+
+/* A paragraph's kind (aj_para_info.kind, aj_hit's paragraph). */
+enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2, AJ_PARA_CHROME = 3 };
 
 /* The index format version this library reads and writes. */
 unsigned aj_format_version(void);

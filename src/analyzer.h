@@ -41,7 +41,7 @@
 
 #include "error.h"
 
-#define AJ_MAX_WORD 64 /* bytes of a folded word; longer runs are cut */
+/* AJ_MAX_WORD, the longest folded word, is public (ajsearch.h). */
 
 typedef struct aj_analyzer aj_analyzer;
 

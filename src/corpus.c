@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error.h"
+
 #define MAX_DEPTH 32
 
 /* Files that are not documents are summed up by the end of their name:

@@ -43,8 +43,8 @@
 /* Paragraph kinds.  The segmenter makes the first three; the page-chrome
  * pass (boilerplate.h) turns navigation, captions and the like into
  * AJ_PARA_CHROME, and the outline pass (outline.h) may make a title line
- * a heading. */
-enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2, AJ_PARA_CHROME = 3 };
+ * a heading.  The kinds, AJ_PARA_BODY to AJ_PARA_CHROME, are public
+ * (ajsearch.h). */
 
 /* How a label was written (aj_seg_para.mark): "8." and "ii." (DOT), "8)"
  * (CLOSE), "(8)" (PARENS), "1 Title" (BARE); BULLET for an item with a
