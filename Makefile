@@ -32,6 +32,10 @@ CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
 CRIT_LIBS   = $(shell pkg-config --libs criterion)
 
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+# The library's objects serve the static archive and the shared object
+# alike: position-independent, and exporting only what ajsearch.h marks
+# AJ_API.
+LIB_CFLAGS := -fPIC -fvisibility=hidden
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
@@ -50,6 +54,7 @@ CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 LIB     := $(BUILD)/libajsearch.a
+SO      := $(BUILD)/libajsearch.so.0
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
@@ -68,7 +73,7 @@ FUZZ_SMOKE_SECONDS ?= 30
         bench bench-quick bench-gate bench-publish bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
-all: $(BIN) ajsearch
+all: $(BIN) $(SO) ajsearch
 
 deps:
 	@sh tools/deps.sh
@@ -84,7 +89,7 @@ endif
 
 $(BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 # The word table's generator runs on the build machine, so it is built
 # without the sanitizers of the build it serves.
@@ -98,7 +103,7 @@ $(BUILD)/lib/%.o: src/%.c
 
 $(BUILD)/lib/lexicon_data.o: $(BUILD)/gen/lexicon_data.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
@@ -107,6 +112,9 @@ $(BUILD)/cli/%.o: src/cli/%.c
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -Isrc -c $< -o $@
+
+$(SO): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libajsearch.so.0 $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -143,7 +151,7 @@ run: deps
 index: all
 	./ajsearch index
 
-check-build: $(BIN) $(RUNNER) $(FUZZ_BINS)
+check-build: $(BIN) $(SO) $(RUNNER) $(FUZZ_BINS)
 
 # The Criterion runner holds the unit tests, the end-to-end tests (which
 # drive $(BIN) on the real corpus) and the fuzzing runs; its last line is

@@ -23,6 +23,15 @@
 
 #define AJ_VERSION_STRING "0.1.0"
 
+/* Every function of this header is marked AJ_API: the shared library is
+ * built with -fvisibility=hidden and exports these, no other
+ * (tests/test_api.c compares its dynamic symbols with this header). */
+#if defined(__GNUC__) || defined(__clang__)
+#define AJ_API __attribute__((visibility("default")))
+#else
+#define AJ_API
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
@@ -57,10 +66,10 @@ typedef struct aj_ctx {
 } aj_ctx;
 
 /* Clears a context so it can be reused. */
-void aj_ctx_reset(aj_ctx *c);
+AJ_API void aj_ctx_reset(aj_ctx *c);
 
 /* A static, never-NULL name for an error code. */
-const char *aj_strerror(aj_err e);
+AJ_API const char *aj_strerror(aj_err e);
 
 /* The longest word, in bytes once folded: longer runs of letters are cut. */
 #define AJ_MAX_WORD 64
@@ -69,7 +78,7 @@ const char *aj_strerror(aj_err e);
 enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2, AJ_PARA_CHROME = 3 };
 
 /* The index format version this library reads and writes. */
-unsigned aj_format_version(void);
+AJ_API unsigned aj_format_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Building                                                            */
@@ -92,7 +101,7 @@ enum {
 
 /* "unreadable", "binary", "link", "not_a_file", "path", "not_indexed",
  * "metadata", "empty_corpus": a kind's name in `index --json`. */
-const char *aj_warn_kind_name(int kind);
+AJ_API const char *aj_warn_kind_name(int kind);
 
 /* Called for every warning of a build, in document order: kind is an
  * AJ_WARN_* value, path is relative to the corpus directory, reason is one
@@ -167,7 +176,7 @@ typedef struct aj_build_stats {
 } aj_build_stats;
 
 /* The default number of indexing threads: the number of CPUs. */
-int aj_build_default_threads(void);
+AJ_API int aj_build_default_threads(void);
 
 /* Builds a new index of opts->corpus_dir and atomically replaces the one in
  * opts->index_dir.  The new generation is written beside the old one and
@@ -176,7 +185,7 @@ int aj_build_default_threads(void);
  * another build holds the index lock, and with AJ_ECANCELED when
  * opts->cancel asked it to stop: then the message says what was removed
  * and which generation is still current.  stats may be NULL. */
-aj_err aj_build(aj_ctx *c, const aj_build_opts *opts, aj_build_stats *stats);
+AJ_API aj_err aj_build(aj_ctx *c, const aj_build_opts *opts, aj_build_stats *stats);
 
 /* ------------------------------------------------------------------ */
 /* Opening an index                                                    */
@@ -190,8 +199,8 @@ typedef struct aj_index aj_index;
  * touched (see FORMAT.md).  AJ_ENOTFOUND if dir holds no index, AJ_EVERSION
  * for another format version, AJ_ECORRUPT for damaged files.  On success
  * the caller owns *out and frees it with aj_index_close(). */
-aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out);
-void aj_index_close(aj_index *ix);
+AJ_API aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out);
+AJ_API void aj_index_close(aj_index *ix);
 
 /* ---- Is an index up to date with its corpus? ---- */
 
@@ -221,11 +230,11 @@ typedef struct aj_status {
 /* The fingerprint of corpus_dir as a build would index it now: reads
  * every document (as fast as the disk gives them: one hash per byte).
  * out->corpus_* are set, the rest zeroed. */
-aj_err aj_corpus_fingerprint(aj_ctx *c, const char *corpus_dir, aj_status *out);
+AJ_API aj_err aj_corpus_fingerprint(aj_ctx *c, const char *corpus_dir, aj_status *out);
 
 /* Compares the index with corpus_dir document by document (fn may be
  * NULL) and fills *out. */
-aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+AJ_API aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                        aj_change_fn fn, void *arg, aj_status *out);
 
 /* What aj_index_export copied. */
@@ -241,18 +250,18 @@ typedef struct aj_export_info {
  * like aj_index_check, then renamed to dest: dest is complete or absent.
  * Errors: those of aj_index_open, AJ_EINVAL (dest in the way), AJ_EIO,
  * AJ_ECORRUPT (the copy failed its check). info may be NULL. */
-aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
+AJ_API aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
                        aj_export_info *info);
 
 /* Turns off lazy page verification (used by fuzzers to reach the decoders
  * behind the checksums; structural checks stay on). */
-void aj_index_set_verify(aj_index *ix, int on);
+AJ_API void aj_index_set_verify(aj_index *ix, int on);
 
 /* Verifies every page checksum and every structural invariant of the index
  * (sorted dictionary, postings decode, ids in range, positions consistent,
  * stored text decompresses).  AJ_OK or AJ_ECORRUPT with a message naming
  * the file, the section and the offset. */
-aj_err aj_index_check(aj_ctx *c, aj_index *ix);
+AJ_API aj_err aj_index_check(aj_ctx *c, aj_index *ix);
 
 /* What builds left in an index directory (see `ajsearch check`).  A build
  * that fails or is canceled removes what it wrote; one that is killed
@@ -284,7 +293,7 @@ typedef void (*aj_leftover_fn)(void *arg, const aj_leftover *l);
  * byte order of their names.  Reads names and sizes only, takes no lock
  * and changes nothing.  AJ_ENOTFOUND if dir does not exist, AJ_EIO if it
  * cannot be read. */
-aj_err aj_index_leftovers(aj_ctx *c, const char *dir, aj_leftover_fn fn, void *arg);
+AJ_API aj_err aj_index_leftovers(aj_ctx *c, const char *dir, aj_leftover_fn fn, void *arg);
 
 typedef struct aj_file_info {
     const char *name;        /* "meta.aj", "dict.aj", ... */
@@ -303,16 +312,16 @@ typedef struct aj_index_stats {
     aj_file_info files[8];
 } aj_index_stats;
 
-void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);
+AJ_API void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);
 
 /* The chrome paragraphs by kind: counts[k] for AJ_CHROME_* k (8 entries).
  * Reads the records of the chrome paragraphs only. */
-aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]);
+AJ_API aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]);
 
 /* What the acronym definitions take in meta.aj: the ACRONYMS section and
  * their strings (an upper bound: strings shared with titles count too).
  * Reads every definition, so it is apart from aj_index_stats_get. */
-uint64_t aj_index_acronym_bytes(const aj_index *ix);
+AJ_API uint64_t aj_index_acronym_bytes(const aj_index *ix);
 
 typedef struct aj_doc_info {
     const char *path;        /* relative to the corpus directory */
@@ -361,10 +370,10 @@ typedef struct aj_para_info {
 
 /* "body", "heading", "item", "chrome:navigation", "chrome:caption", ...:
  * the kind of a paragraph as `dump` shows it (a static string). */
-const char *aj_para_kind_name(int kind, int chrome);
+AJ_API const char *aj_para_kind_name(int kind, int chrome);
 
-aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
-aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
+AJ_API aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc, aj_doc_info *out);
+AJ_API aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out);
 
 /* No paragraph (aj_para_heading's answer for a paragraph before any
  * heading of its document). */
@@ -374,7 +383,7 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id, aj_para_info *out
  * of the innermost section that holds it (aj_para_info.section; the
  * outline is README "Corpus and paragraphs"), or to AJ_NO_PARA when it is
  * in none.  Errors: AJ_EINVAL for an id out of range, AJ_ECORRUPT. */
-aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
+AJ_API aj_err aj_para_heading(aj_ctx *c, const aj_index *ix, uint32_t id,
                        uint32_t *heading_id);
 
 /* ---- Citations ---- */
@@ -421,14 +430,14 @@ typedef struct aj_cite {
  * depends on the depth of the outline, not on the size of the document.
  * Errors: AJ_EINVAL for an id out of range, AJ_ECORRUPT, AJ_ENOMEM; *out
  * then holds nothing to free. */
-aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out);
-void aj_cite_free(aj_cite *cite);
+AJ_API aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out);
+AJ_API void aj_cite_free(aj_cite *cite);
 
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
  * *text is malloc'ed, NUL-terminated, owned by the caller.  Threads share
  * the index's cache of decompressed blocks under a lock; a searcher has
  * its own (aj_search_para_text). */
-aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
+AJ_API aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
                     size_t *len);
 
 /* An acronym the build found defined in the corpus ("Long Form (ACR)" or
@@ -442,11 +451,11 @@ typedef struct aj_acronym {
 
 /* Number of acronym definitions in the index, sorted by acronym (folded),
  * then long form. */
-uint32_t aj_acronym_count(const aj_index *ix);
+AJ_API uint32_t aj_acronym_count(const aj_index *ix);
 
 /* Definition i (< aj_acronym_count); strings point into the index.
  * AJ_ECORRUPT if its record is damaged. */
-aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
+AJ_API aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
                       aj_acronym *out);
 
 /* ------------------------------------------------------------------ */
@@ -540,10 +549,10 @@ typedef struct aj_search_opts {
 #define AJ_BM25_B 0.75
 
 /* The k1 and b a search with these options uses. */
-double aj_search_k1(const aj_search_opts *o);
-double aj_search_b(const aj_search_opts *o);
+AJ_API double aj_search_k1(const aj_search_opts *o);
+AJ_API double aj_search_b(const aj_search_opts *o);
 
-void aj_search_opts_init(aj_search_opts *o);
+AJ_API void aj_search_opts_init(aj_search_opts *o);
 
 /* One contribution to a hit's score, for --explain. */
 typedef struct aj_explain {
@@ -622,21 +631,21 @@ typedef struct aj_results {
 typedef struct aj_searcher aj_searcher;
 
 /* A searcher holds per-query state (arena, analyzer).  One per thread. */
-aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out);
-void aj_searcher_free(aj_searcher *s);
+AJ_API aj_err aj_searcher_new(aj_ctx *c, aj_index *ix, aj_searcher **out);
+AJ_API void aj_searcher_free(aj_searcher *s);
 
 /* Paragraph id's stored text, like aj_para_text, but through the
  * searcher's own zstd context and cache of decompressed blocks: no lock
  * and, once warm, no allocation.  *text points into the searcher (len
  * bytes, not NUL-terminated) and stays valid until the searcher's next
  * call of this function or its free.  Errors as aj_para_text's. */
-aj_err aj_search_para_text(aj_ctx *c, aj_searcher *s, uint32_t id, const char **text,
+AJ_API aj_err aj_search_para_text(aj_ctx *c, aj_searcher *s, uint32_t id, const char **text,
                            size_t *len);
 
 /* Parses and runs query q (q_len bytes, any bytes allowed).  Syntax errors
  * are AJ_ESYNTAX with ctx->pos at the offending byte.  The results are
  * owned by the searcher and valid until its next search or free. */
-aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+AJ_API aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
                  const aj_search_opts *opts, const aj_results **out);
 
 /* Finds the spans of paragraph text that satisfied the last query's
@@ -647,7 +656,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
  * unless nothing else in the paragraph is marked.  Overlapping matches merge, so the spans are
  * sorted and disjoint.  Writes up to cap of them into out and returns how
  * many there are in all (which may exceed cap); 0 when memory runs out. */
-size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
+AJ_API size_t aj_search_highlight(aj_searcher *s, const char *text, size_t len,
                            aj_span *out, size_t cap);
 
 /* A byte range [start, end) of a source file. */
@@ -665,7 +674,7 @@ typedef struct aj_range {
  * AJ_ENOTFOUND when the file is missing or no longer yields exactly the
  * indexed text (changed since indexing), AJ_EIO, AJ_ENOMEM; out is then
  * not (entirely) written. */
-aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+AJ_API aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                              uint32_t id, const char *text, size_t len,
                              const aj_span *spans, size_t n, aj_range *out);
 
@@ -687,7 +696,7 @@ typedef struct aj_source_hit {
                                 (found = changed = 0: missing, unreadable) */
 } aj_source_hit;
 
-aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
+AJ_API aj_err aj_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                         aj_source_hit *hits, size_t n);
 
 /* ---- Did you mean ---- */
@@ -722,15 +731,15 @@ struct aj_suggestion {
  * frees it with aj_suggestion_free().  Does not disturb the searcher's
  * last results.  Errors: those of aj_search (AJ_ESYNTAX, AJ_ELIMIT with
  * ctx->pos) and of reading the index. */
-aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
+AJ_API aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
                   aj_suggestion **out);
-void aj_suggestion_free(aj_suggestion *sg);
+AJ_API void aj_suggestion_free(aj_suggestion *sg);
 
 /* Chooses the passage of text[0..len) to display: at most max_bytes,
  * holding as many distinct matched words (aj_span.term) of the (sorted)
  * spans as possible, then as many spans, cut at spaces.
  * Writes its byte range to [*ws, *we). */
-void aj_snippet_window(const char *text, size_t len, const aj_span *spans,
+AJ_API void aj_snippet_window(const char *text, size_t len, const aj_span *spans,
                        size_t nspans, size_t max_bytes, size_t *ws,
                        size_t *we);
 

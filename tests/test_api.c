@@ -5,8 +5,10 @@
  * under clang when it is installed, in a program that uses its error
  * codes, its context and its limits.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -56,4 +58,68 @@ Test(api, every_error_has_a_name) {
         cr_assert(s && *s && strcmp(s, "unknown error") != 0, "error %d has no name", e);
     }
     cr_assert_str_eq(aj_strerror(AJ_ERR_COUNT), "unknown error");
+}
+
+/* The functions the header declares, one per line: every declaration at
+ * the start of a line (not a typedef, a macro, a comment or a member),
+ * each of which must be marked AJ_API. */
+static char *header_api(void) {
+    size_t n;
+    char *h = th_read("src/ajsearch.h", &n);
+    cr_assert_not_null(h);
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(cap, 1);
+    cr_assert_not_null(out);
+    for (char *line = h; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (!isalpha((unsigned char)*line) || !strncmp(line, "typedef", 7) ||
+            !strncmp(line, "enum", 4) || !strncmp(line, "struct", 6))
+            continue;
+        char *end = strchr(line, '\n'), *paren = strchr(line, '(');
+        if (!paren || (end && paren > end)) continue;
+        cr_assert(!strncmp(line, "AJ_API ", 7), "a declaration without AJ_API: %.*s",
+                  (int)(end ? end - line : 80), line);
+        char *name = paren;
+        while (name > line && (isalnum((unsigned char)name[-1]) || name[-1] == '_')) name--;
+        cr_assert_lt(len + (size_t)(paren - name) + 2, cap);
+        memcpy(out + len, name, (size_t)(paren - name));
+        len += (size_t)(paren - name);
+        out[len++] = '\n';
+    }
+    free(h);
+    return out;
+}
+
+/* The shared object exports exactly the functions the header declares:
+ * the library was built with -fvisibility=hidden and the header marks
+ * each public function AJ_API. */
+Test(api, the_shared_object_exports_the_header) {
+    const char *build = getenv("AJSEARCH_BUILD");
+    char *dir = th_tmpdir(), cmd[8192], path[4200];
+    snprintf(path, sizeof path, "%s/api.txt", dir);
+    char *api = header_api();
+    th_write_str(dir, "api.txt", api);
+    free(api);
+    /* the build directory (a relative one is under the top directory,
+     * where the tests run) */
+    char so[4400], top[4096];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    if (build && *build == '/') snprintf(so, sizeof so, "%s/libajsearch.so.0", build);
+    else snprintf(so, sizeof so, "%s/%s/libajsearch.so.0", top, build && *build ? build : "build");
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && sort -o api.txt api.txt && nm -D --defined-only '%s' > nm.txt && "
+             "awk '{print $NF}' nm.txt | sort > so.txt && diff api.txt so.txt > diff.txt",
+             dir, so);
+    int rc = system(cmd);
+    size_t n;
+    snprintf(path, sizeof path, "%s/diff.txt", dir);
+    char *diff = th_read(path, &n);
+    snprintf(path, sizeof path, "%s/api.txt", dir);
+    char *mine = th_read(path, &n);
+    cr_assert_gt(n, 300, "the header's functions were found: %s", mine ? mine : "");
+    cr_assert_eq(rc, 0, "the header (<) and the shared object's exports (>) differ:\n%s",
+                 diff ? diff : "(no diff: nm failed?)");
+    free(diff);
+    free(mine);
+    th_rmtree(dir);
+    free(dir);
 }
