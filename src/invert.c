@@ -1087,9 +1087,14 @@ static void tour_build(const source *v, tour *t) {
     for (size_t n = t->p - 1; n; n--) tour_play(v, t, n);
 }
 
-static int same_key(const source *x, const source *y) {
-    return x->head == y->head && x->len == y->len && !memcmp(x->kp, y->kp, x->len);
+/* 1 when source x holds the key of the given head and bytes. */
+static int same_bytes(const source *x, uint64_t head, const char *key, uint8_t len) {
+    return x->head == head && x->len == len && !memcmp(x->kp, key, len);
 }
+
+/* Sources a shared key is taken from through the tournament; past them,
+ * the rest are looked for among all sources (emit). */
+#define SHARED_POPS 8
 
 /* 1 when another source's key is the winner's: the runner-up is the
  * winner of one of the subtrees beside its path. */
@@ -1098,17 +1103,9 @@ static int key_shared(const source *v, const tour *t) {
     uint64_t h = t->head[1];
     for (size_t n = t->p + w; n > 1; n /= 2) {
         uint32_t o = t->win[n ^ 1];
-        if (o != NO_SOURCE && t->head[n ^ 1] == h && same_key(&v[o], &v[w])) return 1;
+        if (o != NO_SOURCE && same_bytes(&v[o], h, v[w].kp, v[w].len)) return 1;
     }
     return 0;
-}
-
-/* Sources a shared key is taken from through the tournament; past them,
- * the rest are looked for among all sources (emit). */
-#define SHARED_POPS 8
-
-static int same_bytes(const source *x, uint64_t head, const char *key, uint8_t len) {
-    return x->head == head && x->len == len && !memcmp(x->kp, key, len);
 }
 
 
