@@ -21,7 +21,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AJ_VERSION_STRING "0.1.0"
+/* The library's version.  MAJOR changes when a program built against an
+ * older version could misbehave with this one: a function removed or its
+ * signature changed, a public struct's layout or an enum value changed.
+ * The shared object's soname carries it (libajsearch.so.MAJOR), so such a
+ * program keeps loading the old library.  MINOR changes when functions or
+ * options are added, PATCH for fixes.  The index format version
+ * (aj_format_version) is independent of these: an index is readable by any
+ * library that reads its format, whatever the library's version. */
+#define AJ_VERSION_MAJOR 0
+#define AJ_VERSION_MINOR 2
+#define AJ_VERSION_PATCH 0
+#define AJ_VERSION_NUMBER (AJ_VERSION_MAJOR * 10000 + AJ_VERSION_MINOR * 100 + AJ_VERSION_PATCH)
+#define AJ_VERSION_STRING "0.2.0"
 
 /* Every function of this header is marked AJ_API: the shared library is
  * built with -fvisibility=hidden and exports these, no other
@@ -77,8 +89,71 @@ AJ_API const char *aj_strerror(aj_err e);
 /* A paragraph's kind (aj_para_info.kind, aj_hit's paragraph). */
 enum { AJ_PARA_BODY = 0, AJ_PARA_HEADING = 1, AJ_PARA_ITEM = 2, AJ_PARA_CHROME = 3 };
 
+/* The version of the library a program runs with (AJ_VERSION_NUMBER and
+ * AJ_VERSION_STRING are those it was compiled with). */
+AJ_API unsigned aj_version_number(void);
+AJ_API const char *aj_version_string(void);
+
 /* The index format version this library reads and writes. */
 AJ_API unsigned aj_format_version(void);
+
+/* The longest paragraph, in bytes of cleaned text: a longer run of text is
+ * cut into paragraphs of at most this many bytes. */
+#define AJ_MAX_PARA_BYTES (1u << 20)
+
+/* ------------------------------------------------------------------ */
+/* Analysis                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Text -> tokens, as the index and every query see them (README
+ * "Analysis"): UTF-8 decoded safely, each character folded (case,
+ * diacritics, compatibility forms), words split at separators and at
+ * letter/digit switches, a word longer than AJ_MAX_WORD cut, and a letter
+ * word's term its Snowball English stem (British spellings made
+ * American).  `ajsearch analyze` prints what this gives. */
+
+typedef struct aj_analyzer aj_analyzer;
+
+typedef struct aj_token {
+    const char *term;    /* stemmed folded form: what the index stores and
+                            queries match */
+    uint32_t term_len;   /* 1..AJ_MAX_WORD */
+    const char *word;    /* folded, unstemmed form: what prefix queries
+                            (cooperat*) match */
+    uint32_t word_len;   /* 1..AJ_MAX_WORD */
+    uint32_t pos;        /* pos_base + index of this token in this call */
+    uint32_t start, end; /* byte range [start, end) of the token in the
+                            input: from the first byte of its first code
+                            point to the end of its last one, including a
+                            cut tail and combining marks attached to it */
+} aj_token;
+/* term and word are NUL-terminated for convenience (the lengths are
+ * authoritative) and point into buffers that are valid only during the
+ * callback that receives the token. */
+
+/* Called once per token, in text order.  Returns non-zero to stop the
+ * analysis early (aj_analyze then returns AJ_OK). */
+typedef int (*aj_token_fn)(void *arg, const aj_token *t);
+
+/* Creates an analyzer: a stemmer, its cache and the settings.  Use one
+ * per thread; an analyzer is not thread-safe.  The caller owns *out and
+ * frees it with aj_analyzer_free().  AJ_ENOMEM on allocation failure. */
+AJ_API aj_err aj_analyzer_new(aj_ctx *c, aj_analyzer **out);
+
+/* Frees a; NULL is fine. */
+AJ_API void aj_analyzer_free(aj_analyzer *a);
+
+/* Calls fn(arg, token) for every token of text[0..len), in order, with
+ * positions pos_base, pos_base + 1, ...  Any bytes are accepted (NUL,
+ * invalid UTF-8); text may be NULL when len is 0.  The callback may call
+ * aj_analyze() on the same analyzer (the tokens' buffers live in each
+ * call's frame).
+ * Errors: AJ_EINVAL for a NULL analyzer/callback, NULL text with len > 0,
+ * or len > UINT32_MAX (offsets are 32-bit); AJ_ELIMIT when a position
+ * would pass UINT32_MAX; AJ_ENOMEM if the stemmer fails to allocate.
+ * Tokens delivered before an error stay delivered. */
+AJ_API aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
+                         uint32_t pos_base, aj_token_fn fn, void *arg);
 
 /* ------------------------------------------------------------------ */
 /* Building                                                            */
@@ -252,10 +327,6 @@ typedef struct aj_export_info {
  * AJ_ECORRUPT (the copy failed its check). info may be NULL. */
 AJ_API aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
                        aj_export_info *info);
-
-/* Turns off lazy page verification (used by fuzzers to reach the decoders
- * behind the checksums; structural checks stay on). */
-AJ_API void aj_index_set_verify(aj_index *ix, int on);
 
 /* Verifies every page checksum and every structural invariant of the index
  * (sorted dictionary, postings decode, ids in range, positions consistent,
@@ -536,6 +607,16 @@ typedef struct aj_search_opts {
                                 BM25's statistics like any paragraph
                                 (default 0: chrome is neither found nor
                                 counted in N, df and avgdl) */
+    uint32_t group;          /* 0 (default): hits are paragraphs.  n > 0:
+                                results by document (results.groups):
+                                documents in order of their best
+                                paragraph, each with its n best paragraphs;
+                                offset and limit then count documents.
+                                Only paragraphs matching the whole query
+                                are grouped (no partial matches), and
+                                results.doc_matches is filled.  Exact,
+                                without ranking every match: see README
+                                "Grouping". */
 } aj_search_opts;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
@@ -590,6 +671,16 @@ typedef struct aj_span {
                                 so a snippet can count distinct matches */
 } aj_span;
 
+/* A document of grouped results (aj_search_opts.group). */
+typedef struct aj_group {
+    uint32_t doc;            /* document id (aj_doc_get) */
+    uint32_t matches;        /* its paragraphs that match the query */
+    double score;            /* its best paragraph's score */
+    const aj_hit *hits;      /* its best paragraphs (at most opts.group),
+                                best first: a slice of results.hits */
+    size_t nhits;
+} aj_group;
+
 typedef struct aj_results {
     uint64_t total;          /* paragraphs matching the query */
     int total_exact;         /* 0 when total is only a lower bound */
@@ -626,6 +717,12 @@ typedef struct aj_results {
     int corrected;
     const char *given, *query;
     size_t given_len, query_len;
+    /* With opts.group: the documents of the page (after offset and limit)
+     * in rank order, their hits together making up hits[0..nhits), and
+     * the number of documents that match in all; else NULL, 0, 0. */
+    const aj_group *groups;
+    size_t ngroups;
+    uint64_t total_groups;
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;

@@ -41,50 +41,9 @@
 
 #include "error.h"
 
-/* AJ_MAX_WORD, the longest folded word, is public (ajsearch.h). */
-
-typedef struct aj_analyzer aj_analyzer;
-
-typedef struct aj_token {
-    const char *term;    /* stemmed folded form: what the index stores and
-                            queries match */
-    uint32_t term_len;   /* 1..AJ_MAX_WORD */
-    const char *word;    /* folded, unstemmed form: what prefix queries
-                            (cooperat*) match */
-    uint32_t word_len;   /* 1..AJ_MAX_WORD */
-    uint32_t pos;        /* pos_base + index of this token in this call */
-    uint32_t start, end; /* byte range [start, end) of the token in the
-                            input: from the first byte of its first code
-                            point to the end of its last one, including a
-                            cut tail and combining marks attached to it */
-} aj_token;
-/* term and word are NUL-terminated for convenience (the lengths are
- * authoritative) and point into buffers that are valid only during the
- * callback that receives the token. */
-
-/* Called once per token, in text order.  Returns non-zero to stop the
- * analysis early (aj_analyze then returns AJ_OK). */
-typedef int (*aj_token_fn)(void *arg, const aj_token *t);
-
-/* Creates an analyzer: a stemmer, its cache and the settings.  Use one
- * per thread; an analyzer is not thread-safe.  The caller owns *out and
- * frees it with aj_analyzer_free().  AJ_ENOMEM on allocation failure. */
-aj_err aj_analyzer_new(aj_ctx *c, aj_analyzer **out);
-
-/* Frees a; NULL is fine. */
-void aj_analyzer_free(aj_analyzer *a);
-
-/* Calls fn(arg, token) for every token of text[0..len), in order, with
- * positions pos_base, pos_base + 1, ...  Any bytes are accepted (NUL,
- * invalid UTF-8); text may be NULL when len is 0.  The callback may call
- * aj_analyzer_term() or aj_fold_word() on the same analyzer, or even
- * aj_analyze() (the tokens' buffers live in each call's frame).
- * Errors: AJ_EINVAL for a NULL analyzer/callback, NULL text with len > 0,
- * or len > UINT32_MAX (offsets are 32-bit); AJ_ELIMIT when a position
- * would pass UINT32_MAX; AJ_ENOMEM if the stemmer fails to allocate.
- * Tokens delivered before an error stay delivered. */
-aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
-                  uint32_t pos_base, aj_token_fn fn, void *arg);
+/* aj_analyzer, aj_token, aj_token_fn, aj_analyzer_new, aj_analyzer_free
+ * and aj_analyze are public (ajsearch.h, "Analysis"): the rules above are
+ * what a caller sees there. */
 
 /* Turns stemming off (on == 0) or back on (the default).  Off, tokens
  * carry term == word; the indexer uses this to stem each distinct word

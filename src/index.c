@@ -30,6 +30,8 @@ const uint32_t aj_file_kinds[AJ_NFILES] = {AJ_KIND_META, AJ_KIND_DICT,
                                            AJ_KIND_STOR};
 
 unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
+unsigned aj_version_number(void) { return AJ_VERSION_NUMBER; }
+const char *aj_version_string(void) { return AJ_VERSION_STRING; }
 
 /* Locates the records of a table of 8-byte runs (CHROME, CHROMEDF): u32
  * n, u32 zero, n records. */

@@ -183,4 +183,9 @@ aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
 /* Chrome paragraphs that hold term `term` (its id in TERMS), 0 for most. */
 aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df);
 
+/* Turns off lazy page verification (used by fuzzers and tests to reach the
+ * decoders behind the checksums; structural checks stay on).  Internal:
+ * the shared object does not export it; static linking reaches it. */
+void aj_index_set_verify(aj_index *ix, int on);
+
 #endif

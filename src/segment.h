@@ -34,11 +34,10 @@
 
 #include "error.h"
 
-/* A paragraph whose source would be longer than this is delivered in
- * pieces, cut at the last whitespace before the limit (or, in a run
- * without whitespace, at the limit on a UTF-8 boundary).  Only the first
- * piece keeps the label. */
-#define AJ_MAX_PARA_BYTES (1u << 20)
+/* A paragraph whose source would be longer than AJ_MAX_PARA_BYTES
+ * (ajsearch.h) is delivered in pieces, cut at the last whitespace before
+ * the limit (or, in a run without whitespace, at the limit on a UTF-8
+ * boundary).  Only the first piece keeps the label. */
 
 /* Paragraph kinds.  The segmenter makes the first three; the page-chrome
  * pass (boilerplate.h) turns navigation, captions and the like into

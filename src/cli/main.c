@@ -16,8 +16,6 @@
 #include <unistd.h>
 
 #include "../ajsearch.h"
-#include "../analyzer.h" /* `ajsearch analyze` shows the analyzer's tokens */
-#include "../segment.h"
 #include "locate.h"
 #include "out.h"
 

@@ -29,6 +29,7 @@
 #include "fuzz_common.h"
 
 #include "file.h"
+#include "index.h"
 
 #define NFILES 5
 static const char *const names[NFILES] = {"meta.aj", "dict.aj", "post.aj",
