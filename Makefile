@@ -38,11 +38,11 @@ ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LIB_CFLAGS := -fPIC -fvisibility=hidden
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS := error.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
+LIB_SRCS := error.c grow.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
             boilerplate.c outline.c bitpack.c \
             file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c listpipe.c gen.c \
             bworker.c pairs.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
-            partial.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c export.c \
+            partial.c group.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c export.c \
             fingerprint.c status.c
 # The English word table (src/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.

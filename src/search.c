@@ -12,6 +12,7 @@
 #include "bytes.h"
 #include "eval.h"
 #include "expand.h"
+#include "group.h"
 #include "highlight.h"
 #include "index.h"
 #include "partial.h"
@@ -60,6 +61,7 @@ struct aj_searcher {
     aj_expander *sexp;        /* aj_suggest's own, to leave results alone */
     aj_store_reader text;     /* aj_search_para_text's blocks (store.h) */
     uint64_t *bits;           /* a bit per paragraph, for counting (count_flat) */
+    aj_grouping grouping;     /* opts.group's buffers */
     size_t capbits;           /*   in words */
 };
 
@@ -121,6 +123,7 @@ void aj_searcher_free(aj_searcher *s) {
     free(s->ex);
     free(s->doc_counts);
     free(s->bits);
+    aj_grouping_free(&s->grouping);
     aj_store_reader_free(&s->text);
     free(s);
 }
@@ -535,6 +538,69 @@ static aj_err keep_leaf_dfs(aj_ctx *c, aj_searcher *s, const aj_eval *ev) {
     return AJ_OK;
 }
 
+/* The ranking stage of a search whose hits are paragraphs: the best
+ * offset + limit matches of ev (opened, at its first match) into s->hits,
+ * then partial matches when the page has room, and the page into
+ * s->res. */
+static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
+                        aj_rank *rk, uint32_t *counts) {
+    aj_results *r = &s->res;
+    int full = o->rank == AJ_RANK_FULL;
+    uint64_t k64 = (uint64_t)o->offset + o->limit;
+    size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
+    /* The default ranking's first pass keeps the best `depth` by BM25
+     * (rank_full()). */
+    size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
+    if (depth > s->ix->nparas) depth = s->ix->nparas;
+    aj_err e = reserve(c, &s->hits, &s->caphits, k + 1);
+    aj_topk cand, top;
+    aj_rescorer *rs = NULL;
+    aj_topk_init(&top, s->hits, 0);
+    if (!e && full) e = reserve(c, &s->cand, &s->capcand, depth + 1);
+    if (e) return e;
+    aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
+    s->nseen = 0;
+    s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
+    aj_cur **leaves;
+    uint32_t nleaves;
+    int one_pass = full && k > 0 && !counts && aj_eval_flat(ev, &leaves, &nleaves);
+    if (one_pass)
+        e = rank_pruned(c, s, o, ev, rk, &rs, &top, k);
+    else
+        e = first_pass(c, s, o, ev, &cand, counts);
+    size_t n = one_pass ? top.n : cand.n;
+    if (!e && !one_pass && full && k > 0) {
+        e = aj_rescorer_new(c, rk, s->ix, o, &rs);
+        if (!e) e = rank_full(c, s, o, ev, rk, rs, &cand, &top, k, counts);
+        n = top.n;
+    } else if (!e && !one_pass) {
+        aj_topk_sort(&cand);
+    }
+    for (size_t i = 0; !e && i < n; i++) {
+        aj_hit *h = &s->hits[i];
+        h->matched = h->units = rk->nunits;
+        if (!full) {
+            h->proximity = h->heading = 0.0;
+            h->kind = h->share = 1.0;
+        }
+    }
+    size_t npartial = 0;
+    /* n < k means the heap never filled, so every full match is among the
+     * n, pruning or not, and partial matches follow them. */
+    if (!e && full && o->partial && rk->nunits >= 2 && s->q->root->kind == Q_AND &&
+        n < k)
+        e = aj_partial_find(c, s->ix, s->an, s->q, rk, o, rs, s->hits + n, k - n,
+                            &npartial, &r->decoded);
+    aj_rescorer_free(rs);
+    if (e) return e;
+    size_t all = n + npartial;
+    size_t skip = o->offset < all ? o->offset : all;
+    r->hits = all > skip ? s->hits + skip : NULL;
+    r->nhits = all - skip;
+    r->npartial = npartial - (skip > n ? skip - n : 0);
+    return AJ_OK;
+}
+
 /* Parses, expands, evaluates and ranks one query: everything aj_search
  * does but spelling. */
 static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
@@ -576,14 +642,6 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     }
     if (e) return e;
     int full = o->rank == AJ_RANK_FULL;
-    uint64_t k64 = (uint64_t)o->offset + o->limit;
-    size_t k = k64 > s->ix->nparas ? s->ix->nparas : (size_t)k64;
-    /* The default ranking's first pass keeps the best `depth` by BM25
-     * (rank_full()). */
-    size_t depth = full && k > 0 && k < AJ_RANK_DEPTH ? AJ_RANK_DEPTH : k;
-    if (depth > s->ix->nparas) depth = s->ix->nparas;
-    e = reserve(c, &s->hits, &s->caphits, k + 1);
-    if (e) return e;
     aj_rank rk;
     e = aj_rank_open(c, &rk, s->q);
     if (e) {
@@ -591,62 +649,22 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
         return e;
     }
     aj_eval ev;
-    aj_topk cand, top;
-    aj_rescorer *rs = NULL;
-    aj_topk_init(&top, s->hits, 0);
     e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
-    if (!e && full) e = reserve(c, &s->cand, &s->capcand, depth + 1);
-    aj_topk_init(&cand, full ? s->cand : s->hits, full ? depth : k);
     if (!e) aj_rank_weigh(&rk, ev.df, ev.n);
     /* Only the alternatives the corpus has are worth reporting. */
     for (size_t i = 0; !e && i < nx; i++)
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
     r->also = s->also;
     uint32_t *counts = NULL;
-    if (!e && o->doc_counts) e = clear_doc_counts(c, s, &counts);
-    s->nseen = 0;
-    s->seen_all = full && k > 0; /* until a pass visits fewer, or too many */
-    aj_cur **leaves;
-    uint32_t nleaves;
-    int one_pass = !e && full && k > 0 && !counts && aj_eval_flat(&ev, &leaves, &nleaves);
-    if (one_pass) {
-        e = rank_pruned(c, s, o, &ev, &rk, &rs, &top, k);
-    } else if (!e) {
-        e = first_pass(c, s, o, &ev, &cand, counts);
-    }
-    size_t n = one_pass ? top.n : cand.n;
-    if (!e && !one_pass && full && k > 0) {
-        e = aj_rescorer_new(c, &rk, s->ix, o, &rs);
-        if (!e) e = rank_full(c, s, o, &ev, &rk, rs, &cand, &top, k, counts);
-        n = top.n;
-    } else if (!e && !one_pass) {
-        aj_topk_sort(&cand);
-    }
+    if (!e && (o->doc_counts || o->group)) e = clear_doc_counts(c, s, &counts);
+    if (!e && o->group)
+        e = aj_group_rank(c, &s->grouping, s->ix, &ev, &rk, o, full, counts, r);
+    else if (!e)
+        e = rank_hits(c, s, o, &ev, &rk, counts);
     aj_eval_close(&ev);
     r->decoded += ev.decoded;
     if (!e) r->doc_matches = counts;
-    for (size_t i = 0; !e && i < n; i++) {
-        aj_hit *h = &s->hits[i];
-        h->matched = h->units = rk.nunits;
-        if (!full) {
-            h->proximity = h->heading = 0.0;
-            h->kind = h->share = 1.0;
-        }
-    }
-    size_t npartial = 0;
-    /* n < k means the heap never filled, so every full match is among the
-     * n, pruning or not, and partial matches follow them. */
-    if (!e && full && o->partial && rk.nunits >= 2 && s->q->root->kind == Q_AND &&
-        n < k)
-        e = aj_partial_find(c, s->ix, s->an, s->q, &rk, o, rs, s->hits + n, k - n,
-                            &npartial, &r->decoded);
-    aj_rescorer_free(rs);
-    size_t all = n + npartial;
-    size_t skip = o->offset < all ? o->offset : all;
-    r->hits = all > skip ? s->hits + skip : NULL;
-    r->nhits = all - skip;
-    r->npartial = npartial - (skip > n ? skip - n : 0);
     if (!e && o->explain && r->nhits) {
         size_t need = r->nhits * s->q->nleaves, used = 0;
         if (need > s->capex) {

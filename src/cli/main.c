@@ -1920,43 +1920,10 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
-/* ---- --group: hits by document ---- */
-
-typedef struct {
-    uint32_t doc;
-    size_t nhits;            /* best hits kept, up to GROUP_HITS */
-    size_t hits[GROUP_HITS]; /* indexes into the results, in rank order */
-} group;
-
-/* Groups r's hits (all matches, in rank order) by document: documents in
- * order of their best hit.  Returns the groups (malloc'ed) and their
- * number in *ngroups. */
-static group *make_groups(aj_index *ix, const aj_results *r, size_t *ngroups) {
-    aj_index_stats st;
-    aj_index_stats_get(ix, &st);
-    uint32_t *slot = malloc(((size_t)st.ndocs + 1) * sizeof *slot);
-    group *g = malloc(((size_t)st.ndocs + 1) * sizeof *g);
-    if (!slot || !g) exit(EXIT_ERR);
-    for (uint32_t d = 0; d < st.ndocs; d++) slot[d] = UINT32_MAX;
-    size_t n = 0;
-    for (size_t i = 0; i < r->nhits; i++) {
-        aj_ctx c = {0};
-        aj_para_info p;
-        if (aj_para_get(&c, ix, r->hits[i].id, &p)) continue; /* shown later */
-        if (slot[p.doc] == UINT32_MAX) {
-            slot[p.doc] = (uint32_t)n;
-            g[n++] = (group){.doc = p.doc, .nhits = 0};
-        }
-        group *x = &g[slot[p.doc]];
-        if (x->nhits < GROUP_HITS) x->hits[x->nhits++] = i;
-    }
-    free(slot);
-    *ngroups = n;
-    return g;
-}
+/* ---- --group: hits by document (aj_search_opts.group) ---- */
 
 static int print_group(const options *o, aj_index *ix, aj_searcher *s,
-                       const aj_results *r, const group *g, size_t rank,
+                       const aj_results *r, const aj_group *g, size_t rank,
                        size_t lineno) {
     aj_ctx c = {0};
     aj_doc_info d;
@@ -1964,8 +1931,8 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         report(&c);
         return EXIT_ERR;
     }
-    uint32_t count = r->doc_matches ? r->doc_matches[g->doc] : 0;
-    double best = r->hits[g->hits[0]].score;
+    uint32_t count = g->matches;
+    double best = g->score;
     if (o->json) {
         if (lineno) printf("{\"query\":%zu,", lineno);
         int opened = lineno != 0;
@@ -2000,14 +1967,14 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         printf(MID_DOT "%u matching paragraph%s\n", count, count == 1 ? "" : "s");
     }
     hitview v[GROUP_HITS];
-    if (load_hits(o, ix, s, r->hits, g->hits, g->nhits, v)) return EXIT_ERR;
+    if (load_hits(o, ix, s, g->hits, NULL, g->nhits, v)) return EXIT_ERR;
     for (size_t k = 0; k < g->nhits; k++) {
-        const aj_hit *h = &r->hits[g->hits[k]];
+        const aj_hit *h = &g->hits[k];
         if (o->json) {
             if (k) fputc(',', stdout);
-            print_hit_json(o, &v[k], h, g->hits[k] + 1, 0);
+            print_hit_json(o, &v[k], h, k + 1, 0);
         } else if (o->html) {
-            print_hit_html(o, &v[k], h, g->hits[k] + 1, 1);
+            print_hit_html(o, &v[k], h, k + 1, 1);
         } else {
             printf("    [%.3f] ", h->score);
             out_safe_cstr(stdout, v[k].place);
@@ -2021,24 +1988,15 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
     return 0;
 }
 
-/* Prints documents [offset, offset + limit) of the grouped results. */
+/* Prints the page of grouped results (documents [offset, offset + limit)). */
 static int print_groups(const options *o, aj_index *ix, aj_searcher *s,
-                        const aj_results *r, const group *g, size_t ngroups,
-                        size_t lineno) {
-    size_t from = o->so.offset < ngroups ? o->so.offset : ngroups;
-    size_t to = ngroups - from > o->so.limit ? from + o->so.limit : ngroups;
+                        const aj_results *r, size_t lineno) {
+    size_t from = o->so.offset;
     if (o->html) printf("<ol class=\"ajsearch-groups\" start=\"%zu\">\n", from + 1);
-    for (size_t i = from; i < to; i++)
-        if (print_group(o, ix, s, r, &g[i], i + 1, lineno)) return EXIT_ERR;
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (print_group(o, ix, s, r, &r->groups[i], from + i + 1, lineno)) return EXIT_ERR;
     if (o->html) fputs("</ol>\n", stdout);
     return 0;
-}
-
-/* What a page of results lists: hits, or with --group documents. */
-static size_t listed_count(const options *o, const aj_results *r, size_t ngroups) {
-    if (!o->group) return r->nhits;
-    size_t from = o->so.offset < ngroups ? o->so.offset : ngroups;
-    return ngroups - from > o->so.limit ? o->so.limit : ngroups - from;
 }
 
 /* Echoes a query in a results header: on a terminal a long one in part,
@@ -2267,16 +2225,9 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     so.explain = o->explain;
     if (o->no_correct) so.correct = AJ_CORRECT_PROPOSE;
     if (o->count) so.limit = 0, so.offset = 0;
-    if (o->group && !o->count) {
-        /* Documents are ranked by their best paragraph, so every match is
-         * ranked; -n and --offset then count documents. */
-        so.offset = 0;
-        so.limit = UINT32_MAX; /* the search keeps at most every paragraph */
-        so.doc_counts = 1;
-        /* A document's count is of paragraphs that match the query; its
-         * best paragraphs are among those, not among partial matches. */
-        so.partial = 0;
-    }
+    /* Documents ranked by their best paragraph; -n and --offset count
+     * documents. */
+    if (o->group && !o->count) so.group = GROUP_HITS;
     const aj_results *r;
     if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
         if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
@@ -2318,9 +2269,8 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         }
         return r->total ? EXIT_HITS : EXIT_NOHITS;
     }
-    size_t ngroups = 0;
-    group *groups = o->group ? make_groups(ix, r, &ngroups) : NULL;
-    size_t listed = listed_count(o, r, ngroups);
+    size_t ngroups = (size_t)r->total_groups;
+    size_t listed = o->group ? r->ngroups : r->nhits;
     if (o->html)
         print_html_header(o, r, lineno, ngroups, listed);
     else if (!o->json)
@@ -2329,8 +2279,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         print_none_json(r, lineno);
     int e;
     if (o->group) {
-        e = print_groups(o, ix, s, r, groups, ngroups, lineno);
-        free(groups);
+        e = print_groups(o, ix, s, r, lineno);
     } else {
         e = print_hits(o, ix, s, r, so.offset + 1, lineno);
     }
