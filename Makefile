@@ -13,6 +13,18 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 Q       ?= maritime security
 
+# The version comes from src/ajsearch.h, read here and nowhere else: the
+# shared object's soname is libajsearch.so.MAJOR (the comment above
+# AJ_VERSION_MAJOR says when MAJOR changes), the installed file
+# libajsearch.so.MAJOR.MINOR.PATCH.
+aj_version = $(shell sed -n 's/^.define AJ_VERSION_$(1)  *\([0-9][0-9]*\).*/\1/p' src/ajsearch.h)
+VERSION_MAJOR := $(call aj_version,MAJOR)
+VERSION_MINOR := $(call aj_version,MINOR)
+VERSION_PATCH := $(call aj_version,PATCH)
+SONAME  = libajsearch.so.$(or $(VERSION_MAJOR),$(error cannot read AJ_VERSION_MAJOR from src/ajsearch.h))
+LIB_VERSION = $(VERSION_MAJOR).$(or $(VERSION_MINOR),$(error cannot read AJ_VERSION_MINOR from src/ajsearch.h)).$(or $(VERSION_PATCH),$(error cannot read AJ_VERSION_PATCH from src/ajsearch.h))
+REALNAME = libajsearch.so.$(LIB_VERSION)
+
 ifeq ($(SAN),1)
 BUILD    := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -31,30 +43,36 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lstemmer -lpthread -lm
 CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
 CRIT_LIBS   = $(shell pkg-config --libs criterion)
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
 # The library's objects serve the static archive and the shared object
 # alike: position-independent, and exporting only what ajsearch.h marks
 # AJ_API.
 LIB_CFLAGS := -fPIC -fvisibility=hidden
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRCS := error.c grow.c io.c utf8.c fold.c variant.c stem.c analyzer.c segment.c block.c \
-            boilerplate.c outline.c bitpack.c \
-            file.c dict.c fuzzy.c postings.c store.c corpus.c invert.c listpipe.c gen.c \
-            bworker.c pairs.c acronym.c build.c index.c check.c query.c country.c expand.c eval.c topk.c rank.c \
-            partial.c group.c search.c highlight.c suggest.c lexicon.c snippet.c cite.c source.c export.c \
-            fingerprint.c status.c
-# The English word table (src/lexicon.h) is generated into each build
+# The library, by layer (ARCHITECTURE.md): a layer includes only those
+# listed before it (tools/layers.py checks), with the public header above
+# them all.
+LIB_SRCS :=
+LIB_SRCS += $(addprefix common/,error.c grow.c io.c utf8.c)
+LIB_SRCS += $(addprefix analysis/,fold.c variant.c stem.c analyzer.c lexicon.c segment.c block.c boilerplate.c outline.c acronym.c country.c)
+LIB_SRCS += $(addprefix format/,bitpack.c file.c dict.c postings.c store.c pairs.c)
+LIB_SRCS += $(addprefix index/,index.c gen.c check.c export.c fingerprint.c source.c cite.c)
+LIB_SRCS += $(addprefix build/,corpus.c docmap.c invert.c listpipe.c bworker.c pairchoose.c build.c status.c)
+LIB_SRCS += $(addprefix query/,query.c expand.c fuzzy.c suggest.c)
+LIB_SRCS += $(addprefix search/,eval.c topk.c rank.c partial.c group.c search.c highlight.c snippet.c)
+# The English word table (src/analysis/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.
 LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-english
-MKLEX_SRCS := tools/mklexicon.c $(addprefix src/,error.c utf8.c fold.c variant.c stem.c analyzer.c)
+MKLEX_SRCS := tools/mklexicon.c $(addprefix src/,common/error.c common/utf8.c analysis/fold.c \
+              analysis/variant.c analysis/stem.c analysis/analyzer.c)
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(BUILD)/lib/lexicon_data.o
 CLI_SRCS := main.c out.c locate.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
 LIB     := $(BUILD)/libajsearch.a
-SO      := $(BUILD)/libajsearch.so.0
+SO      := $(BUILD)/$(SONAME)
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
@@ -62,7 +80,7 @@ RUNNER  := $(BUILD)/tests/run
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) -Isrc $(PKG_CFLAGS)
 FUZZERS      := query analyzer segment index
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
 FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(FUZZ_BUILD)/lib/lexicon_data.o
@@ -84,7 +102,7 @@ ajsearch: build/ajsearch
 
 ifneq ($(BUILD),build)
 build/ajsearch:
-	$(MAKE) SAN= build/ajsearch
+	$(MAKE) SAN= BUILD=build build/ajsearch
 endif
 
 $(BUILD)/lib/%.o: src/%.c
@@ -93,9 +111,9 @@ $(BUILD)/lib/%.o: src/%.c
 
 # The word table's generator runs on the build machine, so it is built
 # without the sanitizers of the build it serves.
-%/tools/mklexicon: $(MKLEX_SRCS) src/analyzer.h src/lexicon.h
+%/tools/mklexicon: $(MKLEX_SRCS) src/analysis/analyzer.h src/analysis/lexicon.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) -O2 $(PKG_CFLAGS) -o $@ $(MKLEX_SRCS) $(PKG_LIBS)
+	$(CC) $(STD) $(WARN) -O2 -Isrc $(PKG_CFLAGS) -o $@ $(MKLEX_SRCS) $(PKG_LIBS)
 
 %/gen/lexicon_data.c: %/tools/mklexicon $(LEXICON_LISTS)
 	@mkdir -p $(dir $@)
@@ -114,7 +132,7 @@ $(BUILD)/tests/%.o: tests/%.c
 	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -Isrc -c $< -o $@
 
 $(SO): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libajsearch.so.0 $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS_ALL) -o $@ $(LIB_OBJS) $(PKG_LIBS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -164,7 +182,7 @@ check-build: $(BIN) $(SO) $(RUNNER) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv groff-base
+	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else
@@ -309,18 +327,78 @@ bench-micro: $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open $(BUILD)/bench
 	./ajsearch index
 	./$(BUILD)/bench/micro_open index
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ajsearch
-	install -m 755 build/ajsearch $(DESTDIR)$(PREFIX)/bin/ajsearch
-	install -m 644 build/libajsearch.a $(DESTDIR)$(PREFIX)/lib/libajsearch.a
-	install -m 644 src/ajsearch.h $(DESTDIR)$(PREFIX)/include/ajsearch/
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 docs/ajsearch.1 $(DESTDIR)$(PREFIX)/share/man/man1/ajsearch.1
+# Installation, laid out as a C library's: the command, the shared object
+# with its two links, the static archive, the header, a pkg-config file,
+# the manual pages and the shell completions.  Every directory can be
+# overridden on the command line; DESTDIR stages the whole tree (packaging).
+# install depends on all and copies from $(BUILD): `sudo make install` after
+# `make` finds everything up to date and compiles nothing as root.
+#
+# The version and the soname: see the top of this file.
+
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+DATADIR      ?= $(PREFIX)/share
+MANDIR       ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR  ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR   ?= $(DATADIR)/zsh/vendor-completions
+
+# The pkg-config file.  Programs include <ajsearch.h> (Cflags names the
+# header's own directory); Libs.private and Requires.private are what
+# `pkg-config --static` adds for a link against libajsearch.a.  Directories
+# under the prefix are written relative to ${prefix}, so a sysroot or
+# pkgconf's --define-prefix can move the tree.  Phony, so rewritten at
+# every install: PREFIX and LIBDIR are not files whose dates make compares.
+pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+.PHONY: $(BUILD)/ajsearch.pc
+$(BUILD)/ajsearch.pc:
+	@mkdir -p $(dir $@)
+	@printf '%s\n' \
+	    'prefix=$(PREFIX)' \
+	    'includedir=$(call pc_rel,$(INCLUDEDIR))' \
+	    'libdir=$(call pc_rel,$(LIBDIR))' \
+	    '' \
+	    'Name: ajsearch' \
+	    'Description: Full-text search of a directory of text documents: BM25-ranked paragraphs from a memory-mapped index' \
+	    'Version: $(LIB_VERSION)' \
+	    'Requires.private: $(PKGS)' \
+	    'Cflags: -I$${includedir}/ajsearch' \
+	    'Libs: -L$${libdir} -lajsearch' \
+	    'Libs.private: -lstemmer -lpthread -lm' > $@.tmp
+	@mv $@.tmp $@
+
+# Every file install writes, relative to DESTDIR; uninstall removes these
+# and nothing else.
+INSTALLED = $(BINDIR)/ajsearch \
+            $(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libajsearch.so \
+            $(LIBDIR)/libajsearch.a \
+            $(INCLUDEDIR)/ajsearch/ajsearch.h \
+            $(PKGCONFIGDIR)/ajsearch.pc \
+            $(MANDIR)/man1/ajsearch.1 $(MANDIR)/man3/libajsearch.3 \
+            $(BASHCOMPDIR)/ajsearch $(ZSHCOMPDIR)/_ajsearch
+
+install: all $(LIB) $(BUILD)/ajsearch.pc
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/ajsearch" \
+	    "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man3" \
+	    "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)"
+	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/ajsearch"
+	install -m 755 $(SO) "$(DESTDIR)$(LIBDIR)/$(REALNAME)"
+	ln -sf $(REALNAME) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
+	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libajsearch.so"
+	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libajsearch.a"
+	install -m 644 src/ajsearch.h "$(DESTDIR)$(INCLUDEDIR)/ajsearch/ajsearch.h"
+	install -m 644 $(BUILD)/ajsearch.pc "$(DESTDIR)$(PKGCONFIGDIR)/ajsearch.pc"
+	install -m 644 docs/ajsearch.1 "$(DESTDIR)$(MANDIR)/man1/ajsearch.1"
+	install -m 644 docs/libajsearch.3 "$(DESTDIR)$(MANDIR)/man3/libajsearch.3"
+	install -m 644 tools/completion/ajsearch.bash "$(DESTDIR)$(BASHCOMPDIR)/ajsearch"
+	install -m 644 tools/completion/_ajsearch "$(DESTDIR)$(ZSHCOMPDIR)/_ajsearch"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ajsearch $(DESTDIR)$(PREFIX)/lib/libajsearch.a
-	rm -rf $(DESTDIR)$(PREFIX)/include/ajsearch
-	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/ajsearch.1
+	rm -f $(foreach f,$(INSTALLED),"$(DESTDIR)$(f)")
+	@d="$(DESTDIR)$(INCLUDEDIR)/ajsearch"; if [ -d "$$d" ]; then \
+	    rmdir "$$d" 2>/dev/null || echo "uninstall: kept $$d, which holds other files"; fi
 
 clean:
 	rm -rf build build-san build-fuzz ajsearch

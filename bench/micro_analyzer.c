@@ -17,7 +17,7 @@
 
 #include "bench.h"
 
-#include "../src/analyzer.h"
+#include "../src/analysis/analyzer.h"
 
 #ifndef BENCH_CFLAGS
 #define BENCH_CFLAGS "unknown (the Makefile passes -DBENCH_CFLAGS)"

@@ -1,5 +1,5 @@
 /*
- * micro_codec - speed of the postings codec (src/bitpack.c), in integers
+ * micro_codec - speed of the postings codec (src/format/bitpack.c), in integers
  * per second, medians of several repetitions.
  *
  * Per width 1..32, on full 128-value blocks of random values of exactly
@@ -33,7 +33,7 @@
 
 #include "bench.h"
 
-#include "../src/bitpack.h"
+#include "../src/format/bitpack.h"
 #ifdef HAVE_STREAMVBYTE
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>

@@ -1037,14 +1037,14 @@ def new_run_dir(a, run_id):
 
 def stale_binaries(paths):
     """The binaries among paths that are older than a source they are built
-    from (src/, src/cli/, bench/*.c and *.h): `make bench-build` was not run
-    after a change."""
+    from (src/ and its layers, bench/*.c and *.h): `make bench-build` was
+    not run after a change."""
     newest = 0.0
-    for d in [os.path.join(ROOT, "src"), os.path.join(ROOT, "src", "cli"),
-              os.path.join(ROOT, "bench")]:
-        for name in os.listdir(d):
-            if name.endswith((".c", ".h")):
-                newest = max(newest, os.path.getmtime(os.path.join(d, name)))
+    for top in [os.path.join(ROOT, "src"), os.path.join(ROOT, "bench")]:
+        for d, _, names in os.walk(top):
+            for name in names:
+                if name.endswith((".c", ".h")):
+                    newest = max(newest, os.path.getmtime(os.path.join(d, name)))
     return [p for p in paths if os.path.exists(p) and os.path.getmtime(p) < newest]
 
 

@@ -24,9 +24,13 @@
 /* The library's version.  MAJOR changes when a program built against an
  * older version could misbehave with this one: a function removed or its
  * signature changed, a public struct's layout or an enum value changed.
+ * Adding a field to a struct the caller allocates or the library fills
+ * (aj_search_opts, aj_build_opts, aj_build_stats, ...) changes its layout,
+ * so it too is a MAJOR change once a version with a shared object is out.
  * The shared object's soname carries it (libajsearch.so.MAJOR), so such a
- * program keeps loading the old library.  MINOR changes when functions or
- * options are added, PATCH for fixes.  The index format version
+ * program keeps loading the old library.  MINOR changes when functions,
+ * constants or new values of an enumeration are added (what a program
+ * built against the older version never sees), PATCH for fixes.  The index format version
  * (aj_format_version) is independent of these: an index is readable by any
  * library that reads its format, whatever the library's version. */
 #define AJ_VERSION_MAJOR 0
@@ -82,6 +86,11 @@ AJ_API void aj_ctx_reset(aj_ctx *c);
 
 /* A static, never-NULL name for an error code. */
 AJ_API const char *aj_strerror(aj_err e);
+
+/* Frees memory the library handed over for the caller to free
+ * (aj_para_text's text); NULL is fine.  For bindings, which cannot tell
+ * which C library's free() matches the library's allocations. */
+AJ_API void aj_free(void *p);
 
 /* The longest word, in bytes once folded: longer runs of letters are cut. */
 #define AJ_MAX_WORD 64
@@ -505,7 +514,8 @@ AJ_API aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out);
 AJ_API void aj_cite_free(aj_cite *cite);
 
 /* Decompresses paragraph id's text (exactly the text that was analyzed).
- * *text is malloc'ed, NUL-terminated, owned by the caller.  Threads share
+ * *text is NUL-terminated and owned by the caller, who frees it with
+ * aj_free() (or free(), from a C program using the same C library).  Threads share
  * the index's cache of decompressed blocks under a lock; a searcher has
  * its own (aj_search_para_text). */
 AJ_API aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,

@@ -1,6 +1,6 @@
 /*
  * acronym_baseline.h - the published algorithm for abbreviation
- * definitions, as a yardstick for src/acronym.c: Schwartz and Hearst, "A
+ * definitions, as a yardstick for src/analysis/acronym.c: Schwartz and Hearst, "A
  * simple algorithm for identifying abbreviation definitions in biomedical
  * text" (PSB 2003), as the authors' own program applies it.
  *
@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "acronym.h"
+#include "analysis/acronym.h"
 
 /* Finds the definitions in text[0..len) (UTF-8; a paragraph is one input
  * block of the original program) and calls fn for each, as

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "ajsearch.h"
-#include "analyzer.h"
+#include "analysis/analyzer.h"
 
 /* Creates a fresh temporary directory; the caller owns the string. */
 static inline char *th_tmpdir(void) {

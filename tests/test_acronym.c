@@ -4,9 +4,9 @@
 
 #include <ctype.h>
 
-#include "acronym.h"
+#include "analysis/acronym.h"
 #include "acronym_baseline.h"
-#include "segment.h"
+#include "analysis/segment.h"
 
 /* The seed corpus's figures (README "Acronyms and compounds"). */
 #define SEED_DEFS 130

@@ -32,7 +32,7 @@
 #include <utf8proc.h>
 
 #include "acronym_baseline.h"
-#include "utf8.h"
+#include "common/utf8.h"
 
 /* The text as code points, with each one's byte offset. */
 typedef struct {

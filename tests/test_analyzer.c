@@ -8,11 +8,11 @@
 #include <time.h>
 #include <utf8proc.h>
 
-#include "analyzer.h"
-#include "fold.h"
-#include "stem.h"
-#include "variant.h"
-#include "utf8.h"
+#include "analysis/analyzer.h"
+#include "analysis/fold.h"
+#include "analysis/stem.h"
+#include "analysis/variant.h"
+#include "common/utf8.h"
 
 /* ---- helpers --------------------------------------------------------- */
 

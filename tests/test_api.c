@@ -103,8 +103,8 @@ Test(api, the_shared_object_exports_the_header) {
      * where the tests run) */
     char so[4400], top[4096];
     cr_assert_not_null(getcwd(top, sizeof top));
-    if (build && *build == '/') snprintf(so, sizeof so, "%s/libajsearch.so.0", build);
-    else snprintf(so, sizeof so, "%s/%s/libajsearch.so.0", top, build && *build ? build : "build");
+    if (build && *build == '/') snprintf(so, sizeof so, "%s/libajsearch.so.%d", build, AJ_VERSION_MAJOR);
+    else snprintf(so, sizeof so, "%s/%s/libajsearch.so.%d", top, build && *build ? build : "build", AJ_VERSION_MAJOR);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && sort -o api.txt api.txt && nm -D --defined-only '%s' > nm.txt && "
              "awk '{print $NF}' nm.txt | sort > so.txt && diff api.txt so.txt > diff.txt",
@@ -120,6 +120,34 @@ Test(api, the_shared_object_exports_the_header) {
                  diff ? diff : "(no diff: nm failed?)");
     free(diff);
     free(mine);
+    th_rmtree(dir);
+    free(dir);
+}
+
+/* The layers include downward only (tools/layers.py, ARCHITECTURE.md). */
+Test(api, layers_include_downward) {
+    int rc = system("python3 tools/layers.py . > /dev/null");
+    cr_assert_eq(rc, 0, "an include goes up a layer: run python3 tools/layers.py");
+}
+
+/* ... and the check sees an include that goes up. */
+Test(api, layers_check_finds_an_upward_include) {
+    char *dir = th_tmpdir(), path[4200], cmd[8400];
+    snprintf(path, sizeof path, "%s/src", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/src/format", dir);
+    mkdir(path, 0755);
+    th_write_str(path, "ok.c", "#include \"ajsearch.h\"\n#include \"common/error.h\"\n");
+    th_write_str(path, "up.c", "#include \"format/file.h\"\n\n#include \"search/eval.h\"\n");
+    snprintf(cmd, sizeof cmd, "python3 tools/layers.py '%s' > '%s/out.txt'", dir, dir);
+    int rc = system(cmd);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    size_t n;
+    char *out = th_read(path, &n);
+    cr_assert_neq(rc, 0, "the check passed an upward include");
+    cr_assert(out && strstr(out, "src/format/up.c:3:") && !strstr(out, "ok.c"), "%s",
+              out ? out : "");
+    free(out);
     th_rmtree(dir);
     free(dir);
 }

@@ -1,5 +1,5 @@
 /*
- * test_bitpack.c - bit packing and d-gaps (src/bitpack.c).
+ * test_bitpack.c - bit packing and d-gaps (src/format/bitpack.c).
  *
  * The layout is checked against a reference encoder and decoder written
  * here one bit at a time straight from the definition in bitpack.h, and
@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bitpack.h"
+#include "format/bitpack.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

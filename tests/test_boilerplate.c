@@ -4,9 +4,9 @@
  * contents, a caption in the middle, a markdown navigation bar). */
 #include "helpers.h"
 
-#include "block.h"
-#include "boilerplate.h"
-#include "segment.h"
+#include "analysis/block.h"
+#include "analysis/boilerplate.h"
+#include "analysis/segment.h"
 
 typedef struct {
     aj_block *b;

@@ -9,7 +9,8 @@
  */
 #include <xxhash.h>
 
-#include "bworker.h"
+#include "build/bworker.h"
+#include "build/pairchoose.h"
 #include "helpers.h"
 
 #define MAX_HANDS 4096

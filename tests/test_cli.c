@@ -243,3 +243,36 @@ Test(bench, run_shortcuts, .timeout = 60) { run_ok("python3 tests/bench/run.py")
  * repetitions, publishing that refuses to mix runs; an unknown corpus is a
  * one-line error. */
 Test(bench, suite, .timeout = 300) { run_ok("python3 tests/bench/suite.py"); }
+
+/* As a C programmer meets the library: make install into a staging
+ * directory, the examples built against that copy with pkg-config, run,
+ * then make uninstall (tests/cli/e2e_install.py). */
+Test(install, install_examples, .timeout = 300) {
+    run_ok("python3 tests/cli/e2e_install.py install_examples");
+}
+
+/* The Python package (python/), installed with pip into a fresh virtual
+ * environment, offline, and its tests run against this build's shared
+ * object.  The sanitizer pass skips it: an instrumented shared object
+ * does not load into an uninstrumented Python; the normal pass runs it. */
+Test(python, package, .timeout = 300) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "case \"$AJSEARCH_BUILD\" in *build-san) echo 'skipped under the sanitizers';; "
+             "*) AJSEARCH_LIB=\"$AJSEARCH_BUILD/libajsearch.so.%d\" sh python/tests/run.sh;; esac",
+             AJ_VERSION_MAJOR);
+    run_ok(cmd);
+}
+
+/* The shell completions offer exactly what each command's --help lists;
+ * the manual pages render without warnings and libajsearch(3) names every
+ * function of ajsearch.h (tests/cli/e2e_completion.py).  make test
+ * installs zsh, so its completion is required. */
+#define E2E_COMPLETION(name)                                                         \
+    Test(completion, name, .timeout = 300) {                                         \
+        run_ok("AJ_REQUIRE_ZSH=1 python3 tests/cli/e2e_completion.py " #name);         \
+    }
+
+E2E_COMPLETION(bash_completion)
+E2E_COMPLETION(zsh_completion)
+E2E_COMPLETION(man_pages)

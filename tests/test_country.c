@@ -3,7 +3,7 @@
  * forms the expansion relies on are there. */
 #include "helpers.h"
 
-#include "country.h"
+#include "analysis/country.h"
 
 typedef struct {
     char terms[256];

@@ -2,7 +2,7 @@
  * and prefix ranges straight from the mapped file. */
 #include "helpers.h"
 
-#include "dict.h"
+#include "format/dict.h"
 
 typedef struct {
     char *dir;

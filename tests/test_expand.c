@@ -4,9 +4,9 @@
 #include "helpers.h"
 
 #include "ajsearch.h"
-#include "expand.h"
-#include "index.h"
-#include "query.h"
+#include "query/expand.h"
+#include "index/index.h"
+#include "query/query.h"
 
 static const char corpus_text[] =
     "The United Nations Convention on the Law of the Sea (UNCLOS) governs the oceans.\n\n"

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 
 #include "ajsearch.h"
-#include "io.h"
+#include "common/io.h"
 
 static const char *const OLD_DOCS[][2] = {
     {"a.txt", "Maritime security and the safety of navigation.\n\n"

@@ -2,8 +2,8 @@
  * truncation, flipped bytes, foreign files and other versions. */
 #include "helpers.h"
 
-#include "bytes.h"
-#include "file.h"
+#include "common/bytes.h"
+#include "format/file.h"
 
 /* Writes a file of `n` payload bytes (a counter pattern) with two
  * sections, and returns its directory. */

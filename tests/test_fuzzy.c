@@ -5,8 +5,8 @@
 #include "helpers.h"
 
 #include "ajsearch.h"
-#include "fuzzy.h"
-#include "index.h"
+#include "query/fuzzy.h"
+#include "index/index.h"
 
 /* The textbook OSA recurrence over the whole table, no cut-off. */
 static int naive_osa(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {

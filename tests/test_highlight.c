@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "ajsearch.h"
-#include "highlight.h"
+#include "search/highlight.h"
 
 typedef th_search fixture;
 

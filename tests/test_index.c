@@ -7,8 +7,8 @@
 #include <sys/file.h>
 
 #include "ajsearch.h"
-#include "eval.h"
-#include "segment.h"
+#include "search/eval.h"
+#include "analysis/segment.h"
 
 typedef struct {
     char *root, corpus[4200], index[4200];

@@ -5,7 +5,7 @@
  * bytes (the merge reads them so).
  */
 #include "helpers.h"
-#include "invert.h"
+#include "build/invert.h"
 
 /* Keys chosen to exercise the sort: many share their first 8 bytes (so
  * their heads tie and their whole bytes decide), some are prefixes of

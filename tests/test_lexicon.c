@@ -4,7 +4,7 @@
  * found, in strictly increasing order, blocks as lexicon.h says). */
 #include "helpers.h"
 
-#include "lexicon.h"
+#include "analysis/lexicon.h"
 
 static int has(const char *w) { return aj_lexicon_has(w, strlen(w)); }
 

@@ -10,7 +10,7 @@
 #include <xxhash.h>
 
 #include "helpers.h"
-#include "listpipe.h"
+#include "build/listpipe.h"
 
 #define NKEYS 3000
 

@@ -9,10 +9,10 @@
 
 #include <time.h>
 
-#include "block.h"
-#include "boilerplate.h"
-#include "outline.h"
-#include "segment.h"
+#include "analysis/block.h"
+#include "analysis/boilerplate.h"
+#include "analysis/outline.h"
+#include "analysis/segment.h"
 
 /* ---- the passes over one document, without an index ---- */
 

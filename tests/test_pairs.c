@@ -6,11 +6,11 @@
 
 #include <string.h>
 
-#include "dict.h"
-#include "eval.h"
-#include "index.h"
-#include "pairs.h"
-#include "query.h"
+#include "format/dict.h"
+#include "search/eval.h"
+#include "index/index.h"
+#include "build/pairchoose.h"
+#include "query/query.h"
 
 static aj_pairs choose_with(const char *const *texts, size_t n, uint32_t want,
                            uint32_t partners) {

@@ -2,7 +2,7 @@
  * the block edges, skipping with advance(), and positions. */
 #include "helpers.h"
 
-#include "postings.h"
+#include "format/postings.h"
 
 #define NPARAS 2000000u
 

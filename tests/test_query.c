@@ -3,7 +3,7 @@
 #include "helpers.h"
 
 #include "ajsearch.h"
-#include "query.h"
+#include "query/query.h"
 
 /* Quotation marks and dashes, in UTF-8. */
 #define LDQ "\xE2\x80\x9C"    /* “ */

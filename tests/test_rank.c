@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "ajsearch.h"
-#include "rank.h"
+#include "search/rank.h"
 
 /* ---- the formula ---- */
 

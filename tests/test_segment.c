@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "segment.h"
+#include "analysis/segment.h"
 
 /* ---- collecting paragraphs -------------------------------------------- */
 

@@ -8,7 +8,7 @@
 #include "helpers.h"
 
 #include "ajsearch.h"
-#include "source.h"
+#include "index/source.h"
 
 /* A corpus of named files under a fresh directory, indexed. */
 typedef struct {

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 
 #include "ajsearch.h"
-#include "index.h"
-#include "store.h"
+#include "index/index.h"
+#include "format/store.h"
 
 static const char *const vocab[] = {
     "the", "council", "agreed", "to", "strengthen", "maritime", "security",

@@ -1,5 +1,5 @@
 /* test_suggest.c - missing words and "did you mean" over a small built
- * index (the rule is in src/suggest.h): which words are missing, which get
+ * index (the rule is in src/query/suggest.h): which words are missing, which get
  * a proposal, which proposals are automatic, what aj_search runs in each
  * correction mode, and that the rest of the query's bytes stay as written.
  * In the query suite (see test_highlight.c). */

@@ -2,7 +2,7 @@
  * that only look like British spellings are left alone. */
 #include "helpers.h"
 
-#include "variant.h"
+#include "analysis/variant.h"
 
 static const char *us_of(const char *w, char *buf) {
     size_t n = aj_variant_us(w, strlen(w), buf);

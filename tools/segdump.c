@@ -12,14 +12,14 @@
  * Useful when a new kind of document is added to the corpus, and to check
  * what a search hit's byte range points at.
  *
- * Build: cc -std=c11 -O2 -D_GNU_SOURCE src/error.c src/segment.c \
+ * Build: cc -std=c11 -O2 -D_GNU_SOURCE -Isrc src/common/error.c src/analysis/segment.c \
  *           tools/segdump.c -o segdump
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/error.h"
-#include "../src/segment.h"
+#include "../src/common/error.h"
+#include "../src/analysis/segment.h"
 
 static int print_para(void *arg, const aj_seg_para *p) {
     static const char *const kinds[] = {"body", "head", "item"};

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../ajsearch.h"
+#include "ajsearch.h"
 #include "locate.h"
 #include "out.h"
 

@@ -66,8 +66,8 @@ def s_acronyms_judged(tmp):
 
 
 def country_forms():
-    """The written forms of src/country.c's table."""
-    with open(os.path.join("src", "country.c"), encoding="utf-8") as f:
+    """The written forms of src/analysis/country.c's table."""
+    with open(os.path.join("src", "analysis", "country.c"), encoding="utf-8") as f:
         return set(re.findall(r'"([^"]+)"', f.read().split("countries[][", 1)[1]))
 
 

@@ -18,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import BIN, CORPUS, Fail, build, check, fold_source, main, run  # noqa: E402
 
-# The common words of src/highlight.c, stated again here: marked only
+# The common words of src/search/highlight.c, stated again here: marked only
 # where they join two marks, unless nothing else in the paragraph is.
 COMMON = set("""a about after all am an and any are as at be been before being both
 but by could did do does each for from had has have he her his i if in into

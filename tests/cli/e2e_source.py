@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end tests of JSON `matches` read from each hit's own lines
-(README "Output", JSON; src/source.c): on a large file made of the seed
+(README "Output", JSON; src/index/source.c): on a large file made of the seed
 documents over and over (hard-wrapped PDF text, web text, markdown), every
 match's source bytes are the matched text, to the last paragraph; a file
 changed in place or grown gives null and "source_changed": true, a

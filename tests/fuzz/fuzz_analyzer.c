@@ -12,7 +12,7 @@
  * aj_fold_word is also run on the input (and each token's bytes).
  */
 #include "fuzz_common.h"
-#include "analyzer.h"
+#include "analysis/analyzer.h"
 
 static aj_analyzer *an;
 

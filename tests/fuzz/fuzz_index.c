@@ -28,8 +28,8 @@
 
 #include "fuzz_common.h"
 
-#include "file.h"
-#include "index.h"
+#include "format/file.h"
+#include "index/index.h"
 
 #define NFILES 5
 static const char *const names[NFILES] = {"meta.aj", "dict.aj", "post.aj",

@@ -23,7 +23,7 @@
 #include <math.h>
 
 #include "fuzz_common.h"
-#include "rank.h"
+#include "search/rank.h"
 
 static aj_index *ix;
 static aj_searcher *srch;

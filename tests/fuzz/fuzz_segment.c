@@ -16,7 +16,7 @@
  */
 #include "fuzz_common.h"
 
-#include "segment.h"
+#include "analysis/segment.h"
 
 typedef struct {
     const uint8_t *src;

@@ -13,7 +13,7 @@ Like refsearch, it takes only data from the engine:
   * `ajsearch analyze --json` for any other text (a query's words, the
     halves of a word, the acronyms and long forms), since the analyzer is
     shared by indexing and querying by design;
-  * the country table, read as data from src/country.c.
+  * the country table, read as data from src/analysis/country.c.
 
 The rules are applied in the engine's documented order: first runs of
 words in every AND (a long form spelled by consecutive words becomes its
@@ -120,8 +120,8 @@ def count_terms(n):
     return sum(count_terms(Node(i[0], leaf=i)) for i in n.leaf[2])   # near
 
 
-def country_table(path=os.path.join(ROOT, "src", "country.c")):
-    """The rows of src/country.c's table: lists of written forms."""
+def country_table(path=os.path.join(ROOT, "src", "analysis", "country.c")):
+    """The rows of src/analysis/country.c's table: lists of written forms."""
     with open(path, encoding="utf-8") as f:
         body = f.read().split("countries[][", 1)[1].split("};", 1)[0]
     return [re.findall(r'"([^"]*)"', row) for row in re.findall(r"\{([^{}]*)\}", body)]

@@ -1,0 +1,112 @@
+/*
+ * postings.h - posting lists: paragraph ids and term frequencies in packed
+ * blocks of 128 with per-block skip entries (post.aj), and positions in a
+ * separate stream (posn.aj) that only phrase queries touch.
+ *
+ * Layout of one term's postings at aj_term_info.post_off (FORMAT.md):
+ *   if df > 128: a skip table of nblocks entries of 20 bytes
+ *       u32 last_doc, u32 max_tf, u32 min_len, u32 data_off, u32 pos_off
+ *     (data_off relative to the end of the skip table, pos_off relative to
+ *     the term's pos_off), then the blocks;
+ *   if df <= 128: the single block directly (no skip table).
+ * A block of n postings (n = 128 except the last): u8 doc width, u8 tf
+ * width, n doc-id gaps bit-packed (gap to the previous id; the first gap of
+ * a block is relative to the previous block's last id, or to 0), n values
+ * tf-1 bit-packed.
+ * Positions of a block: the T = sum(tf) positions of its postings in order,
+ * each posting's first position absolute and the next ones as gaps, cut in
+ * chunks of up to 128 values, each chunk u8 width + bit-packed values.
+ */
+#ifndef AJ_POSTINGS_H
+#define AJ_POSTINGS_H
+
+#include <stdint.h>
+
+#include "format/bitpack.h"
+#include "format/dict.h"
+#include "common/error.h"
+#include "format/file.h"
+
+#define AJ_DOC_END UINT32_MAX
+#define AJ_SKIP_BYTES 20u
+
+/* ---- writing ---- */
+
+/* Writes one term's postings: n paragraphs docs[] (strictly increasing)
+ * with tfs[] and, if pos != NULL, their positions (sum(tfs) values,
+ * absolute and increasing within each paragraph).  lens[] gives every
+ * paragraph's length (for the per-block min_len).  Fills info's offsets,
+ * df, max_tf and min_len. */
+aj_err aj_postings_write(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                         const uint32_t *docs, const uint32_t *tfs,
+                         const uint32_t *positions, uint32_t n,
+                         const uint32_t *lens, aj_term_info *info);
+
+/* The same with the positions supplied a posting at a time, in order:
+ * pos(c, arg, tf, out) fills out[0..tf) with the next posting's positions.
+ * Only one posting's positions are ever held, however long the list. */
+typedef aj_err (*aj_pos_fn)(aj_ctx *c, void *arg, uint32_t tf, uint32_t *out);
+aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
+                            const uint32_t *docs, const uint32_t *tfs,
+                            aj_pos_fn pos, void *pos_arg, uint32_t n,
+                            const uint32_t *lens, aj_term_info *info);
+
+/* ---- reading ---- */
+
+typedef struct aj_pcursor {
+    aj_mfile *post, *posn;
+    aj_term_info info;
+    uint32_t nparas;         /* ids must be below this */
+    uint32_t nblocks;
+    uint64_t skip_off;       /* payload offset of the skip table */
+    uint64_t data_off;       /* payload offset of block data */
+    uint32_t block;          /* current block */
+    uint32_t n, i;           /* postings in the block, current index */
+    uint32_t doc;            /* current id or AJ_DOC_END */
+    uint32_t docs[AJ_BLOCK], tfs[AJ_BLOCK];
+    uint64_t decoded;        /* postings decoded so far (for statistics) */
+    /* positions of the current posting, decoded on demand */
+    int pos_block;           /* block the fields below describe, or -1 */
+    uint32_t pos_para;       /* index in it of the posting in posbuf */
+    uint32_t *posbuf;
+    size_t poscap;
+    uint32_t posidx[AJ_BLOCK + 1];  /* prefix sums of tfs */
+    uint64_t pos_first;      /* offset of the block's first chunk */
+    uint64_t pos_at;         /* a chunk of the block and the index of */
+    uint32_t pos_done;       /*   its first value: where a walk resumes */
+} aj_pcursor;
+
+/* Opens a cursor on the term's postings, positioned on its first posting.
+ * posn may be NULL (no positions available).  Free with aj_pcursor_free. */
+aj_err aj_pcursor_open(aj_ctx *c, aj_pcursor *pc, aj_mfile *post,
+                       aj_mfile *posn, const aj_term_info *info,
+                       uint32_t nparas);
+void aj_pcursor_free(aj_pcursor *pc);
+
+/* Moves to the next posting (doc becomes AJ_DOC_END after the last). */
+aj_err aj_pcursor_next(aj_ctx *c, aj_pcursor *pc);
+/* Moves to the first posting with id >= target; never moves backwards. */
+aj_err aj_pcursor_advance(aj_ctx *c, aj_pcursor *pc, uint32_t target);
+
+static inline uint32_t aj_pcursor_tf(const aj_pcursor *pc) {
+    return pc->tfs[pc->i];
+}
+
+/* Block-level access for dynamic pruning: the number of blocks, the
+ * bounds of block b read from its skip entry without decoding it (its last
+ * id, largest tf and shortest paragraph; for a single-block list, the
+ * list's own values), and decoding block b to sit on its first posting. */
+static inline uint32_t aj_pcursor_nblocks(const aj_pcursor *pc) {
+    return pc->nblocks;
+}
+aj_err aj_pcursor_block_bounds(aj_ctx *c, aj_pcursor *pc, uint32_t b,
+                               uint32_t *last, uint32_t *max_tf,
+                               uint32_t *min_len);
+aj_err aj_pcursor_seek_block(aj_ctx *c, aj_pcursor *pc, uint32_t b);
+
+/* Positions of the current posting: *pos points to tf increasing values,
+ * owned by the cursor, valid until it moves. */
+aj_err aj_pcursor_positions(aj_ctx *c, aj_pcursor *pc, const uint32_t **pos,
+                            uint32_t *n);
+
+#endif

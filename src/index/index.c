@@ -1,0 +1,692 @@
+/*
+ * index.c - opening an index generation and reading its tables.
+ *
+ * The index directory holds CURRENT, a small file naming the live
+ * generation directory (gen-NNNNNNNNNN).  A build writes a new generation
+ * and replaces CURRENT with rename(2), so a reader sees either the old or
+ * the new generation, never a mix; older generations are kept (one by
+ * default, `index --keep`), so readers that resolved CURRENT just before
+ * a switch can still open it, and a reader that finds its generation gone
+ * reads CURRENT again.
+ */
+#include "index/index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/bytes.h"
+#include "format/postings.h"
+#include "analysis/segment.h"
+
+const char *const aj_file_names[AJ_NFILES] = {"meta.aj", "dict.aj", "post.aj",
+                                              "posn.aj", "stor.aj"};
+const uint32_t aj_file_kinds[AJ_NFILES] = {AJ_KIND_META, AJ_KIND_DICT,
+                                           AJ_KIND_POST, AJ_KIND_POSN,
+                                           AJ_KIND_STOR};
+
+unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
+unsigned aj_version_number(void) { return AJ_VERSION_NUMBER; }
+const char *aj_version_string(void) { return AJ_VERSION_STRING; }
+
+/* Locates the records of a table of 8-byte runs (CHROME, CHROMEDF): u32
+ * n, u32 zero, n records. */
+static aj_err read_runs(aj_ctx *c, aj_index *ix, uint32_t id, const char *name,
+                        uint64_t *first, uint32_t *n) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, id, &off, &len);
+    if (!e && len < 8) e = aj_fail(c, AJ_ECORRUPT, "meta.aj: %s table too short", name);
+    if (!e) e = aj_mfile_get(c, m, off, 8, &p);
+    if (e) return e;
+    *n = aj_get_u32le(p);
+    *first = off + 8;
+    if (len != 8 + (uint64_t)*n * AJ_RUN_BYTES || aj_get_u32le(p + 4))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: %s table size does not match %u records",
+                       name, *n);
+    return AJ_OK;
+}
+
+/* Locates the ACRONYMS records; each is checked when it is read. */
+static aj_err read_acronyms(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_ACRONYMS, &off, &len);
+    if (!e && len < 8) e = aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym table too short");
+    if (!e) e = aj_mfile_get(c, m, off, 8, &p);
+    if (e) return e;
+    ix->nacros = aj_get_u32le(p);
+    ix->acro_off = off + 8;
+    if (len != 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES || aj_get_u32le(p + 4))
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: acronym table size does not match %u records",
+                       ix->nacros);
+    return AJ_OK;
+}
+
+/* Loads the common terms (COMMON): a few hundred bytes, read at open
+ * because every phrase asks about its words. */
+static aj_err read_common(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_COMMON, &off, &len);
+    if (!e && len > 8 + (uint64_t)AJ_PAIR_COMMON_MAX * (AJ_MAX_WORD + 1))
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: common term table of %llu bytes",
+                    (unsigned long long)len);
+    if (!e) e = aj_mfile_get(c, m, off, len, &p);
+    return e ? e : aj_pairs_decode(c, p, len, &ix->common);
+}
+
+static aj_err read_super(aj_ctx *c, aj_index *ix) {
+    aj_mfile *m = ix->files[AJ_F_META];
+    uint64_t off, len, docs_len, paras_len, lens_len;
+    const uint8_t *p;
+    aj_err e = aj_mfile_section(c, m, AJ_SEC_SUPER, &off, &len);
+    if (!e && len != AJ_SUPER_BYTES)
+        e = aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock size %llu",
+                    (unsigned long long)len);
+    if (!e) e = aj_mfile_get(c, m, off, len, &p);
+    if (e) return e;
+    ix->ndocs = aj_get_u32le(p);
+    ix->nparas = aj_get_u32le(p + 4);
+    ix->ntokens = aj_get_u64le(p + 8);
+    ix->nterms = aj_get_u64le(p + 16);
+    ix->nwords = aj_get_u64le(p + 24);
+    ix->npostings = aj_get_u64le(p + 32);
+    ix->nword_postings = aj_get_u64le(p + 40);
+    ix->nchrome = aj_get_u32le(p + 48);
+    ix->chrome_tokens = aj_get_u64le(p + 56);
+    ix->npairs = aj_get_u64le(p + 64);
+    ix->npair_postings = aj_get_u64le(p + 72);
+    if (ix->nchrome > ix->nparas || ix->chrome_tokens > ix->ntokens || aj_get_u32le(p + 52))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock chrome counts");
+    if (ix->npairs > ix->nterms || ix->npair_postings > ix->npostings)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: superblock pair count");
+    e = aj_mfile_section(c, m, AJ_SEC_DOCS, &ix->docs_off, &docs_len);
+    if (!e) e = aj_mfile_section(c, m, AJ_SEC_PARAS, &ix->paras_off, &paras_len);
+    if (!e) e = aj_mfile_section(c, m, AJ_SEC_LENS, &ix->lens_off, &lens_len);
+    if (!e)
+        e = aj_mfile_section(c, m, AJ_SEC_STRINGS, &ix->strings_off,
+                             &ix->strings_len);
+    if (e) return e;
+    e = read_acronyms(c, ix);
+    if (!e) e = read_runs(c, ix, AJ_SEC_CHROME, "chrome", &ix->chrome_off, &ix->nchrome_runs);
+    if (!e) e = read_runs(c, ix, AJ_SEC_CHROMEDF, "chrome term", &ix->chromedf_off, &ix->nchromedf);
+    if (!e) e = read_common(c, ix);
+    if (e) return e;
+    if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
+        paras_len != (uint64_t)ix->nparas * AJ_PARA_BYTES ||
+        lens_len != (uint64_t)ix->nparas * 4)
+        return aj_fail(c, AJ_ECORRUPT,
+                       "meta.aj: table sizes do not match %u documents and "
+                       "%u paragraphs",
+                       ix->ndocs, ix->nparas);
+    ix->avgdl = ix->nparas ? (double)ix->ntokens / ix->nparas : 0.0;
+    return AJ_OK;
+}
+
+static int is_generation_name(const char *s) {
+    size_t k = strlen(AJ_GEN_PREFIX);
+    if (strncmp(s, AJ_GEN_PREFIX, k) != 0 || !s[k]) return 0;
+    for (s += k; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]) {
+    char buf[64];
+    ssize_t n = readlinkat(dirfd, AJ_CURRENT, buf, sizeof buf - 1);
+    if (n < 0 && errno == EINVAL) {
+        /* Not a link: the file a build writes, or a directory where a
+         * copy followed the link. */
+        int fd = openat(dirfd, AJ_CURRENT, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            snprintf(gen, 64, "%s", AJ_CURRENT);
+            return AJ_OK;
+        }
+        n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+        int err = errno;
+        if (fd >= 0) close(fd);
+        errno = err;
+        if (n >= 0) {
+            while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+            if (n == (ssize_t)sizeof buf - 1)
+                return aj_fail(c, AJ_ECORRUPT, "%s/%s: longer than a generation's "
+                               "name", dir, AJ_CURRENT);
+        }
+    }
+    if (n < 0) {
+        if (errno == ENOENT) {
+            /* No CURRENT: a flat index has its files right here. */
+            if (faccessat(dirfd, aj_file_names[AJ_F_META], F_OK, 0) == 0) {
+                snprintf(gen, 64, "%s", AJ_FLAT_GEN);
+                return AJ_OK;
+            }
+            return aj_fail(c, AJ_ENOTFOUND,
+                           "%s: no index here (run `ajsearch index` first)",
+                           dir);
+        }
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, AJ_CURRENT,
+                       strerror(errno));
+    }
+    buf[n] = 0;
+    if (!is_generation_name(buf)) {
+        char shown[40];
+        size_t k = 0;
+        for (ssize_t i = 0; i < n && k + 1 < sizeof shown; i++)
+            shown[k++] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+        shown[k] = 0;
+        return aj_fail(c, AJ_ECORRUPT, "%s/%s: does not name a generation "
+                       "(it holds '%s')", dir, AJ_CURRENT, shown);
+    }
+    memcpy(gen, buf, (size_t)n + 1);
+    return AJ_OK;
+}
+
+/* Opens the generation CURRENT names.  *retry is set when the
+ * generation vanished under us (a concurrent build cleaned it up). */
+static aj_err open_generation(aj_ctx *c, int dirfd, const char *dir,
+                              aj_index *ix, int *retry) {
+    char target[sizeof ix->gen];
+    *retry = 0;
+    aj_err e0 = aj_index_current(c, dirfd, dir, target);
+    if (e0) return e0;
+    size_t n = strlen(target);
+    int gfd = openat(dirfd, target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (gfd < 0) {
+        if (errno == ENOENT) *retry = 1;
+        return aj_fail(c, AJ_EIO, "%s/%s: %s", dir, target, strerror(errno));
+    }
+    memcpy(ix->gen, target, n + 1);
+    aj_err e = AJ_OK;
+    for (int i = 0; !e && i < AJ_NFILES; i++) {
+        e = aj_mfile_open(c, gfd, aj_file_names[i], aj_file_kinds[i],
+                          &ix->files[i]);
+        if (e == AJ_ENOTFOUND) *retry = 1;
+    }
+    close(gfd);
+    return e;
+}
+
+static void close_files(aj_index *ix) {
+    for (int i = 0; i < AJ_NFILES; i++) {
+        aj_mfile_close(ix->files[i]);
+        ix->files[i] = NULL;
+    }
+}
+
+aj_err aj_index_open(aj_ctx *c, const char *dir, aj_index **out) {
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return aj_fail(c, errno == ENOENT ? AJ_ENOTFOUND : AJ_EIO,
+                       "%s: cannot open index directory: %s", dir,
+                       strerror(errno));
+    aj_index *ix = calloc(1, sizeof *ix);
+    if (!ix) {
+        close(dirfd);
+        return aj_fail(c, AJ_ENOMEM, "index");
+    }
+    pthread_mutex_init(&ix->cache_lock, NULL);
+    aj_store_reader_init(&ix->text);
+    aj_source_files_init(&ix->sources);
+    aj_err e;
+    for (int attempt = 0;; attempt++) {
+        aj_ctx tmp = {0};
+        int retry;
+        e = open_generation(&tmp, dirfd, dir, ix, &retry);
+        if (!e || !retry || attempt == 4) {
+            if (e) aj_fail(c, tmp.err, "%s", tmp.msg);
+            break;
+        }
+        close_files(ix);
+    }
+    close(dirfd);
+    if (!e) e = read_super(c, ix);
+    if (!e) e = aj_dict_open(c, ix->files[AJ_F_DICT], AJ_DICT_TERMS, &ix->terms);
+    if (!e) e = aj_dict_open(c, ix->files[AJ_F_DICT], AJ_DICT_WORDS, &ix->words);
+    if (!e) e = aj_store_open(c, ix->files[AJ_F_STOR], &ix->store);
+    if (!e && (ix->terms.nterms != ix->nterms || ix->words.nterms != ix->nwords))
+        e = aj_fail(c, AJ_ECORRUPT,
+                    "dict.aj: term counts disagree with meta.aj");
+    if (e) {
+        aj_index_close(ix);
+        return e;
+    }
+    *out = ix;
+    return AJ_OK;
+}
+
+void aj_index_close(aj_index *ix) {
+    if (!ix) return;
+    close_files(ix);
+    aj_pairs_free(&ix->common);
+    aj_store_reader_free(&ix->text);
+    aj_source_files_close(&ix->sources);
+    pthread_mutex_destroy(&ix->cache_lock);
+    free(ix);
+}
+
+void aj_index_set_verify(aj_index *ix, int on) {
+    for (int i = 0; i < AJ_NFILES; i++)
+        if (ix->files[i]) aj_mfile_set_verify(ix->files[i], on);
+}
+
+void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
+    memset(st, 0, sizeof *st);
+    st->ndocs = ix->ndocs;
+    st->nparas = ix->nparas;
+    st->nchrome = ix->nchrome;
+    st->chrome_tokens = ix->chrome_tokens;
+    st->nterms = ix->nterms - ix->npairs;
+    st->nwords = ix->nwords;
+    st->npostings = ix->npostings - ix->npair_postings;
+    st->ntokens = ix->ntokens;
+    /* what BM25 uses by default: the paragraphs that are not chrome */
+    st->avgdl = ix->nparas > ix->nchrome
+                    ? (double)(ix->ntokens - ix->chrome_tokens) / (ix->nparas - ix->nchrome)
+                    : 0.0;
+    st->generation = ix->gen;
+    st->nacronyms = ix->nacros;
+    st->nfiles = AJ_NFILES;
+    for (int i = 0; i < AJ_NFILES; i++) {
+        st->files[i].name = aj_file_names[i];
+        st->files[i].nbytes = aj_mfile_size(ix->files[i]);
+    }
+}
+
+aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
+                       const char **s) {
+    if (off >= ix->strings_len)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: string offset %u out of range",
+                       off);
+    /* Strings are short; map up to 4 KiB or the section end and look for
+     * the terminator inside it. */
+    uint64_t n = ix->strings_len - off;
+    if (n > 4096) n = 4096;
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->strings_off + off, n, &p);
+    if (e) return e;
+    if (!memchr(p, 0, (size_t)n))
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: unterminated string at %u",
+                       off);
+    *s = (const char *)p;
+    return AJ_OK;
+}
+
+aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len) {
+    const uint8_t *p;
+    if (id >= ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT, "paragraph id %u out of range", id);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id,
+                            4, &p);
+    if (!e) *len = aj_get_u32le(p);
+    return e;
+}
+
+aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
+                  aj_doc_info *out) {
+    const uint8_t *p;
+    if (doc >= ix->ndocs)
+        return aj_fail(c, AJ_EINVAL, "document %u out of range", doc);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->docs_off + (uint64_t)doc * AJ_DOC_BYTES,
+                            AJ_DOC_BYTES, &p);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p), &out->path);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 4), &out->title);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 8), &out->date);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 12), &out->source);
+    if (e) return e;
+    out->first_para = aj_get_u32le(p + 16);
+    out->nparas = aj_get_u32le(p + 20);
+    uint32_t flags = aj_get_u32le(p + 24);
+    out->size = aj_get_u64le(p + 28);
+    out->xxh3 = aj_get_u64le(p + 36);
+    if (flags & ~AJ_DOC_CITE_PATH)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u flags", doc);
+    out->cite_path = (flags & AJ_DOC_CITE_PATH) != 0;
+    if (out->first_para > ix->nparas || out->nparas > ix->nparas - out->first_para)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u paragraph range",
+                       doc);
+    return AJ_OK;
+}
+
+/* The raw record of paragraph id. */
+static aj_err para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
+                          const uint8_t **p) {
+    if (id >= ix->nparas)
+        return aj_fail(c, AJ_EINVAL, "paragraph %u out of range", id);
+    return aj_mfile_get(c, ix->files[AJ_F_META],
+                        ix->paras_off + (uint64_t)id * AJ_PARA_BYTES,
+                        AJ_PARA_BYTES, p);
+}
+
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind) {
+    const uint8_t *p;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) *kind = (int)(aj_get_u32le(p + 16) >> 30);
+    return e;
+}
+
+aj_err aj_index_heading_kind(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h, int *kind) {
+    *h = UINT32_MAX;
+    if (id >= ix->nparas) return aj_fail(c, AJ_EINVAL, "paragraph %u out of range", id);
+    if (lo > id) lo = id;
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->paras_off + (uint64_t)lo * AJ_PARA_BYTES,
+                            (uint64_t)(id - lo + 1) * AJ_PARA_BYTES, &p);
+    if (e) return e;
+    *kind = (int)(aj_get_u32le(p + (uint64_t)(id - lo) * AJ_PARA_BYTES + 16) >> 30);
+    for (uint32_t k = id; k > lo; k--)
+        if ((aj_get_u32le(p + (uint64_t)(k - 1 - lo) * AJ_PARA_BYTES + 16) >> 30) ==
+            AJ_PARA_HEADING) {
+            *h = k - 1;
+            break;
+        }
+    return AJ_OK;
+}
+
+aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h) {
+    *h = UINT32_MAX;
+    if (id > ix->nparas) return aj_fail(c, AJ_EINVAL, "paragraph %u out of range", id);
+    if (lo >= id) return AJ_OK;
+    /* One look-up for the whole run of records, then plain reads. */
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->paras_off + (uint64_t)lo * AJ_PARA_BYTES,
+                            (uint64_t)(id - lo) * AJ_PARA_BYTES, &p);
+    if (e) return e;
+    for (uint32_t k = id; k > lo; k--)
+        if ((aj_get_u32le(p + (uint64_t)(k - 1 - lo) * AJ_PARA_BYTES + 16) >> 30) ==
+            AJ_PARA_HEADING) {
+            *h = k - 1;
+            break;
+        }
+    return AJ_OK;
+}
+
+/* First paragraph of document d, read from its DOCS record. */
+static aj_err doc_first(aj_ctx *c, const aj_index *ix, uint32_t d, uint32_t *first,
+                        uint32_t *n) {
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->docs_off + (uint64_t)d * AJ_DOC_BYTES, AJ_DOC_BYTES, &p);
+    if (!e) {
+        *first = aj_get_u32le(p + 16);
+        *n = aj_get_u32le(p + 20);
+    }
+    return e;
+}
+
+aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
+                         uint32_t *doc, uint32_t *first) {
+    /* Documents hold consecutive paragraph ranges, in order: the last
+     * document whose first paragraph is <= id (empty ones are skipped by
+     * the range check). */
+    uint32_t lo = 0, hi = ix->ndocs;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2, f, n;
+        aj_err e = doc_first(c, ix, mid, &f, &n);
+        if (e) return e;
+        if (f <= id)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint32_t f = 0, n = 0;
+    aj_err e = ix->ndocs ? doc_first(c, ix, lo, &f, &n) : AJ_OK;
+    /* Among documents starting at the same paragraph (empty ones), take
+     * the one that holds it. */
+    while (!e && n == 0 && lo + 1 < ix->ndocs) {
+        e = doc_first(c, ix, ++lo, &f, &n);
+    }
+    if (e) return e;
+    if (!ix->ndocs || id < f || id - f >= n)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: no document holds paragraph %u", id);
+    *doc = lo;
+    *first = f;
+    return AJ_OK;
+}
+
+aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
+                   aj_para_info *out) {
+    const uint8_t *p, *l;
+    aj_err e = para_record(c, ix, id, &p);
+    if (e) return e;
+    uint32_t first;
+    e = aj_index_para_doc(c, ix, id, &out->doc, &first);
+    if (e) return e;
+    out->id = id;
+    out->block = id - first + 1;
+    out->start = aj_get_u64le(p);
+    out->end = out->start + aj_get_u32le(p + 8);
+    uint32_t lk = aj_get_u32le(p + 16), label = lk & AJ_NO_LABEL;
+    out->kind = (int)(lk >> 30);
+    out->label = NULL;
+    if (label != AJ_NO_LABEL) {
+        e = aj_index_string(c, ix, label, &out->label);
+        if (e) return e;
+    }
+    uint32_t section = aj_get_u32le(p + 20), info = aj_get_u32le(p + 28);
+    out->ordinal = aj_get_u32le(p + 24);
+    out->chrome = (int)AJ_CI_CHROME(info);
+    out->mark = (int)AJ_CI_MARK(info);
+    out->section = section ? section - 1 : AJ_NO_PARA;
+    /* what a reader of the record relies on: a section heading before it
+     * in the same document, a number where one is due, a known kind */
+    if ((section && (section - 1 >= id || section - 1 < first)) ||
+        (out->kind == AJ_PARA_CHROME) != (out->chrome != AJ_CHROME_NONE) ||
+        out->chrome > AJ_CHROME_CONTENTS || out->mark > AJ_MARK_BARE ||
+        (info & AJ_CI_UNUSED) || (out->kind == AJ_PARA_CHROME) != (out->ordinal == 0) ||
+        out->ordinal > out->block)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u outline record", id);
+    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id, 4, &l);
+    if (e) return e;
+    out->len = aj_get_u32le(l);
+    return AJ_OK;
+}
+
+/* Where paragraph id's text lies: its block, and its offset in the block
+ * (after the texts of the block's earlier paragraphs). */
+static aj_err text_place(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t *block,
+                         uint64_t *off, uint32_t *n) {
+    const uint8_t *p;
+    uint32_t first;
+    aj_err e = para_record(c, ix, id, &p);
+    if (!e) e = aj_store_find(c, &ix->store, id, block, &first);
+    if (e) return e;
+    *n = aj_get_u32le(p + 12);
+    /* One mapped range for the records of [first, id): a block holds a few
+     * KiB of text, so a few dozen paragraphs at most. */
+    *off = 0;
+    if (first == id) return AJ_OK;
+    e = aj_mfile_get(c, ix->files[AJ_F_META], ix->paras_off + (uint64_t)first * AJ_PARA_BYTES,
+                     (uint64_t)(id - first) * AJ_PARA_BYTES, &p);
+    for (uint32_t q = 0; !e && q < id - first; q++)
+        *off += aj_get_u32le(p + (uint64_t)q * AJ_PARA_BYTES + 12);
+    return e;
+}
+
+aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
+                     const char **text, size_t *len) {
+    uint32_t block, n;
+    uint64_t off;
+    const char *buf;
+    size_t blen;
+    aj_err e = text_place(c, ix, id, &block, &off, &n);
+    if (!e) e = aj_store_block(c, &ix->store, r, block, &buf, &blen);
+    if (e) return e;
+    if (off > blen || n > blen - off)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u text outside its block", id);
+    *text = buf + off;
+    *len = n;
+    return AJ_OK;
+}
+
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix) {
+    const aj_store *s = &ix->store;
+    const char *name = aj_mfile_name(s->f);
+    aj_store_reader r;
+    aj_store_reader_init(&r);
+    uint64_t end = 0;           /* of the previous frame */
+    aj_err e = AJ_OK;
+    if (ix->nparas && !s->nblocks)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: no text blocks for %u paragraphs", name, ix->nparas);
+    for (uint32_t b = 0; !e && b < s->nblocks; b++) {
+        uint64_t off, off2, sum = 0;
+        uint32_t zlen, raw, first, next = ix->nparas, z2, r2;
+        const char *buf;
+        size_t len;
+        e = aj_store_entry(c, s, b, &off, &zlen, &raw, &first);
+        /* the block ends where the next one's paragraphs begin */
+        if (!e && b + 1 < s->nblocks) e = aj_store_entry(c, s, b + 1, &off2, &z2, &r2, &next);
+        if (e) break;
+        if (off != end || (b == 0 && first != 0) || first >= next || next > ix->nparas) {
+            e = aj_fail(c, AJ_ECORRUPT, "%s: text block %u table entry out of order", name, b);
+            break;
+        }
+        end = off + zlen;
+        const uint8_t *p;
+        e = aj_mfile_get(c, ix->files[AJ_F_META], ix->paras_off + (uint64_t)first * AJ_PARA_BYTES,
+                         (uint64_t)(next - first) * AJ_PARA_BYTES, &p);
+        for (uint32_t q = 0; !e && q < next - first; q++)
+            sum += aj_get_u32le(p + (uint64_t)q * AJ_PARA_BYTES + 12);
+        if (!e && sum != raw)
+            e = aj_fail(c, AJ_ECORRUPT,
+                        "%s: text block %u holds %u bytes, its paragraphs' texts %llu", name,
+                        b, raw, (unsigned long long)sum);
+        if (!e) e = aj_store_block(c, s, &r, b, &buf, &len);
+    }
+    if (!e && end != s->frames_len)
+        e = aj_fail(c, AJ_ECORRUPT, "%s: text frames do not fill their section", name);
+    aj_store_reader_free(&r);
+    return e;
+}
+
+aj_err aj_para_text(aj_ctx *c, aj_index *ix, uint32_t id, char **text,
+                    size_t *len) {
+    const char *t;
+    size_t n;
+    char *out = NULL;
+    pthread_mutex_lock(&ix->cache_lock);
+    aj_err e = aj_index_text(c, ix, &ix->text, id, &t, &n);
+    if (!e && !(out = malloc(n + 1))) e = aj_fail(c, AJ_ENOMEM, "paragraph text");
+    if (!e) {
+        memcpy(out, t, n);
+        out[n] = 0;
+    }
+    pthread_mutex_unlock(&ix->cache_lock);
+    if (e) return e;
+    *text = out;
+    *len = n;
+    return AJ_OK;
+}
+
+const char *aj_para_kind_name(int kind, int chrome) {
+    static const char *const chromes[] = {"chrome", "chrome:navigation", "chrome:caption",
+                                          "chrome:date", "chrome:links", "chrome:contents"};
+    switch (kind) {
+    case AJ_PARA_BODY: return "body";
+    case AJ_PARA_HEADING: return "heading";
+    case AJ_PARA_ITEM: return "item";
+    default:
+        return chrome >= 0 && chrome <= AJ_CHROME_CONTENTS ? chromes[chrome] : "chrome";
+    }
+}
+
+/* ---- page chrome ---- */
+
+aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
+                            uint32_t *n) {
+    *runs = NULL;
+    *n = 0;
+    if (!ix->nchrome_runs) return AJ_OK;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->chrome_off,
+                            (uint64_t)ix->nchrome_runs * AJ_RUN_BYTES, runs);
+    if (!e) *n = ix->nchrome_runs;
+    return e;
+}
+
+aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df) {
+    *df = 0;
+    uint32_t lo = 0, hi = ix->nchromedf;
+    while (lo < hi) { /* binary search: records are in term order */
+        uint32_t mid = lo + (hi - lo) / 2;
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                                ix->chromedf_off + (uint64_t)mid * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+        if (e) return e;
+        uint32_t t = aj_get_u32le(p);
+        if (t == term) {
+            *df = aj_get_u32le(p + 4);
+            return AJ_OK;
+        }
+        if (t < term) lo = mid + 1; else hi = mid;
+    }
+    return AJ_OK;
+}
+
+aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]) {
+    const uint8_t *runs;
+    uint32_t n;
+    memset(counts, 0, 8 * sizeof *counts);
+    aj_err e = aj_index_chrome_runs(c, ix, &runs, &n);
+    for (uint32_t r = 0; !e && r < n; r++) {
+        uint32_t first = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES);
+        uint32_t cnt = aj_get_u32le(runs + (uint64_t)r * AJ_RUN_BYTES + 4);
+        for (uint32_t k = 0; !e && k < cnt; k++) {
+            const uint8_t *p;
+            if (first + k < first || first + k >= ix->nparas) {
+                e = aj_fail(c, AJ_ECORRUPT, "meta.aj: chrome run %u out of range", r);
+                break;
+            }
+            e = para_record(c, ix, first + k, &p);
+            if (!e) counts[AJ_CI_CHROME(aj_get_u32le(p + 28)) & 7]++;
+        }
+    }
+    return e;
+}
+
+/* ---- acronyms ---- */
+
+uint64_t aj_index_acronym_bytes(const aj_index *ix) {
+    uint64_t n = ix->nacros ? 8 + (uint64_t)ix->nacros * AJ_ACRO_BYTES : 0;
+    for (uint32_t i = 0; i < ix->nacros; i++) {
+        aj_ctx c = {0};
+        aj_acronym a;
+        if (aj_acronym_get(&c, ix, i, &a) == AJ_OK)
+            n += strlen(a.acronym) + strlen(a.long_form) + 2;
+    }
+    return n;
+}
+
+uint32_t aj_acronym_count(const aj_index *ix) { return ix->nacros; }
+
+aj_err aj_acronym_get(aj_ctx *c, const aj_index *ix, uint32_t i,
+                      aj_acronym *out) {
+    const uint8_t *p;
+    if (i >= ix->nacros)
+        return aj_fail(c, AJ_EINVAL, "acronym %u out of range", i);
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->acro_off + (uint64_t)i * AJ_ACRO_BYTES,
+                            AJ_ACRO_BYTES, &p);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p), &out->acronym);
+    if (!e) e = aj_index_string(c, ix, aj_get_u32le(p + 4), &out->long_form);
+    if (e) return e;
+    out->count = aj_get_u32le(p + 8);
+    out->first_para = aj_get_u32le(p + 12);
+    if (!out->count || out->first_para >= ix->nparas)
+        return aj_fail(c, AJ_ECORRUPT, "meta.aj: acronym record %u", i);
+    return AJ_OK;
+}

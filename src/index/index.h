@@ -1,0 +1,190 @@
+/*
+ * index.h - the open index (internal): the five mapped files of one
+ * generation and the layout of meta.aj.
+ *
+ * meta.aj sections:
+ *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
+ *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
+ *             paragraphs, u32 zero, u64 chrome tokens, u64 pair terms
+ *             (how many of the nterms are common-word pairs), u64
+ *             pair postings (how many of the npostings are theirs)
+ *   2 DOCS    ndocs records of 44 bytes: u32 path, u32 title, u32 date,
+ *             u32 source (offsets of NUL-terminated strings in STRINGS),
+ *             u32 first paragraph id, u32 paragraph count, u32 flags
+ *             (AJ_DOC_CITE_PATH), u64 the file's size in bytes, u64 the
+ *             XXH3-64 (seed 0) of its bytes
+ *   3 PARAS   nparas records of 32 bytes: u64 source start, u32 source
+ *             length, u32 text length, u32 kind << 30 | label (offset of
+ *             its string, or 0x3FFFFFFF for none), then the outline: u32
+ *             section (1 + id of the enclosing heading, 0 for none), u32
+ *             number (1-based among the document's paragraphs that are
+ *             not chrome; 0 for chrome), u32 cite info (below).  The
+ *             document comes from DOCS' ranges, the text's block and
+ *             offset from stor.aj's table and the lengths of the texts
+ *             before it in the block.
+ *   4 LENS    nparas u32: paragraph lengths in tokens
+ *   5 STRINGS NUL-terminated UTF-8 strings
+ *   6 ACRONYMS u32 n, u32 zero, n records of 16 bytes: u32 acronym, u32
+ *             long form (STRINGS offsets), u32 count, u32 first paragraph
+ *             (the build's write_acronyms() and FORMAT.md)
+ *   7 CHROME  u32 n, u32 zero, n records of 8 bytes: u32 first id, u32
+ *             count: the runs of chrome paragraphs, in id order, neither
+ *             overlapping nor touching
+ *   8 CHROMEDF u32 n, u32 zero, n records of 8 bytes: u32 term id (rank
+ *             in TERMS), u32 chrome paragraphs holding it (1..df), in term
+ *             order, for every term that chrome holds
+ *   9 COMMON  u32 n, u32 zero, the n common terms NUL-terminated in
+ *             increasing byte order (pairs.h)
+ */
+#ifndef AJ_INDEX_H
+#define AJ_INDEX_H
+
+#include <pthread.h>
+
+#include "ajsearch.h"
+#include "format/dict.h"
+#include "format/file.h"
+#include "format/pairs.h"
+#include "index/source.h"
+#include "format/store.h"
+
+enum {
+    AJ_SEC_SUPER = 1,
+    AJ_SEC_DOCS = 2,
+    AJ_SEC_PARAS = 3,
+    AJ_SEC_LENS = 4,
+    AJ_SEC_STRINGS = 5,
+    AJ_SEC_ACRONYMS = 6,
+    AJ_SEC_CHROME = 7,
+    AJ_SEC_CHROMEDF = 8,
+    AJ_SEC_COMMON = 9
+};
+#define AJ_SUPER_BYTES 80u
+#define AJ_DOC_BYTES 44u
+#define AJ_PARA_BYTES 32u
+#define AJ_CITE_BYTES 12u     /* the outline part of a PARAS record */
+#define AJ_NO_LABEL 0x3FFFFFFFu
+#define AJ_ACRO_BYTES 16u
+#define AJ_RUN_BYTES 8u       /* CHROME and CHROMEDF records */
+
+/* DOCS flags: another document has the same title and date, so citations
+ * name this one's path. */
+#define AJ_DOC_CITE_PATH 1u
+
+/* The cite info of a PARAS record: bits 0-3 the chrome kind (AJ_CHROME_*),
+ * 4-6 how the label is written (AJ_MARK_*), 7 cited by its number in the
+ * document, 8-15 how many enclosing headings its citation names; the
+ * other bits are zero. */
+static inline uint32_t aj_cite_info(unsigned chrome, unsigned mark, unsigned q,
+                                    unsigned by_number) {
+    return (chrome & 0xFu) | (mark & 0x7u) << 4 | (by_number & 1u) << 7 | (q & 0xFFu) << 8;
+}
+#define AJ_CI_CHROME(i) ((i) & 0xFu)
+#define AJ_CI_MARK(i) (((i) >> 4) & 0x7u)
+#define AJ_CI_BY_NUMBER(i) (((i) >> 7) & 1u)
+#define AJ_CI_Q(i) (((i) >> 8) & 0xFFu)
+#define AJ_CI_UNUSED 0xFFFF0000u
+
+/* File names inside a generation directory, in a fixed order. */
+enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
+extern const char *const aj_file_names[AJ_NFILES];
+extern const uint32_t aj_file_kinds[AJ_NFILES];
+
+#define AJ_CURRENT "CURRENT"
+#define AJ_LOCK "LOCK"
+#define AJ_GEN_PREFIX "gen-"
+/* The generation name of an index whose files lie in the index directory
+ * itself (what `ajsearch export` writes). */
+#define AJ_FLAT_GEN "."
+
+/* The live generation of the index directory dirfd (named dir in
+ * messages): CURRENT is a regular file holding a generation's name and a
+ * newline; a symbolic link naming it (what builds wrote before) is read
+ * too, and so is a directory in its place (a copy that followed the link).
+ * Without CURRENT, a directory holding meta.aj is a flat index, and gen is
+ * AJ_FLAT_GEN.  gen gets the name (at most 63 bytes), "CURRENT" for a
+ * followed copy.  AJ_ENOTFOUND when there is no index, AJ_ECORRUPT for a
+ * CURRENT that names no generation, AJ_EIO. */
+aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]);
+
+struct aj_index {
+    char gen[64];
+    aj_mfile *files[AJ_NFILES];
+    uint32_t ndocs, nparas;
+    uint64_t ntokens, nterms, nwords, npostings, nword_postings;
+    double avgdl;            /* over every paragraph */
+    uint32_t nchrome;        /* chrome paragraphs */
+    uint64_t chrome_tokens;
+    uint64_t chrome_off, chromedf_off;  /* first records (payload offsets) */
+    uint32_t nchrome_runs, nchromedf;
+    uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
+    aj_dict terms, words;
+    uint64_t acro_off;         /* ACRONYMS records (payload offset) */
+    uint32_t nacros;
+    aj_pairs common;         /* the terms paired at build time (COMMON) */
+    uint64_t npairs;         /* pair terms among nterms */
+    uint64_t npair_postings; /* their postings, among npostings */
+    aj_store store;
+    /* aj_para_text's decompression context and cache of blocks, shared
+     * under a lock (a searcher has its own: aj_search_para_text) */
+    pthread_mutex_t cache_lock;
+    aj_store_reader text;
+    /* source files kept open for aj_source_ranges (source.h) */
+    aj_source_files sources;
+};
+
+/* Verifies stor.aj whole (ajsearch check): the block table's entries in
+ * order, frames back to back filling FRAMES, first paragraphs strictly
+ * increasing from 0, each block's raw length the sum of its paragraphs'
+ * text lengths, the dictionary loading, and every frame decompressing to
+ * its length.  AJ_ECORRUPT naming the first block that fails. */
+aj_err aj_index_check_text(aj_ctx *c, aj_index *ix);
+
+/* Paragraph id's text through reader r (one thread's; the index's own,
+ * ix->text, only under ix->cache_lock): *text points into the reader's
+ * cache, len bytes (not NUL-terminated: the next text follows), valid
+ * until the reader's next AJ_STORE_CACHE look-ups of other blocks. */
+aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
+                     const char **text, size_t *len);
+
+/* Paragraph length (dl) of id, bounds- and checksum-checked. */
+aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
+
+/* A NUL-terminated string at offset off of the STRINGS section. */
+aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
+                       const char **s);
+
+/* The last heading paragraph among [lo, id), or *h = UINT32_MAX: one
+ * mapped range for all the records, so a scan of 64 costs about as much
+ * as reading one. */
+aj_err aj_index_prev_heading(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h);
+
+/* The kind of paragraph id (AJ_PARA_BODY, _HEADING, _ITEM, ...): one
+ * record read, for the ranking, which needs no more of it. */
+aj_err aj_index_para_kind(aj_ctx *c, const aj_index *ix, uint32_t id, int *kind);
+
+/* aj_index_prev_heading and aj_index_para_kind of id at once (one mapped
+ * range for the records of [lo, id]). */
+aj_err aj_index_heading_kind(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t lo,
+                             uint32_t *h, int *kind);
+
+/* The document holding paragraph id (binary search over DOCS). */
+aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
+                         uint32_t *doc, uint32_t *first);
+
+/* The runs of chrome paragraphs (CHROME): *runs points at n records of
+ * AJ_RUN_BYTES, u32 first id and u32 count (n may be 0, *runs then NULL).
+ * The pointer is valid while the index is open. */
+aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
+                            uint32_t *n);
+
+/* Chrome paragraphs that hold term `term` (its id in TERMS), 0 for most. */
+aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df);
+
+/* Turns off lazy page verification (used by fuzzers and tests to reach the
+ * decoders behind the checksums; structural checks stay on).  Internal:
+ * the shared object does not export it; static linking reaches it. */
+void aj_index_set_verify(aj_index *ix, int on);
+
+#endif
