@@ -227,7 +227,7 @@ typedef struct aj_build_opts {
                                 thread after each piece of work (often:
                                 the caller decides how often to show it) */
     void *progress_arg;
-    /* Work units, for tests (0 = defaults: a 64th of the corpus between
+    /* Work clauses, for tests (0 = defaults: a 64th of the corpus between
      * 64 KiB and 1 MiB, and 1 M tokens); the index does not depend on them
      * except for text block boundaries. */
     uint32_t chunk_bytes;    /* documents are grouped into chunks this big */
@@ -665,8 +665,8 @@ typedef struct aj_hit {
     double share;            /* 1 for a full match; for a partial one, the
                                 idf-weighted share of the clauses it matches
                                 (rank.h), by which partial hits rank first */
-    uint32_t matched, units; /* top-level clauses matched / in the query;
-                                matched < units: a partial match */
+    uint32_t matched, clauses; /* top-level clauses matched / in the query;
+                                matched < clauses: a partial match */
     aj_explain *explain;     /* nexplain entries when opts.explain, else NULL */
     size_t nexplain;
 } aj_hit;
@@ -707,7 +707,7 @@ typedef struct aj_results {
     const char *const *also;
     size_t nalso;
     /* The query's positive top-level clauses when it is an AND of two or
-     * more (partial matches then match some of them: aj_hit.units), else
+     * more (partial matches then match some of them: aj_hit.clauses), else
      * 1.  A header says "match all words" only when this is 2 or more. */
     uint32_t clauses;
     /* Words and spelling (README "Did you mean"; all owned by the

@@ -28,12 +28,12 @@ Test(rank, proximity_by_hand) {
     /* the smallest window is chosen among many occurrences */
     uint32_t x[] = {1, 20, 40}, y[] = {10, 41, 60};
     cr_assert_float_eq(prox2(x, 3, y, 3), 1.0, 1e-12);
-    /* one unit alone: no proximity */
+    /* one clause alone: no proximity */
     cr_assert_float_eq(prox2(a, 1, b, 0), 0.0, 1e-12);
 }
 
 Test(rank, proximity_counts_coverage_and_lengths) {
-    /* three units, the third absent: coverage 2/3 */
+    /* three clauses, the third absent: coverage 2/3 */
     uint32_t a[] = {5}, b[] = {6};
     const uint32_t *occ[3] = {a, b, NULL};
     uint32_t nocc[3] = {1, 1, 0}, len[3] = {1, 1, 1};
@@ -181,7 +181,7 @@ Test(rank, section_heading_counts) {
             else
                 second = (int)i;
             cr_assert_eq(r->hits[i].matched, 1);
-            cr_assert_eq(r->hits[i].units, 2);
+            cr_assert_eq(r->hits[i].clauses, 2);
         }
         free(text);
     }

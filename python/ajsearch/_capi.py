@@ -153,7 +153,7 @@ class aj_hit(ctypes.Structure):
     _fields_ = [
         ("id", c_uint32), ("score", c_double), ("bm25", c_double),
         ("proximity", c_double), ("heading", c_double), ("kind", c_double),
-        ("share", c_double), ("matched", c_uint32), ("units", c_uint32),
+        ("share", c_double), ("matched", c_uint32), ("clauses", c_uint32),
         ("explain", c_void_p),  # aj_explain *, only with opts.explain
         ("nexplain", c_size_t),
     ]

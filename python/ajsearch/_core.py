@@ -116,7 +116,7 @@ def _char_spans(raw, text, spans):
 
 # The keys of a hit, in order (also the DataFrame's columns).
 HIT_KEYS = (
-    "rank", "id", "score", "bm25", "partial", "matched", "units",
+    "rank", "id", "score", "bm25", "partial", "matched", "clauses",
     "proximity", "share",
     "doc", "doc_id", "title", "date", "source", "cite", "place", "heading",
     "section", "kind", "label", "ordinal", "tokens", "file_range", "text",
@@ -304,7 +304,7 @@ class Index:
 
     def paragraph(self, id):
         """Paragraph id: a dict with the keys of a hit but those of the
-        search (rank, score, bm25, partial, matched, units, proximity,
+        search (rank, score, bm25, partial, matched, clauses, proximity,
         share, spans, char_spans).  Error AJ_EINVAL for an id out of
         range."""
         pid = _u32(id, "id")
@@ -342,7 +342,7 @@ class Index:
           id          paragraph id (for paragraph())
           score, bm25, proximity, share: as aj_hit
           partial     True when it matches only some of the query's clauses
-          matched, units: top-level clauses matched / in the query
+          matched, clauses: top-level clauses matched / in the query
           doc, doc_id, title, date, source: its document (doc: the path
                       relative to the corpus)
           cite, place, heading, section: its citation (aj_para_cite): the
@@ -461,8 +461,8 @@ class Index:
         spans = self._highlight(raw)
         rec = self._paragraph(h.id, raw)
         out = {"rank": rank, "id": h.id, "score": h.score, "bm25": h.bm25,
-               "partial": h.matched < h.units, "matched": h.matched,
-               "units": h.units, "proximity": h.proximity, "share": h.share}
+               "partial": h.matched < h.clauses, "matched": h.matched,
+               "clauses": h.clauses, "proximity": h.proximity, "share": h.share}
         for k in HIT_KEYS:
             if k in rec:
                 out[k] = rec[k]

@@ -52,11 +52,11 @@ class SearchTest(unittest.TestCase):
             low = h["text"].lower()
             if h["partial"]:
                 self.assertTrue("maritime" in low or "secur" in low, h["text"])
-                self.assertLess(h["matched"], h["units"])
+                self.assertLess(h["matched"], h["clauses"])
             else:
                 self.assertIn("maritime", low)
                 self.assertIn("secur", low)
-                self.assertEqual(h["matched"], h["units"])
+                self.assertEqual(h["matched"], h["clauses"])
             self.assertTrue(h["spans"], "no spans in hit %d" % h["id"])
             raw = h["text"].encode("utf-8")
             last = 0

@@ -337,8 +337,8 @@ static aj_err tokenize(tokenizer *t, const uint8_t *s, size_t len) {
     return t->err;
 }
 
-static aj_err run(aj_ctx *c, aj_analyzer *a, int stemming, const char *text,
-                  size_t len, uint32_t pos_base, aj_token_fn fn, void *arg) {
+static aj_err analyze_text(aj_ctx *c, aj_analyzer *a, int stemming, const char *text,
+                           size_t len, uint32_t pos_base, aj_token_fn fn, void *arg) {
     if (!a || !fn || (!text && len > 0))
         return aj_fail(c, AJ_EINVAL, "analyzer: NULL argument");
     if (len > UINT32_MAX)
@@ -362,7 +362,7 @@ static aj_err run(aj_ctx *c, aj_analyzer *a, int stemming, const char *text,
 
 aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
                   uint32_t pos_base, aj_token_fn fn, void *arg) {
-    return run(c, a, a ? a->stemming : 0, text, len, pos_base, fn, arg);
+    return analyze_text(c, a, a ? a->stemming : 0, text, len, pos_base, fn, arg);
 }
 
 /* aj_analyzer_term with the stem cache's key when key is not NULL. */
@@ -425,7 +425,7 @@ aj_err aj_fold_word(aj_ctx *c, aj_analyzer *a, const char *text, size_t len,
     single_word w;
     w.nwords = 0;
     w.len = 0;
-    aj_err e = run(c, a, 0, text, len, 0, keep_single, &w);
+    aj_err e = analyze_text(c, a, 0, text, len, 0, keep_single, &w);
     if (e) return e;
     /* The message quotes at most 64 bytes of the text. */
     const char *q = text ? text : "";

@@ -373,7 +373,6 @@ static aj_err take_outline(builder *b, const aj_bdocout *o) {
     return AJ_OK;
 }
 
-/* Takes one segment, in order: the heart of the coordinator. */
 /* Tells the caller how far the build is. */
 static void progress(builder *b, const char *phase) {
     if (!b->o->progress) return;
@@ -382,7 +381,8 @@ static void progress(builder *b, const char *phase) {
     b->o->progress(b->o->progress_arg, &p);
 }
 
-static aj_err absorb(aj_ctx *c, void *arg, aj_bseg *s) {
+/* Takes one segment, in order: the heart of the coordinator. */
+static aj_err take_segment(aj_ctx *c, void *arg, aj_bseg *s) {
     builder *b = arg;
     aj_err e = stop_if_asked(c, b->o);
     for (size_t i = 0; !e && i < s->ndocs; i++) e = start_doc(b, &s->docs[i]);
@@ -523,7 +523,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
             e = aj_fail(c, AJ_ENOMEM, "cannot start a thread");
         if (!e) started++;
     }
-    /* Coordinator: absorb segments in order. */
+    /* Coordinator: take the segments in order. */
     while (!e) {
         pthread_mutex_lock(&p.m);
         while (!p.failed && p.want_chunk < nchunks &&
@@ -544,7 +544,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
         }
         pthread_cond_broadcast(&p.cv);
         pthread_mutex_unlock(&p.m);
-        e = absorb(c, b, s);
+        e = take_segment(c, b, s);
     }
     pthread_mutex_lock(&p.m);
     if (e) p.failed = 1;
@@ -594,7 +594,7 @@ static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
     }
     for (size_t i = 0; !e && i < nchunks; i++)
         e = aj_bworker_run(b->c, w, b->o->corpus_dir, b->cp, &chunks[i],
-                           (uint32_t)i, absorb, b);
+                           (uint32_t)i, take_segment, b);
     aj_bworker_free(w);
     return e;
 }

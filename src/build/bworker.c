@@ -994,7 +994,7 @@ static aj_err finish_doc(aj_bworker *w, size_t di) {
 
 /* Indexes one document.  Files that cannot be read are recorded as
  * skipped (the coordinator warns, in document order). */
-static aj_err do_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
+static aj_err index_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
                      size_t di) {
     const aj_corpus_doc *d = &cp->docs[di];
     aj_docmap m;
@@ -1036,7 +1036,7 @@ static aj_err analyze_chunk(aj_bworker *w, const char *root, const aj_corpus *cp
     aj_err e = seg_new(w->ac, w->id, w->chunk, 0, w->sdict, &w->seg);
     for (size_t di = chunk->first; !e && di < chunk->end; di++)
         e = canceled(w) ? aj_fail(w->ac, AJ_ECANCELED, "the build was canceled")
-                        : do_doc(w, root, cp, di);
+                        : index_doc(w, root, cp, di);
     if (!e) e = aj_store_pack_flush(w->ac, &w->seg->store);
     if (!e) {
         batch *b = &w->fill;

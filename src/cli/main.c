@@ -1719,7 +1719,7 @@ static void format_factors(const options *o, const aj_hit *h, char *buf, size_t 
              "= bm25 %.4f x proximity (1 + %g x %.3f) x heading (1 + %g x %.3f)"
              " x kind %g x clauses %u/%u (share %.3f) -> %.4f",
              h->bm25, o->so.w_prox, h->proximity, o->so.w_head, h->heading, h->kind,
-             h->matched, h->units, h->share, h->score);
+             h->matched, h->clauses, h->share, h->score);
 }
 
 static void print_explain_text(const options *o, const aj_hit *h) {
@@ -1781,9 +1781,9 @@ static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
     if (v->src) print_json_ranges(NULL, v->src, v->nspans);
     else fputs("null", stdout);
     if (v->src_changed) fputs(",\"source_changed\":true", stdout);
-    if (h->matched < h->units)
+    if (h->matched < h->clauses)
         printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u,\"share\":%.6f",
-               h->matched, h->units, h->share);
+               h->matched, h->clauses, h->share);
     if (o->explain) {
         /* nested: "heading" above is the section heading's text */
         printf(",\"factors\":{\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f,"
@@ -1829,9 +1829,9 @@ static void print_html_snippet(const options *o, const hitview *v) {
 static void print_hit_html(const options *o, const hitview *v, const aj_hit *h,
                            size_t rank, int in_group) {
     printf("<li class=\"ajsearch-hit%s\" value=\"%zu\" data-id=\"%u\" data-score=\"%.3f\" ",
-           h->matched < h->units ? " ajsearch-partial" : "", rank, h->id, h->score);
-    if (h->matched < h->units)
-        printf("data-matched=\"%u of %u\" ", h->matched, h->units);
+           h->matched < h->clauses ? " ajsearch-partial" : "", rank, h->id, h->score);
+    if (h->matched < h->clauses)
+        printf("data-matched=\"%u of %u\" ", h->matched, h->clauses);
     fputs("data-doc=\"", stdout);
     out_html_cstr(stdout, v->d.path);
     fputs("\"><p class=\"ajsearch-cite\">", stdout);
@@ -1869,7 +1869,7 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
                            size_t rank) {
     const char *b = o->color ? "\033[1m" : "", *n = o->color ? "\033[0m" : "";
     printf("%s%2zu.%s [%.3f] ", b, rank, n, h->score);
-    if (h->matched < h->units) printf("(%u of %u) ", h->matched, h->units);
+    if (h->matched < h->clauses) printf("(%u of %u) ", h->matched, h->clauses);
     fputs(b, stdout);
     out_safe_cstr(stdout, v->d.title);
     printf("%s" MID_DOT, n);

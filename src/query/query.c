@@ -473,7 +473,7 @@ static aj_err lex_near_group(parser *p, size_t start, aj_qnode **out) {
 
 /* Reads the next token into p->kind; words that analyze to nothing are
  * skipped here, as if they were not in the query. */
-static aj_err next(parser *p) {
+static aj_err read_token(parser *p) {
     for (;;) {
         while (p->at < p->len && is_space((unsigned char)p->q[p->at])) p->at++;
         p->tpos = p->at;
@@ -590,7 +590,7 @@ static aj_err parse_near_chain(parser *p, aj_qnode **out, size_t end) {
             return aj_fail_at(p->c, AJ_ESYNTAX, at,
                               "a chain of NEARs needs one distance; write "
                               "NEAR(a b c, N)");
-        e = next(p);
+        e = read_token(p);
         if (e) return e;
         if (p->kind != T_LEAF || p->leaf->kind == Q_NEAR)
             return aj_fail_at(p->c, AJ_ESYNTAX, at,
@@ -598,7 +598,7 @@ static aj_err parse_near_chain(parser *p, aj_qnode **out, size_t end) {
         e = push_kid(p, n, p->leaf);
         p->leaf = NULL;
         end = p->at;
-        if (!e) e = next(p);
+        if (!e) e = read_token(p);
     }
     if (!e && !(n->text = strndup(p->q + first->pos, end - first->pos)))
         e = aj_fail(p->c, AJ_ENOMEM, "query text");
@@ -611,7 +611,7 @@ static aj_err parse_primary(parser *p, aj_qnode **out) {
         *out = p->leaf;
         p->leaf = NULL;
         size_t end = p->at;
-        aj_err e = next(p);
+        aj_err e = read_token(p);
         if (!e && p->kind == T_NEAR) e = parse_near_chain(p, out, end);
         if (e) {
             node_free(*out);
@@ -625,7 +625,7 @@ static aj_err parse_primary(parser *p, aj_qnode **out) {
             return aj_fail_at(p->c, AJ_ELIMIT, open,
                               "parentheses nested deeper than %d",
                               AJ_MAX_QUERY_DEPTH);
-        aj_err e = next(p);
+        aj_err e = read_token(p);
         if (!e) e = parse_or(p, out);
         if (e) return e;
         if (p->kind != T_RP) {
@@ -638,7 +638,7 @@ static aj_err parse_primary(parser *p, aj_qnode **out) {
             return aj_fail_at(p->c, AJ_ESYNTAX, open,
                               "nothing to search for inside '( )'");
         p->depth--;
-        e = next(p);
+        e = read_token(p);
         if (e) {
             node_free(*out);
             *out = NULL;
@@ -654,7 +654,7 @@ static aj_err parse_unary(parser *p, aj_qnode **out) {
     if (p->kind == T_NOT || p->kind == T_NEG) {
         size_t pos = p->tpos;
         int dash = p->kind == T_NEG;
-        aj_err e = next(p);
+        aj_err e = read_token(p);
         if (e) return e;
         if (p->kind == T_NOT || p->kind == T_NEG)
             return aj_fail_at(p->c, AJ_ESYNTAX, p->tpos,
@@ -720,7 +720,7 @@ static aj_err parse_and(parser *p, aj_qnode **out) {
                                "AND needs a term before it");
                 break;
             }
-            e = next(p);
+            e = read_token(p);
             if (e) break;
             if (p->kind == T_END || p->kind == T_RP || p->kind == T_OR ||
                 p->kind == T_AND) {
@@ -757,7 +757,7 @@ static aj_err parse_or(parser *p, aj_qnode **out) {
     if (!e && kid) e = push_kid(p, n, kid);
     while (!e && p->kind == T_OR) {
         size_t pos = p->tpos;
-        e = next(p);
+        e = read_token(p);
         if (!e) e = parse_and(p, &kid);
         if (!e && !kid)
             e = aj_fail_at(p->c, AJ_ESYNTAX, pos, "OR needs a term after it");
@@ -831,7 +831,7 @@ aj_err aj_query_parse(aj_ctx *c, aj_analyzer *an, const char *q, size_t len,
     parser p = {.c = c, .an = an, .q = q, .len = len, .query = query,
                 .sq_from = SIZE_MAX};
     aj_qnode *root = NULL;
-    aj_err e = next(&p);
+    aj_err e = read_token(&p);
     if (!e) e = parse_or(&p, &root);
     if (!e && p.kind == T_RP)
         e = aj_fail_at(c, AJ_ESYNTAX, p.tpos, "')' without a matching '('");

@@ -61,12 +61,12 @@ static aj_err collect(aj_ctx *c, aj_grouping *g, aj_index *ix, aj_eval *ev,
 
 /* Scores match i exactly, once: through rs under the default ranking,
  * else its BM25 is its score. */
-static aj_err score(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t units, size_t i) {
+static aj_err score(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t clauses, size_t i) {
     if (g->m[i].hit >= 0) return AJ_OK;
     aj_err e = GROW(c, g, rescored, capres, g->nres + 1, "groups");
     if (e) return e;
     aj_hit h = {.id = g->m[i].id, .bm25 = g->m[i].bm25, .kind = 1.0, .share = 1.0,
-                .matched = units, .units = units};
+                .matched = clauses, .clauses = clauses};
     if (rs) {
         int keep;
         e = aj_rescore(c, rs, &h, -INFINITY, &keep);
@@ -125,7 +125,7 @@ static int by_exact(const void *a, const void *b, void *arg) {
 
 /* Stage 1 (group.h): theta, a score that k documents are sure to reach,
  * or -infinity when there are no more than k documents. */
-static aj_err threshold(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t units,
+static aj_err threshold(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t clauses,
                         size_t k, double *theta) {
     *theta = -INFINITY;
     if (g->nd <= k) return AJ_OK;
@@ -139,7 +139,7 @@ static aj_err threshold(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t uni
     for (size_t i = 0; i < k; i++) g->order[i] = g->d[g->order[i]].best;
     qsort(g->order, k, sizeof *g->order, cmp_u32);
     for (size_t i = 0; !e && i < k; i++) {
-        e = score(c, g, rs, units, g->order[i]);
+        e = score(c, g, rs, clauses, g->order[i]);
         if (!e) g->least[i] = exact(g, g->order[i]);
     }
     if (e) return e;
@@ -150,7 +150,7 @@ static aj_err threshold(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t uni
 
 /* Stage 2 for document d: scores every paragraph that can be among its
  * n best, then sets its best score and best paragraph. */
-static aj_err score_doc(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t units,
+static aj_err score_doc(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t clauses,
                         double maxf, size_t n, aj_gdoc *d) {
     double floor = -INFINITY;
     aj_err e = AJ_OK;
@@ -170,7 +170,7 @@ static aj_err score_doc(aj_ctx *c, aj_grouping *g, aj_rescorer *rs, uint32_t uni
     for (uint32_t j = 0; !e && j < d->n; j++) {
         uint32_t i = d->first + j;
         if (aj_topk_prunable(maxf * g->m[i].bm25, floor)) continue;
-        e = score(c, g, rs, units, i);
+        e = score(c, g, rs, clauses, i);
         if (!e && exact(g, i) > d->score) {
             d->score = exact(g, i);
             d->best = i;
@@ -189,13 +189,13 @@ aj_err aj_group_rank(aj_ctx *c, aj_grouping *g, aj_index *ix, aj_eval *ev,
     size_t k = k64 < g->nd ? (size_t)k64 : g->nd;
     if (e || k <= o->offset) return e;
     size_t n = o->group;
-    uint32_t units = rk->nunits;
+    uint32_t clauses = rk->nclauses;
     double maxf = full ? aj_rank_max_factor(rk, o, rk->ncan_occur) : 1.0;
     aj_rescorer *rs = NULL;
     if (full) e = aj_rescorer_new(c, rk, ix, o, &rs);
     for (size_t i = 0; !e && i < g->nd; i++) g->d[i].bound = maxf * g->m[g->d[i].best].bm25;
     double theta;
-    if (!e) e = threshold(c, g, rs, units, k, &theta);
+    if (!e) e = threshold(c, g, rs, clauses, k, &theta);
     /* The candidates, in document order: that is id order, as the
      * rescorer needs. */
     size_t ncand = 0;
@@ -203,7 +203,7 @@ aj_err aj_group_rank(aj_ctx *c, aj_grouping *g, aj_index *ix, aj_eval *ev,
     for (size_t i = 0; !e && i < g->nd; i++) {
         aj_gdoc *d = &g->d[i];
         if (aj_topk_prunable(d->bound, theta)) continue;
-        e = score_doc(c, g, rs, units, maxf, n, d);
+        e = score_doc(c, g, rs, clauses, maxf, n, d);
         g->order[ncand++] = (uint32_t)i;
     }
     if (e) {

@@ -11,9 +11,9 @@
 /* See topk.c: bounds and scores are sums taken in different orders. */
 #define MARGIN (1.0 - 1e-12)
 
-/* One unit of the query, evaluated alone. */
+/* One clause of the query, evaluated alone. */
 typedef struct {
-    aj_query q;              /* the unit's subtree, q's leaf numbering */
+    aj_query q;              /* the clause's subtree, q's leaf numbering */
     aj_eval ev;
     int open;
     double bound;            /* the largest BM25 it can give a paragraph */
@@ -22,19 +22,19 @@ typedef struct {
     double idf;              /*   and its idf */
     uint32_t open_block;     /* a block found worth reading, */
     double open_share, open_score; /* against this worst kept hit */
-} unit;
+} clause;
 
 typedef struct {
     aj_ctx *c;
     aj_index *ix;
     const aj_rank *rk;
     const aj_search_opts *o;
-    unit *u;                 /* by unit */
-    uint32_t *ord;           /* rare units by weight, then bound, ascending */
+    clause *u;                 /* by clause */
+    uint32_t *ord;           /* rare clauses by weight, then bound, ascending */
     uint32_t nrare;
     uint64_t *pw;            /* pw[i], pb[i]: the weights and bounds of the */
-    double *pb;              /*   common units and ord[0..i) */
-    uint64_t common_weight;  /* the common units' weights and bounds, */
+    double *pb;              /*   common clauses and ord[0..i) */
+    uint64_t common_weight;  /* the common clauses' weights and bounds, */
     double common_bound;     /*   which never bring candidates */
     uint32_t ncommon;
     aj_query negq;           /* OR of the negated clauses, if any */
@@ -63,22 +63,22 @@ static int can_enter(const aj_topk *t, double share, double score) {
     return score > w->score * MARGIN;
 }
 
-/* Could a paragraph that holds units of weight w with BM25 b, m of
- * them, and maybe also the common units and ord[0..ne), enter? */
+/* Could a paragraph that holds clauses of weight w with BM25 b, m of
+ * them, and maybe also the common clauses and ord[0..ne), enter? */
 static int could_enter(const search *s, uint64_t w, double b, uint32_t m, uint32_t ne) {
     w += s->pw[ne];
     b += s->pb[ne];
     m += s->ncommon + ne;
-    if (m >= s->rk->nunits) m = s->rk->nunits - 1; /* partial: one is missing */
+    if (m >= s->rk->nclauses) m = s->rk->nclauses - 1; /* partial: one is missing */
     double share = aj_rank_share_of(s->rk, w);
     return can_enter(&s->top, share, b * aj_rank_max_factor(s->rk, s->o, m) * share);
 }
 
-/* Skips the blocks of the only unit bringing candidates, ord[ne], that
+/* Skips the blocks of the only clause bringing candidates, ord[ne], that
  * cannot hold a hit, but never past `limit` (the next paragraph another
- * unit brings, or the end). */
+ * clause brings, or the end). */
 static aj_err skip_blocks(search *s, uint32_t ne, uint32_t limit) {
-    unit *e = &s->u[s->ord[ne]];
+    clause *e = &s->u[s->ord[ne]];
     if (!e->pc || s->top.n < s->top.k) return AJ_OK;
     uint64_t w = s->rk->weight[s->ord[ne]];
     aj_pcursor *pc = e->pc;
@@ -111,9 +111,9 @@ static aj_err skip_blocks(search *s, uint32_t ne, uint32_t limit) {
 static aj_err open_units(search *s, const aj_query *q, aj_analyzer *an) {
     const aj_rank *rk = s->rk;
     aj_err e = AJ_OK;
-    for (uint32_t i = 0; !e && i < rk->nunits; i++) {
-        unit *u = &s->u[i];
-        u->q = (aj_query){(aj_qnode *)rk->units[i], q->nleaves, q->leaves};
+    for (uint32_t i = 0; !e && i < rk->nclauses; i++) {
+        clause *u = &s->u[i];
+        u->q = (aj_query){(aj_qnode *)rk->clauses[i], q->nleaves, q->leaves};
         u->open = 1;
         e = aj_eval_open(s->c, &u->ev, s->ix, an, &u->q, s->o->k1, s->o->b, s->o->chrome);
         if (e) break;
@@ -162,7 +162,7 @@ static aj_err open_units(search *s, const aj_query *q, aj_analyzer *an) {
 }
 
 static void close_units(search *s, uint64_t *decoded) {
-    for (uint32_t i = 0; s->u && i < s->rk->nunits; i++) {
+    for (uint32_t i = 0; s->u && i < s->rk->nclauses; i++) {
         if (!s->u[i].open) continue;
         aj_eval_close(&s->u[i].ev);
         *decoded += s->u[i].ev.decoded;
@@ -179,8 +179,8 @@ static void close_units(search *s, uint64_t *decoded) {
 }
 
 /* The candidate d, brought by some of ord[ne..): first its bound from
- * the units that brought it (MaxScore: most candidates stop here), then
- * which other units it holds, whether a negated clause excludes it, and
+ * the clauses that brought it (MaxScore: most candidates stop here), then
+ * which other clauses it holds, whether a negated clause excludes it, and
  * its offer to the kept hits. */
 static aj_err consider(search *s, uint32_t d, uint32_t ne, uint8_t *matched,
                        double *score) {
@@ -191,7 +191,7 @@ static aj_err consider(search *s, uint32_t d, uint32_t ne, uint8_t *matched,
     uint64_t w = 0;
     double b = 0.0;
     uint32_t m = 0;
-    memset(matched, 0, rk->nunits);
+    memset(matched, 0, rk->nclauses);
     for (uint32_t i = ne; i < s->nrare; i++) {
         uint32_t u = s->ord[i];
         if (aj_eval_doc(&s->u[u].ev) != d) continue;
@@ -202,7 +202,7 @@ static aj_err consider(search *s, uint32_t d, uint32_t ne, uint8_t *matched,
         m++;
     }
     if (!could_enter(s, w, b, m, ne)) return AJ_OK;
-    for (uint32_t u = 0; !e && u < rk->nunits; u++) {
+    for (uint32_t u = 0; !e && u < rk->nclauses; u++) {
         if (matched[u]) continue;
         e = aj_eval_advance(s->c, &s->u[u].ev, d);
         if (e || aj_eval_doc(&s->u[u].ev) != d) continue;
@@ -210,16 +210,16 @@ static aj_err consider(search *s, uint32_t d, uint32_t ne, uint8_t *matched,
         score[u] = aj_eval_score(&s->u[u].ev, dl);
         m++;
     }
-    if (e || m == rk->nunits) return e; /* a full match is listed already */
+    if (e || m == rk->nclauses) return e; /* a full match is listed already */
     if (s->neg_open) {
         e = aj_eval_advance(s->c, &s->negev, d);
         if (e || aj_eval_doc(&s->negev) == d) return e;
     }
     double bm25 = 0.0;
-    for (uint32_t u = 0; u < rk->nunits; u++)
+    for (uint32_t u = 0; u < rk->nclauses; u++)
         if (matched[u]) bm25 += score[u];
     aj_hit h = {.id = d, .bm25 = bm25, .share = aj_rank_share(rk, matched),
-                .matched = m, .units = rk->nunits};
+                .matched = m, .clauses = rk->nclauses};
     h.score = bm25 * aj_rank_max_factor(rk, s->o, aj_rank_occurring(rk, matched)) * h.share;
     return aj_topk_offer(s->c, &s->top, &h);
 }
@@ -231,7 +231,7 @@ static double single_cut(const search *s, uint32_t ne) {
     if (s->top.n < s->top.k) return -INFINITY;
     const aj_hit *w = &s->top.h[0];
     uint32_t m = s->ncommon + ne + 1;
-    if (m >= s->rk->nunits) m = s->rk->nunits - 1;
+    if (m >= s->rk->nclauses) m = s->rk->nclauses - 1;
     double share = aj_rank_share_of(s->rk, s->pw[ne] + s->rk->weight[s->ord[ne]]);
     if (share != w->share) return share > w->share ? -INFINITY : INFINITY;
     return w->score * MARGIN / (aj_rank_max_factor(s->rk, s->o, m) * share) - s->pb[ne];
@@ -243,7 +243,7 @@ static double single_cut(const search *s, uint32_t ne) {
  * BM25) and considered only when it passes. */
 static aj_err single_run(search *s, uint32_t ne, uint32_t limit, uint8_t *matched,
                          double *score) {
-    unit *e = &s->u[s->ord[ne]];
+    clause *e = &s->u[s->ord[ne]];
     aj_pcursor *pc = e->pc;
     double cut = single_cut(s, ne);
     aj_err err = AJ_OK;
@@ -298,15 +298,15 @@ aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query 
                        aj_hit *out, size_t need, size_t *got, uint64_t *decoded) {
     *got = 0;
     search s = {.c = c, .ix = ix, .rk = rk, .o = o};
-    s.u = calloc(rk->nunits + 1, sizeof *s.u);
-    s.ord = calloc(rk->nunits + 1, sizeof *s.ord);
-    uint8_t *matched = calloc(rk->nunits + 1, 1);
-    double *score = calloc(rk->nunits + 1, sizeof *score);
+    s.u = calloc(rk->nclauses + 1, sizeof *s.u);
+    s.ord = calloc(rk->nclauses + 1, sizeof *s.ord);
+    uint8_t *matched = calloc(rk->nclauses + 1, 1);
+    double *score = calloc(rk->nclauses + 1, sizeof *score);
     aj_err e = (!s.u || !s.ord || !matched || !score) ? aj_fail(c, AJ_ENOMEM, "partial matches")
                                             : open_units(&s, q, an);
     aj_topk_init(&s.top, out, need);
     if (rs) aj_rescorer_held(rs, matched);
-    if (!e) aj_topk_rescoring(&s.top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nunits,
+    if (!e) aj_topk_rescoring(&s.top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nclauses,
                               rescore_hit, rs);
     uint32_t ne = 0; /* ord[0..ne) only looked up, ord[ne..) bring candidates */
     double seen_share = -1.0, seen_score = -1.0; /* the worst kept hit ne was set for */

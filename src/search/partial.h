@@ -25,7 +25,7 @@
 #include "search/rank.h"
 
 /* Writes the best `need` partial matches of q (whose root is an AND; rk
- * its units, weighed) into out[0..*got), best first, re-scored by rs
+ * its clauses, weighed) into out[0..*got), best first, re-scored by rs
  * under o.  *decoded grows by the postings decoded.  Errors: those of
  * evaluating the clauses, AJ_ENOMEM. */
 aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query *q,

@@ -10,15 +10,15 @@
 #include "format/postings.h"
 #include "analysis/segment.h"
 
-/* ---- units ---- */
+/* ---- clauses ---- */
 
-static void mark_leaves(const aj_qnode *n, uint32_t unit, uint32_t *of) {
+static void mark_leaves(const aj_qnode *n, uint32_t clause, uint32_t *of) {
     if (n->kind == Q_NOT) return;
     if (!n->nkids || aj_qleaf(n->kind)) {
-        of[n->leaf] = unit;
+        of[n->leaf] = clause;
         return;
     }
-    for (uint32_t i = 0; i < n->nkids; i++) mark_leaves(n->kids[i], unit, of);
+    for (uint32_t i = 0; i < n->nkids; i++) mark_leaves(n->kids[i], clause, of);
 }
 
 aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
@@ -27,23 +27,23 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
     if (!q->root) return AJ_OK;
     const aj_qnode *root = q->root;
     uint32_t cap = root->kind == Q_AND ? root->nkids : 1;
-    r->units = calloc(cap + 1, sizeof *r->units);
+    r->clauses = calloc(cap + 1, sizeof *r->clauses);
     r->unit_of_leaf = malloc((q->nleaves + 1) * sizeof *r->unit_of_leaf);
     r->weight = calloc(cap + 1, sizeof *r->weight);
     r->common = calloc(cap + 1, sizeof *r->common);
     r->can_occur = calloc(cap + 1, sizeof *r->can_occur);
-    if (!r->units || !r->unit_of_leaf || !r->weight || !r->common || !r->can_occur)
+    if (!r->clauses || !r->unit_of_leaf || !r->weight || !r->common || !r->can_occur)
         return aj_fail(c, AJ_ENOMEM, "ranking");
     for (uint32_t l = 0; l < q->nleaves; l++) r->unit_of_leaf[l] = UINT32_MAX;
     if (root->kind == Q_AND) {
         for (uint32_t i = 0; i < root->nkids; i++) {
             if (root->kids[i]->kind == Q_NOT) continue;
-            mark_leaves(root->kids[i], r->nunits, r->unit_of_leaf);
-            r->units[r->nunits++] = root->kids[i];
+            mark_leaves(root->kids[i], r->nclauses, r->unit_of_leaf);
+            r->clauses[r->nclauses++] = root->kids[i];
         }
     } else if (root->kind != Q_NOT) {
         mark_leaves(root, 0, r->unit_of_leaf);
-        r->units[r->nunits++] = root;
+        r->clauses[r->nclauses++] = root;
     }
     for (uint32_t l = 0; l < q->nleaves; l++) {
         uint32_t u = r->unit_of_leaf[l];
@@ -57,7 +57,7 @@ aj_err aj_rank_open(aj_ctx *c, aj_rank *r, const aj_query *q) {
 }
 
 void aj_rank_close(aj_rank *r) {
-    free(r->units);
+    free(r->clauses);
     free(r->unit_of_leaf);
     free(r->weight);
     free(r->common);
@@ -99,10 +99,10 @@ static int node_common(const aj_qnode *n, const uint32_t *df, uint64_t nparas) {
 
 void aj_rank_weigh(aj_rank *r, const uint32_t *df, uint64_t nparas) {
     r->total_weight = 0;
-    for (uint32_t u = 0; u < r->nunits; u++) {
-        r->weight[u] = (uint64_t)llround(node_weight(r->units[u], df, nparas) *
+    for (uint32_t u = 0; u < r->nclauses; u++) {
+        r->weight[u] = (uint64_t)llround(node_weight(r->clauses[u], df, nparas) *
                                          AJ_RANK_WEIGHT_SCALE);
-        r->common[u] = (uint8_t)node_common(r->units[u], df, nparas);
+        r->common[u] = (uint8_t)node_common(r->clauses[u], df, nparas);
         r->total_weight += r->weight[u];
     }
 }
@@ -115,18 +115,18 @@ double aj_rank_share_of(const aj_rank *r, uint64_t weight) {
 double aj_rank_share(const aj_rank *r, const uint8_t *matched) {
     uint64_t w = 0;
     uint32_t m = 0;
-    for (uint32_t u = 0; u < r->nunits; u++)
+    for (uint32_t u = 0; u < r->nclauses; u++)
         if (matched[u]) {
             w += r->weight[u];
             m++;
         }
-    return m == r->nunits ? 1.0 : aj_rank_share_of(r, w);
+    return m == r->nclauses ? 1.0 : aj_rank_share_of(r, w);
 }
 
-/* The largest proximity of a paragraph holding `occurring` units that
+/* The largest proximity of a paragraph holding `occurring` clauses that
  * can occur. */
 static double max_proximity(const aj_rank *r, uint32_t occurring) {
-    return occurring >= 2 && r->nunits ? (double)occurring / (double)r->nunits : 0.0;
+    return occurring >= 2 && r->nclauses ? (double)occurring / (double)r->nclauses : 0.0;
 }
 
 double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t occurring) {
@@ -136,7 +136,7 @@ double aj_rank_max_factor(const aj_rank *r, const aj_search_opts *o, uint32_t oc
 uint32_t aj_rank_occurring(const aj_rank *r, const uint8_t *held) {
     if (!held) return r->ncan_occur;
     uint32_t n = 0;
-    for (uint32_t u = 0; u < r->nunits; u++) n += held[u] && r->can_occur[u];
+    for (uint32_t u = 0; u < r->nclauses; u++) n += held[u] && r->can_occur[u];
     return n;
 }
 
@@ -148,28 +148,28 @@ double aj_rank_score(const aj_hit *h, const aj_search_opts *o) {
 /* ---- proximity over occurrence lists ---- */
 
 typedef struct {
-    uint32_t pos, len, unit;
+    uint32_t pos, len, clause;
 } occ_t;
 
 static int cmp_occ(const void *a, const void *b) {
     const occ_t *x = a, *y = b;
     if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
-    if (x->unit != y->unit) return x->unit < y->unit ? -1 : 1;
+    if (x->clause != y->clause) return x->clause < y->clause ? -1 : 1;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* The best run of v[0..n) (sorted) holding every unit that occurs (see
+/* The best run of v[0..n) (sorted) holding every clause that occurs (see
  * rank.h): for each end r, l moves up as far as the run stays whole, so
  * the first (l, r) reaching the smallest span is the earliest-ending one,
  * and of those with that end the one starting last comes after it.
- * npresent units occur; count[] is scratch of nunits zeros. */
-static double window(const occ_t *v, size_t n, uint32_t nunits,
+ * npresent clauses occur; count[] is scratch of nclauses zeros. */
+static double window(const occ_t *v, size_t n, uint32_t nclauses,
                      uint32_t npresent, uint32_t *count, uint32_t *first) {
     uint64_t best = UINT64_MAX;
     size_t bl = 0, br = 0;
     uint32_t have = 0;
     for (size_t l = 0, r = 0; r < n; r++) {
-        if (count[v[r].unit]++ == 0) have++;
+        if (count[v[r].clause]++ == 0) have++;
         while (have == npresent) {
             uint64_t span = (uint64_t)v[r].pos + v[r].len - v[l].pos;
             if (span < best || (span == best && r == br)) {
@@ -177,26 +177,26 @@ static double window(const occ_t *v, size_t n, uint32_t nunits,
                 bl = l;
                 br = r;
             }
-            if (--count[v[l].unit] == 0) have--;
+            if (--count[v[l].clause] == 0) have--;
             l++;
         }
     }
-    /* Each unit's first occurrence in the best window: its length and
-     * whether the units come in query order. */
-    for (uint32_t u = 0; u < nunits; u++) first[u] = UINT32_MAX;
+    /* Each clause's first occurrence in the best window: its length and
+     * whether the clauses come in query order. */
+    for (uint32_t u = 0; u < nclauses; u++) first[u] = UINT32_MAX;
     uint64_t len = 0;
     int ordered = 1;
     uint32_t last = 0, seen = 0;
     for (size_t i = bl; i <= br; i++) {
-        if (first[v[i].unit] != UINT32_MAX) continue;
-        first[v[i].unit] = v[i].pos;
+        if (first[v[i].clause] != UINT32_MAX) continue;
+        first[v[i].clause] = v[i].pos;
         len += v[i].len;
-        if (seen++ && v[i].unit < last) ordered = 0;
-        last = v[i].unit;
+        if (seen++ && v[i].clause < last) ordered = 0;
+        last = v[i].clause;
     }
     double close = best ? (double)len / (double)best : 0.0;
     if (close > 1.0) close = 1.0;
-    return close * (ordered ? 1.0 : 0.5) * (double)npresent / (double)nunits;
+    return close * (ordered ? 1.0 : 0.5) * (double)npresent / (double)nclauses;
 }
 
 /* The end of the sorted run of v[0..n) that starts at i. */
@@ -224,33 +224,33 @@ static void sort_occ(occ_t *v, size_t n, occ_t *tmp) {
     }
 }
 
-static double proximity(occ_t *v, size_t n, uint32_t nunits, uint32_t *scratch,
+static double proximity(occ_t *v, size_t n, uint32_t nclauses, uint32_t *scratch,
                         occ_t *tmp) {
-    if (nunits < 2 || n < 2) return 0.0;
+    if (nclauses < 2 || n < 2) return 0.0;
     sort_occ(v, n, tmp);
-    uint32_t *count = scratch, *first = scratch + nunits;
-    memset(count, 0, nunits * sizeof *count);
+    uint32_t *count = scratch, *first = scratch + nclauses;
+    memset(count, 0, nclauses * sizeof *count);
     uint32_t npresent = 0;
     for (size_t i = 0; i < n; i++)
-        if (count[v[i].unit]++ == 0) npresent++;
+        if (count[v[i].clause]++ == 0) npresent++;
     if (npresent < 2) return 0.0;
-    memset(count, 0, nunits * sizeof *count);
-    return window(v, n, nunits, npresent, count, first);
+    memset(count, 0, nclauses * sizeof *count);
+    return window(v, n, nclauses, npresent, count, first);
 }
 
-double aj_rank_proximity(uint32_t nunits, const uint32_t *const *occ,
+double aj_rank_proximity(uint32_t nclauses, const uint32_t *const *occ,
                          const uint32_t *nocc, const uint32_t *ulen) {
     size_t n = 0;
-    for (uint32_t u = 0; u < nunits; u++) n += nocc[u];
+    for (uint32_t u = 0; u < nclauses; u++) n += nocc[u];
     occ_t *v = malloc((n + 1) * sizeof *v), *tmp = malloc((n + 1) * sizeof *tmp);
-    uint32_t *scratch = malloc((2 * (size_t)nunits + 1) * sizeof *scratch);
+    uint32_t *scratch = malloc((2 * (size_t)nclauses + 1) * sizeof *scratch);
     double p = 0.0;
     if (v && tmp && scratch) {
         size_t k = 0;
-        for (uint32_t u = 0; u < nunits; u++)
+        for (uint32_t u = 0; u < nclauses; u++)
             for (uint32_t i = 0; i < nocc[u]; i++)
                 v[k++] = (occ_t){occ[u][i], ulen[u], u};
-        p = proximity(v, n, nunits, scratch, tmp);
+        p = proximity(v, n, nclauses, scratch, tmp);
     }
     free(v);
     free(tmp);
@@ -260,7 +260,7 @@ double aj_rank_proximity(uint32_t nunits, const uint32_t *const *occ,
 
 /* ---- reading positions of the candidates ---- */
 
-/* One distinct term of the units' terms and phrases, with a cursor that
+/* One distinct term of the clauses' terms and phrases, with a cursor that
  * walks the candidates in id order. */
 typedef struct {
     const char *term;
@@ -302,7 +302,7 @@ static aj_err rterms_start(aj_ctx *c, aj_index *ix, rterms *rt) {
     return AJ_OK;
 }
 
-/* The terms of r's units; their dictionary entries are looked up, or
+/* The terms of r's clauses; their dictionary entries are looked up, or
  * copied from `from` (a set made for the same query) when not NULL. */
 static aj_err rterms_open(aj_ctx *c, const aj_rank *r, aj_index *ix, rterms *rt,
                           const rterms *from) {
@@ -376,7 +376,7 @@ typedef struct {
     size_t n, cap;
 } occbuf;
 
-static aj_err occ_push(aj_ctx *c, occbuf *b, uint32_t pos, uint32_t len, uint32_t unit) {
+static aj_err occ_push(aj_ctx *c, occbuf *b, uint32_t pos, uint32_t len, uint32_t clause) {
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 64;
         occ_t *v = realloc(b->v, cap * sizeof *v);
@@ -386,11 +386,11 @@ static aj_err occ_push(aj_ctx *c, occbuf *b, uint32_t pos, uint32_t len, uint32_
         if (!v || !t) return aj_fail(c, AJ_ENOMEM, "ranking");
         b->cap = cap;
     }
-    b->v[b->n++] = (occ_t){pos, len, unit};
+    b->v[b->n++] = (occ_t){pos, len, clause};
     return AJ_OK;
 }
 
-/* The occurrences in the current candidate of every unit it holds
+/* The occurrences in the current candidate of every clause it holds
  * (held NULL: all of them). */
 static aj_err collect_occ(aj_ctx *c, const aj_rank *r, rterms *rt, const uint8_t *held,
                           occbuf *b) {
@@ -456,7 +456,7 @@ static aj_err section_heading(aj_ctx *c, aj_index *ix, hmemo *m, uint32_t id,
     return e;
 }
 
-/* Does unit u's clause occur in the paragraph the cursors stand on?  A
+/* Does clause u occur in the paragraph the cursors stand on?  A
  * term leaf needs its term, a phrase all of its terms (in any order: a
  * heading is short). */
 static int unit_here(const aj_rank *r, const rterms *rt, uint32_t u) {
@@ -485,7 +485,7 @@ struct aj_rescorer {
     double last_factor;
     uint32_t last_id;        /* the last paragraph re-scored */
     int started;
-    const uint8_t *held;     /* the units the matches hold, NULL: all */
+    const uint8_t *held;     /* the clauses the matches hold, NULL: all */
 };
 
 void aj_rescorer_held(aj_rescorer *rs, const uint8_t *held) { rs->held = held; }
@@ -499,9 +499,9 @@ aj_err aj_rescorer_new(aj_ctx *c, const aj_rank *r, aj_index *ix,
     rs->ix = ix;
     rs->o = *o;
     rs->last_head = UINT32_MAX;
-    rs->scratch = malloc((2 * (size_t)r->nunits + 1) * sizeof *rs->scratch);
+    rs->scratch = malloc((2 * (size_t)r->nclauses + 1) * sizeof *rs->scratch);
     if (!rs->scratch) return aj_fail(c, AJ_ENOMEM, "ranking");
-    int at = r->nunits >= 2 && o->w_prox > 0;
+    int at = r->nclauses >= 2 && o->w_prox > 0;
     aj_err e = at ? rterms_open(c, r, ix, &rs->at, NULL) : AJ_OK;
     if (!e && o->w_head > 0) e = rterms_open(c, r, ix, &rs->heads, at ? &rs->at : NULL);
     return e;
@@ -547,8 +547,8 @@ static aj_err heading_factor(aj_ctx *c, aj_rescorer *rs, uint32_t id, double *f,
     e = rterms_seek(c, &rs->heads, head, 0);
     if (e) return e;
     uint32_t in = 0;
-    for (uint32_t u = 0; u < rs->r->nunits; u++) in += unit_here(rs->r, &rs->heads, u);
-    *f = (double)in / (double)rs->r->nunits;
+    for (uint32_t u = 0; u < rs->r->nclauses; u++) in += unit_here(rs->r, &rs->heads, u);
+    *f = (double)in / (double)rs->r->nclauses;
     rs->last_head = head;
     rs->last_factor = *f;
     return AJ_OK;
@@ -569,7 +569,7 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
     h->kind = 1.0;
     aj_err e = AJ_OK;
     int kind = AJ_PARA_BODY;
-    if (r->nunits && rs->o.w_head > 0)
+    if (r->nclauses && rs->o.w_head > 0)
         e = heading_factor(c, rs, h->id, &h->heading, &kind);
     else if (rs->o.heading_hit < 1.0)
         e = aj_index_para_kind(c, rs->ix, h->id, &kind);
@@ -586,7 +586,7 @@ aj_err aj_rescore(aj_ctx *c, aj_rescorer *rs, aj_hit *h, double floor, int *keep
         e = rterms_seek(c, &rs->at, h->id, 1);
         if (!e) e = collect_occ(c, r, &rs->at, rs->held, &rs->ob);
         if (e) return e;
-        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nunits, rs->scratch, rs->ob.tmp);
+        h->proximity = proximity(rs->ob.v, rs->ob.n, r->nclauses, rs->scratch, rs->ob.tmp);
     }
     h->score = aj_rank_score(h, &rs->o);
     return AJ_OK;

@@ -321,7 +321,7 @@ static aj_err offer_all(aj_ctx *c, aj_searcher *s, aj_eval *ev, aj_topk *t,
             double bm25 = aj_eval_score(ev, dl);
             if (remember) see(s, id, bm25);
             aj_hit h = {.id = id, .bm25 = bm25, .score = bm25 * t->maxf, .share = 1.0,
-                        .matched = t->units, .units = t->units};
+                        .matched = t->clauses, .clauses = t->clauses};
             if (!aj_topk_prunable(h.score, aj_topk_threshold(t))) e = aj_topk_offer(c, t, &h);
         }
         if (!e) e = aj_eval_next(c, ev);
@@ -424,13 +424,13 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     double last = cand->n ? cand->h[0].bm25 : 0.0;
     qsort(cand->h, cand->n, sizeof *cand->h, cmp_hit_id);
     aj_topk_init(top, s->hits, k);
-    aj_topk_rescoring(top, maxf, rk->nunits, rescore_hit, rs);
+    aj_topk_rescoring(top, maxf, rk->nclauses, rescore_hit, rs);
     aj_err e = candidate_floor(c, rs, cand->h, cand->n, k, maxf, &top->floor);
     for (size_t i = 0; !e && i < cand->n; i++) {
         aj_hit h = cand->h[i];
         h.score = h.bm25 * maxf;
         h.share = 1.0;
-        h.matched = h.units = rk->nunits;
+        h.matched = h.clauses = rk->nclauses;
         e = aj_topk_offer(c, top, &h);
     }
     if (!e && !complete && !settled(top, last, maxf)) {
@@ -438,11 +438,11 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
         uint32_t nleaves;
         uint64_t seen;
         second_pass p = {rs, cand->h, cand->n, 0};
-        aj_topk_rescoring(top, maxf, rk->nunits, rescore_new, &p);
+        aj_topk_rescoring(top, maxf, rk->nclauses, rescore_new, &p);
         if (s->seen_all) { /* the first pass saw every match: no evaluation */
             for (size_t i = 0; !e && i < s->nseen; i++) {
                 aj_hit h = {.id = s->seen[i].id, .bm25 = s->seen[i].bm25, .share = 1.0,
-                            .matched = rk->nunits, .units = rk->nunits};
+                            .matched = rk->nclauses, .clauses = rk->nclauses};
                 h.score = h.bm25 * maxf;
                 if (!aj_topk_prunable(h.score, aj_topk_threshold(top)))
                     e = aj_topk_offer(c, top, &h);
@@ -514,7 +514,7 @@ static aj_err rank_pruned(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj
     if (!e) e = aj_rescorer_new(c, rk, s->ix, o, rs);
     if (e) return e;
     aj_topk_init(top, s->hits, k);
-    aj_topk_rescoring(top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nunits,
+    aj_topk_rescoring(top, aj_rank_max_factor(rk, o, rk->ncan_occur), rk->nclauses,
                       rescore_hit, *rs);
     e = aj_topk_pruned(c, ev, s->ix, top, &s->res.total);
     if (!e) aj_topk_sort(top);
@@ -536,6 +536,62 @@ static aj_err keep_leaf_dfs(aj_ctx *c, aj_searcher *s, const aj_eval *ev) {
     }
     if (n) memcpy(s->leaf_df, ev->df, n * sizeof *s->leaf_df);
     return AJ_OK;
+}
+
+/* Options out of their documented ranges are AJ_EINVAL (k1 and b already
+ * resolved). */
+static aj_err check_opts(aj_ctx *c, const aj_search_opts *o) {
+    if (!(o->k1 >= 0 && o->k1 <= 1e6) || !(o->b >= 0 && o->b <= 1))
+        return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
+    if (o->rank != AJ_RANK_FULL && o->rank != AJ_RANK_BM25)
+        return aj_fail(c, AJ_EINVAL, "unknown ranking mode %d", (int)o->rank);
+    if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
+        return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
+    if (!(o->heading_hit >= 0 && o->heading_hit <= 1))
+        return aj_fail(c, AJ_EINVAL, "the factor of a heading hit must be between 0 and 1");
+    return AJ_OK;
+}
+
+/* The explanations of the page's hits (opts.explain): full matches
+ * against the query, partial ones against the OR of its clauses. */
+static aj_err explain_page(aj_ctx *c, aj_searcher *s, const aj_search_opts *o) {
+    aj_results *r = &s->res;
+    size_t need = r->nhits * s->q->nleaves, used = 0;
+    if (need > s->capex) {
+        aj_explain *ex = realloc(s->ex, need * sizeof *ex);
+        if (!ex) return aj_fail(c, AJ_ENOMEM, "explanations");
+        s->ex = ex;
+        s->capex = need;
+    }
+    size_t nf = r->nhits - r->npartial;
+    aj_err e = explain_hits(c, s, o, s->q, r->hits, nf, &used);
+    if (!e && r->npartial) {
+        partial_query pq;
+        e = partial_open(c, s->q, &pq);
+        if (!e) e = explain_hits(c, s, o, &pq.q, r->hits + nf, r->npartial, &used);
+        partial_close(&pq);
+    }
+    return e;
+}
+
+/* The first stage of a search: the query's tree (s->q), with the
+ * alternatives of compounds and acronyms added when o->expand; *xs lists
+ * those (nx of them), and s->also has room for their descriptions. */
+static aj_err parse_and_expand(aj_ctx *c, aj_searcher *s, const aj_search_opts *o,
+                               const char *qs, size_t qlen, const aj_expansion **xs,
+                               size_t *nx) {
+    aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
+    if (!e && o->expand) {
+        e = aj_expand(c, s->exp, s->an, s->q);
+        *nx = aj_expand_list(s->exp, xs);
+    }
+    if (!e && *nx > s->capalso) {
+        const char **a = realloc(s->also, *nx * sizeof *a);
+        if (!a) return aj_fail(c, AJ_ENOMEM, "expansions");
+        s->also = a;
+        s->capalso = *nx;
+    }
+    return e;
 }
 
 /* The ranking stage of a search whose hits are paragraphs: the best
@@ -578,7 +634,7 @@ static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     }
     for (size_t i = 0; !e && i < n; i++) {
         aj_hit *h = &s->hits[i];
-        h->matched = h->units = rk->nunits;
+        h->matched = h->clauses = rk->nclauses;
         if (!full) {
             h->proximity = h->heading = 0.0;
             h->kind = h->share = 1.0;
@@ -587,7 +643,7 @@ static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
     size_t npartial = 0;
     /* n < k means the heap never filled, so every full match is among the
      * n, pruning or not, and partial matches follow them. */
-    if (!e && full && o->partial && rk->nunits >= 2 && s->q->root->kind == Q_AND &&
+    if (!e && full && o->partial && rk->nclauses >= 2 && s->q->root->kind == Q_AND &&
         n < k)
         e = aj_partial_find(c, s->ix, s->an, s->q, rk, o, rs, s->hits + n, k - n,
                             &npartial, &r->decoded);
@@ -602,7 +658,9 @@ static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
 }
 
 /* Parses, expands, evaluates and ranks one query: everything aj_search
- * does but spelling. */
+ * does but spelling.  The stages: check_opts, parse_and_expand, the
+ * cursor tree (eval.h), the ranking (rank_hits, or aj_group_rank for
+ * results by document), explain_page. */
 static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
                           const aj_search_opts *opts, const aj_results **out) {
     double t0 = now();
@@ -616,30 +674,10 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     aj_highlighter_free(s->hl);
     s->hl = NULL;
     s->hl_ready = 0;
-    if (!(o->k1 >= 0 && o->k1 <= 1e6) || !(o->b >= 0 && o->b <= 1))
-        return aj_fail(c, AJ_EINVAL, "BM25 needs k1 >= 0 and 0 <= b <= 1");
-    if (o->rank != AJ_RANK_FULL && o->rank != AJ_RANK_BM25)
-        return aj_fail(c, AJ_EINVAL, "unknown ranking mode %d", (int)o->rank);
-    if (!(o->w_prox >= 0 && o->w_prox <= 100) || !(o->w_head >= 0 && o->w_head <= 100))
-        return aj_fail(c, AJ_EINVAL, "ranking weights must be between 0 and 100");
-    if (!(o->heading_hit >= 0 && o->heading_hit <= 1))
-        return aj_fail(c, AJ_EINVAL, "the factor of a heading hit must be between 0 and 1");
-    aj_err e = aj_query_parse(c, s->an, qs, qlen, &s->q);
     const aj_expansion *xs = NULL;
     size_t nx = 0;
-    if (!e && o->expand) {
-        e = aj_expand(c, s->exp, s->an, s->q);
-        nx = aj_expand_list(s->exp, &xs);
-    }
-    if (!e && nx > s->capalso) {
-        const char **a = realloc(s->also, nx * sizeof *a);
-        if (a) {
-            s->also = a;
-            s->capalso = nx;
-        } else {
-            e = aj_fail(c, AJ_ENOMEM, "expansions");
-        }
-    }
+    aj_err e = check_opts(c, o);
+    if (!e) e = parse_and_expand(c, s, o, qs, qlen, &xs, &nx);
     if (e) return e;
     int full = o->rank == AJ_RANK_FULL;
     aj_rank rk;
@@ -665,26 +703,8 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     aj_eval_close(&ev);
     r->decoded += ev.decoded;
     if (!e) r->doc_matches = counts;
-    if (!e && o->explain && r->nhits) {
-        size_t need = r->nhits * s->q->nleaves, used = 0;
-        if (need > s->capex) {
-            aj_explain *ex = realloc(s->ex, need * sizeof *ex);
-            if (!ex) e = aj_fail(c, AJ_ENOMEM, "explanations");
-            else {
-                s->ex = ex;
-                s->capex = need;
-            }
-        }
-        size_t nf = r->nhits - r->npartial;
-        if (!e) e = explain_hits(c, s, o, s->q, r->hits, nf, &used);
-        if (!e && r->npartial) {
-            partial_query pq;
-            e = partial_open(c, s->q, &pq);
-            if (!e) e = explain_hits(c, s, o, &pq.q, r->hits + nf, r->npartial, &used);
-            partial_close(&pq);
-        }
-    }
-    r->clauses = s->q->root && s->q->root->kind == Q_AND && rk.nunits >= 2 ? rk.nunits : 1;
+    if (!e && o->explain && r->nhits) e = explain_page(c, s, o);
+    r->clauses = s->q->root && s->q->root->kind == Q_AND && rk.nclauses >= 2 ? rk.nclauses : 1;
     aj_rank_close(&rk);
     r->seconds = now() - t0;
     if (e) return e;

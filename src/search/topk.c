@@ -17,16 +17,16 @@ void aj_topk_init(aj_topk *t, aj_hit *buf, size_t k) {
     t->n = 0;
     t->k = k;
     t->maxf = 1.0;
-    t->units = 0;
+    t->clauses = 0;
     t->floor = -INFINITY;
     t->rescore = NULL;
     t->arg = NULL;
 }
 
-void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t units, aj_rescore_fn fn,
+void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t clauses, aj_rescore_fn fn,
                        void *arg) {
     t->maxf = maxf;
-    t->units = units;
+    t->clauses = clauses;
     t->rescore = fn;
     t->arg = arg;
 }
@@ -125,7 +125,7 @@ aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand) {
 static aj_err offer_full(aj_ctx *c, aj_topk *t, uint32_t id, double s) {
     if (prunable(s * t->maxf, aj_topk_threshold(t))) return AJ_OK; /* most of them */
     aj_hit h = {.id = id, .bm25 = s, .score = s * t->maxf, .share = 1.0,
-                .matched = t->units, .units = t->units};
+                .matched = t->clauses, .clauses = t->clauses};
     return aj_topk_offer(c, t, &h);
 }
 

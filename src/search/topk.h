@@ -42,7 +42,7 @@ typedef struct aj_topk {
      * times maxf with the worst kept score.  Without it (maxf 1, rescore
      * NULL) the score is the bm25. */
     double maxf;
-    uint32_t units;          /* the matched and units of a full match */
+    uint32_t clauses;          /* the matched and clauses of a full match */
     double floor;            /* a score known to be reached by k paragraphs
                                 (-infinity by default): a candidate whose
                                 bound is below it is dropped */
@@ -51,14 +51,14 @@ typedef struct aj_topk {
 } aj_topk;
 
 void aj_topk_init(aj_topk *t, aj_hit *buf, size_t k);
-/* Turns re-scoring on (see above); a full match holds `units` units. */
-void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t units, aj_rescore_fn fn,
+/* Turns re-scoring on (see above); a full match holds `clauses` clauses. */
+void aj_topk_rescoring(aj_topk *t, double maxf, uint32_t clauses, aj_rescore_fn fn,
                        void *arg);
 /* Keeps hit if it ranks among the k best so far.  Hits rank by share,
  * then score, then lower id. */
 void aj_topk_push(aj_topk *t, const aj_hit *hit);
 /* Offers a match: cand holds its id, bm25, share (1 for a full match),
- * matched, units, and in score an upper bound of its final score.  It is
+ * matched, clauses, and in score an upper bound of its final score.  It is
  * re-scored and kept if it can rank among the k best.  Matches must come
  * in increasing id order. */
 aj_err aj_topk_offer(aj_ctx *c, aj_topk *t, const aj_hit *cand);
