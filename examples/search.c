@@ -144,7 +144,7 @@ int main(int argc, char **argv)
             goto out;
         }
         printf("\n%2zu. [%.3f] %s%s\n    ", opts.offset + i + 1, h->score, cite.cite,
-               h->matched < h->units ? " (partial match)" : "");
+               h->matched < h->clauses ? " (partial match)" : "");
         aj_cite_free(&cite);
 
         /* The text stays valid until the next aj_search_para_text; the

@@ -380,6 +380,9 @@ typedef struct aj_file_info {
     uint64_t nbytes;         /* size on disk */
 } aj_file_info;
 
+/* The most files a generation can have: room for a future format's. */
+#define AJ_MAX_INDEX_FILES 8
+
 typedef struct aj_index_stats {
     uint32_t ndocs, nparas;
     uint32_t nchrome;        /* of the paragraphs, page chrome */
@@ -388,8 +391,9 @@ typedef struct aj_index_stats {
     double avgdl;
     uint32_t nacronyms;      /* acronym definitions mined by the build */
     const char *generation;  /* directory name of the mapped generation */
-    size_t nfiles;
-    aj_file_info files[8];
+    size_t nfiles;           /* files of the generation (5 in format 8), at
+                                most AJ_MAX_INDEX_FILES */
+    aj_file_info files[AJ_MAX_INDEX_FILES];
 } aj_index_stats;
 
 AJ_API void aj_index_stats_get(const aj_index *ix, aj_index_stats *st);

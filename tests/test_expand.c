@@ -339,3 +339,32 @@ Test(expand, tables_loaded_on_first_need) {
     cr_assert_str_eq(want[5][1], "SOME = \"Senior Officials Meeting on Energy\"");
     cr_assert_str_eq(want[2][1], "Korea = Korean");
 }
+
+/* A number is never split into two numbers, but like any word it matches
+ * the rare word it is glued to ("2019" finds "20192020"), however rare
+ * the number itself is. */
+Test(expand_numbers, glued_to_the_next_word) {
+    char text[2048];
+    size_t k = 0;
+    for (int i = 0; i < 5; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "In 2019 the council met, session %c.\n\n",
+                              'a' + i);
+    for (int i = 0; i < 3; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "In 2020 the council met, sitting %c.\n\n",
+                              'a' + i);
+    snprintf(text + k, sizeof text - k, "The 20192020 budget was approved by the council.\n");
+    th_search f = th_search_open(text);
+    aj_ctx c = {0};
+    aj_search_opts o;
+    aj_search_opts_init(&o);
+    const aj_results *r;
+    cr_assert_eq(aj_search(&c, f.s, "2019", 4, &o, &r), AJ_OK, "%s", c.msg);
+    cr_assert_eq(r->total, 6, "2019 and 20192020: %llu", (unsigned long long)r->total);
+    cr_assert_eq(r->nalso, 1);
+    cr_assert_str_eq(r->also[0], "2019 = 20192020");
+    /* and never split: 20192020 is not "2019 2020" */
+    cr_assert_eq(aj_search(&c, f.s, "20192020", 8, &o, &r), AJ_OK, "%s", c.msg);
+    cr_assert_eq(r->total, 1);
+    cr_assert_eq(r->nalso, 0);
+    th_search_close(&f);
+}

@@ -13,7 +13,8 @@
  * what a search hit's byte range points at.
  *
  * Build: cc -std=c11 -O2 -D_GNU_SOURCE -Isrc src/common/error.c src/analysis/segment.c \
- *           tools/segdump.c -o segdump
+ *           src/analysis/lineclass.c src/analysis/clean.c src/analysis/parabuf.c \
+ *           src/analysis/pagejoin.c src/analysis/srcmap.c tools/segdump.c -o segdump
  */
 #include <stdio.h>
 #include <stdlib.h>

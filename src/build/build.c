@@ -350,9 +350,9 @@ static aj_err keep_acronym(builder *b, const char *acr, const char *lf,
 }
 
 /* What the structure passes made of a document that has ended: its
- * paragraphs' final kinds, and their CITES part of the paragraph record
- * (index.h), appended to cites.tmp in paragraph order (documents end in
- * order). */
+ * paragraphs' final kinds, and the outline part of their PARAS records
+ * (FORMAT.md "meta.aj", section 3), appended to cites.tmp in paragraph
+ * order (documents end in order). */
 static aj_err take_outline(builder *b, const aj_bdocout *o) {
     int64_t doc = b->corpus_to_doc[o->corpus_doc];
     if (doc < 0 || b->docs[doc].n != o->n || b->docs[doc].first != b->nouts)
@@ -402,6 +402,8 @@ static aj_err take_segment(aj_ctx *c, void *arg, aj_bseg *s) {
         if (p->label) e = add_string(b, s->strings + p->label - 1, &label);
         if (!e && p->label && label >= AJ_NO_LABEL)
             e = aj_fail(c, AJ_ELIMIT, "labels exceed 1 GiB of strings");
+        /* A PARAS record (FORMAT.md "meta.aj", section 3) but its
+         * outline; the kind is final only when the outline is made. */
         uint8_t r[AJ_PARA_BYTES - AJ_CITE_BYTES]; /* the outline comes later */
         aj_put_u64le(r, p->start);
         aj_put_u32le(r + 8, p->srclen);
@@ -947,12 +949,9 @@ static int cmp_group(const void *a, const void *b) {
     return k;
 }
 
-/* ACRONYMS section of meta.aj: u32 count n, u32 zero, then n records of
- * 16 bytes, u32 acronym and u32 long form (STRINGS offsets, each as
- * written in its first definition), u32 number of paragraphs defining
- * that pair, u32 the first of them; sorted by acronym key, then count
- * descending, then long form key.  The strings are added to STRINGS, so
- * this runs before STRINGS is copied. */
+/* ACRONYMS, its records and their order: FORMAT.md "meta.aj", section 6.
+ * The strings are added to STRINGS, so this runs before STRINGS is
+ * copied. */
 static aj_err write_acronyms(builder *b, aj_fwriter *w) {
     aj_ctx *c = b->c;
     if (b->nacros) qsort(b->acros, b->nacros, sizeof *b->acros, cmp_def);
@@ -989,8 +988,8 @@ static aj_err write_acronyms(builder *b, aj_fwriter *w) {
     return e;
 }
 
-/* PARAS: the records of paras.tmp and cites.tmp side by side, with the
- * final kinds. */
+/* PARAS (FORMAT.md "meta.aj", section 3): the records of paras.tmp and
+ * cites.tmp side by side, with the final kinds. */
 static aj_err write_paras(builder *b, aj_fwriter *w) {
     enum { BASE = AJ_PARA_BYTES - AJ_CITE_BYTES, CHUNK = 2048 };
     uint8_t rec[AJ_PARA_BYTES];
@@ -1019,7 +1018,8 @@ static aj_err write_paras(builder *b, aj_fwriter *w) {
     return e;
 }
 
-/* CHROME: the runs of chrome paragraphs. */
+/* CHROME, the runs of chrome paragraphs, and CHROMEDF, whose records
+ * cdf.tmp holds already: FORMAT.md "meta.aj", sections 7 and 8. */
 static aj_err write_chrome(builder *b, aj_fwriter *w) {
     uint64_t off = aj_fw_tell(w);
     uint8_t head[8] = {0}, r[AJ_RUN_BYTES];
@@ -1050,7 +1050,7 @@ static aj_err write_chrome(builder *b, aj_fwriter *w) {
     return e;
 }
 
-/* COMMON: the common terms (pairs.h has the layout). */
+/* COMMON, the common and partner terms: FORMAT.md "meta.aj", section 9. */
 static aj_err write_common(builder *b, aj_fwriter *w) {
     size_t n = aj_pairs_size(&b->common);
     uint8_t *buf = malloc(n);
@@ -1089,6 +1089,8 @@ static uint8_t *doc_flags(builder *b) {
     return f;
 }
 
+/* meta.aj, its sections in the order FORMAT.md "meta.aj" gives; SUPER
+ * (section 1) and DOCS (section 2) are made here. */
 static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_ctx *c = b->c;
     uint8_t sup[AJ_SUPER_BYTES] = {0};

@@ -1,6 +1,6 @@
 /*
  * bitpack.c - binary packing of blocks of up to 128 integers; the byte
- * layout is described in bitpack.h.
+ * layout is FORMAT.md's ("post.aj", "Bit packing").
  *
  * How decoding is made fast.  A value of w <= 32 bits that starts at bit
  * b of the stream lies entirely inside the 8 bytes that start at byte

@@ -7,22 +7,10 @@
  * w (0..32) that the caller records next to it, usually
  * aj_bitpack_width() of the block.
  *
- * Byte layout (part of the index format, also in FORMAT.md):
- *
- *   n values at width w occupy exactly aj_bitpack_bytes(n, w) =
- *   ceil(n*w / 8) bytes, read as one little-endian bit string: bit k of
- *   the string is bit (k mod 8) of byte k/8 (bit 0 the least
- *   significant).  Value i occupies bits [i*w, (i+1)*w) of the string,
- *   its lowest bit first.  The unused high bits of the last byte are
- *   zero.  There is no header, padding or alignment.
- *
- *   So width 8 is plain bytes, width 16 little-endian u16s, width 32
- *   little-endian u32s, and width 0 stores nothing (all values are 0).
- *   Example: 1, 2, 3 at width 2 are the single byte 0x39 (0b00111001);
- *   5, 3, 7, 1 at width 3 are the bytes 0xDD 0x03.
- *
- *   A full block (128 values) is 16*w bytes, a whole number of 64-bit
- *   words.
+ * The byte layout is part of the index format: FORMAT.md "post.aj", "Bit
+ * packing".  n values at width w take exactly aj_bitpack_bytes(n, w)
+ * bytes; a full block (128 values) is 16*w bytes, a whole number of 64-bit
+ * words.
  *
  * Nothing here allocates; all buffers belong to the caller.  These
  * functions cannot fail and report no errors: the caller validates widths

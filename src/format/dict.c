@@ -1,20 +1,11 @@
 /*
  * dict.c - term dictionary writer and mapped reader.
  *
- * Sections of one dictionary (ids from AJ_SEC_DICT_BASE):
- *   index   per block of 16 terms, 20 bytes: u32 offset of the block in the
- *           blocks section, u64 post offset and u64 positions offset of
- *           the block's first term
- *   blocks  per term, its string then its info:
- *             first term of a block: u8 length, bytes;
- *             next terms: u8 shared-prefix length, u8 suffix length, suffix;
- *             varint df, varint max tf, varint min length;
- *             except for a block's first term (whose offsets are in the
- *             index): zigzag varint post offset minus the previous term's,
- *             and for TERMS varint positions offset minus the previous's.
- *   WORDS have no positions (pos_off reads as UINT64_MAX).
- * Offsets of consecutive terms differ by the size of one posting list, so
- * an entry takes about a dozen bytes.
+ * The sections of one dictionary (COUNT, INDEX, BLOCKS, ids from
+ * AJ_SEC_DICT_BASE) and its entries: FORMAT.md "dict.aj".  Offsets are
+ * stored as differences from the previous term's: those of consecutive
+ * terms differ by the size of one posting list, so an entry takes about a
+ * dozen bytes.  WORDS have no positions (pos_off reads as UINT64_MAX).
  */
 #include "format/dict.h"
 
@@ -25,6 +16,7 @@
 #include "common/bytes.h"
 #include "common/io.h"
 
+/* The size of an INDEX entry (FORMAT.md "dict.aj"). */
 #define INDEX_BYTES 20u
 
 static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
@@ -138,7 +130,7 @@ aj_err aj_dict_writer_end(aj_ctx *c, aj_dict_writer *d) {
                     (unsigned long long)(aj_fw_tell(w) - idx_off),
                     (unsigned long long)nblocks);
     if (!e) e = aj_fw_section(c, w, base + 1, idx_off, nblocks * INDEX_BYTES);
-    /* Section base + 0 records the number of terms (8 bytes). */
+    /* COUNT, section base + 0 (FORMAT.md "dict.aj"). */
     uint8_t cnt[8];
     aj_put_u64le(cnt, d->n);
     uint64_t cnt_off = aj_fw_tell(w);

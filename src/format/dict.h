@@ -7,6 +7,7 @@
  * are front-coded in blocks of AJ_DICT_BLOCK, each term followed by its
  * info (df, bounds, and offsets as differences from the previous term's);
  * a fixed-width block index allows binary search without loading anything.
+ * The bytes: FORMAT.md "dict.aj".
  */
 #ifndef AJ_DICT_H
 #define AJ_DICT_H
@@ -22,7 +23,8 @@
 
 enum { AJ_DICT_TERMS = 0, AJ_DICT_WORDS = 1 };
 
-/* Section ids in dict.aj: base + 0 term count, + 1 block index, + 2 blocks. */
+/* The first of dictionary `which`'s three section ids in dict.aj (COUNT;
+ * INDEX and BLOCKS follow): FORMAT.md "dict.aj". */
 #define AJ_SEC_DICT_BASE(which) (1u + 3u * (uint32_t)(which))
 
 typedef struct aj_term_info {

@@ -1,24 +1,8 @@
 /*
  * file.c - index file container: header, payload, page checksums.
  *
- * Layout (all integers little-endian; FORMAT.md has the same table):
- *
- *   offset  size  field
- *   0       8     magic "AJSEARCH"
- *   8       4     format version (AJ_FORMAT_VERSION)
- *   12      4     file kind (fourcc: "meta", "dict", "post", "posn", "stor")
- *   16      8     payload length P
- *   24      8     payload offset of the section directory
- *   32      4     page size (65536)
- *   36      4     number of pages = ceil(P / page size)
- *   40      8     xxh3-64 of the checksum table
- *   48      8     reserved, zero
- *   56      8     xxh3-64 of header bytes [0, 56)
- *   64      P     payload
- *   64+P    4*n   checksum table: low 32 bits of xxh3-64 of each page
- *
- * The section directory (inside the payload) is u32 count, u32 zero, then
- * per section u32 id, u32 zero, u64 offset, u64 length (payload offsets).
+ * The header's fields, the checksum table and the section directory:
+ * FORMAT.md "Container".
  */
 #include "common/io.h"
 #include "format/file.h"

@@ -29,7 +29,8 @@
  * occurrence of a pairable pair (aj_pairs_pairable) is indexed, so a
  * pairable key that the dictionary lacks means the two words are never
  * adjacent.  The common and partner terms are stored in the index
- * (meta.aj, section COMMON), so searches know which pairs exist.
+ * (meta.aj, section COMMON), so searches know which pairs exist.  The
+ * bytes: FORMAT.md "meta.aj" (COMMON) and "dict.aj" (Pair terms).
  */
 #ifndef AJ_PAIRS_H
 #define AJ_PAIRS_H
@@ -101,11 +102,8 @@ int aj_pairs_terms_pairable(const aj_pairs *p, const char *a, size_t alen, const
 size_t aj_pair_key(const char *a, size_t alen, const char *b, size_t blen,
                    char *out);
 
-/* The COMMON section's bytes: u32 count n of common terms, u32 count np
- * of partner terms, then the n common terms in strictly increasing byte
- * order, then the np partner terms likewise, each NUL-terminated, no
- * term in both lists.  aj_pairs_size gives the length; aj_pairs_encode
- * writes it to out. */
+/* The COMMON section's bytes (FORMAT.md "meta.aj", section 9):
+ * aj_pairs_size gives their length; aj_pairs_encode writes them to out. */
 size_t aj_pairs_size(const aj_pairs *p);
 void aj_pairs_encode(const aj_pairs *p, uint8_t *out);
 

@@ -1,4 +1,5 @@
-/* postings.c - see postings.h for the byte layout. */
+/* postings.c - see postings.h; the bytes are FORMAT.md's "post.aj" and
+ * "posn.aj". */
 #include "format/postings.h"
 #include "analysis/segment.h"
 

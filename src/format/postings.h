@@ -3,19 +3,10 @@
  * blocks of 128 with per-block skip entries (post.aj), and positions in a
  * separate stream (posn.aj) that only phrase queries touch.
  *
- * Layout of one term's postings at aj_term_info.post_off (FORMAT.md):
- *   if df > 128: a skip table of nblocks entries of 20 bytes
- *       u32 last_doc, u32 max_tf, u32 min_len, u32 data_off, u32 pos_off
- *     (data_off relative to the end of the skip table, pos_off relative to
- *     the term's pos_off), then the blocks;
- *   if df <= 128: the single block directly (no skip table).
- * A block of n postings (n = 128 except the last): u8 doc width, u8 tf
- * width, n doc-id gaps bit-packed (gap to the previous id; the first gap of
- * a block is relative to the previous block's last id, or to 0), n values
- * tf-1 bit-packed.
- * Positions of a block: the T = sum(tf) positions of its postings in order,
- * each posting's first position absolute and the next ones as gaps, cut in
- * chunks of up to 128 values, each chunk u8 width + bit-packed values.
+ * One term's postings at aj_term_info.post_off, its positions at
+ * aj_term_info.pos_off: FORMAT.md "post.aj" and "posn.aj".  The skip
+ * entries' bounds (last id, largest tf, shortest paragraph) let a query
+ * pass over whole blocks without decoding them.
  */
 #ifndef AJ_POSTINGS_H
 #define AJ_POSTINGS_H
@@ -28,6 +19,7 @@
 #include "format/file.h"
 
 #define AJ_DOC_END UINT32_MAX
+/* The size of a skip entry (FORMAT.md "post.aj"). */
 #define AJ_SKIP_BYTES 20u
 
 /* ---- writing ---- */

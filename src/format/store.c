@@ -12,6 +12,7 @@
 
 #include "common/bytes.h"
 
+/* stor.aj's section ids (FORMAT.md "stor.aj"). */
 enum { SEC_FRAMES = 1, SEC_TABLE = 2, SEC_DICT = 3 };
 
 /* A zstd dictionary starts with this magic (little-endian), then its id. */
@@ -167,15 +168,10 @@ struct aj_store_writer {
     uint64_t frames_off;
 };
 
-/*
- * stor.aj, in file order:
- *   DICT   (id 3) the zstd dictionary (magic 0xEC30A437, id, entropy
- *          tables, content), or nothing
- *   FRAMES (id 1) one zstd frame per block, back to back: content size in
- *          the header, no dictionary id, no checksum
- *   TABLE  (id 2, 8-aligned) per block 20 bytes: u64 frame offset in
- *          FRAMES, u32 frame length, u32 raw length, u32 first paragraph
- */
+/* stor.aj's sections, in file order DICT, FRAMES, TABLE: FORMAT.md
+ * "stor.aj".  That is the order in which an append-only writer has them:
+ * the dictionary is made before the workers start, their frames arrive
+ * while the build runs, and the table is complete only at its end. */
 aj_err aj_store_writer_new(aj_ctx *c, aj_fwriter *w, const aj_store_dict *d,
                            aj_store_writer **out) {
     aj_store_writer *s = calloc(1, sizeof *s);

@@ -18,11 +18,8 @@
  * of paragraphs into frames with it; the writer appends frames in
  * paragraph order.
  *
- * Sections (FORMAT.md, "stor.aj"): 1 = frames, 2 = block table of 20-byte
- * entries (u64 frame offset in the frames section, u32 frame length, u32
- * raw length, u32 id of the block's first paragraph), 3 = the dictionary
- * (a zstd dictionary, or empty when the corpus was too small to train
- * one).
+ * stor.aj's sections, the block table's entries and the frames:
+ * FORMAT.md "stor.aj".
  */
 #ifndef AJ_STORE_H
 #define AJ_STORE_H
@@ -126,9 +123,10 @@ typedef struct aj_store {
     uint32_t nblocks;
 } aj_store;
 
+/* The size of a block table entry (FORMAT.md "stor.aj", section 2). */
 #define AJ_STORE_ENTRY 20u
 /* A block's raw length at most (a paragraph is at most AJ_MAX_PARA_BYTES,
- * segment.h): a larger length in the table is damage. */
+ * ajsearch.h): a larger length in the table is damage. */
 #define AJ_STORE_MAX_RAW (16u << 20)
 
 /* Block b's table entry: its frame's offset in FRAMES and length, its

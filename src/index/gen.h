@@ -1,19 +1,15 @@
 /*
  * gen.h - index generations and the atomic switch between them.
  *
- * A build takes the index lock (flock on LOCK; a second build fails with
- * AJ_EBUSY rather than wait), writes its files into a private directory
- * .build-PID, fsyncs them, renames the directory to gen-N (N one more than
- * any existing generation), and then atomically replaces CURRENT (a small
- * file naming the live generation, written as CURRENT.PID and synced) with
- * rename(2).  Until that last rename nothing a reader looks at has
- * changed.  A build that fails removes what it wrote (its
- * .build-* directory, or the gen-N it renamed it to if the switch itself
- * failed).  A build killed at any point leaves at most a .build-*
- * directory, a gen-N that CURRENT does not name and a CURRENT.PID file
- * behind; the next build removes them.  After the switch, the build keeps
- * the new generation and the `keep` newest others (the one it replaced
- * first) and deletes the rest.
+ * The index directory (LOCK, CURRENT, gen-N, .build-PID), the steps of
+ * the switch and which older generations a build keeps: FORMAT.md
+ * "Directory".  The switch is one rename(2) of CURRENT.PID over CURRENT:
+ * nothing a reader looks at changes before it, and a reader sees the old
+ * generation or the new one, never a mix.  A build that fails
+ * removes what it wrote (its .build-* directory, or the gen-N it renamed
+ * it to if the switch itself failed); what a killed one leaves, the next
+ * build removes.  A second build waits for the lock or fails with
+ * AJ_EBUSY (aj_gen_begin).
  */
 #ifndef AJ_GEN_H
 #define AJ_GEN_H

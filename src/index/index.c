@@ -33,8 +33,8 @@ unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
 unsigned aj_version_number(void) { return AJ_VERSION_NUMBER; }
 const char *aj_version_string(void) { return AJ_VERSION_STRING; }
 
-/* Locates the records of a table of 8-byte runs (CHROME, CHROMEDF): u32
- * n, u32 zero, n records. */
+/* Locates the records of a table of runs (CHROME, CHROMEDF; FORMAT.md
+ * "meta.aj", sections 7 and 8). */
 static aj_err read_runs(aj_ctx *c, aj_index *ix, uint32_t id, const char *name,
                         uint64_t *first, uint32_t *n) {
     aj_mfile *m = ix->files[AJ_F_META];
@@ -296,6 +296,7 @@ void aj_index_stats_get(const aj_index *ix, aj_index_stats *st) {
                     : 0.0;
     st->generation = ix->gen;
     st->nacronyms = ix->nacros;
+    _Static_assert(AJ_NFILES <= AJ_MAX_INDEX_FILES, "aj_index_stats.files is too small");
     st->nfiles = AJ_NFILES;
     for (int i = 0; i < AJ_NFILES; i++) {
         st->files[i].name = aj_file_names[i];
@@ -308,18 +309,23 @@ aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
     if (off >= ix->strings_len)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: string offset %u out of range",
                        off);
-    /* Strings are short; map up to 4 KiB or the section end and look for
-     * the terminator inside it. */
-    uint64_t n = ix->strings_len - off;
-    if (n > 4096) n = 4096;
-    const uint8_t *p;
-    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->strings_off + off, n, &p);
-    if (e) return e;
-    if (!memchr(p, 0, (size_t)n))
-        return aj_fail(c, AJ_ECORRUPT, "meta.aj: unterminated string at %u",
-                       off);
-    *s = (const char *)p;
-    return AJ_OK;
+    /* Most strings are short: look for the terminator in the first 4 KiB,
+     * then in twice as much, up to the section's end (a title from
+     * metadata.tsv may be longer than a page), so that only the pages a
+     * string spans are verified. */
+    uint64_t left = ix->strings_len - off;
+    for (uint64_t n = 4096;; n *= 2) {
+        if (n > left) n = left;
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, ix->files[AJ_F_META], ix->strings_off + off, n, &p);
+        if (e) return e;
+        if (memchr(p, 0, (size_t)n)) {
+            *s = (const char *)p;
+            return AJ_OK;
+        }
+        if (n == left)
+            return aj_fail(c, AJ_ECORRUPT, "meta.aj: unterminated string at %u", off);
+    }
 }
 
 aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len) {

@@ -1,40 +1,13 @@
 /*
  * index.h - the open index (internal): the five mapped files of one
- * generation and the layout of meta.aj.
+ * generation, and meta.aj's section ids and record sizes.
  *
- * meta.aj sections:
- *   1 SUPER   80 bytes: u32 ndocs, u32 nparas, u64 ntokens, u64 nterms,
- *             u64 nwords, u64 npostings, u64 nword_postings, u32 chrome
- *             paragraphs, u32 zero, u64 chrome tokens, u64 pair terms
- *             (how many of the nterms are common-word pairs), u64
- *             pair postings (how many of the npostings are theirs)
- *   2 DOCS    ndocs records of 44 bytes: u32 path, u32 title, u32 date,
- *             u32 source (offsets of NUL-terminated strings in STRINGS),
- *             u32 first paragraph id, u32 paragraph count, u32 flags
- *             (AJ_DOC_CITE_PATH), u64 the file's size in bytes, u64 the
- *             XXH3-64 (seed 0) of its bytes
- *   3 PARAS   nparas records of 32 bytes: u64 source start, u32 source
- *             length, u32 text length, u32 kind << 30 | label (offset of
- *             its string, or 0x3FFFFFFF for none), then the outline: u32
- *             section (1 + id of the enclosing heading, 0 for none), u32
- *             number (1-based among the document's paragraphs that are
- *             not chrome; 0 for chrome), u32 cite info (below).  The
- *             document comes from DOCS' ranges, the text's block and
- *             offset from stor.aj's table and the lengths of the texts
- *             before it in the block.
- *   4 LENS    nparas u32: paragraph lengths in tokens
- *   5 STRINGS NUL-terminated UTF-8 strings
- *   6 ACRONYMS u32 n, u32 zero, n records of 16 bytes: u32 acronym, u32
- *             long form (STRINGS offsets), u32 count, u32 first paragraph
- *             (the build's write_acronyms() and FORMAT.md)
- *   7 CHROME  u32 n, u32 zero, n records of 8 bytes: u32 first id, u32
- *             count: the runs of chrome paragraphs, in id order, neither
- *             overlapping nor touching
- *   8 CHROMEDF u32 n, u32 zero, n records of 8 bytes: u32 term id (rank
- *             in TERMS), u32 chrome paragraphs holding it (1..df), in term
- *             order, for every term that chrome holds
- *   9 COMMON  u32 n, u32 zero, the n common terms NUL-terminated in
- *             increasing byte order (pairs.h)
+ * meta.aj's sections, their records and fields: FORMAT.md "meta.aj".  The
+ * AJ_SEC_* ids below are its section numbers and the *_BYTES its record
+ * sizes (tests/cli/docs.py format checks that they agree).  A paragraph's
+ * record does not name its document or where its text lies: they come
+ * from DOCS' ranges and from stor.aj's block table and the lengths of the
+ * texts before it in its block.
  */
 #ifndef AJ_INDEX_H
 #define AJ_INDEX_H
@@ -71,10 +44,10 @@ enum {
  * name this one's path. */
 #define AJ_DOC_CITE_PATH 1u
 
-/* The cite info of a PARAS record: bits 0-3 the chrome kind (AJ_CHROME_*),
- * 4-6 how the label is written (AJ_MARK_*), 7 cited by its number in the
- * document, 8-15 how many enclosing headings its citation names; the
- * other bits are zero. */
+/* The cite info of a PARAS record (its bits: FORMAT.md "meta.aj", below
+ * the table) from the chrome kind (AJ_CHROME_*), how the label is written
+ * (AJ_MARK_*), how many enclosing headings the citation names (q) and
+ * whether it is cited by its number in the document. */
 static inline uint32_t aj_cite_info(unsigned chrome, unsigned mark, unsigned q,
                                     unsigned by_number) {
     return (chrome & 0xFu) | (mark & 0x7u) << 4 | (by_number & 1u) << 7 | (q & 0xFFu) << 8;
@@ -173,9 +146,9 @@ aj_err aj_index_heading_kind(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_
 aj_err aj_index_para_doc(aj_ctx *c, const aj_index *ix, uint32_t id,
                          uint32_t *doc, uint32_t *first);
 
-/* The runs of chrome paragraphs (CHROME): *runs points at n records of
- * AJ_RUN_BYTES, u32 first id and u32 count (n may be 0, *runs then NULL).
- * The pointer is valid while the index is open. */
+/* The runs of chrome paragraphs: *runs points at the n records of CHROME
+ * (FORMAT.md "meta.aj", section 7; n may be 0, *runs then NULL).  The
+ * pointer is valid while the index is open. */
 aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
                             uint32_t *n);
 

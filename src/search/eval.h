@@ -10,6 +10,8 @@
  *    before scoring anything;
  *  - AND leapfrogs its children from the rarest, then rejects candidates
  *    its NOT children contain; OR merges.
+ * The implementation is cut by feature into eval.c and eval_*.c, which
+ * share the internal header eval_impl.h (it says which file holds what).
  */
 #ifndef AJ_EVAL_H
 #define AJ_EVAL_H

@@ -178,8 +178,8 @@ static void run_full(const uint8_t *q, size_t n, uint32_t *all, size_t nall) {
                      h->heading <= 1,
                  "factors %g %g", h->proximity, h->heading);
         int partial = i >= nfull;
-        FZ_CHECK(partial ? h->matched < h->units : h->matched == h->units,
-                 "hit %zu matches %u of %u clauses", i, h->matched, h->units);
+        FZ_CHECK(partial ? h->matched < h->clauses : h->matched == h->clauses,
+                 "hit %zu matches %u of %u clauses", i, h->matched, h->clauses);
         FZ_CHECK(h->kind >= 0 && h->kind <= 1 && h->share > 0 && h->share <= 1 &&
                      (partial || h->share == 1),
                  "kind %g share %g", h->kind, h->share);

@@ -404,9 +404,8 @@ class Expander:
         tdf = self.tdf(terms[0]) if n.kind == "term" else 0
         if n.kind == "term" and (tdf <= SPLIT_MAX_DF or tdf <= self.corpus.n // SPLIT_SHARE):
             wd = words[0]
-            if wd[0] in "0123456789":
-                return out
-            cut = self.best_split(wd, tdf <= MAX_GLUED_DF)
+            # a number is not split, but the later rules still apply to it
+            cut = 0 if wd[0] in "0123456789" else self.best_split(wd, tdf <= MAX_GLUED_DF)
             if cut:
                 ts = [self.term_of(wd[:cut]), self.term_of(wd[cut:])]
                 add(n.text, ts, self.shown(ts))

@@ -40,17 +40,17 @@ class Params:
 
 
 class Hit:
-    def __init__(self, pid, bm25, held, units, share):
+    def __init__(self, pid, bm25, held, clauses, share):
         self.id, self.bm25 = pid, bm25
         self.held = set(held)
-        self.matched, self.units, self.share = len(self.held), units, share
+        self.matched, self.clauses, self.share = len(self.held), clauses, share
         self.proximity = self.heading = 0.0
         self.kind = 1.0
         self.score = 0.0
 
     @property
     def partial(self):
-        return self.matched < self.units
+        return self.matched < self.clauses
 
     def key(self):
         """Sort key: larger share, higher score, lower id."""
@@ -59,7 +59,7 @@ class Hit:
 
 # ------------------------------------------------------------------ clauses
 
-def units_of(tree):
+def clauses_of(tree):
     """The query's clauses: the positive children of a top-level AND, else
     the whole query."""
     if tree[0] == "and":
@@ -103,15 +103,15 @@ def common(corpus, node):
 
 # --------------------------------------------------------------- proximity
 
-def occurrences(corpus, units, held, pid):
-    """(start, length, unit) of every term and phrase of every clause the
+def occurrences(corpus, clauses, held, pid):
+    """(start, length, clause) of every term and phrase of every clause the
     paragraph holds."""
     terms = corpus.terms[pid]
     out = []
-    for u, unit in enumerate(units):
+    for u, clause in enumerate(clauses):
         if u not in held:
             continue
-        for leaf in positive_leaves(unit):
+        for leaf in positive_leaves(clause):
             if leaf[0] == "term":
                 out += [(p, 1, u) for p, t in enumerate(terms) if t == leaf[1]]
             elif leaf[0] == "phrase":
@@ -121,13 +121,13 @@ def occurrences(corpus, units, held, pid):
     return sorted(out)
 
 
-def proximity(corpus, units, held, pid):
+def proximity(corpus, clauses, held, pid):
     """README: the best run of occurrences (sorted by position, clause,
     length) holding every clause that occurs: smallest span, then ending
     first, then starting last; L over span, halved out of query order,
     times the share of clauses that occur."""
-    n = len(units)
-    occ = occurrences(corpus, units, held, pid)
+    n = len(clauses)
+    occ = occurrences(corpus, clauses, held, pid)
     present = {u for _, _, u in occ}
     if n < 2 or len(present) < 2:
         return 0.0
@@ -167,7 +167,7 @@ def section_heading(corpus, pid):
     return None
 
 
-def heading_share(corpus, units, pid):
+def heading_share(corpus, clauses, pid):
     """The fraction of clauses with a term, or all the words of a phrase,
     in the paragraph's section heading."""
     h = section_heading(corpus, pid)
@@ -175,21 +175,21 @@ def heading_share(corpus, units, pid):
         return 0.0
     words = set(corpus.terms[h])
     inside = 0
-    for unit in units:
-        for leaf in positive_leaves(unit):
+    for clause in clauses:
+        for leaf in positive_leaves(clause):
             if (leaf[0] == "term" and leaf[1] in words) or \
                     (leaf[0] == "phrase" and all(t in words for t in leaf[1])):
                 inside += 1
                 break
-    return inside / len(units)
+    return inside / len(clauses)
 
 
 # ------------------------------------------------------------------ ranking
 
-def factors(corpus, units, hit, prm):
+def factors(corpus, clauses, hit, prm):
     # A factor whose weight is 0 is not computed, and shows 0 (README).
-    hit.proximity = proximity(corpus, units, hit.held, hit.id) if prm.w_prox else 0.0
-    hit.heading = heading_share(corpus, units, hit.id) if prm.w_head else 0.0
+    hit.proximity = proximity(corpus, clauses, hit.held, hit.id) if prm.w_prox else 0.0
+    hit.heading = heading_share(corpus, clauses, hit.id) if prm.w_head else 0.0
     hit.kind = prm.heading_hit if corpus.paragraphs[hit.id]["kind"] == "heading" else 1.0
     hit.score = hit.bm25 * (1 + prm.w_prox * hit.proximity) * (1 + prm.w_head * hit.heading) \
         * hit.kind * hit.share
@@ -201,27 +201,27 @@ def ranked(corpus, query, prm, parse=refsearch.parse):
     analyze) gives the tree to rank (a reference of query rewriting, such
     as expansion, passes its own)."""
     tree = parse(query, corpus.analyzer.analyze)
-    units, negs = units_of(tree), negations_of(tree)
+    clauses, negs = clauses_of(tree), negations_of(tree)
     full, partial = [], []
-    weights = [math.floor(weight(corpus, u) * WEIGHT_SCALE + 0.5) for u in units]
-    commons = [common(corpus, u) for u in units]
+    weights = [math.floor(weight(corpus, u) * WEIGHT_SCALE + 0.5) for u in clauses]
+    commons = [common(corpus, u) for u in clauses]
     for pid in corpus.searched:
         matched, score = refsearch.evaluate(corpus, tree, pid, prm.k1, prm.b)
         if matched:
-            full.append(Hit(pid, score, range(len(units)), len(units), 1.0))
+            full.append(Hit(pid, score, range(len(clauses)), len(clauses), 1.0))
             continue
-        if not (prm.partial and tree[0] == "and" and len(units) >= 2):
+        if not (prm.partial and tree[0] == "and" and len(clauses) >= 2):
             continue
         if any(refsearch.evaluate(corpus, neg, pid, prm.k1, prm.b)[0] for neg in negs):
             continue
-        held = [refsearch.evaluate(corpus, u, pid, prm.k1, prm.b) for u in units]
+        held = [refsearch.evaluate(corpus, u, pid, prm.k1, prm.b) for u in clauses]
         have = [i for i, (m, _) in enumerate(held) if m]
-        if not have or len(have) == len(units) or all(commons[i] for i in have):
+        if not have or len(have) == len(clauses) or all(commons[i] for i in have):
             continue
         share = sum(weights[i] for i in have) / sum(weights)
-        partial.append(Hit(pid, sum(held[i][1] for i in have), have, len(units), share))
+        partial.append(Hit(pid, sum(held[i][1] for i in have), have, len(clauses), share))
     for h in full + partial:
-        factors(corpus, units, h, prm)
+        factors(corpus, clauses, h, prm)
     full.sort(key=Hit.key)
     partial.sort(key=Hit.key)
     return (full + partial)[:corpus.n]
@@ -248,7 +248,7 @@ def main(argv=None):
                "factors": {"bm25": round(h.bm25, 6), "proximity": round(h.proximity, 6),
                            "heading": round(h.heading, 6), "kind": h.kind}}
         if h.partial:
-            out.update(partial=True, matched=h.matched, clauses=h.units, share=round(h.share, 6))
+            out.update(partial=True, matched=h.matched, clauses=h.clauses, share=round(h.share, 6))
         print(json.dumps(out))
     return 0 if hits else 1
 

@@ -233,9 +233,9 @@ def compare_ranked(want, got, paragraphs):
         if w is None:
             continue
         if bool(h.get("partial")) != w.partial or \
-                (w.partial and (h.get("matched"), h.get("clauses")) != (w.matched, w.units)):
+                (w.partial and (h.get("matched"), h.get("clauses")) != (w.matched, w.clauses)):
             bad.append(f"id {w.id}: partial {h.get('partial')} {h.get('matched')} of "
-                       f"{h.get('clauses')}, reference {w.matched} of {w.units}")
+                       f"{h.get('clauses')}, reference {w.matched} of {w.clauses}")
         elif w.partial and not scores_close(h.get("share", -1), w.share):
             bad.append(f"id {w.id}: share {h.get('share')}, reference {w.share:.6f}")
         got_f = dict(h.get("factors", {}), score=h.get("score"))
