@@ -130,8 +130,8 @@ int main(int argc, char **argv)
     /* After the full matches of an AND come paragraphs that match only
      * some of its words (aj_search_opts.partial). */
     if (r->npartial)
-        printf("%zu more match%s only some of the words\n", r->npartial,
-               r->npartial == 1 ? "es" : "");
+        printf("and %zu more paragraph%s only some of the words\n", r->npartial,
+               r->npartial == 1 ? " matches" : "s match");
 
     for (i = 0; i < r->nhits; i++) {
         const aj_hit *h = &r->hits[i];
