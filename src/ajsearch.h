@@ -227,11 +227,6 @@ typedef struct aj_build_opts {
                                 thread after each piece of work (often:
                                 the caller decides how often to show it) */
     void *progress_arg;
-    /* Work clauses, for tests (0 = defaults: a 64th of the corpus between
-     * 64 KiB and 1 MiB, and 1 M tokens); the index does not depend on them
-     * except for text block boundaries. */
-    uint32_t chunk_bytes;    /* documents are grouped into chunks this big */
-    uint32_t segment_tokens; /* a worker hands over work this often */
     /* May be NULL.  When *cancel becomes non-zero (a signal handler may set
      * it), the build stops at its next check (every paragraph, segment,
      * sample and dictionary entry, so within a fraction of a second),
@@ -323,7 +318,9 @@ AJ_API aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_
 
 /* What aj_index_export copied. */
 typedef struct aj_export_info {
-    char generation[64];     /* the generation it came from */
+    char generation[64];     /* the generation it came from, NUL-terminated
+                                (a generation's name is at most 62 bytes:
+                                FORMAT.md "Directory") */
     uint64_t bytes;          /* bytes copied */
 } aj_export_info;
 

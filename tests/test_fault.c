@@ -15,6 +15,8 @@
  * them fail in turn (fault::straight_runs_fail_cleanly). */
 #include "helpers.h"
 
+#include "build/build.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -491,10 +493,9 @@ static void random_doc(const char *dir, const char *name, uint64_t seed) {
 static aj_err build_fresh(const tree *t, aj_ctx *c, uint32_t *nruns) {
     /* one thread, one chunk, segments of 20,000 tokens (some 17,000 new
      * terms each): every segment after the first goes to runs of its own */
-    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index, .threads = 1,
-                       .chunk_bytes = 1u << 30, .segment_tokens = 20000};
+    aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index, .threads = 1};
     aj_build_stats st;
-    aj_err e = aj_build(c, &o, &st);
+    aj_err e = aj_build_units(c, &o, 1u << 30, 20000, &st);
     if (!e && nruns) *nruns = st.nruns;
     return e;
 }

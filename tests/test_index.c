@@ -3,6 +3,8 @@
  * replacement, and corruption detection by check. */
 #include "helpers.h"
 
+#include "build/build.h"
+
 #include <math.h>
 #include <sys/file.h>
 
@@ -316,9 +318,9 @@ static void build_with(const tree *t, const char *index, int threads,
                        uint64_t memory, uint32_t chunk, uint32_t seg, uint32_t *nruns) {
     aj_ctx c = {0};
     aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = index, .threads = threads,
-                       .memory = memory, .chunk_bytes = chunk, .segment_tokens = seg};
+                       .memory = memory};
     aj_build_stats st;
-    cr_assert_eq(aj_build(&c, &o, &st), AJ_OK, "build: %s", c.msg);
+    cr_assert_eq(aj_build_units(&c, &o, chunk, seg, &st), AJ_OK, "build: %s", c.msg);
     if (nruns) *nruns = st.nruns;
 }
 

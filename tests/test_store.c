@@ -4,6 +4,8 @@
  * dictionary failing cleanly. */
 #include "helpers.h"
 
+#include "build/build.h"
+
 #include <sys/stat.h>
 
 #include "ajsearch.h"
@@ -68,9 +70,8 @@ static void drop(fixture *f) {
 
 static void build_into(const fixture *f, const char *index, int threads) {
     aj_ctx c = {0};
-    aj_build_opts o = {.corpus_dir = f->corpus, .index_dir = index, .threads = threads,
-                       .chunk_bytes = 8192};
-    cr_assert_eq(aj_build(&c, &o, NULL), AJ_OK, "build: %s", c.msg);
+    aj_build_opts o = {.corpus_dir = f->corpus, .index_dir = index, .threads = threads};
+    cr_assert_eq(aj_build_units(&c, &o, 8192, 0, NULL), AJ_OK, "build: %s", c.msg);
 }
 
 static char *stor_path(const char *index, char *buf, size_t cap) {

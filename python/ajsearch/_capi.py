@@ -76,7 +76,6 @@ class aj_build_opts(ctypes.Structure):
         ("keep", c_int), ("wait", c_int), ("strict", c_int),
         ("progress", c_void_p),  # aj_progress_fn, never set here
         ("progress_arg", c_void_p),
-        ("chunk_bytes", c_uint32), ("segment_tokens", c_uint32),
         ("cancel", c_void_p),  # const volatile sig_atomic_t *
     ]
 

@@ -34,6 +34,7 @@
 #include "common/io.h"
 #include "analysis/acronym.h"
 #include "ajsearch.h"
+#include "build/build.h"
 #include "build/bworker.h"
 #include "common/bytes.h"
 #include "common/grow.h"
@@ -1302,6 +1303,11 @@ int aj_build_default_threads(void) {
 }
 
 aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
+    return aj_build_units(c, o, 0, 0, stats);
+}
+
+aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
+                      uint32_t segment_tokens, aj_build_stats *stats) {
     double t0 = now();
     builder b = {.c = c, .o = o};
     aj_corpus cp;
@@ -1317,7 +1323,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     b.worker_limit = b.memory / 8;
     if (b.worker_limit < WORKER_TABLES_MIN) b.worker_limit = WORKER_TABLES_MIN;
     if (b.worker_limit > WORKER_TABLES_MAX) b.worker_limit = WORKER_TABLES_MAX;
-    b.seg_tokens = o->segment_tokens ? o->segment_tokens : AJ_SEG_TOKENS;
+    b.seg_tokens = segment_tokens ? segment_tokens : AJ_SEG_TOKENS;
 
     b.t0 = t0;
     if (aj_fp_init(&b.fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
@@ -1363,9 +1369,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
     if (!e) e = aj_store_writer_new(c, b.stor, &b.sdict, &b.store);
     if (!e)
-        e = aj_bchunks(c, o->corpus_dir, &cp,
-                       o->chunk_bytes, &chunks,
-                       &nchunks);
+        e = aj_bchunks(c, o->corpus_dir, &cp, chunk_bytes, &chunks, &nchunks);
     /* With more than one thread, the coordinator always has a thread of
      * its own, even for a single chunk (one large document): absorbing
      * and spilling then overlap with the worker's analysis instead of
