@@ -59,8 +59,8 @@ LIB_SRCS += $(addprefix analysis/,fold.c variant.c stem.c analyzer.c lexicon.c s
 LIB_SRCS += $(addprefix format/,bitpack.c file.c dict.c postings.c store.c pairs.c)
 LIB_SRCS += $(addprefix index/,index.c gen.c check.c export.c fingerprint.c source.c cite.c)
 LIB_SRCS += $(addprefix build/,corpus.c docmap.c invert.c listpipe.c bworker.c pairchoose.c build.c status.c)
-LIB_SRCS += $(addprefix query/,query.c expand.c expand_rules.c expand_acronym.c expand_form.c fuzzy.c suggest.c)
-LIB_SRCS += $(addprefix search/,eval.c eval_bool.c eval_phrase.c eval_near.c eval_prefix.c topk.c rank.c partial.c group.c search.c highlight.c snippet.c)
+LIB_SRCS += $(addprefix query/,query.c fields.c expand.c expand_rules.c expand_acronym.c expand_form.c fuzzy.c suggest.c)
+LIB_SRCS += $(addprefix search/,filter.c facet.c eval.c eval_bool.c eval_phrase.c eval_near.c eval_prefix.c topk.c rank.c partial.c group.c search.c highlight.c snippet.c)
 # The English word table (src/analysis/lexicon.h) is generated into each build
 # directory from Debian's word lists by tools/mklexicon.c.
 LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-english

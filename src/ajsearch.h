@@ -628,7 +628,51 @@ typedef struct aj_search_opts {
                                 results.doc_matches is filled.  Exact,
                                 without ranking every match: see README
                                 "Grouping". */
+    /* Filters (README "Filters and facets"; NULL: none).  Only the
+     * paragraphs of the documents that pass all of them are found,
+     * counted, ranked, grouped and faceted, inside the evaluation, so
+     * totals and pages are exact; BM25's statistics stay the whole
+     * index's, so a filter never changes a score.  The query may carry
+     * the same as fields (date:2024..2025, doc:2025-*, source:MOFA), which
+     * apply too. */
+    const char *since, *until; /* dates YYYY, YYYY-MM or YYYY-MM-DD: a
+                                document passes when the span of days its
+                                date names meets [since, until]; one
+                                without a date does not */
+    const char *doc;         /* glob on the document's path (fnmatch(3),
+                                '*' also crosses '/') */
+    const char *source;      /* text its source contains (ASCII case
+                                ignored) */
+    unsigned facets;         /* AJ_FACET_* bits: matching paragraphs
+                                counted by value (results.facets) */
 } aj_search_opts;
+
+/* What aj_search_opts.facets counts by (aj_facet.kind). */
+enum {
+    AJ_FACET_YEAR = 1,       /* the date's year ("2024") */
+    AJ_FACET_MONTH = 2,      /* its year and month ("2024-03"), or the
+                                year alone for a date without a month */
+    AJ_FACET_DATE = 4,       /* the date as the document gives it */
+    AJ_FACET_DOC = 8,        /* the document's path */
+    AJ_FACET_SOURCE = 16     /* the document's source */
+};
+
+/* A facet: the values of one kind among the matching paragraphs' documents,
+ * each with the number of matching paragraphs (full matches, after the
+ * filters).  Dates (year, month, date) come in increasing order, for a
+ * timeline; documents and sources by count, highest first, then by value.
+ * A value "" gathers the documents without one (no date, no source).
+ * Strings are owned by the searcher or the index. */
+typedef struct aj_facet_value {
+    const char *value;
+    uint64_t count;
+} aj_facet_value;
+
+typedef struct aj_facet {
+    unsigned kind;           /* one AJ_FACET_* */
+    const aj_facet_value *values;
+    size_t n;
+} aj_facet;
 
 /* Defaults, chosen on the relevance judgments (tests/relevance/tune.py,
  * README "Ranking"); AJ_RANK_BM25 keeps the textbook parameters. */
@@ -734,6 +778,12 @@ typedef struct aj_results {
     const aj_group *groups;
     size_t ngroups;
     uint64_t total_groups;
+    /* With opts.facets: one facet per bit set, in bit order; else NULL,
+     * 0.  filtered: 1 when some filter (options or query fields) was in
+     * force. */
+    const aj_facet *facets;
+    size_t nfacets;
+    int filtered;
 } aj_results;
 
 typedef struct aj_searcher aj_searcher;

@@ -145,7 +145,18 @@ class aj_search_opts(ctypes.Structure):
         ("w_prox", c_double), ("w_head", c_double), ("heading_hit", c_double),
         ("partial", c_int), ("doc_counts", c_int), ("expand", c_int),
         ("correct", c_enum), ("chrome", c_int), ("group", c_uint32),
+        ("since", c_char_p), ("until", c_char_p), ("doc", c_char_p), ("source", c_char_p),
+        ("facets", ctypes.c_uint),
     ]
+
+
+class aj_facet_value(ctypes.Structure):
+    _fields_ = [("value", c_char_p), ("count", c_uint64)]
+
+
+class aj_facet(ctypes.Structure):
+    _fields_ = [("kind", ctypes.c_uint), ("values", POINTER(aj_facet_value)),
+                ("n", c_size_t)]
 
 
 class aj_hit(ctypes.Structure):
@@ -202,6 +213,7 @@ class aj_results(ctypes.Structure):
         ("given_len", c_size_t), ("query_len", c_size_t),
         ("groups", POINTER(aj_group)), ("ngroups", c_size_t),
         ("total_groups", c_uint64),
+        ("facets", POINTER(aj_facet)), ("nfacets", c_size_t), ("filtered", c_int),
     ]
 
 
@@ -210,7 +222,8 @@ STRUCTS = {
     cls.__name__: cls
     for cls in (aj_ctx, aj_token, aj_build_opts, aj_build_stats,
                 aj_file_info, aj_index_stats, aj_doc_info, aj_para_info,
-                aj_cite, aj_qword, aj_search_opts, aj_hit, aj_span, aj_group,
+                aj_cite, aj_qword, aj_search_opts, aj_facet_value, aj_facet, aj_hit,
+                aj_span, aj_group,
                 aj_correction, aj_suggestion, aj_results)
 }
 

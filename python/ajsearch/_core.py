@@ -124,6 +124,10 @@ HIT_KEYS = (
 )
 
 
+_FACETS = {"year": 1, "month": 2, "date": 4, "doc": 8, "source": 16}
+_FACET_NAMES = {v: k for k, v in _FACETS.items()}
+
+
 @dataclass
 class Results:
     """What a search found: a sequence of hits (len(), iteration and
@@ -151,6 +155,8 @@ class Results:
                  hits (the hit dicts of that document, also in .hits);
                  None without grouping
     total_groups: with groups, the documents that match in all
+    filtered:    True when a filter (argument or query field) was in force
+    facets:      {name: [(value, count), ...]} for the facets asked for
     """
 
     hits: List[dict] = field(default_factory=list)
@@ -170,6 +176,8 @@ class Results:
     decoded: int = 0
     groups: Optional[List[dict]] = None
     total_groups: int = 0
+    filtered: bool = False
+    facets: dict = field(default_factory=dict)
 
     def __len__(self):
         return len(self.hits)
@@ -323,7 +331,8 @@ class Index:
             return self._paragraph(pid, raw)
 
     def search(self, query, n=10, offset=0, rank="full", correct="auto",
-               partial=True, expand=True, chrome=False, group=0):
+               partial=True, expand=True, chrome=False, group=0, since=None,
+               until=None, doc=None, source=None, facets=()):
         """Runs query (str, or bytes taken as they are) and returns Results.
 
         n, offset:  hits to return and to skip (documents with group > 0)
@@ -335,6 +344,13 @@ class Index:
         expand:     add compound and acronym alternatives
         chrome:     also search page chrome
         group:      0, or results by document with up to group hits each
+        since, until: dates "YYYY", "YYYY-MM" or "YYYY-MM-DD": only documents
+                    whose date meets [since, until] (filters apply inside the
+                    search: totals and pages are exact, scores unchanged)
+        doc:        a glob on the document's path ("2025-*")
+        source:     text the document's source contains (case ignored)
+        facets:     names among "year", "month", "date", "doc", "source":
+                    Results.facets maps each to a list of (value, count)
 
         Each hit is a dict:
           rank        1-based position in the ranking (offset counted); with
@@ -378,6 +394,17 @@ class Index:
         opts.expand = 1 if expand else 0
         opts.chrome = 1 if chrome else 0
         opts.group = _u32(group, "group")
+        keep = []  # the filters' bytes, alive during the call
+        for name, value in (("since", since), ("until", until), ("doc", doc),
+                            ("source", source)):
+            if value is not None:
+                b = value if isinstance(value, bytes) else str(value).encode("utf-8")
+                keep.append(b)
+                setattr(opts, name, b)
+        for name in facets:
+            if name not in _FACETS:
+                raise ValueError("facets are among %s, not %r" % (sorted(_FACETS), name))
+            opts.facets |= _FACETS[name]
         with self._lock:
             self._open()
             ctx = C.aj_ctx()
@@ -401,6 +428,12 @@ class Index:
                       corrected=bool(r.corrected), took=r.seconds,
                       decoded=r.decoded)
         res.also = [_text(r.also[i]) for i in range(r.nalso)]
+        res.filtered = bool(r.filtered)
+        for i in range(r.nfacets):
+            f = r.facets[i]
+            name = _FACET_NAMES[f.kind]
+            res.facets[name] = [(_text(f.values[j].value), f.values[j].count)
+                                for j in range(f.n)]
         given = string_at(r.given, r.given_len)
         for i in range(r.nmissing):
             w = r.missing[i]

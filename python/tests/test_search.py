@@ -351,3 +351,34 @@ class ParagraphTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FiltersAndFacets(unittest.TestCase):
+    """Filters apply inside the search and facets count what passes."""
+
+    def test_a_filter_keeps_the_documents_that_pass(self):
+        with ajsearch.Index(INDEX) as ix:
+            everything = ix.search("japan", n=100000, partial=False, correct="off")
+            some = ix.search("japan", n=100000, partial=False, correct="off",
+                             since="2023", until="2024")
+            self.assertTrue(some.filtered)
+            self.assertFalse(everything.filtered)
+            want = [h["id"] for h in everything
+                    if h["date"] and "2023" <= h["date"][:4] <= "2024"]
+            self.assertEqual([h["id"] for h in some], want)
+            self.assertEqual(some.total, len(want))
+            self.assertGreater(len(want), 0)
+            self.assertLess(len(want), len(everything))
+            # the same as a field of the query
+            fielded = ix.search("japan date:2023..2024", n=100000, partial=False,
+                                correct="off")
+            self.assertEqual([h["id"] for h in fielded], want)
+
+    def test_facets_count_by_year(self):
+        with ajsearch.Index(INDEX) as ix:
+            r = ix.search("japan", n=0, facets=("year", "doc"), correct="off")
+            years = dict(r.facets["year"])
+            self.assertEqual(sum(years.values()), r.total)
+            self.assertEqual(sum(c for _, c in r.facets["doc"]), r.total)
+            with self.assertRaises(ValueError):
+                ix.search("japan", facets=("colour",))

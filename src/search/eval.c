@@ -222,11 +222,11 @@ static aj_err build_cursor(aj_ctx *c, aj_eval *ev, const aj_qnode *n, aj_cur **o
 
 /* ---- opening, driving, closing ---- */
 
-/* Moves the root off chrome paragraphs. */
+/* Moves the root off the paragraphs left out (chrome, filtered). */
 static aj_err root_skip_chrome(aj_ctx *c, aj_eval *ev) {
-    while (ev->chrome && ev->root->doc != AJ_DOC_END) {
+    while (ev->skip && ev->root->doc != AJ_DOC_END) {
         uint32_t d = ev->root->doc;
-        uint32_t to = aj_chrome_skip(ev->chrome, ev->nchrome, &ev->chrome_at, d);
+        uint32_t to = aj_chrome_skip(ev->skip, ev->nskip, &ev->skip_at, d);
         if (to == d) break;
         aj_err e = aj_cur_advance(c, ev->root, to);
         if (e) return e;
@@ -236,6 +236,11 @@ static aj_err root_skip_chrome(aj_ctx *c, aj_eval *ev) {
 
 aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
                     aj_query *q, double k1, double b, int chrome) {
+    return aj_eval_open_skip(c, ev, ix, an, q, k1, b, chrome, NULL);
+}
+
+aj_err aj_eval_open_skip(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
+                         aj_query *q, double k1, double b, int chrome, const aj_runs *skip) {
     memset(ev, 0, sizeof *ev);
     ev->ix = ix;
     ev->an = an;
@@ -251,6 +256,12 @@ aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
         if (e) return e;
         n = ix->nparas - ix->nchrome;
         ev->avgdl = n ? (double)(ix->ntokens - ix->chrome_tokens) / (double)n : 0.0;
+    }
+    ev->skip = ev->chrome;
+    ev->nskip = ev->nchrome;
+    if (skip) {
+        ev->skip = skip->runs;
+        ev->nskip = skip->n;
     }
     ev->n = n;
     ev->idf = calloc(q->nleaves + 1, sizeof *ev->idf);
@@ -331,7 +342,7 @@ static aj_err cur_rewind(aj_ctx *c, aj_eval *ev, aj_cur *k) {
 
 aj_err aj_eval_rewind(aj_ctx *c, aj_eval *ev) {
     aj_err e = cur_rewind(c, ev, ev->root);
-    ev->chrome_at = 0;
+    ev->skip_at = 0;
     return e ? e : root_skip_chrome(c, ev);
 }
 

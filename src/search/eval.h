@@ -49,15 +49,35 @@ typedef struct aj_eval {
      * paragraphs. */
     const uint8_t *chrome;
     uint32_t nchrome;
-    uint32_t chrome_at;     /* the root's place in the runs */
+    /* The paragraphs a search leaves out of its matches: the chrome runs
+     * alone, or with a filter (aj_search_opts.since, ...) those runs
+     * merged with the paragraphs of the documents it rejects (filter.h).
+     * The statistics are not changed by a filter. */
+    const uint8_t *skip;
+    uint32_t nskip;
+    uint32_t skip_at;       /* the root's place in the skip runs */
 } aj_eval;
 
+/* Runs of paragraph ids, in the CHROME records' layout (FORMAT.md
+ * "meta.aj", section 7): sorted, neither overlapping nor touching. */
+typedef struct aj_runs {
+    const uint8_t *runs;
+    uint32_t n;
+} aj_runs;
+
 /* Builds the cursor tree of q over ix (materializing phrases and
- * prefixes) and positions it on the first match.  With chrome 0, the
+ * prefixes) and positions it on the first match (ev->skip left out).  With chrome 0, the
  * page chrome of the index is neither matched nor counted in BM25's
  * statistics; with 1 it is searched like any paragraph. */
 aj_err aj_eval_open(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
                     aj_query *q, double k1, double b, int chrome);
+
+/* aj_eval_open for a filtered search: skip (the chrome runs, unless
+ * chrome, merged with the rejected documents' paragraphs: filter.h)
+ * replaces the chrome runs as what the matches leave out.  skip NULL is
+ * aj_eval_open. */
+aj_err aj_eval_open_skip(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_analyzer *an,
+                         aj_query *q, double k1, double b, int chrome, const aj_runs *skip);
 
 /* The first paragraph id >= d that is not in one of the n chrome runs:
  * d, or the end of the run that holds it.  *at is a place in the runs

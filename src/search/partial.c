@@ -29,6 +29,7 @@ typedef struct {
     aj_index *ix;
     const aj_rank *rk;
     const aj_search_opts *o;
+    const aj_runs *skip;     /* a filter's runs (eval.h), or NULL */
     clause *u;                 /* by clause */
     uint32_t *ord;           /* rare clauses by weight, then bound, ascending */
     uint32_t nrare;
@@ -115,7 +116,8 @@ static aj_err open_units(search *s, const aj_query *q, aj_analyzer *an) {
         clause *u = &s->u[i];
         u->q = (aj_query){(aj_qnode *)rk->clauses[i], q->nleaves, q->leaves};
         u->open = 1;
-        e = aj_eval_open(s->c, &u->ev, s->ix, an, &u->q, s->o->k1, s->o->b, s->o->chrome);
+        e = aj_eval_open_skip(s->c, &u->ev, s->ix, an, &u->q, s->o->k1, s->o->b, s->o->chrome,
+                              s->skip);
         if (e) break;
         u->bound = aj_eval_bound(&u->ev);
         u->open_block = UINT32_MAX;
@@ -155,8 +157,8 @@ static aj_err open_units(search *s, const aj_query *q, aj_analyzer *an) {
                 s->neg_or.kids[s->neg_or.nkids++] = root->kids[i]->kids[0];
         s->negq = (aj_query){&s->neg_or, q->nleaves, q->leaves};
         s->neg_open = 1;
-        e = aj_eval_open(s->c, &s->negev, s->ix, an, &s->negq, s->o->k1, s->o->b,
-                            s->o->chrome);
+        e = aj_eval_open_skip(s->c, &s->negev, s->ix, an, &s->negq, s->o->k1, s->o->b,
+                              s->o->chrome, s->skip);
     }
     return e;
 }
@@ -254,10 +256,10 @@ static aj_err single_run(search *s, uint32_t ne, uint32_t limit, uint8_t *matche
         uint32_t i = pc->i;
         for (; i < pc->n && pc->docs[i] < limit; i++) {
             uint32_t d = pc->docs[i], dl;
-            /* the postings are read directly here: page chrome the search
-             * leaves out is skipped as the evaluator skips it */
-            if (e->ev.chrome &&
-                aj_chrome_skip(e->ev.chrome, e->ev.nchrome, &e->ev.chrome_at, d) != d)
+            /* the postings are read directly here: what the search leaves
+             * out (page chrome, a filter) is skipped as the evaluator
+             * skips it */
+            if (e->ev.skip && aj_chrome_skip(e->ev.skip, e->ev.nskip, &e->ev.skip_at, d) != d)
                 continue;
             err = aj_index_len(s->c, s->ix, d, &dl);
             if (err) break;
@@ -294,10 +296,11 @@ static aj_err rescore_hit(aj_ctx *c, void *rs, aj_hit *h, double floor, int *kee
 }
 
 aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query *q,
-                       const aj_rank *rk, const aj_search_opts *o, aj_rescorer *rs,
-                       aj_hit *out, size_t need, size_t *got, uint64_t *decoded) {
+                       const aj_rank *rk, const aj_search_opts *o, const aj_runs *skip,
+                       aj_rescorer *rs, aj_hit *out, size_t need, size_t *got,
+                       uint64_t *decoded) {
     *got = 0;
-    search s = {.c = c, .ix = ix, .rk = rk, .o = o};
+    search s = {.c = c, .ix = ix, .rk = rk, .o = o, .skip = skip};
     s.u = calloc(rk->nclauses + 1, sizeof *s.u);
     s.ord = calloc(rk->nclauses + 1, sizeof *s.ord);
     uint8_t *matched = calloc(rk->nclauses + 1, 1);

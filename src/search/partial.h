@@ -22,6 +22,7 @@
 #include "analysis/analyzer.h"
 #include "index/index.h"
 #include "query/query.h"
+#include "search/eval.h"
 #include "search/rank.h"
 
 /* Writes the best `need` partial matches of q (whose root is an AND; rk
@@ -29,7 +30,8 @@
  * under o.  *decoded grows by the postings decoded.  Errors: those of
  * evaluating the clauses, AJ_ENOMEM. */
 aj_err aj_partial_find(aj_ctx *c, aj_index *ix, aj_analyzer *an, const aj_query *q,
-                       const aj_rank *rk, const aj_search_opts *o, aj_rescorer *rs,
-                       aj_hit *out, size_t need, size_t *got, uint64_t *decoded);
+                       const aj_rank *rk, const aj_search_opts *o, const aj_runs *skip,
+                       aj_rescorer *rs, aj_hit *out, size_t need, size_t *got,
+                       uint64_t *decoded);
 
 #endif

@@ -12,6 +12,9 @@
 #include "common/bytes.h"
 #include "search/eval.h"
 #include "query/expand.h"
+#include "query/fields.h"
+#include "search/facet.h"
+#include "search/filter.h"
 #include "search/group.h"
 #include "search/highlight.h"
 #include "index/index.h"
@@ -62,6 +65,10 @@ struct aj_searcher {
     aj_store_reader text;     /* aj_search_para_text's blocks (store.h) */
     uint64_t *bits;           /* a bit per paragraph, for counting (count_flat) */
     aj_grouping grouping;     /* opts.group's buffers */
+    char *stripped;           /* the query with its fields blanked (fields.h) */
+    aj_fields fields;         /*   and those fields */
+    aj_filter_buf skip;       /* the runs a filtered search leaves out */
+    aj_facet_buf facets;      /* opts.facets' counts */
     size_t capbits;           /*   in words */
 };
 
@@ -124,6 +131,10 @@ void aj_searcher_free(aj_searcher *s) {
     free(s->doc_counts);
     free(s->bits);
     aj_grouping_free(&s->grouping);
+    free(s->stripped);
+    aj_fields_free(&s->fields);
+    aj_filter_buf_free(&s->skip);
+    aj_facet_buf_free(&s->facets);
     aj_store_reader_free(&s->text);
     free(s);
 }
@@ -464,14 +475,15 @@ static aj_err rank_full(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
  * leaves page chrome out of both); an OR's clauses are walked one after
  * the other into a bitmap of the paragraphs (a merge of the clauses costs
  * a comparison per clause and match: about 9 times the top 10 of a long
- * pasted query on KJV), its chrome runs cleared and its bits counted.
+ * pasted query on KJV), the runs left out (chrome, a filter's) cleared and
+ * its bits counted; so is a single clause under a filter.
  * Leaves ev rewound to its first match. */
 static aj_err count_flat(aj_ctx *c, aj_searcher *s, aj_eval *ev, uint64_t *total) {
     aj_cur **leaves;
     uint32_t nleaves;
     *total = 0;
     aj_eval_flat(ev, &leaves, &nleaves);
-    if (nleaves == 1) {
+    if (nleaves == 1 && ev->skip == ev->chrome) { /* a filter: count them */
         *total = ev->df[aj_cur_leaf(leaves[0])];
         return AJ_OK;
     }
@@ -490,8 +502,8 @@ static aj_err count_flat(aj_ctx *c, aj_searcher *s, aj_eval *ev, uint64_t *total
         for (uint32_t d; !e && (d = aj_cur_doc(k)) < s->ix->nparas; e = aj_cur_next(c, k))
             bits[d >> 6] |= (uint64_t)1 << (d & 63);
     }
-    for (uint32_t r = 0; !e && r < ev->nchrome; r++) {
-        const uint8_t *run = ev->chrome + (uint64_t)r * AJ_RUN_BYTES;
+    for (uint32_t r = 0; !e && r < ev->nskip; r++) {
+        const uint8_t *run = ev->skip + (uint64_t)r * AJ_RUN_BYTES;
         uint64_t from = aj_get_u32le(run), to = from + aj_get_u32le(run + 4);
         for (uint64_t d = from; d < to && d < s->ix->nparas; d++)
             bits[d >> 6] &= ~((uint64_t)1 << (d & 63));
@@ -599,7 +611,7 @@ static aj_err parse_and_expand(aj_ctx *c, aj_searcher *s, const aj_search_opts *
  * then partial matches when the page has room, and the page into
  * s->res. */
 static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_eval *ev,
-                        aj_rank *rk, uint32_t *counts) {
+                        aj_rank *rk, const aj_runs *left_out, uint32_t *counts) {
     aj_results *r = &s->res;
     int full = o->rank == AJ_RANK_FULL;
     uint64_t k64 = (uint64_t)o->offset + o->limit;
@@ -645,7 +657,7 @@ static aj_err rank_hits(aj_ctx *c, aj_searcher *s, const aj_search_opts *o, aj_e
      * n, pruning or not, and partial matches follow them. */
     if (!e && full && o->partial && rk->nclauses >= 2 && s->q->root->kind == Q_AND &&
         n < k)
-        e = aj_partial_find(c, s->ix, s->an, s->q, rk, o, rs, s->hits + n, k - n,
+        e = aj_partial_find(c, s->ix, s->an, s->q, rk, o, left_out, rs, s->hits + n, k - n,
                             &npartial, &r->decoded);
     aj_rescorer_free(rs);
     if (e) return e;
@@ -686,8 +698,20 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
         aj_rank_close(&rk);
         return e;
     }
+    /* The filters of the options and of the query's fields, both. */
+    aj_filter f[2] = {{o->since, o->until, o->doc, o->source},
+                      {s->fields.since, s->fields.until, s->fields.doc, s->fields.source}};
+    aj_runs skip = {0};
+    int filtered = 0;
+    e = aj_filter_runs(c, s->ix, f, 2, o->chrome, &s->skip, &skip, &filtered);
+    if (e) {
+        aj_rank_close(&rk);
+        return e;
+    }
+    r->filtered = filtered;
     aj_eval ev;
-    e = aj_eval_open(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome);
+    e = aj_eval_open_skip(c, &ev, s->ix, s->an, s->q, o->k1, o->b, o->chrome,
+                          filtered ? &skip : NULL);
     if (!e) e = keep_leaf_dfs(c, s, &ev);
     if (!e) aj_rank_weigh(&rk, ev.df, ev.n);
     /* Only the alternatives the corpus has are worth reporting. */
@@ -695,14 +719,16 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
         if (xs[i].desc && ev.df[xs[i].alt->leaf]) s->also[r->nalso++] = xs[i].desc;
     r->also = s->also;
     uint32_t *counts = NULL;
-    if (!e && (o->doc_counts || o->group)) e = clear_doc_counts(c, s, &counts);
+    if (!e && (o->doc_counts || o->group || o->facets)) e = clear_doc_counts(c, s, &counts);
     if (!e && o->group)
         e = aj_group_rank(c, &s->grouping, s->ix, &ev, &rk, o, full, counts, r);
     else if (!e)
-        e = rank_hits(c, s, o, &ev, &rk, counts);
+        e = rank_hits(c, s, o, &ev, &rk, filtered ? &skip : NULL, counts);
     aj_eval_close(&ev);
     r->decoded += ev.decoded;
     if (!e) r->doc_matches = counts;
+    if (!e && o->facets)
+        e = aj_facets_count(c, s->ix, counts, o->facets, &s->facets, &r->facets, &r->nfacets);
     if (!e && o->explain && r->nhits) e = explain_page(c, s, o);
     r->clauses = s->q->root && s->q->root->kind == Q_AND && rk.nclauses >= 2 ? rk.nclauses : 1;
     aj_rank_close(&rk);
@@ -710,6 +736,18 @@ static aj_err search_once(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen
     if (e) return e;
     *out = r;
     return AJ_OK;
+}
+
+/* search_once for a query that may carry filters as fields: they are
+ * taken out (s->stripped, s->fields) and applied with the options'. */
+static aj_err search_fields(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
+                            const aj_search_opts *opts, const aj_results **out) {
+    free(s->stripped);
+    s->stripped = NULL;
+    aj_fields_free(&s->fields);
+    memset(&s->res, 0, sizeof s->res);
+    aj_err e = aj_fields_take(c, qs, qlen, &s->stripped, &s->fields);
+    return e ? e : search_once(c, s, s->stripped, qlen, opts, out);
 }
 
 /* ---- spelling ---- */
@@ -750,9 +788,9 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     s->sg = NULL;
     s->nmissing = 0;
     const aj_results *r;
-    aj_err e = search_once(c, s, qs, qlen, opts, &r);
+    aj_err e = search_fields(c, s, qs, qlen, opts, &r);
     if (e) return e;
-    e = find_missing(c, s, qs, qlen);
+    e = find_missing(c, s, s->stripped, qlen);
     int all_auto = 0;
     if (!e && s->nmissing && opts->correct != AJ_CORRECT_OFF)
         e = aj_suggest_words(c, s->ix, s->an, qs, qlen, s->missing, s->nmissing, &s->sg,
@@ -761,7 +799,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     unique_words(qs, s->missing, &s->nmissing);
     int corrected = opts->correct == AJ_CORRECT_AUTO && all_auto && r->total == 0;
     if (corrected) {
-        e = search_once(c, s, s->sg->query, s->sg->query_len, opts, &r);
+        e = search_fields(c, s, s->sg->query, s->sg->query_len, opts, &r);
         if (e) return e;
     }
     aj_results *res = &s->res;
@@ -801,8 +839,12 @@ aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
     int opened = 0;
     aj_qword *miss = NULL;
     size_t nmiss = 0, cap = 0;
-    aj_err e = s->sexp ? AJ_OK : aj_expander_new(c, s->ix, &s->sexp);
-    if (!e) e = aj_query_parse(c, s->an, q, q_len, &query);
+    char *stripped = NULL;
+    aj_fields fields;
+    aj_err e = aj_fields_take(c, q, q_len, &stripped, &fields);
+    aj_fields_free(&fields);
+    if (!e && !s->sexp) e = aj_expander_new(c, s->ix, &s->sexp);
+    if (!e) e = aj_query_parse(c, s->an, stripped, q_len, &query);
     if (!e) e = aj_expand(c, s->sexp, s->an, query);
     if (!e) {
         /* Only the leaves' dfs are wanted; k1 and b do not matter. */
@@ -812,7 +854,7 @@ aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
     if (!e) {
         const aj_expansion *xs = NULL;
         size_t nx = aj_expand_list(s->sexp, &xs);
-        aj_suggest_in in = {q, q_len, query, ev.df, xs, nx};
+        aj_suggest_in in = {stripped, q_len, query, ev.df, xs, nx};
         e = aj_suggest_missing(c, s->ix, s->an, &in, &miss, &nmiss, &cap);
     }
     int all_auto;
@@ -820,5 +862,6 @@ aj_err aj_suggest(aj_ctx *c, aj_searcher *s, const char *q, size_t q_len,
     if (opened) aj_eval_close(&ev);
     aj_query_free(query);
     free(miss);
+    free(stripped);
     return e;
 }

@@ -134,7 +134,7 @@ static aj_err block_max(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur *leaf,
                         aj_topk *t, uint64_t *matched) {
     aj_pcursor *pc = aj_cur_postings(leaf);
     double idf = ev->idf[aj_cur_leaf(leaf)];
-    uint32_t at = 0; /* place in the chrome runs (ev->chrome) */
+    uint32_t at = 0; /* place in the runs left out (ev->skip) */
     aj_err e = AJ_OK;
     for (uint32_t b = 0; !e && b < aj_pcursor_nblocks(pc); b++) {
         uint32_t last, max_tf, min_len;
@@ -149,7 +149,7 @@ static aj_err block_max(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur *leaf,
         e = aj_pcursor_seek_block(c, pc, b);
         for (uint32_t i = 0; !e && i < pc->n; i++) {
             uint32_t doc = pc->docs[i], dl;
-            if (ev->chrome && aj_chrome_skip(ev->chrome, ev->nchrome, &at, doc) != doc) continue;
+            if (ev->skip && aj_chrome_skip(ev->skip, ev->nskip, &at, doc) != doc) continue;
             e = aj_index_len(c, ix, doc, &dl);
             if (e) break;
             e = offer_full(c, t, doc, aj_bm25(idf, pc->tfs[i], dl, ev->avgdl, ev->k1, ev->b));
@@ -186,15 +186,15 @@ static aj_err maxscore(aj_ctx *c, aj_eval *ev, aj_index *ix, aj_cur **leaves,
     qsort(L, n, sizeof *L, by_bound);
     for (uint32_t i = 0; i < n; i++) cum[i] = (i ? cum[i - 1] : 0.0) + L[i].bound;
     uint32_t fe = 0; /* L[0..fe) are non-essential */
-    uint32_t at = 0; /* place in the chrome runs (ev->chrome) */
+    uint32_t at = 0; /* place in the runs left out (ev->skip) */
     aj_err e = AJ_OK;
     for (;;) {
         uint32_t d = AJ_DOC_END;
         for (uint32_t j = fe; j < n; j++)
             if (aj_cur_doc(L[j].k) < d) d = aj_cur_doc(L[j].k);
         if (d == AJ_DOC_END) break;
-        uint32_t to = ev->chrome ? aj_chrome_skip(ev->chrome, ev->nchrome, &at, d) : d;
-        if (to != d) { /* a chrome paragraph: the essential leaves skip its run */
+        uint32_t to = ev->skip ? aj_chrome_skip(ev->skip, ev->nskip, &at, d) : d;
+        if (to != d) { /* a paragraph left out: the essential leaves skip its run */
             for (uint32_t j = fe; !e && j < n; j++) e = aj_cur_advance(c, L[j].k, to);
             if (e) break;
             continue;
