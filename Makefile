@@ -67,7 +67,7 @@ LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-englis
 MKLEX_SRCS := tools/mklexicon.c $(addprefix src/,common/error.c common/utf8.c analysis/fold.c \
               analysis/variant.c analysis/stem.c analysis/analyzer.c)
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(BUILD)/lib/lexicon_data.o
-CLI_SRCS := main.c out.c locate.c
+CLI_SRCS := main.c out.c locate.c facets.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
@@ -182,7 +182,7 @@ check-build: $(BIN) $(SO) $(RUNNER) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel
+	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

@@ -276,3 +276,16 @@ Test(python, package, .timeout = 300) {
 E2E_COMPLETION(bash_completion)
 E2E_COMPLETION(zsh_completion)
 E2E_COMPLETION(man_pages)
+
+/* What leaves ajsearch for other tools (tests/cli/e2e_export.py): show by
+ * citation (DOCUMENT#PLACE, the whole citation, short places) and its
+ * errors, --csv read back with Python's csv module against --json,
+ * --cite-list rendered as CommonMark, both with --stdin and --group, and
+ * the output formats that exclude each other. */
+Test(cli_export, show_citation, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py show_citation"); }
+Test(cli_export, show_errors, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py show_errors"); }
+Test(cli_export, show_hostile, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py show_hostile"); }
+Test(cli_export, csv_fields, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py csv_fields"); }
+Test(cli_export, cite_list, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py cite_list"); }
+Test(cli_export, stdin, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py stdin"); }
+Test(cli_export, exclusive, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py exclusive"); }

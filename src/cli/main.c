@@ -57,6 +57,7 @@ typedef struct {
     char *found_index, *found_corpus; /* what the look-up found (malloc'ed) */
     int json, count, explain, help;
     int mark, html, group;      /* search --mark, --html, --group */
+    int csv, cite_list;         /* search --csv, --cite-list */
     int full;                   /* search --full: whole paragraphs */
     uint32_t context;           /* show --context */
     size_t columns;             /* width of a terminal line */
@@ -82,7 +83,7 @@ static const char *prog = "ajsearch";
 
 static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
-    "       ajsearch show ID [--context N] [--json] [--color=WHEN] [--index DIR]\n"
+    "       ajsearch show ID|CITATION [--context N] [--json] [--color=WHEN] [--index DIR]\n"
     "       ajsearch index   [--corpus DIR] [--index DIR] [--json] [--strict] [--wait]\n"
     "                        [--keep N] [--threads N] [--memory SIZE]\n"
     "       ajsearch status  [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
@@ -174,6 +175,25 @@ static const char usage_main[] =
     "      --full             whole paragraphs instead of a window of ~320 bytes\n"
     "      --html             an HTML fragment: a <section> per query, hits in <ol>,\n"
     "                         matches in <mark>, everything else escaped text\n"
+    "      --csv              the hits as CSV (RFC 4180, UTF-8): a header row, then\n"
+    "                         a row per hit, each ending in CRLF, text fields in\n"
+    "                         double quotes: rank,score,cite,doc,title,date,label,\n"
+    "                         id,matched,clauses,text (the --json fields of those\n"
+    "                         names; matched of clauses is the (k of n) of partial\n"
+    "                         matches); --group puts \"group\" first (the\n"
+    "                         document's rank; rank is the hit's within it),\n"
+    "                         --stdin \"query\" (the line number) and \"query_text\"\n"
+    "                         before, in one table for all the queries\n"
+    "      --cite-list        the hits as a Markdown list to paste into a report:\n"
+    "                         \"N. citation\", then the whole paragraph as a quoted\n"
+    "                         block (\"> text\"), the characters Markdown would\n"
+    "                         read as markup escaped; --group lists documents,\n"
+    "                         each with its hits; --stdin puts a \"## query\"\n"
+    "                         heading before each query's list.  --json, --html,\n"
+    "                         --csv and --cite-list exclude each other; --count\n"
+    "                         and --explain do not go with the last two, which\n"
+    "                         note on standard error what the header would say\n"
+    "                         (a correction, words no paragraph contains)\n"
     "      --group            by document: documents in order of their best\n"
     "                         paragraph, each with its number of matching paragraphs\n"
     "                         and its best 3; -n and --offset count documents; works\n"
@@ -215,7 +235,8 @@ static const char usage_main[] =
     "paragraphs share a citation.  The snippet is the window of a long\n"
     "paragraph with the most distinct matched words, every match highlighted,\n"
     "wrapped to the terminal's width (else $COLUMNS, else 100 columns).\n"
-    "`ajsearch show ID` prints a hit's whole paragraph (ID: \"id\" of --json).\n"
+    "`ajsearch show ID` prints a hit's whole paragraph (ID: \"id\" of --json), as\n"
+    "does `ajsearch show CITATION` with the hit's citation or DOCUMENT#PLACE.\n"
     "\n"
     "Exit status: 0 when something is listed (full or partial matches; -n 0 and\n"
     "--offset past the end list nothing), with --count when the count is not 0;\n"
@@ -332,15 +353,31 @@ static const char usage_acronyms[] =
     "\"title\",\"para\",\"label\"} (id, doc, para, label: the first paragraph).\n";
 
 static const char usage_show[] =
-    "usage: ajsearch show ID [--context N] [--json] [--color=WHEN] [--index DIR]\n"
+    "usage: ajsearch show ID|CITATION [--context N] [--json] [--color=WHEN] [--index DIR]\n"
     "\n"
-    "Prints paragraph ID (the \"id\" of search --json and of dump) whole, with\n"
-    "its citation and the N paragraphs before and after it in its document\n"
+    "Prints a paragraph whole, with its citation, the headings of its section,\n"
+    "its file and id, and the N paragraphs before and after it in its document\n"
     "(default 1; fewer at the start or end of the document).  The paragraph\n"
-    "asked for is marked '>'.  --json prints one object per paragraph, in\n"
-    "document order: {\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\n"
-    "\"text\",\"date\",\"heading\",\"cite\",\"target\"}, target true for ID.\n"
-    "Exit status 2 when ID is not a paragraph of the index.\n";
+    "asked for is marked '>'.  It is named by:\n"
+    "  ID                the \"id\" of search --json and of dump: 160\n"
+    "  DOCUMENT#PLACE    the path of its document as the index records it (the\n"
+    "                    \"doc\" of --json), '#', and its place as its citation\n"
+    "                    gives it: doc.txt#\xC2\xB6 28, doc.txt#paragraph 15,\n"
+    "                    doc.txt#under \xE2\x80\x9CTrusted Partners\xE2\x80\x9D, paragraph 3,\n"
+    "                    doc.txt#heading \xE2\x80\x9C" "Economic Cooperation\xE2\x80\x9D\n"
+    "  TITLE \xC2\xB7 DATE \xC2\xB7 PLACE\n"
+    "                    its whole citation, as search prints it\n"
+    "Places are compared ignoring case, spacing, quotation marks (\" for \xE2\x80\x9C \xE2\x80\x9D),\n"
+    "> for \xE2\x80\xBA and a leading \"under \".  Short places: #28, #\xC2\xB6" "28, #iv and #(2) name\n"
+    "the paragraph with that label (a heading with that number when no\n"
+    "paragraph has it); #paragraph N is the document's Nth paragraph (the\n"
+    "\"para\" of --json), and so is #N in a document that numbers none of its\n"
+    "paragraphs.  --json prints one object per paragraph, in document order:\n"
+    "{\"id\",\"doc\",\"title\",\"para\",\"label\",\"start\",\"end\",\"text\",\"date\",\n"
+    "\"heading\",\"cite\",\"section\",\"target\"}, target true for the one asked for.\n"
+    "Exit status 2 when the argument names no paragraph (the message gives the\n"
+    "document's numbers, or the closest documents or places) or several (it\n"
+    "lists them).\n";
 
 static const char usage_check[] =
     "usage: ajsearch check [--strict] [--index DIR]\n"
@@ -363,8 +400,8 @@ static const char usage_check[] =
 /* What `ajsearch` alone prints, on standard error. */
 static const char usage_short[] =
     "usage: ajsearch [search] [options] QUERY...\n"
-    "       ajsearch show ID | index | status | export DIR | stats | dump | check |\n"
-    "                acronyms | analyze [TEXT...]\n"
+    "       ajsearch show ID|CITATION | index | status | export DIR | stats | dump |\n"
+    "                check | acronyms | analyze [TEXT...]\n"
     "Searches the paragraphs of an indexed corpus; 'ajsearch --help' explains\n"
     "the query language, the options and the commands.\n";
 
@@ -408,7 +445,8 @@ typedef enum { ARG_NONE, ARG_NEEDED, ARG_ATTACHED } argkind;
 
 typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
-    O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_GROUP, O_FULL, O_EXPLAIN, O_NO_CORRECT,
+    O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_CSV, O_CITE_LIST, O_GROUP, O_FULL, O_EXPLAIN,
+    O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
     O_THREADS, O_MEMORY, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
 } optid;
@@ -439,6 +477,8 @@ static const optdef optdefs[] = {
     {"--query-file", 0, ARG_NEEDED, CMD_SEARCH, O_QUERY_FILE},
     {"--mark", 0, ARG_NONE, CMD_SEARCH, O_MARK},
     {"--html", 0, ARG_NONE, CMD_SEARCH, O_HTML},
+    {"--csv", 0, ARG_NONE, CMD_SEARCH, O_CSV},
+    {"--cite-list", 0, ARG_NONE, CMD_SEARCH, O_CITE_LIST},
     {"--group", 0, ARG_NONE, CMD_SEARCH, O_GROUP},
     {"--full", 0, ARG_NONE, CMD_SEARCH, O_FULL},
     {"--explain", 0, ARG_NONE, CMD_SEARCH, O_EXPLAIN},
@@ -662,6 +702,8 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
     case O_QUERY_FILE: o->query_file = val; break;
     case O_MARK: o->mark = 1; break;
     case O_HTML: o->html = 1; break;
+    case O_CSV: o->csv = 1; break;
+    case O_CITE_LIST: o->cite_list = 1; break;
     case O_GROUP: o->group = 1; break;
     case O_FULL: o->full = 1; break;
     case O_EXPLAIN: o->explain = 1; break;
@@ -797,7 +839,20 @@ static void parse_options(int argc, char **argv, options *o) {
         const char *env = getenv("AJSEARCH_CORPUS");
         o->corpus_dir = env && *env ? env : o->found_corpus ? o->found_corpus : "corpus";
     }
-    if (o->html && o->json) die_usage("%s", "--html and --json exclude each other");
+    /* One output format at a time.  --csv and --cite-list list the hits
+     * themselves: neither has room for a count or for --explain's
+     * factors. */
+    const char *formats[4];
+    int nformats = 0;
+    if (o->html) formats[nformats++] = "--html";
+    if (o->json) formats[nformats++] = "--json";
+    if (o->csv) formats[nformats++] = "--csv";
+    if (o->cite_list) formats[nformats++] = "--cite-list";
+    if (nformats > 1) die_usage("%s and %s exclude each other", formats[0], formats[1]);
+    if ((o->csv || o->cite_list) && o->count)
+        die_usage("--count prints a number; it excludes %s", formats[0]);
+    if ((o->csv || o->cite_list) && o->explain)
+        die_usage("--explain does not apply to %s", formats[0]);
     const char *nc = getenv("NO_COLOR");
     if (!o->color_opt || !strcmp(o->color_opt, "auto"))
         o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
@@ -1880,6 +1935,254 @@ static void print_hit_text(const options *o, const hitview *v, const aj_hit *h,
     fputc('\n', stdout);
 }
 
+/* ---- --csv and --cite-list: hits to paste elsewhere ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), 0 when
+ * there is none; *cp is its code point. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp) {
+    unsigned char b = s[0];
+    size_t len;
+    *cp = b;
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) len = 2, *cp = b & 0x1F;
+    else if (b >= 0xE0 && b <= 0xEF) len = 3, *cp = b & 0x0F;
+    else if (b >= 0xF0 && b <= 0xF4) len = 4, *cp = b & 0x07;
+    else return 0;
+    if (len > n) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        *cp = *cp << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && *cp < 0x800) || (len == 4 && (*cp < 0x10000 || *cp > 0x10FFFF)) ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+#define CSV_EOL "\r\n"
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD" /* U+FFFD */
+
+/* s[0..n) as one quoted CSV field (RFC 4180): a '"' is doubled; tab, LF
+ * and CR are kept (inside the quotes they are data); every other control
+ * character (C0, DEL, C1) and every byte that is not valid UTF-8 becomes
+ * U+FFFD, so that the file is UTF-8 and cannot drive a terminal that
+ * shows it.  Everything else, invisible characters included, is exact. */
+static void csv_str(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t run = 0; /* bytes copied as they are, not yet written */
+    fputc('"', stdout);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        uint32_t cp;
+        size_t k = utf8_seq(s + i, n - i, &cp);
+        int plain = k > 1 ? cp >= 0xA0 : k == 1 && c != '"' && c != 0x7F &&
+                                             (c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+        if (plain) {
+            i += k;
+            continue;
+        }
+        if (i > run) fwrite(s + run, 1, i - run, stdout);
+        fputs(c == '"' ? "\"\"" : REPLACEMENT_CHAR, stdout);
+        i += k ? k : 1;
+        run = i;
+    }
+    if (n > run) fwrite(s + run, 1, n - run, stdout);
+    fputc('"', stdout);
+}
+
+/* A NUL-terminated field; NULL (no label) is the empty field. */
+static void csv_cstr(const char *s) {
+    if (s) csv_str(s, strlen(s));
+}
+
+/* The header row of --csv: the hit's fields under the names of --json;
+ * --stdin puts the query's line number and text first, --group the
+ * document's rank. */
+static void print_csv_header(const options *o) {
+    if (o->stdin_mode) fputs("query,query_text,", stdout);
+    if (o->group) fputs("group,", stdout);
+    fputs("rank,score,cite,doc,title,date,label,id,matched,clauses,text" CSV_EOL, stdout);
+}
+
+/* The query a row or a list belongs to in batch mode: its line number
+ * (0 outside --stdin) and the line as read. */
+typedef struct {
+    size_t lineno;
+    const char *text;
+    size_t len;
+} query_ref;
+
+/* One hit as a row of --csv; group is the document's rank with --group,
+ * else 0. */
+static void print_hit_csv(const query_ref *qr, const hitview *v, const aj_hit *h, size_t rank,
+                          size_t group) {
+    if (qr->lineno) {
+        printf("%zu,", qr->lineno);
+        csv_str(qr->text, qr->len);
+        fputc(',', stdout);
+    }
+    if (group) printf("%zu,", group);
+    printf("%zu,%.6f,", rank, h->score);
+    csv_cstr(v->ct.cite);
+    fputc(',', stdout);
+    csv_cstr(v->d.path);
+    fputc(',', stdout);
+    csv_cstr(v->d.title);
+    fputc(',', stdout);
+    csv_cstr(v->d.date);
+    fputc(',', stdout);
+    csv_cstr(v->p.label);
+    printf(",%u,%u,%u,", v->p.id, h->matched, h->clauses);
+    csv_str(v->text, v->len);
+    fputs(CSV_EOL, stdout);
+}
+
+static void out_of_memory(void) {
+    fprintf(stderr, "%s: out of memory\n", prog);
+    exit(EXIT_ERR);
+}
+
+/* Does s (n bytes) start with what Markdown reads as a character
+ * reference: &name; &#123; &#x1F; ? */
+static int md_entity_at(const char *s, size_t n) {
+    size_t i = 1, from;
+    if (i < n && s[i] == '#') {
+        i++;
+        int hex = i < n && (s[i] == 'x' || s[i] == 'X');
+        if (hex) i++;
+        from = i;
+        while (i < n && i - from < 8 &&
+               ((s[i] >= '0' && s[i] <= '9') ||
+                (hex && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))))
+            i++;
+    } else {
+        from = i;
+        while (i < n && i - from < 32 &&
+               (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            i++;
+    }
+    return i > from && i < n && s[i] == ';';
+}
+
+/* Writes s[0..n) as Markdown that renders as the text out_safe shows (its
+ * control characters as U+FFFD, invisible ones as <U+202E>), without the
+ * spaces at either end (README "Citation lists" gives the rule):
+ *   - everywhere, \ ` * _ [ ] < # $ ~ get a backslash, and so does an &
+ *     that starts a character reference (&amp; &#38;);
+ *   - at the start of a line (line_start: a list item's text, a quoted
+ *     paragraph, a heading), a > + or - gets one, and so does the . or )
+ *     after a leading number (2020. reads as a list's number).
+ * Any other character is written as it is. */
+static void md_text(const char *s, size_t n, int line_start) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) out_of_memory();
+    out_safe(m, s, n);
+    if (fclose(m) != 0 || !buf) out_of_memory();
+    size_t a = 0, b = len;
+    while (a < b && buf[a] == ' ') a++;
+    while (b > a && buf[b - 1] == ' ') b--;
+    if (line_start && a < b) {
+        size_t d = a;
+        while (d < b && d - a < 9 && buf[d] >= '0' && buf[d] <= '9') d++;
+        if (d > a && d < b && (buf[d] == '.' || buf[d] == ')')) {
+            fwrite(buf + a, 1, d - a, stdout);
+            fputc('\\', stdout);
+            a = d;
+        } else if (buf[a] && strchr(">+-", buf[a])) {
+            fputc('\\', stdout);
+        }
+    }
+    size_t run = a;
+    for (size_t i = a; i < b; i++) {
+        char c = buf[i];
+        int esc = (c && strchr("\\`*_[]<#$~", c)) || (c == '&' && md_entity_at(buf + i, b - i));
+        if (!esc) continue;
+        fwrite(buf + run, 1, i - run, stdout);
+        fputc('\\', stdout);
+        run = i;
+    }
+    fwrite(buf + run, 1, b - run, stdout);
+    free(buf);
+}
+
+static void md_cstr(const char *s, int line_start) {
+    if (s) md_text(s, strlen(s), line_start);
+}
+
+static void spaces(size_t n) {
+    while (n--) fputc(' ', stdout);
+}
+
+/* One item of --cite-list: "N. what", a blank line, then the whole
+ * paragraph as a quoted block, indented to the item's text so that it
+ * belongs to the item.  indent: the columns of the list's own indent (a
+ * group's hits are a list inside the group's item).  what: the citation,
+ * or in a group its place. */
+static void print_hit_md(const hitview *v, const char *what, size_t num, size_t indent) {
+    char marker[32];
+    int w = snprintf(marker, sizeof marker, "%zu. ", num);
+    spaces(indent);
+    fputs(marker, stdout);
+    md_cstr(what, 1);
+    fputs("\n\n", stdout);
+    spaces(indent + (size_t)w);
+    fputs("> ", stdout);
+    md_text(v->text, v->len, 1);
+    fputs("\n\n", stdout);
+}
+
+/* --cite-list with --stdin: each query's list under a heading that is
+ * the query as read. */
+static void print_md_heading(const query_ref *qr) {
+    fputs("## ", stdout);
+    md_text(qr->text, qr->len, 1);
+    fputs("\n\n", stdout);
+}
+
+/* «text» on standard error, as the terminal shows it. */
+static void note_quoted(const char *s, size_t n) {
+    fputs("\xC2\xAB", stderr);
+    out_safe(stderr, s, n);
+    fputs("\xC2\xBB", stderr);
+}
+
+/* --csv and --cite-list have no header: what the header would say about
+ * the query goes to standard error, as with --count.  A correction that
+ * ran in place of the query, and, when nothing is listed, the words no
+ * paragraph contains and the proposal. */
+static void note_spelling(const aj_results *r, const query_ref *qr, size_t listed) {
+    if (r->corrected) {
+        fprintf(stderr, "%s: ", prog);
+        if (qr->lineno) fprintf(stderr, "line %zu: ", qr->lineno);
+        fputs("listed ", stderr);
+        note_quoted(r->query, r->query_len);
+        fputs(" in place of ", stderr);
+        note_quoted(qr->text, qr->len);
+        fputc('\n', stderr);
+        return;
+    }
+    if (listed || (!r->nmissing && !r->suggestion)) return;
+    fprintf(stderr, "%s: ", prog);
+    if (qr->lineno) fprintf(stderr, "line %zu: ", qr->lineno);
+    if (r->nmissing) {
+        fputs("no paragraph contains ", stderr);
+        for (size_t i = 0; i < r->nmissing; i++) {
+            if (i) fputs(i + 1 == r->nmissing ? " or " : ", ", stderr);
+            note_quoted(r->given + r->missing[i].pos, r->missing[i].len);
+        }
+    } else {
+        fputs("nothing listed", stderr);
+    }
+    if (r->suggestion) {
+        fputs("; did you mean ", stderr);
+        note_quoted(r->suggestion->query, r->suggestion->query_len);
+        fputc('?', stderr);
+    }
+    fputc('\n', stderr);
+}
+
 /* Prints the hits r->hits in the chosen format, ranks from first. */
 static void print_also_json(const aj_results *r, int open);
 static void print_spelling_json(const aj_results *r, int open);
@@ -1888,7 +2191,8 @@ static void print_spelling_json(const aj_results *r, int open);
  * "corrected" when the hits are the corrected query's and the missing
  * words, so that the output stays one hit per line. */
 static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
-                      const aj_results *r, size_t first, size_t lineno) {
+                      const aj_results *r, size_t first, const query_ref *qr) {
+    size_t lineno = qr->lineno;
     hitview *v = malloc((r->nhits + 1) * sizeof *v);
     if (!v) exit(EXIT_ERR);
     if (load_hits(o, ix, s, r->hits, NULL, r->nhits, v)) {
@@ -1911,6 +2215,10 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
             fputc('\n', stdout);
         } else if (o->html) {
             print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
+        } else if (o->csv) {
+            print_hit_csv(qr, &v[i], &r->hits[i], first + i, 0);
+        } else if (o->cite_list) {
+            print_hit_md(&v[i], v[i].ct.cite, first + i, 0);
         } else {
             print_hit_text(o, &v[i], &r->hits[i], first + i);
         }
@@ -1924,7 +2232,8 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
 
 static int print_group(const options *o, aj_index *ix, aj_searcher *s,
                        const aj_results *r, const aj_group *g, size_t rank,
-                       size_t lineno) {
+                       const query_ref *qr) {
+    size_t lineno = qr->lineno;
     aj_ctx c = {0};
     aj_doc_info d;
     if (aj_doc_get(&c, ix, g->doc, &d)) {
@@ -1947,6 +2256,9 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         fputs(",\"date\":", stdout);
         out_json_cstr(stdout, d.date);
         printf(",\"matching_paragraphs\":%u,\"score\":%.6f,\"hits\":[", count, best);
+    } else if (o->csv || o->cite_list) {
+        /* nothing yet: each CSV row names the document, and a list's item
+         * for it is written below, from its first hit's citation */
     } else if (o->html) {
         printf("<li class=\"ajsearch-group\" value=\"%zu\" data-doc=\"", rank);
         out_html_cstr(stdout, d.path);
@@ -1968,11 +2280,28 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
     }
     hitview v[GROUP_HITS];
     if (load_hits(o, ix, s, g->hits, NULL, g->nhits, v)) return EXIT_ERR;
+    if (o->cite_list && g->nhits) {
+        /* "N. Title · date · K matching paragraphs": the citation of the
+         * first hit without its place, as the terminal's group line */
+        char marker[32];
+        int w = snprintf(marker, sizeof marker, "%zu. ", rank);
+        size_t head = strlen(v[0].ct.cite) - strlen(v[0].place) - strlen(MID_DOT);
+        fputs(marker, stdout);
+        md_text(v[0].ct.cite, head, 1);
+        printf(MID_DOT "%u matching paragraph%s\n\n", count, count == 1 ? "" : "s");
+        for (size_t k = 0; k < g->nhits; k++) {
+            print_hit_md(&v[k], v[k].place, k + 1, (size_t)w);
+            free_hit(&v[k]);
+        }
+        return 0;
+    }
     for (size_t k = 0; k < g->nhits; k++) {
         const aj_hit *h = &g->hits[k];
         if (o->json) {
             if (k) fputc(',', stdout);
             print_hit_json(o, &v[k], h, k + 1, 0);
+        } else if (o->csv) {
+            print_hit_csv(qr, &v[k], h, k + 1, rank);
         } else if (o->html) {
             print_hit_html(o, &v[k], h, k + 1, 1);
         } else {
@@ -1984,17 +2313,17 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         }
         free_hit(&v[k]);
     }
-    fputs(o->json ? "]}\n" : o->html ? "</ol></li>\n" : "\n", stdout);
+    if (!o->csv) fputs(o->json ? "]}\n" : o->html ? "</ol></li>\n" : "\n", stdout);
     return 0;
 }
 
 /* Prints the page of grouped results (documents [offset, offset + limit)). */
 static int print_groups(const options *o, aj_index *ix, aj_searcher *s,
-                        const aj_results *r, size_t lineno) {
+                        const aj_results *r, const query_ref *qr) {
     size_t from = o->so.offset;
     if (o->html) printf("<ol class=\"ajsearch-groups\" start=\"%zu\">\n", from + 1);
     for (size_t i = 0; i < r->ngroups; i++)
-        if (print_group(o, ix, s, r, &r->groups[i], from + i + 1, lineno)) return EXIT_ERR;
+        if (print_group(o, ix, s, r, &r->groups[i], from + i + 1, qr)) return EXIT_ERR;
     if (o->html) fputs("</ol>\n", stdout);
     return 0;
 }
@@ -2240,6 +2569,12 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             printf("}\n");
         } else if (lineno && o->count) {
             printf("error\n");
+        } else if (lineno && o->cite_list) {
+            query_ref qr = {lineno, q, qlen};
+            print_md_heading(&qr);
+            fputs("Error: ", stdout);
+            md_cstr(c.msg, 0);
+            fputs("\n\n", stdout);
         }
         return EXIT_ERR;
     }
@@ -2271,46 +2606,606 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     }
     size_t ngroups = (size_t)r->total_groups;
     size_t listed = o->group ? r->ngroups : r->nhits;
-    if (o->html)
+    query_ref qr = {lineno, q, qlen};
+    if (o->html) {
         print_html_header(o, r, lineno, ngroups, listed);
-    else if (!o->json)
+    } else if (o->csv || o->cite_list) {
+        note_spelling(r, &qr, listed);
+        if (o->cite_list && lineno) print_md_heading(&qr);
+        if (o->cite_list && lineno && !listed) fputs("No paragraph listed.\n\n", stdout);
+    } else if (!o->json) {
         print_text_header(o, r, lineno, ngroups, listed);
-    else if (!listed)
+    } else if (!listed) {
         print_none_json(r, lineno);
+    }
     int e;
     if (o->group) {
-        e = print_groups(o, ix, s, r, lineno);
+        e = print_groups(o, ix, s, r, &qr);
     } else {
-        e = print_hits(o, ix, s, r, so.offset + 1, lineno);
+        e = print_hits(o, ix, s, r, so.offset + 1, &qr);
     }
     if (e) return EXIT_ERR;
     if (o->html) fputs(!o->group && r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
     return listed ? EXIT_HITS : EXIT_NOHITS;
 }
 
-/* ---- show ---- */
+/* ---- show: a paragraph by its id or its citation ---- */
 
-/* Paragraph id of show's argument, or exit 2 naming what is wrong. */
+#define PILCROW "\xC2\xB6"
+
+/* s[0..n) as show compares citations and places: ASCII letters in lower
+ * case; quotation marks (" ' “ ” „ ‘ ’ « ») left out; › as >; every run
+ * of white space (a no-break space too) one space, none at either end nor
+ * after ¶; a control character or a byte that is not UTF-8 as U+FFFD, as
+ * the terminal and --json show it.  So `¶28`, `¶ 28` and `¶  28` are one,
+ * as are `under "Trusted Partners", paragraph 3` and `under “Trusted
+ * Partners”, paragraph 3`.  Returns a malloc'ed string. */
+static char *cite_norm(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    char *out = malloc(3 * n + 1);
+    if (!out) out_of_memory();
+    size_t k = 0;
+    int space = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t quote = 0;
+        if (c == '"' || c == '\'') quote = 1;
+        else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+                 (s[i + 2] == 0x9C || s[i + 2] == 0x9D || s[i + 2] == 0x9E || s[i + 2] == 0x98 ||
+                  s[i + 2] == 0x99))
+            quote = 3;
+        else if (c == 0xC2 && i + 1 < n && (s[i + 1] == 0xAB || s[i + 1] == 0xBB))
+            quote = 2;
+        if (quote) {
+            i += quote;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+            (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0)) {
+            space = 1;
+            i += c == 0xC2 ? 2 : 1;
+            continue;
+        }
+        int after_mark = k >= 2 && !memcmp(out + k - 2, PILCROW, 2);
+        if (space && k > 0 && !after_mark) out[k++] = ' ';
+        space = 0;
+        if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xBA) {
+            out[k++] = '>';
+            i += 3;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = utf8_seq(s + i, n - i, &cp);
+        if (!len || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+            memcpy(out + k, REPLACEMENT_CHAR, 3);
+            k += 3;
+            i += len ? len : 1;
+            continue;
+        }
+        if (len > 1) {
+            memcpy(out + k, s + i, len);
+            k += len;
+            i += len;
+            continue;
+        }
+        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        i++;
+    }
+    out[k] = 0;
+    return out;
+}
+
+/* A normalized place without its "under " (optional when typed). */
+static const char *skip_under(const char *s) {
+    return strncmp(s, "under ", 6) ? s : s + 6;
+}
+
+static int all_digits(const char *s) {
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
+/* Edit distance (insert, delete or change a byte) of a and b, or cap + 1
+ * when it is more than cap. */
+static size_t edit_distance(const char *a, const char *b, size_t cap) {
+    size_t na = strlen(a), nb = strlen(b);
+    if ((na > nb ? na - nb : nb - na) > cap) return cap + 1;
+    size_t *row = malloc((nb + 1) * sizeof *row);
+    if (!row) out_of_memory();
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t v = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < v) v = up + 1;
+            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best) best = v;
+        }
+        if (best > cap) {
+            free(row);
+            return cap + 1;
+        }
+    }
+    size_t d = row[nb];
+    free(row);
+    return d;
+}
+
+/* The bytes of typed that cand does not hold in the same order (typed's
+ * length less their longest common subsequence). */
+static size_t unmatched(const char *typed, const char *cand) {
+    size_t na = strlen(typed), nb = strlen(cand);
+    size_t *row = calloc(nb + 1, sizeof *row);
+    if (!row) out_of_memory();
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = 0;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            row[j] = typed[i - 1] == cand[j - 1] ? diag + 1 : up > row[j - 1] ? up : row[j - 1];
+            diag = up;
+        }
+    }
+    size_t common = row[nb];
+    free(row);
+    return na - common;
+}
+
+/* How far cand is from what was typed, both normalized (cite_norm): first
+ * the bytes of typed that cand lacks, in order (so "overview.txt" finds
+ * "2024-overview-...txt", as a fuzzy finder would), then the edit
+ * distance between them; SIZE_MAX when that is not below worst. */
+#define LIKENESS_SCALE 1024
+static size_t likeness(const char *typed, const char *cand, size_t worst) {
+    size_t missing = unmatched(typed, cand);
+    if (worst != SIZE_MAX && missing > worst / LIKENESS_SCALE) return SIZE_MAX;
+    size_t whole = edit_distance(typed, cand, LIKENESS_SCALE - 1);
+    size_t key = missing * LIKENESS_SCALE + (whole < LIKENESS_SCALE ? whole : LIKENESS_SCALE - 1);
+    return key < worst ? key : SIZE_MAX;
+}
+
+/* The (at most) three strings closest to what was typed, nearest first. */
+#define CLOSEST 3
+typedef struct {
+    size_t n, key[CLOSEST];
+    char *text[CLOSEST];
+} closest;
+
+/* The likeness a new string must be under to be kept. */
+static size_t closest_worst(const closest *c) {
+    return c->n < CLOSEST ? SIZE_MAX : c->key[CLOSEST - 1];
+}
+
+/* Offers text (as shown; copied), normalized as cmp, against typed. */
+static void closest_offer(closest *c, const char *typed, const char *cmp, const char *text) {
+    size_t key = likeness(typed, cmp, closest_worst(c));
+    if (key == SIZE_MAX) return;
+    size_t at = c->n < CLOSEST ? c->n++ : CLOSEST - 1;
+    free(c->text[at]);
+    for (; at > 0 && c->key[at - 1] > key; at--) {
+        c->key[at] = c->key[at - 1];
+        c->text[at] = c->text[at - 1];
+    }
+    c->key[at] = key;
+    c->text[at] = strdup(text);
+    if (!c->text[at]) out_of_memory();
+}
+
+/* "; the closest: «a», «b», «c»" and the end of the line, on stderr. */
+static void closest_print(closest *c) {
+    for (size_t i = 0; i < c->n; i++) {
+        fputs(i ? ", " : "; the closest: ", stderr);
+        note_quoted(c->text[i], strlen(c->text[i]));
+        free(c->text[i]);
+    }
+    fputc('\n', stderr);
+}
+
+/* Ends show with exit status 2 (the message is written). */
+static void show_fail(aj_index *ix) {
+    aj_index_close(ix);
+    exit(EXIT_ERR);
+}
+
+static void get_para(aj_index *ix, uint32_t id, aj_para_info *p) {
+    aj_ctx c = {0};
+    if (aj_para_get(&c, ix, id, p)) {
+        report(&c);
+        show_fail(ix);
+    }
+}
+
+static void get_doc(aj_index *ix, uint32_t doc, aj_doc_info *d) {
+    aj_ctx c = {0};
+    if (aj_doc_get(&c, ix, doc, d)) {
+        report(&c);
+        show_fail(ix);
+    }
+}
+
+/* The place of paragraph id as a citation gives it, normalized and
+ * without "under " (malloc'ed); *shown (when not NULL) gets it as
+ * printed (malloc'ed). */
+static char *place_norm(aj_index *ix, uint32_t id, char **shown) {
+    aj_ctx c = {0};
+    aj_cite ct;
+    if (aj_para_cite(&c, ix, id, &ct)) {
+        report(&c);
+        show_fail(ix);
+    }
+    char *n = cite_norm(ct.place, strlen(ct.place));
+    const char *u = skip_under(n);
+    memmove(n, u, strlen(u) + 1);
+    if (shown && !(*shown = strdup(ct.place))) out_of_memory();
+    aj_cite_free(&ct);
+    return n;
+}
+
+/* What show learns of a document before it names a paragraph of it. */
+typedef struct {
+    uint32_t first, count;      /* its paragraph ids */
+    uint32_t last_ordinal;      /* its paragraphs are numbered 1 to this */
+    int numbers;                /* it labels some paragraph (not a heading)
+                                   with a number: #N means ¶ N there */
+    unsigned long low, high;    /* the least and greatest such number */
+    int labels;                 /* it labels some paragraph at all */
+} doc_outline;
+
+static void outline_of(aj_index *ix, const aj_doc_info *d, doc_outline *ol) {
+    memset(ol, 0, sizeof *ol);
+    ol->first = d->first_para;
+    ol->count = d->nparas;
+    for (uint32_t id = ol->first; id - ol->first < ol->count; id++) {
+        aj_para_info p;
+        get_para(ix, id, &p);
+        if (p.ordinal > ol->last_ordinal) ol->last_ordinal = p.ordinal;
+        if (!p.label || p.kind == AJ_PARA_HEADING || p.kind == AJ_PARA_CHROME) continue;
+        ol->labels = 1;
+        if (all_digits(p.label) && strlen(p.label) < 10) {
+            unsigned long v = strtoul(p.label, NULL, 10);
+            if (!ol->numbers || v < ol->low) ol->low = v;
+            if (!ol->numbers || v > ol->high) ol->high = v;
+            ol->numbers = 1;
+        }
+    }
+}
+
+/* The paragraphs of a document a place names, up to SHOW_MATCHES of them
+ * kept (n counts them all). */
+#define SHOW_MATCHES 8
+typedef struct {
+    uint32_t id[SHOW_MATCHES];
+    size_t n;
+} para_set;
+
+static void set_add(para_set *s, uint32_t id) {
+    if (s->n < SHOW_MATCHES) s->id[s->n] = id;
+    s->n++;
+}
+
+/* "show: " and "in DOCUMENT" of the messages. */
+static void show_msg_start(void) {
+    fprintf(stderr, "%s: show: ", prog);
+}
+
+static void show_msg_doc(const aj_doc_info *d) {
+    fputs(" in ", stderr);
+    out_safe_cstr(stderr, d->path);
+}
+
+/* Exits 2 saying that what was typed names several paragraphs, and which. */
+static void show_ambiguous(aj_index *ix, const aj_doc_info *d, const char *ref,
+                           const para_set *s) {
+    show_msg_start();
+    note_quoted(ref, strlen(ref));
+    fprintf(stderr, " names %zu paragraphs", s->n);
+    show_msg_doc(d);
+    fputs(": ", stderr);
+    for (size_t i = 0; i < s->n && i < SHOW_MATCHES; i++) {
+        char *shown;
+        free(place_norm(ix, s->id[i], &shown));
+        if (i) fputs(", ", stderr);
+        note_quoted(shown, strlen(shown));
+        fprintf(stderr, " (id %u)", s->id[i]);
+        free(shown);
+    }
+    if (s->n > SHOW_MATCHES) fputs(", ...", stderr);
+    fputs("; write the place as the citation gives it\n", stderr);
+    show_fail(ix);
+}
+
+/* Exits 2 saying which numbers the document's paragraphs have. */
+static void show_no_number(aj_index *ix, const aj_doc_info *d, const doc_outline *ol,
+                           const char *what, const char *ref) {
+    show_msg_start();
+    fputs(what, stderr);
+    out_safe_cstr(stderr, ref);
+    show_msg_doc(d);
+    if (ol->numbers && strstr(what, PILCROW))
+        fprintf(stderr, ": its numbered paragraphs go from " PILCROW " %lu to " PILCROW
+                " %lu (#paragraph N is its Nth paragraph, 1 to %u)\n", ol->low, ol->high,
+                ol->last_ordinal);
+    else if (ol->last_ordinal)
+        fprintf(stderr, ": its paragraphs are numbered 1 to %u\n", ol->last_ordinal);
+    else
+        fputs(": it has no paragraph but page chrome\n", stderr);
+    show_fail(ix);
+}
+
+/* The paragraph numbered n (its "para") in the document, or exit 2. */
+static uint32_t by_number(aj_index *ix, const aj_doc_info *d, const doc_outline *ol,
+                          const char *digits) {
+    unsigned long n = strlen(digits) < 10 ? strtoul(digits, NULL, 10) : 0;
+    for (uint32_t id = ol->first; n && id - ol->first < ol->count; id++) {
+        aj_para_info p;
+        get_para(ix, id, &p);
+        if (p.ordinal == n) return id;
+    }
+    show_no_number(ix, d, ol, "no paragraph ", digits);
+    return 0;
+}
+
+/* Does paragraph p hold the given label (normalized: lower case)? */
+static int label_is(const aj_para_info *p, const char *label) {
+    if (!p->label || strlen(p->label) != strlen(label)) return 0;
+    for (size_t i = 0; label[i]; i++) {
+        char c = p->label[i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != label[i]) return 0;
+    }
+    return 1;
+}
+
+/* The position a place of the form "... paragraph N" gives, else 0. */
+static unsigned long place_position(const char *nref) {
+    const char *at = NULL;
+    for (const char *s = nref; (s = strstr(s, "paragraph ")) != NULL; s++) at = s;
+    if (!at || (at != nref && at[-1] != ' ')) return 0;
+    at += strlen("paragraph ");
+    return all_digits(at) && strlen(at) < 10 ? strtoul(at, NULL, 10) : 0;
+}
+
+/* The label a place of the form "... ¶ X" or "... ¶ (X)" names
+ * (malloc'ed), else NULL. */
+static char *place_label(const char *nref) {
+    const char *at = NULL;
+    for (const char *s = nref; (s = strstr(s, PILCROW)) != NULL; s++) at = s;
+    if (!at) return NULL;
+    at += strlen(PILCROW);
+    size_t n = strlen(at);
+    if (n >= 2 && at[0] == '(' && at[n - 1] == ')') at++, n -= 2;
+    if (!n || memchr(at, ' ', n) || memchr(at, ',', n)) return NULL;
+    return strndup(at, n);
+}
+
+/* The paragraph of document d that ref names (README "Whole
+ * paragraphs"): the place as its citation gives it, else a label (#28,
+ * #¶ iv, #(2)), else a paragraph number (#paragraph 12, or #12 in a
+ * document that numbers none of its paragraphs).  ref is as typed (for
+ * messages), nref normalized.  Exits 2 when no paragraph or several
+ * paragraphs have that place. */
+static uint32_t show_place(aj_index *ix, const aj_doc_info *d, const char *ref,
+                           const char *nref) {
+    doc_outline ol;
+    outline_of(ix, d, &ol);
+    nref = skip_under(nref);
+    if (!*nref) {
+        show_msg_start();
+        fputs("no place after the document", stderr);
+        show_msg_doc(d);
+        fprintf(stderr, ": #N for its paragraph N, 1 to %u, or #PLACE as a citation gives "
+                "it\n", ol.last_ordinal);
+        show_fail(ix);
+    }
+    /* The place exactly, read only from the paragraphs that can have it:
+     * a heading's place names it, a label's ends in ¶ X, a position's in
+     * "paragraph N", page chrome's starts so. */
+    int heading = strstr(nref, "heading ") != NULL;
+    int chrome = !strncmp(nref, "page chrome", 11);
+    unsigned long pos = place_position(nref);
+    char *label = place_label(nref);
+    para_set found = {0}, exact = {0};
+    for (uint32_t id = ol.first; id - ol.first < ol.count; id++) {
+        aj_para_info p;
+        get_para(ix, id, &p);
+        int may = p.kind == AJ_PARA_HEADING ? heading
+                  : p.kind == AJ_PARA_CHROME ? chrome
+                  : (label && label_is(&p, label)) || (pos && p.ordinal == pos);
+        if (!may && pos && p.kind != AJ_PARA_CHROME && p.section != AJ_NO_PARA) {
+            aj_para_info h;
+            get_para(ix, p.section, &h);
+            may = p.ordinal == h.ordinal + pos;
+        }
+        if (!may) continue;
+        char *shown, *place = place_norm(ix, id, &shown);
+        if (!strcmp(place, nref)) set_add(&found, id);
+        if (!strcmp(shown, ref)) set_add(&exact, id);
+        free(place);
+        free(shown);
+    }
+    free(label);
+    if (found.n == 1) return found.id[0];
+    /* Places that differ only in what the comparison ignores ("Trusted
+     * Partners" and "TRUSTED PARTNERS"): the one written exactly wins. */
+    if (found.n > 1 && exact.n == 1) return exact.id[0];
+    if (found.n > 1) show_ambiguous(ix, d, ref, &found);
+    /* Short forms: ¶X, ¶(X), (X) and X are the label X; a number that is
+     * no label is the paragraph's number where no paragraph is numbered;
+     * "paragraph N" always is. */
+    if (!strncmp(nref, "paragraph ", 10) && all_digits(nref + 10))
+        return by_number(ix, d, &ol, nref + 10);
+    const char *t = nref;
+    int marked = !strncmp(t, PILCROW, 2);
+    if (marked) t += 2;
+    size_t n = strlen(t);
+    int parens = n >= 2 && t[0] == '(' && t[n - 1] == ')';
+    char *want = parens ? strndup(t + 1, n - 2) : strdup(t);
+    if (!want) out_of_memory();
+    if (*want && !strchr(want, ' ')) {
+        for (int headings = 0; headings < 2 && !found.n; headings++)
+            for (uint32_t id = ol.first; id - ol.first < ol.count; id++) {
+                aj_para_info p;
+                get_para(ix, id, &p);
+                if ((p.kind == AJ_PARA_HEADING) == headings && p.kind != AJ_PARA_CHROME &&
+                    label_is(&p, want))
+                    set_add(&found, id);
+            }
+        if (found.n == 1) {
+            free(want);
+            return found.id[0];
+        }
+        if (found.n > 1) show_ambiguous(ix, d, ref, &found);
+        if (all_digits(want) && !marked && !parens && !ol.numbers) {
+            uint32_t id = by_number(ix, d, &ol, want);
+            free(want);
+            return id;
+        }
+        if (all_digits(want))
+            show_no_number(ix, d, &ol, "no paragraph " PILCROW " ", want);
+    }
+    free(want);
+    /* Nothing: the places closest to what was typed. */
+    closest cl = {0};
+    for (uint32_t id = ol.first; id - ol.first < ol.count && id - ol.first < 20000; id++) {
+        char *shown, *place = place_norm(ix, id, &shown);
+        closest_offer(&cl, nref, place, shown);
+        free(place);
+        free(shown);
+    }
+    show_msg_start();
+    fputs("no paragraph", stderr);
+    show_msg_doc(d);
+    fputs(" is cited ", stderr);
+    note_quoted(ref, strlen(ref));
+    closest_print(&cl);
+    show_fail(ix);
+    return 0;
+}
+
+/* The head of document d's citations as aj_para_cite writes it: "Title ·
+ * date", with the path after the date when citations name it
+ * (malloc'ed). */
+static char *doc_head(const aj_doc_info *d) {
+    size_t n = strlen(d->title) + strlen(d->date) + strlen(d->path) + 3 * strlen(MID_DOT) + 1;
+    char *h = malloc(n);
+    if (!h) out_of_memory();
+    if (d->cite_path)
+        snprintf(h, n, "%s" MID_DOT "%s%s%s", d->title, d->date, *d->date ? MID_DOT : "",
+                 d->path);
+    else
+        snprintf(h, n, "%s%s%s", d->title, *d->date ? MID_DOT : "", d->date);
+    return h;
+}
+
+/* The paragraph show's argument names (README "Whole paragraphs"): an id;
+ * DOCUMENT#PLACE, the document by its path as the index records it; or
+ * the whole citation, "Title · date · place".  Exits 2 naming what is
+ * wrong. */
 static uint32_t show_id(const options *o, aj_index *ix) {
     const char *a = o->args[0];
     aj_index_stats st;
     aj_index_stats_get(ix, &st);
-    char *end;
-    errno = 0;
-    unsigned long long id = strtoull(a, &end, 10);
-    if (a[0] < '0' || a[0] > '9' || *end)
-        die_usage("show needs a paragraph id, a whole number (got '%s')", a);
-    if (errno || id >= st.nparas) {
-        fprintf(stderr, "%s: show: no paragraph ", prog);
-        out_safe_cstr(stderr, a);
-        if (st.nparas)
-            fprintf(stderr, ": the ids of this index go from 0 to %u\n", st.nparas - 1);
-        else
-            fputs(": this index has no paragraphs\n", stderr);
-        aj_index_close(ix);
-        exit(EXIT_ERR);
+    if (all_digits(a)) {
+        errno = 0;
+        unsigned long long id = strtoull(a, NULL, 10);
+        if (errno || id >= st.nparas) {
+            fprintf(stderr, "%s: show: no paragraph ", prog);
+            out_safe_cstr(stderr, a);
+            if (st.nparas)
+                fprintf(stderr, ": the ids of this index go from 0 to %u\n", st.nparas - 1);
+            else
+                fputs(": this index has no paragraphs\n", stderr);
+            show_fail(ix);
+        }
+        return (uint32_t)id;
     }
-    return (uint32_t)id;
+    /* DOCUMENT#PLACE: the longest path followed by '#' (a path may hold
+     * a '#'). */
+    aj_doc_info d, best;
+    size_t best_len = 0;
+    for (uint32_t k = 0; k < st.ndocs; k++) {
+        get_doc(ix, k, &d);
+        size_t n = strlen(d.path);
+        if (n > best_len && !strncmp(a, d.path, n) && a[n] == '#') best = d, best_len = n;
+    }
+    if (best_len) {
+        const char *ref = a + best_len + 1;
+        char *nref = cite_norm(ref, strlen(ref));
+        uint32_t id = show_place(ix, &best, ref, nref);
+        free(nref);
+        return id;
+    }
+    /* The whole citation: the document whose citations' head begins it
+     * (the longest, when one head begins another). */
+    char *na = cite_norm(a, strlen(a));
+    size_t head_len = 0;
+    for (uint32_t k = 0; k < st.ndocs; k++) {
+        get_doc(ix, k, &d);
+        char *h = doc_head(&d);
+        size_t hl = strlen(h);
+        char *hm = realloc(h, hl + strlen(MID_DOT) + 1);
+        if (!hm) out_of_memory();
+        strcpy(hm + hl, MID_DOT);
+        char *nh = cite_norm(hm, strlen(hm));
+        size_t n = strlen(nh);
+        if (n > head_len && !strncmp(na, nh, n) && (na[n] == ' ' || !na[n]))
+            best = d, head_len = n;
+        free(hm);
+        free(nh);
+    }
+    if (head_len) {
+        const char *ref = na[head_len] ? na + head_len + 1 : na + head_len;
+        /* messages quote the place as typed: what follows the head's
+         * last " · " */
+        const char *typed = a;
+        for (const char *s = a; (s = strstr(s, MID_DOT)) != NULL; s++) typed = s + strlen(MID_DOT);
+        uint32_t id = show_place(ix, &best, typed, ref);
+        free(na);
+        return id;
+    }
+    const char *hash = strchr(a, '#');
+    if (hash || strstr(a, "\xC2\xB7")) {
+        /* No such document: the closest paths (DOCUMENT#PLACE) or
+         * citation heads (a citation). */
+        char *typed = hash ? cite_norm(a, (size_t)(hash - a)) : strdup(na);
+        if (!typed) out_of_memory();
+        if (!hash) {
+            char *dot = NULL;
+            for (char *s = typed; (s = strstr(s, "\xC2\xB7")) != NULL; s++) dot = s;
+            if (dot && dot > typed) *--dot = 0; /* without " · place" */
+        }
+        closest cl = {0};
+        for (uint32_t k = 0; k < st.ndocs; k++) {
+            get_doc(ix, k, &d);
+            char *h = hash ? strdup(d.path) : doc_head(&d);
+            if (!h) out_of_memory();
+            char *cmp = cite_norm(h, strlen(h));
+            closest_offer(&cl, typed, cmp, h);
+            free(h);
+            free(cmp);
+        }
+        show_msg_start();
+        if (hash) {
+            fputs("no document ", stderr);
+            note_quoted(a, (size_t)(hash - a));
+            fputs(" in this index", stderr);
+        } else {
+            fputs("no document's citations begin ", stderr);
+            note_quoted(a, strlen(a));
+        }
+        closest_print(&cl);
+        free(typed);
+        free(na);
+        show_fail(ix);
+    }
+    free(na);
+    aj_index_close(ix);
+    die_usage("show needs a paragraph id, a whole number (got '%s'), or a citation: "
+              "DOCUMENT#PLACE, or TITLE \xC2\xB7 DATE \xC2\xB7 PLACE as search prints it", a);
+    return 0;
 }
 
 /* One paragraph of show in text: its id and place, the asked one marked,
@@ -2359,6 +3254,13 @@ static int cmd_show(options *o) {
             fputs(MID_DOT, stdout);
             out_safe_cstr(stdout, v.where);
             fputc('\n', stdout);
+            /* the enclosing headings, which the place names only as far
+             * as it needs to */
+            for (size_t i = 0; i < v.ct.nsection; i++) {
+                fputs(i ? " \xE2\x80\xBA " : "section: ", stdout);
+                out_safe_cstr(stdout, v.ct.section[i]);
+            }
+            if (v.ct.nsection) fputc('\n', stdout);
             out_safe_cstr(stdout, v.d.path);
             printf(", id %u\n", id);
             free_hit(&v);
@@ -2404,6 +3306,8 @@ static int cmd_search(options *o) {
         report(&c);
         return EXIT_ERR;
     }
+    /* One table for all the queries of a batch: one header row. */
+    if (o->csv) print_csv_header(o);
     int rc;
     if (!o->stdin_mode) {
         size_t qlen;

@@ -23,7 +23,8 @@ _ajsearch_options() {
     case $1 in
     search)
         echo "-n --limit --offset --count --stdin --query-file --json --corpus --mark" \
-             "--full --html --group --explain --no-correct --no-expand --chrome --k1 --b" \
+             "--full --html --csv --cite-list --group --explain --no-correct --no-expand" \
+             "--chrome --k1 --b" \
              "--rank= --proximity --heading --heading-hit --no-partial --color=" \
              "--index -h --help" ;;
     show) echo "--context --json --color= --index -h --help" ;;
