@@ -289,3 +289,13 @@ Test(cli_export, csv_fields, .timeout = 300) { run_ok("python3 tests/cli/e2e_exp
 Test(cli_export, cite_list, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py cite_list"); }
 Test(cli_export, stdin, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py stdin"); }
 Test(cli_export, exclusive, .timeout = 300) { run_ok("python3 tests/cli/e2e_export.py exclusive"); }
+
+/* Filters, facets and the timeline on the seed corpus
+ * (tests/cli/e2e_filter.py). */
+#define E2E_FILTER(name)                                                 \
+    Test(cli_filter, name, .timeout = 300) { run_ok("python3 tests/cli/e2e_filter.py " #name); }
+
+E2E_FILTER(filters)
+E2E_FILTER(facets)
+E2E_FILTER(timeline)
+E2E_FILTER(errors)

@@ -51,7 +51,7 @@ void facets_text(FILE *f, const aj_results *r) {
 void timeline_text(FILE *f, const aj_results *r, unsigned kind, size_t width, int color) {
     const aj_facet *x = find(r, kind);
     if (!x) return;
-    fprintf(f, "\nMatching paragraphs by %s:\n", facet_name(kind));
+    fprintf(f, "\nTimeline: matching paragraphs per %s\n", facet_name(kind));
     uint64_t most = 0;
     size_t label = 6;
     for (size_t j = 0; j < x->n; j++) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ajsearch.h"
+#include "facets.h"
 #include "locate.h"
 #include "out.h"
 
@@ -58,6 +59,8 @@ typedef struct {
     int json, count, explain, help;
     int mark, html, group;      /* search --mark, --html, --group */
     int csv, cite_list;         /* search --csv, --cite-list */
+    unsigned facets;            /* search --facet: AJ_FACET_* bits */
+    unsigned timeline;          /* search --timeline: AJ_FACET_YEAR or _MONTH */
     int full;                   /* search --full: whole paragraphs */
     uint32_t context;           /* show --context */
     size_t columns;             /* width of a terminal line */
@@ -194,6 +197,24 @@ static const char usage_main[] =
     "                         and --explain do not go with the last two, which\n"
     "                         note on standard error what the header would say\n"
     "                         (a correction, words no paragraph contains)\n"
+    "      --since DATE, --until DATE\n"
+    "                         only documents dated within (YYYY, YYYY-MM or\n"
+    "                         YYYY-MM-DD; a date is the span of days it names,\n"
+    "                         and a document without a date is left out)\n"
+    "      --doc GLOB         only documents whose path matches GLOB ('*' also\n"
+    "                         crosses '/')\n"
+    "      --source TEXT      only documents whose source contains TEXT (case\n"
+    "                         ignored).  Filters apply inside the search: counts\n"
+    "                         and pages are exact and scores unchanged; the\n"
+    "                         query may hold them too: date:2024..2025,\n"
+    "                         date:2024-03.., doc:2025-*, source:MOFA\n"
+    "      --facet KIND       also count the matching paragraphs by year, month,\n"
+    "                         date, doc or source (a list with commas, or the\n"
+    "                         option again); with --json a last line\n"
+    "                         {\"facets\":{KIND:[[VALUE,COUNT],...]}}\n"
+    "      --timeline[=year|month]\n"
+    "                         draw the matching paragraphs per year (or month) as\n"
+    "                         bars; an SVG chart with --html\n"
     "      --group            by document: documents in order of their best\n"
     "                         paragraph, each with its number of matching paragraphs\n"
     "                         and its best 3; -n and --offset count documents; works\n"
@@ -446,6 +467,7 @@ typedef enum { ARG_NONE, ARG_NEEDED, ARG_ATTACHED } argkind;
 typedef enum {
     O_HELP, O_VERSION, O_INDEX, O_CORPUS, O_JSON, O_LIMIT, O_OFFSET, O_COUNT,
     O_STDIN, O_QUERY_FILE, O_MARK, O_HTML, O_CSV, O_CITE_LIST, O_GROUP, O_FULL, O_EXPLAIN,
+    O_SINCE, O_UNTIL, O_DOC, O_SOURCE, O_FACET, O_TIMELINE,
     O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
     O_THREADS, O_MEMORY, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
@@ -480,6 +502,12 @@ static const optdef optdefs[] = {
     {"--csv", 0, ARG_NONE, CMD_SEARCH, O_CSV},
     {"--cite-list", 0, ARG_NONE, CMD_SEARCH, O_CITE_LIST},
     {"--group", 0, ARG_NONE, CMD_SEARCH, O_GROUP},
+    {"--since", 0, ARG_NEEDED, CMD_SEARCH, O_SINCE},
+    {"--until", 0, ARG_NEEDED, CMD_SEARCH, O_UNTIL},
+    {"--doc", 0, ARG_NEEDED, CMD_SEARCH, O_DOC},
+    {"--source", 0, ARG_NEEDED, CMD_SEARCH, O_SOURCE},
+    {"--facet", 0, ARG_NEEDED, CMD_SEARCH, O_FACET},
+    {"--timeline", 0, ARG_ATTACHED, CMD_SEARCH, O_TIMELINE},
     {"--full", 0, ARG_NONE, CMD_SEARCH, O_FULL},
     {"--explain", 0, ARG_NONE, CMD_SEARCH, O_EXPLAIN},
     {"--no-correct", 0, ARG_NONE, CMD_SEARCH, O_NO_CORRECT},
@@ -703,6 +731,30 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
     case O_MARK: o->mark = 1; break;
     case O_HTML: o->html = 1; break;
     case O_CSV: o->csv = 1; break;
+    case O_SINCE: o->so.since = val; break;
+    case O_UNTIL: o->so.until = val; break;
+    case O_DOC: o->so.doc = val; break;
+    case O_SOURCE: o->so.source = val; break;
+    case O_FACET:
+        for (const char *p = val;;) {
+            const char *comma = strchr(p, ',');
+            size_t n = comma ? (size_t)(comma - p) : strlen(p);
+            unsigned k = facet_kind(p, n);
+            if (!k) {
+                char bad[64];
+                snprintf(bad, sizeof bad, "%.*s", (int)(n < 60 ? n : 60), p);
+                die_usage("%s: '%s' is not one of year, month, date, doc, source", name, bad);
+            }
+            o->facets |= k;
+            if (!comma) break;
+            p = comma + 1;
+        }
+        break;
+    case O_TIMELINE:
+        o->timeline = !val || !strcmp(val, "year") ? AJ_FACET_YEAR
+                      : !strcmp(val, "month") ? AJ_FACET_MONTH : 0;
+        if (!o->timeline) die_usage("%s must be year or month", name);
+        break;
     case O_CITE_LIST: o->cite_list = 1; break;
     case O_GROUP: o->group = 1; break;
     case O_FULL: o->full = 1; break;
@@ -849,6 +901,9 @@ static void parse_options(int argc, char **argv, options *o) {
     if (o->csv) formats[nformats++] = "--csv";
     if (o->cite_list) formats[nformats++] = "--cite-list";
     if (nformats > 1) die_usage("%s and %s exclude each other", formats[0], formats[1]);
+    if ((o->facets || o->timeline) && (o->csv || o->cite_list || o->count))
+        die_usage("--facet and --timeline print with the hits (text, --json, --html), not "
+                  "with --csv, --cite-list or --count");
     if ((o->csv || o->cite_list) && o->count)
         die_usage("--count prints a number; it excludes %s", formats[0]);
     if ((o->csv || o->cite_list) && o->explain)
@@ -2373,6 +2428,7 @@ static void print_summary(const options *o, const aj_results *r, size_t ngroups,
         printf("%llu paragraph%s match%s%s", (unsigned long long)r->total,
                r->total == 1 ? "" : "s", r->total == 1 ? "es" : "",
                all ? " all words" : "");
+    if (r->filtered) fputs(" in the documents the filters keep", stdout);
     if (o->group) printf(" in %zu document%s", ngroups, ngroups == 1 ? "" : "s");
     fputs(html ? ": <q>" : ": ", stdout);
     echo_in(html, r->query, r->query_len);
@@ -2541,6 +2597,33 @@ static void print_none_json(const aj_results *r, size_t lineno) {
     fputs("}\n", stdout);
 }
 
+/* The facets (--facet) and the timeline (--timeline) after a query's
+ * hits: a table and bars on a terminal, a last line with --json, a list
+ * and an SVG chart with --html.  A facet asked for only as the timeline
+ * is not also listed. */
+static void print_facets(const options *o, const aj_results *r, size_t lineno) {
+    if (!r->nfacets) return;
+    aj_results shown = *r;
+    aj_facet only[5];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nfacets; i++)
+        if (r->facets[i].kind & o->facets) only[n++] = r->facets[i];
+    shown.facets = only;
+    shown.nfacets = n;
+    if (o->json) {
+        if (lineno) printf("{\"query\":%zu,", lineno);
+        else fputc('{', stdout);
+        facets_json(stdout, r);
+        fputs("}\n", stdout);
+    } else if (o->html) {
+        facets_html(stdout, &shown);
+        if (o->timeline) timeline_svg(stdout, r, o->timeline);
+    } else {
+        facets_text(stdout, &shown);
+        if (o->timeline) timeline_text(stdout, r, o->timeline, line_columns(), o->color);
+    }
+}
+
 /* Runs one query and prints its results; lineno > 0 in batch mode (the
  * query's line in the input, put in every JSON object).  Returns the exit
  * status for this query: 0 when something was listed (with --count, when
@@ -2557,6 +2640,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
     /* Documents ranked by their best paragraph; -n and --offset count
      * documents. */
     if (o->group && !o->count) so.group = GROUP_HITS;
+    so.facets = o->facets | o->timeline;
     const aj_results *r;
     if (aj_search(&c, s, q, qlen, &so, &r) != AJ_OK) {
         if (c.err == AJ_ESYNTAX || c.err == AJ_ELIMIT)
@@ -2625,7 +2709,9 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
         e = print_hits(o, ix, s, r, so.offset + 1, &qr);
     }
     if (e) return EXIT_ERR;
-    if (o->html) fputs(!o->group && r->nhits ? "</ol>\n</section>\n" : "</section>\n", stdout);
+    if (o->html && !o->group && r->nhits) fputs("</ol>\n", stdout);
+    print_facets(o, r, lineno);
+    if (o->html) fputs("</section>\n", stdout);
     return listed ? EXIT_HITS : EXIT_NOHITS;
 }
 

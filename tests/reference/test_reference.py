@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import subprocess
+import zlib
 import sys
 import tempfile
 import time
@@ -339,6 +340,8 @@ def check_query(engine, corpus, query, k1, b, expander=None):
     rc, out, err = engine.run(["--count"], query)
     if out.strip() != str(len(want)) or rc != (0 if want else 1):
         problems.append(f"--count printed {out.strip()!r} (exit {rc}), reference {len(want)}")
+    if want and got:
+        problems += check_filtered(engine, corpus, query, want, got)
 
     if len(want) > PAGE_OFFSET:
         rc, page, err = engine.hits(query, ["-n", str(PAGE_N), "--offset", str(PAGE_OFFSET)])
@@ -347,6 +350,38 @@ def check_query(engine, corpus, query, k1, b, expander=None):
         else:
             problems += compare_page(want, page, PAGE_OFFSET)
     return problems, len(want)
+
+
+def check_filtered(engine, corpus, query, want, got):
+    """A filter (README "Filters and facets") keeps the reference's hits
+    whose documents pass, with the same scores: the year of a hit's date
+    onwards, or the documents whose path starts as a hit's does, by the
+    query's own hash.  The documents' dates and paths are the ones the
+    unfiltered hits carry."""
+    meta = {h.get("id"): (h.get("doc") or "", h.get("date") or "") for h in got}
+    dated = [m for m in meta.values() if m[1]]
+    if zlib.crc32(query.encode("utf-8", "surrogateescape")) % 2 and dated:
+        year = dated[len(dated) // 2][1][:4]
+        options = ["--since", year]
+        keep = lambda doc, date: bool(date) and date[:4] >= year  # noqa: E731
+    else:
+        head = next(iter(meta.values()))[0][:4]
+        options = ["--doc", glob_escape(head) + "*"]
+        keep = lambda doc, date: doc.startswith(head)  # noqa: E731
+    expect = [(s, pid) for s, pid in want if pid in meta and keep(*meta[pid])]
+    rc, part, err = engine.hits(query, ["-n", "1000000"] + options)
+    if part is None or rc not in (0, 1):
+        return [f"{' '.join(options)}: exit {rc} {err}"]
+    problems = [f"{' '.join(options)}: {p}" for p in compare_full(expect, part, corpus.paragraphs)]
+    rc, out, err = engine.run(["--count"] + options, query)
+    if out.strip() != str(len(expect)):
+        problems.append(f"{' '.join(options)}: --count printed {out.strip()!r}, reference "
+                        f"{len(expect)}")
+    return problems
+
+
+def glob_escape(text):
+    return "".join("[" + ch + "]" if ch in "*?[]" else ch for ch in text)
 
 
 def check_invalid(engine, corpus, query):

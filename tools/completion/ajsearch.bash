@@ -14,7 +14,8 @@ _ajsearch_commands="search show index status export analyze stats dump check acr
 # Options that take a value in the next word (or after '='): the word that
 # follows one of them is its value, not a command or a query word.
 _ajsearch_valued=" --index --corpus --limit -n --offset --query-file --k1 --b --rank \
---proximity --heading --heading-hit --threads --memory --context --keep "
+--proximity --heading --heading-hit --threads --memory --context --keep --since --until \
+--doc --source --facet "
 
 # The long and short options of a command, as its --help lists them, plus
 # --help, which every command takes.  --color takes its value only after
@@ -24,7 +25,7 @@ _ajsearch_options() {
     search)
         echo "-n --limit --offset --count --stdin --query-file --json --corpus --mark" \
              "--full --html --csv --cite-list --group --explain --no-correct --no-expand" \
-             "--chrome --k1 --b" \
+             "--chrome --k1 --b --since --until --doc --source --facet --timeline" \
              "--rank= --proximity --heading --heading-hit --no-partial --color=" \
              "--index -h --help" ;;
     show) echo "--context --json --color= --index -h --help" ;;
@@ -52,6 +53,10 @@ _ajsearch_value() {
         mapfile -t COMPREPLY < <(compgen -f -- "$2")
         [[ -z $2 || $2 == - ]] && COMPREPLY+=(-) ;;
     --rank) COMPREPLY=($(compgen -W "full bm25" -- "$2")) ;;
+    --facet) COMPREPLY=($(compgen -W "year month date doc source" -- "$2")) ;;
+    --timeline) COMPREPLY=($(compgen -W "year month" -- "$2")) ;;
+    # dates, globs and texts: nothing sensible to offer
+    --since | --until | --doc | --source) COMPREPLY=() ;;
     --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$2")) ;;
     --memory) COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$2")) ;;
     # numbers: nothing sensible to offer, and no file names either
