@@ -55,6 +55,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 # them all.
 LIB_SRCS :=
 LIB_SRCS += $(addprefix common/,error.c grow.c io.c utf8.c)
+LIB_SRCS += $(addprefix extract/,sniff.c)
 LIB_SRCS += $(addprefix analysis/,fold.c variant.c stem.c analyzer.c lexicon.c segment.c lineclass.c clean.c parabuf.c pagejoin.c srcmap.c block.c boilerplate.c outline.c acronym.c country.c)
 LIB_SRCS += $(addprefix format/,bitpack.c file.c dict.c postings.c store.c pairs.c)
 LIB_SRCS += $(addprefix index/,index.c gen.c check.c export.c fingerprint.c source.c cite.c)
@@ -76,12 +77,25 @@ SO      := $(BUILD)/$(SONAME)
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
 
+# ajsearch-extract (src/extract/, docs/EXTRACT.md): the text of PDF, HTML
+# and DOCX documents, run by the indexer as a process of its own.  Linked
+# dynamically, against libraries the library and the static command line
+# never link: Debian ships no static poppler or libzip.  Of the layer, only
+# the sniffer (extract/sniff.c, libc alone) is in the library.
+EXTRACT_PKGS   := poppler-glib libxml-2.0 libzip
+EXTRACT_CFLAGS  = $(shell pkg-config --cflags $(EXTRACT_PKGS))
+EXTRACT_LIBS    = $(shell pkg-config --libs $(EXTRACT_PKGS))
+EXTRACT_SRCS   := main.c text.c pdf.c html.c docx.c
+EXTRACT_OBJS   := $(addprefix $(BUILD)/extract/,$(EXTRACT_SRCS:.c=.o))
+EXTRACT_LIBOBJS := $(addprefix $(BUILD)/lib/,extract/sniff.o common/error.o common/utf8.o)
+EXTRACT        := $(BUILD)/ajsearch-extract
+
 # libFuzzer builds (see the fuzz targets below).
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) -Isrc $(PKG_CFLAGS)
-FUZZERS      := query analyzer segment index
+FUZZERS      := query analyzer segment index sniff
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
 FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(FUZZ_BUILD)/lib/lexicon_data.o
 FUZZ_SECONDS ?= 300
@@ -91,7 +105,7 @@ FUZZ_SMOKE_SECONDS ?= 30
         bench bench-quick bench-gate bench-publish bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
-all: $(BIN) $(SO) ajsearch
+all: $(BIN) $(SO) ajsearch $(EXTRACT)
 
 deps:
 	@sh tools/deps.sh
@@ -161,6 +175,15 @@ $(BUILD)/ajsearch-dynamic: $(CLI_OBJS) $(LIB)
 $(RUNNER): $(TEST_OBJS) $(BUILD)/cli/out.o $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TEST_OBJS) $(BUILD)/cli/out.o $(LIB) $(PKG_LIBS) $(CRIT_LIBS)
 
+$(BUILD)/extract/%.o: src/extract/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc $(EXTRACT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(EXTRACT): $(EXTRACT_OBJS) $(EXTRACT_LIBOBJS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(EXTRACT_OBJS) $(EXTRACT_LIBOBJS) $(EXTRACT_LIBS)
+
+-include $(EXTRACT_OBJS:.o=.d)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	./ajsearch index
@@ -169,7 +192,7 @@ run: deps
 index: all
 	./ajsearch index
 
-check-build: $(BIN) $(SO) $(RUNNER) $(FUZZ_BINS)
+check-build: $(BIN) $(SO) $(RUNNER) $(EXTRACT) $(FUZZ_BINS)
 
 # The Criterion runner holds the unit tests, the end-to-end tests (which
 # drive $(BIN) on the real corpus) and the fuzzing runs; its last line is
@@ -182,7 +205,7 @@ check-build: $(BIN) $(SO) $(RUNNER) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark
+	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark pandoc python3-reportlab fonts-dejavu-core
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

@@ -18,10 +18,11 @@ import sys
 # Each layer and what it may include besides itself and ajsearch.h.
 ALLOWED = {
     "common": [],
+    "extract": ["common"],
     "analysis": ["common"],
     "format": ["common", "analysis"],
-    "index": ["common", "analysis", "format"],
-    "build": ["common", "analysis", "format", "index"],
+    "index": ["common", "analysis", "format", "extract"],
+    "build": ["common", "analysis", "format", "index", "extract"],
     "query": ["common", "analysis", "format", "index"],
     "search": ["common", "analysis", "format", "index", "query"],
     "cli": [],
