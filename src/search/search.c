@@ -66,6 +66,8 @@ struct aj_searcher {
     uint64_t *bits;           /* a bit per paragraph, for counting (count_flat) */
     aj_grouping grouping;     /* opts.group's buffers */
     char *stripped;           /* the query with its fields blanked (fields.h) */
+    const char *ran;          /* the text search_once ran: stripped, or the
+                                 query itself when it has no field */
     aj_fields fields;         /*   and those fields */
     aj_filter_buf skip;       /* the runs a filtered search leaves out */
     aj_facet_buf facets;      /* opts.facets' counts */
@@ -746,7 +748,12 @@ static aj_err search_fields(aj_ctx *c, aj_searcher *s, const char *qs, size_t ql
     s->stripped = NULL;
     aj_fields_free(&s->fields);
     memset(&s->res, 0, sizeof s->res);
+    /* A field needs a colon: most queries have none and are run as they
+     * are, without a copy. */
+    s->ran = qs;
+    if (!memchr(qs, ':', qlen)) return search_once(c, s, qs, qlen, opts, out);
     aj_err e = aj_fields_take(c, qs, qlen, &s->stripped, &s->fields);
+    s->ran = s->stripped;
     return e ? e : search_once(c, s, s->stripped, qlen, opts, out);
 }
 
@@ -790,7 +797,7 @@ aj_err aj_search(aj_ctx *c, aj_searcher *s, const char *qs, size_t qlen,
     const aj_results *r;
     aj_err e = search_fields(c, s, qs, qlen, opts, &r);
     if (e) return e;
-    e = find_missing(c, s, s->stripped, qlen);
+    e = find_missing(c, s, s->ran, qlen);
     int all_auto = 0;
     if (!e && s->nmissing && opts->correct != AJ_CORRECT_OFF)
         e = aj_suggest_words(c, s->ix, s->an, qs, qlen, s->missing, s->nmissing, &s->sg,
