@@ -59,7 +59,7 @@ LIB_SRCS += $(addprefix extract/,sniff.c)
 LIB_SRCS += $(addprefix analysis/,fold.c variant.c stem.c analyzer.c lexicon.c segment.c lineclass.c clean.c parabuf.c pagejoin.c srcmap.c block.c boilerplate.c outline.c acronym.c country.c)
 LIB_SRCS += $(addprefix format/,bitpack.c file.c dict.c postings.c store.c pairs.c)
 LIB_SRCS += $(addprefix index/,index.c gen.c check.c export.c fingerprint.c source.c cite.c)
-LIB_SRCS += $(addprefix build/,corpus.c docmap.c invert.c listpipe.c bworker.c pairchoose.c build.c status.c)
+LIB_SRCS += $(addprefix build/,corpus.c docmap.c xrun.c invert.c listpipe.c bworker.c pairchoose.c build.c status.c)
 LIB_SRCS += $(addprefix query/,query.c fields.c expand.c expand_rules.c expand_acronym.c expand_form.c fuzzy.c suggest.c)
 LIB_SRCS += $(addprefix search/,filter.c facet.c eval.c eval_bool.c eval_phrase.c eval_near.c eval_prefix.c topk.c rank.c partial.c group.c search.c highlight.c snippet.c)
 # The English word table (src/analysis/lexicon.h) is generated into each build
@@ -105,7 +105,7 @@ FUZZ_SMOKE_SECONDS ?= 30
         bench bench-quick bench-gate bench-publish bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
-all: $(BIN) $(SO) ajsearch $(EXTRACT)
+all: $(BIN) $(SO) ajsearch $(EXTRACT) ajsearch-extract
 
 deps:
 	@sh tools/deps.sh
@@ -114,14 +114,26 @@ deps:
 ajsearch: build/ajsearch
 	cp build/ajsearch ajsearch
 
+# ... with its extractor beside it, where the indexer looks first.
+ajsearch-extract: build/ajsearch-extract
+	cp build/ajsearch-extract ajsearch-extract
+
 ifneq ($(BUILD),build)
 build/ajsearch:
 	$(MAKE) SAN= BUILD=build build/ajsearch
+build/ajsearch-extract:
+	$(MAKE) SAN= BUILD=build build/ajsearch-extract
 endif
 
 $(BUILD)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+# Where the indexer finds an installed extractor when none is beside the
+# running program (build/xrun.c): $(BINDIR) of the PREFIX built with.
+$(BUILD)/lib/build/xrun.o: src/build/xrun.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -DAJ_EXTRACT_PATH='"$(BINDIR)/ajsearch-extract"' -c $< -o $@
 
 # The word table's generator runs on the build machine, so it is built
 # without the sanitizers of the build it serves.
@@ -394,7 +406,7 @@ $(BUILD)/ajsearch.pc:
 
 # Every file install writes, relative to DESTDIR; uninstall removes these
 # and nothing else.
-INSTALLED = $(BINDIR)/ajsearch \
+INSTALLED = $(BINDIR)/ajsearch $(BINDIR)/ajsearch-extract \
             $(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libajsearch.so \
             $(LIBDIR)/libajsearch.a \
             $(INCLUDEDIR)/ajsearch/ajsearch.h \
@@ -407,6 +419,7 @@ install: all $(LIB) $(BUILD)/ajsearch.pc
 	    "$(DESTDIR)$(PKGCONFIGDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man3" \
 	    "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)"
 	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/ajsearch"
+	install -m 755 $(EXTRACT) "$(DESTDIR)$(BINDIR)/ajsearch-extract"
 	install -m 755 $(SO) "$(DESTDIR)$(LIBDIR)/$(REALNAME)"
 	ln -sf $(REALNAME) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
 	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libajsearch.so"
@@ -424,7 +437,7 @@ uninstall:
 	    rmdir "$$d" 2>/dev/null || echo "uninstall: kept $$d, which holds other files"; fi
 
 clean:
-	rm -rf build build-san build-fuzz ajsearch
+	rm -rf build build-san build-fuzz ajsearch ajsearch-extract
 	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d)

@@ -1106,7 +1106,7 @@ def main(argv=None):
         print(f"bench/run.py: {BIN['ajsearch']} is missing: run `make bench-build`",
               file=sys.stderr)
         return 2
-    stale = stale_binaries([BIN["ajsearch"], CLI])
+    stale = stale_binaries([BIN["ajsearch"], CLI, CLOCKED])
     if stale:
         print(f"bench/run.py: {', '.join(stale)} older than the sources: run `make bench-build`"
               " (a run would measure an earlier engine)", file=sys.stderr)

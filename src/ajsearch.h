@@ -33,11 +33,11 @@
  * built against the older version never sees), PATCH for fixes.  The index format version
  * (aj_format_version) is independent of these: an index is readable by any
  * library that reads its format, whatever the library's version. */
-#define AJ_VERSION_MAJOR 0
-#define AJ_VERSION_MINOR 2
+#define AJ_VERSION_MAJOR 1
+#define AJ_VERSION_MINOR 0
 #define AJ_VERSION_PATCH 0
 #define AJ_VERSION_NUMBER (AJ_VERSION_MAJOR * 10000 + AJ_VERSION_MINOR * 100 + AJ_VERSION_PATCH)
-#define AJ_VERSION_STRING "0.2.0"
+#define AJ_VERSION_STRING "1.0.0"
 
 /* Every function of this header is marked AJ_API: the shared library is
  * built with -fvisibility=hidden and exports these, no other
@@ -172,19 +172,28 @@ AJ_API aj_err aj_analyze(aj_ctx *c, aj_analyzer *a, const char *text, size_t len
  * that something in the corpus directory was not indexed as it stands. */
 enum {
     AJ_WARN_UNREADABLE = 0,  /* a file or directory that cannot be read */
-    AJ_WARN_BINARY = 1,      /* a NUL byte in the first 64 KiB */
+    AJ_WARN_BINARY = 1,      /* neither PDF, HTML, DOCX nor text: a NUL
+                                byte in the first 64 KiB */
     AJ_WARN_LINK = 2,        /* a dangling link, a loop of links, a link to
                                 a directory or to something not a file */
     AJ_WARN_NOT_FILE = 3,    /* a FIFO, socket or device */
     AJ_WARN_PATH = 4,        /* a path too long or nested too deeply */
-    AJ_WARN_NOT_INDEXED = 5, /* files whose names do not end in .txt/.md */
+    AJ_WARN_NOT_INDEXED = 5, /* no longer given: every file is a document
+                                whose format its bytes tell, whatever its
+                                name (version 0.2 took .txt and .md only) */
     AJ_WARN_METADATA = 6,    /* a metadata.tsv line that was not used */
     AJ_WARN_EMPTY = 7,       /* the corpus has no document */
-    AJ_WARN_NKINDS = 8
+    AJ_WARN_EXTRACT = 8,     /* a PDF, HTML or DOCX document whose text
+                                could not be extracted (damaged, encrypted,
+                                over a limit, the extractor missing) */
+    AJ_WARN_CHANGED = 9,     /* a file that changed while it was read: it
+                                is indexed as it was read */
+    AJ_WARN_NKINDS = 10
 };
 
 /* "unreadable", "binary", "link", "not_a_file", "path", "not_indexed",
- * "metadata", "empty_corpus": a kind's name in `index --json`. */
+ * "metadata", "empty_corpus", "extract", "changed": a kind's name in
+ * `index --json`. */
 AJ_API const char *aj_warn_kind_name(int kind);
 
 /* Called for every warning of a build, in document order: kind is an
@@ -206,7 +215,8 @@ typedef struct aj_build_progress {
 typedef void (*aj_progress_fn)(void *arg, const aj_build_progress *p);
 
 typedef struct aj_build_opts {
-    const char *corpus_dir;  /* directory of .txt/.md documents */
+    const char *corpus_dir;  /* directory of documents: text, PDF, HTML,
+                                DOCX (README "Corpus and paragraphs") */
     const char *index_dir;   /* index directory (created if missing) */
     aj_warn_fn warn;         /* may be NULL; called in document order */
     void *warn_arg;
@@ -234,10 +244,22 @@ typedef struct aj_build_opts {
      * previous index is untouched.  Once the new generation is being
      * switched in the build completes. */
     const volatile sig_atomic_t *cancel;
+    /* PDF, HTML and DOCX documents are read by the program
+     * ajsearch-extract (docs/EXTRACT.md), one process per document.
+     * extractor: its path; NULL = $AJSEARCH_EXTRACT, else beside the
+     * running program, else where `make install` puts it, else on $PATH.
+     * extract_memory: its address space in bytes (0 = 2 GiB, UINT64_MAX =
+     * no limit); extract_seconds: its CPU time (0 = 60), the wall clock
+     * allowing twice that plus 10 s.  A document it fails on is skipped
+     * with an AJ_WARN_EXTRACT warning. */
+    const char *extractor;
+    uint64_t extract_memory;
+    unsigned extract_seconds;
 } aj_build_opts;
 
 typedef struct aj_build_stats {
-    uint32_t ndocs;          /* documents indexed */
+    uint32_t ndocs;          /* documents indexed (those whose text could
+                                not be extracted count, with no paragraph) */
     uint32_t nparas;         /* paragraphs indexed */
     uint32_t nskipped;       /* files skipped (each reported through warn) */
     uint64_t nterms;         /* distinct stemmed terms */
@@ -412,6 +434,15 @@ typedef struct aj_doc_info {
                                 date: citations name this one's path */
     uint64_t size, xxh3;     /* the source file's size and XXH3-64 (seed 0)
                                 when it was indexed */
+    const char *format;      /* how its text was read: "text", or "pdf",
+                                "html", "docx" (extracted: paragraph byte
+                                ranges are then in the text that
+                                `ajsearch-extract FILE` prints, and a PDF's
+                                paragraphs have pages) */
+    int own_title, own_date; /* title, date: the document's own (extracted
+                                from it), not metadata.tsv's */
+    int failed;              /* its text could not be extracted: it has no
+                                paragraph (the build warned) */
 } aj_doc_info;
 
 /* Kinds of page chrome (aj_para_info.chrome; README "Corpus and
@@ -440,13 +471,17 @@ typedef struct aj_para_info {
     int mark;                /* how the label is written: AJ_MARK_DOT "8.",
                                 _CLOSE "8)", _PARENS "(8)", _BARE "1 Title",
                                 _BULLET (no label) (segment.h) */
-    uint64_t start, end;     /* byte range of its text in the source file */
+    uint64_t start, end;     /* byte range of its text in the source file
+                                (an extracted document's: in its text,
+                                aj_doc_info.format) */
     uint32_t len;            /* number of tokens (BM25 dl) */
     int kind;                /* AJ_PARA_BODY / _HEADING / _ITEM / _CHROME
                                 (segment.h) */
     int chrome;              /* AJ_CHROME_* (AJ_CHROME_NONE unless chrome) */
     uint32_t section;        /* the heading of the section it is in (the
                                 innermost enclosing heading), or AJ_NO_PARA */
+    uint32_t page;           /* PDF: the page it begins on (1-based); 0 for
+                                other formats */
 } aj_para_info;
 
 /* "body", "heading", "item", "chrome:navigation", "chrome:caption", ...:
@@ -830,8 +865,10 @@ typedef struct aj_range {
  * README "Output", JSON), and out[i] receives the source bytes of spans[i]: for a word
  * with markup, entities or a line break inside, all of them.  Errors:
  * AJ_ENOTFOUND when the file is missing or no longer yields exactly the
- * indexed text (changed since indexing), AJ_EIO, AJ_ENOMEM; out is then
- * not (entirely) written. */
+ * indexed text (changed since indexing), or when its text was extracted
+ * (a PDF, HTML or DOCX document: aj_doc_info.format; its paragraphs' byte
+ * ranges are in that text, and a PDF's have pages), AJ_EIO, AJ_ENOMEM;
+ * out is then not (entirely) written. */
 AJ_API aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
                              uint32_t id, const char *text, size_t len,
                              const aj_span *spans, size_t n, aj_range *out);
@@ -840,7 +877,7 @@ AJ_API aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *c
  * all its hits.  For each hit, found is set to 1 when
  * out (nspans entries) was filled, else 0 (file missing or changed:
  * changed is then set when the file's size or checksum differs from what
- * the index recorded); that is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
+ * the index recorded; or its text was extracted); that is not an error.  Errors: AJ_ENOMEM, AJ_EINVAL for a bad id. */
 typedef struct aj_source_hit {
     uint32_t id;             /* paragraph */
     const char *text;        /* its stored text */

@@ -299,3 +299,13 @@ E2E_FILTER(filters)
 E2E_FILTER(facets)
 E2E_FILTER(timeline)
 E2E_FILTER(errors)
+
+/* PDF, HTML and DOCX documents, told by content and read through
+ * ajsearch-extract (tests/cli/e2e_formats.py). */
+#define E2E_FORMATS(name)                                                \
+    Test(cli_formats, name, .timeout = 600) { run_ok("python3 tests/cli/e2e_formats.py " #name); }
+
+E2E_FORMATS(same_answers)
+E2E_FORMATS(by_content)
+E2E_FORMATS(failures)
+E2E_FORMATS(changing)

@@ -429,7 +429,7 @@ Test(corrupt, other_versions_kinds_and_programs) {
     /* An index of the previous format (7: a common term paired with every
      * word, a COMMON section without partners) is refused with a request
      * to rebuild it. */
-    cr_assert_eq(aj_format_version(), 8);
+    cr_assert_eq(aj_format_version(), 9);
     set_u32(v + 8, 7);
     set_u64(v + 56, XXH3_64bits(v, 56));
     put_file(path, v, n);

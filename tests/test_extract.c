@@ -399,40 +399,6 @@ static const char *python(void) {
     return access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
 }
 
-static const char MKPDF_PY[] =
-    "import re, sys\n"
-    "from reportlab.pdfgen import canvas\n"
-    "from reportlab.pdfbase import pdfmetrics\n"
-    "from reportlab.pdfbase.ttfonts import TTFont\n"
-    "from reportlab.lib.utils import simpleSplit\n"
-    "from reportlab.lib.pagesizes import A4\n"
-    "src, out, title, side = sys.argv[1:5]\n"
-    "pdfmetrics.registerFont(TTFont('DejaVu', '" DEJAVU "'))\n"
-    "size, lead, margin = 10, 13, 56\n"
-    "w, h = A4\n"
-    "c = canvas.Canvas(out, pagesize=A4)\n"
-    "c.setTitle(title)\n"
-    "firsts, y = [None], h - margin\n"
-    "def down():\n"
-    "    global y\n"
-    "    y -= lead\n"
-    "    if y < margin:\n"
-    "        c.showPage(); y = h - margin; firsts.append(None)\n"
-    "for raw in open(src, encoding='utf-8').read().split('\\n'):\n"
-    "    line = re.sub(r'<[^>]+>', '', raw).replace('**', '')\n"
-    "    line = re.sub(r'^#+\\s*', '', line).strip()\n"
-    "    if not line:\n"
-    "        down(); continue\n"
-    "    for part in simpleSplit(line, 'DejaVu', size, w - 2 * margin):\n"
-    "        if firsts[-1] is None: firsts[-1] = part\n"
-    "        c.setFont('DejaVu', size); c.drawString(margin, y, part); down()\n"
-    "if firsts[-1] is None and len(firsts) > 1: firsts.pop()\n"
-    "else: c.showPage()\n"
-    "c.save()\n"
-    "with open(side, 'w', encoding='utf-8') as f:\n"
-    "    f.write('%d\\n' % len(firsts))\n"
-    "    for p in firsts: f.write((p or '') + '\\n')\n";
-
 static const char MKZIP_PY[] =
     "import sys, zipfile, struct\n"
     "kind, out = sys.argv[1:3]\n"
@@ -565,11 +531,9 @@ static void wrap_in_chrome(const char *in, const char *out) {
 
 static void make_fixtures(const char *dir) {
     require_tools(dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/mkpdf.py", dir);
-    th_write_str(dir, "mkpdf.py", MKPDF_PY);
-    char cwd[2048];
+    char cwd[2048], path[2200];
     cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(path, sizeof path, "%s/tests/tools/mkpdf.py", cwd);
     for (size_t i = 0; i < NSEEDS; i++) {
         char src[4096], html[1024], page[1024], docx[1024], pdf[1024], side[1024];
         char title[1200], date[64], env[64];

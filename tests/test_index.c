@@ -102,7 +102,8 @@ Test(index, boolean_phrase_prefix_answers) {
     snprintf(dir, sizeof dir, "%s/sub", t.corpus);
     mkdir(dir, 0755);
     th_write_str(dir, "c.txt", "Another maritime note.\n");
-    th_write_str(t.corpus, "ignored.pdf", "maritime maritime\n");
+    /* told by its bytes: a binary file, whatever its name, is skipped */
+    th_write(t.corpus, "ignored.txt", "maritime\0maritime\n", 18);
     build(&t);
     /* ids: a.txt 0..2, b.md 3..5, sub/c.txt 6 */
     answer a = search(&t, "maritime", 10);

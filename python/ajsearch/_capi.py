@@ -17,8 +17,8 @@ from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_double, c_int,
 # another MAJOR may have other struct layouts or enum values (the header's
 # rule), and one of an older MINOR may lack functions or options used here
 # (aj_search_opts.group came with 0.2).
-MAJOR = 0
-MINOR = 2
+MAJOR = 1
+MINOR = 0
 
 # ---- enums (values fixed within a MAJOR; test_layout compares them) ----
 
@@ -30,7 +30,7 @@ ERROR_NAMES = (
 AJ_ESYNTAX = 5
 AJ_ELIMIT = 6
 
-AJ_WARN_NKINDS = 8
+AJ_WARN_NKINDS = 10
 
 AJ_RANK_FULL = 0
 AJ_RANK_BM25 = 1
@@ -77,6 +77,8 @@ class aj_build_opts(ctypes.Structure):
         ("progress", c_void_p),  # aj_progress_fn, never set here
         ("progress_arg", c_void_p),
         ("cancel", c_void_p),  # const volatile sig_atomic_t *
+        ("extractor", c_char_p), ("extract_memory", c_uint64),
+        ("extract_seconds", ctypes.c_uint),
     ]
 
 
@@ -111,6 +113,8 @@ class aj_doc_info(ctypes.Structure):
         ("path", c_char_p), ("title", c_char_p), ("date", c_char_p),
         ("source", c_char_p), ("first_para", c_uint32), ("nparas", c_uint32),
         ("cite_path", c_int), ("size", c_uint64), ("xxh3", c_uint64),
+        ("format", c_char_p), ("own_title", c_int), ("own_date", c_int),
+        ("failed", c_int),
     ]
 
 
@@ -120,6 +124,7 @@ class aj_para_info(ctypes.Structure):
         ("block", c_uint32), ("label", c_char_p), ("mark", c_int),
         ("start", c_uint64), ("end", c_uint64), ("len", c_uint32),
         ("kind", c_int), ("chrome", c_int), ("section", c_uint32),
+        ("page", c_uint32),
     ]
 
 
@@ -278,7 +283,7 @@ def _candidates():
     found = ctypes.util.find_library("ajsearch")
     if found:
         return [found], "ctypes.util.find_library('ajsearch') -> %s" % found
-    return ["libajsearch.so.0"], "the loader's search path (libajsearch.so.0)"
+    return ["libajsearch.so.1"], "the loader's search path (libajsearch.so.1)"
 
 
 def _load():
@@ -289,7 +294,7 @@ def _load():
         raise ImportError(
             "ajsearch: cannot load the C library libajsearch from %s: %s.  "
             "Build it (make, in the ajsearch source tree, gives "
-            "build/libajsearch.so.0) and point the environment variable "
+            "build/libajsearch.so.1) and point the environment variable "
             "AJSEARCH_LIB at that file, or install it where the dynamic "
             "loader finds it." % (where, e)) from None
     try:

@@ -119,7 +119,7 @@ HIT_KEYS = (
     "rank", "id", "score", "bm25", "partial", "matched", "clauses",
     "proximity", "share",
     "doc", "doc_id", "title", "date", "source", "cite", "place", "heading",
-    "section", "kind", "label", "ordinal", "tokens", "file_range", "text",
+    "section", "kind", "label", "ordinal", "tokens", "format", "page", "file_range", "text",
     "spans", "char_spans",
 )
 
@@ -277,7 +277,7 @@ class Index:
                 raise _error(rc, ctx)
             d = {"doc": _path(info.path), "doc_id": doc,
                  "title": _text(info.title), "date": _text(info.date),
-                 "source": _text(info.source)}
+                 "source": _text(info.source), "format": _text(info.format)}
             self._docs[doc] = d
         return d
 
@@ -304,6 +304,7 @@ class Index:
         rec["label"] = _text(p.label)
         rec["ordinal"] = p.ordinal
         rec["tokens"] = p.len
+        rec["page"] = p.page or None
         rec["file_range"] = [p.start, p.end]
         rec["text"] = _text(raw)
         return rec
@@ -367,7 +368,10 @@ class Index:
           kind, label, ordinal, tokens: the paragraph's kind ("body",
                       "heading", ...), own number or None, position in its
                       document, and length in tokens
-          file_range  [start, end): its bytes in the source file
+          format      how its document was read: "text", "pdf", "html", "docx"
+          page        a PDF paragraph's page (1-based), else None
+          file_range  [start, end): its bytes in the source file (for "pdf",
+                      "html", "docx": in the text ajsearch-extract gives)
           text        the paragraph's stored text, decoded from UTF-8
           spans       [start, end) pairs: byte offsets, into the UTF-8 bytes
                       of the stored text, of what matched (sorted, disjoint)

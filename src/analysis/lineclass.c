@@ -239,6 +239,20 @@ void aj_seg_classify_line(const unsigned char *s, size_t p, size_t q,
         li->head = (int)(k - t);
         li->text = skip_space(s, k, q);
         li->end = atx_text_end(s, li->text, q);
+        /* A numbered heading ("## 2. Economic Cooperation", "### (ii)
+         * Trade", "## 1 Review"; HTML's <h2>1. ...</h2> comes this way)
+         * has its number as its label, as the same line without "#" has. */
+        size_t m = li->end > li->text ? marker_at(s, li->text, li->end, li->label, &li->mark) : 0;
+        if (m && li->label[0] && m < li->end && space_at(s, m, li->end)) {
+            li->text = skip_space(s, m, li->end);
+        } else if ((m = li->end > li->text ? numbered_title(s, li->text, li->end, li->label)
+                                           : 0) != 0) {
+            li->mark = AJ_MARK_BARE;
+            li->text = m;
+        } else {
+            li->label[0] = '\0';
+            li->mark = AJ_MARK_NONE;
+        }
         return;
     }
     if (is_footnote_line(s, t, q, li)) return;

@@ -177,8 +177,11 @@ static void promote(aj_block *b, size_t n) {
 
 /* ---- sections ---- */
 
-/* What a heading nests by: markdown levels 1-6, then bold, capitals and
- * plain title lines, then each way of numbering (mark and numeral). */
+/* What a heading nests by: its way of numbering (mark and numeral) when
+ * it has a number, whatever else marks it ("### (ii) Trade" nests as
+ * "(ii) Trade" does, so that a page's HTML headings outline as its text
+ * does); else markdown levels 1-6, then bold, capitals and plain title
+ * lines. */
 enum { KEY_BOLD = AJ_HEAD_BOLD, KEY_CAPS = AJ_HEAD_CAPS, KEY_PLAIN = 10, KEY_NUMBERED = 16 };
 
 static unsigned numbering(const aj_block *b) {
@@ -186,10 +189,10 @@ static unsigned numbering(const aj_block *b) {
 }
 
 static unsigned heading_key(const aj_block *b) {
+    if (b->numeral != AJ_NUM_NONE) return numbering(b);
     if (b->head >= 1 && b->head <= 6) return b->head;
     if (b->head == AJ_HEAD_BOLD) return KEY_BOLD;
     if (b->head == AJ_HEAD_CAPS) return KEY_CAPS;
-    if (b->numeral != AJ_NUM_NONE) return numbering(b);
     return KEY_PLAIN;
 }
 

@@ -23,6 +23,7 @@
 
 #define HELD_KEEP (64u << 10) /* held buffers larger than this are freed */
 #define OPEN_MIN 80           /* shortest paragraph a footer join may continue */
+#define FEED_MIN 40           /* ... across a page break, with a capital */
 
 /* The text ends a sentence or clause: ". ! ? : ;", maybe then a closing
  * quote or bracket.  Such a paragraph cannot be continued by a later one. */
@@ -113,6 +114,13 @@ static int blank_between(const aj_segmenter *g, uint64_t a, uint64_t b) {
     return 0;
 }
 
+/* Is there a page break (a form feed: pdftotext's, or ajsearch-extract's
+ * between PDF pages) in the source between offsets a and b? */
+static int feed_between(const aj_segmenter *g, uint64_t a, uint64_t b) {
+    if (b > g->n) b = g->n;
+    return a < b && memchr(g->s + a, '\f', (size_t)(b - a)) != NULL;
+}
+
 /* Decides whether the finished paragraph continues a held one, is held
  * itself, or goes to the caller. */
 void aj_seg_emit_para(aj_segmenter *g, const char *text, size_t len,
@@ -133,8 +141,15 @@ void aj_seg_emit_para(aj_segmenter *g, const char *text, size_t len,
                 return;
             }
         } else if (fits && g->kind == AJ_PARA_BODY && !g->label[0] &&
-                   starts_lower(t, len) &&
-                   (o->len >= OPEN_MIN || !blank_between(g, o->end, a))) {
+                   (starts_lower(t, len)
+                        ? o->len >= OPEN_MIN || !blank_between(g, o->end, a)
+                        /* A paragraph cut mid-sentence by the end of a
+                         * page goes on at the top of the next, whatever
+                         * the case of the word it goes on with ("ASEAN
+                         * Smart" / "Cities Network"), if it is more than
+                         * a caption's few words (it may be the page's
+                         * last line alone). */
+                        : o->len >= FEED_MIN && feed_between(g, o->end, a))) {
             if (!held_room(g, o, o->len + 1 + len)) return;
             if (g->map) /* the joining space stands for the footer */
                 aj_seg_map_space(o->ms, o->me, o->len, o->end, a);

@@ -58,7 +58,12 @@ typedef struct {
     uint64_t size, xxh3;     /* the source file's, as indexed */
     uint64_t cited_as;       /* hash of (title, date): documents that share
                                 it are cited with their paths */
+    uint32_t flags;          /* AJ_DOC_* but CITE_PATH (index.h) */
 } doc_rec;
+
+/* Extracted documents the sampling keeps for the workers (docmap.h), at
+ * most this many bytes of their texts and files together. */
+#define PRE_BYTES (256ull << 20)
 
 /* The share of the memory budget each worker's tables of keys may hold
  * (bworker.h, aj_bworker_set_limit), between these bounds. */
@@ -136,6 +141,14 @@ typedef struct builder {
     uint64_t nterms_out, nwords_out;
     acro_def *acros;
     size_t nacros, capacros;
+    aj_xrun_opts xrun;       /* how to extract PDF, HTML and DOCX texts */
+    aj_docmap_opts reading;  /* how to read documents (docmap.h) */
+    char xprogram[4096];     /* the extractor's path, or why none */
+    aj_docmap **pre;         /* per corpus document: read by the sampling */
+    uint64_t pre_bytes;
+    uint8_t (*pages)[8];     /* PAGES records (FORMAT.md "meta.aj") */
+    size_t npages, cappages;
+    uint32_t last_page;      /* the page of the last paragraph taken */
 } builder;
 
 static double now(void) {
@@ -199,28 +212,55 @@ static void on_warning(void *arg, int kind, const char *path, const char *reason
 static aj_err start_doc(builder *b, const aj_bdoc *d) {
     const aj_corpus_doc *cd = &b->cp->docs[d->corpus_doc];
     b->ndocs_seen++;
+    if (d->changed) on_warning(b, AJ_WARN_CHANGED, cd->rel, d->changed);
+    int failed = d->skip && d->skip_kind == AJ_WARN_EXTRACT;
     if (d->skip) {
         b->nskipped++;
         on_warning(b, d->skip_kind, cd->rel, d->skip);
-        return AJ_OK;
+        /* A document whose text could not be extracted keeps a record
+         * without paragraphs: `ajsearch status` compares the corpus with
+         * the index without extracting anything, and these bytes would
+         * fail again. */
+        if (!failed) return AJ_OK;
     }
     doc_rec *r = &b->docs[b->ndocs];
     const char *title = cd->title ? cd->title : d->title ? d->title : "";
-    const char *date = cd->date ? cd->date : "";
+    const char *date = cd->date ? cd->date : d->date ? d->date : "";
+    r->flags = (uint32_t)d->format << AJ_DOC_FORMAT_SHIFT;
+    if (!cd->title && d->format != AJ_DOCFMT_TEXT) r->flags |= AJ_DOC_OWN_TITLE;
+    if (!cd->date && *date) r->flags |= AJ_DOC_OWN_DATE;
+    if (failed) r->flags |= AJ_DOC_FAILED;
     /* title and date, with the NUL between them, hashed */
     r->cited_as = XXH3_64bits_withSeed(date, strlen(date) + 1, XXH3_64bits(title, strlen(title) + 1));
     aj_err e = add_string(b, cd->rel, &r->path);
     if (!e) e = add_string(b, title, &r->title);
-    if (!e) e = add_string(b, cd->date ? cd->date : "", &r->date);
+    if (!e) e = add_string(b, date, &r->date);
     if (!e) e = add_string(b, cd->source ? cd->source : "", &r->source);
     r->n = 0; /* first is computed from the counts when meta.aj is written */
     r->size = d->bytes;
     r->xxh3 = d->xxh3;
-    aj_fp_doc(&b->fp, cd->rel, title, date, cd->source ? cd->source : "", d->bytes,
-              d->xxh3);
+    /* The fingerprint takes metadata.tsv's title and date, not a
+     * document's own: those follow from its bytes (fingerprint.h). */
+    aj_fp_doc(&b->fp, cd->rel, r->flags & AJ_DOC_OWN_TITLE ? "" : title,
+              r->flags & AJ_DOC_OWN_DATE ? "" : date, cd->source ? cd->source : "",
+              d->bytes, d->xxh3);
     b->corpus_to_doc[d->corpus_doc] = (int64_t)b->ndocs++;
     b->bytes_in += d->bytes;
     return e;
+}
+
+/* A PAGES record (FORMAT.md "meta.aj", section 10) where a paragraph's
+ * page differs from the one before it. */
+static aj_err note_page(builder *b, uint32_t id, uint32_t page) {
+    if (page == b->last_page) return AJ_OK;
+    b->last_page = page;
+    aj_err e = aj_grow(b->c, (void **)&b->pages, &b->cappages, b->npages + 1,
+                       sizeof *b->pages, "page table");
+    if (e) return e;
+    aj_put_u32le(b->pages[b->npages], id);
+    aj_put_u32le(b->pages[b->npages] + 4, page);
+    b->npages++;
+    return AJ_OK;
 }
 
 /* Names the next pair of run files (the terms', the words'). */
@@ -412,6 +452,7 @@ static aj_err take_segment(aj_ctx *c, void *arg, aj_bseg *s) {
         aj_put_u32le(r + 16, p->kind << 30 | label);
         if (!e && aj_io_fwrite(r, 1, sizeof r, b->paras_tmp) != sizeof r)
             e = tmp_fail(b, "paras.tmp", "write");
+        if (!e) e = note_page(b, (uint32_t)b->nparas, p->page);
         if (!b->docs[doc].n) b->docs[doc].first = (uint32_t)b->nparas;
         b->kinds[b->nparas] = (uint8_t)p->kind;
         b->lens[b->nparas++] = p->len;
@@ -518,6 +559,7 @@ static aj_err run_pool(builder *b, const aj_bchunk *chunks, size_t nchunks,
             aj_bworker_set_dict(args[i].w, &b->sdict);
             aj_bworker_set_pairs(args[i].w, &b->common);
             aj_bworker_set_cancel(args[i].w, b->o->cancel);
+            aj_bworker_set_reading(args[i].w, &b->reading, b->pre);
             aj_bworker_set_limit(args[i].w, b->worker_limit);
             /* threads the chunks leave idle analyze for the workers */
             aj_bworker_set_helper(args[i].w, i < b->helpers);
@@ -593,6 +635,7 @@ static aj_err run_inline(builder *b, const aj_bchunk *chunks, size_t nchunks) {
         aj_bworker_set_dict(w, &b->sdict);
         aj_bworker_set_pairs(w, &b->common);
         aj_bworker_set_cancel(w, b->o->cancel);
+        aj_bworker_set_reading(w, &b->reading, b->pre);
         aj_bworker_set_limit(w, b->worker_limit);
     }
     for (size_t i = 0; !e && i < nchunks; i++)
@@ -649,9 +692,59 @@ static int on_sample(void *arg, const aj_seg_para *p) {
 
 /* Paragraphs from the beginning of document di, up to s->quota bytes.
  * Files the workers will skip (unreadable, binary) give none. */
+/* The samples of a document too large to read whole (docmap.h): its first
+ * SAMPLE_SOURCE bytes, the same bytes sample_doc takes from a document it
+ * reads whole, when they are text. */
+static aj_err sample_head(builder *b, sampler *s, int fd) {
+    char *head = malloc(SAMPLE_SOURCE);
+    if (!head) return aj_fail(b->c, AJ_ENOMEM, "text samples");
+    ssize_t n = pread(fd, head, SAMPLE_SOURCE, 0);
+    aj_err e = AJ_OK;
+    if (n > 0 && aj_extract_sniff(head, (size_t)n) == AJ_DOCFMT_TEXT &&
+        !memchr(head, 0, (size_t)n < AJ_SNIFF_BYTES ? (size_t)n : AJ_SNIFF_BYTES)) {
+        size_t cut = (size_t)n;
+        while (cut > 0 && head[cut - 1] != '\n') cut--;
+        if (cut == 0) cut = (size_t)n;
+        e = aj_segment(b->c, head, cut, on_sample, s);
+        if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
+    }
+    free(head);
+    return e;
+}
+
 static aj_err sample_doc(builder *b, sampler *s, size_t di) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", b->o->corpus_dir, b->cp->docs[di].rel);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        (uint64_t)st.st_size > AJ_READ_WHOLE) {
+        aj_err e = sample_head(b, s, fd);
+        close(fd);
+        return e;
+    }
+    if (fd >= 0) close(fd);
     aj_docmap m;
-    aj_docmap_open(b->o->corpus_dir, &b->cp->docs[di], &m);
+    aj_docmap_open(b->o->corpus_dir, &b->cp->docs[di], &b->reading, &m);
+    /* An extracted document is kept for its worker (within PRE_BYTES), so
+     * that its extractor runs once; a skipped one too, for its warning. */
+    if (m.format != AJ_DOCFMT_TEXT && b->pre_bytes + m.size + m.len <= PRE_BYTES) {
+        aj_docmap *keep = malloc(sizeof *keep);
+        if (!keep) {
+            aj_docmap_close(&m);
+            return aj_fail(b->c, AJ_ENOMEM, "text samples");
+        }
+        *keep = m;
+        b->pre[di] = keep;
+        b->pre_bytes += m.size + m.len;
+        if (m.skipped) return AJ_OK;
+        m = *keep;
+        aj_err e = m.len ? aj_segment(b->c, m.src, m.len < SAMPLE_SOURCE ? m.len : SAMPLE_SOURCE,
+                                      on_sample, s)
+                         : AJ_OK;
+        if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
+        return e;
+    }
     if (m.skipped) return AJ_OK;
     const char *src = m.src;
     size_t len = m.len, cut = len < SAMPLE_SOURCE ? len : SAMPLE_SOURCE;
@@ -1063,6 +1156,16 @@ static aj_err write_common(builder *b, aj_fwriter *w) {
     return e ? e : aj_fw_section(b->c, w, AJ_SEC_COMMON, off, n);
 }
 
+/* PAGES, the runs of paragraphs by page: FORMAT.md "meta.aj", section 10. */
+static aj_err write_pages(builder *b, aj_fwriter *w) {
+    uint64_t off = aj_fw_tell(w);
+    uint8_t head[8] = {0};
+    aj_put_u32le(head, (uint32_t)b->npages);
+    aj_err e = aj_fw_write(b->c, w, head, sizeof head);
+    if (!e && b->npages) e = aj_fw_write(b->c, w, b->pages, b->npages * sizeof *b->pages);
+    return e ? e : aj_fw_section(b->c, w, AJ_SEC_PAGES, off, 8 + (uint64_t)b->npages * 8);
+}
+
 static int cmp_cited_as(const void *a, const void *b) {
     const doc_rec *x = *(doc_rec *const *)a, *y = *(doc_rec *const *)b;
     if (x->cited_as != y->cited_as) return x->cited_as < y->cited_as ? -1 : 1;
@@ -1130,7 +1233,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
         aj_put_u32le(r + 12, d->source);
         aj_put_u32le(r + 16, d->first);
         aj_put_u32le(r + 20, d->n);
-        aj_put_u32le(r + 24, flags[i]);
+        aj_put_u32le(r + 24, flags[i] | d->flags);
         aj_put_u64le(r + 28, d->size);
         aj_put_u64le(r + 36, d->xxh3);
         e = aj_fw_write(c, w, r, sizeof r);
@@ -1150,6 +1253,7 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     if (!e) e = write_acronyms(b, w);
     if (!e) e = write_chrome(b, w);
     if (!e) e = write_common(b, w);
+    if (!e) e = write_pages(b, w);
     off = aj_fw_tell(w);
     if (!e) e = copy_file(b, b->strings_tmp, "strings.tmp", w);
     if (!e) e = aj_fw_section(c, w, AJ_SEC_STRINGS, off, b->nstrings);
@@ -1264,6 +1368,13 @@ static void builder_free(builder *b) {
     free(b->lens);
     free(b->docs);
     free(b->corpus_to_doc);
+    for (size_t i = 0; b->pre && b->cp && i < b->cp->ndocs; i++)
+        if (b->pre[i]) {
+            aj_docmap_close(b->pre[i]);
+            free(b->pre[i]);
+        }
+    free(b->pre);
+    free(b->pages);
     for (size_t i = 0; i < b->nacros; i++) free(b->acros[i].acr);
     free(b->acros);
     for (size_t i = 0; i < b->nruns; i++) {
@@ -1348,7 +1459,17 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     b.g = &g;
     b.docs = calloc(cp.ndocs + 1, sizeof *b.docs);
     b.corpus_to_doc = calloc(cp.ndocs + 1, sizeof *b.corpus_to_doc);
-    if (!b.docs || !b.corpus_to_doc) e = aj_fail(c, AJ_ENOMEM, "document table");
+    b.pre = calloc(cp.ndocs + 1, sizeof *b.pre);
+    if (!b.docs || !b.corpus_to_doc || !b.pre) e = aj_fail(c, AJ_ENOMEM, "document table");
+    if (aj_xrun_find(o->extractor, b.xprogram, sizeof b.xprogram) == 0)
+        b.xrun.program = b.xprogram;
+    else
+        b.xrun.missing = b.xprogram;
+    b.xrun.memory = o->extract_memory == UINT64_MAX ? 0
+                    : o->extract_memory                ? o->extract_memory
+                                                       : AJ_XRUN_MEMORY;
+    b.xrun.seconds = o->extract_seconds ? o->extract_seconds : AJ_XRUN_SECONDS;
+    b.reading = (aj_docmap_opts){&b.xrun, g.tmpfd};
     for (size_t i = 0; !e && i < cp.ndocs; i++) b.corpus_to_doc[i] = -1;
     if (!e) e = aj_inverter_new(c, 1, &b.terms);
     if (!e) e = aj_inverter_new(c, 0, &b.words);

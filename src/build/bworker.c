@@ -97,6 +97,9 @@ struct aj_bworker {
                                 is seg) */
     const aj_store_dict *sdict;  /* for the texts' frames, or NULL */
     const volatile sig_atomic_t *cancel;  /* stop when non-zero, or NULL */
+    const aj_docmap_opts *reading; /* how documents are read (docmap.h) */
+    aj_docmap **pre;             /* documents read already, or NULL */
+    const aj_docmap *doc;        /* the document being segmented */
     uint64_t limit;          /* bytes its tables may hold (0: no limit) */
     aj_bexport *cur;         /* the export being filled (its others) */
     /* Common-word pairs (pairs.h): the common terms, a class per term id
@@ -222,6 +225,11 @@ void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel) {
     w->cancel = cancel;
 }
 
+void aj_bworker_set_reading(aj_bworker *w, const aj_docmap_opts *o, aj_docmap **pre) {
+    w->reading = o;
+    w->pre = pre;
+}
+
 static int canceled(const aj_bworker *w) { return w->cancel && *w->cancel; }
 void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes) { w->limit = bytes; }
 
@@ -261,7 +269,9 @@ void aj_bseg_free(aj_bseg *s) {
     if (!s) return;
     for (size_t i = 0; i < s->ndocs; i++) {
         free(s->docs[i].title);
+        free(s->docs[i].date);
         free(s->docs[i].skip);
+        free(s->docs[i].changed);
     }
     free(s->docs);
     free(s->paras);
@@ -906,6 +916,7 @@ static int on_para(void *arg, const aj_seg_para *p) {
     r->srclen = (uint32_t)(p->end - p->start);
     r->kind = (uint32_t)p->kind;
     r->textlen = (uint32_t)p->text_len;
+    r->page = aj_docmap_page(w->doc, p->start);
     if (p->label && seg_string(s, p->label, strlen(p->label), &r->label)) {
         w->err = aj_fail(c, AJ_ENOMEM, "labels");
         return 1;
@@ -951,28 +962,31 @@ static int on_para(void *arg, const aj_seg_para *p) {
     return 0;
 }
 
-/* The segmenter is done with [from, below) of the document for now: its
- * whole pages leave this process (they stay in the page cache, and the
- * read-only private mapping reads them back if they are touched again),
- * so a huge file costs a bounded amount of resident memory. */
+/* The segmenter is done with [from, below) of the document for now.  When
+ * the document is mapped from a file (a large one's copy, docmap.h), its
+ * whole pages there leave this process (the mapping reads them back if
+ * they are touched again), so a huge file costs a bounded amount of
+ * resident memory.  Memory read into is kept: dropping it would lose it. */
 static void on_seg_done(void *arg, uint64_t from, uint64_t below) {
     aj_bworker *w = arg;
+    if (!w->doc || !w->doc->map || w->src != w->doc->map) return;
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
     from = (from + page - 1) / page * page;
     below = below / page * page;
-    if (w->src && below > from)
+    if (below > from && below <= w->src_len)
         madvise((void *)(w->src + from), below - from, MADV_DONTNEED);
 }
 
-static aj_err add_doc(aj_bworker *w, size_t corpus_doc, char *title, char *skip,
-                      int skip_kind, uint64_t bytes, uint64_t xxh3) {
+static aj_err add_doc(aj_bworker *w, const aj_bdoc *d) {
     aj_bseg *s = w->seg;
     if (grow((void **)&s->docs, &s->capdocs, s->ndocs, sizeof *s->docs)) {
-        free(title);
-        free(skip);
+        free(d->title);
+        free(d->date);
+        free(d->skip);
+        free(d->changed);
         return aj_fail(w->ac, AJ_ENOMEM, "documents");
     }
-    s->docs[s->ndocs++] = (aj_bdoc){corpus_doc, title, skip, skip_kind, bytes, xxh3};
+    s->docs[s->ndocs++] = *d;
     return AJ_OK;
 }
 
@@ -993,26 +1007,47 @@ static aj_err finish_doc(aj_bworker *w, size_t di) {
 }
 
 /* Indexes one document.  Files that cannot be read are recorded as
- * skipped (the coordinator warns, in document order). */
+ * skipped (the coordinator warns, in document order); so are documents
+ * whose text cannot be extracted, with their size and checksum (the
+ * coordinator keeps a record of them, so that `ajsearch status` sees the
+ * same corpus). */
 static aj_err index_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
                      size_t di) {
     const aj_corpus_doc *d = &cp->docs[di];
     aj_docmap m;
-    aj_docmap_open(root, d, &m);
-    if (m.skipped) {
-        char *skip = strdup(m.why);
-        return skip ? add_doc(w, di, NULL, skip, m.skip_kind, 0, 0)
-                    : aj_fail(w->ac, AJ_ENOMEM, "skip");
+    if (w->pre && w->pre[di]) {
+        m = *w->pre[di];
+        free(w->pre[di]);
+        w->pre[di] = NULL;
+    } else {
+        aj_docmap_open(root, d, w->reading, &m);
     }
-    char *title = NULL;
-    if (!d->title && !(title = aj_docmap_title(d, &m))) {
+    aj_bdoc bd = {.corpus_doc = di, .bytes = m.size, .xxh3 = m.xxh3,
+                  .format = (int)m.format, .pages = m.pages};
+    int nomem = 0;
+    if (m.changed && !(bd.changed = strdup(m.changed_why))) nomem = 1;
+    if (m.skipped) {
+        if (!nomem && !(bd.skip = strdup(m.why))) nomem = 1;
+        bd.skip_kind = m.skip_kind;
+        if (nomem) {
+            free(bd.changed);
+            return aj_fail(w->ac, AJ_ENOMEM, "skip");
+        }
+        return add_doc(w, &bd);
+    }
+    if (!d->title && !(bd.title = aj_docmap_title(d, &m))) nomem = 1;
+    if (!d->date && m.date[0] && !(bd.date = strdup(m.date))) nomem = 1;
+    if (nomem) {
+        free(bd.title);
+        free(bd.date);
+        free(bd.changed);
         aj_docmap_close(&m);
         return aj_fail(w->ac, AJ_ENOMEM, "title");
     }
     /* The file's checksum, kept with its size in the index: a search that
      * maps matches back to the file tells a changed file by them without
-     * segmenting it again (source.c).  One pass at memory speed. */
-    aj_err e = add_doc(w, di, title, NULL, 0, m.len, XXH3_64bits(m.src, m.len));
+     * segmenting it again (source.c). */
+    aj_err e = add_doc(w, &bd);
     w->corpus_doc = di;
     w->ordinal = 0;
     w->err = AJ_OK;
@@ -1020,8 +1055,10 @@ static aj_err index_doc(aj_bworker *w, const char *root, const aj_corpus *cp,
     if (!e && m.len) {
         w->src = m.src;
         w->src_len = m.len;
+        w->doc = &m;
         e = aj_segment_ex(w->ac, m.src, m.len, on_para, w, on_seg_done);
         w->src = NULL;
+        w->doc = NULL;
         if (!e && w->err) e = w->err;
     }
     aj_docmap_close(&m);

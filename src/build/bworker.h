@@ -29,12 +29,20 @@
 /* A document that begins in a segment. */
 typedef struct aj_bdoc {
     size_t corpus_doc;       /* index in the corpus list */
-    char *title;             /* fallback title (first line) if no metadata */
+    char *title;             /* its title if metadata has none: the
+                                document's own (extracted), else its first
+                                line; NULL with metadata's */
+    char *date;              /* its own date (extracted) if metadata has
+                                none, or NULL */
     char *skip;              /* why it was skipped, or NULL */
     int skip_kind;           /* AJ_WARN_* when skipped */
+    char *changed;           /* it changed while it was read (a warning,
+                                AJ_WARN_CHANGED), or NULL */
     uint64_t bytes;          /* source bytes indexed: the file's size */
     uint64_t xxh3;           /* XXH3-64 of those bytes (source.c tells a
                                 changed file by it) */
+    int format;              /* aj_docfmt */
+    uint32_t pages;          /* PDF: its pages */
 } aj_bdoc;
 
 typedef struct aj_bpara {
@@ -42,6 +50,7 @@ typedef struct aj_bpara {
     uint32_t ordinal;
     uint64_t start;
     uint32_t srclen, label, block, off, textlen, kind, len;
+    uint32_t page;           /* PDF: the page it starts on; 0 otherwise */
 } aj_bpara;                  /* label: offset in strings + 1, 0 = none */
 
 /* A document that ends in the segment, with what the page-chrome and
@@ -147,6 +156,13 @@ void aj_bworker_set_pairs(aj_bworker *w, const aj_pairs *p);
 /* A flag that, once non-zero, makes aj_bworker_run stop at the next
  * paragraph with AJ_ECANCELED (aj_build_opts.cancel).  NULL by default. */
 void aj_bworker_set_cancel(aj_bworker *w, const volatile sig_atomic_t *cancel);
+/* How the worker reads documents (docmap.h: extracting the text of PDF,
+ * HTML and DOCX, copying large files), and documents already read (by the
+ * sampling of build.c):
+ * pre[i], when not NULL, is corpus document i, which the worker takes
+ * (and frees) instead of reading it again.  Both must outlive the
+ * worker; a chunk's documents are one worker's alone. */
+void aj_bworker_set_reading(aj_bworker *w, const aj_docmap_opts *o, aj_docmap **pre);
 /* The bytes the worker's tables of keys may hold (about) before it hands
  * its postings over and forgets its keys; 0: no limit. */
 void aj_bworker_set_limit(aj_bworker *w, uint64_t bytes);

@@ -15,41 +15,23 @@
 
 #define MAX_DEPTH 32
 
-/* Files that are not documents are summed up by the end of their name:
- * one warning per ending (up to this many endings, then "other"). */
-#define MAX_ENDINGS 16
-
-typedef struct {
-    char ending[16];         /* ".html", or "" for a name without a dot */
-    char *first;             /* the first such file (byte order of walk) */
-    size_t n;
-} ending;
-
 typedef struct {
     aj_corpus *cp;
     size_t cap;
     aj_warn_fn warn;
     void *warn_arg;
-    ending endings[MAX_ENDINGS + 1];
-    size_t nendings;
 } scan;
 
 const char *aj_warn_kind_name(int kind) {
     static const char *const names[AJ_WARN_NKINDS] = {
         "unreadable", "binary", "link", "not_a_file", "path", "not_indexed",
-        "metadata", "empty_corpus"};
+        "metadata", "empty_corpus", "extract", "changed"};
     return kind >= 0 && kind < AJ_WARN_NKINDS ? names[kind] : "other";
 }
 
 static void warn(scan *s, int kind, const char *path, const char *why) {
     s->cp->nskipped++;
     if (s->warn) s->warn(s->warn_arg, kind, path, why);
-}
-
-static int is_doc_name(const char *name) {
-    size_t n = strlen(name);
-    return (n > 4 && strcasecmp(name + n - 4, ".txt") == 0) ||
-           (n > 3 && strcasecmp(name + n - 3, ".md") == 0);
 }
 
 static aj_err add_doc(aj_ctx *c, scan *s, const char *rel) {
@@ -67,60 +49,6 @@ static aj_err add_doc(aj_ctx *c, scan *s, const char *rel) {
     if (!d->rel) return aj_fail(c, AJ_ENOMEM, "document list");
     cp->ndocs++;
     return AJ_OK;
-}
-
-static size_t find_ending(const scan *s, const char *key) {
-    size_t i = 0;
-    while (i < s->nendings && strcmp(s->endings[i].ending, key) != 0) i++;
-    return i;
-}
-
-/* Counts a file that is not a document under the end of its name. */
-static aj_err not_indexed(aj_ctx *c, scan *s, const char *name,
-                          const char *path) {
-    const char *dot = strrchr(name, '.');
-    char key[16] = "";
-    if (dot && strlen(dot) < sizeof key) {
-        for (size_t i = 0; dot[i]; i++)
-            key[i] = (char)((dot[i] >= 'A' && dot[i] <= 'Z') ? dot[i] + 32 : dot[i]);
-    } else if (dot) {
-        strcpy(key, ".?");
-    }
-    size_t i = find_ending(s, key);
-    if (i == s->nendings && i == MAX_ENDINGS) {
-        strcpy(key, "*");    /* one more slot takes every other ending */
-        i = find_ending(s, key);
-    }
-    if (i == s->nendings) {
-        ending *en = &s->endings[s->nendings++];
-        memcpy(en->ending, key, sizeof key);
-        en->n = 0;
-        en->first = strdup(path);
-        if (!en->first) return aj_fail(c, AJ_ENOMEM, "corpus scan");
-    }
-    s->endings[i].n++;
-    return AJ_OK;
-}
-
-/* One warning per ending, after the walk. */
-static void warn_not_indexed(scan *s) {
-    for (size_t i = 0; i < s->nendings; i++) {
-        ending *en = &s->endings[i];
-        char why[200];
-        const char *what = !en->ending[0] ? "a name without an ending"
-                           : !strcmp(en->ending, "*") ? "another ending"
-                           : en->ending;
-        if (en->n == 1)
-            snprintf(why, sizeof why, "not a .txt or .md file (%s), not indexed",
-                     what);
-        else
-            snprintf(why, sizeof why, "not a .txt or .md file (%s), not indexed; "
-                     "so are %zu more with %s", what, en->n - 1, what);
-        if (s->warn) s->warn(s->warn_arg, AJ_WARN_NOT_INDEXED, en->first, why);
-        free(en->first);
-        en->first = NULL;
-    }
-    s->nendings = 0;
 }
 
 /* Walks dirfd (path rel from the root).  Symbolic links to regular files
@@ -179,11 +107,9 @@ static aj_err walk(aj_ctx *c, scan *s, int dfd, const char *rel,
                  "symbolic link to a directory (not followed), skipped");
             continue;
         }
-        if (!is_doc_name(name)) {
-            if (!(depth == 0 && strcmp(name, AJ_METADATA_FILE) == 0))
-                e = not_indexed(c, s, name, path);
-            continue;
-        }
+        /* Every other file is a document, of the format its bytes tell
+         * (docmap.h), whatever its name. */
+        if (depth == 0 && strcmp(name, AJ_METADATA_FILE) == 0) continue;
         if (S_ISLNK(lst.st_mode)) {
             if (fstatat(dirfd(d), name, &st, 0) != 0) {
                 /* ENOENT: a dangling link; ELOOP: a loop of links. */
@@ -365,13 +291,11 @@ aj_err aj_corpus_scan(aj_ctx *c, const char *dir, aj_warn_fn warnfn,
     aj_err e = walk(c, &s, fd, "", 0);
     if (!e && out->ndocs)
         qsort(out->docs, out->ndocs, sizeof *out->docs, cmp_doc);
-    if (!e) warn_not_indexed(&s);
-    for (size_t i = 0; i < s.nendings; i++) free(s.endings[i].first);
     if (!e && rootfd >= 0) e = read_metadata(c, &s, rootfd);
     if (rootfd >= 0) close(rootfd);
     if (!e && out->ndocs == 0 && warnfn)
         warnfn(warn_arg, AJ_WARN_EMPTY, "",
-               "the corpus has no .txt or .md document; the index is empty");
+               "the corpus has no document; the index is empty");
     if (e) aj_corpus_free(out);
     return e;
 }

@@ -2,10 +2,11 @@
  * corpus.h - finding the documents of a corpus directory and their
  * metadata.
  *
- * Documents are the regular files under the corpus directory whose names
- * end in .txt or .md (any case), found recursively, skipping names that
- * start with a dot, in byte order of their relative paths (so the order,
- * and with it every paragraph id, is the same on every machine).
+ * Documents are the regular files under the corpus directory, whatever
+ * their names (their bytes tell their format: docmap.h), found
+ * recursively, skipping names that start with a dot and the root's
+ * metadata.tsv, in byte order of their relative paths (so the order, and
+ * with it every paragraph id, is the same on every machine).
  * Metadata comes from `metadata.tsv` at the corpus root: tab-separated
  * lines `file, date, source, title`; `#` starts a comment line.  A date is
  * empty, YYYY, YYYY-MM or YYYY-MM-DD (a real day of the calendar); another

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "build/bworker.h"
 #include "build/corpus.h"
@@ -30,20 +29,22 @@ typedef struct {
 } cdoc;
 
 /* Reads document d of the scan; *indexed is 0 when a build would skip it
- * (unreadable, not a regular file, binary). */
+ * (unreadable, not a regular file, binary).  A PDF, HTML or DOCX document
+ * is not extracted: the fingerprint takes its bytes, and metadata.tsv's
+ * title and date, not its own (fingerprint.h). */
 static aj_err read_doc(aj_ctx *c, const char *root, const aj_corpus_doc *d,
                        cdoc *out, int *indexed) {
     memset(out, 0, sizeof *out);
     aj_docmap m;
-    aj_docmap_open(root, d, &m);
+    aj_docmap_open(root, d, NULL, &m);
     *indexed = !m.skipped;
     if (m.skipped) return AJ_OK;
     out->path = d->rel;
     out->date = d->date ? d->date : "";
     out->source = d->source ? d->source : "";
-    out->size = m.len;
-    out->xxh3 = XXH3_64bits(m.src, m.len);
-    out->title = aj_docmap_title(d, &m);
+    out->size = m.size;
+    out->xxh3 = m.xxh3;
+    out->title = aj_docmap_fp_title(d, &m);
     aj_docmap_close(&m);
     return out->title ? AJ_OK : aj_fail(c, AJ_ENOMEM, "status");
 }
@@ -144,8 +145,8 @@ static aj_err on_cmp_doc(aj_ctx *c, void *arg, const cdoc *d) {
         change(w, AJ_CHANGE_ADDED, d->path);
     else if (di.size != d->size || di.xxh3 != d->xxh3)
         change(w, AJ_CHANGE_CONTENT, d->path);
-    else if (strcmp(di.title, d->title) || strcmp(di.date, d->date) ||
-             strcmp(di.source, d->source))
+    else if (strcmp(di.own_title ? "" : di.title, d->title) ||
+             strcmp(di.own_date ? "" : di.date, d->date) || strcmp(di.source, d->source))
         change(w, AJ_CHANGE_METADATA, d->path);
     return AJ_OK;
 }
@@ -163,7 +164,9 @@ aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
     for (uint32_t i = 0; !e && i < ist.ndocs; i++) {
         aj_doc_info di;
         e = aj_doc_get(c, ix, i, &di);
-        if (!e) aj_fp_doc(&ifp, di.path, di.title, di.date, di.source, di.size, di.xxh3);
+        if (!e)
+            aj_fp_doc(&ifp, di.path, di.own_title ? "" : di.title, di.own_date ? "" : di.date,
+                      di.source, di.size, di.xxh3);
     }
     if (!e) out->index_fingerprint = aj_fp_value(&ifp);
     aj_fp_free(&ifp);

@@ -270,14 +270,18 @@ static const char usage_main[] =
 static const char usage_index[] =
     "usage: ajsearch index [--corpus DIR] [--index DIR] [--json] [--strict] [--wait] [--keep N] [--threads N] [--memory SIZE]\n"
     "\n"
-    "Indexes every .txt and .md file under DIR (default ./corpus), with the\n"
-    "titles, dates and sources of DIR/metadata.tsv, into the index directory\n"
-    "(default $AJSEARCH_INDEX or ./index).  The new index replaces the old one\n"
-    "atomically; a failed or interrupted build leaves the old one in place.\n"
-    "Reports what it did on standard error, with a progress line while it\n"
-    "runs when standard error is a terminal; warns about everything in DIR\n"
-    "it does not index (files not .txt/.md, binary or unreadable files,\n"
-    "links to directories, unusable metadata.tsv lines, an empty corpus).\n"
+    "Indexes every file under DIR (default ./corpus): text, PDF, HTML and\n"
+    "DOCX, told by their bytes whatever their names (PDF, HTML and DOCX\n"
+    "through ajsearch-extract, found beside this program or through\n"
+    "$AJSEARCH_EXTRACT), with the titles, dates and sources of\n"
+    "DIR/metadata.tsv, into the index directory (default $AJSEARCH_INDEX or\n"
+    "./index).  The new index replaces the old one atomically; a failed or\n"
+    "interrupted build leaves the old one in place.  Reports what it did on\n"
+    "standard error, with a progress line while it runs when standard error\n"
+    "is a terminal; warns about everything in DIR it does not index as it\n"
+    "stands (binary or unreadable files, documents whose text cannot be\n"
+    "extracted, files that changed while read, links to directories,\n"
+    "unusable metadata.tsv lines, an empty corpus).\n"
     "\n"
     "  --json          print a summary object on standard output: documents,\n"
     "                  paragraphs, terms, words, tokens, postings, bytes_in,\n"
@@ -1867,8 +1871,11 @@ static void print_para_json(const hitview *v) {
     if (v->p.ordinal) printf(",\"para\":%u,\"label\":", v->p.ordinal);
     else fputs(",\"para\":null,\"label\":", stdout); /* chrome (--chrome) */
     out_json_cstr(stdout, v->p.label);
-    printf(",\"start\":%llu,\"end\":%llu,\"text\":",
-           (unsigned long long)v->p.start, (unsigned long long)v->p.end);
+    printf(",\"start\":%llu,\"end\":%llu,\"format\":\"%s\",\"page\":",
+           (unsigned long long)v->p.start, (unsigned long long)v->p.end, v->d.format);
+    if (v->p.page) printf("%u", v->p.page);
+    else fputs("null", stdout);
+    fputs(",\"text\":", stdout);
     out_json_str(stdout, v->text, v->len);
     fputs(",\"date\":", stdout);
     out_json_cstr(stdout, v->d.date);
@@ -2786,6 +2793,19 @@ static const char *skip_under(const char *s) {
     return strncmp(s, "under ", 6) ? s : s + 6;
 }
 
+/* A PDF's places begin with their page, "p. 4, ", which a place may leave
+ * out (the page is told by the rest of the place). */
+static const char *skip_page(const char *s) {
+    if (strncmp(s, "p. ", 3) && strncmp(s, "P. ", 3)) return s;
+    const char *t = s + 3;
+    if (*t < '0' || *t > '9') return s;
+    while (*t >= '0' && *t <= '9') t++;
+    if (*t != ',') return s;
+    t++;
+    while (*t == ' ') t++;
+    return t;
+}
+
 static int all_digits(const char *s) {
     if (!*s) return 0;
     for (; *s; s++)
@@ -2924,9 +2944,9 @@ static char *place_norm(aj_index *ix, uint32_t id, char **shown) {
         show_fail(ix);
     }
     char *n = cite_norm(ct.place, strlen(ct.place));
-    const char *u = skip_under(n);
+    const char *u = skip_under(skip_page(n));
     memmove(n, u, strlen(u) + 1);
-    if (shown && !(*shown = strdup(ct.place))) out_of_memory();
+    if (shown && !(*shown = strdup(skip_page(ct.place)))) out_of_memory();
     aj_cite_free(&ct);
     return n;
 }
@@ -3077,7 +3097,8 @@ static uint32_t show_place(aj_index *ix, const aj_doc_info *d, const char *ref,
                            const char *nref) {
     doc_outline ol;
     outline_of(ix, d, &ol);
-    nref = skip_under(nref);
+    ref = skip_page(ref);
+    nref = skip_under(skip_page(nref));
     if (!*nref) {
         show_msg_start();
         fputs("no place after the document", stderr);

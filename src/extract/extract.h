@@ -157,6 +157,8 @@ typedef struct aj_xtext {
     int heading;      /* the current line is a heading: breaks are spaces */
     char prefix[24];  /* written before the next text: "## ", "3. ", "- " */
     size_t mark;      /* where the last byte that may need escaping is */
+    size_t num_at;    /* 1 + where a line of HTML or DOCX text began with
+                         a digit ("1 Title"?), or 0 */
     char last;        /* that byte ('&', '<', '*', '_', ']'), or 0 */
 } aj_xtext;
 

@@ -3,7 +3,8 @@
  *
  *   ajsearch-extract [--cpu SECONDS] [--memory BYTES] FILE
  *
- * extract.h states the protocol (exit status 0 and header + body on
+ * FILE "-" is standard input, which must then be a regular file (the
+ * indexer passes an in-memory copy of the bytes it hashed).  extract.h states the protocol (exit status 0 and header + body on
  * standard output, or exit status 2 and one line on standard error) and
  * docs/EXTRACT.md explains it for the caller.
  *
@@ -29,6 +30,14 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
 
 #define CPU_GRACE 5 /* seconds between the soft and the hard CPU limit */
 
@@ -61,7 +70,8 @@ static int fail(const char *why) {
 static int usage(void) {
     fputs("usage: ajsearch-extract [--cpu SECONDS] [--memory BYTES] FILE\n"
           "Writes the text of a PDF, HTML or DOCX file for ajsearch index "
-          "(docs/EXTRACT.md).\n",
+          "(docs/EXTRACT.md).\n"
+          "FILE - reads standard input, which must be a regular file.\n",
           stderr);
     return 2;
 }
@@ -146,7 +156,13 @@ int main(int argc, char **argv) {
     signal(SIGXCPU, on_xcpu);
     signal(SIGPIPE, SIG_IGN); /* a reader gone away is a write error */
     lower_limit(RLIMIT_CPU, (rlim_t)cpu, (rlim_t)(cpu + CPU_GRACE));
+#ifdef ASAN
+    /* AddressSanitizer's shadow memory needs terabytes of address space:
+     * under it, its own RSS limit (ASAN_OPTIONS) stands in for --memory. */
+    (void)memory;
+#else
     if (memory) lower_limit(RLIMIT_AS, (rlim_t)memory, (rlim_t)memory);
+#endif
 
     /* The libraries' own messages would be lines on standard error that
      * are not ours. */
@@ -154,7 +170,10 @@ int main(int argc, char **argv) {
     xmlInitParser();
     xmlSetGenericErrorFunc(NULL, silent_xml);
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    /* "-": standard input, which must be a file (the indexer hands over
+     * the document's bytes as an in-memory one). */
+    int fd = !strcmp(path, "-") ? dup(STDIN_FILENO)
+                                : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return fail(strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) return fail(strerror(errno));

@@ -96,9 +96,33 @@ static int is_alpha(unsigned b) {
 }
 
 /* One ASCII character of text (not whitespace), escaped as needed. */
+/* A paragraph of HTML or DOCX is not a heading, whatever its words: one
+ * that begins like a numbered title, "1 Preliminary data" (one or two
+ * digits, a space, a capital), which the segmenter would read as a heading
+ * in text without hard wraps, gets its first digit as a character
+ * reference.  Called before each character b; the line's first digit was
+ * at num_at - 1. */
+static void numbered_start(aj_xtext *t, unsigned b) {
+    size_t at = t->num_at - 1, n = t->len - at, d = 0;
+    while (d < n && t->buf[at + d] >= '0' && t->buf[at + d] <= '9') d++;
+    if (d == n && n == 1 && b >= '0' && b <= '9') return; /* a second digit */
+    t->num_at = 0;
+    if (!(b >= 'A' && b <= 'Z') || d < 1 || d > 2 || n != d + 1 || t->buf[at + d] != ' ')
+        return;
+    char ref[8];
+    int k = snprintf(ref, sizeof ref, "&#%d;", (unsigned char)t->buf[at]);
+    size_t old = t->len;
+    put(t, ref, (size_t)k - 1); /* room for the reference */
+    if (t->err) return;
+    memmove(t->buf + at + k, t->buf + at + 1, old - at - 1);
+    memcpy(t->buf + at, ref, (size_t)k);
+}
+
 static void put_ascii(aj_xtext *t, char ch) {
     unsigned b = (unsigned char)ch;
     int bol = t->len == 0 || t->buf[t->len - 1] == '\n';
+    if (t->num_at) numbered_start(t, b);
+    if (bol && b >= '0' && b <= '9' && !t->lines && !t->heading) t->num_at = t->len + 1;
     /* What the previous byte turns out to be. */
     switch (t->last) {
     case '&':

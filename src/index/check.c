@@ -91,6 +91,19 @@ static aj_err check_chrome(aj_ctx *c, aj_index *ix) {
 
 static aj_err check_meta(aj_ctx *c, aj_index *ix) {
     uint32_t expect_first = 0;
+    /* PAGES: records in increasing paragraph id, each changing the page */
+    uint32_t prev_id = 0, prev_page = 0;
+    for (uint32_t r = 0; r < ix->npages; r++) {
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                                ix->pages_off + (uint64_t)r * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+        if (e) return e;
+        uint32_t id = aj_get_u32le(p), page = aj_get_u32le(p + 4);
+        if ((r && id <= prev_id) || id >= ix->nparas || page == prev_page)
+            return aj_fail(c, AJ_ECORRUPT, "meta.aj: page record %u out of order", r);
+        prev_id = id;
+        prev_page = page;
+    }
     for (uint32_t d = 0; d < ix->ndocs; d++) {
         aj_doc_info di;
         aj_err e = aj_doc_get(c, ix, d, &di);
@@ -100,11 +113,18 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
                            "meta.aj: document %u starts at paragraph %u, "
                            "expected %u",
                            d, di.first_para, expect_first);
-        uint32_t number = 0;
+        uint32_t number = 0, page = 1;
+        int pdf = !strcmp(di.format, "pdf");
         for (uint32_t i = 0; i < di.nparas; i++) {
             aj_para_info p;
             e = aj_para_get(c, ix, di.first_para + i, &p);
             if (e) return e;
+            /* PAGES: a PDF's paragraphs on pages that never go back,
+             * every other paragraph on none */
+            if (pdf ? p.page < page : p.page != 0)
+                return aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u is on page %u "
+                               "(document %u, %s)", p.id, p.page, d, di.format);
+            page = p.page;
             if (p.doc != d || p.block != i + 1 || p.end < p.start)
                 return aj_fail(c, AJ_ECORRUPT,
                                "meta.aj: paragraph %u record inconsistent "

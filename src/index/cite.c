@@ -158,6 +158,8 @@ aj_err aj_para_cite(aj_ctx *c, aj_index *ix, uint32_t id, aj_cite *out) {
         e = aj_fail(c, AJ_ECORRUPT, "meta.aj: paragraph %u cites %u headings of %zu", id, q,
                     depth);
     uint32_t position = 0;
+    /* A PDF's paragraph is found by its page first: "p. 4, ¶ 12". */
+    if (!e && p.page) sb_printf(&pb, "p. %u, ", p.page);
     if (!e) {
         if (p.kind == AJ_PARA_CHROME) {
             const char *kind = aj_para_kind_name(p.kind, p.chrome), *colon = strchr(kind, ':');

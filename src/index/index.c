@@ -33,8 +33,8 @@ unsigned aj_format_version(void) { return AJ_FORMAT_VERSION; }
 unsigned aj_version_number(void) { return AJ_VERSION_NUMBER; }
 const char *aj_version_string(void) { return AJ_VERSION_STRING; }
 
-/* Locates the records of a table of runs (CHROME, CHROMEDF; FORMAT.md
- * "meta.aj", sections 7 and 8). */
+/* Locates the records of a table of runs (CHROME, CHROMEDF, PAGES;
+ * FORMAT.md "meta.aj", sections 7, 8 and 10). */
 static aj_err read_runs(aj_ctx *c, aj_index *ix, uint32_t id, const char *name,
                         uint64_t *first, uint32_t *n) {
     aj_mfile *m = ix->files[AJ_F_META];
@@ -119,6 +119,7 @@ static aj_err read_super(aj_ctx *c, aj_index *ix) {
     e = read_acronyms(c, ix);
     if (!e) e = read_runs(c, ix, AJ_SEC_CHROME, "chrome", &ix->chrome_off, &ix->nchrome_runs);
     if (!e) e = read_runs(c, ix, AJ_SEC_CHROMEDF, "chrome term", &ix->chromedf_off, &ix->nchromedf);
+    if (!e) e = read_runs(c, ix, AJ_SEC_PAGES, "page", &ix->pages_off, &ix->npages);
     if (!e) e = read_common(c, ix);
     if (e) return e;
     if (docs_len != (uint64_t)ix->ndocs * AJ_DOC_BYTES ||
@@ -356,9 +357,16 @@ aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
     uint32_t flags = aj_get_u32le(p + 24);
     out->size = aj_get_u64le(p + 28);
     out->xxh3 = aj_get_u64le(p + 36);
-    if (flags & ~AJ_DOC_CITE_PATH)
+    static const char *const formats[] = {"text", "pdf", "html", "docx"};
+    uint32_t fmt = (flags & AJ_DOC_FORMAT_MASK) >> AJ_DOC_FORMAT_SHIFT;
+    out->failed = (flags & AJ_DOC_FAILED) != 0;
+    if ((flags & ~AJ_DOC_FLAGS) || (fmt == 0 && (flags & (AJ_DOC_OWN_TITLE | AJ_DOC_FAILED))) ||
+        (out->failed && aj_get_u32le(p + 20)))
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u flags", doc);
     out->cite_path = (flags & AJ_DOC_CITE_PATH) != 0;
+    out->format = formats[fmt];
+    out->own_title = (flags & AJ_DOC_OWN_TITLE) != 0;
+    out->own_date = (flags & AJ_DOC_OWN_DATE) != 0;
     if (out->first_para > ix->nparas || out->nparas > ix->nparas - out->first_para)
         return aj_fail(c, AJ_ECORRUPT, "meta.aj: document %u paragraph range",
                        doc);
@@ -500,7 +508,28 @@ aj_err aj_para_get(aj_ctx *c, const aj_index *ix, uint32_t id,
     e = aj_mfile_get(c, ix->files[AJ_F_META], ix->lens_off + 4 * (uint64_t)id, 4, &l);
     if (e) return e;
     out->len = aj_get_u32le(l);
-    return AJ_OK;
+    return aj_index_para_page(c, ix, id, &out->page);
+}
+
+aj_err aj_index_para_page(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t *page) {
+    /* The last PAGES record at or before id (FORMAT.md "meta.aj", 10). */
+    *page = 0;
+    uint32_t lo = 0, hi = ix->npages;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                                ix->pages_off + (uint64_t)mid * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+        if (e) return e;
+        if (aj_get_u32le(p) <= id) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == 0) return AJ_OK;
+    const uint8_t *p;
+    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
+                            ix->pages_off + (uint64_t)(lo - 1) * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+    if (!e) *page = aj_get_u32le(p + 4);
+    return e;
 }
 
 /* Where paragraph id's text lies: its block, and its offset in the block

@@ -30,7 +30,8 @@ enum {
     AJ_SEC_ACRONYMS = 6,
     AJ_SEC_CHROME = 7,
     AJ_SEC_CHROMEDF = 8,
-    AJ_SEC_COMMON = 9
+    AJ_SEC_COMMON = 9,
+    AJ_SEC_PAGES = 10
 };
 #define AJ_SUPER_BYTES 80u
 #define AJ_DOC_BYTES 44u
@@ -38,11 +39,21 @@ enum {
 #define AJ_CITE_BYTES 12u     /* the outline part of a PARAS record */
 #define AJ_NO_LABEL 0x3FFFFFFFu
 #define AJ_ACRO_BYTES 16u
-#define AJ_RUN_BYTES 8u       /* CHROME and CHROMEDF records */
+#define AJ_RUN_BYTES 8u       /* CHROME, CHROMEDF and PAGES records */
 
-/* DOCS flags: another document has the same title and date, so citations
- * name this one's path. */
+/* DOCS flags (FORMAT.md "meta.aj", DOCS): another document has the same
+ * title and date, so citations name this one's path (CITE_PATH); the
+ * format its text was read in (bits 1-2, aj_docfmt: text, PDF, HTML,
+ * DOCX); its title and its date are the document's own, extracted, not
+ * metadata.tsv's (OWN_TITLE, OWN_DATE); its text could not be extracted,
+ * and it has no paragraph (FAILED). */
 #define AJ_DOC_CITE_PATH 1u
+#define AJ_DOC_FORMAT_SHIFT 1
+#define AJ_DOC_FORMAT_MASK 6u
+#define AJ_DOC_OWN_TITLE 8u
+#define AJ_DOC_OWN_DATE 16u
+#define AJ_DOC_FAILED 32u
+#define AJ_DOC_FLAGS 63u
 
 /* The cite info of a PARAS record (its bits: FORMAT.md "meta.aj", below
  * the table) from the chrome kind (AJ_CHROME_*), how the label is written
@@ -90,6 +101,8 @@ struct aj_index {
     uint64_t chrome_tokens;
     uint64_t chrome_off, chromedf_off;  /* first records (payload offsets) */
     uint32_t nchrome_runs, nchromedf;
+    uint64_t pages_off;      /* PAGES records (payload offset) */
+    uint32_t npages;
     uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
     aj_dict terms, words;
     uint64_t acro_off;         /* ACRONYMS records (payload offset) */
@@ -112,6 +125,9 @@ struct aj_index {
  * text lengths, the dictionary loading, and every frame decompressing to
  * its length.  AJ_ECORRUPT naming the first block that fails. */
 aj_err aj_index_check_text(aj_ctx *c, aj_index *ix);
+
+/* The page paragraph id begins on (PDF documents), else 0: PAGES. */
+aj_err aj_index_para_page(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t *page);
 
 /* Paragraph id's text through reader r (one thread's; the index's own,
  * ix->text, only under ix->cache_lock): *text points into the reader's

@@ -338,6 +338,8 @@ static aj_err find_in_doc(aj_ctx *c, const aj_index *ix, aj_source_files *files,
     aj_doc_info d;
     aj_err e = aj_doc_get(c, ix, doc, &d);
     if (e) return e;
+    /* An extracted document's paragraphs lie in its text, not its file. */
+    if (strcmp(d.format, "text")) return AJ_OK;
     char buf[512];
     size_t plen = strlen(corpus_dir) + strlen(d.path) + 2;
     char *path = plen <= sizeof buf ? buf : malloc(plen);
@@ -412,6 +414,12 @@ aj_err aj_para_source_ranges(aj_ctx *c, const aj_index *ix, const char *corpus_d
                              const aj_span *spans, size_t n, aj_range *out) {
     aj_source_hit h = {id, text, len, spans, n, out, 0, 0};
     aj_err e = aj_source_ranges(c, ix, corpus_dir, &h, 1);
+    aj_para_info p;
+    aj_doc_info d;
+    if (!e && !h.found && !h.changed && !aj_para_get(c, ix, id, &p) &&
+        !aj_doc_get(c, ix, p.doc, &d) && strcmp(d.format, "text"))
+        e = aj_fail(c, AJ_ENOTFOUND, "paragraph %u: its document's text was extracted "
+                    "(%s): its byte ranges are in that text", id, d.format);
     if (!e && !h.found)
         e = aj_fail(c, AJ_ENOTFOUND, h.changed ? "paragraph %u: its source file "
                     "changed since it was indexed" : "paragraph %u: its source file "

@@ -58,10 +58,11 @@ def tracked_state():
 
 
 def binaries():
-    """build/bench/aj_bench and build/ajsearch, built when missing or older
-    than their sources (run.py refuses stale ones); False when they cannot
-    be."""
-    need = [os.path.join("build", "bench", "aj_bench"), os.path.join("build", "ajsearch")]
+    """build/bench/aj_bench, build/ajsearch and the clocked command line
+    (bench/stdin_clock.c), built when missing or older than their sources
+    (run.py refuses stale ones); False when they cannot be."""
+    need = [os.path.join("build", "bench", "aj_bench"), os.path.join("build", "ajsearch"),
+            os.path.join("build", "bench", "ajsearch-clocked")]
     # `make test` runs the sanitizer build's tests first, maybe before build/
     # exists; the plain build's pass that follows runs this test.
     if not os.path.exists(os.path.join(ROOT, "build", "libajsearch.a")):

@@ -46,12 +46,12 @@ echo "$out" | grep -q "built index" || fail "a changed corpus was not rebuilt: $
 [ "$("$AJSEARCH" --index public --count penguins)" = 1 ] || fail "new document not published"
 
 # A change that brings a warning: the rebuild fails under --strict.  (A
-# stray file alone does not change what is indexed, so it changes neither
-# the fingerprint nor status: README "Using ajsearch in CI".)
-printf 'x' > corpus/stray.html
+# stray binary file alone does not change what is indexed, so it changes
+# neither the fingerprint nor status: README "Using ajsearch in CI".)
+printf '\0x' > corpus/stray.bin
 printf 'Albatrosses glide.\n' > corpus/zz-other.txt
 if out=$(pipeline 2>&1); then fail "a warning passed the strict pipeline: $out"; fi
-echo "$out" | grep -q "stray.html" || fail "the warning is not shown: $out"
+echo "$out" | grep -q "stray.bin" || fail "the warning is not shown: $out"
 [ ! -e index/CURRENT ] || fail "the failed build was switched in"
 [ ! -e public ] || fail "the failed pipeline published"
 [ "$(ls cache | wc -l)" = 2 ] || fail "the failed pipeline was cached: $(ls cache)"

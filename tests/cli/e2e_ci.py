@@ -152,8 +152,8 @@ def s_index_json(tmp):
     corpus = small_corpus(tmp, files={
         "a.txt": "Zebras graze on the savanna.\n",
         "b.md": "# Okapi\n\nThe okapi hides.\n",
-        "page.html": "<p>not indexed</p>",
-        "other.html": "<p>nor this</p>",
+        "image.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "bad.pdf": b"%PDF-1.4\n\x00 not a PDF\n%%EOF\n",
         "bin.txt": b"\x00\x01binary",
         "sub/c.txt": "Capybaras swim.\n"})
     os.symlink("sub", os.path.join(corpus, "dirlink"))
@@ -162,7 +162,7 @@ def s_index_json(tmp):
     index = os.path.join(tmp, "index")
     rc, out, err = run("index", "--json", "--corpus", corpus, index=index)
     check(rc == 0, f"index --json: {rc} {err}")
-    check(err.count("warning:") == 4, f"the warnings go to stderr: {err}")
+    check(err.count("warning:") == 5, f"the warnings go to stderr: {err}")
     lines = out.splitlines()
     check(len(lines) == 1, f"one line of JSON, got {out!r}")
     s = json.loads(lines[0])
@@ -172,11 +172,12 @@ def s_index_json(tmp):
         check(k in s, f"no {k} in {s}")
     rc, o, err = run("stats", "--json", index=index)
     st = json.loads(o)
-    check(s["documents"] == 3 and st["documents"] == 3, f"documents {s['documents']} {st}")
+    # the PDF whose text could not be extracted has a record, no paragraph
+    check(s["documents"] == 4 and st["documents"] == 4, f"documents {s['documents']} {st}")
     check(s["paragraphs"] == st["paragraphs"], f"paragraphs {s['paragraphs']} vs {st['paragraphs']}")
     w = s["warnings"]
-    check(w["not_indexed"] == 1 and w["binary"] == 1 and w["link"] == 1 and w["metadata"] == 1
-          and w["total"] == 4, f"warnings {w}")
+    check(w["binary"] == 2 and w["extract"] == 1 and w["link"] == 1 and w["metadata"] == 1
+          and w["not_indexed"] == 0 and w["total"] == 5, f"warnings {w}")
     check(s["bytes_out"] == sum(os.path.getsize(os.path.join(index, current(index), n))
                                 for n in os.listdir(os.path.join(index, current(index)))),
           "bytes_out is not the generation's size")
@@ -196,9 +197,9 @@ def s_strict(tmp):
     want = answers(index, "okapi")
     with open(os.path.join(corpus, "c.txt"), "w") as f:
         f.write("A new tapir.\n")
-    for bad in ("x.html", "y.pdf"):
-        with open(os.path.join(corpus, bad), "w") as f:
-            f.write("x")
+    for bad in ("x.html", "y.pdf"):  # binary, whatever their names
+        with open(os.path.join(corpus, bad), "wb") as f:
+            f.write(b"\x00x")
     rc, out, err = run("index", "--strict", "--corpus", corpus, index=index)
     check(rc == 2 and err.count("warning:") == 2 and "strict" in err, f"strict with warnings: {rc} {err}")
     check(current(index) == before and answers(index, "okapi") == want, "the index was replaced")
@@ -209,9 +210,9 @@ def s_strict(tmp):
     empty = os.path.join(tmp, "empty")
     os.makedirs(empty)
     rc, out, err = run("index", "--strict", "--corpus", empty, index=os.path.join(tmp, "i2"))
-    check(rc == 2 and "no .txt or .md document" in err, f"strict on an empty corpus: {rc} {err}")
+    check(rc == 2 and "the corpus has no document" in err, f"strict on an empty corpus: {rc} {err}")
     rc, out, err = run("index", "--corpus", empty, index=os.path.join(tmp, "i3"))
-    check(rc == 0 and "no .txt or .md document" in err, f"an empty corpus warns: {rc} {err}")
+    check(rc == 0 and "the corpus has no document" in err, f"an empty corpus warns: {rc} {err}")
 
 
 def s_busy(tmp):
@@ -298,8 +299,8 @@ def s_status(tmp):
         f.write("Egrets wade.\n")
     with open(os.path.join(corpus, "metadata.tsv"), "w") as f:
         f.write("d.txt\t2020-02-02\t\tIbis notes\n")
-    with open(os.path.join(corpus, "z.html"), "w") as f:
-        f.write("not a document")
+    with open(os.path.join(corpus, "z.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n\x00 not a document")
     rc, out, err = run("status", "--json", "--corpus", corpus, index=index)
     s = json.loads(out)
     check(rc == 1 and not s["up_to_date"], f"changed corpus: {rc} {out}")

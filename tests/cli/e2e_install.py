@@ -47,7 +47,7 @@ DOCS = {
     "gamma.txt": "Echidna notes\n\n1. Echidnas eat ants and termites.\n\n"
                  "2. A wombat may share its burrow with an echidna in winter.\n",
 }
-NOT_A_DOC = "notes.csv"
+NOT_A_DOC = "photo.jpg"  # binary: skipped with a warning
 
 
 def sh(cmd, cwd=None, env=None, timeout=300):
@@ -173,6 +173,7 @@ def s_install_examples(tmp):
     # ---- the files, their kinds, modes and contents
     src = {
         "bin/ajsearch": (BIN, 0o755),
+        "bin/ajsearch-extract": (os.path.join(BUILD, "ajsearch-extract"), 0o755),
         f"lib/{realname}": (built[soname], 0o755),
         "lib/libajsearch.a": (built["libajsearch.a"], 0o644),
         "include/ajsearch/ajsearch.h": (os.path.join(ROOT, "src", "ajsearch.h"), 0o644),
@@ -253,17 +254,38 @@ def s_install_examples(tmp):
     for name, text in DOCS.items():
         with open(os.path.join(corpus, name), "w", encoding="utf-8") as f:
             f.write(text)
-    with open(os.path.join(corpus, NOT_A_DOC), "w") as f:
-        f.write("a,b\n")
+    with open(os.path.join(corpus, NOT_A_DOC), "wb") as f:
+        f.write(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
     index = os.path.join(tmp, "index")
     rc, out, err = sh([progs["build"], corpus, index], env=run_env)
     check(rc == 0, f"build: {rc}: {err}")
     figures = dict(re.findall(r"^(\w[\w ]*?) +(\d+(?:\.\d+)?)(?: .*)?$", out, re.M))
     check(figures.get("documents") == "3", f"build: documents {figures.get('documents')}:\n{out}")
     warned = [l for l in err.split("\n") if "warning:" in l]
-    check(len(warned) == 1 and NOT_A_DOC in warned[0] and "not_indexed" in warned[0],
+    check(len(warned) == 1 and NOT_A_DOC in warned[0] and "binary" in warned[0],
           f"build: warnings {warned}")
-    check(re.search(r"3/3 documents", err), f"build: no progress line: {err!r}")
+    # (the skipped file counts among those taken in)
+    check(re.search(r"4/4 documents", err), f"build: no progress line: {err!r}")
+
+    # the installed ajsearch reads an HTML page through the extractor
+    # installed beside it (not the build's: AJSEARCH_EXTRACT unset, PATH
+    # without the build directory)
+    pages = os.path.join(tmp, "pages")
+    os.mkdir(pages)
+    with open(os.path.join(pages, "page"), "w") as f:
+        f.write("<!DOCTYPE html><html><head><title>Okapi page</title></head><body>"
+                "<nav>Menu</nav><main><p>The okapi browses in the rainforest.</p></main>"
+                "</body></html>")
+    env_x = {k: v for k, v in run_env.items() if k != "AJSEARCH_EXTRACT"}
+    env_x["PATH"] = "/usr/bin:/bin"
+    rc, out, err = sh([os.path.join(root, "bin", "ajsearch"), "index", "--corpus", pages,
+                       "--index", os.path.join(tmp, "pages-index")], env=env_x)
+    check(rc == 0 and "warning" not in err, f"installed ajsearch on an HTML page: {rc} {err}")
+    rc, out, err = sh([os.path.join(root, "bin", "ajsearch"), "--json", "--index",
+                       os.path.join(tmp, "pages-index"), "okapi"], env=env_x)
+    hit = json.loads(out.splitlines()[0]) if rc == 0 and out.strip() else {}
+    check(hit.get("format") == "html" and hit.get("title") == "Okapi page",
+          f"installed ajsearch: the HTML page's hit {rc} {out[:300]} {err}")
 
     rc, out_dump, err = cli("dump", "--json", "--index", index)
     check(rc == 0, f"ajsearch dump of the example's index: {rc}: {err}")

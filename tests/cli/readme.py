@@ -102,6 +102,8 @@ def main():
         work = os.path.join(bindir, "top")
         os.mkdir(work)
         os.symlink(os.path.join(ROOT, "corpus"), os.path.join(work, "corpus"))
+        # (and the test tools, which an example uses to make a PDF)
+        os.symlink(os.path.join(ROOT, "tests"), os.path.join(work, "tests"))
         built = subprocess.run([binary(), "index"], cwd=work, capture_output=True)
         if built.returncode != 0:
             print("readme: `ajsearch index` failed: " + built.stderr.decode("utf-8", "replace"))
