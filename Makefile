@@ -95,7 +95,7 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) -Isrc $(PKG_CFLAGS)
-FUZZERS      := query analyzer segment index sniff
+FUZZERS      := query analyzer segment index sniff extract
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
 FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(FUZZ_BUILD)/lib/lexicon_data.o
 FUZZ_SECONDS ?= 300
@@ -250,6 +250,18 @@ $(FUZZ_BUILD)/libajsearch.a: $(FUZZ_LIB_OBJS)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_BUILD)/libajsearch.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS)
+
+# ajsearch-extract's HTML and DOCX readers, which link libxml2 and libzip
+# (not poppler: PDF parsing is poppler's own, fuzzed upstream).
+FUZZ_EXTRACT_PKGS := libxml-2.0 libzip
+FUZZ_EXTRACT_OBJS := $(addprefix $(FUZZ_BUILD)/extract/,html.o docx.o text.o)
+$(FUZZ_BUILD)/extract/%.o: src/extract/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags $(FUZZ_EXTRACT_PKGS)) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_extract: tests/fuzz/fuzz_extract.c tests/fuzz/fuzz_common.h $(FUZZ_EXTRACT_OBJS) $(FUZZ_BUILD)/libajsearch.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags $(FUZZ_EXTRACT_PKGS)) -fsanitize=fuzzer -Isrc -o $@ $< \
+	    $(FUZZ_EXTRACT_OBJS) $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS) $(shell pkg-config --libs $(FUZZ_EXTRACT_PKGS))
 
 fuzz-build: deps $(FUZZ_BINS)
 
@@ -440,4 +452,4 @@ clean:
 	rm -rf build build-san build-fuzz ajsearch ajsearch-extract
 	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_EXTRACT_OBJS:.o=.d)

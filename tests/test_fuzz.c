@@ -54,3 +54,5 @@ Test(fuzz, query_parser_and_evaluator, .timeout = 900) { run_fuzzer("query"); }
 Test(fuzz, analyzer, .timeout = 900) { run_fuzzer("analyzer"); }
 Test(fuzz, paragraph_splitter, .timeout = 900) { run_fuzzer("segment"); }
 Test(fuzz, index_reader, .timeout = 900) { run_fuzzer("index"); }
+/* ajsearch-extract's HTML and DOCX readers (tests/fuzz/fuzz_extract.c) */
+Test(fuzz, extract_html_docx, .timeout = 900) { run_fuzzer("extract"); }

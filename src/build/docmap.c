@@ -197,7 +197,7 @@ static void extract(aj_docmap *m, const aj_xrun_opts *x) {
     const char *name = names[m->format];
     char why[sizeof m->why];
     if (!x->program) {
-        snprintf(why, sizeof why, "%s document, skipped: cannot extract its text: %s",
+        snprintf(why, sizeof why, "%s document: cannot extract its text: %s, skipped",
                  name, x->missing ? x->missing : "no extractor program");
         skip(m, AJ_WARN_EXTRACT, why);
         return;
@@ -206,7 +206,7 @@ static void extract(aj_docmap *m, const aj_xrun_opts *x) {
     int rc = m->spill_fd >= 0 ? aj_xrun_fd(x, m->spill_fd, m->format, &r)
                               : aj_xrun(x, m->src, m->len, m->format, &r);
     if (rc != 0) {
-        snprintf(why, sizeof why, "%s document, skipped: %s", name, r.why);
+        snprintf(why, sizeof why, "%s document: %s, skipped", name, r.why);
         skip(m, AJ_WARN_EXTRACT, why);
         return;
     }

@@ -724,6 +724,24 @@ def repeat_words(path, nbytes, first, last, line=None):
         f.write(b" " + last + b"\n")
 
 
+def zip_bomb():
+    """A DOCX whose document part inflates to 300 MiB of spaces."""
+    import io
+    import zipfile
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        # written a MiB at a time: this script's memory is part of the
+        # indexer's measured peak (run_measured)
+        with z.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(b"<w:document>")
+            mib = b" " * (1 << 20)
+            for _ in range(300):
+                part.write(mib)
+            part.write(b"</w:document>")
+    return b.getvalue()
+
+
 def s_hostile_corpus(tmp):
     big, para = (20 << 20, 5 << 20) if VALGRIND else (200 << 20, 50 << 20)
     os.chmod(tmp, 0o777)   # the indexer runs as nobody
@@ -773,6 +791,18 @@ def s_hostile_corpus(tmp):
     repeat_words(os.path.join(corpus, "big-one-line.txt"), big, b"firstaardvark", b"lastaardvark")
     repeat_words(os.path.join(corpus, "one-paragraph.txt"), para, b"firstbison", b"lastbison", line=80)
     write(os.path.join(corpus, "no-space.txt"), b"x" * (3 << 20) + b" lastchinchilla\n")
+    # hostile documents for ajsearch-extract, which the indexer runs for
+    # them: one warning each, the rest indexed, the indexer's memory
+    # untouched (the extractor is a process of its own, under limits;
+    # tests/test_extract.c gives it more, a PDF of 100,001 pages included)
+    write(os.path.join(corpus, "bomb.docx"), zip_bomb())
+    skipped["bomb.docx"] = "DOCX document: zip: word/document.xml is too large"
+    write(os.path.join(corpus, "deep.html"),
+          b"<!DOCTYPE html><html><body>" + b"<div>" * 200000 + b"x" + b"</div>" * 200000)
+    skipped["deep.html"] = "HTML document: HTML elements nested deeper than 512"
+    write(os.path.join(corpus, "cut.pdf"), b"%PDF-1.7\n1 0 obj <<>> endobj\n" + b"0" * 5000)
+    skipped["cut.pdf"] = "PDF document: truncated PDF"
+
     write(os.path.join(corpus, "one-word.txt"), b"a " * ((big // 10) >> 1) + b"\n")
     for root, dirs, files in os.walk(tmp):
         for d in dirs:

@@ -43,7 +43,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, CORPUS, Fail, check, main, run  # noqa: E402
+from e2e import BIN, CORPUS, Fail, check, main, run, zip_bomb  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MKPDF = os.path.join(ROOT, "tests", "tools", "mkpdf.py")
@@ -379,19 +379,20 @@ def s_failures(tmp):
         f.write(whole[:len(whole) // 2])
     with open(os.path.join(c, "fake.pdf"), "wb") as f:
         f.write(b"%PDF-1.7\n" + b"\x00garbage" * 100 + b"\n%%EOF\n")
-    with zipfile.ZipFile(os.path.join(c, "bomb.docx"), "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document>" + " " * (300 << 20) + "</w:document>")
+    with open(os.path.join(c, "bomb.docx"), "wb") as f:
+        f.write(zip_bomb())  # tests/cli/e2e.py's: 300 MiB of spaces
     with open(os.path.join(c, "deep.html"), "w") as f:
         f.write("<!DOCTYPE html><html><body>" + "<div>" * 100000 + "deep" + "</div>" * 100000
                 + "</body></html>")
     index, err = index_of(tmp, "c", c)
     lines = [x for x in err.splitlines() if x.startswith("ajsearch: warning:")]
-    for name, why in (("truncated.pdf", "PDF document, skipped: truncated PDF"),
-                      ("fake.pdf", "PDF document, skipped"),
-                      ("bomb.docx", "too large"), ("deep.html", "HTML document, skipped")):
+    for name, why in (("truncated.pdf", "PDF document: truncated PDF"),
+                      ("fake.pdf", "PDF document: damaged PDF"),
+                      ("bomb.docx", "DOCX document: zip: word/document.xml is too large"),
+                      ("deep.html", "HTML document: HTML elements nested deeper than 512")):
         mine = [x for x in lines if name in x]
-        check(len(mine) == 1 and why in mine[0], f"{name}: warnings {mine} (all: {lines})")
+        check(len(mine) == 1 and why in mine[0] and mine[0].endswith(", skipped"),
+              f"{name}: warnings {mine} (all: {lines})")
     check(len(lines) == 4, f"warnings: {lines}")
     docs = {p["doc"] for p in dump(index)}
     check(docs == {"good.txt"}, f"documents with paragraphs: {docs}")
