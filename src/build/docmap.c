@@ -41,11 +41,22 @@ static void cannot_read(aj_docmap *m, const char *what) {
     skip(m, AJ_WARN_UNREADABLE, why);
 }
 
+static aj_docmap_read_hook read_hook;
+static void *read_hook_arg;
+static __thread const char *reading; /* the path being read, for the hook */
+static __thread uint64_t reading_done;
+
+void aj_docmap_set_read_hook(aj_docmap_read_hook fn, void *arg) {
+    read_hook = fn;
+    read_hook_arg = arg;
+}
+
 /* Reads up to want bytes from fd at its offset; returns how many (fewer at
  * the end of the file), or -1. */
 static ssize_t read_full(int fd, char *p, size_t want) {
     size_t got = 0;
     while (got < want) {
+        if (read_hook) read_hook(read_hook_arg, reading, reading_done + got);
         ssize_t k = read(fd, p + got, want - got);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0) return -1;
@@ -122,6 +133,7 @@ static void read_large(aj_docmap *m, int fd, const struct stat *st, int spill_di
             goto done;
         }
         if (k == 0) break;
+        reading_done += (uint64_t)k;
         if (got + (uint64_t)k > (uint64_t)st->st_size) {
             k = (ssize_t)((uint64_t)st->st_size - got); /* it grew */
             m->changed = 1;
@@ -245,6 +257,8 @@ void aj_docmap_open(const char *root, const aj_corpus_doc *d, const aj_docmap_op
         m->xxh3 = XXH3_64bits("", 0);
     } else {
         (void)fcntl(fd, F_SETFL, 0);
+        reading = path;
+        reading_done = 0;
         if ((uint64_t)st.st_size <= AJ_READ_WHOLE)
             read_whole(m, fd, &st);
         else

@@ -86,4 +86,11 @@ char *aj_docmap_fp_title(const aj_corpus_doc *d, const aj_docmap *m);
 /* The page (1-based) of text offset off of a PDF; 0 for other formats. */
 uint32_t aj_docmap_page(const aj_docmap *m, uint64_t off);
 
+/* For tests: fn is called before each read(2) of a document, with its
+ * path and the bytes read from it so far, and may change the file (truncate
+ * it, append to it) as another process could at that moment.  Process-wide;
+ * NULL removes it. */
+typedef void (*aj_docmap_read_hook)(void *arg, const char *path, uint64_t done);
+void aj_docmap_set_read_hook(aj_docmap_read_hook fn, void *arg);
+
 #endif
