@@ -501,6 +501,45 @@ Test(rules, wrapped_document) {
     drop(&ps);
 }
 
+static const char hyphenated_doc[] =
+    "The committee met four times during the year and reviewed the develop-\n"
+    "ment of the scholarship scheme, the transfer of know-\n"
+    "ledge between the member states, a well-\n"
+    "known programme of young officials and the partner country's people-to-\n"
+    "people ties. It asked for the co-\n"
+    "operation of all the agencies and welcomed a ASEAN-\n"
+    "wide plan, the Nguy\xe1\xbb\x85n-\n"
+    "era archive and the budget of the coming year, which was prepared in\n"
+    "time and agreed by the ministers during their meeting in the autumn.\n";
+
+Test(rules, hyphenated_line_ends) {
+    /* wrapped text: the hyphen goes where the halves make an English word */
+    paras ps = seg(hyphenated_doc);
+    check_invariants(hyphenated_doc, strlen(hyphenated_doc), &ps);
+    cr_assert_eq(ps.n, 1);
+    const char *t = ps.v[0].text;
+    cr_assert(strstr(t, "reviewed the development of the scholarship"), "%s", t);
+    cr_assert(strstr(t, "transfer of knowledge between"), "%s", t);
+    cr_assert(strstr(t, "a well-known programme"), "a compound keeps its hyphen: %s", t);
+    cr_assert(strstr(t, "people-to-people ties"), "%s", t);
+    cr_assert(strstr(t, "the cooperation of all"), "%s", t);
+    cr_assert(strstr(t, "a ASEAN-wide plan"), "%s", t);
+    cr_assert(strstr(t, "Nguy\xe1\xbb\x85n-era archive"), "letters outside ASCII: kept: %s", t);
+    drop(&ps);
+    /* short text, a line a paragraph: joined back by the page join, also
+     * across a page break (a form feed line) */
+    ps = seg("We stressed the develop-\nment of the region.\n");
+    cr_assert_eq(ps.n, 1);
+    cr_assert_str_eq(ps.v[0].text, "We stressed the development of the region.");
+    drop(&ps);
+    ps = seg("We stressed the importance of the regional infrastructure and the develop-\n"
+             "\f\nment of the region.\n");
+    cr_assert_eq(ps.n, 1);
+    cr_assert_str_eq(ps.v[0].text, "We stressed the importance of the regional "
+                                   "infrastructure and the development of the region.");
+    drop(&ps);
+}
+
 Test(rules, unwrapped_document_keeps_lines) {
     /* the same lines, fewer than 8: not wrapped, each line a paragraph */
     paras ps = seg("The committee met four times during the year and reviewed "

@@ -149,6 +149,8 @@ class SearchTest(unittest.TestCase):
             self.assertEqual(h["cite"], o["cite"])
             self.assertEqual(h["spans"], o["text_matches"])
             self.assertAlmostEqual(h["score"], o["score"], places=5)
+            self.assertEqual((h["format"], h["page"]), (o["format"], o["page"]))
+            self.assertEqual(h["file_range"], [o["start"], o["end"]])
 
     def test_syntax_error(self):
         with self.assertRaises(ajsearch.Error) as cm:

@@ -151,9 +151,17 @@ void aj_seg_emit_para(aj_segmenter *g, const char *text, size_t len,
                          * last line alone). */
                         : o->len >= FEED_MIN && feed_between(g, o->end, a))) {
             if (!held_room(g, o, o->len + 1 + len)) return;
-            if (g->map) /* the joining space stands for the footer */
-                aj_seg_map_space(o->ms, o->me, o->len, o->end, a);
-            o->text[o->len++] = ' ';
+            /* "develop-" / "ment": one word again, without a space (and
+             * without the hyphen when the halves make an English word) */
+            int cut = o->len >= 2 && o->text[o->len - 1] == '-' &&
+                      is_letter((unsigned char)o->text[o->len - 2]) && starts_lower(t, len) &&
+                      (!blank_between(g, o->end, a) || feed_between(g, o->end, a));
+            if (cut && aj_seg_hyphen_mends(o->text, o->len, t, len)) o->len--;
+            if (!cut) {
+                if (g->map) /* the joining space stands for the footer */
+                    aj_seg_map_space(o->ms, o->me, o->len, o->end, a);
+                o->text[o->len++] = ' ';
+            }
             memcpy(o->text + o->len, text, len);
             if (g->map) /* (no arithmetic on the NULL maps otherwise) */
                 aj_seg_map_copy(o->ms + o->len, o->me + o->len, g->ms, g->me,

@@ -34,6 +34,8 @@
  */
 #include "analysis/segment_impl.h"
 
+#include "analysis/lexicon.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +108,24 @@ static void flush_pending_number(aj_segmenter *g) {
     aj_seg_finish_para(g);
 }
 
+int aj_seg_hyphen_mends(const char *text, size_t n, const unsigned char *t, size_t m) {
+    const unsigned char *h = (const unsigned char *)text;
+    if (n < 2 || h[n - 1] != '-') return 0;
+    size_t i = n - 1;
+    while (i > 0 && is_letter(h[i - 1])) i--;
+    size_t j = 0;
+    while (j < m && is_lower(t[j])) j++;
+    size_t a = n - 1 - i;
+    /* whole words on both sides: no letter outside ASCII glued to them */
+    if (!a || !j || a + j > AJ_MAX_WORD || (i > 0 && h[i - 1] >= 0x80) ||
+        (j < m && (t[j] >= 0x80 || is_letter(t[j]))))
+        return 0;
+    char w[AJ_MAX_WORD];
+    for (size_t k = 0; k < a; k++) w[k] = (char)lower(h[i + k]);
+    memcpy(w + a, t, j);
+    return aj_lexicon_has(w, a + j);
+}
+
 /* How a line that went into a paragraph may continue into the next one. */
 static void note_line_end(aj_segmenter *g, size_t p, size_t q) {
     const unsigned char *s = g->s;
@@ -174,9 +194,14 @@ static void place_line(aj_segmenter *g, size_t p, size_t q) {
                 g->gap = li.footnote == 2; /* in place of "]" */
             }
         } else if (g->active && prev == PREV_LONG && !g->pend) {
-            /* a wrapped line goes on: one space, or none after "to-" */
-            g->gap = !(prev_hyphen &&
-                       starts_lower(s + li.text, li.end - li.text));
+            /* a wrapped line goes on: one space, or none after "to-";
+             * a word the line's end cut ("develop-" / "ment") loses the
+             * hyphen the typesetter put in */
+            int cut = prev_hyphen && starts_lower(s + li.text, li.end - li.text);
+            g->gap = !cut;
+            if (cut && g->len && g->buf[g->len - 1] == '-' &&
+                aj_seg_hyphen_mends(g->buf, g->len, s + li.text, li.end - li.text))
+                g->len--;
         } else {
             aj_seg_finish_para(g);
             if (g->pend) {

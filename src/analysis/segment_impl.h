@@ -163,6 +163,14 @@ static inline int starts_lower(const unsigned char *t, size_t n) {
            t[1] != 0xb7;
 }
 
+/* A word cut by a hyphen at a line's end: text[0..n) ends with letters
+ * and '-', and the next line t[0..m) begins with lower-case letters.  1
+ * when the letters on both sides make one English word (lexicon.h:
+ * "develop-" / "ment"), so that the hyphen goes; 0 for a compound that
+ * keeps it ("well-" / "known") and for words with letters outside ASCII
+ * (segment.c). */
+int aj_seg_hyphen_mends(const char *text, size_t n, const unsigned char *t, size_t m);
+
 /* ---- how a text ends -------------------------------------------------- */
 
 /* Drops up to max closing quotes and brackets from the end of t[0..n). */

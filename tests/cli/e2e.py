@@ -1018,6 +1018,9 @@ def fold_source(b):
     import html
     t = b.decode("utf-8", "replace")
     t = re.sub(r"<[^>]*>", "", t).replace("**", "")
+    # a hyphen at a line's end joins the next line's word ("people-to-" /
+    # "people"), with no space
+    t = re.sub(r"(?<=[A-Za-z]-)[ \t]*\r?\n\s*(?=[a-z])", "", t)
     return re.sub(r"\s+", " ", html.unescape(t)).casefold()
 
 

@@ -65,9 +65,11 @@ def make_env():
 def make_args(destdir):
     """make's arguments for install and uninstall.  BUILD only when the
     build under test is not build/ (the Makefile's default); `-o ajsearch`
-    keeps `all` from refreshing the checkout's top-level copy of the
-    binary, which other tests may be running at the same moment."""
-    args = ["make", "--no-print-directory", "-o", "ajsearch",
+    and `-o ajsearch-extract` keep `all` from refreshing the checkout's
+    top-level copies of the binaries, which other tests may be running at
+    the same moment (and which a clean checkout's `make test` never
+    makes)."""
+    args = ["make", "--no-print-directory", "-o", "ajsearch", "-o", "ajsearch-extract",
             "DESTDIR=" + destdir, "PREFIX=" + PREFIX]
     if os.path.realpath(BUILD) != os.path.realpath(os.path.join(ROOT, "build")):
         args.append("BUILD=" + BUILD)
