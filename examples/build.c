@@ -1,5 +1,5 @@
 /*
- * build - index a directory of .txt and .md documents.
+ * build - index a directory of documents (text, PDF, HTML, DOCX).
  *
  *     build CORPUS_DIR INDEX_DIR
  *
