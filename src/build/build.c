@@ -690,28 +690,38 @@ static int on_sample(void *arg, const aj_seg_para *p) {
     return s->quota == 0;
 }
 
-/* Paragraphs from the beginning of document di, up to s->quota bytes.
- * Files the workers will skip (unreadable, binary) give none. */
+/* The samples of a document's text src[0..avail), the first avail bytes
+ * of whole: its paragraphs from its first SAMPLE_SOURCE bytes, the excerpt
+ * ended at a line break when the text goes on, so that its last paragraph
+ * is as the workers will see it (most often). */
+static aj_err sample_text(builder *b, sampler *s, const char *src, size_t avail,
+                          uint64_t whole) {
+    size_t end = avail < SAMPLE_SOURCE ? avail : SAMPLE_SOURCE, cut = end;
+    if (whole > end)
+        while (cut > 0 && src[cut - 1] != '\n') cut--;
+    if (cut == 0) cut = end;
+    aj_err e = cut ? aj_segment(b->c, src, cut, on_sample, s) : AJ_OK;
+    if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
+    return e;
+}
+
 /* The samples of a document too large to read whole (docmap.h): its first
  * SAMPLE_SOURCE bytes, the same bytes sample_doc takes from a document it
  * reads whole, when they are text. */
-static aj_err sample_head(builder *b, sampler *s, int fd) {
+static aj_err sample_head(builder *b, sampler *s, int fd, uint64_t size) {
     char *head = malloc(SAMPLE_SOURCE);
     if (!head) return aj_fail(b->c, AJ_ENOMEM, "text samples");
     ssize_t n = pread(fd, head, SAMPLE_SOURCE, 0);
     aj_err e = AJ_OK;
     if (n > 0 && aj_extract_sniff(head, (size_t)n) == AJ_DOCFMT_TEXT &&
-        !memchr(head, 0, (size_t)n < AJ_SNIFF_BYTES ? (size_t)n : AJ_SNIFF_BYTES)) {
-        size_t cut = (size_t)n;
-        while (cut > 0 && head[cut - 1] != '\n') cut--;
-        if (cut == 0) cut = (size_t)n;
-        e = aj_segment(b->c, head, cut, on_sample, s);
-        if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
-    }
+        !memchr(head, 0, (size_t)n < AJ_SNIFF_BYTES ? (size_t)n : AJ_SNIFF_BYTES))
+        e = sample_text(b, s, head, (size_t)n, size);
     free(head);
     return e;
 }
 
+/* Paragraphs from the beginning of document di, up to s->quota bytes.
+ * Files the workers will skip (unreadable, binary) give none. */
 static aj_err sample_doc(builder *b, sampler *s, size_t di) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", b->o->corpus_dir, b->cp->docs[di].rel);
@@ -719,13 +729,14 @@ static aj_err sample_doc(builder *b, sampler *s, size_t di) {
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
         (uint64_t)st.st_size > AJ_READ_WHOLE) {
-        aj_err e = sample_head(b, s, fd);
+        aj_err e = sample_head(b, s, fd, (uint64_t)st.st_size);
         close(fd);
         return e;
     }
     if (fd >= 0) close(fd);
     aj_docmap m;
     aj_docmap_open(b->o->corpus_dir, &b->cp->docs[di], &b->reading, &m);
+    if (m.skipped && m.format == AJ_DOCFMT_TEXT) return AJ_OK;
     /* An extracted document is kept for its worker (within PRE_BYTES), so
      * that its extractor runs once; a skipped one too, for its warning. */
     if (m.format != AJ_DOCFMT_TEXT && b->pre_bytes + m.size + m.len <= PRE_BYTES) {
@@ -737,23 +748,9 @@ static aj_err sample_doc(builder *b, sampler *s, size_t di) {
         *keep = m;
         b->pre[di] = keep;
         b->pre_bytes += m.size + m.len;
-        if (m.skipped) return AJ_OK;
-        m = *keep;
-        aj_err e = m.len ? aj_segment(b->c, m.src, m.len < SAMPLE_SOURCE ? m.len : SAMPLE_SOURCE,
-                                      on_sample, s)
-                         : AJ_OK;
-        if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
-        return e;
+        return m.skipped ? AJ_OK : sample_text(b, s, m.src, m.len, m.len);
     }
-    if (m.skipped) return AJ_OK;
-    const char *src = m.src;
-    size_t len = m.len, cut = len < SAMPLE_SOURCE ? len : SAMPLE_SOURCE;
-    /* End the excerpt at a line break, so that its last paragraph is as
-     * the workers will see it (most often). */
-    while (cut < len && cut > 0 && src[cut - 1] != '\n') cut--;
-    if (cut == 0) cut = len < SAMPLE_SOURCE ? len : SAMPLE_SOURCE;
-    aj_err e = aj_segment(b->c, src, cut, on_sample, s);
-    if (!e && s->nomem) e = aj_fail(b->c, AJ_ENOMEM, "text samples");
+    aj_err e = m.skipped ? AJ_OK : sample_text(b, s, m.src, m.len, m.len);
     aj_docmap_close(&m);
     return e;
 }

@@ -372,6 +372,15 @@ static int heading_name(const char *s) {
     return 0;
 }
 
+/* Room for one more element in an array of n, grown 64 at a time; NULL
+ * (and the part failed) when out of memory, the array then unchanged. */
+static void *grow(part *p, void *arr, size_t n, size_t size) {
+    if (n % 64) return arr;
+    void *a = realloc(arr, (n + 64) * size);
+    if (!a) part_fail(p, AJ_ENOMEM, "out of memory for %s", p->name);
+    return a;
+}
+
 static void styles_start(part *p, const char *uri, const char *local,
                          int nattrs, const xmlChar **attrs) {
     styles_state *s = p->state;
@@ -380,14 +389,9 @@ static void styles_start(part *p, const char *uri, const char *local,
     if (!strcmp(local, "style")) {
         s->cur = NULL;
         if (x->nstyles >= MAX_STYLES) return;
-        if (x->nstyles % 256 == 0) {
-            style *n = realloc(x->styles, (x->nstyles + 256) * sizeof *n);
-            if (!n) {
-                part_fail(p, AJ_ENOMEM, "out of memory for %s", p->name);
-                return;
-            }
-            x->styles = n;
-        }
+        style *n = grow(p, x->styles, x->nstyles, sizeof *n);
+        if (!n) return;
+        x->styles = n;
         style *st = &x->styles[x->nstyles++];
         memset(st, 0, sizeof *st);
         st->num_id = -1;
@@ -468,13 +472,6 @@ static int fmt_of(const char *v) {
     if (!strcmp(v, "lowerRoman") || !strcmp(v, "upperRoman")) return AJ_XT_ROMAN;
     if (!strcmp(v, "lowerLetter") || !strcmp(v, "upperLetter")) return AJ_XT_LETTER;
     return AJ_XT_DECIMAL;
-}
-
-static void *grow(part *p, void *arr, size_t n, size_t size) {
-    if (n % 64) return arr;
-    void *a = realloc(arr, (n + 64) * size);
-    if (!a) part_fail(p, AJ_ENOMEM, "out of memory for %s", p->name);
-    return a;
 }
 
 static void numbering_start(part *p, const char *uri, const char *local,
