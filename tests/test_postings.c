@@ -185,3 +185,134 @@ Test(postings, out_of_range_ids_are_corruption) {
     unwrite(&w);
     free_list(&l);
 }
+
+/* A list cut into pieces at random ids, each piece written on its own with
+ * ids counted from its cut (as a shard holds them), must read through
+ * aj_pcursor_open_chain exactly as the whole list: next with positions,
+ * advance to random targets, every block by seek_block with bounds that
+ * hold for it, and again after a rewind.  Pieces without postings are
+ * left out, as a shard without the term is. */
+Test(postings, chained_pieces_read_as_one_list) {
+    uint64_t s = 4242;
+    for (int round = 0; round < 24; round++) {
+        uint32_t n = 1 + (uint32_t)(th_rand(&s) % 1500);
+        plist l = make_list(n, round % 3 == 0 ? 2 : 40, 5, &s);
+        uint32_t total = l.docs[n - 1] + 1 + (uint32_t)(th_rand(&s) % 50);
+        /* cuts: 1 to 6 pieces over [0, total) */
+        uint32_t ncut = (uint32_t)(th_rand(&s) % 6), cuts[8];
+        cuts[0] = 0;
+        for (uint32_t k = 1; k <= ncut; k++) cuts[k] = (uint32_t)(th_rand(&s) % total);
+        cuts[ncut + 1] = total;
+        for (uint32_t a = 1; a <= ncut; a++)  /* sort the inner cuts */
+            for (uint32_t b = a; b > 1 && cuts[b] < cuts[b - 1]; b--) {
+                uint32_t t = cuts[b];
+                cuts[b] = cuts[b - 1];
+                cuts[b - 1] = t;
+            }
+        written w[8];
+        plist part[8];
+        aj_pseg segs[8];
+        uint32_t nseg = 0, at = 0;
+        size_t posat = 0;
+        for (uint32_t k = 0; k <= ncut; k++) {
+            uint32_t lo = cuts[k], hi = cuts[k + 1], from = at;
+            size_t pfrom = posat;
+            while (at < n && l.docs[at] < hi) posat += l.tfs[at++];
+            if (at == from || hi == lo) continue;
+            plist *p = &part[nseg];
+            p->n = at - from;
+            p->docs = malloc(p->n * sizeof *p->docs);
+            p->tfs = l.tfs + from;
+            p->pos = l.pos + pfrom;
+            for (uint32_t i = 0; i < p->n; i++) p->docs[i] = l.docs[from + i] - lo;
+            w[nseg] = write_list(p);
+            segs[nseg] = (aj_pseg){w[nseg].post, w[nseg].posn, w[nseg].info, lo, hi - lo};
+            nseg++;
+        }
+        aj_term_info whole = {.df = n, .max_tf = 5, .min_len = 1000};
+        aj_ctx c = {0};
+        aj_pcursor pc;
+        cr_assert_eq(aj_pcursor_open_chain(&c, &pc, segs, nseg, &whole, total), AJ_OK,
+                     "%s", c.msg);
+        for (int pass = 0; pass < 2; pass++) {
+            size_t pat = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                cr_assert_eq(pc.doc, l.docs[i], "round %d i=%u", round, i);
+                cr_assert_eq(aj_pcursor_tf(&pc), l.tfs[i]);
+                const uint32_t *pos;
+                uint32_t np;
+                cr_assert_eq(aj_pcursor_positions(&c, &pc, &pos, &np), AJ_OK, "%s", c.msg);
+                for (uint32_t j = 0; j < np; j++) cr_assert_eq(pos[j], l.pos[pat + j]);
+                pat += np;
+                cr_assert_eq(aj_pcursor_next(&c, &pc), AJ_OK);
+            }
+            cr_assert_eq(pc.doc, AJ_DOC_END);
+            cr_assert_eq(aj_pcursor_rewind(&c, &pc), AJ_OK);
+        }
+        /* advance: a few increasing targets, several times over */
+        for (int trial = 0; trial < 40; trial++) {
+            cr_assert_eq(aj_pcursor_rewind(&c, &pc), AJ_OK);
+            uint32_t target = 0;
+            for (int step = 0; step < 6; step++) {
+                target += (uint32_t)(th_rand(&s) % (total / 4 + 2));
+                cr_assert_eq(aj_pcursor_advance(&c, &pc, target), AJ_OK, "%s", c.msg);
+                uint32_t i = 0;
+                while (i < n && l.docs[i] < target) i++;
+                uint32_t want = i < n ? l.docs[i] : AJ_DOC_END;
+                if (want != AJ_DOC_END && pc.doc > want) cr_assert_fail("moved too far");
+                if (pc.doc < target) cr_assert_fail("stopped short");
+                cr_assert_eq(pc.doc, want, "round %d target %u", round, target);
+                if (want != AJ_DOC_END) cr_assert_eq(aj_pcursor_tf(&pc), l.tfs[i]);
+            }
+        }
+        /* every block in turn, with bounds that hold for it */
+        uint32_t seen = 0;
+        for (uint32_t b = 0; b < aj_pcursor_nblocks(&pc); b++) {
+            uint32_t last, mtf, mlen;
+            cr_assert_eq(aj_pcursor_block_bounds(&c, &pc, b, &last, &mtf, &mlen), AJ_OK);
+            cr_assert_eq(aj_pcursor_seek_block(&c, &pc, b), AJ_OK);
+            for (uint32_t i = 0; i < pc.n; i++, seen++) {
+                cr_assert_eq(pc.docs[i], l.docs[seen]);
+                cr_assert(pc.tfs[i] <= mtf);
+            }
+            cr_assert(pc.docs[pc.n - 1] <= last, "block %u ends after its bound", b);
+        }
+        cr_assert_eq(seen, n);
+        aj_pcursor_free(&pc);
+        for (uint32_t k = 0; k < nseg; k++) {
+            unwrite(&w[k]);
+            free(part[k].docs);
+        }
+        free_list(&l);
+    }
+}
+
+/* Pieces whose dfs do not add up to the list's, or whose ids overlap, are
+ * corruption. */
+Test(postings, chained_pieces_checked) {
+    uint64_t s = 9;
+    plist l = make_list(200, 3, 2, &s);
+    written w = write_list(&l);
+    aj_ctx c = {0};
+    aj_pcursor pc;
+    aj_pseg segs[2] = {{w.post, w.posn, w.info, 0, 1000}, {w.post, w.posn, w.info, 1000, 1000}};
+    aj_term_info whole = {.df = 401};
+    cr_assert_eq(aj_pcursor_open_chain(&c, &pc, segs, 2, &whole, 2000), AJ_ECORRUPT);
+    aj_pcursor_free(&pc);
+    segs[1].base = 999;
+    whole.df = 400;
+    cr_assert_eq(aj_pcursor_open_chain(&c, &pc, segs, 2, &whole, 2000), AJ_ECORRUPT);
+    aj_pcursor_free(&pc);
+    segs[1].base = 1000;
+    cr_assert_eq(aj_pcursor_open_chain(&c, &pc, segs, 2, &whole, 2000), AJ_OK, "%s", c.msg);
+    uint32_t k = 0;
+    while (pc.doc != AJ_DOC_END) {
+        cr_assert_eq(pc.doc, k < 200 ? l.docs[k] : 1000 + l.docs[k - 200]);
+        k++;
+        cr_assert_eq(aj_pcursor_next(&c, &pc), AJ_OK);
+    }
+    cr_assert_eq(k, 400);
+    aj_pcursor_free(&pc);
+    unwrite(&w);
+    free_list(&l);
+}

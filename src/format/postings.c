@@ -153,14 +153,48 @@ static aj_err corrupt(aj_ctx *c, const aj_pcursor *pc, const char *what) {
     return aj_fail(c, AJ_ECORRUPT,
                    "%s: postings at offset %llu: %s (block %u)",
                    aj_mfile_name(pc->post),
-                   (unsigned long long)pc->info.post_off, what, pc->block);
+                   (unsigned long long)pc->info.post_off, what, pc->block - pc->pblock0);
 }
 
-/* Reads skip entry b into its fields. */
-static aj_err skip_entry(aj_ctx *c, aj_pcursor *pc, uint32_t b,
+/* Makes piece `s` of a chained list the current one: its files, its
+ * entry's offsets, its ids and blocks.  A list of one piece (segs NULL)
+ * is set up once, by aj_pcursor_open. */
+static void enter_seg(aj_pcursor *pc, uint32_t s) {
+    const aj_pseg *g = &pc->segs[s];
+    pc->seg = s;
+    pc->post = g->post;
+    pc->posn = g->posn;
+    pc->info.post_off = g->info.post_off;
+    pc->info.pos_off = g->info.pos_off;
+    pc->pbase = g->base;
+    pc->pn = g->nparas;
+    pc->pdf = g->info.df;
+    pc->pblock0 = pc->seg_block0[s];
+    pc->pnblocks = (g->info.df + AJ_BLOCK - 1) / AJ_BLOCK;
+    pc->skip_off = pc->data_off = g->info.post_off;
+    if (pc->pnblocks > 1) pc->data_off += (uint64_t)pc->pnblocks * AJ_SKIP_BYTES;
+    pc->pos_block = -1;
+}
+
+/* The piece holding block b of a chained list. */
+static uint32_t seg_of_block(const aj_pcursor *pc, uint32_t b) {
+    uint32_t lo = 0, hi = pc->nsegs - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (pc->seg_block0[mid] <= b)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Reads the current piece's skip entry for its block lb into its
+ * fields. */
+static aj_err skip_entry(aj_ctx *c, aj_pcursor *pc, uint32_t lb,
                          uint32_t *last, uint32_t *data_rel) {
     const uint8_t *s;
-    aj_err e = aj_mfile_get(c, pc->post, pc->skip_off + (uint64_t)b * AJ_SKIP_BYTES,
+    aj_err e = aj_mfile_get(c, pc->post, pc->skip_off + (uint64_t)lb * AJ_SKIP_BYTES,
                             AJ_SKIP_BYTES, &s);
     if (e) return e;
     *last = aj_get_u32le(s);
@@ -168,17 +202,20 @@ static aj_err skip_entry(aj_ctx *c, aj_pcursor *pc, uint32_t b,
     return AJ_OK;
 }
 
-/* Decodes block b into docs/tfs and positions the cursor on its first
- * posting. */
+/* Decodes block b (of the whole list) into docs/tfs and positions the
+ * cursor on its first posting. */
 static aj_err load_block(aj_ctx *c, aj_pcursor *pc, uint32_t b) {
+    if (pc->segs && (b < pc->pblock0 || b - pc->pblock0 >= pc->pnblocks))
+        enter_seg(pc, seg_of_block(pc, b));
+    uint32_t lb = b - pc->pblock0;
     uint32_t rel = 0, base = 0, last = 0;
     aj_err e;
-    if (pc->nblocks > 1) {
-        e = skip_entry(c, pc, b, &last, &rel);
-        if (!e && b > 0) e = skip_entry(c, pc, b - 1, &base, NULL);
+    if (pc->pnblocks > 1) {
+        e = skip_entry(c, pc, lb, &last, &rel);
+        if (!e && lb > 0) e = skip_entry(c, pc, lb - 1, &base, NULL);
         if (e) return e;
     }
-    uint32_t k = pc->info.df - b * AJ_BLOCK;
+    uint32_t k = pc->pdf - lb * AJ_BLOCK;
     if (k > AJ_BLOCK) k = AJ_BLOCK;
     const uint8_t *p;
     uint64_t at = pc->data_off + rel;
@@ -190,16 +227,17 @@ static aj_err load_block(aj_ctx *c, aj_pcursor *pc, uint32_t b) {
     e = aj_mfile_get(c, pc->post, at + 2, dbytes + tbytes, &p);
     if (e) return e;
     aj_bitpack_decode(p, k, dw, pc->docs);
-    aj_delta_decode(pc->docs, k, base);
+    /* ids are the piece's own plus its base (0 for a list of one piece) */
+    aj_delta_decode(pc->docs, k, base + pc->pbase);
     aj_bitpack_decode(p + dbytes, k, tw, pc->tfs);
     uint32_t bad = 0;
     for (uint32_t i = 0; i < k; i++) {
-        bad |= pc->docs[i] >= pc->nparas;
+        bad |= pc->docs[i] - pc->pbase >= pc->pn;
         pc->tfs[i] += 1;
         bad |= pc->tfs[i] == 0;
     }
     if (bad) return corrupt(c, pc, "paragraph id or tf out of range");
-    if (pc->nblocks > 1 && pc->docs[k - 1] != last)
+    if (pc->pnblocks > 1 && pc->docs[k - 1] != last + pc->pbase)
         return corrupt(c, pc, "block does not end at its skip entry");
     pc->block = b;
     pc->n = k;
@@ -212,17 +250,37 @@ static aj_err load_block(aj_ctx *c, aj_pcursor *pc, uint32_t b) {
 aj_err aj_pcursor_block_bounds(aj_ctx *c, aj_pcursor *pc, uint32_t b,
                                uint32_t *last, uint32_t *max_tf,
                                uint32_t *min_len) {
-    if (pc->nblocks <= 1) {
+    if (!pc->segs && pc->nblocks <= 1) {
         *last = pc->nblocks ? pc->docs[pc->n - 1] : AJ_DOC_END;
         *max_tf = pc->info.max_tf;
         *min_len = pc->info.min_len;
         return AJ_OK;
     }
+    const aj_pseg *g = NULL;
+    uint64_t skip_off = pc->skip_off;
+    aj_mfile *post = pc->post;
+    uint32_t lb = b, base = 0;
+    if (pc->segs) {
+        uint32_t s = seg_of_block(pc, b);
+        g = &pc->segs[s];
+        lb = b - pc->seg_block0[s];
+        base = g->base;
+        post = g->post;
+        skip_off = g->info.post_off;
+        if (g->info.df <= AJ_BLOCK) {
+            /* a piece of one block has no skip entry: its own bounds, and
+             * the end of its ids for the last one */
+            *last = g->base + g->nparas - 1;
+            *max_tf = g->info.max_tf;
+            *min_len = g->info.min_len;
+            return AJ_OK;
+        }
+    }
     const uint8_t *s;
-    aj_err e = aj_mfile_get(c, pc->post, pc->skip_off + (uint64_t)b * AJ_SKIP_BYTES,
+    aj_err e = aj_mfile_get(c, post, skip_off + (uint64_t)lb * AJ_SKIP_BYTES,
                             AJ_SKIP_BYTES, &s);
     if (e) return e;
-    *last = aj_get_u32le(s);
+    *last = aj_get_u32le(s) + base;
     *max_tf = aj_get_u32le(s + 4);
     *min_len = aj_get_u32le(s + 8);
     return AJ_OK;
@@ -248,23 +306,80 @@ aj_err aj_pcursor_open(aj_ctx *c, aj_pcursor *pc, aj_mfile *post,
     pc->post = post;
     pc->posn = posn;
     pc->info = *info;
-    pc->nparas = nparas;
+    pc->nparas = pc->pn = nparas;
+    pc->pdf = info->df;
     pc->pos_block = -1;
     pc->doc = AJ_DOC_END;
     if (info->df == 0) return AJ_OK;
     if (info->df > nparas)
         return aj_fail(c, AJ_ECORRUPT, "%s: term df %u exceeds paragraphs",
                        aj_mfile_name(post), info->df);
-    pc->nblocks = (info->df + AJ_BLOCK - 1) / AJ_BLOCK;
+    pc->nblocks = pc->pnblocks = (info->df + AJ_BLOCK - 1) / AJ_BLOCK;
     pc->skip_off = info->post_off;
     pc->data_off = info->post_off;
     if (pc->nblocks > 1) pc->data_off += (uint64_t)pc->nblocks * AJ_SKIP_BYTES;
     return load_block(c, pc, 0);
 }
 
+aj_err aj_pcursor_open_chain(aj_ctx *c, aj_pcursor *pc, const aj_pseg *segs,
+                             uint32_t n, const aj_term_info *info, uint32_t nparas) {
+    if (n == 1 && segs[0].base == 0)
+        return aj_pcursor_open(c, pc, segs[0].post, segs[0].posn, &segs[0].info,
+                               segs[0].nparas);
+    memset(pc, 0, sizeof *pc);
+    pc->info = *info;
+    pc->nparas = nparas;
+    pc->pos_block = -1;
+    pc->doc = AJ_DOC_END;
+    if (n == 0) {
+        pc->info.df = 0;
+        return AJ_OK;
+    }
+    pc->segs = malloc(n * sizeof *pc->segs);
+    pc->seg_block0 = malloc(n * sizeof *pc->seg_block0);
+    if (!pc->segs || !pc->seg_block0) {
+        aj_pcursor_free(pc);
+        return aj_fail(c, AJ_ENOMEM, "posting list");
+    }
+    memcpy(pc->segs, segs, n * sizeof *segs);
+    pc->nsegs = n;
+    uint64_t blocks = 0, df = 0, end = 0;
+    for (uint32_t s = 0; s < n; s++) {
+        const aj_pseg *g = &segs[s];
+        if (g->info.df == 0 || g->info.df > g->nparas || g->base < end ||
+            (uint64_t)g->base + g->nparas > nparas) {
+            aj_pcursor_free(pc);
+            return aj_fail(c, AJ_ECORRUPT, "%s: term df %u in a shard of %u paragraphs",
+                           aj_mfile_name(g->post), g->info.df, g->nparas);
+        }
+        end = (uint64_t)g->base + g->nparas;
+        pc->seg_block0[s] = (uint32_t)blocks;
+        blocks += (g->info.df + AJ_BLOCK - 1) / AJ_BLOCK;
+        df += g->info.df;
+    }
+    if (df != info->df) {
+        aj_pcursor_free(pc);
+        return aj_fail(c, AJ_ECORRUPT, "%s: term df %u, %llu in its shards",
+                       aj_mfile_name(segs[0].post), info->df, (unsigned long long)df);
+    }
+    pc->nblocks = (uint32_t)blocks;
+    enter_seg(pc, 0);
+    return load_block(c, pc, 0);
+}
+
+aj_err aj_pcursor_rewind(aj_ctx *c, aj_pcursor *pc) {
+    if (pc->nblocks == 0) return AJ_OK;
+    pc->pos_block = -1;
+    return load_block(c, pc, 0);
+}
+
 void aj_pcursor_free(aj_pcursor *pc) {
     free(pc->posbuf);
+    free(pc->segs);
+    free(pc->seg_block0);
     pc->posbuf = NULL;
+    pc->segs = NULL;
+    pc->seg_block0 = NULL;
     pc->poscap = 0;
 }
 
@@ -283,38 +398,54 @@ aj_err aj_pcursor_next(aj_ctx *c, aj_pcursor *pc) {
 
 aj_err aj_pcursor_advance(aj_ctx *c, aj_pcursor *pc, uint32_t target) {
     if (pc->doc >= target) return AJ_OK;
-    if (pc->docs[pc->n - 1] < target) {
-        /* Skip whole blocks: find the first block whose last id >= target
-         * by galloping then binary search over the skip entries. */
+    while (pc->docs[pc->n - 1] < target) {
+        uint32_t end = pc->pblock0 + pc->pnblocks; /* past the piece's blocks */
+        if (pc->segs && (target - pc->pbase >= pc->pn || pc->block + 1 >= end)) {
+            /* the target lies past this piece: the first piece after it
+             * whose ids reach it */
+            uint32_t s = pc->seg + 1;
+            while (s < pc->nsegs && pc->segs[s].base + pc->segs[s].nparas <= target) s++;
+            if (s >= pc->nsegs) {
+                pc->doc = AJ_DOC_END;
+                return AJ_OK;
+            }
+            aj_err e = load_block(c, pc, pc->seg_block0[s]);
+            if (e) return e;
+            continue;
+        }
+        /* Skip whole blocks of this piece: find the first block whose last
+         * id >= target by galloping then binary search over the skip
+         * entries. */
         uint32_t lo = pc->block + 1, hi, step = 1, last;
-        if (lo >= pc->nblocks) {
+        if (lo >= end) {
             pc->doc = AJ_DOC_END;
             return AJ_OK;
         }
+        uint32_t ltarget = target - pc->pbase;
         for (;;) {
             hi = lo + step - 1;
-            if (hi >= pc->nblocks - 1) {
-                hi = pc->nblocks - 1;
+            if (hi >= end - 1) {
+                hi = end - 1;
                 break;
             }
-            aj_err e = skip_entry(c, pc, hi, &last, NULL);
+            aj_err e = skip_entry(c, pc, hi - pc->pblock0, &last, NULL);
             if (e) return e;
-            if (last >= target) break;
+            if (last >= ltarget) break;
             lo = hi + 1;
             step *= 2;
         }
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
-            aj_err e = skip_entry(c, pc, mid, &last, NULL);
+            aj_err e = skip_entry(c, pc, mid - pc->pblock0, &last, NULL);
             if (e) return e;
-            if (last >= target)
+            if (last >= ltarget)
                 hi = mid;
             else
                 lo = mid + 1;
         }
         aj_err e = load_block(c, pc, lo);
         if (e) return e;
-        if (pc->docs[pc->n - 1] < target) {
+        if (pc->docs[pc->n - 1] < target && !pc->segs) {
             pc->doc = AJ_DOC_END;
             return AJ_OK;
         }
@@ -335,10 +466,11 @@ static aj_err load_positions(aj_ctx *c, aj_pcursor *pc) {
         return aj_fail(c, AJ_EINVAL, "positions are not indexed for this term");
     if (pc->pos_block != (int)pc->block) {
         uint32_t rel = 0;
-        if (pc->nblocks > 1) {
+        if (pc->pnblocks > 1) {
             const uint8_t *s;
             aj_err e = aj_mfile_get(c, pc->post,
-                                    pc->skip_off + (uint64_t)pc->block * AJ_SKIP_BYTES,
+                                    pc->skip_off + (uint64_t)(pc->block - pc->pblock0) *
+                                                       AJ_SKIP_BYTES,
                                     AJ_SKIP_BYTES, &s);
             if (e) return e;
             rel = aj_get_u32le(s + 16);

@@ -45,13 +45,29 @@ aj_err aj_postings_write_fn(aj_ctx *c, aj_fwriter *post, aj_fwriter *posn,
 
 /* ---- reading ---- */
 
-typedef struct aj_pcursor {
+/* One piece of a list chained across the shards of an index (index.h):
+ * the term's postings in one shard, whose paragraphs have the ids
+ * [base, base + nparas). */
+typedef struct aj_pseg {
     aj_mfile *post, *posn;
-    aj_term_info info;
+    aj_term_info info;       /* the shard's own entry for the term */
+    uint32_t base, nparas;
+} aj_pseg;
+
+typedef struct aj_pcursor {
+    aj_mfile *post, *posn;   /* the current piece's files */
+    aj_term_info info;       /* the whole list's df, max_tf and min_len
+                                (its offsets: the current piece's) */
     uint32_t nparas;         /* ids must be below this */
-    uint32_t nblocks;
+    uint32_t nblocks;        /* the whole list's blocks */
+    /* the current piece: its ids [pbase, pbase + pn), blocks [pblock0,
+     * pblock0 + pnblocks) of the list, and where they lie */
+    uint32_t pbase, pn, pblock0, pnblocks, pdf;
     uint64_t skip_off;       /* payload offset of the skip table */
     uint64_t data_off;       /* payload offset of block data */
+    aj_pseg *segs;           /* the pieces of a chained list, else NULL */
+    uint32_t *seg_block0;    /*   and the number of each one's first block */
+    uint32_t nsegs, seg;
     uint32_t block;          /* current block */
     uint32_t n, i;           /* postings in the block, current index */
     uint32_t doc;            /* current id or AJ_DOC_END */
@@ -74,6 +90,18 @@ aj_err aj_pcursor_open(aj_ctx *c, aj_pcursor *pc, aj_mfile *post,
                        aj_mfile *posn, const aj_term_info *info,
                        uint32_t nparas);
 void aj_pcursor_free(aj_pcursor *pc);
+
+/* Opens a cursor on a list made of n pieces (n >= 1, in increasing order
+ * of base, their id ranges apart), one after the other as if they were
+ * one list of their summed df: ids are the pieces' own plus their base,
+ * blocks are numbered across them.  info gives the whole list's bounds
+ * (its df must be the pieces' sum); nparas bounds every id.  The cursor
+ * copies segs. */
+aj_err aj_pcursor_open_chain(aj_ctx *c, aj_pcursor *pc, const aj_pseg *segs,
+                             uint32_t n, const aj_term_info *info, uint32_t nparas);
+
+/* Puts the cursor back on its first posting. */
+aj_err aj_pcursor_rewind(aj_ctx *c, aj_pcursor *pc);
 
 /* Moves to the next posting (doc becomes AJ_DOC_END after the last). */
 aj_err aj_pcursor_next(aj_ctx *c, aj_pcursor *pc);

@@ -312,14 +312,10 @@ static aj_err cur_rewind(aj_ctx *c, aj_eval *ev, aj_cur *k) {
     switch (k->kind) {
     case C_TERM:
         if (!k->pc.post) return AJ_OK; /* a word the index lacks */
-        {
-            aj_pcursor old = k->pc;
-            ev->decoded += old.decoded;
-            aj_pcursor_free(&k->pc);
-            memset(&k->pc, 0, sizeof k->pc);
-            e = aj_pcursor_open(c, &k->pc, old.post, old.posn, &old.info, old.nparas);
-            k->doc = e ? AJ_DOC_END : k->pc.doc;
-        }
+        ev->decoded += k->pc.decoded;
+        k->pc.decoded = 0;
+        e = aj_pcursor_rewind(c, &k->pc);
+        k->doc = e ? AJ_DOC_END : k->pc.doc;
         return e;
     case C_LIST:
         k->li = 0;
