@@ -124,17 +124,17 @@ Test(store, small_blocks_with_a_dictionary_read_back) {
     aj_index *ix;
     cr_assert_eq(aj_index_open(&c, f.index, &ix), AJ_OK, "%s", c.msg);
     /* enough text to train on: a dictionary, and blocks of a few KiB */
-    cr_assert_gt(ix->store.dict_len, 1024, "dictionary of %llu bytes",
-                 (unsigned long long)ix->store.dict_len);
-    cr_assert_gt(ix->store.nblocks, 100);
+    cr_assert_gt(ix->one.store.dict_len, 1024, "dictionary of %llu bytes",
+                 (unsigned long long)ix->one.store.dict_len);
+    cr_assert_gt(ix->one.store.nblocks, 100);
     int nlong = 0;
-    for (uint32_t b = 0; b < ix->store.nblocks; b++) {
+    for (uint32_t b = 0; b < ix->one.store.nblocks; b++) {
         uint64_t off;
         uint32_t zlen, raw, first;
         uint32_t next = ix->nparas, z2, r2;
-        cr_assert_eq(aj_store_entry(&c, &ix->store, b, &off, &zlen, &raw, &first), AJ_OK);
-        if (b + 1 < ix->store.nblocks)
-            cr_assert_eq(aj_store_entry(&c, &ix->store, b + 1, &off, &z2, &r2, &next), AJ_OK);
+        cr_assert_eq(aj_store_entry(&c, &ix->one.store, b, &off, &zlen, &raw, &first), AJ_OK);
+        if (b + 1 < ix->one.store.nblocks)
+            cr_assert_eq(aj_store_entry(&c, &ix->one.store, b + 1, &off, &z2, &r2, &next), AJ_OK);
         cr_assert(raw <= AJ_STORE_BLOCK || next == first + 1, "block %u: %u bytes", b, raw);
         nlong += raw > AJ_STORE_BLOCK;
         /* read both ways: after the reader's dictionary, and not */
@@ -154,7 +154,7 @@ Test(store, tiny_corpus_has_no_dictionary) {
     aj_ctx c = {0};
     aj_index *ix;
     cr_assert_eq(aj_index_open(&c, f.index, &ix), AJ_OK, "%s", c.msg);
-    cr_assert_eq(ix->store.dict_len, 0);
+    cr_assert_eq(ix->one.store.dict_len, 0);
     check_texts(&f, ix);
     cr_assert_eq(aj_index_check(&c, ix), AJ_OK, "%s", c.msg);
     aj_index_close(ix);
@@ -175,7 +175,7 @@ Test(store, same_bytes_for_any_thread_count) {
     aj_ctx c = {0};
     aj_index *ix;
     cr_assert_eq(aj_index_open(&c, b, &ix), AJ_OK, "%s", c.msg);
-    cr_assert_gt(ix->store.dict_len, 0, "a dictionary was trained");
+    cr_assert_gt(ix->one.store.dict_len, 0, "a dictionary was trained");
     aj_index_close(ix);
     free(fa);
     free(fb);
@@ -191,21 +191,21 @@ Test(store, reader_cache) {
     aj_ctx c = {0};
     aj_index *ix;
     cr_assert_eq(aj_index_open(&c, f.index, &ix), AJ_OK, "%s", c.msg);
-    cr_assert_gt(ix->store.nblocks, AJ_STORE_CACHE + 2);
+    cr_assert_gt(ix->one.store.nblocks, AJ_STORE_CACHE + 2);
     aj_store_reader r;
     aj_store_reader_init(&r);
     const char *b0, *again, *other;
     size_t n0, n;
-    cr_assert_eq(aj_store_block(&c, &ix->store, &r, 0, &b0, &n0), AJ_OK, "%s", c.msg);
+    cr_assert_eq(aj_store_block(&c, &ix->one.store, &r, 0, &b0, &n0), AJ_OK, "%s", c.msg);
     char *copy = strndup(b0, n0);
-    cr_assert_eq(aj_store_block(&c, &ix->store, &r, 0, &again, &n), AJ_OK);
+    cr_assert_eq(aj_store_block(&c, &ix->one.store, &r, 0, &again, &n), AJ_OK);
     cr_assert(again == b0 && n == n0, "a cached block is not decompressed again");
     for (uint32_t b = 1; b <= AJ_STORE_CACHE; b++)
-        cr_assert_eq(aj_store_block(&c, &ix->store, &r, b, &other, &n), AJ_OK);
-    cr_assert_eq(aj_store_block(&c, &ix->store, &r, 0, &again, &n), AJ_OK);
+        cr_assert_eq(aj_store_block(&c, &ix->one.store, &r, b, &other, &n), AJ_OK);
+    cr_assert_eq(aj_store_block(&c, &ix->one.store, &r, 0, &again, &n), AJ_OK);
     cr_assert(n == n0 && !memcmp(again, copy, n0));
     cr_assert_eq(again[n], 0);
-    cr_assert_eq(aj_store_block(&c, &ix->store, &r, ix->store.nblocks, &other, &n),
+    cr_assert_eq(aj_store_block(&c, &ix->one.store, &r, ix->one.store.nblocks, &other, &n),
                  AJ_ECORRUPT, "a block out of range");
     free(copy);
     aj_store_reader_free(&r);

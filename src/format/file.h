@@ -32,6 +32,7 @@
 #define AJ_KIND_POST AJ_FOURCC('p', 'o', 's', 't')
 #define AJ_KIND_POSN AJ_FOURCC('p', 'o', 's', 'n')
 #define AJ_KIND_STOR AJ_FOURCC('s', 't', 'o', 'r')
+#define AJ_KIND_LEX AJ_FOURCC('l', 'e', 'x', 'i')
 
 /* ---- writing ---- */
 

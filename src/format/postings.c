@@ -332,7 +332,8 @@ aj_err aj_pcursor_open_chain(aj_ctx *c, aj_pcursor *pc, const aj_pseg *segs,
     pc->pos_block = -1;
     pc->doc = AJ_DOC_END;
     if (n == 0) {
-        pc->info.df = 0;
+        if (info->df)
+            return aj_fail(c, AJ_ECORRUPT, "term df %u, and no shard holds it", info->df);
         return AJ_OK;
     }
     pc->segs = malloc(n * sizeof *pc->segs);

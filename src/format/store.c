@@ -304,33 +304,36 @@ void aj_store_reader_init(aj_store_reader *r) {
     for (int i = 0; i < AJ_STORE_CACHE; i++) r->slot[i].block = UINT32_MAX;
 }
 
+static void dslot_free(aj_store_dslot *d) {
+    ZSTD_freeDDict(d->ddict);
+    free(d->area);
+    memset(d, 0, sizeof *d);
+}
+
 void aj_store_reader_free(aj_store_reader *r) {
     ZSTD_freeDCtx(r->dctx);
-    ZSTD_freeDDict(r->ddict);
-    free(r->area);
+    for (int i = 0; i < AJ_STORE_DICTS; i++) dslot_free(&r->dict[i]);
     for (int i = 0; i < AJ_STORE_CACHE; i++) free(r->slot[i].buf);
     aj_store_reader_init(r);
 }
 
-/* The reader's zstd context, with the file's dictionary digested into it
- * the first time. */
-static aj_err reader_ready(aj_ctx *c, const aj_store *s, aj_store_reader *r) {
-    if (r->dctx) return AJ_OK;
+/* Digests store s's dictionary into slot d. */
+static aj_err dslot_load(aj_ctx *c, const aj_store *s, aj_store_dslot *d) {
     ZSTD_DDict *dd = NULL;
     char *area = NULL;
     if (s->dict_len) {
-        const uint8_t *d;
-        aj_err e = aj_mfile_get(c, s->f, s->dict_off, s->dict_len, &d);
+        const uint8_t *p;
+        aj_err e = aj_mfile_get(c, s->f, s->dict_off, s->dict_len, &p);
         if (e) return e;
         /* A zstd dictionary: the magic, then a non-zero id (the format
          * admits no raw-content dictionary here). */
-        if (aj_get_u32le(d) != DICT_MAGIC || ZDICT_getDictID(d, (size_t)s->dict_len) == 0)
+        if (aj_get_u32le(p) != DICT_MAGIC || ZDICT_getDictID(p, (size_t)s->dict_len) == 0)
             return aj_fail(c, AJ_ECORRUPT, "%s: text dictionary header",
                            aj_mfile_name(s->f));
         /* A copy of the dictionary with room after it (load_block). */
         area = malloc((size_t)s->dict_len + AJ_STORE_ROOM);
         if (!area) return aj_fail(c, AJ_ENOMEM, "text dictionary");
-        memcpy(area, d, (size_t)s->dict_len);
+        memcpy(area, p, (size_t)s->dict_len);
         dd = ZSTD_createDDict_byReference(area, (size_t)s->dict_len);
         /* It fails on damaged entropy tables as well as on no memory;
          * the page checksums make the first far less likely. */
@@ -340,23 +343,46 @@ static aj_err reader_ready(aj_ctx *c, const aj_store *s, aj_store_reader *r) {
                            aj_mfile_name(s->f));
         }
     }
-    ZSTD_DCtx *z = ZSTD_createDCtx();
-    if (!z) {
-        ZSTD_freeDDict(dd);
-        free(area);
-        return aj_fail(c, AJ_ENOMEM, "zstd context");
+    d->s = s;
+    d->ddict = dd;
+    d->area = area;
+    d->area_dict = area ? (size_t)s->dict_len : 0;
+    return AJ_OK;
+}
+
+/* The reader's zstd context, referring to store s's dictionary, digested
+ * the first time (or again, once AJ_STORE_DICTS other stores were read):
+ * *d gets its slot. */
+static aj_err reader_ready(aj_ctx *c, const aj_store *s, aj_store_reader *r,
+                           aj_store_dslot **d) {
+    if (!r->dctx && !(r->dctx = ZSTD_createDCtx())) return aj_fail(c, AJ_ENOMEM, "zstd context");
+    aj_store_dslot *t = &r->dict[0];
+    for (int i = 0; i < AJ_STORE_DICTS; i++) {
+        if (r->dict[i].s == s) {
+            t = &r->dict[i];
+            goto found;
+        }
+        if (r->dict[i].used < t->used) t = &r->dict[i];
     }
-    if (dd) ZSTD_DCtx_refDDict(z, dd);
-    r->dctx = z;
-    r->ddict = dd;
-    r->area = area;
-    r->area_dict = area ? (size_t)s->dict_len : 0;
+    if (t->s == r->bound) r->bound = NULL;
+    dslot_free(t);
+    aj_err e = dslot_load(c, s, t);
+    if (e) return e;
+found:
+    t->used = ++r->clock;
+    if (r->bound != s) {
+        /* a NULL dictionary makes the context use none */
+        if (ZSTD_isError(ZSTD_DCtx_refDDict(r->dctx, t->ddict)))
+            return aj_fail(c, AJ_ENOMEM, "zstd context");
+        r->bound = s;
+    }
+    *d = t;
     return AJ_OK;
 }
 
 /* Decompresses block b into slot t (its buffer reused when large enough). */
-static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint32_t b,
-                         aj_store_slot *t) {
+static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r,
+                         const aj_store_dslot *d, uint32_t b, aj_store_slot *t) {
     const uint8_t *e, *z;
     aj_err err = aj_mfile_get(c, s->f, s->table_off + AJ_STORE_ENTRY * (uint64_t)b,
                               AJ_STORE_ENTRY, &e);
@@ -385,8 +411,8 @@ static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint3
      * such match is a separate copy from the dictionary, and the block
      * took 1.7 times as long (4.1 against 2.4 us on KJV, the copy into
      * the slot included; 2026-12-06).  The bytes are the same either way. */
-    int after_dict = r->area && raw <= AJ_STORE_ROOM;
-    char *dst = after_dict ? r->area + r->area_dict : t->buf;
+    int after_dict = d->area && raw <= AJ_STORE_ROOM;
+    char *dst = after_dict ? d->area + d->area_dict : t->buf;
     size_t got = ZSTD_decompressDCtx(r->dctx, dst, raw, z, zlen);
     if (ZSTD_isError(got) || got != raw) {
         /* A failed frame may leave the context mid-way: start afresh. */
@@ -399,6 +425,7 @@ static aj_err load_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint3
     t->buf[raw] = 0;
     t->len = raw;
     t->block = b;
+    t->s = s;
     return AJ_OK;
 }
 
@@ -409,14 +436,15 @@ aj_err aj_store_block(aj_ctx *c, const aj_store *s, aj_store_reader *r, uint32_t
                        aj_mfile_name(s->f), b);
     aj_store_slot *t = &r->slot[0];
     for (int i = 0; i < AJ_STORE_CACHE; i++) {
-        if (r->slot[i].block == b) {
+        if (r->slot[i].block == b && r->slot[i].s == s) {
             t = &r->slot[i];
             goto hit;
         }
         if (r->slot[i].used < t->used) t = &r->slot[i];
     }
-    aj_err e = reader_ready(c, s, r);
-    if (!e) e = load_block(c, s, r, b, t);
+    aj_store_dslot *d = NULL;
+    aj_err e = reader_ready(c, s, r, &d);
+    if (!e) e = load_block(c, s, r, d, b, t);
     if (e) return e;
 hit:
     t->used = ++r->clock;

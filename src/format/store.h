@@ -142,22 +142,33 @@ aj_err aj_store_find(aj_ctx *c, const aj_store *s, uint32_t id, uint32_t *block,
 aj_err aj_store_open(aj_ctx *c, aj_mfile *f, aj_store *s);
 
 /* A reader decompresses blocks for one thread: its zstd context, the
- * dictionary digested once, and the last AJ_STORE_CACHE blocks, in buffers
- * that are reused, so that a warm reader allocates nothing per text. */
+ * dictionaries of the last AJ_STORE_DICTS stores it read (a sharded index
+ * has one per shard) digested once, and the last AJ_STORE_CACHE blocks, in
+ * buffers that are reused, so that a warm reader allocates nothing per
+ * text. */
+#define AJ_STORE_DICTS 4
 typedef struct aj_store_slot {
+    const aj_store *s;       /* the store of the block held */
     uint32_t block;          /* UINT32_MAX: empty */
     uint64_t used;           /* when last used (reader's clock) */
     char *buf;
     size_t len, cap;
 } aj_store_slot;
 
-typedef struct aj_store_reader {
-    void *dctx;              /* ZSTD_DCtx, made on first use */
-    void *ddict;             /* ZSTD_DDict, likewise, over area */
+typedef struct aj_store_dslot {
+    const aj_store *s;       /* NULL: empty */
+    void *ddict;             /* ZSTD_DDict over area; NULL without a dictionary */
     char *area;              /* the dictionary, then room for one block
                                 decompressed right after it (store.c,
                                 load_block); NULL without a dictionary */
     size_t area_dict;        /* the dictionary's bytes at its start */
+    uint64_t used;
+} aj_store_dslot;
+
+typedef struct aj_store_reader {
+    void *dctx;              /* ZSTD_DCtx, made on first use */
+    const aj_store *bound;   /* the store whose dictionary dctx refers to */
+    aj_store_dslot dict[AJ_STORE_DICTS];
     uint64_t clock;
     aj_store_slot slot[AJ_STORE_CACHE];
 } aj_store_reader;

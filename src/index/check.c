@@ -17,8 +17,7 @@
  * names no more enclosing headings than it has. */
 static aj_err check_outline(aj_ctx *c, aj_index *ix, const aj_para_info *p, uint32_t *number) {
     const uint8_t *r;
-    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
-                            ix->paras_off + (uint64_t)p->id * AJ_PARA_BYTES, AJ_PARA_BYTES, &r);
+    aj_err e = aj_index_para_record(c, ix, p->id, &r);
     if (e) return e;
     uint32_t info = aj_get_u32le(r + 28), depth = 0;
     if (p->kind != AJ_PARA_CHROME && p->ordinal != ++*number)
@@ -79,7 +78,7 @@ static aj_err check_chrome(aj_ctx *c, aj_index *ix) {
     int64_t prev = -1;
     for (uint32_t i = 0; !e && i < ix->nchromedf; i++) {
         const uint8_t *p;
-        e = aj_mfile_get(c, ix->files[AJ_F_META], ix->chromedf_off + (uint64_t)i * AJ_RUN_BYTES,
+        e = aj_mfile_get(c, ix->chromedf_file, ix->chromedf_off + (uint64_t)i * AJ_RUN_BYTES,
                          AJ_RUN_BYTES, &p);
         if (!e && ((int64_t)aj_get_u32le(p) <= prev || aj_get_u32le(p) >= ix->nterms ||
                    !aj_get_u32le(p + 4)))
@@ -93,10 +92,10 @@ static aj_err check_meta(aj_ctx *c, aj_index *ix) {
     uint32_t expect_first = 0;
     /* PAGES: records in increasing paragraph id, each changing the page */
     uint32_t prev_id = 0, prev_page = 0;
-    for (uint32_t r = 0; r < ix->npages; r++) {
+    for (uint32_t r = 0; r < ix->one.npages; r++) {
         const uint8_t *p;
         aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
-                                ix->pages_off + (uint64_t)r * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
+                                ix->one.pages_off + (uint64_t)r * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
         if (e) return e;
         uint32_t id = aj_get_u32le(p), page = aj_get_u32le(p + 4);
         if ((r && id <= prev_id) || id >= ix->nparas || page == prev_page)
@@ -300,7 +299,85 @@ static aj_err check_text(aj_ctx *c, aj_index *ix) {
     return AJ_OK;
 }
 
+/* A sharded index's dictionary `which` against its parts': every term
+ * of theirs is in it, and its df, largest tf and shortest paragraph are
+ * theirs summed, largest and shortest; its chrome counts, theirs summed. */
+static aj_err check_lex_dict(aj_ctx *c, aj_index *ix, aj_index **views, int which) {
+    const aj_dict *d = which == AJ_DICT_TERMS ? &ix->terms : &ix->words;
+    aj_dict_iter it;
+    uint64_t seen = 0, want = 0;
+    for (uint32_t p = 0; p < ix->nparts; p++)
+        want += which == AJ_DICT_TERMS ? views[p]->terms.nterms : views[p]->words.nterms;
+    aj_err e = aj_dict_iter_seek(c, d, 0, &it);
+    for (uint64_t id = 0; !e && id < d->nterms; id++) {
+        uint64_t df = 0, cdf = 0;
+        uint32_t max_tf = 0, min_len = UINT32_MAX;
+        for (uint32_t p = 0; !e && p < ix->nparts; p++) {
+            const aj_dict *pd = which == AJ_DICT_TERMS ? &views[p]->terms : &views[p]->words;
+            int64_t pid;
+            aj_term_info info;
+            uint32_t k = 0;
+            e = aj_dict_find(c, pd, it.buf, it.len, &pid, &info);
+            if (e || pid < 0) continue;
+            seen++;
+            df += info.df;
+            if (info.max_tf > max_tf) max_tf = info.max_tf;
+            if (info.min_len < min_len) min_len = info.min_len;
+            if (which == AJ_DICT_TERMS) e = aj_index_chrome_df(c, views[p], (uint64_t)pid, &k);
+            cdf += k;
+        }
+        uint32_t gcdf = 0;
+        if (!e && which == AJ_DICT_TERMS) e = aj_index_chrome_df(c, ix, id, &gcdf);
+        if (!e && (df != it.info.df || max_tf != it.info.max_tf || min_len != it.info.min_len))
+            e = aj_fail(c, AJ_ECORRUPT, "lex.aj: '%s' has df %u, its shards %llu", it.buf,
+                        it.info.df, (unsigned long long)df);
+        if (!e && cdf != gcdf)
+            e = aj_fail(c, AJ_ECORRUPT, "lex.aj: '%s' is in %u chrome paragraphs, its shards "
+                        "say %llu", it.buf, gcdf, (unsigned long long)cdf);
+        if (!e) e = aj_dict_iter_next(c, &it);
+    }
+    if (!e && seen != want)
+        e = aj_fail(c, AJ_ECORRUPT, "lex.aj: its dictionary lacks terms of its shards");
+    return e;
+}
+
+/* A sharded index: lex.aj's pages, every shard as an index of its own,
+ * and lex.aj's tables against the shards'. */
+static aj_err check_sharded(aj_ctx *c, aj_index *ix) {
+    aj_err e = aj_mfile_verify_all(c, ix->lex);
+    aj_index **views = calloc(ix->nparts, sizeof *views);
+    if (!e && !views) e = aj_fail(c, AJ_ENOMEM, "shards");
+    for (uint32_t p = 0; !e && p < ix->nparts; p++) {
+        e = aj_index_part_view(c, ix, p, &views[p]);
+        if (!e) e = aj_index_check(c, views[p]);
+        if (e) {
+            char msg[sizeof c->msg];
+            snprintf(msg, sizeof msg, "%s", c->msg);
+            aj_err k = c->err;
+            c->err = AJ_OK;
+            aj_fail(c, k, "shard %s: %s", ix->parts[p].name, msg);
+        }
+    }
+    if (!e) e = check_lex_dict(c, ix, views, AJ_DICT_TERMS);
+    if (!e) e = check_lex_dict(c, ix, views, AJ_DICT_WORDS);
+    for (uint32_t i = 0; !e && i < ix->nacros; i++) {
+        aj_acronym a;
+        e = aj_acronym_get(c, ix, i, &a);
+    }
+    for (uint32_t i = 0, prev = 0; !e && i < ix->ncite; i++) {
+        const uint8_t *p;
+        e = aj_mfile_get(c, ix->lex, ix->cite_off + 4 * (uint64_t)i, 4, &p);
+        if (!e && ((i && aj_get_u32le(p) <= prev) || aj_get_u32le(p) >= ix->ndocs))
+            e = aj_fail(c, AJ_ECORRUPT, "lex.aj: cited-by-path record %u", i);
+        if (!e) prev = aj_get_u32le(p);
+    }
+    for (uint32_t p = 0; views && p < ix->nparts; p++) aj_index_close(views[p]);
+    free(views);
+    return e;
+}
+
 aj_err aj_index_check(aj_ctx *c, aj_index *ix) {
+    if (ix->lex) return check_sharded(c, ix);
     for (int i = 0; i < AJ_NFILES; i++) {
         aj_err e = aj_mfile_verify_all(c, ix->files[i]);
         if (e) return e;

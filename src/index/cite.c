@@ -102,8 +102,7 @@ static aj_err ancestors(aj_ctx *c, const aj_index *ix, const aj_para_info *p,
 /* The cite info of paragraph id (its record's last field). */
 static aj_err cite_info(aj_ctx *c, const aj_index *ix, uint32_t id, uint32_t *info) {
     const uint8_t *p;
-    aj_err e = aj_mfile_get(c, ix->files[AJ_F_META],
-                            ix->paras_off + (uint64_t)id * AJ_PARA_BYTES, AJ_PARA_BYTES, &p);
+    aj_err e = aj_index_para_record(c, ix, id, &p);
     if (!e) *info = aj_get_u32le(p + 28);
     return e;
 }

@@ -18,6 +18,7 @@
 #include "format/dict.h"
 #include "format/file.h"
 #include "format/pairs.h"
+#include "format/postings.h"
 #include "index/source.h"
 #include "format/store.h"
 
@@ -69,6 +70,24 @@ static inline uint32_t aj_cite_info(unsigned chrome, unsigned mark, unsigned q,
 #define AJ_CI_Q(i) (((i) >> 8) & 0xFFu)
 #define AJ_CI_UNUSED 0xFFFF0000u
 
+/* A sharded generation (FORMAT.md "Shards"): lex.aj, the index's own
+ * tables, and a directory per shard named AJ_SHARD_PREFIX and the shard's
+ * 16 hexadecimal digits, holding the five files of an index of its own.
+ * lex.aj's sections besides its two dictionaries (ids 1 to 6, as in
+ * dict.aj) and the size of a SHARDS record. */
+#define AJ_LEX_FILE "lex.aj"
+#define AJ_SHARD_PREFIX "s-"
+enum {
+    AJ_LEX_SUPER = 10,
+    AJ_LEX_SHARDS = 11,
+    AJ_LEX_CHROMEDF = 12,
+    AJ_LEX_COMMON = 13,
+    AJ_LEX_ACRONYMS = 14,
+    AJ_LEX_STRINGS = 15,
+    AJ_LEX_CITEPATH = 16
+};
+#define AJ_SHARD_REC_BYTES 16u
+
 /* File names inside a generation directory, in a fixed order. */
 enum { AJ_F_META, AJ_F_DICT, AJ_F_POST, AJ_F_POSN, AJ_F_STOR, AJ_NFILES };
 extern const char *const aj_file_names[AJ_NFILES];
@@ -91,26 +110,60 @@ extern const uint32_t aj_file_kinds[AJ_NFILES];
  * CURRENT that names no generation, AJ_EIO. */
 aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]);
 
-struct aj_index {
-    char gen[64];
+/* One part of a generation: the five files of an index over a run of
+ * documents.  An unsharded generation is one part; a sharded one
+ * (FORMAT.md "Shards") has a part per shard, each an index of its own
+ * with ids counted from zero, which the index offsets by the part's first
+ * document and paragraph. */
+typedef struct aj_part {
     aj_mfile *files[AJ_NFILES];
+    uint32_t doc0, para0;    /* the index's ids of its first document and paragraph */
     uint32_t ndocs, nparas;
-    uint64_t ntokens, nterms, nwords, npostings, nword_postings;
-    double avgdl;            /* over every paragraph */
-    uint32_t nchrome;        /* chrome paragraphs */
+    uint64_t ntokens, nterms, nwords, npostings, nword_postings, npairs, npair_postings;
+    uint32_t nchrome;
     uint64_t chrome_tokens;
     uint64_t chrome_off, chromedf_off;  /* first records (payload offsets) */
     uint32_t nchrome_runs, nchromedf;
     uint64_t pages_off;      /* PAGES records (payload offset) */
     uint32_t npages;
     uint64_t docs_off, paras_off, lens_off, strings_off, strings_len;
-    aj_dict terms, words;
-    uint64_t acro_off;         /* ACRONYMS records (payload offset) */
+    uint64_t acro_off;       /* ACRONYMS records (payload offset) */
     uint32_t nacros;
+    aj_dict terms, words;    /* its own dictionaries */
+    aj_store store;
+    char name[24];           /* a shard's directory, "" for an unsharded index */
+} aj_part;
+
+struct aj_index {
+    char gen[64];
+    aj_part *parts;          /* nparts of them, in document order */
+    uint32_t nparts;
+    aj_part one;             /* the part of an unsharded index */
+    aj_mfile *lex;           /* lex.aj of a sharded index, else NULL */
+    int borrowed;            /* its files are another index's (aj_index_part_view) */
+    aj_mfile *files[AJ_NFILES]; /* an unsharded index's files (one.files) */
+    uint32_t ndocs, nparas;
+    uint64_t ntokens, nterms, nwords, npostings, nword_postings;
+    double avgdl;            /* over every paragraph */
+    uint32_t nchrome;        /* chrome paragraphs */
+    uint64_t chrome_tokens;
+    /* the runs of chrome paragraphs with the index's ids: CHROME's
+     * records, or for a sharded index the parts' joined (chrome_own) */
+    const uint8_t *chrome_runs;
+    uint8_t *chrome_own;
+    uint32_t nchrome_runs;
+    aj_mfile *chromedf_file; /* CHROMEDF: meta.aj's, or lex.aj's */
+    uint64_t chromedf_off;
+    uint32_t nchromedf;
+    aj_dict terms, words;    /* the index's dictionaries: the part's, or lex.aj's */
+    aj_mfile *acro_file;     /* ACRONYMS and the strings they name */
+    uint64_t acro_off, acro_strings_off, acro_strings_len;
+    uint32_t nacros;
+    uint64_t cite_off;       /* CITEPATH of a sharded index (payload offset) */
+    uint32_t ncite;
     aj_pairs common;         /* the terms paired at build time (COMMON) */
     uint64_t npairs;         /* pair terms among nterms */
     uint64_t npair_postings; /* their postings, among npostings */
-    aj_store store;
     /* aj_para_text's decompression context and cache of blocks, shared
      * under a lock (a searcher has its own: aj_search_para_text) */
     pthread_mutex_t cache_lock;
@@ -118,6 +171,32 @@ struct aj_index {
     /* source files kept open for aj_source_ranges (source.h) */
     aj_source_files sources;
 };
+
+/* The part holding paragraph id (id < ix->nparas), and the one holding
+ * document doc. */
+static inline const aj_part *aj_index_para_part(const aj_index *ix, uint32_t id) {
+    if (ix->nparts == 1) return ix->parts;
+    uint32_t lo = 0, hi = ix->nparts - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (ix->parts[mid].para0 <= id) lo = mid; else hi = mid - 1;
+    }
+    return &ix->parts[lo];
+}
+const aj_part *aj_index_doc_part(const aj_index *ix, uint32_t doc);
+
+/* Part p of a sharded index as an index of its own, with its own ids (for
+ * `ajsearch check`): it borrows the part's files, and must be closed
+ * (aj_index_close) before ix is. */
+aj_err aj_index_part_view(aj_ctx *c, const aj_index *ix, uint32_t p, aj_index **out);
+
+/* Opens a cursor on the postings of term (which: AJ_DICT_TERMS or
+ * AJ_DICT_WORDS), whose entry in the index's dictionary is info, with
+ * positions when asked (TERMS only): over the index's one part, or
+ * chained over the parts that hold it. */
+aj_err aj_index_cursor(aj_ctx *c, const aj_index *ix, int which, const char *term,
+                       size_t len, const aj_term_info *info, int positions,
+                       aj_pcursor *pc);
 
 /* Verifies stor.aj whole (ajsearch check): the block table's entries in
  * order, frames back to back filling FRAMES, first paragraphs strictly
@@ -139,9 +218,10 @@ aj_err aj_index_text(aj_ctx *c, aj_index *ix, aj_store_reader *r, uint32_t id,
 /* Paragraph length (dl) of id, bounds- and checksum-checked. */
 aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len);
 
-/* A NUL-terminated string at offset off of the STRINGS section. */
-aj_err aj_index_string(aj_ctx *c, const aj_index *ix, uint32_t off,
-                       const char **s);
+/* The raw PARAS record of paragraph id (its section field counts in its
+ * part's ids: aj_para_get gives the index's). */
+aj_err aj_index_para_record(aj_ctx *c, const aj_index *ix, uint32_t id,
+                            const uint8_t **p);
 
 /* The last heading paragraph among [lo, id), or *h = UINT32_MAX: one
  * mapped range for all the records, so a scan of 64 costs about as much

@@ -84,13 +84,14 @@ static aj_err read_written_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     *out = NULL;
     if (!n || n > MAX_RUN_TERMS) return AJ_OK;
     aj_term_info rare = {0};
+    uint32_t rarest = 0;
     for (uint32_t i = 0; i < n; i++) {
         int64_t id;
         aj_term_info info;
         aj_err e = aj_dict_find(c, &x->ix->terms, terms[i], strlen(terms[i]), &id, &info);
         if (e) return e;
         if (id < 0) return AJ_OK;
-        if (i == 0 || info.df < rare.df) rare = info;
+        if (i == 0 || info.df < rare.df) rare = info, rarest = i;
     }
     form_scan *f = aj_xp_alloc(&x->tmp, sizeof *f);
     if (!f) return aj_fail(c, AJ_ENOMEM, "query expansion");
@@ -98,7 +99,8 @@ static aj_err read_written_form(aj_ctx *c, aj_expander *x, aj_analyzer *an,
     f->n = n;
     f->nforms = 0;
     aj_pcursor pc;
-    aj_err e = aj_pcursor_open(c, &pc, x->ix->files[AJ_F_POST], NULL, &rare, x->ix->nparas);
+    aj_err e = aj_index_cursor(c, x->ix, AJ_DICT_TERMS, terms[rarest], strlen(terms[rarest]),
+                               &rare, 0, &pc);
     for (int k = 0; !e && k < FORM_PARAS && pc.doc != AJ_DOC_END;
          k++, e = e ? e : aj_pcursor_next(c, &pc)) {
         char *text;

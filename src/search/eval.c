@@ -72,8 +72,7 @@ static aj_err open_term_id(aj_ctx *c, aj_eval *ev, const char *term,
     aj_term_info info;
     aj_err e = aj_dict_find(c, &ix->terms, term, strlen(term), &id, &info);
     if (e || id < 0) return e;
-    e = aj_pcursor_open(c, pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
-                            &info, ix->nparas);
+    e = aj_index_cursor(c, ix, AJ_DICT_TERMS, term, strlen(term), &info, 1, pc);
     *found = !e;
     *tid = id;
     return e;

@@ -57,7 +57,7 @@ aj_err aj_eval_gather_prefix(aj_ctx *c, aj_eval *ev, const aj_qnode *n,
             break;
         }
         aj_pcursor pc;
-        e = aj_pcursor_open(c, &pc, ix->files[AJ_F_POST], NULL, &it.info, ix->nparas);
+        e = aj_index_cursor(c, ix, AJ_DICT_WORDS, it.buf, it.len, &it.info, 0, &pc);
         while (!e && pc.doc != AJ_DOC_END) {
             if (++ev->expanded > AJ_MAX_QUERY_EXPANSION) {
                 e = aj_eval_budget_error(c, n);

@@ -294,8 +294,8 @@ static aj_err rterms_start(aj_ctx *c, aj_index *ix, rterms *rt) {
         t->open = 0;
         t->pc.doc = AJ_DOC_END;
         if (!t->found) continue;
-        aj_err e = aj_pcursor_open(c, &t->pc, ix->files[AJ_F_POST], ix->files[AJ_F_POSN],
-                                   &t->info, ix->nparas);
+        aj_err e = aj_index_cursor(c, ix, AJ_DICT_TERMS, t->term, strlen(t->term), &t->info,
+                                   1, &t->pc);
         if (e) return e;
         t->open = 1;
     }
