@@ -59,7 +59,7 @@ LIB_SRCS += $(addprefix extract/,sniff.c)
 LIB_SRCS += $(addprefix analysis/,fold.c variant.c stem.c analyzer.c lexicon.c segment.c lineclass.c clean.c parabuf.c pagejoin.c srcmap.c block.c boilerplate.c outline.c acronym.c country.c)
 LIB_SRCS += $(addprefix format/,bitpack.c file.c dict.c postings.c store.c pairs.c)
 LIB_SRCS += $(addprefix index/,index.c gen.c check.c export.c fingerprint.c source.c cite.c)
-LIB_SRCS += $(addprefix build/,corpus.c docmap.c xrun.c invert.c listpipe.c bworker.c pairchoose.c build.c status.c)
+LIB_SRCS += $(addprefix build/,corpus.c docmap.c xrun.c invert.c listpipe.c bworker.c pairchoose.c shard.c lex.c build.c status.c)
 LIB_SRCS += $(addprefix query/,query.c fields.c expand.c expand_rules.c expand_acronym.c expand_form.c fuzzy.c suggest.c)
 LIB_SRCS += $(addprefix search/,filter.c facet.c eval.c eval_bool.c eval_phrase.c eval_near.c eval_prefix.c topk.c rank.c partial.c group.c search.c highlight.c snippet.c)
 # The English word table (src/analysis/lexicon.h) is generated into each build

@@ -33,11 +33,11 @@
  * built against the older version never sees), PATCH for fixes.  The index format version
  * (aj_format_version) is independent of these: an index is readable by any
  * library that reads its format, whatever the library's version. */
-#define AJ_VERSION_MAJOR 1
+#define AJ_VERSION_MAJOR 2
 #define AJ_VERSION_MINOR 0
 #define AJ_VERSION_PATCH 0
 #define AJ_VERSION_NUMBER (AJ_VERSION_MAJOR * 10000 + AJ_VERSION_MINOR * 100 + AJ_VERSION_PATCH)
-#define AJ_VERSION_STRING "1.0.0"
+#define AJ_VERSION_STRING "2.0.0"
 
 /* Every function of this header is marked AJ_API: the shared library is
  * built with -fvisibility=hidden and exports these, no other
@@ -255,6 +255,11 @@ typedef struct aj_build_opts {
     const char *extractor;
     uint64_t extract_memory;
     unsigned extract_seconds;
+    /* A corpus of at least four times shard_bytes is indexed in shards of
+     * about that many source bytes (README "Incremental builds"), and a
+     * build reuses every shard of the live generation whose documents are
+     * unchanged.  0 = 16 MiB; UINT64_MAX = one unsharded index always. */
+    uint64_t shard_bytes;
 } aj_build_opts;
 
 typedef struct aj_build_stats {
@@ -274,6 +279,9 @@ typedef struct aj_build_stats {
     uint32_t warnings[AJ_WARN_NKINDS]; /* warnings reported, by kind */
     uint64_t fingerprint;    /* of the corpus as indexed (aj_corpus_status) */
     unsigned format;         /* index format version written */
+    uint32_t nshards;        /* shards of the index (1: unsharded) */
+    uint32_t shards_built;   /* of them, indexed by this build (the others
+                                were the live generation's, unchanged) */
 } aj_build_stats;
 
 /* The default number of indexing threads: the number of CPUs. */

@@ -82,11 +82,16 @@ static char *answers(const char *dir, aj_ctx *c) {
     return out;
 }
 
+/* The shard size of the builds (0: the default, which leaves this small
+ * corpus unsharded); a test of the sharded, incremental builds sets it
+ * small enough that every document is a shard of its own. */
+static uint64_t shard_bytes;
+
 static aj_err build(const tree *t, aj_ctx *c) {
     /* A tiny memory budget makes the build spill runs, so run files are
      * written, read back and removed as they would be on a big corpus. */
     aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index,
-                       .threads = 2, .memory = 1024};
+                       .threads = 2, .memory = 1024, .shard_bytes = shard_bytes};
     return aj_build(c, &o, NULL);
 }
 
@@ -175,14 +180,25 @@ static long count_ops(const tree *t, char **new_answers) {
      * directory, so counting does not switch the real one. */
     tree scratch = *t;
     snprintf(scratch.index, sizeof scratch.index, "%s/count-index", t->root);
+    if (shard_bytes) {
+        /* an incremental build needs the index in place: a copy of it */
+        char cmd[9000];
+        snprintf(cmd, sizeof cmd, "cp -a '%s' '%s'", t->index, scratch.index);
+        cr_assert_eq(system(cmd), 0);
+    }
     plan p = {0};
-    aj_io_set_hook(hook, &p);
     aj_ctx c = {0};
-    aj_err e = build(&scratch, &c);
-    aj_io_set_hook(NULL, NULL);
-    cr_assert_eq(e, AJ_OK, "%s", c.msg);
-    /* A first build creates the directory and has no old generation to
-     * keep, so it can differ by a few operations; count a second one. */
+    aj_err e;
+    if (!shard_bytes) {
+        /* A first build creates the directory and has no old generation
+         * to keep, so it can differ by a few operations; count a second
+         * one.  (An incremental build is counted on the copy: a second
+         * one would index nothing.) */
+        aj_io_set_hook(hook, &p);
+        e = build(&scratch, &c);
+        aj_io_set_hook(NULL, NULL);
+        cr_assert_eq(e, AJ_OK, "%s", c.msg);
+    }
     p.count = 0;
     aj_io_set_hook(hook, &p);
     e = build(&scratch, &c);
@@ -195,7 +211,18 @@ static long count_ops(const tree *t, char **new_answers) {
 static const char *const ERRNO_NAMES[] = {"No space left on device",
                                           "Input/output error"};
 
-Test(fault, every_operation_fails_cleanly, .timeout = 600) {
+static void every_operation(void);
+
+Test(fault, every_operation_fails_cleanly, .timeout = 600) { every_operation(); }
+
+/* The same of an incremental build: the index in place is sharded, and the
+ * build links its two unchanged shards and indexes the two new ones. */
+Test(fault, incremental_every_operation_fails_cleanly, .timeout = 600) {
+    shard_bytes = 16;
+    every_operation();
+}
+
+static void every_operation(void) {
     tree t = make();
     aj_ctx c = {0};
     char *old = answers(t.index, &c);
@@ -317,7 +344,17 @@ static void expected_leftovers(const tree *t, char *out, size_t cap) {
     }
 }
 
-Test(fault, killed_at_every_operation, .timeout = 600) {
+static void killed_at_every(void);
+
+Test(fault, killed_at_every_operation, .timeout = 600) { killed_at_every(); }
+
+/* The same of an incremental build (a sharded index in place). */
+Test(fault, incremental_killed_at_every_operation, .timeout = 600) {
+    shard_bytes = 16;
+    killed_at_every();
+}
+
+static void killed_at_every(void) {
     tree t = make();
     aj_ctx c = {0};
     char *old = answers(t.index, &c);
@@ -398,11 +435,22 @@ static long cancel_hook(void *arg, aj_io_op op, size_t n) {
 
 static aj_err build_cancelable(const tree *t, aj_ctx *c, volatile sig_atomic_t *flag) {
     aj_build_opts o = {.corpus_dir = t->corpus, .index_dir = t->index,
-                       .threads = 2, .memory = 1024, .cancel = flag};
+                       .threads = 2, .memory = 1024, .cancel = flag,
+                       .shard_bytes = shard_bytes};
     return aj_build(c, &o, NULL);
 }
 
-Test(fault, canceled_at_every_operation, .timeout = 600) {
+static void canceled_at_every(void);
+
+Test(fault, canceled_at_every_operation, .timeout = 600) { canceled_at_every(); }
+
+/* The same of an incremental build (a sharded index in place). */
+Test(fault, incremental_canceled_at_every_operation, .timeout = 600) {
+    shard_bytes = 16;
+    canceled_at_every();
+}
+
+static void canceled_at_every(void) {
     tree t = make();
     aj_ctx c = {0};
     char *old = answers(t.index, &c);
@@ -436,6 +484,12 @@ Test(fault, canceled_at_every_operation, .timeout = 600) {
         if (e == AJ_OK) {
             completed++;
             cr_assert_str_eq(now, new, "completed at %ld", n);
+            /* an incremental build after this one reuses every shard, and
+             * has fewer operations: the later ones are the switch too */
+            if (shard_bytes) {
+                free(now);
+                break;
+            }
         } else {
             cr_assert_eq(e, AJ_ECANCELED, "operation %ld: %s", n, bc.msg);
             cr_assert_eq(completed, 0, "operation %ld: canceled after a later one completed", n);

@@ -10,7 +10,7 @@
 The bindings use ctypes only.  The library is found through the
 environment variable AJSEARCH_LIB (a path), else
 ctypes.util.find_library("ajsearch"), else the loader's search path for
-libajsearch.so.1; importing fails with ImportError when it cannot be loaded
+libajsearch.so.2; importing fails with ImportError when it cannot be loaded
 or is of a version this package was not written for.
 """
 
@@ -18,7 +18,7 @@ from ._capi import lib_path as library_path
 from ._core import (HIT_KEYS, Error, Index, Results, analyze, build,
                     format_version, version)
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 __all__ = ["Error", "Index", "Results", "build", "analyze", "version",
            "format_version", "library_path", "HIT_KEYS", "__version__"]

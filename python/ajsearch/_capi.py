@@ -17,7 +17,7 @@ from ctypes import (CFUNCTYPE, POINTER, c_char, c_char_p, c_double, c_int,
 # another MAJOR may have other struct layouts or enum values (the header's
 # rule), and one of an older MINOR may lack functions or options used here
 # (aj_search_opts.group came with 0.2).
-MAJOR = 1
+MAJOR = 2
 MINOR = 0
 
 # ---- enums (values fixed within a MAJOR; test_layout compares them) ----
@@ -78,7 +78,7 @@ class aj_build_opts(ctypes.Structure):
         ("progress_arg", c_void_p),
         ("cancel", c_void_p),  # const volatile sig_atomic_t *
         ("extractor", c_char_p), ("extract_memory", c_uint64),
-        ("extract_seconds", ctypes.c_uint),
+        ("extract_seconds", ctypes.c_uint), ("shard_bytes", c_uint64),
     ]
 
 
@@ -90,6 +90,7 @@ class aj_build_stats(ctypes.Structure):
         ("bytes_out", c_uint64), ("threads", c_uint32), ("nruns", c_uint32),
         ("seconds", c_double), ("warnings", c_uint32 * AJ_WARN_NKINDS),
         ("fingerprint", c_uint64), ("format", c_uint),
+        ("nshards", c_uint32), ("shards_built", c_uint32),
     ]
 
 
@@ -283,7 +284,7 @@ def _candidates():
     found = ctypes.util.find_library("ajsearch")
     if found:
         return [found], "ctypes.util.find_library('ajsearch') -> %s" % found
-    return ["libajsearch.so.1"], "the loader's search path (libajsearch.so.1)"
+    return ["libajsearch.so.2"], "the loader's search path (libajsearch.so.2)"
 
 
 def _load():
@@ -294,7 +295,7 @@ def _load():
         raise ImportError(
             "ajsearch: cannot load the C library libajsearch from %s: %s.  "
             "Build it (make, in the ajsearch source tree, gives "
-            "build/libajsearch.so.1) and point the environment variable "
+            "build/libajsearch.so.2) and point the environment variable "
             "AJSEARCH_LIB at that file, or install it where the dynamic "
             "loader finds it." % (where, e)) from None
     try:

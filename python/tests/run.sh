@@ -7,7 +7,7 @@
 # Environment (relative paths are taken from the current directory):
 #   PYTHON            the Python to make the environment with (default: the
 #                     first of python3, /usr/bin/python3 that can build it)
-#   AJSEARCH_LIB      the shared library (default: build/libajsearch.so.1)
+#   AJSEARCH_LIB      the shared library (default: build/libajsearch.so.2)
 #   AJSEARCH_BIN      the command line to compare with (default:
 #                     build/ajsearch when it exists, else no comparisons)
 #   AJSEARCH_CORPUS   the corpus the tests index (default: corpus/)
@@ -48,7 +48,7 @@ abspath() {
         *) printf '%s/%s\n' "$(pwd)" "$1" ;;
     esac
 }
-AJSEARCH_LIB=$(abspath "${AJSEARCH_LIB:-$tree/build/libajsearch.so.1}")
+AJSEARCH_LIB=$(abspath "${AJSEARCH_LIB:-$tree/build/libajsearch.so.2}")
 AJSEARCH_CORPUS=$(abspath "${AJSEARCH_CORPUS:-$tree/corpus}")
 AJSEARCH_INCLUDE=$(abspath "${AJSEARCH_INCLUDE:-$tree/src}")
 export AJSEARCH_LIB AJSEARCH_CORPUS AJSEARCH_INCLUDE

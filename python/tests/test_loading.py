@@ -36,7 +36,7 @@ class LoadingTest(unittest.TestCase):
         self.assertEqual(version, ajsearch.version())
 
     def test_missing_library(self):
-        missing = "/nonexistent/libajsearch.so.1"
+        missing = "/nonexistent/libajsearch.so.2"
         p = child("import ajsearch", missing)
         self.assertNotEqual(p.returncode, 0)
         err = p.stderr.decode()

@@ -46,6 +46,8 @@
 #include "build/invert.h"
 #include "build/listpipe.h"
 #include "build/pairchoose.h"
+#include "build/lex.h"
+#include "build/shard.h"
 #include "format/postings.h"
 #include "analysis/segment.h"
 #include "format/store.h"
@@ -149,6 +151,8 @@ typedef struct builder {
     uint8_t (*pages)[8];     /* PAGES records (FORMAT.md "meta.aj") */
     size_t npages, cappages;
     uint32_t last_page;      /* the page of the last paragraph taken */
+    const char *sub;         /* the subdirectory its files go to ("": none) */
+    int sharded;             /* a shard: CITE_PATH is lex.aj's to say */
 } builder;
 
 static double now(void) {
@@ -1212,7 +1216,8 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u64le(sup + 56, chrome_tokens);
     aj_put_u64le(sup + 64, b->npairs);
     aj_put_u64le(sup + 72, b->npair_postings);
-    uint8_t *flags = doc_flags(b);
+    /* a shard's documents are cited by path as lex.aj says (lex.h) */
+    uint8_t *flags = b->sharded ? calloc(b->ndocs + 1, 1) : doc_flags(b);
     if (!flags) return aj_fail(c, AJ_ENOMEM, "document flags");
     uint64_t off = aj_fw_tell(w);
     aj_err e = aj_fw_write(c, w, sup, sizeof sup);
@@ -1258,8 +1263,10 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
 }
 
 static aj_err open_out(builder *b, int i, aj_fwriter **w) {
-    char path[2048];
-    aj_gen_path(b->g, aj_file_names[i], path, sizeof path);
+    char path[2048], name[256];
+    snprintf(name, sizeof name, "%s%s%s", b->sub ? b->sub : "", b->sub && b->sub[0] ? "/" : "",
+             aj_file_names[i]);
+    aj_gen_path(b->g, name, path, sizeof path);
     return aj_fw_open(b->c, path, aj_file_kinds[i], w);
 }
 
@@ -1414,16 +1421,24 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     return aj_build_units(c, o, 0, 0, stats);
 }
 
-aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
-                      uint32_t segment_tokens, aj_build_stats *stats) {
-    double t0 = now();
+/* What one index (the unsharded generation, or a shard) tells the build. */
+typedef struct {
+    uint32_t ndocs, nparas, nskipped, nruns;
+    uint64_t nterms, nwords, ntokens, npostings, bytes_in, bytes_out;
+    uint32_t nwarn[AJ_WARN_NKINDS];
+    uint64_t fingerprint;
+    uint64_t *xxh3;          /* per document of cp: as indexed (0 if skipped) */
+} part_result;
+
+/* Indexes the documents of cp into the build directory of g, or into its
+ * subdirectory sub (a shard's) when sub is not empty. */
+static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj_corpus *cp,
+                          const char *sub, int threads, uint32_t chunk_bytes,
+                          uint32_t segment_tokens, int sharded, part_result *res) {
     builder b = {.c = c, .o = o};
-    aj_corpus cp;
-    aj_gen g;
     aj_bchunk *chunks = NULL;
     size_t nchunks = 0;
     uint64_t bytes_out = 0;
-    int threads = o->threads > 0 ? o->threads : aj_build_default_threads();
     b.memory = o->memory ? o->memory : DEFAULT_MEMORY;
     /* Each worker's tables take an eighth of the budget, within bounds:
      * what they hold is the words of recent text, which a small table
@@ -1432,31 +1447,16 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     if (b.worker_limit < WORKER_TABLES_MIN) b.worker_limit = WORKER_TABLES_MIN;
     if (b.worker_limit > WORKER_TABLES_MAX) b.worker_limit = WORKER_TABLES_MAX;
     b.seg_tokens = segment_tokens ? segment_tokens : AJ_SEG_TOKENS;
-
-    b.t0 = t0;
+    b.t0 = now();
+    b.sub = sub;
+    b.sharded = sharded;
     if (aj_fp_init(&b.fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
-    aj_err e = aj_corpus_scan(c, o->corpus_dir, on_warning, &b, &cp);
-    if (!e && stop_asked(o)) {
-        aj_corpus_free(&cp);
-        e = AJ_ECANCELED;
-        say_canceled(c, o->index_dir, "");
-    }
-    if (e) {
-        aj_fp_free(&b.fp);
-        return e;
-    }
-    b.cp = &cp;
-    b.nskipped = (uint32_t)cp.nskipped;
-    e = aj_gen_begin(c, o->index_dir, o->wait, o->cancel, &g);
-    if (e) {
-        aj_fp_free(&b.fp);
-        aj_corpus_free(&cp);
-        return e;
-    }
-    b.g = &g;
-    b.docs = calloc(cp.ndocs + 1, sizeof *b.docs);
-    b.corpus_to_doc = calloc(cp.ndocs + 1, sizeof *b.corpus_to_doc);
-    b.pre = calloc(cp.ndocs + 1, sizeof *b.pre);
+    b.cp = cp;
+    b.g = g;
+    aj_err e = AJ_OK;
+    b.docs = calloc(cp->ndocs + 1, sizeof *b.docs);
+    b.corpus_to_doc = calloc(cp->ndocs + 1, sizeof *b.corpus_to_doc);
+    b.pre = calloc(cp->ndocs + 1, sizeof *b.pre);
     if (!b.docs || !b.corpus_to_doc || !b.pre) e = aj_fail(c, AJ_ENOMEM, "document table");
     if (aj_xrun_find(o->extractor, b.xprogram, sizeof b.xprogram) == 0)
         b.xrun.program = b.xprogram;
@@ -1466,8 +1466,8 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
                     : o->extract_memory                ? o->extract_memory
                                                        : AJ_XRUN_MEMORY;
     b.xrun.seconds = o->extract_seconds ? o->extract_seconds : AJ_XRUN_SECONDS;
-    b.reading = (aj_docmap_opts){&b.xrun, g.tmpfd};
-    for (size_t i = 0; !e && i < cp.ndocs; i++) b.corpus_to_doc[i] = -1;
+    b.reading = (aj_docmap_opts){&b.xrun, g->tmpfd};
+    for (size_t i = 0; !e && i < cp->ndocs; i++) b.corpus_to_doc[i] = -1;
     if (!e) e = aj_inverter_new(c, 1, &b.terms);
     if (!e) e = aj_inverter_new(c, 0, &b.words);
     b.nworkers = threads;
@@ -1487,7 +1487,7 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     if (!e) e = open_out(&b, AJ_F_STOR, &b.stor);
     if (!e) e = aj_store_writer_new(c, b.stor, &b.sdict, &b.store);
     if (!e)
-        e = aj_bchunks(c, o->corpus_dir, &cp, chunk_bytes, &chunks, &nchunks);
+        e = aj_bchunks(c, o->corpus_dir, cp, chunk_bytes, &chunks, &nchunks);
     /* With more than one thread, the coordinator always has a thread of
      * its own, even for a single chunk (one large document): absorbing
      * and spilling then overlap with the worker's analysis instead of
@@ -1508,8 +1508,217 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     remove_tmp(&b, "paras.tmp");
     remove_tmp(&b, "strings.tmp");
     remove_tmp(&b, "cites.tmp");
+    memset(res, 0, sizeof *res);
+    memcpy(res->nwarn, b.nwarn, sizeof b.nwarn);
+    if (!e) {
+        res->ndocs = (uint32_t)b.ndocs;
+        res->nparas = (uint32_t)b.nparas;
+        res->nskipped = b.nskipped;
+        res->nterms = b.nterms_out - b.npairs;
+        res->nwords = b.nwords_out;
+        res->ntokens = b.ntokens;
+        res->npostings = aj_inverter_npostings(b.terms) + b.npost_t - b.npair_postings;
+        res->bytes_in = b.bytes_in;
+        res->bytes_out = bytes_out;
+        res->nruns = (uint32_t)b.nruns;
+        res->fingerprint = aj_fp_value(&b.fp);
+        res->xxh3 = calloc(cp->ndocs + 1, sizeof *res->xxh3);
+        if (!res->xxh3) e = aj_fail(c, AJ_ENOMEM, "document table");
+        for (size_t i = 0; !e && i < cp->ndocs; i++)
+            if (b.corpus_to_doc[i] >= 0) res->xxh3[i] = b.docs[b.corpus_to_doc[i]].xxh3;
+    }
+    aj_fp_free(&b.fp);
+    free(chunks);
+    builder_free(&b);
+    return e;
+}
+
+/* The live generation's directory in the index directory (for the shards
+ * a build may reuse), or -1. */
+static int live_generation(const aj_gen *g) {
+    aj_ctx ignored = {0};
+    char live[64];
+    if (aj_index_current(&ignored, g->dirfd, g->dir, live) != AJ_OK) return -1;
+    return openat(g->dirfd, live, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Links the five files of shard dir name from the live generation (lfd)
+ * into the build directory: 1 when done, 0 when the live generation has
+ * no such shard (the build then indexes it), -1 on failure (described in
+ * c; what it made is removed). */
+static int reuse_shard(aj_ctx *c, const aj_gen *g, int lfd, const char *name) {
+    if (lfd < 0) return 0;
+    int from = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (from < 0) return 0;
+    const char *what = "mkdir";
+    int ok = aj_io_mkdirat(g->tmpfd, name, 0755) == 0;
+    int to = ok ? openat(g->tmpfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (ok && to < 0) ok = 0, what = "open";
+    for (int i = 0; ok && i < AJ_NFILES; i++)
+        if (linkat(from, aj_file_names[i], to, aj_file_names[i], 0) != 0) ok = 0, what = "link";
+    if (ok && aj_io_fsync(to) != 0) ok = 0, what = "fsync";
+    if (!ok) {
+        aj_fail(c, AJ_EIO, "%s/%s/%s: %s: %s", g->dir, g->tmpname, name, what, strerror(errno));
+        for (int i = 0; to >= 0 && i < AJ_NFILES; i++) unlinkat(to, aj_file_names[i], 0);
+        unlinkat(g->tmpfd, name, AT_REMOVEDIR);
+    }
+    if (to >= 0) close(to);
+    close(from);
+    return ok ? 1 : -1;
+}
+
+/* The sharded generation: each shard of the plan indexed, or linked from
+ * the live generation when it has the shard already, then lex.aj. */
+static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj_corpus *cp,
+                           aj_shard_doc *sd, const uint32_t *ends, uint32_t nshards,
+                           int threads, uint32_t chunk_bytes, uint32_t segment_tokens,
+                           aj_build_stats *st) {
+    uint64_t *ids = calloc(nshards, sizeof *ids);
+    if (!ids) return aj_fail(c, AJ_ENOMEM, "shards");
+    int lfd = live_generation(g);
+    aj_err e = AJ_OK;
+    for (uint32_t k = 0, lo = 0; !e && k < nshards; lo = ends[k++]) {
+        uint32_t hi = ends[k];
+        aj_shard_hash(o->corpus_dir, cp, sd, lo, hi);
+        uint64_t id = aj_shard_name(cp, sd, lo, hi);
+        char name[32];
+        snprintf(name, sizeof name, "%s%016llx", AJ_SHARD_PREFIX, (unsigned long long)id);
+        e = stop_if_asked(c, o);
+        if (e) break;
+        int reused = reuse_shard(c, g, lfd, name);
+        if (reused < 0) {
+            e = AJ_EIO;
+            break;
+        }
+        if (reused) {
+            ids[k] = id;
+            continue;
+        }
+        /* indexed under a name of its own, then renamed */
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%s%u.tmp", AJ_SHARD_PREFIX, k);
+        if (aj_io_mkdirat(g->tmpfd, tmp, 0755) != 0) {
+            e = aj_fail(c, AJ_EIO, "%s/%s/%s: %s", g->dir, g->tmpname, tmp, strerror(errno));
+            break;
+        }
+        aj_corpus sub = {cp->docs + lo, hi - lo, 0};
+        part_result r;
+        e = build_index(c, o, g, &sub, tmp, threads, chunk_bytes, segment_tokens, 1, &r);
+        for (int w = 0; w < AJ_WARN_NKINDS; w++) st->warnings[w] += r.nwarn[w];
+        if (!e) {
+            st->nskipped += r.nskipped;
+            st->nruns += r.nruns;
+            st->bytes_in += r.bytes_in;
+            st->bytes_out += r.bytes_out;
+            st->shards_built++;
+            /* A document that changed between its hash and its reading
+             * was indexed as read: the shard gets another name, so that no
+             * build takes it for the documents as hashed. */
+            for (uint32_t i = lo; i < hi; i++)
+                if (r.xxh3[i - lo] && r.xxh3[i - lo] != sd[i].xxh3) id = ~id;
+            snprintf(name, sizeof name, "%s%016llx", AJ_SHARD_PREFIX, (unsigned long long)id);
+            if (aj_io_renameat(g->tmpfd, tmp, g->tmpfd, name) != 0)
+                e = aj_fail(c, AJ_EIO, "%s/%s/%s: %s", g->dir, g->tmpname, name,
+                            strerror(errno));
+        }
+        free(r.xxh3);
+        int sfd = e ? -1 : openat(g->tmpfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (!e && (sfd < 0 || aj_io_fsync(sfd) != 0))
+            e = aj_fail(c, AJ_EIO, "%s/%s/%s: fsync: %s", g->dir, g->tmpname, name,
+                        strerror(errno));
+        if (sfd >= 0) close(sfd);
+        ids[k] = id;
+    }
+    if (lfd >= 0) close(lfd);
+    char path[2048];
+    aj_gen_path(g, "", path, sizeof path);
+    uint64_t lex_bytes = 0;
+    if (!e) e = stop_if_asked(c, o);
+    if (!e) e = aj_lex_write(c, path, ids, nshards, &lex_bytes);
+    st->bytes_out += lex_bytes;
+    free(ids);
+    return e;
+}
+
+/* The build's figures of the whole index, from the generation written
+ * (a sharded build's shards were not all indexed by it). */
+static aj_err stats_of(aj_ctx *c, const aj_gen *g, aj_build_stats *st) {
+    char path[2048];
+    aj_gen_path(g, "", path, sizeof path);
+    aj_index *ix;
+    aj_err e = aj_index_open(c, path, &ix);
+    if (e) return e;
+    st->ndocs = ix->ndocs;
+    st->nparas = ix->nparas;
+    st->nterms = ix->nterms - ix->npairs;
+    st->nwords = ix->nwords;
+    st->ntokens = ix->ntokens;
+    st->npostings = ix->npostings - ix->npair_postings;
+    e = aj_fp_of_index(c, ix, &st->fingerprint);
+    aj_index_close(ix);
+    return e;
+}
+
+aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
+                      uint32_t segment_tokens, aj_build_stats *stats) {
+    double t0 = now();
+    aj_corpus cp;
+    aj_gen g;
+    aj_build_stats st;
+    memset(&st, 0, sizeof st);
+    int threads = o->threads > 0 ? o->threads : aj_build_default_threads();
+    builder w = {.c = c, .o = o}; /* counts the scan's warnings */
+    aj_err e = aj_corpus_scan(c, o->corpus_dir, on_warning, &w, &cp);
+    if (!e && stop_asked(o)) {
+        aj_corpus_free(&cp);
+        e = AJ_ECANCELED;
+        say_canceled(c, o->index_dir, "");
+    }
+    if (e) return e;
+    memcpy(st.warnings, w.nwarn, sizeof w.nwarn);
+    st.nskipped = (uint32_t)cp.nskipped;
+    e = aj_gen_begin(c, o->index_dir, o->wait, o->cancel, &g);
+    if (e) {
+        aj_corpus_free(&cp);
+        return e;
+    }
+    /* the shard plan */
+    uint64_t shard_bytes = o->shard_bytes == UINT64_MAX ? 0
+                           : o->shard_bytes               ? o->shard_bytes
+                                                          : AJ_SHARD_BYTES_DEFAULT;
+    aj_shard_doc *sd = calloc(cp.ndocs + 1, sizeof *sd);
+    uint32_t *ends = NULL, nshards = 0;
+    if (!sd) e = aj_fail(c, AJ_ENOMEM, "document table");
+    if (!e && shard_bytes) aj_shard_sizes(o->corpus_dir, &cp, sd);
+    if (!e) e = aj_shard_plan(c, &cp, sd, shard_bytes, &ends, &nshards);
+    if (!e && nshards == 1) {
+        part_result r;
+        e = build_index(c, o, &g, &cp, "", threads, chunk_bytes, segment_tokens, 0, &r);
+        for (int k = 0; k < AJ_WARN_NKINDS; k++) st.warnings[k] += r.nwarn[k];
+        if (!e) {
+            st.ndocs = r.ndocs;
+            st.nparas = r.nparas;
+            st.nskipped += r.nskipped;
+            st.nterms = r.nterms;
+            st.nwords = r.nwords;
+            st.ntokens = r.ntokens;
+            st.npostings = r.npostings;
+            st.bytes_in = r.bytes_in;
+            st.bytes_out = r.bytes_out;
+            st.nruns = r.nruns;
+            st.fingerprint = r.fingerprint;
+            st.shards_built = 1;
+        }
+        free(r.xxh3);
+    } else if (!e) {
+        e = build_shards(c, o, &g, &cp, sd, ends, nshards, threads, chunk_bytes,
+                         segment_tokens, &st);
+        if (!e) e = stats_of(c, &g, &st);
+    }
+    free(sd);
+    free(ends);
     uint32_t nwarn = 0;
-    for (int k = 0; k < AJ_WARN_NKINDS; k++) nwarn += b.nwarn[k];
+    for (int k = 0; k < AJ_WARN_NKINDS; k++) nwarn += st.warnings[k];
     if (!e && o->strict && nwarn)
         e = aj_fail(c, AJ_EWARN, "%u warning%s in a strict build: the index in %s "
                     "was not replaced", nwarn, nwarn == 1 ? "" : "s", o->index_dir);
@@ -1521,26 +1730,12 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     aj_gen_end(&g);
     if (e == AJ_ECANCELED) say_canceled(c, o->index_dir, tmpname);
     if (!e && stats) {
-        memset(stats, 0, sizeof *stats);
-        stats->ndocs = (uint32_t)b.ndocs;
-        stats->nparas = (uint32_t)b.nparas;
-        stats->nskipped = b.nskipped;
-        stats->nterms = b.nterms_out - b.npairs;
-        stats->nwords = b.nwords_out;
-        stats->ntokens = b.ntokens;
-        stats->npostings = aj_inverter_npostings(b.terms) + b.npost_t - b.npair_postings;
-        stats->bytes_in = b.bytes_in;
-        stats->bytes_out = bytes_out;
-        stats->nruns = (uint32_t)b.nruns;
-        stats->threads = (uint32_t)threads;
-        stats->seconds = now() - t0;
-        memcpy(stats->warnings, b.nwarn, sizeof b.nwarn);
-        stats->fingerprint = aj_fp_value(&b.fp);
-        stats->format = AJ_FORMAT_VERSION;
+        st.nshards = nshards;
+        st.threads = (uint32_t)threads;
+        st.seconds = now() - t0;
+        st.format = AJ_FORMAT_VERSION;
+        *stats = st;
     }
-    aj_fp_free(&b.fp);
-    free(chunks);
-    builder_free(&b);
     aj_corpus_free(&cp);
     return e;
 }

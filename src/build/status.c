@@ -158,18 +158,7 @@ aj_err aj_index_status(aj_ctx *c, const aj_index *ix, const char *corpus_dir,
     aj_index_stats_get(ix, &ist);
     out->index_docs = ist.ndocs;
     /* The index's own fingerprint, from its document table. */
-    aj_fp ifp;
-    if (aj_fp_init(&ifp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
-    aj_err e = AJ_OK;
-    for (uint32_t i = 0; !e && i < ist.ndocs; i++) {
-        aj_doc_info di;
-        e = aj_doc_get(c, ix, i, &di);
-        if (!e)
-            aj_fp_doc(&ifp, di.path, di.own_title ? "" : di.title, di.own_date ? "" : di.date,
-                      di.source, di.size, di.xxh3);
-    }
-    if (!e) out->index_fingerprint = aj_fp_value(&ifp);
-    aj_fp_free(&ifp);
+    aj_err e = aj_fp_of_index(c, ix, &out->index_fingerprint);
     if (e) return e;
 
     cmp_walk w = {.ix = ix, .st = out, .fn = fn, .arg = arg};

@@ -72,6 +72,7 @@ typedef struct {
                                    (exit 2); check --strict: they make the
                                    status 1 */
     uint64_t memory;            /* index --memory, bytes */
+    uint64_t shard_size;        /* index --shard-size, bytes (0: default) */
     int keep;                   /* index --keep N: N + 1 (0: not given) */
     int wait;                   /* index --wait */
     int fingerprint;            /* status --fingerprint */
@@ -88,7 +89,7 @@ static const char usage_main[] =
     "usage: ajsearch [search] [options] QUERY...\n"
     "       ajsearch show ID|CITATION [--context N] [--json] [--color=WHEN] [--index DIR]\n"
     "       ajsearch index   [--corpus DIR] [--index DIR] [--json] [--strict] [--wait]\n"
-    "                        [--keep N] [--threads N] [--memory SIZE]\n"
+    "                        [--keep N] [--threads N] [--memory SIZE] [--shard-size SIZE]\n"
     "       ajsearch status  [--corpus DIR] [--index DIR] [--json] [--fingerprint]\n"
     "       ajsearch export DIR [--index DIR]\n"
     "       ajsearch analyze [--json] [TEXT...]\n"
@@ -268,7 +269,7 @@ static const char usage_main[] =
     "index has warnings.\n";
 
 static const char usage_index[] =
-    "usage: ajsearch index [--corpus DIR] [--index DIR] [--json] [--strict] [--wait] [--keep N] [--threads N] [--memory SIZE]\n"
+    "usage: ajsearch index [--corpus DIR] [--index DIR] [--json] [--strict] [--wait] [--keep N] [--threads N] [--memory SIZE] [--shard-size SIZE]\n"
     "\n"
     "Indexes every file under DIR (default ./corpus): text, PDF, HTML and\n"
     "DOCX, told by their bytes whatever their names (PDF, HTML and DOCX\n"
@@ -299,6 +300,12 @@ static const char usage_index[] =
     "                  byte-identical whatever N is\n"
     "  --memory SIZE   terms and postings kept in memory before they spill to\n"
     "                  sorted runs on disk (default 512M; e.g. 256M, 2G)\n"
+    "  --shard-size SIZE  a corpus of at least four times SIZE (default 16M) is\n"
+    "                  indexed in shards of about SIZE of documents each, and a\n"
+    "                  build indexes again only the shards whose documents were\n"
+    "                  added, changed or removed; the others are linked from the\n"
+    "                  index in place.  The index is byte-identical to a build\n"
+    "                  from nothing with the same SIZE\n"
     "\n"
     "SIGINT (Ctrl-C), SIGTERM or SIGHUP stops a build within a fraction of a\n"
     "second: it removes its unfinished generation (INDEX/.build-PID), says so\n"
@@ -474,7 +481,7 @@ typedef enum {
     O_SINCE, O_UNTIL, O_DOC, O_SOURCE, O_FACET, O_TIMELINE,
     O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
-    O_THREADS, O_MEMORY, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
+    O_THREADS, O_MEMORY, O_SHARD_SIZE, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
 } optid;
 
 /* Every option, the commands it applies to and whether it takes a value
@@ -528,6 +535,7 @@ static const optdef optdefs[] = {
     {"--colour", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
     {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
     {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
+    {"--shard-size", 0, ARG_NEEDED, CMD_INDEX, O_SHARD_SIZE},
     {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
     {"--keep", 0, ARG_NEEDED, CMD_INDEX, O_KEEP},
     {"--strict", 0, ARG_NONE, CMD_INDEX | CMD_CHECK, O_STRICT},
@@ -646,8 +654,8 @@ static uint32_t parse_count(const char *opt, const char *v) {
     return (uint32_t)n;
 }
 
-/* "512M", "2G", "100000000": bytes, at least 16 MiB. */
-static uint64_t parse_size(const char *opt, const char *v) {
+/* "512M", "2G", "100000000": bytes, at least min (16 MiB or 1 KiB). */
+static uint64_t parse_size(const char *opt, const char *v, double min) {
     char *end;
     errno = 0;
     double d = strtod(v, &end);
@@ -660,9 +668,9 @@ static uint64_t parse_size(const char *opt, const char *v) {
     default: break;
     }
     if (*end == 'B' || *end == 'b') end++;
-    if (*end || d < 16.0 * 1024 * 1024 || d > 1e15)
-        die_usage("%s needs a size between 16M and 1000T, such as 512M or 2G (got '%s')",
-                  opt, v);
+    if (*end || d < min || d > 1e15)
+        die_usage("%s needs a size between %s and 1000T, such as 512M or 2G (got '%s')",
+                  opt, min < 1024 * 1024 ? "1K" : "16M", v);
     return (uint64_t)d;
 }
 
@@ -803,7 +811,8 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         o->threads = (int)parse_count(name, val);
         if (o->threads < 1 || o->threads > 64) die_usage("%s must be between 1 and 64", name);
         break;
-    case O_MEMORY: o->memory = parse_size(name, val); break;
+    case O_MEMORY: o->memory = parse_size(name, val, 16.0 * 1024 * 1024); break;
+    case O_SHARD_SIZE: o->shard_size = parse_size(name, val, 1024); break;
     case O_CONTEXT: o->context = parse_count(name, val); break;
     case O_KEEP:
         o->keep = (int)parse_count(name, val) + 1;
@@ -996,12 +1005,14 @@ static void index_json(const options *o, const aj_build_stats *st, uint64_t rss)
     printf("{\"documents\":%u,\"paragraphs\":%u,\"terms\":%llu,\"words\":%llu,"
            "\"tokens\":%llu,\"postings\":%llu,\"skipped\":%u,\"bytes_in\":%llu,"
            "\"bytes_out\":%llu,\"seconds\":%.3f,\"mb_per_s\":%.2f,\"threads\":%u,"
-           "\"runs_spilled\":%u,\"peak_rss_bytes\":%llu,\"warnings\":{",
+           "\"runs_spilled\":%u,\"shards\":%u,\"shards_indexed\":%u,"
+           "\"peak_rss_bytes\":%llu,\"warnings\":{",
            st->ndocs, st->nparas, (unsigned long long)st->nterms,
            (unsigned long long)st->nwords, (unsigned long long)st->ntokens,
            (unsigned long long)st->npostings, st->nskipped,
            (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out,
-           st->seconds, mbs, st->threads, st->nruns, (unsigned long long)rss);
+           st->seconds, mbs, st->threads, st->nruns, st->nshards, st->shards_built,
+           (unsigned long long)rss);
     uint32_t total = 0;
     for (int k = 0; k < AJ_WARN_NKINDS; k++) {
         printf("%s\"%s\":%u", k ? "," : "", aj_warn_kind_name(k), st->warnings[k]);
@@ -1071,6 +1082,7 @@ static int cmd_index(options *o) {
     aj_build_opts bo = {.corpus_dir = o->corpus_dir, .index_dir = o->index_dir,
                         .warn = on_warn, .warn_arg = &ui, .threads = o->threads,
                         .memory = o->memory,
+                        .shard_bytes = o->shard_size,
                         .keep = o->keep == 0 ? 0 : o->keep == 1 ? -1 : o->keep - 1,
                         .wait = o->wait, .strict = o->strict,
                         .progress = on_progress, .progress_arg = &ui,
@@ -1108,6 +1120,9 @@ static int cmd_index(options *o) {
     fprintf(stderr, " in %.3f s (%.1f MB/s, %u thread%s, %u run%s spilled)\n",
             st.seconds, mbs, st.threads, st.threads == 1 ? "" : "s", st.nruns,
             st.nruns == 1 ? "" : "s");
+    if (st.nshards > 1)
+        fprintf(stderr, "%u shards: %u indexed, %u unchanged\n", st.nshards, st.shards_built,
+                st.nshards - st.shards_built);
     if (st.nskipped)
         fprintf(stderr, "skipped %u files (see the warnings above)\n",
                 st.nskipped);

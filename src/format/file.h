@@ -17,7 +17,7 @@
 
 #include "common/error.h"
 
-#define AJ_FORMAT_VERSION 9u
+#define AJ_FORMAT_VERSION 10u
 #define AJ_MAGIC "AJSEARCH"
 #define AJ_HEADER_BYTES 64u
 #define AJ_PAGE_BYTES 65536u

@@ -46,3 +46,19 @@ void aj_fp_free(aj_fp *fp) {
     if (fp->st) XXH3_freeState(fp->st);
     fp->st = NULL;
 }
+
+aj_err aj_fp_of_index(aj_ctx *c, const aj_index *ix, uint64_t *out) {
+    aj_fp fp;
+    if (aj_fp_init(&fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < ix->ndocs; i++) {
+        aj_doc_info di;
+        e = aj_doc_get(c, ix, i, &di);
+        if (!e)
+            aj_fp_doc(&fp, di.path, di.own_title ? "" : di.title, di.own_date ? "" : di.date,
+                      di.source, di.size, di.xxh3);
+    }
+    if (!e) *out = aj_fp_value(&fp);
+    aj_fp_free(&fp);
+    return e;
+}

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <xxhash.h>
 
+#include "ajsearch.h"
+
 typedef struct aj_fp {
     XXH3_state_t *st;
 } aj_fp;
@@ -28,5 +30,9 @@ void aj_fp_doc(aj_fp *fp, const char *path, const char *title,
 /* The fingerprint so far. */
 uint64_t aj_fp_value(const aj_fp *fp);
 void aj_fp_free(aj_fp *fp);
+
+/* The fingerprint of what index ix holds, from its document table (what
+ * a build of the same corpus computed). */
+aj_err aj_fp_of_index(aj_ctx *c, const aj_index *ix, uint64_t *out);
 
 #endif

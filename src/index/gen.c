@@ -22,15 +22,18 @@
 #define WAIT_POLL_MS 50           /* --wait: how often the lock is tried */
 
 /* Deletes the files in directory name (relative to dirfd), then it. */
-static void remove_dir(int dfd, const char *name) {
+/* Removes directory name and what it holds: files, and the directories of
+ * a sharded generation's shards (one level down, no further). */
+static void remove_dir_at(int dfd, const char *name, int depth) {
     int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {
         DIR *d = fdopendir(fd);
         if (d) {
             struct dirent *de;
             while ((de = readdir(d)) != NULL)
-                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-                    unlinkat(dirfd(d), de->d_name, 0);
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                    unlinkat(dirfd(d), de->d_name, 0) != 0 && errno == EISDIR && depth == 0)
+                    remove_dir_at(dirfd(d), de->d_name, 1);
             closedir(d);
         } else {
             close(fd);
@@ -38,6 +41,8 @@ static void remove_dir(int dfd, const char *name) {
     }
     unlinkat(dfd, name, AT_REMOVEDIR);
 }
+
+static void remove_dir(int dfd, const char *name) { remove_dir_at(dfd, name, 0); }
 
 static int is_gen_name(const char *s, uint64_t *n) {
     size_t k = strlen(AJ_GEN_PREFIX);

@@ -14,7 +14,7 @@ _ajsearch_commands="search show index status export analyze stats dump check acr
 # Options that take a value in the next word (or after '='): the word that
 # follows one of them is its value, not a command or a query word.
 _ajsearch_valued=" --index --corpus --limit -n --offset --query-file --k1 --b --rank \
---proximity --heading --heading-hit --threads --memory --context --keep --since --until \
+--proximity --heading --heading-hit --threads --memory --shard-size --context --keep --since --until \
 --doc --source --facet "
 
 # The long and short options of a command, as its --help lists them, plus
@@ -30,7 +30,7 @@ _ajsearch_options() {
              "--index -h --help" ;;
     show) echo "--context --json --color= --index -h --help" ;;
     index)
-        echo "--corpus --index --json --strict --wait --keep --threads --memory" \
+        echo "--corpus --index --json --strict --wait --keep --threads --memory --shard-size" \
              "-h --help" ;;
     status) echo "--corpus --index --json --fingerprint -h --help" ;;
     export) echo "--index -h --help" ;;
@@ -59,6 +59,7 @@ _ajsearch_value() {
     --since | --until | --doc | --source) COMPREPLY=() ;;
     --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$2")) ;;
     --memory) COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$2")) ;;
+    --shard-size) COMPREPLY=($(compgen -W "4M 16M 64M" -- "$2")) ;;
     # numbers: nothing sensible to offer, and no file names either
     -n | --limit | --offset | --k1 | --b | --proximity | --heading | --heading-hit | \
     --threads | --context | --keep) COMPREPLY=() ;;
