@@ -258,7 +258,8 @@ typedef struct aj_build_opts {
     /* A corpus of at least four times shard_bytes is indexed in shards of
      * about that many source bytes (README "Incremental builds"), and a
      * build reuses every shard of the live generation whose documents are
-     * unchanged.  0 = 16 MiB; UINT64_MAX = one unsharded index always. */
+     * unchanged.  0 = the shard size of the live index when it is sharded,
+     * else one unsharded index; UINT64_MAX = one unsharded index. */
     uint64_t shard_bytes;
 } aj_build_opts;
 

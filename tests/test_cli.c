@@ -305,6 +305,17 @@ E2E_FILTER(errors)
 #define E2E_FORMATS(name)                                                \
     Test(cli_formats, name, .timeout = 600) { run_ok("python3 tests/cli/e2e_formats.py " #name); }
 
+/* Sharded indexes and incremental builds (tests/cli/e2e_incremental.py). */
+#define E2E_INCREMENTAL(name)                                            \
+    Test(cli_incremental, name, .timeout = 600) {                        \
+        run_ok("python3 tests/cli/e2e_incremental.py " #name);           \
+    }
+
+E2E_INCREMENTAL(random_edits)
+E2E_INCREMENTAL(searches)
+E2E_INCREMENTAL(builds_at_once)
+E2E_INCREMENTAL(keeps_size)
+
 E2E_FORMATS(same_answers)
 E2E_FORMATS(by_content)
 E2E_FORMATS(failures)

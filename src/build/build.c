@@ -1535,9 +1535,8 @@ static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj
 
 /* The live generation's directory in the index directory (for the shards
  * a build may reuse), or -1. */
-static int live_generation(const aj_gen *g) {
+static int live_generation(const aj_gen *g, char live[64]) {
     aj_ctx ignored = {0};
-    char live[64];
     if (aj_index_current(&ignored, g->dirfd, g->dir, live) != AJ_OK) return -1;
     return openat(g->dirfd, live, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
@@ -1571,11 +1570,13 @@ static int reuse_shard(aj_ctx *c, const aj_gen *g, int lfd, const char *name) {
  * the live generation when it has the shard already, then lex.aj. */
 static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj_corpus *cp,
                            aj_shard_doc *sd, const uint32_t *ends, uint32_t nshards,
-                           int threads, uint32_t chunk_bytes, uint32_t segment_tokens,
-                           aj_build_stats *st) {
+                           uint64_t shard_bytes, int threads, uint32_t chunk_bytes,
+                           uint32_t segment_tokens, aj_build_stats *st) {
     uint64_t *ids = calloc(nshards, sizeof *ids);
     if (!ids) return aj_fail(c, AJ_ENOMEM, "shards");
-    int lfd = live_generation(g);
+    char live[64], prev[2200] = "";
+    int lfd = live_generation(g, live);
+    if (lfd >= 0) snprintf(prev, sizeof prev, "%s/%s", g->dir, live);
     aj_err e = AJ_OK;
     for (uint32_t k = 0, lo = 0; !e && k < nshards; lo = ends[k++]) {
         uint32_t hi = ends[k];
@@ -1634,7 +1635,8 @@ static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const a
     aj_gen_path(g, "", path, sizeof path);
     uint64_t lex_bytes = 0;
     if (!e) e = stop_if_asked(c, o);
-    if (!e) e = aj_lex_write(c, path, ids, nshards, &lex_bytes);
+    if (!e) e = aj_lex_write(c, path, ids, nshards, shard_bytes, prev[0] ? prev : NULL,
+                             &lex_bytes);
     st->bytes_out += lex_bytes;
     free(ids);
     return e;
@@ -1683,9 +1685,17 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
         return e;
     }
     /* the shard plan */
-    uint64_t shard_bytes = o->shard_bytes == UINT64_MAX ? 0
-                           : o->shard_bytes               ? o->shard_bytes
-                                                          : AJ_SHARD_BYTES_DEFAULT;
+    /* the shard size asked for, else the live index's (0: unsharded) */
+    uint64_t shard_bytes = o->shard_bytes == UINT64_MAX ? 0 : o->shard_bytes;
+    if (!o->shard_bytes) {
+        char live[64], path[2200];
+        int lfd = live_generation(&g, live);
+        if (lfd >= 0) {
+            close(lfd);
+            snprintf(path, sizeof path, "%s/%s", g.dir, live);
+            shard_bytes = aj_lex_shard_bytes(path);
+        }
+    }
     aj_shard_doc *sd = calloc(cp.ndocs + 1, sizeof *sd);
     uint32_t *ends = NULL, nshards = 0;
     if (!sd) e = aj_fail(c, AJ_ENOMEM, "document table");
@@ -1711,7 +1721,7 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
         }
         free(r.xxh3);
     } else if (!e) {
-        e = build_shards(c, o, &g, &cp, sd, ends, nshards, threads, chunk_bytes,
+        e = build_shards(c, o, &g, &cp, sd, ends, nshards, shard_bytes, threads, chunk_bytes,
                          segment_tokens, &st);
         if (!e) e = stats_of(c, &g, &st);
     }

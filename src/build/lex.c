@@ -1,9 +1,11 @@
 /* lex.c - see lex.h. */
 #include "build/lex.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -19,6 +21,13 @@ typedef struct {
     aj_ctx *c;
     aj_index **sh;           /* the shards, opened */
     uint32_t n;
+    /* a build that reuses shards: the live generation (its lex.aj), its
+     * shards the new one lacks, and the new one's shards it lacks */
+    aj_index *base;
+    aj_index **drop;
+    uint32_t ndrop;
+    uint32_t *add;
+    uint32_t nadd;
     aj_fwriter *w;
     uint8_t *sup;            /* SUPER, filled as the parts are written */
     uint8_t *cdf;            /* CHROMEDF records */
@@ -27,18 +36,33 @@ typedef struct {
 
 /* ---- the dictionaries: the shards' merged, term by term ---- */
 
+/* A dictionary the merge reads: a shard of the new generation (ADD), or,
+ * for a build that reuses shards, the live generation's lex.aj (BASE) and
+ * its shards that the new generation lacks (DROP). */
+enum { ADD, BASE, DROP };
+
 typedef struct {
     aj_dict_iter it;
-    uint32_t shard;
+    const aj_index *ix;      /* its index (CHROMEDF) */
+    int role;
+    uint32_t order;          /* ties: in this order */
     uint32_t cdf_at;         /* its next CHROMEDF record */
+    uint64_t key;            /* the term's first 8 bytes, big-endian */
 } src_t;
 
+static uint64_t key8(const char *s, uint32_t len) {
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < 8; i++) k = k << 8 | (i < len ? (uint8_t)s[i] : 0);
+    return k;
+}
+
 static int src_less(const src_t *a, const src_t *b) {
+    if (a->key != b->key) return a->key < b->key;
     size_t m = a->it.len < b->it.len ? a->it.len : b->it.len;
-    int r = memcmp(a->it.buf, b->it.buf, m);
+    int r = m > 8 ? memcmp(a->it.buf + 8, b->it.buf + 8, m - 8) : 0;
     if (r) return r < 0;
     if (a->it.len != b->it.len) return a->it.len < b->it.len;
-    return a->shard < b->shard;
+    return a->order < b->order;
 }
 
 static void sift_down(src_t **h, uint32_t n, uint32_t i) {
@@ -54,14 +78,14 @@ static void sift_down(src_t **h, uint32_t n, uint32_t i) {
     }
 }
 
-/* The chrome paragraphs of shard s's term id (its CHROMEDF records are in
+/* The chrome paragraphs of s's current term (its CHROMEDF records are in
  * term order, and the merge asks in that order). */
-static aj_err shard_cdf(lexw *L, src_t *s, uint32_t *k) {
-    const aj_index *ix = L->sh[s->shard];
+static aj_err src_cdf(aj_ctx *c, src_t *s, uint32_t *k) {
+    const aj_index *ix = s->ix;
     *k = 0;
     while (s->cdf_at < ix->nchromedf) {
         const uint8_t *p;
-        aj_err e = aj_mfile_get(L->c, ix->chromedf_file,
+        aj_err e = aj_mfile_get(c, ix->chromedf_file,
                                 ix->chromedf_off + (uint64_t)s->cdf_at * AJ_RUN_BYTES,
                                 AJ_RUN_BYTES, &p);
         if (e) return e;
@@ -76,23 +100,60 @@ static aj_err shard_cdf(lexw *L, src_t *s, uint32_t *k) {
     return AJ_OK;
 }
 
+/* A term's largest tf and shortest paragraph over every shard, looked up
+ * in each (when a shard that held the old bound is gone). */
+static aj_err exact_bounds(lexw *L, int which, const char *term, uint32_t len,
+                           aj_term_info *info) {
+    info->max_tf = 0;
+    info->min_len = UINT32_MAX;
+    for (uint32_t i = 0; i < L->n; i++) {
+        const aj_dict *d = which == AJ_DICT_TERMS ? &L->sh[i]->terms : &L->sh[i]->words;
+        int64_t id;
+        aj_term_info t;
+        aj_err e = aj_dict_find(L->c, d, term, len, &id, &t);
+        if (e) return e;
+        if (id < 0) continue;
+        if (t.max_tf > info->max_tf) info->max_tf = t.max_tf;
+        if (t.min_len < info->min_len) info->min_len = t.min_len;
+    }
+    return AJ_OK;
+}
+
 /* Writes dictionary `which`: every term of the shards once, its df their
  * sum, its largest tf and shortest paragraph theirs; TERMS also gathers
- * the chrome counts (CHROMEDF) and the pair terms' counts. */
+ * the chrome counts (CHROMEDF) and the pair terms' counts.  With the live
+ * generation's lex.aj (L->base), the sums are its own less those of its
+ * shards that are gone plus those of the new ones, which reads a few
+ * dictionaries instead of all of them; the bytes are the same. */
 static aj_err merge_dict(lexw *L, int which, uint64_t *nterms, uint64_t *npost,
                          uint64_t *npairs, uint64_t *npair_post) {
     aj_ctx *c = L->c;
-    src_t *srcs = calloc(L->n, sizeof *srcs);
-    src_t **heap = calloc(L->n, sizeof *heap);
+    uint32_t ns = 0, cap = L->base ? 1 + L->nadd + L->ndrop : L->n;
+    src_t *srcs = calloc(cap + 1, sizeof *srcs);
+    src_t **heap = calloc(cap + 1, sizeof *heap);
     aj_dict_writer dw;
     memset(&dw, 0, sizeof dw);
     aj_err e = !srcs || !heap ? aj_fail(c, AJ_ENOMEM, "dictionary merge") : AJ_OK;
+    if (!e) {
+        if (L->base) {
+            srcs[ns++] = (src_t){.ix = L->base, .role = BASE};
+            for (uint32_t i = 0; i < L->nadd; i++)
+                srcs[ns++] = (src_t){.ix = L->sh[L->add[i]], .role = ADD};
+            for (uint32_t i = 0; i < L->ndrop; i++)
+                srcs[ns++] = (src_t){.ix = L->drop[i], .role = DROP};
+        } else {
+            for (uint32_t i = 0; i < L->n; i++) srcs[ns++] = (src_t){.ix = L->sh[i], .role = ADD};
+        }
+    }
     uint32_t nh = 0;
-    for (uint32_t i = 0; !e && i < L->n; i++) {
-        const aj_dict *d = which == AJ_DICT_TERMS ? &L->sh[i]->terms : &L->sh[i]->words;
-        srcs[i].shard = i;
+    for (uint32_t i = 0; !e && i < ns; i++) {
+        const aj_dict *d = which == AJ_DICT_TERMS ? &srcs[i].ix->terms : &srcs[i].ix->words;
+        srcs[i].order = i;
         e = aj_dict_iter_seek(c, d, 0, &srcs[i].it);
-        if (!e && srcs[i].it.id < d->nterms) heap[nh++] = &srcs[i];
+        if (!e && srcs[i].it.id < d->nterms) {
+            srcs[i].key = key8(srcs[i].it.buf, srcs[i].it.len);
+            heap[nh++] = &srcs[i];
+        }
     }
     for (uint32_t i = nh / 2; i-- > 0;) sift_down(heap, nh, i);
     if (!e) e = aj_dict_writer_begin(c, &dw, L->w, which, NULL, "lex.aj");
@@ -101,31 +162,68 @@ static aj_err merge_dict(lexw *L, int which, uint64_t *nterms, uint64_t *npost,
     while (!e && nh) {
         src_t *top = heap[0];
         uint32_t len = top->it.len;
+        uint64_t key = top->key;
         memcpy(term, top->it.buf, len + 1);
-        aj_term_info info = {0};
-        info.min_len = UINT32_MAX;
-        uint64_t df = 0, cdf = 0;
-        /* every shard holding the term, in shard order */
-        while (!e && nh && heap[0]->it.len == len && !memcmp(heap[0]->it.buf, term, len)) {
+        aj_term_info info = {0}, base = {0};
+        uint32_t add_max = 0, add_min = UINT32_MAX, drop_max = 0, drop_min = UINT32_MAX;
+        int64_t df = 0, cdf = 0;
+        int have_base = 0;
+        /* every dictionary holding the term */
+        while (!e && nh && heap[0]->key == key && heap[0]->it.len == len &&
+               !memcmp(heap[0]->it.buf, term, len)) {
             src_t *s = heap[0];
-            df += s->it.info.df;
-            if (s->it.info.max_tf > info.max_tf) info.max_tf = s->it.info.max_tf;
-            if (s->it.info.min_len < info.min_len) info.min_len = s->it.info.min_len;
-            if (which == AJ_DICT_TERMS) {
-                uint32_t k;
-                e = shard_cdf(L, s, &k);
+            const aj_term_info *t = &s->it.info;
+            uint32_t k = 0;
+            if (which == AJ_DICT_TERMS) e = src_cdf(c, s, &k);
+            if (s->role == DROP) {
+                df -= t->df;
+                cdf -= k;
+                if (t->max_tf > drop_max) drop_max = t->max_tf;
+                if (t->min_len < drop_min) drop_min = t->min_len;
+            } else if (s->role == BASE) {
+                df += t->df;
                 cdf += k;
+                base = *t;
+                have_base = 1;
+            } else {
+                df += t->df;
+                cdf += k;
+                if (t->max_tf > add_max) add_max = t->max_tf;
+                if (t->min_len < add_min) add_min = t->min_len;
             }
             const aj_dict *d = s->it.d;
             if (!e) e = aj_dict_iter_next(c, &s->it);
-            if (!e && s->it.id >= d->nterms) heap[0] = heap[--nh];
+            if (!e && s->it.id >= d->nterms)
+                heap[0] = heap[--nh];
+            else
+                s->key = key8(s->it.buf, s->it.len);
             sift_down(heap, nh, 0);
         }
         if (e) break;
-        if (df > UINT32_MAX) {
-            e = aj_fail(c, AJ_ELIMIT, "term '%s' in more than 2^32 - 1 paragraphs", term);
+        if (df < 0 || cdf < 0 || df > UINT32_MAX) {
+            e = aj_fail(c, df > UINT32_MAX ? AJ_ELIMIT : AJ_ECORRUPT,
+                        "term '%s': %lld paragraphs by the shards' counts", term, (long long)df);
             break;
         }
+        if (df == 0) continue; /* only in shards that are gone */
+        info.max_tf = add_max;
+        info.min_len = add_min;
+        if (have_base) {
+            /* The old bound holds unless a shard that is gone reached it
+             * and no new one does: then it is found again over every
+             * shard (rarely: a changed shard is gone and comes back with
+             * its documents, and their bounds). */
+            if (drop_max < base.max_tf || add_max >= base.max_tf)
+                info.max_tf = base.max_tf > add_max ? base.max_tf : add_max;
+            else
+                info.max_tf = 0;
+            if (drop_min > base.min_len || add_min <= base.min_len)
+                info.min_len = base.min_len < add_min ? base.min_len : add_min;
+            else
+                info.min_len = 0;
+            if (!info.max_tf || !info.min_len) e = exact_bounds(L, which, term, len, &info);
+        }
+        if (e) break;
         info.df = (uint32_t)df;
         if (cdf) {
             e = aj_grow(c, (void **)&L->cdf, &L->capcdf, L->ncdf + 1, AJ_RUN_BYTES,
@@ -137,11 +235,11 @@ static aj_err merge_dict(lexw *L, int which, uint64_t *nterms, uint64_t *npost,
         }
         if (which == AJ_DICT_TERMS && memchr(term, ' ', len)) {
             (*npairs)++;
-            *npair_post += df;
+            *npair_post += (uint64_t)df;
         }
         e = aj_dict_writer_add(c, &dw, term, len, &info);
         (*nterms)++;
-        *npost += df;
+        *npost += (uint64_t)df;
     }
     if (!e) e = aj_dict_writer_end(c, &dw);
     aj_dict_writer_free(&dw);
@@ -372,8 +470,59 @@ static aj_err write_cited(lexw *L, uint32_t ndocs) {
 
 /* ---- the file ---- */
 
+/* The live generation prev (a sharded one, else nothing is done): it is
+ * the base of the sums, and its shards that ids lack are taken off. */
+static aj_err open_base(lexw *L, const char *prev, const uint64_t *ids) {
+    aj_ctx ignored = {0};
+    if (!prev || aj_index_open(&ignored, prev, &L->base) != AJ_OK) return AJ_OK;
+    if (!L->base->lex) {
+        aj_index_close(L->base);
+        L->base = NULL;
+        return AJ_OK;
+    }
+    aj_index *b = L->base;
+    uint64_t *old = calloc(b->nparts + 1, sizeof *old);
+    L->drop = calloc(b->nparts + 1, sizeof *L->drop);
+    L->add = calloc(L->n + 1, sizeof *L->add);
+    if (!old || !L->drop || !L->add) {
+        free(old);
+        return aj_fail(L->c, AJ_ENOMEM, "shards");
+    }
+    for (uint32_t i = 0; i < b->nparts; i++)
+        old[i] = strtoull(b->parts[i].name + strlen(AJ_SHARD_PREFIX), NULL, 16);
+    aj_err e = AJ_OK;
+    for (uint32_t i = 0; !e && i < b->nparts; i++) {
+        int kept = 0;
+        for (uint32_t k = 0; k < L->n && !kept; k++) kept = ids[k] == old[i];
+        if (!kept) e = aj_index_part_view(L->c, b, i, &L->drop[L->ndrop++]);
+        if (e) L->ndrop--;
+    }
+    for (uint32_t k = 0; k < L->n; k++) {
+        int had = 0;
+        for (uint32_t i = 0; i < b->nparts && !had; i++) had = ids[k] == old[i];
+        if (!had) L->add[L->nadd++] = k;
+    }
+    free(old);
+    return e;
+}
+
+uint64_t aj_lex_shard_bytes(const char *gen_dir) {
+    aj_ctx ignored = {0};
+    int fd = open(gen_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    aj_mfile *m = NULL;
+    uint64_t off, len, size = 0;
+    const uint8_t *p;
+    if (fd >= 0 && aj_mfile_open(&ignored, fd, AJ_LEX_FILE, AJ_KIND_LEX, &m) == AJ_OK &&
+        aj_mfile_section(&ignored, m, AJ_LEX_SHARDS, &off, &len) == AJ_OK && len >= 16 &&
+        aj_mfile_get(&ignored, m, off, 16, &p) == AJ_OK)
+        size = aj_get_u64le(p + 8);
+    aj_mfile_close(m);
+    if (fd >= 0) close(fd);
+    return size;
+}
+
 aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_t n,
-                    uint64_t *bytes) {
+                    uint64_t shard_bytes, const char *prev, uint64_t *bytes) {
     lexw L = {.c = c, .n = n};
     uint8_t sup[AJ_SUPER_BYTES] = {0};
     L.sup = sup;
@@ -395,6 +544,7 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
     }
     if (!e && (docs > UINT32_MAX || paras > UINT32_MAX))
         e = aj_fail(c, AJ_ELIMIT, "more than 2^32 - 1 documents or paragraphs");
+    if (!e) e = open_base(&L, prev, ids);
     snprintf(path, sizeof path, "%s/%s", gen_dir, AJ_LEX_FILE);
     if (!e) e = aj_fw_open(c, path, AJ_KIND_LEX, &L.w);
     uint64_t nterms = 0, npost = 0, nwords = 0, nwpost = 0, npairs = 0, npair_post = 0, unused;
@@ -415,11 +565,12 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
     uint64_t off = L.w ? aj_fw_tell(L.w) : 0;
     if (!e) e = aj_fw_write(c, L.w, sup, sizeof sup);
     if (!e) e = aj_fw_section(c, L.w, AJ_LEX_SUPER, off, sizeof sup);
-    /* SHARDS */
-    uint8_t head[8] = {0};
-    aj_put_u32le(head, n);
+    /* SHARDS, after its head: the count, a zero and the shard size */
+    uint8_t head[8] = {0}, shead[16] = {0};
+    aj_put_u32le(shead, n);
+    aj_put_u64le(shead + 8, shard_bytes);
     off = L.w ? aj_fw_tell(L.w) : 0;
-    if (!e) e = aj_fw_write(c, L.w, head, sizeof head);
+    if (!e) e = aj_fw_write(c, L.w, shead, sizeof shead);
     for (uint32_t i = 0; !e && i < n; i++) {
         uint8_t r[AJ_SHARD_REC_BYTES];
         aj_put_u64le(r, ids[i]);
@@ -427,7 +578,7 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
         aj_put_u32le(r + 12, L.sh[i]->nparas);
         e = aj_fw_write(c, L.w, r, sizeof r);
     }
-    if (!e) e = aj_fw_section(c, L.w, AJ_LEX_SHARDS, off, 8 + (uint64_t)n * AJ_SHARD_REC_BYTES);
+    if (!e) e = aj_fw_section(c, L.w, AJ_LEX_SHARDS, off, 16 + (uint64_t)n * AJ_SHARD_REC_BYTES);
     /* CHROMEDF */
     aj_put_u32le(head, (uint32_t)L.ncdf);
     off = L.w ? aj_fw_tell(L.w) : 0;
@@ -443,6 +594,10 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
     }
     aj_fw_abort(L.w);
     for (uint32_t i = 0; L.sh && i < n; i++) aj_index_close(L.sh[i]);
+    for (uint32_t i = 0; i < L.ndrop; i++) aj_index_close(L.drop[i]);
+    aj_index_close(L.base);
+    free(L.drop);
+    free(L.add);
     free(L.sh);
     free(L.cdf);
     return e;

@@ -23,11 +23,18 @@
 
 /* Writes gen_dir/lex.aj for the n shards whose directories under gen_dir
  * are named by ids[] (AJ_SHARD_PREFIX and 16 hexadecimal digits), in
- * document order; each must hold a complete index.  *bytes (may be NULL)
- * gets the file's size.  Errors: those of opening the shards (AJ_ECORRUPT,
+ * document order; each must hold a complete index; shard_bytes is the
+ * shard size they were cut by (recorded for later builds).  prev (may be NULL)
+ * names the live generation: when it is sharded, the dictionaries' sums
+ * start from its lex.aj and read only the shards that differ (the same
+ * bytes, sooner).  *bytes (may be NULL) gets the file's size.  Errors: those of opening the shards (AJ_ECORRUPT,
  * AJ_EIO), AJ_ELIMIT beyond 2^32 - 1 documents or paragraphs, AJ_ENOMEM,
  * AJ_EIO writing. */
 aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_t n,
-                    uint64_t *bytes);
+                    uint64_t shard_bytes, const char *prev, uint64_t *bytes);
+
+/* The shard size the sharded generation gen_dir was built with (lex.aj,
+ * SHARDS), or 0 when it is not sharded or cannot be read. */
+uint64_t aj_lex_shard_bytes(const char *gen_dir);
 
 #endif

@@ -26,8 +26,6 @@
 #include "build/corpus.h"
 #include "common/error.h"
 
-/* The default shard size (README, "Incremental builds"). */
-#define AJ_SHARD_BYTES_DEFAULT (16ull << 20)
 /* A corpus smaller than this many shard sizes is one unsharded index. */
 #define AJ_SHARD_MIN_SHARDS 4
 

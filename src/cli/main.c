@@ -287,7 +287,8 @@ static const char usage_index[] =
     "  --json          print a summary object on standard output: documents,\n"
     "                  paragraphs, terms, words, tokens, postings, bytes_in,\n"
     "                  bytes_out, seconds, mb_per_s, threads, runs_spilled,\n"
-    "                  peak_rss_bytes, warnings (by kind), format, fingerprint\n"
+    "                  shards, shards_indexed, peak_rss_bytes, warnings (by\n"
+    "                  kind), format, fingerprint\n"
     "                  (of the corpus as indexed: see ajsearch status), index,\n"
     "                  corpus\n"
     "  --strict        any warning fails the build (exit status 2) after all are\n"
@@ -300,12 +301,13 @@ static const char usage_index[] =
     "                  byte-identical whatever N is\n"
     "  --memory SIZE   terms and postings kept in memory before they spill to\n"
     "                  sorted runs on disk (default 512M; e.g. 256M, 2G)\n"
-    "  --shard-size SIZE  a corpus of at least four times SIZE (default 16M) is\n"
-    "                  indexed in shards of about SIZE of documents each, and a\n"
-    "                  build indexes again only the shards whose documents were\n"
-    "                  added, changed or removed; the others are linked from the\n"
-    "                  index in place.  The index is byte-identical to a build\n"
-    "                  from nothing with the same SIZE\n"
+    "  --shard-size SIZE  index a corpus of at least four times SIZE in shards\n"
+    "                  of about SIZE of documents each (e.g. 8M), so that the\n"
+    "                  next builds index again only the shards whose documents\n"
+    "                  were added, changed or removed; a sharded index keeps its\n"
+    "                  SIZE for the builds that follow; 'off' makes it one index\n"
+    "                  again.  The index is byte-identical to one built from\n"
+    "                  nothing with the same SIZE\n"
     "\n"
     "SIGINT (Ctrl-C), SIGTERM or SIGHUP stops a build within a fraction of a\n"
     "second: it removes its unfinished generation (INDEX/.build-PID), says so\n"
@@ -812,7 +814,9 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         if (o->threads < 1 || o->threads > 64) die_usage("%s must be between 1 and 64", name);
         break;
     case O_MEMORY: o->memory = parse_size(name, val, 16.0 * 1024 * 1024); break;
-    case O_SHARD_SIZE: o->shard_size = parse_size(name, val, 1024); break;
+    case O_SHARD_SIZE:
+        o->shard_size = !strcmp(val, "off") ? UINT64_MAX : parse_size(name, val, 1024);
+        break;
     case O_CONTEXT: o->context = parse_count(name, val); break;
     case O_KEEP:
         o->keep = (int)parse_count(name, val) + 1;

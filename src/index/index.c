@@ -235,12 +235,17 @@ aj_err aj_index_current(aj_ctx *c, int dirfd, const char *dir, char gen[64]) {
  * under gfd; each is opened and read, and its first ids are the sums of
  * the ones before it. */
 static aj_err open_shards(aj_ctx *c, int gfd, aj_index *ix, int *retry) {
-    uint64_t off;
-    uint32_t n;
+    uint64_t off, len;
+    uint32_t n = 0;
     const uint8_t *p;
-    aj_err e = read_table(c, ix->lex, AJ_LEX_SHARDS, "shard", AJ_SHARD_REC_BYTES, &off, &n);
+    /* its head: the count, a zero, and the shard size (for builds) */
+    aj_err e = aj_mfile_section(c, ix->lex, AJ_LEX_SHARDS, &off, &len);
+    if (!e && len >= 16) e = aj_mfile_get(c, ix->lex, off, 16, &p);
+    if (!e && len >= 16) n = aj_get_u32le(p);
+    if (!e && (len < 16 || len != 16 + (uint64_t)n * AJ_SHARD_REC_BYTES || aj_get_u32le(p + 4)))
+        e = aj_fail(c, AJ_ECORRUPT, "lex.aj: shard table size does not match its count");
     if (!e && n == 0) e = aj_fail(c, AJ_ECORRUPT, "lex.aj: no shard");
-    if (!e) e = aj_mfile_get(c, ix->lex, off, (uint64_t)n * AJ_SHARD_REC_BYTES, &p);
+    if (!e) e = aj_mfile_get(c, ix->lex, off + 16, (uint64_t)n * AJ_SHARD_REC_BYTES, &p);
     if (e) return e;
     ix->parts = calloc(n, sizeof *ix->parts);
     if (!ix->parts) return aj_fail(c, AJ_ENOMEM, "index shards");
@@ -332,7 +337,16 @@ static aj_err read_sharded(aj_ctx *c, aj_index *ix) {
     }
     ix->chrome_runs = ix->chrome_own;
     ix->nchrome_runs = (uint32_t)sruns;
-    return e;
+    if (e) return e;
+    uint32_t nb = (ix->nparas >> AJ_PART_BUCKET_BITS) + 1;
+    ix->bucket_part = malloc(nb * sizeof *ix->bucket_part);
+    if (!ix->bucket_part) return aj_fail(c, AJ_ENOMEM, "index shards");
+    for (uint32_t b = 0, p = 0; b < nb; b++) {
+        uint64_t first = (uint64_t)b << AJ_PART_BUCKET_BITS;
+        while (p + 1 < ix->nparts && ix->parts[p + 1].para0 <= first) p++;
+        ix->bucket_part[b] = p;
+    }
+    return AJ_OK;
 }
 
 /* Opens the generation CURRENT names.  *retry is set when the
@@ -421,6 +435,7 @@ void aj_index_close(aj_index *ix) {
     if (!ix) return;
     close_files(ix);
     free(ix->chrome_own);
+    free(ix->bucket_part);
     aj_pairs_free(&ix->common);
     aj_store_reader_free(&ix->text);
     aj_source_files_close(&ix->sources);

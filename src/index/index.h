@@ -134,11 +134,16 @@ typedef struct aj_part {
     char name[24];           /* a shard's directory, "" for an unsharded index */
 } aj_part;
 
+/* Paragraph ids are looked up in buckets of 2^AJ_PART_BUCKET_BITS. */
+#define AJ_PART_BUCKET_BITS 12
+
 struct aj_index {
     char gen[64];
     aj_part *parts;          /* nparts of them, in document order */
     uint32_t nparts;
     aj_part one;             /* the part of an unsharded index */
+    uint32_t *bucket_part;   /* sharded: the part holding each bucket's
+                                first paragraph (AJ_PART_BUCKET_BITS) */
     aj_mfile *lex;           /* lex.aj of a sharded index, else NULL */
     int borrowed;            /* its files are another index's (aj_index_part_view) */
     aj_mfile *files[AJ_NFILES]; /* an unsharded index's files (one.files) */
@@ -176,12 +181,11 @@ struct aj_index {
  * document doc. */
 static inline const aj_part *aj_index_para_part(const aj_index *ix, uint32_t id) {
     if (ix->nparts == 1) return ix->parts;
-    uint32_t lo = 0, hi = ix->nparts - 1;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo + 1) / 2;
-        if (ix->parts[mid].para0 <= id) lo = mid; else hi = mid - 1;
-    }
-    return &ix->parts[lo];
+    /* the part holding the bucket's first id, then the few after it that
+     * begin within the bucket (a scored posting asks this: no search) */
+    uint32_t p = ix->bucket_part[id >> AJ_PART_BUCKET_BITS];
+    while (p + 1 < ix->nparts && ix->parts[p + 1].para0 <= id) p++;
+    return &ix->parts[p];
 }
 const aj_part *aj_index_doc_part(const aj_index *ix, uint32_t doc);
 
