@@ -121,12 +121,18 @@ def strip_took(s):
     return re.sub(r'"took_us":\d+', "", s)
 
 
-def s_random_edits(tmp):
-    rnd = random.Random(15)
+def start(tmp, seed):
+    """A corpus of fifty documents and its sharded index: (random source,
+    corpus, index directory, the first build's summary)."""
+    rnd = random.Random(seed)
     corpus = os.path.join(tmp, "corpus")
     make_corpus(corpus, rnd)
     inc = os.path.join(tmp, "inc")
-    first = index(corpus, inc, "--shard-size", SHARD)
+    return rnd, corpus, inc, index(corpus, inc, "--shard-size", SHARD)
+
+
+def s_random_edits(tmp):
+    rnd, corpus, inc, first = start(tmp, 15)
     check(first["shards"] >= 8, f"the corpus is cut into shards: {first['shards']}")
     partial = 0
     for step in range(14):
@@ -162,11 +168,7 @@ def s_random_edits(tmp):
 
 
 def s_searches(tmp):
-    rnd = random.Random(3)
-    corpus = os.path.join(tmp, "corpus")
-    make_corpus(corpus, rnd)
-    inc = os.path.join(tmp, "inc")
-    index(corpus, inc, "--shard-size", SHARD)
+    rnd, corpus, inc, _ = start(tmp, 3)
     seen = set()
     errors = []
     stop = threading.Event()
@@ -195,11 +197,7 @@ def s_searches(tmp):
 
 
 def s_builds_at_once(tmp):
-    rnd = random.Random(4)
-    corpus = os.path.join(tmp, "corpus")
-    make_corpus(corpus, rnd)
-    inc = os.path.join(tmp, "inc")
-    index(corpus, inc, "--shard-size", SHARD)
+    rnd, corpus, inc, _ = start(tmp, 4)
     for step in range(3):
         edit(corpus, rnd, step)
     procs = [subprocess.Popen([BIN, "index", "--corpus", corpus, "--index", inc, "--wait",
@@ -214,11 +212,7 @@ def s_builds_at_once(tmp):
 
 
 def s_keeps_size(tmp):
-    rnd = random.Random(5)
-    corpus = os.path.join(tmp, "corpus")
-    make_corpus(corpus, rnd)
-    inc = os.path.join(tmp, "inc")
-    first = index(corpus, inc, "--shard-size", SHARD)
+    rnd, corpus, inc, first = start(tmp, 5)
     edit(corpus, rnd, 0)
     st = index(corpus, inc)
     check(st["shards"] > 1 and st["shards_indexed"] < st["shards"],
