@@ -797,6 +797,62 @@ def load_query_file(path, dest):
 
 # ---- one corpus ----------------------------------------------------------
 
+INCREMENTAL_SHARD = "8M"  # the shard size of the incremental measurement
+INCREMENTAL_BYTES = 50_000  # the document it adds
+
+
+def measure_incremental(name, spec, corpus, work, reps):
+    """The command line's incremental build (README "Incremental builds"):
+    the corpus indexed in shards of INCREMENTAL_SHARD, then, reps times, a
+    document of INCREMENTAL_BYTES added beside the middle document (a
+    paragraph-cut head of it, so that it sorts, and lands, among the
+    others), indexed, removed and indexed again; and a build with nothing
+    changed.  Seconds of wall time, medians.  Only a generated corpus is
+    written to: a directory of your own is never changed."""
+    if spec["kind"] != "builtin":
+        return {"skipped": "a corpus directory of your own is never written to"}
+    idx = os.path.join(work, "ajsearch-sharded.idx")
+    shutil.rmtree(idx, ignore_errors=True)
+
+    def index():
+        t0 = time.monotonic()
+        p = subprocess.run([CLI, "index", "--corpus", corpus, "--index", idx, "--json",
+                            "--shard-size", INCREMENTAL_SHARD], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"{name}: incremental build failed: {p.stderr.strip()}")
+        return time.monotonic() - t0, json.loads(p.stdout)
+
+    full_s, first = index()
+    docs = sorted(os.path.relpath(os.path.join(r, n), corpus) for r, _, ns in os.walk(corpus)
+                  for n in ns if n != "metadata.tsv" and not n.startswith("."))
+    mid = docs[len(docs) // 2]
+    with open(os.path.join(corpus, mid), "rb") as f:
+        text = f.read()
+    while len(text) < INCREMENTAL_BYTES:
+        text += b"\n\n" + text
+    cut = text.rfind(b"\n\n", 0, INCREMENTAL_BYTES)
+    added = os.path.join(corpus, mid + "-added.txt")
+    add, same, indexed = [], [], []
+    try:
+        for _ in range(reps):
+            with open(added, "wb") as f:
+                f.write(text[:cut if cut > 0 else INCREMENTAL_BYTES] + b"\n")
+            secs, st = index()
+            add.append(secs)
+            indexed.append(st["shards_indexed"])
+            os.remove(added)
+            index()
+            same.append(index()[0])
+    finally:
+        if os.path.exists(added):
+            os.remove(added)
+    shutil.rmtree(idx, ignore_errors=True)
+    return {"shard_size": INCREMENTAL_SHARD, "shards": first["shards"],
+            "full_build_s": round(full_s, 3), "added_bytes": cut if cut > 0 else INCREMENTAL_BYTES,
+            "add_s": round(statistics.median(add), 3), "add_s_all": [round(x, 3) for x in add],
+            "shards_indexed": indexed, "no_change_s": round(statistics.median(same), 3)}
+
+
 def bench_corpus(spec, a, engines, run):
     """Measures one corpus; returns its results (not yet written)."""
     name = spec["name"]
@@ -807,6 +863,8 @@ def bench_corpus(spec, a, engines, run):
     big = name == "synth-1G"
     reps = a.repeat or (1 if big else 3)
     builds, paras = build_engines(name, work, corpus, reps, engines, a.reuse_peers)
+    incremental = measure_incremental(name, spec, corpus, work, 3)
+    log(f"{name}: incremental build measured")
     if run.get("queries"):
         queries = run["queries_path"]
         per_class = None
@@ -852,6 +910,7 @@ def bench_corpus(spec, a, engines, run):
         log(f"{name}: ajsearch {label} queries done")
     return {
         "features_latency_us": features,
+        "incremental": incremental,
         "user_path_us": user,
         "corpus": name,
         "source": {"kind": spec["kind"], "path": spec["path"]},

@@ -397,56 +397,61 @@ aj_err aj_pcursor_next(aj_ctx *c, aj_pcursor *pc) {
     return load_block(c, pc, pc->block + 1);
 }
 
+/* Loads the first block from lo on (a block of the current piece) whose
+ * last id is at least target, found by galloping then binary search over
+ * the piece's skip entries; *none when the piece has none. */
+static aj_err seek_in_piece(aj_ctx *c, aj_pcursor *pc, uint32_t lo, uint32_t target,
+                            int *none) {
+    uint32_t end = pc->pblock0 + pc->pnblocks, hi, step = 1, last;
+    /* the target in the piece's own ids (a piece that starts past it:
+     * its first block) */
+    uint32_t ltarget = target > pc->pbase ? target - pc->pbase : 0;
+    *none = lo >= end;
+    if (*none) return AJ_OK;
+    for (;;) {
+        hi = lo + step - 1;
+        if (hi >= end - 1) {
+            hi = end - 1;
+            break;
+        }
+        aj_err e = skip_entry(c, pc, hi - pc->pblock0, &last, NULL);
+        if (e) return e;
+        if (last >= ltarget) break;
+        lo = hi + 1;
+        step *= 2;
+    }
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        aj_err e = skip_entry(c, pc, mid - pc->pblock0, &last, NULL);
+        if (e) return e;
+        if (last >= ltarget)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    aj_err e = load_block(c, pc, lo);
+    if (!e && pc->docs[pc->n - 1] < target) *none = 1;
+    return e;
+}
+
 aj_err aj_pcursor_advance(aj_ctx *c, aj_pcursor *pc, uint32_t target) {
     if (pc->doc >= target) return AJ_OK;
-    while (pc->docs[pc->n - 1] < target) {
-        uint32_t end = pc->pblock0 + pc->pnblocks; /* past the piece's blocks */
-        if (pc->segs && (target - pc->pbase >= pc->pn || pc->block + 1 >= end)) {
-            /* the target lies past this piece: the first piece after it
-             * whose ids reach it */
-            uint32_t s = pc->seg + 1;
+    if (pc->docs[pc->n - 1] < target) {
+        /* Skip whole blocks of this piece, then (a chained list) go to
+         * the first later piece whose ids reach the target, and skip
+         * blocks there: no block is decoded on the way. */
+        int none;
+        aj_err e = target - pc->pbase < pc->pn || !pc->segs
+                       ? seek_in_piece(c, pc, pc->block + 1, target, &none)
+                       : (none = 1, AJ_OK);
+        for (uint32_t s = pc->seg + 1; !e && none && pc->segs; s++) {
             while (s < pc->nsegs && pc->segs[s].base + pc->segs[s].nparas <= target) s++;
-            if (s >= pc->nsegs) {
-                pc->doc = AJ_DOC_END;
-                return AJ_OK;
-            }
-            aj_err e = load_block(c, pc, pc->seg_block0[s]);
-            if (e) return e;
-            continue;
+            if (s >= pc->nsegs) break;
+            enter_seg(pc, s);
+            e = seek_in_piece(c, pc, pc->pblock0, target, &none);
         }
-        /* Skip whole blocks of this piece: find the first block whose last
-         * id >= target by galloping then binary search over the skip
-         * entries. */
-        uint32_t lo = pc->block + 1, hi, step = 1, last;
-        if (lo >= end) {
-            pc->doc = AJ_DOC_END;
-            return AJ_OK;
-        }
-        uint32_t ltarget = target - pc->pbase;
-        for (;;) {
-            hi = lo + step - 1;
-            if (hi >= end - 1) {
-                hi = end - 1;
-                break;
-            }
-            aj_err e = skip_entry(c, pc, hi - pc->pblock0, &last, NULL);
-            if (e) return e;
-            if (last >= ltarget) break;
-            lo = hi + 1;
-            step *= 2;
-        }
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            aj_err e = skip_entry(c, pc, mid - pc->pblock0, &last, NULL);
-            if (e) return e;
-            if (last >= ltarget)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        aj_err e = load_block(c, pc, lo);
         if (e) return e;
-        if (pc->docs[pc->n - 1] < target && !pc->segs) {
+        if (none) {
             pc->doc = AJ_DOC_END;
             return AJ_OK;
         }
