@@ -1544,7 +1544,10 @@ static int live_generation(const aj_gen *g, char live[64]) {
 /* Links the five files of shard dir name from the live generation (lfd)
  * into the build directory: 1 when done, 0 when the live generation has
  * no such shard (the build then indexes it), -1 on failure (described in
- * c; what it made is removed). */
+ * c; what it made is removed).  The files are not read: verifying a GB of
+ * shards would take most of an incremental build's time, and `ajsearch
+ * check` does it (README "Incremental builds" says how a damaged shard is
+ * indexed again). */
 static int reuse_shard(aj_ctx *c, const aj_gen *g, int lfd, const char *name) {
     if (lfd < 0) return 0;
     int from = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

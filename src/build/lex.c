@@ -475,6 +475,13 @@ static aj_err write_cited(lexw *L, uint32_t ndocs) {
 static aj_err open_base(lexw *L, const char *prev, const uint64_t *ids) {
     aj_ctx ignored = {0};
     if (!prev || aj_index_open(&ignored, prev, &L->base) != AJ_OK) return AJ_OK;
+    /* what the sums start from must be sound: else they start from
+     * nothing (a damaged live index costs time, never a wrong index) */
+    if (L->base->lex && aj_mfile_verify_all(&ignored, L->base->lex) != AJ_OK) {
+        aj_index_close(L->base);
+        L->base = NULL;
+        return AJ_OK;
+    }
     if (!L->base->lex) {
         aj_index_close(L->base);
         L->base = NULL;
@@ -491,11 +498,27 @@ static aj_err open_base(lexw *L, const char *prev, const uint64_t *ids) {
     for (uint32_t i = 0; i < b->nparts; i++)
         old[i] = strtoull(b->parts[i].name + strlen(AJ_SHARD_PREFIX), NULL, 16);
     aj_err e = AJ_OK;
-    for (uint32_t i = 0; !e && i < b->nparts; i++) {
+    int sound = 1;
+    for (uint32_t i = 0; !e && sound && i < b->nparts; i++) {
         int kept = 0;
         for (uint32_t k = 0; k < L->n && !kept; k++) kept = ids[k] == old[i];
-        if (!kept) e = aj_index_part_view(L->c, b, i, &L->drop[L->ndrop++]);
+        if (kept) continue;
+        /* a shard that is gone is read (its dictionaries and chrome
+         * terms): sound, or the sums start from nothing */
+        for (int f = 0; sound && f < AJ_NFILES; f++)
+            if ((f == AJ_F_DICT || f == AJ_F_META) &&
+                aj_mfile_verify_all(&ignored, b->parts[i].files[f]) != AJ_OK)
+                sound = 0;
+        if (sound) e = aj_index_part_view(L->c, b, i, &L->drop[L->ndrop++]);
         if (e) L->ndrop--;
+    }
+    if (!e && !sound) {
+        free(old);
+        for (uint32_t i = 0; i < L->ndrop; i++) aj_index_close(L->drop[i]);
+        L->ndrop = 0;
+        aj_index_close(L->base);
+        L->base = NULL;
+        return AJ_OK;
     }
     for (uint32_t k = 0; k < L->n; k++) {
         int had = 0;

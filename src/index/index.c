@@ -256,16 +256,13 @@ static aj_err open_shards(aj_ctx *c, int gfd, aj_index *ix, int *retry) {
         const uint8_t *r = p + (uint64_t)i * AJ_SHARD_REC_BYTES;
         snprintf(pt->name, sizeof pt->name, "%s%016llx", AJ_SHARD_PREFIX,
                  (unsigned long long)aj_get_u64le(r));
-        int sfd = openat(gfd, pt->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (sfd < 0) {
-            if (errno == ENOENT) *retry = 1;
-            return aj_fail(c, AJ_EIO, "%s/%s: %s", ix->gen, pt->name, strerror(errno));
-        }
+        /* opened by "s-.../post.aj", so that every message names the shard */
         for (int k = 0; !e && k < AJ_NFILES; k++) {
-            e = aj_mfile_open(c, sfd, aj_file_names[k], aj_file_kinds[k], &pt->files[k]);
+            char rel[64];
+            snprintf(rel, sizeof rel, "%s/%s", pt->name, aj_file_names[k]);
+            e = aj_mfile_open(c, gfd, rel, aj_file_kinds[k], &pt->files[k]);
             if (e == AJ_ENOTFOUND) *retry = 1;
         }
-        close(sfd);
         if (!e) e = read_part(c, pt, NULL);
         if (!e && (pt->ndocs != aj_get_u32le(r + 8) || pt->nparas != aj_get_u32le(r + 12)))
             e = aj_fail(c, AJ_ECORRUPT, "lex.aj: shard %s holds %u documents and %u "

@@ -21,6 +21,12 @@ $AJSEARCH_BIN names the binary).  Scenarios:
   builds_at_once two incremental builds started together with --wait: both
                  succeed, and the index is the one a build from nothing
                  writes
+  damaged        a byte flipped in lex.aj of the live generation: `check`
+                 names it, and the next build starts lex.aj's sums from
+                 nothing and writes what a build from nothing writes; a
+                 byte flipped in a shard's file: `check` names the shard
+                 and the file, and once that shard's directory is removed
+                 the next build indexes it again
   keeps_size     a build without --shard-size keeps the sharded index's
                  shard size (and reuses its shards); --shard-size off makes
                  one unsharded index again, whose answers are the same
@@ -36,7 +42,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import BIN, CORPUS, check, main, run  # noqa: E402
+from e2e import BIN, CORPUS, check, flip_byte, main, run  # noqa: E402
 
 SHARD = "24K"  # every build names it: a sharded index also keeps it
 QUERIES = ["maritime security", "ASEAN Outlook on the Indo-Pacific", "AOIP", '"of the"',
@@ -209,6 +215,34 @@ def s_builds_at_once(tmp):
     full = os.path.join(tmp, "full")
     index(corpus, full, "--shard-size", SHARD)
     same_tree(gen_dir(inc), gen_dir(full))
+
+
+def s_damaged(tmp):
+    rnd, corpus, inc, first = start(tmp, 6)
+    full = os.path.join(tmp, "full")
+    # lex.aj damaged, and a document changed: the sums start from nothing
+    lex = os.path.join(gen_dir(inc), "lex.aj")
+    flip_byte(lex, 64 + os.path.getsize(lex) // 2)
+    rc, out, err = run("check", index=inc)
+    check(rc == 2 and "lex.aj" in err, f"check names lex.aj: {err}")
+    edit(corpus, rnd, 1)
+    index(corpus, inc)
+    index(corpus, full, "--shard-size", SHARD)
+    same_tree(gen_dir(inc), gen_dir(full))
+    # a shard's file damaged: check names it; without its directory the
+    # next build indexes it again
+    g = gen_dir(inc)
+    shard = sorted(n for n in os.listdir(g) if n.startswith("s-"))[1]
+    post = os.path.join(g, shard, "post.aj")
+    flip_byte(post, 64 + os.path.getsize(post) // 3)
+    rc, out, err = run("check", index=inc)
+    check(rc == 2 and f"{shard}/post.aj" in err, f"check names the damaged file: {err}")
+    shutil.rmtree(os.path.join(g, shard))
+    st = index(corpus, inc)
+    check(st["shards_indexed"] == 1, f"the removed shard is indexed again: {st}")
+    same_tree(gen_dir(inc), gen_dir(full))
+    rc, out, err = run("check", index=inc)
+    check(rc == 0, f"the new index is sound: {err}")
 
 
 def s_keeps_size(tmp):
