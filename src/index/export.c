@@ -1,6 +1,7 @@
 /*
  * export.c - copying the live generation of an index into a directory of
- * its own, flat: the five files and nothing else, no CURRENT, no LOCK.
+ * its own, flat: the five files (a sharded index: lex.aj and its shards'
+ * directories) and nothing else, no CURRENT, no LOCK.
  *
  * That directory is what one publishes (an artifact, a tarball, a web
  * server's folder): any copy tool keeps it whole, and aj_index_open reads
@@ -63,14 +64,44 @@ static aj_err copy_file(aj_ctx *c, int from_dir, int to_dir, const char *name,
     return e;
 }
 
-/* Removes the files a failed export wrote, then its directory. */
-static void remove_partial(const char *tmp) {
+/* Removes the files a failed export wrote (and its shards' directories,
+ * named in shards[0..n)), then its directory. */
+static void remove_partial(const char *tmp, char (*shards)[24], uint32_t n) {
     int fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         for (int i = 0; i < AJ_NFILES; i++) unlinkat(fd, aj_file_names[i], 0);
+        unlinkat(fd, AJ_LEX_FILE, 0);
+        for (uint32_t k = 0; k < n; k++) {
+            int sfd = openat(fd, shards[k], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            for (int i = 0; sfd >= 0 && i < AJ_NFILES; i++) unlinkat(sfd, aj_file_names[i], 0);
+            if (sfd >= 0) close(sfd);
+            unlinkat(fd, shards[k], AT_REMOVEDIR);
+        }
         close(fd);
     }
     rmdir(tmp);
+}
+
+/* The five files of directory name under from into a new directory name
+ * under to, synced. */
+static aj_err copy_shard(aj_ctx *c, int from, int to, const char *name, const char *dest,
+                         char *buf, uint64_t *bytes) {
+    int in = openat(from, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (in < 0) return aj_fail(c, AJ_EIO, "%s: %s", name, strerror(errno));
+    aj_err e = AJ_OK;
+    if (aj_io_mkdirat(to, name, 0755) != 0)
+        e = aj_fail(c, AJ_EIO, "%s/%s: %s", dest, name, strerror(errno));
+    int out = e ? -1 : openat(to, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!e && out < 0) e = aj_fail(c, AJ_EIO, "%s/%s: %s", dest, name, strerror(errno));
+    char where[256];
+    snprintf(where, sizeof where, "%s/%s", dest, name);
+    for (int i = 0; !e && i < AJ_NFILES; i++)
+        e = copy_file(c, in, out, aj_file_names[i], where, buf, bytes);
+    if (!e && aj_io_fsync(out) != 0)
+        e = aj_fail(c, AJ_EIO, "%s: fsync: %s", where, strerror(errno));
+    if (out >= 0) close(out);
+    close(in);
+    return e;
 }
 
 aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
@@ -94,19 +125,27 @@ aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
     char gen[64];
     snprintf(gen, sizeof gen, "%s", ix->gen);
     snprintf(info->generation, sizeof info->generation, "%s", gen);
+    /* a sharded generation: lex.aj and its shards' directories */
+    uint32_t nshards = ix->lex ? ix->nparts : 0;
+    char(*shards)[24] = calloc(nshards + 1, sizeof *shards);
+    for (uint32_t k = 0; shards && k < nshards; k++)
+        memcpy(shards[k], ix->parts[k].name, sizeof shards[k]);
     aj_index_close(ix);
+    if (!shards) return aj_fail(c, AJ_ENOMEM, "shards");
 
     char gpath[4200], tmp[4200];
     snprintf(gpath, sizeof gpath, "%s/%s", index_dir, gen);
     int n = snprintf(tmp, sizeof tmp, "%s.export-%ld", dest, (long)getpid());
+    int gfd = -1;
     if (n < 0 || (size_t)n >= sizeof tmp)
-        return aj_fail(c, AJ_EINVAL, "%s: path too long", dest);
-    int gfd = open(gpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (gfd < 0)
-        return aj_fail(c, AJ_EIO, "%s: %s", gpath, strerror(errno));
-    if (aj_io_mkdirat(AT_FDCWD, tmp, 0755) != 0) {
+        e = aj_fail(c, AJ_EINVAL, "%s: path too long", dest);
+    else if ((gfd = open(gpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        e = aj_fail(c, AJ_EIO, "%s: %s", gpath, strerror(errno));
+    else if (aj_io_mkdirat(AT_FDCWD, tmp, 0755) != 0)
         e = aj_fail(c, AJ_EIO, "%s: %s", tmp, strerror(errno));
-        close(gfd);
+    if (e) {
+        if (gfd >= 0) close(gfd);
+        free(shards);
         return e;
     }
     int tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -114,8 +153,14 @@ aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
     if (tfd < 0 || !buf)
         e = tfd < 0 ? aj_fail(c, AJ_EIO, "%s: %s", tmp, strerror(errno))
                     : aj_fail(c, AJ_ENOMEM, "export buffer");
-    for (int i = 0; !e && i < AJ_NFILES; i++)
-        e = copy_file(c, gfd, tfd, aj_file_names[i], dest, buf, &info->bytes);
+    if (nshards) {
+        if (!e) e = copy_file(c, gfd, tfd, AJ_LEX_FILE, dest, buf, &info->bytes);
+        for (uint32_t k = 0; !e && k < nshards; k++)
+            e = copy_shard(c, gfd, tfd, shards[k], dest, buf, &info->bytes);
+    } else {
+        for (int i = 0; !e && i < AJ_NFILES; i++)
+            e = copy_file(c, gfd, tfd, aj_file_names[i], dest, buf, &info->bytes);
+    }
     free(buf);
     close(gfd);
     if (!e && aj_io_fsync(tfd) != 0)
@@ -132,6 +177,7 @@ aj_err aj_index_export(aj_ctx *c, const char *index_dir, const char *dest,
     }
     if (!e && aj_io_renameat(AT_FDCWD, tmp, AT_FDCWD, dest) != 0)
         e = aj_fail(c, AJ_EIO, "rename %s to %s: %s", tmp, dest, strerror(errno));
-    if (e) remove_partial(tmp);
+    if (e) remove_partial(tmp, shards, nshards);
+    free(shards);
     return e;
 }

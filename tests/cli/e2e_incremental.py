@@ -27,6 +27,8 @@ $AJSEARCH_BIN names the binary).  Scenarios:
                  byte flipped in a shard's file: `check` names the shard
                  and the file, and once that shard's directory is removed
                  the next build indexes it again
+  export         `ajsearch export` of a sharded index: lex.aj and the
+                 shards' directories, an index that answers as the live one
   keeps_size     a build without --shard-size keeps the sharded index's
                  shard size (and reuses its shards); --shard-size off makes
                  one unsharded index again, whose answers are the same
@@ -243,6 +245,21 @@ def s_damaged(tmp):
     same_tree(gen_dir(inc), gen_dir(full))
     rc, out, err = run("check", index=inc)
     check(rc == 0, f"the new index is sound: {err}")
+
+
+def s_export(tmp):
+    rnd, corpus, inc, first = start(tmp, 7)
+    out = os.path.join(tmp, "published")
+    rc, o, err = run("export", out, index=inc)
+    check(rc == 0, f"export failed: {err}")
+    same_tree(gen_dir(inc), out)
+    for q in QUERIES[:8]:
+        a = run("--json", q, index=inc)
+        b = run("--json", q, index=out)
+        check(a[0] == b[0] and strip_took(a[1]) == strip_took(b[1]).replace(out, inc),
+              f"the export answers '{q}' as the index does")
+    rc, o, err = run("check", index=out)
+    check(rc == 0, f"check of the export: {err}")
 
 
 def s_keeps_size(tmp):
