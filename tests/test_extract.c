@@ -103,9 +103,11 @@ static void run_free(run *r) {
  * both outputs in *r. */
 static void run_argv(const char *dir, char *const argv[], const char *env1,
                      unsigned long long as_limit, run *r) {
+    /* named by this test's process: tests running at once share the
+     * fixtures' directory, and must not share these */
     char out[4400], err[4400];
-    snprintf(out, sizeof out, "%s/.run.out", dir);
-    snprintf(err, sizeof err, "%s/.run.err", dir);
+    snprintf(out, sizeof out, "%s/.run-%d.out", dir, (int)getpid());
+    snprintf(err, sizeof err, "%s/.run-%d.err", dir, (int)getpid());
     fflush(NULL);
     pid_t pid = fork();
     cr_assert(pid >= 0, "fork: %s", strerror(errno));
@@ -133,6 +135,8 @@ static void run_argv(const char *dir, char *const argv[], const char *env1,
     r->status = st;
     r->out = th_read(out, &r->out_len);
     r->err = th_read(err, &r->err_len);
+    unlink(out);
+    unlink(err);
     if (!r->out) r->out = strdup(""), r->out_len = 0;
     if (!r->err) r->err = strdup(""), r->err_len = 0;
 }
