@@ -443,7 +443,9 @@ def corpus_section(r, targets):
     inc = r.get("incremental")
     if inc and "add_s" in inc:
         L += [f"### {name}: incremental build (command line, shards of {inc['shard_size']})", "",
-              f"{inc['shards']} shards, indexed from nothing in {inc['full_build_s']:.2f} s; a "
+              (f"{inc['shards']} shards" if inc["shards"] > 1 else
+               "one index (the corpus is under four shard sizes)") +
+              f", indexed from nothing in {inc['full_build_s']:.2f} s; a "
               f"document of {inc['added_bytes']:,} bytes added: {inc['add_s']:.2f} s (median of "
               f"{len(inc['add_s_all'])}: {', '.join(f'{x:.2f}' for x in inc['add_s_all'])}; "
               f"shards indexed {inc['shards_indexed']}); nothing changed: "

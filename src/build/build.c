@@ -1421,20 +1421,16 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
     return aj_build_units(c, o, 0, 0, stats);
 }
 
-/* What one index (the unsharded generation, or a shard) tells the build. */
-typedef struct {
-    uint32_t ndocs, nparas, nskipped, nruns;
-    uint64_t nterms, nwords, ntokens, npostings, bytes_in, bytes_out;
-    uint32_t nwarn[AJ_WARN_NKINDS];
-    uint64_t fingerprint;
-    uint64_t *xxh3;          /* per document of cp: as indexed (0 if skipped) */
-} part_result;
-
 /* Indexes the documents of cp into the build directory of g, or into its
- * subdirectory sub (a shard's) when sub is not empty. */
+ * subdirectory sub (a shard's) when sub is not empty.  Its warnings,
+ * skipped files, runs and bytes are added to st, and its counts and
+ * fingerprint set there (a sharded build sets them again, for the whole
+ * index: aj_lex_write); *xxh3 gets the hash of each document of cp as indexed
+ * (0: skipped), to be freed. */
 static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj_corpus *cp,
                           const char *sub, int threads, uint32_t chunk_bytes,
-                          uint32_t segment_tokens, int sharded, part_result *res) {
+                          uint32_t segment_tokens, int sharded, aj_build_stats *st,
+                          uint64_t **xxh3) {
     builder b = {.c = c, .o = o};
     aj_bchunk *chunks = NULL;
     size_t nchunks = 0;
@@ -1508,24 +1504,25 @@ static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj
     remove_tmp(&b, "paras.tmp");
     remove_tmp(&b, "strings.tmp");
     remove_tmp(&b, "cites.tmp");
-    memset(res, 0, sizeof *res);
-    memcpy(res->nwarn, b.nwarn, sizeof b.nwarn);
+    for (int k = 0; k < AJ_WARN_NKINDS; k++) st->warnings[k] += b.nwarn[k];
+    *xxh3 = NULL;
     if (!e) {
-        res->ndocs = (uint32_t)b.ndocs;
-        res->nparas = (uint32_t)b.nparas;
-        res->nskipped = b.nskipped;
-        res->nterms = b.nterms_out - b.npairs;
-        res->nwords = b.nwords_out;
-        res->ntokens = b.ntokens;
-        res->npostings = aj_inverter_npostings(b.terms) + b.npost_t - b.npair_postings;
-        res->bytes_in = b.bytes_in;
-        res->bytes_out = bytes_out;
-        res->nruns = (uint32_t)b.nruns;
-        res->fingerprint = aj_fp_value(&b.fp);
-        res->xxh3 = calloc(cp->ndocs + 1, sizeof *res->xxh3);
-        if (!res->xxh3) e = aj_fail(c, AJ_ENOMEM, "document table");
+        st->ndocs = (uint32_t)b.ndocs;
+        st->nparas = (uint32_t)b.nparas;
+        st->nterms = b.nterms_out - b.npairs;
+        st->nwords = b.nwords_out;
+        st->ntokens = b.ntokens;
+        st->npostings = aj_inverter_npostings(b.terms) + b.npost_t - b.npair_postings;
+        st->fingerprint = aj_fp_value(&b.fp);
+        st->nskipped += b.nskipped;
+        st->bytes_in += b.bytes_in;
+        st->bytes_out += bytes_out;
+        st->nruns += (uint32_t)b.nruns;
+        st->shards_built++;
+        *xxh3 = calloc(cp->ndocs + 1, sizeof **xxh3);
+        if (!*xxh3) e = aj_fail(c, AJ_ENOMEM, "document table");
         for (size_t i = 0; !e && i < cp->ndocs; i++)
-            if (b.corpus_to_doc[i] >= 0) res->xxh3[i] = b.docs[b.corpus_to_doc[i]].xxh3;
+            if (b.corpus_to_doc[i] >= 0) (*xxh3)[i] = b.docs[b.corpus_to_doc[i]].xxh3;
     }
     aj_fp_free(&b.fp);
     free(chunks);
@@ -1606,26 +1603,20 @@ static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const a
             break;
         }
         aj_corpus sub = {cp->docs + lo, hi - lo, 0};
-        part_result r;
-        e = build_index(c, o, g, &sub, tmp, threads, chunk_bytes, segment_tokens, 1, &r);
-        for (int w = 0; w < AJ_WARN_NKINDS; w++) st->warnings[w] += r.nwarn[w];
+        uint64_t *xxh3;
+        e = build_index(c, o, g, &sub, tmp, threads, chunk_bytes, segment_tokens, 1, st, &xxh3);
         if (!e) {
-            st->nskipped += r.nskipped;
-            st->nruns += r.nruns;
-            st->bytes_in += r.bytes_in;
-            st->bytes_out += r.bytes_out;
-            st->shards_built++;
             /* A document that changed between its hash and its reading
              * was indexed as read: the shard gets another name, so that no
              * build takes it for the documents as hashed. */
             for (uint32_t i = lo; i < hi; i++)
-                if (r.xxh3[i - lo] && r.xxh3[i - lo] != sd[i].xxh3) id = ~id;
+                if (xxh3[i - lo] && xxh3[i - lo] != sd[i].xxh3) id = ~id;
             snprintf(name, sizeof name, "%s%016llx", AJ_SHARD_PREFIX, (unsigned long long)id);
             if (aj_io_renameat(g->tmpfd, tmp, g->tmpfd, name) != 0)
                 e = aj_fail(c, AJ_EIO, "%s/%s/%s: %s", g->dir, g->tmpname, name,
                             strerror(errno));
         }
-        free(r.xxh3);
+        free(xxh3);
         int sfd = e ? -1 : openat(g->tmpfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (!e && (sfd < 0 || aj_io_fsync(sfd) != 0))
             e = aj_fail(c, AJ_EIO, "%s/%s/%s: fsync: %s", g->dir, g->tmpname, name,
@@ -1636,31 +1627,9 @@ static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const a
     if (lfd >= 0) close(lfd);
     char path[2048];
     aj_gen_path(g, "", path, sizeof path);
-    uint64_t lex_bytes = 0;
     if (!e) e = stop_if_asked(c, o);
-    if (!e) e = aj_lex_write(c, path, ids, nshards, shard_bytes, prev[0] ? prev : NULL,
-                             &lex_bytes);
-    st->bytes_out += lex_bytes;
+    if (!e) e = aj_lex_write(c, path, ids, nshards, shard_bytes, prev[0] ? prev : NULL, st);
     free(ids);
-    return e;
-}
-
-/* The build's figures of the whole index, from the generation written
- * (a sharded build's shards were not all indexed by it). */
-static aj_err stats_of(aj_ctx *c, const aj_gen *g, aj_build_stats *st) {
-    char path[2048];
-    aj_gen_path(g, "", path, sizeof path);
-    aj_index *ix;
-    aj_err e = aj_index_open(c, path, &ix);
-    if (e) return e;
-    st->ndocs = ix->ndocs;
-    st->nparas = ix->nparas;
-    st->nterms = ix->nterms - ix->npairs;
-    st->nwords = ix->nwords;
-    st->ntokens = ix->ntokens;
-    st->npostings = ix->npostings - ix->npair_postings;
-    e = aj_fp_of_index(c, ix, &st->fingerprint);
-    aj_index_close(ix);
     return e;
 }
 
@@ -1705,28 +1674,12 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     if (!e && shard_bytes) aj_shard_sizes(o->corpus_dir, &cp, sd);
     if (!e) e = aj_shard_plan(c, &cp, sd, shard_bytes, &ends, &nshards);
     if (!e && nshards == 1) {
-        part_result r;
-        e = build_index(c, o, &g, &cp, "", threads, chunk_bytes, segment_tokens, 0, &r);
-        for (int k = 0; k < AJ_WARN_NKINDS; k++) st.warnings[k] += r.nwarn[k];
-        if (!e) {
-            st.ndocs = r.ndocs;
-            st.nparas = r.nparas;
-            st.nskipped += r.nskipped;
-            st.nterms = r.nterms;
-            st.nwords = r.nwords;
-            st.ntokens = r.ntokens;
-            st.npostings = r.npostings;
-            st.bytes_in = r.bytes_in;
-            st.bytes_out = r.bytes_out;
-            st.nruns = r.nruns;
-            st.fingerprint = r.fingerprint;
-            st.shards_built = 1;
-        }
-        free(r.xxh3);
+        uint64_t *xxh3;
+        e = build_index(c, o, &g, &cp, "", threads, chunk_bytes, segment_tokens, 0, &st, &xxh3);
+        free(xxh3);
     } else if (!e) {
         e = build_shards(c, o, &g, &cp, sd, ends, nshards, shard_bytes, threads, chunk_bytes,
                          segment_tokens, &st);
-        if (!e) e = stats_of(c, &g, &st);
     }
     free(sd);
     free(ends);

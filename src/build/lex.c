@@ -15,6 +15,7 @@
 #include "format/dict.h"
 #include "format/file.h"
 #include "format/pairs.h"
+#include "index/fingerprint.h"
 #include "index/index.h"
 
 typedef struct {
@@ -31,6 +32,7 @@ typedef struct {
     aj_fwriter *w;
     uint8_t *sup;            /* SUPER, filled as the parts are written */
     uint8_t *cdf;            /* CHROMEDF records */
+    aj_fp fp;                /* the corpus fingerprint, from the documents */
     size_t ncdf, capcdf;
 } lexw;
 
@@ -431,7 +433,8 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 /* CITEPATH: the documents whose title and date another document has too
- * (build.c cites them with their paths), by the index's ids. */
+ * (build.c cites them with their paths), by the index's ids; and, from
+ * the same walk over the documents, the fingerprint (fingerprint.h). */
 static aj_err write_cited(lexw *L, uint32_t ndocs) {
     aj_ctx *c = L->c;
     cited_t *v = calloc((size_t)ndocs + 1, sizeof *v);
@@ -443,6 +446,8 @@ static aj_err write_cited(lexw *L, uint32_t ndocs) {
             aj_doc_info d;
             e = aj_doc_get(c, L->sh[i], k, &d);
             if (e) break;
+            aj_fp_doc(&L->fp, d.path, d.own_title ? "" : d.title, d.own_date ? "" : d.date,
+                      d.source, d.size, d.xxh3);
             v[doc].cited_as = XXH3_64bits_withSeed(d.date, strlen(d.date) + 1,
                                                    XXH3_64bits(d.title, strlen(d.title) + 1));
             v[doc].doc = doc;
@@ -545,12 +550,12 @@ uint64_t aj_lex_shard_bytes(const char *gen_dir) {
 }
 
 aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_t n,
-                    uint64_t shard_bytes, const char *prev, uint64_t *bytes) {
+                    uint64_t shard_bytes, const char *prev, aj_build_stats *st) {
     lexw L = {.c = c, .n = n};
     uint8_t sup[AJ_SUPER_BYTES] = {0};
     L.sup = sup;
     L.sh = calloc(n + 1, sizeof *L.sh);
-    aj_err e = L.sh ? AJ_OK : aj_fail(c, AJ_ENOMEM, "shards");
+    aj_err e = L.sh && aj_fp_init(&L.fp) == 0 ? AJ_OK : aj_fail(c, AJ_ENOMEM, "shards");
     if (!e && n == 0) e = aj_fail(c, AJ_EINVAL, "lex.aj: no shard");
     char path[4200];
     uint64_t docs = 0, paras = 0, tokens = 0, chrome = 0, chrome_tokens = 0;
@@ -611,10 +616,23 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
     if (!e) e = write_common(&L);
     if (!e) e = write_acronyms(&L);
     if (!e) e = write_cited(&L, (uint32_t)docs);
+    uint64_t bytes = 0;
     if (!e) {
-        e = aj_fw_close(c, L.w, bytes);
+        e = aj_fw_close(c, L.w, &bytes);
         L.w = NULL;
     }
+    if (!e) {
+        /* the build's figures: the whole index's */
+        st->ndocs = (uint32_t)docs;
+        st->nparas = (uint32_t)paras;
+        st->ntokens = tokens;
+        st->nterms = nterms - npairs;
+        st->nwords = nwords;
+        st->npostings = npost - npair_post;
+        st->fingerprint = aj_fp_value(&L.fp);
+        st->bytes_out += bytes;
+    }
+    aj_fp_free(&L.fp);
     aj_fw_abort(L.w);
     for (uint32_t i = 0; L.sh && i < n; i++) aj_index_close(L.sh[i]);
     for (uint32_t i = 0; i < L.ndrop; i++) aj_index_close(L.drop[i]);

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "ajsearch.h"
 #include "common/error.h"
 
 /* Writes gen_dir/lex.aj for the n shards whose directories under gen_dir
@@ -27,11 +28,13 @@
  * shard size they were cut by (recorded for later builds).  prev (may be NULL)
  * names the live generation: when it is sharded, the dictionaries' sums
  * start from its lex.aj and read only the shards that differ (the same
- * bytes, sooner).  *bytes (may be NULL) gets the file's size.  Errors: those of opening the shards (AJ_ECORRUPT,
+ * bytes, sooner).  st gets the whole index's documents, paragraphs,
+ * tokens, terms, words, postings and fingerprint, and the file's size
+ * added to its bytes_out.  Errors: those of opening the shards (AJ_ECORRUPT,
  * AJ_EIO), AJ_ELIMIT beyond 2^32 - 1 documents or paragraphs, AJ_ENOMEM,
  * AJ_EIO writing. */
 aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_t n,
-                    uint64_t shard_bytes, const char *prev, uint64_t *bytes);
+                    uint64_t shard_bytes, const char *prev, aj_build_stats *st);
 
 /* The shard size the sharded generation gen_dir was built with (lex.aj,
  * SHARDS), or 0 when it is not sharded or cannot be read. */

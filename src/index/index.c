@@ -578,23 +578,34 @@ aj_err aj_index_len(aj_ctx *c, aj_index *ix, uint32_t id, uint32_t *len) {
     return e;
 }
 
-/* Whether document doc (a sharded index's) is in CITEPATH. */
-static aj_err cited_by_path(aj_ctx *c, const aj_index *ix, uint32_t doc, int *yes) {
-    uint32_t lo = 0, hi = ix->ncite;
-    *yes = 0;
+/* Binary search over n records of rec bytes at payload offset off of m,
+ * in increasing order of their first u32: *hit gets the one whose first
+ * u32 is key, or NULL. */
+static aj_err find_record(aj_ctx *c, aj_mfile *m, uint64_t off, uint32_t n, uint32_t rec,
+                          uint64_t key, const uint8_t **hit) {
+    uint32_t lo = 0, hi = n;
+    *hit = NULL;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         const uint8_t *p;
-        aj_err e = aj_mfile_get(c, ix->lex, ix->cite_off + 4 * (uint64_t)mid, 4, &p);
+        aj_err e = aj_mfile_get(c, m, off + (uint64_t)mid * rec, rec, &p);
         if (e) return e;
-        uint32_t d = aj_get_u32le(p);
-        if (d == doc) {
-            *yes = 1;
+        uint32_t k = aj_get_u32le(p);
+        if (k == key) {
+            *hit = p;
             return AJ_OK;
         }
-        if (d < doc) lo = mid + 1; else hi = mid;
+        if (k < key) lo = mid + 1; else hi = mid;
     }
     return AJ_OK;
+}
+
+/* Whether document doc (a sharded index's) is in CITEPATH. */
+static aj_err cited_by_path(aj_ctx *c, const aj_index *ix, uint32_t doc, int *yes) {
+    const uint8_t *hit;
+    aj_err e = find_record(c, ix->lex, ix->cite_off, ix->ncite, 4, doc, &hit);
+    *yes = hit != NULL;
+    return e;
 }
 
 aj_err aj_doc_get(aj_ctx *c, const aj_index *ix, uint32_t doc,
@@ -951,22 +962,12 @@ aj_err aj_index_chrome_runs(aj_ctx *c, const aj_index *ix, const uint8_t **runs,
 }
 
 aj_err aj_index_chrome_df(aj_ctx *c, const aj_index *ix, uint64_t term, uint32_t *df) {
-    *df = 0;
-    uint32_t lo = 0, hi = ix->nchromedf;
-    while (lo < hi) { /* binary search: records are in term order */
-        uint32_t mid = lo + (hi - lo) / 2;
-        const uint8_t *p;
-        aj_err e = aj_mfile_get(c, ix->chromedf_file,
-                                ix->chromedf_off + (uint64_t)mid * AJ_RUN_BYTES, AJ_RUN_BYTES, &p);
-        if (e) return e;
-        uint32_t t = aj_get_u32le(p);
-        if (t == term) {
-            *df = aj_get_u32le(p + 4);
-            return AJ_OK;
-        }
-        if (t < term) lo = mid + 1; else hi = mid;
-    }
-    return AJ_OK;
+    /* records in term order */
+    const uint8_t *hit;
+    aj_err e = find_record(c, ix->chromedf_file, ix->chromedf_off, ix->nchromedf, AJ_RUN_BYTES,
+                           term, &hit);
+    *df = hit ? aj_get_u32le(hit + 4) : 0;
+    return e;
 }
 
 aj_err aj_index_chrome_counts(aj_ctx *c, const aj_index *ix, uint32_t counts[8]) {
