@@ -258,8 +258,9 @@ typedef struct aj_build_opts {
     /* A corpus of at least four times shard_bytes is indexed in shards of
      * about that many source bytes (README "Incremental builds"), and a
      * build reuses every shard of the live generation whose documents are
-     * unchanged.  0 = the shard size of the live index when it is sharded,
-     * else one unsharded index; UINT64_MAX = one unsharded index. */
+     * unchanged.  0 = the live index's setting (its shard size, or off),
+     * else 8 MiB; UINT64_MAX = off: one unsharded index, which later builds
+     * with 0 keep. */
     uint64_t shard_bytes;
 } aj_build_opts;
 

@@ -317,6 +317,7 @@ E2E_INCREMENTAL(builds_at_once)
 E2E_INCREMENTAL(keeps_size)
 E2E_INCREMENTAL(damaged)
 E2E_INCREMENTAL(export)
+E2E_INCREMENTAL(default_size)
 
 E2E_FORMATS(same_answers)
 E2E_FORMATS(by_content)

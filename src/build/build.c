@@ -152,8 +152,13 @@ typedef struct builder {
     size_t npages, cappages;
     uint32_t last_page;      /* the page of the last paragraph taken */
     const char *sub;         /* the subdirectory its files go to ("": none) */
-    int sharded;             /* a shard: CITE_PATH is lex.aj's to say */
+    int whole;               /* an index_whole value */
 } builder;
+
+/* What build_index writes: a shard (CITE_PATH is lex.aj's to say), or the
+ * whole corpus as one index, because it is small or because sharding was
+ * turned off (which SUPER records, so that later builds keep it off). */
+enum index_whole { AS_SHARD, WHOLE, WHOLE_SHARDING_OFF };
 
 static double now(void) {
     struct timespec ts;
@@ -1213,11 +1218,12 @@ static aj_err write_meta(builder *b, aj_fwriter *w) {
     aj_put_u64le(sup + 32, aj_inverter_npostings(b->terms) + b->npost_t);
     aj_put_u64le(sup + 40, aj_inverter_npostings(b->words) + b->npost_w);
     aj_put_u32le(sup + 48, (uint32_t)b->nchrome);
+    aj_put_u32le(sup + 52, b->whole == WHOLE_SHARDING_OFF ? AJ_SUPER_SHARDING_OFF : 0);
     aj_put_u64le(sup + 56, chrome_tokens);
     aj_put_u64le(sup + 64, b->npairs);
     aj_put_u64le(sup + 72, b->npair_postings);
     /* a shard's documents are cited by path as lex.aj says (lex.h) */
-    uint8_t *flags = b->sharded ? calloc(b->ndocs + 1, 1) : doc_flags(b);
+    uint8_t *flags = b->whole == AS_SHARD ? calloc(b->ndocs + 1, 1) : doc_flags(b);
     if (!flags) return aj_fail(c, AJ_ENOMEM, "document flags");
     uint64_t off = aj_fw_tell(w);
     aj_err e = aj_fw_write(c, w, sup, sizeof sup);
@@ -1429,7 +1435,7 @@ aj_err aj_build(aj_ctx *c, const aj_build_opts *o, aj_build_stats *stats) {
  * (0: skipped), to be freed. */
 static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj_corpus *cp,
                           const char *sub, int threads, uint32_t chunk_bytes,
-                          uint32_t segment_tokens, int sharded, aj_build_stats *st,
+                          uint32_t segment_tokens, int whole, aj_build_stats *st,
                           uint64_t **xxh3) {
     builder b = {.c = c, .o = o};
     aj_bchunk *chunks = NULL;
@@ -1445,7 +1451,7 @@ static aj_err build_index(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const aj
     b.seg_tokens = segment_tokens ? segment_tokens : AJ_SEG_TOKENS;
     b.t0 = now();
     b.sub = sub;
-    b.sharded = sharded;
+    b.whole = whole;
     if (aj_fp_init(&b.fp) != 0) return aj_fail(c, AJ_ENOMEM, "fingerprint");
     b.cp = cp;
     b.g = g;
@@ -1604,7 +1610,8 @@ static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const a
         }
         aj_corpus sub = {cp->docs + lo, hi - lo, 0};
         uint64_t *xxh3;
-        e = build_index(c, o, g, &sub, tmp, threads, chunk_bytes, segment_tokens, 1, st, &xxh3);
+        e = build_index(c, o, g, &sub, tmp, threads, chunk_bytes, segment_tokens, AS_SHARD, st,
+                        &xxh3);
         if (!e) {
             /* A document that changed between its hash and its reading
              * was indexed as read: the shard gets another name, so that no
@@ -1657,17 +1664,20 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
         return e;
     }
     /* the shard plan */
-    /* the shard size asked for, else the live index's (0: unsharded) */
-    uint64_t shard_bytes = o->shard_bytes == UINT64_MAX ? 0 : o->shard_bytes;
-    if (!o->shard_bytes) {
+    /* the shard size asked for, else the live index's, else the default;
+     * UINT64_MAX: sharding off */
+    uint64_t want = o->shard_bytes;
+    if (!want) {
         char live[64], path[2200];
         int lfd = live_generation(&g, live);
         if (lfd >= 0) {
             close(lfd);
             snprintf(path, sizeof path, "%s/%s", g.dir, live);
-            shard_bytes = aj_lex_shard_bytes(path);
+            want = aj_lex_shard_bytes(path);
         }
+        if (!want) want = AJ_SHARD_DEFAULT_BYTES;
     }
+    uint64_t shard_bytes = want == UINT64_MAX ? 0 : want;
     aj_shard_doc *sd = calloc(cp.ndocs + 1, sizeof *sd);
     uint32_t *ends = NULL, nshards = 0;
     if (!sd) e = aj_fail(c, AJ_ENOMEM, "document table");
@@ -1675,7 +1685,8 @@ aj_err aj_build_units(aj_ctx *c, const aj_build_opts *o, uint32_t chunk_bytes,
     if (!e) e = aj_shard_plan(c, &cp, sd, shard_bytes, &ends, &nshards);
     if (!e && nshards == 1) {
         uint64_t *xxh3;
-        e = build_index(c, o, &g, &cp, "", threads, chunk_bytes, segment_tokens, 0, &st, &xxh3);
+        e = build_index(c, o, &g, &cp, "", threads, chunk_bytes, segment_tokens,
+                        shard_bytes ? WHOLE : WHOLE_SHARDING_OFF, &st, &xxh3);
         free(xxh3);
     } else if (!e) {
         e = build_shards(c, o, &g, &cp, sd, ends, nshards, shard_bytes, threads, chunk_bytes,

@@ -540,12 +540,20 @@ uint64_t aj_lex_shard_bytes(const char *gen_dir) {
     aj_mfile *m = NULL;
     uint64_t off, len, size = 0;
     const uint8_t *p;
-    if (fd >= 0 && aj_mfile_open(&ignored, fd, AJ_LEX_FILE, AJ_KIND_LEX, &m) == AJ_OK &&
-        aj_mfile_section(&ignored, m, AJ_LEX_SHARDS, &off, &len) == AJ_OK && len >= 16 &&
-        aj_mfile_get(&ignored, m, off, 16, &p) == AJ_OK)
-        size = aj_get_u64le(p + 8);
+    if (fd < 0) return 0;
+    if (aj_mfile_open(&ignored, fd, AJ_LEX_FILE, AJ_KIND_LEX, &m) == AJ_OK) {
+        if (aj_mfile_section(&ignored, m, AJ_LEX_SHARDS, &off, &len) == AJ_OK && len >= 16 &&
+            aj_mfile_get(&ignored, m, off, 16, &p) == AJ_OK)
+            size = aj_get_u64le(p + 8);
+    } else if (aj_mfile_open(&ignored, fd, aj_file_names[AJ_F_META], AJ_KIND_META, &m) ==
+                   AJ_OK &&
+               aj_mfile_section(&ignored, m, AJ_SEC_SUPER, &off, &len) == AJ_OK &&
+               len == AJ_SUPER_BYTES && aj_mfile_get(&ignored, m, off, len, &p) == AJ_OK &&
+               (aj_get_u32le(p + 52) & AJ_SUPER_SHARDING_OFF)) {
+        size = UINT64_MAX;
+    }
     aj_mfile_close(m);
-    if (fd >= 0) close(fd);
+    close(fd);
     return size;
 }
 

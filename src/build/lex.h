@@ -37,7 +37,8 @@ aj_err aj_lex_write(aj_ctx *c, const char *gen_dir, const uint64_t *ids, uint32_
                     uint64_t shard_bytes, const char *prev, aj_build_stats *st);
 
 /* The shard size the sharded generation gen_dir was built with (lex.aj,
- * SHARDS), or 0 when it is not sharded or cannot be read. */
+ * SHARDS); UINT64_MAX for an unsharded one built with sharding off
+ * (meta.aj, SUPER's flags); 0 for any other, or when it cannot be read. */
 uint64_t aj_lex_shard_bytes(const char *gen_dir);
 
 #endif

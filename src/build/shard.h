@@ -29,6 +29,12 @@
 /* A corpus smaller than this many shard sizes is one unsharded index. */
 #define AJ_SHARD_MIN_SHARDS 4
 
+/* The shard size of a build that names none and has no live index to
+ * take it from: 8 MiB, about a second to index again on one machine of
+ * two cores, so that a change to a corpus of any size costs about that
+ * (README "Incremental builds"); a corpus under 32 MiB is one index. */
+#define AJ_SHARD_DEFAULT_BYTES ((uint64_t)8 << 20)
+
 /* What the plan knows of each document: its size, and its content's
  * XXH3-64 once hashed. */
 typedef struct aj_shard_doc {

@@ -5,8 +5,7 @@
  * Writing is append-only and buffered; page checksums are computed as the
  * payload streams past, so the writer never rereads what it wrote.
  * Reading maps the file read-only.  Opening checks the header and the
- * checksum table only, so it costs the same for any file size; each 64 KiB
- * page of payload is verified against its checksum the first time any byte
+ * checksum table only; each 4 KiB page of payload is verified against its checksum the first time any byte
  * of it is requested through aj_mfile_get().
  */
 #ifndef AJ_FILE_H
@@ -17,10 +16,10 @@
 
 #include "common/error.h"
 
-#define AJ_FORMAT_VERSION 10u
+#define AJ_FORMAT_VERSION 11u
 #define AJ_MAGIC "AJSEARCH"
 #define AJ_HEADER_BYTES 64u
-#define AJ_PAGE_BYTES 65536u
+#define AJ_PAGE_BYTES 4096u
 #define AJ_MAX_SECTIONS 16u
 
 /* File kinds: four ASCII bytes read as a little-endian u32. */

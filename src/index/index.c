@@ -92,8 +92,13 @@ static aj_err read_counts(aj_ctx *c, aj_mfile *m, uint32_t id, aj_part *pt) {
     pt->chrome_tokens = aj_get_u64le(p + 56);
     pt->npairs = aj_get_u64le(p + 64);
     pt->npair_postings = aj_get_u64le(p + 72);
-    if (pt->nchrome > pt->nparas || pt->chrome_tokens > pt->ntokens || aj_get_u32le(p + 52))
+    pt->super_flags = aj_get_u32le(p + 52);
+    if (pt->nchrome > pt->nparas || pt->chrome_tokens > pt->ntokens)
         return aj_fail(c, AJ_ECORRUPT, "%s: superblock chrome counts", aj_mfile_name(m));
+    /* only an unsharded index's meta.aj may say that sharding is off */
+    if (pt->super_flags & ~(pt->name[0] || id != AJ_SEC_SUPER ? 0 : AJ_SUPER_SHARDING_OFF))
+        return aj_fail(c, AJ_ECORRUPT, "%s: superblock flags %#x", aj_mfile_name(m),
+                       pt->super_flags);
     if (pt->npairs > pt->nterms || pt->npair_postings > pt->npostings)
         return aj_fail(c, AJ_ECORRUPT, "%s: superblock pair count", aj_mfile_name(m));
     return AJ_OK;

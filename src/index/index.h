@@ -35,6 +35,9 @@ enum {
     AJ_SEC_PAGES = 10
 };
 #define AJ_SUPER_BYTES 80u
+/* SUPER's flags (bytes 52..55): an unsharded index built with sharding
+ * turned off (`--shard-size off`), which later builds keep. */
+#define AJ_SUPER_SHARDING_OFF 1u
 #define AJ_DOC_BYTES 44u
 #define AJ_PARA_BYTES 32u
 #define AJ_CITE_BYTES 12u     /* the outline part of a PARAS record */
@@ -122,6 +125,7 @@ typedef struct aj_part {
     uint64_t ntokens, nterms, nwords, npostings, nword_postings, npairs, npair_postings;
     uint32_t nchrome;
     uint64_t chrome_tokens;
+    uint32_t super_flags;    /* SUPER's flags (AJ_SUPER_SHARDING_OFF) */
     uint64_t chrome_off, chromedf_off;  /* first records (payload offsets) */
     uint32_t nchrome_runs, nchromedf;
     uint64_t pages_off;      /* PAGES records (payload offset) */

@@ -32,6 +32,11 @@ $AJSEARCH_BIN names the binary).  Scenarios:
   keeps_size     a build without --shard-size keeps the sharded index's
                  shard size (and reuses its shards); --shard-size off makes
                  one unsharded index again, whose answers are the same
+  default_size   with no --shard-size, a corpus of 32 MiB or more is cut
+                 in shards of 8 MiB (one of 31 MiB is one index), a change
+                 indexes one or two of them again, `off` is kept by the
+                 builds that follow however large the corpus, and a build
+                 from nothing writes what the incremental one wrote
 """
 import filecmp
 import json
@@ -280,6 +285,57 @@ def s_keeps_size(tmp):
     again = index(corpus, inc)
     check(again["shards"] == 1, "and stays unsharded")
     check(first["shards"] > 1, "the first build was sharded")
+
+
+def big_corpus(dst, mib):
+    """Documents of about 512 KiB from the seeds, mib MiB in all, each with
+    words of its own."""
+    os.makedirs(dst)
+    names = sorted(n for n in os.listdir(CORPUS) if n.endswith(".txt"))
+    texts = []
+    for n in names:
+        with open(os.path.join(CORPUS, n), encoding="utf-8") as f:
+            texts.append(f.read())
+    i = total = 0
+    while total < mib << 20:
+        body = []
+        while sum(map(len, body)) < 512 << 10:
+            body.append(texts[(i + len(body)) % len(texts)])
+        body.append(f"Document {i} closes with word{i}x.\n")
+        data = "\n\n".join(body).encode()
+        with open(os.path.join(dst, f"doc-{i:04d}.txt"), "wb") as f:
+            f.write(data[:(mib << 20) - total] if total + len(data) > mib << 20 else data)
+        total += min(len(data), (mib << 20) - total)
+        i += 1
+
+
+def s_default_size(tmp):
+    small = os.path.join(tmp, "small")
+    big_corpus(small, 31)
+    st = index(small, os.path.join(tmp, "small-idx"))
+    check(st["shards"] == 1, f"31 MiB is one index: {st['shards']} shards")
+    corpus = os.path.join(tmp, "corpus")
+    big_corpus(corpus, 40)
+    inc = os.path.join(tmp, "inc")
+    first = index(corpus, inc)
+    check(first["shards"] >= 4 and os.path.exists(os.path.join(gen_dir(inc), "lex.aj")),
+          f"40 MiB is sharded by default: {first['shards']} shards")
+    with open(os.path.join(corpus, "doc-0003.txt"), "a", encoding="utf-8") as f:
+        f.write("\nChanged: a new paragraph on maritime security.\n")
+    st = index(corpus, inc)
+    check(st["shards"] == first["shards"] and 1 <= st["shards_indexed"] <= 2,
+          f"a change indexes one or two shards again: {st['shards_indexed']} of {st['shards']}")
+    full = os.path.join(tmp, "full")
+    index(corpus, full)
+    same_tree(gen_dir(inc), gen_dir(full))
+    off = index(corpus, inc, "--shard-size", "off")
+    check(off["shards"] == 1, "--shard-size off makes one index")
+    again = index(corpus, inc)
+    check(again["shards"] == 1 and not os.path.exists(os.path.join(gen_dir(inc), "lex.aj")),
+          f"a build without --shard-size keeps it off: {again['shards']} shards")
+    on = index(corpus, inc, "--shard-size", "8M")
+    check(on["shards"] == first["shards"], "--shard-size 8M is the default's size")
+    same_tree(gen_dir(inc), gen_dir(full))
 
 
 if __name__ == "__main__":
