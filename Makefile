@@ -68,7 +68,7 @@ LEXICON_LISTS := /usr/share/dict/american-english /usr/share/dict/british-englis
 MKLEX_SRCS := tools/mklexicon.c $(addprefix src/,common/error.c common/utf8.c analysis/fold.c \
               analysis/variant.c analysis/stem.c analysis/analyzer.c)
 LIB_OBJS := $(addprefix $(BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(BUILD)/lib/lexicon_data.o
-CLI_SRCS := main.c out.c locate.c facets.c
+CLI_SRCS := main.c out.c locate.c facets.c hits.c
 CLI_OBJS := $(addprefix $(BUILD)/cli/,$(CLI_SRCS:.c=.o))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS))
@@ -76,6 +76,8 @@ LIB     := $(BUILD)/libajsearch.a
 SO      := $(BUILD)/$(SONAME)
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
+SERVE_OBJS := $(addprefix $(BUILD)/cli/,serve.o hits.o out.o facets.o)
+SERVE   := $(BUILD)/ajsearch-serve
 
 # ajsearch-extract (src/extract/, docs/EXTRACT.md): the text of PDF, HTML
 # and DOCX documents, run by the indexer as a process of its own.  Linked
@@ -105,7 +107,7 @@ FUZZ_SMOKE_SECONDS ?= 30
         bench bench-quick bench-gate bench-publish bench-deps bench-build fuzz fuzz-build valgrind test-run eval
 .DEFAULT_GOAL := all
 
-all: $(BIN) $(SO) ajsearch $(EXTRACT) ajsearch-extract
+all: $(BIN) $(SO) ajsearch $(EXTRACT) ajsearch-extract $(SERVE) ajsearch-serve
 
 deps:
 	@sh tools/deps.sh
@@ -118,11 +120,17 @@ ajsearch: build/ajsearch
 ajsearch-extract: build/ajsearch-extract
 	cp build/ajsearch-extract ajsearch-extract
 
+# ... and the server, which `ajsearch serve` looks for beside it.
+ajsearch-serve: build/ajsearch-serve
+	cp build/ajsearch-serve ajsearch-serve.tmp && mv -f ajsearch-serve.tmp ajsearch-serve
+
 ifneq ($(BUILD),build)
 build/ajsearch:
 	$(MAKE) SAN= BUILD=build build/ajsearch
 build/ajsearch-extract:
 	$(MAKE) SAN= BUILD=build build/ajsearch-extract
+build/ajsearch-serve:
+	$(MAKE) SAN= BUILD=build build/ajsearch-serve
 endif
 
 $(BUILD)/lib/%.o: src/%.c
@@ -181,6 +189,17 @@ endif
 $(BIN): $(CLI_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) $(BIN_LINK) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
 
+# ajsearch-serve (`ajsearch serve`, README "Server"): linked dynamically,
+# since libmicrohttpd brings GnuTLS and its libraries, which have no
+# complete set of static archives in Debian.
+$(SERVE): $(SERVE_OBJS) $(LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(SERVE_OBJS) $(LIB) $(PKG_LIBS) -lmicrohttpd
+
+# main.c names where `make install` puts ajsearch-serve.
+$(BUILD)/cli/main.o: src/cli/main.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DAJ_SERVE_PATH='"$(BINDIR)/ajsearch-serve"' -c $< -o $@
+
 $(BUILD)/ajsearch-dynamic: $(CLI_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
 
@@ -204,7 +223,7 @@ run: deps
 index: all
 	./ajsearch index
 
-check-build: $(BIN) $(SO) $(RUNNER) $(EXTRACT) $(FUZZ_BINS)
+check-build: $(BIN) $(SO) $(RUNNER) $(EXTRACT) $(SERVE) $(FUZZ_BINS)
 
 # The Criterion runner holds the unit tests, the end-to-end tests (which
 # drive $(BIN) on the real corpus) and the fuzzing runs; its last line is
@@ -418,7 +437,7 @@ $(BUILD)/ajsearch.pc:
 
 # Every file install writes, relative to DESTDIR; uninstall removes these
 # and nothing else.
-INSTALLED = $(BINDIR)/ajsearch $(BINDIR)/ajsearch-extract \
+INSTALLED = $(BINDIR)/ajsearch $(BINDIR)/ajsearch-extract $(BINDIR)/ajsearch-serve \
             $(LIBDIR)/$(REALNAME) $(LIBDIR)/$(SONAME) $(LIBDIR)/libajsearch.so \
             $(LIBDIR)/libajsearch.a \
             $(INCLUDEDIR)/ajsearch/ajsearch.h \
@@ -432,6 +451,7 @@ install: all $(LIB) $(BUILD)/ajsearch.pc
 	    "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)"
 	install -m 755 $(BIN) "$(DESTDIR)$(BINDIR)/ajsearch"
 	install -m 755 $(EXTRACT) "$(DESTDIR)$(BINDIR)/ajsearch-extract"
+	install -m 755 $(SERVE) "$(DESTDIR)$(BINDIR)/ajsearch-serve"
 	install -m 755 $(SO) "$(DESTDIR)$(LIBDIR)/$(REALNAME)"
 	ln -sf $(REALNAME) "$(DESTDIR)$(LIBDIR)/$(SONAME)"
 	ln -sf $(SONAME) "$(DESTDIR)$(LIBDIR)/libajsearch.so"
@@ -452,4 +472,4 @@ clean:
 	rm -rf build build-san build-fuzz ajsearch ajsearch-extract
 	rm -rf index/gen-* index/.build-* index/CURRENT index/CURRENT.* index/LOCK
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_EXTRACT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SERVE_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_EXTRACT_OBJS:.o=.d)

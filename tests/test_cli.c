@@ -319,6 +319,14 @@ E2E_INCREMENTAL(damaged)
 E2E_INCREMENTAL(export)
 E2E_INCREMENTAL(default_size)
 
+/* The HTTP server (tests/cli/e2e_serve.py). */
+#define E2E_SERVE(name)                                                  \
+    Test(cli_serve, name, .timeout = 600) { run_ok("python3 tests/cli/e2e_serve.py " #name); }
+
+E2E_SERVE(api)
+E2E_SERVE(errors)
+E2E_SERVE(follows)
+
 E2E_FORMATS(same_answers)
 E2E_FORMATS(by_content)
 E2E_FORMATS(failures)

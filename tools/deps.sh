@@ -3,7 +3,7 @@
 # missing: as root through apt-get, else through sudo; without either it
 # prints the exact command to run and exits with status 2.
 set -u
-PKGS="gcc make pkg-config libc6-dev libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libpoppler-glib-dev libxml2-dev libzip-dev wamerican wbritish libcriterion-dev python3 clang libclang-rt-dev"
+PKGS="gcc make pkg-config libc6-dev libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libpoppler-glib-dev libxml2-dev libzip-dev libmicrohttpd-dev wamerican wbritish libcriterion-dev python3 clang libclang-rt-dev"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 
 missing=""

@@ -17,6 +17,7 @@
 
 #include "ajsearch.h"
 #include "facets.h"
+#include "hits.h"
 #include "locate.h"
 #include "out.h"
 
@@ -24,6 +25,9 @@
 #define EXIT_NOHITS 1
 #define EXIT_ERR 2
 #define EXIT_BUSY 3             /* index: another build holds the lock */
+#ifndef AJ_SERVE_PATH           /* the Makefile gives $(BINDIR)'s */
+#define AJ_SERVE_PATH "/usr/local/bin/ajsearch-serve"
+#endif
 
 #define SNIPPET_BYTES 320
 #define HEADING_CITE_BYTES 80   /* of a heading cited for a paragraph */
@@ -73,6 +77,7 @@ typedef struct {
                                    status 1 */
     uint64_t memory;            /* index --memory, bytes */
     uint64_t shard_size;        /* index --shard-size, bytes (0: default) */
+    const char *bind, *port;    /* serve --bind, --port */
     int keep;                   /* index --keep N: N + 1 (0: not given) */
     int wait;                   /* index --wait */
     int fingerprint;            /* status --fingerprint */
@@ -97,6 +102,8 @@ static const char usage_main[] =
     "       ajsearch dump    [--json] [--index DIR]\n"
     "       ajsearch check   [--strict] [--index DIR]\n"
     "       ajsearch acronyms [--json] [--index DIR]\n"
+    "       ajsearch serve   [--index DIR] [--corpus DIR] [--bind ADDR] [--port N]\n"
+    "                        [--threads N]\n"
     "       ajsearch --version | -h, --help | COMMAND --help | help [COMMAND]\n"
     "\n"
     "Searches the paragraphs of the documents indexed from a corpus directory.\n"
@@ -414,6 +421,35 @@ static const char usage_show[] =
     "document's numbers, or the closest documents or places) or several (it\n"
     "lists them).\n";
 
+static const char usage_serve[] =
+    "usage: ajsearch serve [--index DIR] [--corpus DIR] [--bind ADDR] [--port N] [--threads N]\n"
+    "\n"
+    "Serves the index over HTTP until SIGINT or SIGTERM: a JSON API (README\n"
+    "\"Server\"), the index mapped once and shared by the worker threads.  It\n"
+    "prints the address it serves, and follows the index: after 'ajsearch\n"
+    "index' replaces it, the next requests get the new generation, and those\n"
+    "running finish on the old one.\n"
+    "\n"
+    "  GET /api/search?q=QUERY[&n=10&offset=0&since=&until=&doc=&source=\n"
+    "      &facet=year,month,date,doc,source&group=1]\n"
+    "                  the hits as --json gives them, in one object with the\n"
+    "                  total, the suggestion, the facets and took_us\n"
+    "  GET /api/paragraph/ID[?context=1]\n"
+    "                  a paragraph and its neighbours, as show --json\n"
+    "  GET /api/stats  the index's counts, as stats --json\n"
+    "  GET /healthz    {\"status\":\"ok\",\"generation\":...}\n"
+    "\n"
+    "  --bind ADDR     the IPv4 or IPv6 address to listen on (default\n"
+    "                  127.0.0.1: this machine only)\n"
+    "  --port N        the TCP port (default 8080; 0 picks a free one)\n"
+    "  --threads N     worker threads (default: one per CPU)\n"
+    "\n"
+    "Errors are JSON objects {\"error\",\"status\"} with \"position\" (the\n"
+    "byte of the query) for a query error: 400 for a bad query or parameter,\n"
+    "404, 405 for a method other than GET or HEAD, 413 for a request with a\n"
+    "body.  Exit status 2 when the index cannot be opened or the address\n"
+    "cannot be bound.\n";
+
 static const char usage_check[] =
     "usage: ajsearch check [--strict] [--index DIR]\n"
     "\n"
@@ -436,7 +472,7 @@ static const char usage_check[] =
 static const char usage_short[] =
     "usage: ajsearch [search] [options] QUERY...\n"
     "       ajsearch show ID|CITATION | index | status | export DIR | stats | dump |\n"
-    "                check | acronyms | analyze [TEXT...]\n"
+    "                check | acronyms | serve | analyze [TEXT...]\n"
     "Searches the paragraphs of an indexed corpus; 'ajsearch --help' explains\n"
     "the query language, the options and the commands.\n";
 
@@ -452,11 +488,11 @@ typedef struct command {
 enum {
     CMD_SEARCH = 1u << 0, CMD_INDEX = 1u << 1, CMD_ANALYZE = 1u << 2, CMD_STATS = 1u << 3,
     CMD_DUMP = 1u << 4, CMD_CHECK = 1u << 5, CMD_ACRONYMS = 1u << 6, CMD_SHOW = 1u << 7,
-    CMD_STATUS = 1u << 8, CMD_EXPORT = 1u << 9
+    CMD_STATUS = 1u << 8, CMD_EXPORT = 1u << 9, CMD_SERVE = 1u << 10
 };
-#define CMD_ALL 0x3FFu
+#define CMD_ALL 0x7FFu
 #define CMD_READERS (CMD_SEARCH | CMD_STATS | CMD_DUMP | CMD_CHECK | CMD_ACRONYMS | CMD_SHOW | \
-                     CMD_STATUS | CMD_EXPORT)
+                     CMD_STATUS | CMD_EXPORT | CMD_SERVE)
 enum { WORDS_NONE, WORDS_ANY, WORDS_ONE };
 
 static const command commands[] = {
@@ -470,6 +506,7 @@ static const command commands[] = {
     {"dump", CMD_DUMP, usage_dump, WORDS_NONE},
     {"check", CMD_CHECK, usage_check, WORDS_NONE},
     {"acronyms", CMD_ACRONYMS, usage_acronyms, WORDS_NONE},
+    {"serve", CMD_SERVE, usage_serve, WORDS_NONE},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -484,7 +521,7 @@ typedef enum {
     O_SINCE, O_UNTIL, O_DOC, O_SOURCE, O_FACET, O_TIMELINE,
     O_NO_CORRECT,
     O_NO_EXPAND, O_CHROME, O_NO_PARTIAL, O_K1, O_B, O_RANK, O_PROXIMITY, O_HEADING, O_HEADING_HIT, O_COLOR,
-    O_THREADS, O_MEMORY, O_SHARD_SIZE, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
+    O_THREADS, O_BIND, O_PORT, O_MEMORY, O_SHARD_SIZE, O_CONTEXT, O_KEEP, O_STRICT, O_WAIT, O_FINGERPRINT
 } optid;
 
 /* Every option, the commands it applies to and whether it takes a value
@@ -504,7 +541,7 @@ static const optdef optdefs[] = {
     {"--help", 'h', ARG_NONE, CMD_ALL, O_HELP},
     {"--version", 0, ARG_NONE, CMD_ALL, O_VERSION},
     {"--index", 0, ARG_NEEDED, CMD_READERS | CMD_INDEX, O_INDEX},
-    {"--corpus", 0, ARG_NEEDED, CMD_SEARCH | CMD_INDEX | CMD_STATUS, O_CORPUS},
+    {"--corpus", 0, ARG_NEEDED, CMD_SEARCH | CMD_INDEX | CMD_STATUS | CMD_SERVE, O_CORPUS},
     {"--json", 0, ARG_NONE, CMD_JSON, O_JSON},
     {"--limit", 'n', ARG_NEEDED, CMD_SEARCH, O_LIMIT},
     {"--offset", 0, ARG_NEEDED, CMD_SEARCH, O_OFFSET},
@@ -536,7 +573,9 @@ static const optdef optdefs[] = {
     {"--heading-hit", 0, ARG_NEEDED, CMD_SEARCH, O_HEADING_HIT},
     {"--color", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
     {"--colour", 0, ARG_ATTACHED, CMD_SEARCH | CMD_SHOW, O_COLOR},
-    {"--threads", 0, ARG_NEEDED, CMD_INDEX, O_THREADS},
+    {"--threads", 0, ARG_NEEDED, CMD_INDEX | CMD_SERVE, O_THREADS},
+    {"--bind", 0, ARG_NEEDED, CMD_SERVE, O_BIND},
+    {"--port", 0, ARG_NEEDED, CMD_SERVE, O_PORT},
     {"--memory", 0, ARG_NEEDED, CMD_INDEX, O_MEMORY},
     {"--shard-size", 0, ARG_NEEDED, CMD_INDEX, O_SHARD_SIZE},
     {"--context", 0, ARG_NEEDED, CMD_SHOW, O_CONTEXT},
@@ -809,6 +848,11 @@ static void apply_option(options *o, const optdef *d, const char *name, const ch
         if (strcmp(o->color_opt, "auto") && strcmp(o->color_opt, "always") &&
             strcmp(o->color_opt, "never"))
             die_usage("%s must be auto, always or never", name);
+        break;
+    case O_BIND: o->bind = val; break;
+    case O_PORT:
+        o->port = val;
+        if (parse_count(name, val) > 65535) die_usage("%s must be between 0 and 65535", name);
         break;
     case O_THREADS:
         o->threads = (int)parse_count(name, val);
@@ -1461,17 +1505,6 @@ static int cmd_acronyms(options *o) {
     return rc;
 }
 
-/* ,"section":[...]: the enclosing headings of a citation, outermost
- * first. */
-static void print_json_section(const aj_cite *ct) {
-    fputs(",\"section\":[", stdout);
-    for (size_t i = 0; i < ct->nsection; i++) {
-        if (i) fputc(',', stdout);
-        out_json_cstr(stdout, ct->section[i]);
-    }
-    fputc(']', stdout);
-}
-
 static int cmd_dump(options *o) {
     if (o->help) {
         fputs(usage_dump, stdout);
@@ -1506,7 +1539,7 @@ static int cmd_dump(options *o) {
             out_json_cstr(stdout, p.label);
             printf(",\"kind\":\"%s\",\"cite\":", kind);
             out_json_cstr(stdout, ct.place);
-            print_json_section(&ct);
+            json_section(stdout, &ct);
             printf(",\"start\":%llu,\"end\":%llu,\"len\":%u,\"text\":",
                    (unsigned long long)p.start, (unsigned long long)p.end, p.len);
             out_json_str(stdout, text, len);
@@ -1659,102 +1692,23 @@ static void report_query(const aj_ctx *c, const char *q, size_t len,
 
 /* ---- showing hits ---- */
 
-/* Matches of a hit kept in the hit itself: a paragraph rarely has more,
- * so a hit costs no allocation for them (and hitviews are never moved). */
-#define HIT_SPANS 16
-
-/* Everything shown about one hit, gathered once for every output format
- * (terminal, --json, --html, --group). */
-typedef struct {
-    aj_para_info p;
-    aj_doc_info d;
-    char *text;
-    size_t len;
-    aj_span *spans;         /* every match in text, sorted: span_buf or,
-                               when they are more, allocated */
-    size_t nspans;
-    aj_range *src;          /* their bytes in the source file (--json):
-                               src_buf or allocated likewise; NULL when the
-                               source is missing or changed */
-    aj_span span_buf[HIT_SPANS];
-    aj_range src_buf[HIT_SPANS];
-    int src_changed;        /* src is NULL because the file's size or
-                               checksum differs from the index's */
-    aj_cite ct;             /* its citation (aj_para_cite) */
-    const char *place;      /* ct.place: "¶ 28", "under “Heading”,
-                               paragraph 3", "paragraph 3" */
-    const char *where;      /* ct.cite after the title: date (when known),
-                               path (when needed) and place */
-} hitview;
-
-#define MID_DOT " \xC2\xB7 "
-
-static void free_hit(hitview *v) {
-    free(v->text);
-    if (v->spans != v->span_buf) free(v->spans);
-    if (v->src != v->src_buf) free(v->src);
-    aj_cite_free(&v->ct);
-}
-
-/* Gathers what is shown of paragraph id (but v->src).  Returns 0, or
- * EXIT_ERR after reporting. */
+/* hit_load, reporting its error: 0 or EXIT_ERR. */
 static int load_hit(aj_index *ix, aj_searcher *s, uint32_t id, hitview *v) {
     aj_ctx c = {0};
-    memset(v, 0, sizeof *v);
-    if (aj_para_get(&c, ix, id, &v->p) || aj_doc_get(&c, ix, v->p.doc, &v->d) ||
-        aj_para_text(&c, ix, id, &v->text, &v->len) || aj_para_cite(&c, ix, id, &v->ct)) {
-        report(&c);
-        free_hit(v);
-        return EXIT_ERR;
-    }
-    /* Highlighting analyzes the whole paragraph: it runs a second time
-     * only for a paragraph with more matches than the hit holds. */
-    v->spans = v->span_buf;
-    size_t n = aj_search_highlight(s, v->text, v->len, v->spans, HIT_SPANS);
-    if (n > HIT_SPANS) {
-        v->spans = malloc(n * sizeof *v->spans);
-        if (!v->spans) {
-            fprintf(stderr, "%s: out of memory\n", prog);
-            exit(EXIT_ERR);
-        }
-        n = aj_search_highlight(s, v->text, v->len, v->spans, n);
-    }
-    v->nspans = n;
-    v->place = v->ct.place;
-    v->where = v->ct.cite + strlen(v->ct.title) + strlen(MID_DOT);
-    return 0;
+    if (hit_load(&c, ix, s, id, v) == AJ_OK) return 0;
+    report(&c);
+    return EXIT_ERR;
 }
 
-/* Loads the hits h[idx[i]] (idx NULL: h[i]), i < n, into v[0..n); for
- * --json also the source bytes of their matches, one pass per document (a
- * missing or changed source file is not an error: v->src stays NULL).
- * Returns 0, or EXIT_ERR after reporting. */
+/* hits_load, with the source bytes of the matches for --json; reports
+ * what went wrong: 0 or EXIT_ERR. */
 static int load_hits(const options *o, aj_index *ix, aj_searcher *s, const aj_hit *h,
                      const size_t *idx, size_t n, hitview *v) {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (load_hit(ix, s, h[idx ? idx[i] : i].id, &v[i])) break;
-    aj_source_hit *sh = o->json && i == n ? calloc(n + 1, sizeof *sh) : NULL;
-    for (size_t k = 0; sh && k < n; k++) {
-        v[k].src = v[k].nspans <= HIT_SPANS ? v[k].src_buf
-                                             : malloc(v[k].nspans * sizeof *v[k].src);
-        if (!v[k].src) exit(EXIT_ERR);
-        sh[k] = (aj_source_hit){v[k].p.id, v[k].text, v[k].len, v[k].spans,
-                                v[k].nspans, v[k].src, 0, 0};
-    }
-    aj_ctx c = {0};
-    /* Source offsets are extra: failing to find them (out of memory)
-     * leaves them null rather than failing the search. */
-    if (sh && aj_source_ranges(&c, ix, o->corpus_dir, sh, n)) report(&c);
-    for (size_t k = 0; sh && k < n; k++) {
-        if (sh[k].found) continue;
-        v[k].src_changed = sh[k].changed;
-        if (v[k].src != v[k].src_buf) free(v[k].src);
-        v[k].src = NULL;
-    }
-    free(sh);
-    if (i == n) return 0;
-    for (size_t k = 0; k < i; k++) free_hit(&v[k]);
+    aj_ctx c = {0}, warn = {0};
+    aj_err e = hits_load(&c, ix, s, h, idx, n, v, o->json ? o->corpus_dir : NULL, &warn);
+    if (warn.err) report(&warn);
+    if (e == AJ_OK) return 0;
+    report(&c);
     return EXIT_ERR;
 }
 
@@ -1872,74 +1826,6 @@ static void print_explain_text(const options *o, const aj_hit *h) {
 }
 
 /* [[s, e], ...] */
-static void print_json_ranges(const aj_span *sp, const aj_range *r, size_t n) {
-    fputc('[', stdout);
-    for (size_t i = 0; i < n; i++)
-        printf("%s[%llu,%llu]", i ? "," : "",
-               (unsigned long long)(r ? r[i].start : sp[i].start),
-               (unsigned long long)(r ? r[i].end : sp[i].end));
-    fputc(']', stdout);
-}
-
-/* The fields of a paragraph in a JSON object, from "id" to "cite" (hits
- * and show print these alike). */
-static void print_para_json(const hitview *v) {
-    printf("\"id\":%u,\"doc\":", v->p.id);
-    out_json_cstr(stdout, v->d.path);
-    fputs(",\"title\":", stdout);
-    out_json_cstr(stdout, v->d.title);
-    if (v->p.ordinal) printf(",\"para\":%u,\"label\":", v->p.ordinal);
-    else fputs(",\"para\":null,\"label\":", stdout); /* chrome (--chrome) */
-    out_json_cstr(stdout, v->p.label);
-    printf(",\"start\":%llu,\"end\":%llu,\"format\":\"%s\",\"page\":",
-           (unsigned long long)v->p.start, (unsigned long long)v->p.end, v->d.format);
-    if (v->p.page) printf("%u", v->p.page);
-    else fputs("null", stdout);
-    fputs(",\"text\":", stdout);
-    out_json_str(stdout, v->text, v->len);
-    fputs(",\"date\":", stdout);
-    out_json_cstr(stdout, v->d.date);
-    fputs(",\"heading\":", stdout);
-    out_json_cstr(stdout, v->ct.heading);
-    fputs(",\"cite\":", stdout);
-    out_json_cstr(stdout, v->ct.cite);
-    print_json_section(&v->ct);
-}
-
-/* One hit as a JSON object, without the opening brace when opened (batch
- * mode has written {"query":N, already) and without a newline. */
-static void print_hit_json(const options *o, const hitview *v, const aj_hit *h,
-                           size_t rank, int opened) {
-    printf("%s\"rank\":%zu,\"score\":%.6f,", opened ? "" : "{", rank, h->score);
-    print_para_json(v);
-    fputs(",\"text_matches\":", stdout);
-    print_json_ranges(v->spans, NULL, v->nspans);
-    fputs(",\"matches\":", stdout);
-    if (v->src) print_json_ranges(NULL, v->src, v->nspans);
-    else fputs("null", stdout);
-    if (v->src_changed) fputs(",\"source_changed\":true", stdout);
-    if (h->matched < h->clauses)
-        printf(",\"partial\":true,\"matched\":%u,\"clauses\":%u,\"share\":%.6f",
-               h->matched, h->clauses, h->share);
-    if (o->explain) {
-        /* nested: "heading" above is the section heading's text */
-        printf(",\"factors\":{\"bm25\":%.6f,\"proximity\":%.6f,\"heading\":%.6f,"
-               "\"kind\":%.6f}",
-               h->bm25, h->proximity, h->heading, h->kind);
-        fputs(",\"explain\":[", stdout);
-        for (size_t i = 0; i < h->nexplain; i++) {
-            const aj_explain *x = &h->explain[i];
-            fputs(i ? ",{\"clause\":" : "{\"clause\":", stdout);
-            out_json_cstr(stdout, x->clause);
-            printf(",\"tf\":%u,\"df\":%u,\"dl\":%u,\"idf\":%.6f,"
-                   "\"score\":%.6f}",
-                   x->tf, x->df, x->dl, x->idf, x->score);
-        }
-        fputc(']', stdout);
-    }
-    fputc('}', stdout);
-}
-
 /* The snippet window of v as HTML, matches in <mark>. */
 static void print_html_snippet(const options *o, const hitview *v) {
     size_t ws, we;
@@ -2266,8 +2152,6 @@ static void note_spelling(const aj_results *r, const query_ref *qr, size_t liste
 }
 
 /* Prints the hits r->hits in the chosen format, ranks from first. */
-static void print_also_json(const aj_results *r, int open);
-static void print_spelling_json(const aj_results *r, int open);
 
 /* Prints the hits; with --json each carries the "Did you mean" proposal,
  * "corrected" when the hits are the corrected query's and the missing
@@ -2286,14 +2170,14 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
             int opened = lineno != 0;
             if (lineno) printf("{\"query\":%zu,", lineno);
             if (r->suggestion || r->nmissing) {
-                print_spelling_json(r, !opened);
+                json_spelling(stdout, r, !opened);
                 opened = 1;
             }
             if (r->nalso) {
-                print_also_json(r, !opened);
+                json_also(stdout, r, !opened);
                 opened = 1;
             }
-            print_hit_json(o, &v[i], &r->hits[i], first + i, opened);
+            json_hit(stdout, o->explain, &v[i], &r->hits[i], first + i, opened);
             fputc('\n', stdout);
         } else if (o->html) {
             print_hit_html(o, &v[i], &r->hits[i], first + i, 0);
@@ -2304,7 +2188,7 @@ static int print_hits(const options *o, aj_index *ix, aj_searcher *s,
         } else {
             print_hit_text(o, &v[i], &r->hits[i], first + i);
         }
-        free_hit(&v[i]);
+        hit_free(&v[i]);
     }
     free(v);
     return 0;
@@ -2328,7 +2212,7 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         if (lineno) printf("{\"query\":%zu,", lineno);
         int opened = lineno != 0;
         if (r->suggestion || r->nmissing) {
-            print_spelling_json(r, !opened);
+            json_spelling(stdout, r, !opened);
             opened = 1;
         }
         printf("%s\"group\":%zu,\"doc\":", opened ? "" : "{", rank);
@@ -2373,7 +2257,7 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         printf(MID_DOT "%u matching paragraph%s\n\n", count, count == 1 ? "" : "s");
         for (size_t k = 0; k < g->nhits; k++) {
             print_hit_md(&v[k], v[k].place, k + 1, (size_t)w);
-            free_hit(&v[k]);
+            hit_free(&v[k]);
         }
         return 0;
     }
@@ -2381,7 +2265,7 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         const aj_hit *h = &g->hits[k];
         if (o->json) {
             if (k) fputc(',', stdout);
-            print_hit_json(o, &v[k], h, k + 1, 0);
+            json_hit(stdout, o->explain, &v[k], h, k + 1, 0);
         } else if (o->csv) {
             print_hit_csv(qr, &v[k], h, k + 1, rank);
         } else if (o->html) {
@@ -2393,7 +2277,7 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
             print_text_snippet(o, &v[k]);
             if (o->explain) print_explain_text(o, h);
         }
-        free_hit(&v[k]);
+        hit_free(&v[k]);
     }
     if (!o->csv) fputs(o->json ? "]}\n" : o->html ? "</ol></li>\n" : "\n", stdout);
     return 0;
@@ -2554,56 +2438,6 @@ static void print_text_header(const options *o, const aj_results *r, size_t line
     printf("\n");
 }
 
-static void print_also_json(const aj_results *r, int open) {
-    fputs(open ? "{\"also\":[" : "\"also\":[", stdout);
-    for (size_t i = 0; i < r->nalso; i++) {
-        if (i) fputc(',', stdout);
-        out_json_cstr(stdout, r->also[i]);
-    }
-    fputs("],", stdout);
-}
-
-/* The missing words as typed: ["a","b"]. */
-static void print_missing_json(const aj_results *r) {
-    fputc('[', stdout);
-    for (size_t i = 0; i < r->nmissing; i++) {
-        if (i) fputc(',', stdout);
-        out_json_str(stdout, r->given + r->missing[i].pos, r->missing[i].len);
-    }
-    fputc(']', stdout);
-}
-
-/* "in_chrome":[...]: the missing words that occur only in page chrome
- * (none: nothing is printed and 0 returned). */
-static int print_in_chrome_json(const aj_results *r) {
-    int any = 0;
-    for (size_t i = 0; i < r->nmissing; i++) {
-        if (!r->missing[i].chrome) continue;
-        fputs(any ? "," : "\"in_chrome\":[", stdout);
-        out_json_str(stdout, r->given + r->missing[i].pos, r->missing[i].len);
-        any = 1;
-    }
-    if (any) fputc(']', stdout);
-    return any;
-}
-
-/* "missing":[...] (the words as typed), and "suggestion" and "corrected"
- * when there is a proposal, each followed by a comma. */
-static void print_spelling_json(const aj_results *r, int open) {
-    if (open) fputc('{', stdout);
-    if (r->suggestion) {
-        fputs("\"suggestion\":", stdout);
-        out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
-        fputs(r->corrected ? ",\"corrected\":true," : ",", stdout);
-    }
-    if (r->nmissing) {
-        fputs("\"missing\":", stdout);
-        print_missing_json(r);
-        fputc(',', stdout);
-        if (print_in_chrome_json(r)) fputc(',', stdout);
-    }
-}
-
 /* --json when nothing is listed: one object without "rank" telling what
  * ran and what was missing or proposed, so that a script learns of a
  * correction even without hits (README "Did you mean"). */
@@ -2614,11 +2448,11 @@ static void print_none_json(const aj_results *r, size_t lineno) {
     if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
     else fputs("null", stdout);
     fputs(",\"missing\":", stdout);
-    print_missing_json(r);
+    json_missing(stdout, r);
     for (size_t i = 0; i < r->nmissing; i++)
         if (r->missing[i].chrome) {
             fputc(',', stdout);
-            print_in_chrome_json(r);
+            json_in_chrome(stdout, r);
             break;
         }
     fputs("}\n", stdout);
@@ -2697,7 +2531,7 @@ static int run_query(const options *o, aj_index *ix, aj_searcher *s,
             if (r->suggestion) out_json_str(stdout, r->suggestion->query, r->suggestion->query_len);
             else fputs("null", stdout);
             fputs(",\"missing\":", stdout);
-            print_missing_json(r);
+            json_missing(stdout, r);
             fputs("}\n", stdout);
         } else {
             printf("%llu\n", (unsigned long long)r->total);
@@ -3390,20 +3224,20 @@ static int cmd_show(options *o) {
             if (v.ct.nsection) fputc('\n', stdout);
             out_safe_cstr(stdout, v.d.path);
             printf(", id %u\n", id);
-            free_hit(&v);
+            hit_free(&v);
         }
     }
     for (uint32_t k = from; k <= to && !rc; k++) {
         if ((rc = load_hit(ix, s, k, &v)) != 0) break;
         if (o->json) {
             fputc('{', stdout);
-            print_para_json(&v);
+            json_para(stdout, &v);
             printf(",\"target\":%s}\n", k == id ? "true" : "false");
         } else {
             fputc('\n', stdout);
             print_show_text(o, &v, k == id);
         }
-        free_hit(&v);
+        hit_free(&v);
     }
     aj_searcher_free(s);
     aj_index_close(ix);
@@ -3470,6 +3304,57 @@ static int cmd_search(options *o) {
      * checkers see no leak. */
     exit_index = ix;
     return rc;
+}
+
+/* ---- serve ---- */
+
+/* Where ajsearch-serve is: beside this program (a build directory, or
+ * the bin/ it was installed in), else where `make install` puts it. */
+static void serve_program(char *out, size_t cap) {
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            snprintf(out, cap, "%.*s/ajsearch-serve", (int)(slash - self), self);
+            if (access(out, X_OK) == 0) return;
+        }
+    }
+    snprintf(out, cap, "%s", AJ_SERVE_PATH);
+}
+
+/* ajsearch serve: ajsearch-serve with the index and corpus this command
+ * finds (as search finds them), in its place. */
+static int cmd_serve(options *o) {
+    if (o->help) {
+        fputs(usage_serve, stdout);
+        return 0;
+    }
+    aj_index_close(open_index(o)); /* its messages if it cannot be opened */
+    char program[4200], threads[16];
+    serve_program(program, sizeof program);
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = program;
+    argv[n++] = "--index";
+    argv[n++] = o->index_dir;
+    argv[n++] = "--corpus";
+    argv[n++] = o->corpus_dir;
+    if (o->bind) argv[n++] = "--bind", argv[n++] = o->bind;
+    if (o->port) argv[n++] = "--port", argv[n++] = o->port;
+    if (o->threads) {
+        snprintf(threads, sizeof threads, "%d", o->threads);
+        argv[n++] = "--threads", argv[n++] = threads;
+    }
+    argv[n] = NULL;
+    fflush(stdout);
+    execv(program, (char *const *)argv);
+    fprintf(stderr, "%s: cannot run ", prog);
+    out_safe_cstr(stderr, program);
+    fprintf(stderr, ": %s (it is built and installed with ajsearch: 'make all', "
+            "'make install')\n", strerror(errno));
+    return EXIT_ERR;
 }
 
 /* `ajsearch help [COMMAND]`: the help of the command, or the main one. */
@@ -3540,6 +3425,7 @@ int main(int argc, char **argv) {
     case CMD_CHECK: rc = cmd_check(&o); break;
     case CMD_ACRONYMS: rc = cmd_acronyms(&o); break;
     case CMD_SHOW: rc = cmd_show(&o); break;
+    case CMD_SERVE: rc = cmd_serve(&o); break;
     default: rc = cmd_search(&o); break;
     }
     if (fflush(stdout) != 0 && rc != EXIT_ERR) {

@@ -22,6 +22,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import BIN, Fail, check, main  # noqa: E402
@@ -64,13 +65,13 @@ def make_env():
 
 def make_args(destdir):
     """make's arguments for install and uninstall.  BUILD only when the
-    build under test is not build/ (the Makefile's default); `-o ajsearch`
-    and `-o ajsearch-extract` keep `all` from refreshing the checkout's
-    top-level copies of the binaries, which other tests may be running at
-    the same moment (and which a clean checkout's `make test` never
-    makes)."""
+    build under test is not build/ (the Makefile's default); `-o ajsearch`,
+    `-o ajsearch-extract` and `-o ajsearch-serve` keep `all` from refreshing
+    the checkout's top-level copies of the binaries, which other tests may
+    be running at the same moment (and which a clean checkout's `make
+    test` never makes)."""
     args = ["make", "--no-print-directory", "-o", "ajsearch", "-o", "ajsearch-extract",
-            "DESTDIR=" + destdir, "PREFIX=" + PREFIX]
+            "-o", "ajsearch-serve", "DESTDIR=" + destdir, "PREFIX=" + PREFIX]
     if os.path.realpath(BUILD) != os.path.realpath(os.path.join(ROOT, "build")):
         args.append("BUILD=" + BUILD)
     return args
@@ -176,6 +177,7 @@ def s_install_examples(tmp):
     src = {
         "bin/ajsearch": (BIN, 0o755),
         "bin/ajsearch-extract": (os.path.join(BUILD, "ajsearch-extract"), 0o755),
+        "bin/ajsearch-serve": (os.path.join(BUILD, "ajsearch-serve"), 0o755),
         f"lib/{realname}": (built[soname], 0o755),
         "lib/libajsearch.a": (built["libajsearch.a"], 0o644),
         "include/ajsearch/ajsearch.h": (os.path.join(ROOT, "src", "ajsearch.h"), 0o644),
@@ -288,6 +290,20 @@ def s_install_examples(tmp):
     hit = json.loads(out.splitlines()[0]) if rc == 0 and out.strip() else {}
     check(hit.get("format") == "html" and hit.get("title") == "Okapi page",
           f"installed ajsearch: the HTML page's hit {rc} {out[:300]} {err}")
+    # the installed `ajsearch serve` runs the installed ajsearch-serve
+    srv = subprocess.Popen([os.path.join(root, "bin", "ajsearch"), "serve", "--index",
+                            os.path.join(tmp, "pages-index"), "--port", "0"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_x, text=True)
+    try:
+        line = srv.stdout.readline()
+        m = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
+        body = urllib.request.urlopen(m.group(1) + "/api/search?q=okapi", timeout=30).read() \
+            if m else b"{}"
+        check(json.loads(body).get("total") == 1,
+              f"installed ajsearch serve: {line!r} {body[:200]!r}")
+    finally:
+        srv.terminate()
+        srv.wait(timeout=10)
 
     rc, out_dump, err = cli("dump", "--json", "--index", index)
     check(rc == 0, f"ajsearch dump of the example's index: {rc}: {err}")

@@ -9,13 +9,13 @@
 # command's --help; tests/cli/e2e_completion.py fails when they drift.
 
 # Commands, as `ajsearch --help` lists them.  help takes a command name.
-_ajsearch_commands="search show index status export analyze stats dump check acronyms help"
+_ajsearch_commands="search show index status export analyze stats dump check acronyms serve help"
 
 # Options that take a value in the next word (or after '='): the word that
 # follows one of them is its value, not a command or a query word.
 _ajsearch_valued=" --index --corpus --limit -n --offset --query-file --k1 --b --rank \
 --proximity --heading --heading-hit --threads --memory --shard-size --context --keep --since --until \
---doc --source --facet "
+--doc --source --facet --bind --port "
 
 # The long and short options of a command, as its --help lists them, plus
 # --help, which every command takes.  --color takes its value only after
@@ -37,6 +37,7 @@ _ajsearch_options() {
     analyze) echo "--json -h --help" ;;
     stats | dump | acronyms) echo "--json --index -h --help" ;;
     check) echo "--strict --index -h --help" ;;
+    serve) echo "--index --corpus --bind --port --threads -h --help" ;;
     esac
 }
 
@@ -59,10 +60,11 @@ _ajsearch_value() {
     --since | --until | --doc | --source) COMPREPLY=() ;;
     --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$2")) ;;
     --memory) COMPREPLY=($(compgen -W "256M 512M 1G 2G" -- "$2")) ;;
-    --shard-size) COMPREPLY=($(compgen -W "4M 16M 64M" -- "$2")) ;;
+    --shard-size) COMPREPLY=($(compgen -W "4M 8M 16M 64M off" -- "$2")) ;;
+    --bind) COMPREPLY=($(compgen -W "127.0.0.1 ::1 0.0.0.0 ::" -- "$2")) ;;
     # numbers: nothing sensible to offer, and no file names either
     -n | --limit | --offset | --k1 | --b | --proximity | --heading | --heading-hit | \
-    --threads | --context | --keep) COMPREPLY=() ;;
+    --threads | --context | --keep | --port) COMPREPLY=() ;;
     *) return 1 ;;
     esac
     return 0

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `ajsearch serve` (README "Server"): the server is
+started on a free port of 127.0.0.1 and asked over HTTP.
+
+Usage: e2e_serve.py SCENARIO   (from the repository root; $AJSEARCH_BIN
+names the binary, beside which ajsearch-serve must be).  Scenarios:
+
+  api        /api/search returns the hits `ajsearch --json` prints (the
+             same objects, in the same order) with the total, suggestion,
+             correction and facets of the command line's answer; group=1
+             the documents of --group; /api/paragraph/ID the objects of
+             `show --json`; /api/stats the counts of `stats --json`;
+             /healthz the generation
+  errors     a query error is 400 with the message and position the
+             command line gives; bad parameters 400; unknown pages and
+             paragraphs 404; POST, PUT, DELETE 405 with Allow; a GET with a
+             body 413; HEAD answers without a body; every error is JSON
+  follows    while clients search without pause, `ajsearch index` adds a
+             document and switches the index: the server picks the new
+             generation up without a restart, every answer is complete
+             and is the old index's or the new one's (never an error), and
+             the new document is found
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e import BIN, CORPUS, build, check, main, run  # noqa: E402
+
+QUERIES = ["maritime security", "AOIP", '"rule of law"', "clim*", "japan -china",
+           "mariitme", "cyber OR digital", "Nguyễn Xuân Phúc", "energy NEAR/5 transition"]
+
+
+class Server:
+    """ajsearch serve on a free port; stopped by stop() (SIGTERM)."""
+
+    def __init__(self, index, *more):
+        env = dict(os.environ)
+        env.pop("AJSEARCH_INDEX", None)
+        self.p = subprocess.Popen([BIN, "serve", "--index", index, "--corpus", CORPUS,
+                                   "--port", "0", *more], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env, text=True)
+        line = self.p.stdout.readline()
+        m = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        if not m:
+            self.p.kill()
+            raise AssertionError(f"serve printed no address: {line!r} {self.p.stderr.read()}")
+        self.url = m.group(1).rstrip("/")
+
+    def get(self, path, method="GET", data=None):
+        req = urllib.request.Request(self.url + path, method=method, data=data)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def json(self, path):
+        status, headers, body = self.get(path)
+        check(headers.get("Content-Type", "").startswith("application/json"),
+              f"{path}: content type {headers.get('Content-Type')}")
+        return status, json.loads(body)
+
+    def stop(self):
+        self.p.terminate()
+        try:
+            rc = self.p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            raise AssertionError("serve did not stop on SIGTERM")
+        check(rc == 0, f"serve exited with {rc}: {self.p.stderr.read()}")
+
+
+def q(query, **more):
+    return "/api/search?" + urllib.parse.urlencode({"q": query, **more})
+
+
+# What --json repeats in every line and the API says once, at the top.
+QUERY_KEYS = ("also", "suggestion", "corrected", "missing", "in_chrome")
+
+
+def cli_lines(index, *args):
+    """--json's lines, without the keys the API gives once (QUERY_KEYS)."""
+    rc, out, err = run("--json", *args, index=index)
+    check(rc in (0, 1), f"ajsearch {args}: {rc} {err}")
+    return [{k: v for k, v in json.loads(line).items() if k not in QUERY_KEYS}
+            for line in out.splitlines()]
+
+
+def s_api(tmp):
+    index = build(tmp)
+    srv = Server(index)
+    try:
+        status, h = srv.json("/healthz")
+        check(status == 200 and h["status"] == "ok" and h["generation"].startswith("gen-"),
+              f"healthz: {h}")
+        for query in QUERIES:
+            status, got = srv.json(q(query, n=5))
+            check(status == 200, f"{query}: status {status}")
+            lines = cli_lines(index, "-n", "5", "--", query)
+            hits = [x for x in lines if "rank" in x]
+            check(got["hits"] == hits, f"{query}: the API's hits differ from --json's")
+            check(len(got["hits"]) == got["listed"] <= 5, f"{query}: listed")
+            rc, out, _ = run("--count", "--json", "--", query, index=index)
+            count = json.loads(out)
+            check(got["total"] == count["count"] and got["corrected"] == count["corrected"]
+                  and got["suggestion"] == count["suggestion"]
+                  and got["missing"] == count["missing"], f"{query}: {got} / {count}")
+            check(got["given"] == query and isinstance(got["took_us"], (int, float)),
+                  f"{query}: given/took_us")
+        # a correction runs the corrected query, as the command line does
+        status, got = srv.json(q("mariitme"))
+        check(got["corrected"] and got["query"] == "maritime" and got["total"] > 0,
+              f"mariitme: {got['query']} {got['total']}")
+        # filters, offset and facets, against the command line's
+        status, got = srv.json(q("ASEAN", n=3, offset=2, since="2023", facet="year,doc"))
+        lines = cli_lines(index, "-n", "3", "--offset", "2", "--since", "2023", "--facet", "year",
+                          "--facet", "doc", "ASEAN")
+        check(got["hits"] == [x for x in lines if "rank" in x], "filtered hits")
+        check(got["hits"][0]["rank"] == 3, "offset counts in rank")
+        check({"facets": got["facets"]} == lines[-1], f"facets: {got['facets']} / {lines[-1]}")
+        check(all(d >= "2023" for d in (h["date"] for h in got["hits"])), "since")
+        status, got = srv.json(q("security", group=1, n=2))
+        groups = cli_lines(index, "--group", "-n", "2", "security")
+        check(got["groups"] == groups and got["total_groups"] >= len(groups),
+              "group=1 gives --group's documents")
+        # a paragraph and its neighbours, as show --json
+        status, got = srv.json("/api/paragraph/28?context=2")
+        rc, out, err = run("show", "--json", "--context", "2", "28", index=index)
+        check(status == 200 and got["paragraphs"] == [json.loads(x) for x in out.splitlines()],
+              "paragraph 28 as show --json")
+        check(sum(p["target"] for p in got["paragraphs"]) == 1, "one target")
+        status, st = srv.json("/api/stats")
+        rc, out, _ = run("stats", "--json", index=index)
+        cli = json.loads(out)
+        for k in ("generation", "documents", "paragraphs", "terms", "words", "postings"):
+            check(st[k] == cli[k], f"stats {k}: {st[k]} / {cli[k]}")
+    finally:
+        srv.stop()
+
+
+def s_errors(tmp):
+    index = build(tmp)
+    srv = Server(index)
+    try:
+        for query in ['"maritime', "(a OR b", "a" * 70000]:
+            status, e = srv.json(q(query))
+            rc, out, err = run("--json", "--", query, index=index)
+            check(status == 400 and e["status"] == 400 and rc == 2, f"{query[:20]}: {status}")
+            check(e["error"] in err, f"the command line's message: {e['error']} / {err}")
+            check(isinstance(e["position"], int) and 0 <= e["position"] <= len(query.encode()),
+                  f"position {e.get('position')}")
+        for path, want in [("/api/search", 400), (q("x", n="many"), 400), (q("x", n=5000), 400),
+                           (q("x", offset=-1), 400), (q("x", facet="colour"), 400),
+                           ("/api/paragraph/99999", 404), ("/api/paragraph/abc", 404),
+                           ("/api/paragraph/28?context=x", 400), ("/nothing", 404),
+                           ("/api/searchx?q=a", 404)]:
+            status, e = srv.json(path)
+            check(status == want and e["status"] == want and e["error"], f"{path}: {status} {e}")
+        for method in ["POST", "PUT", "DELETE", "PATCH"]:
+            status, headers, body = srv.get(q("x"), method=method, data=b"x" if method != "DELETE" else None)
+            check(status == 405 and headers.get("Allow") == "GET, HEAD" and
+                  json.loads(body)["status"] == 405, f"{method}: {status} {headers}")
+        status, headers, body = srv.get(q("x"), data=b"a body", method="GET")
+        check(status == 413 and json.loads(body)["status"] == 413, f"GET with a body: {status}")
+        status, headers, body = srv.get(q("maritime"), method="HEAD")
+        check(status == 200 and body == b"", f"HEAD: {status} {len(body)}")
+        status, _ = srv.json("/healthz")
+        check(status == 200, "still serving")
+    finally:
+        srv.stop()
+
+
+def s_follows(tmp):
+    corpus = os.path.join(tmp, "corpus")
+    shutil.copytree(CORPUS, corpus)
+    index = build(tmp, corpus)
+    srv = Server(index)
+    stop = threading.Event()
+    seen, errors = [], []
+
+    def client():
+        while not stop.is_set():
+            try:
+                status, got = srv.json(q("maritime", n=3))
+                if status != 200 or len(got["hits"]) != min(3, got["total"]):
+                    errors.append((status, got))
+                seen.append((got["generation"], got["total"]))
+            except Exception as e:  # a refused or broken connection is a failure
+                errors.append(repr(e))
+
+    threads = [threading.Thread(target=client) for _ in range(3)]
+    try:
+        _, first = srv.json(q("maritime", n=3))
+        for t in threads:
+            t.start()
+        with open(os.path.join(corpus, "added.txt"), "w", encoding="utf-8") as f:
+            f.write("Zanzibarian maritime patrols met the maritime working group.\n")
+        rc, out, err = run("index", "--corpus", corpus, index=index)
+        check(rc == 0, f"index: {err}")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            _, h = srv.json("/healthz")
+            if h["generation"] != first["generation"]:
+                break
+            time.sleep(0.05)
+        check(h["generation"] != first["generation"], "the new generation was not picked up")
+        time.sleep(0.3)
+        stop.set()
+        for t in threads:
+            t.join()
+        check(not errors, f"answers failed during the switch: {errors[:3]}")
+        totals = {g: t for g, t in seen}
+        check(set(totals) <= {first["generation"], h["generation"]} and len(seen) > 10,
+              f"generations seen: {set(totals)}, {len(seen)} answers")
+        for g, t in seen:
+            check(t == (first["total"] if g == first["generation"] else first["total"] + 1),
+                  f"{g} answered {t} matches")
+        _, got = srv.json(q("Zanzibarian"))
+        check(got["total"] == 1 and got["hits"][0]["doc"] == "added.txt", "the new document")
+    finally:
+        stop.set()
+        srv.stop()
+
+
+if __name__ == "__main__":
+    main("e2e_serve", globals())
