@@ -76,7 +76,8 @@ LIB     := $(BUILD)/libajsearch.a
 SO      := $(BUILD)/$(SONAME)
 BIN     := $(BUILD)/ajsearch
 RUNNER  := $(BUILD)/tests/run
-SERVE_OBJS := $(addprefix $(BUILD)/cli/,serve.o hits.o out.o facets.o)
+SERVE_OBJS := $(addprefix $(BUILD)/cli/,serve.o hits.o out.o facets.o web.o)
+WEB_FILES := $(addprefix src/cli/web/,index.html app.js app.css)
 SERVE   := $(BUILD)/ajsearch-serve
 
 # ajsearch-extract (src/extract/, docs/EXTRACT.md): the text of PDF, HTML
@@ -195,6 +196,21 @@ $(BIN): $(CLI_OBJS) $(LIB)
 $(SERVE): $(SERVE_OBJS) $(LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(SERVE_OBJS) $(LIB) $(PKG_LIBS) -lmicrohttpd
 
+# The search page ajsearch-serve carries (src/cli/web/), as byte arrays
+# written by tools/embed.c, which runs on the build machine.
+%/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O2 -o $@ $<
+
+$(BUILD)/gen/web.c: $(BUILD)/tools/embed $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	$< $@.tmp web_index_html src/cli/web/index.html web_app_js src/cli/web/app.js \
+	    web_app_css src/cli/web/app.css && mv $@.tmp $@
+
+$(BUILD)/cli/web.o: $(BUILD)/gen/web.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 # main.c names where `make install` puts ajsearch-serve.
 $(BUILD)/cli/main.o: src/cli/main.c Makefile
 	@mkdir -p $(dir $@)
@@ -236,7 +252,7 @@ check-build: $(BIN) $(SO) $(RUNNER) $(EXTRACT) $(SERVE) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark pandoc python3-reportlab fonts-dejavu-core
+	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark pandoc python3-reportlab fonts-dejavu-core chromium chromium-driver python3-selenium
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

@@ -327,6 +327,9 @@ E2E_SERVE(api)
 E2E_SERVE(errors)
 E2E_SERVE(follows)
 
+/* The search page in headless Chromium (tests/cli/e2e_browser.py). */
+Test(cli_browser, page, .timeout = 600) { run_ok("python3 tests/cli/e2e_browser.py page"); }
+
 E2E_FORMATS(same_answers)
 E2E_FORMATS(by_content)
 E2E_FORMATS(failures)

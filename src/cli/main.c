@@ -430,6 +430,7 @@ static const char usage_serve[] =
     "index' replaces it, the next requests get the new generation, and those\n"
     "running finish on the old one.\n"
     "\n"
+    "  GET /           the search page: results as you type, facets, a timeline\n"
     "  GET /api/search?q=QUERY[&n=10&offset=0&since=&until=&doc=&source=\n"
     "      &facet=year,month,date,doc,source&group=1]\n"
     "                  the hits as --json gives them, in one object with the\n"

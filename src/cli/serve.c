@@ -191,6 +191,30 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, unsigned status, b
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
+/* The page and what it loads (src/cli/web/, embedded by tools/embed.c). */
+extern const unsigned char web_index_html[], web_app_js[], web_app_css[];
+extern const unsigned long web_index_html_len, web_app_js_len, web_app_css_len;
+
+/* Script and style only from this server, none written inline in the
+ * page or injected into it; requests only to this server; no frames. */
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " \
+            "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+static enum MHD_Result send_asset(struct MHD_Connection *conn, const unsigned char *data,
+                                  unsigned long len, const char *type) {
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
 /* {"error":msg,"status":N} (and "position" when pos is not SIZE_MAX: the
  * byte of the query where the error is, as the command line's caret). */
 static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status,
@@ -516,6 +540,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 static enum MHD_Result route(struct MHD_Connection *conn, const char *url) {
+    if (!strcmp(url, "/"))
+        return send_asset(conn, web_index_html, web_index_html_len, "text/html; charset=utf-8");
+    if (!strcmp(url, "/app.js"))
+        return send_asset(conn, web_app_js, web_app_js_len, "text/javascript; charset=utf-8");
+    if (!strcmp(url, "/app.css"))
+        return send_asset(conn, web_app_css, web_app_css_len, "text/css; charset=utf-8");
+    if (!strcmp(url, "/favicon.ico")) { /* none: said without an error */
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (!r) return MHD_NO;
+        enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_NO_CONTENT, r);
+        MHD_destroy_response(r);
+        return ok;
+    }
     if (!strcmp(url, "/api/search")) return api_search(conn);
     if (!strncmp(url, "/api/paragraph/", 15)) return api_paragraph(conn, url + 15);
     if (!strcmp(url, "/api/stats")) return api_stats(conn);
