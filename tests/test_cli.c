@@ -326,6 +326,8 @@ E2E_INCREMENTAL(default_size)
 E2E_SERVE(api)
 E2E_SERVE(errors)
 E2E_SERVE(follows)
+E2E_SERVE(overload)
+E2E_SERVE(faults)
 
 /* The search page in headless Chromium (tests/cli/e2e_browser.py). */
 Test(cli_browser, page, .timeout = 600) { run_ok("python3 tests/cli/e2e_browser.py page"); }

@@ -448,7 +448,8 @@ static const char usage_serve[] =
     "Errors are JSON objects {\"error\",\"status\"} with \"position\" (the\n"
     "byte of the query) for a query error: 400 for a bad query or parameter,\n"
     "404, 405 for a method other than GET or HEAD, 413 for a request with a\n"
-    "body.  Exit status 2 when the index cannot be opened or the address\n"
+    "body, 503 when more connections are open than the threads take at once\n"
+    "(64 each).  Exit status 2 when the index cannot be opened or the address\n"
     "cannot be bound.\n";
 
 static const char usage_check[] =

@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,10 @@
 #define CONN_LIMIT 1000
 #define CONN_TIMEOUT_S 30
 #define BODY_MAX (1024 * 1024) /* a body read (and dropped) before answering 413 */
+/* Connections a worker thread may have open before the API answers 503:
+ * past that, a request would wait behind so many others that an
+ * immediate "try again" serves the client better. */
+#define OVERLOAD_PER_THREAD 64
 
 static const char *prog = "ajsearch serve";
 
@@ -61,6 +66,8 @@ static struct {
     live *cur;
     pthread_mutex_t reload;  /* one reader of CURRENT at a time */
     struct timespec checked; /* when CURRENT was last read (reload held) */
+    atomic_uint open;        /* connections open now */
+    unsigned overload;       /* open connections past which the API says 503 */
 } srv = {.mu = PTHREAD_MUTEX_INITIALIZER, .reload = PTHREAD_MUTEX_INITIALIZER};
 
 static void drop(live *l) {
@@ -184,6 +191,8 @@ static enum MHD_Result send_body(struct MHD_Connection *conn, unsigned status, b
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     enum MHD_Result ok = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
     return ok;
@@ -540,6 +549,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 static enum MHD_Result route(struct MHD_Connection *conn, const char *url) {
+    unsigned open = atomic_load(&srv.open);
+    if (!strncmp(url, "/api/", 5) && open > srv.overload) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "overloaded: %u connections open, more than the %u this "
+                 "server takes at once; try again shortly", open, srv.overload);
+        return send_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, msg, SIZE_MAX);
+    }
     if (!strcmp(url, "/"))
         return send_asset(conn, web_index_html, web_index_html_len, "text/html; charset=utf-8");
     if (!strcmp(url, "/app.js"))
@@ -558,6 +574,13 @@ static enum MHD_Result route(struct MHD_Connection *conn, const char *url) {
     if (!strcmp(url, "/api/stats")) return api_stats(conn);
     if (!strcmp(url, "/healthz")) return healthz(conn);
     return send_error(conn, MHD_HTTP_NOT_FOUND, "no such page", SIZE_MAX);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_state,
+                          enum MHD_ConnectionNotificationCode what) {
+    (void)cls, (void)conn, (void)socket_state;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&srv.open, 1);
+    else atomic_fetch_sub(&srv.open, 1);
 }
 
 /* ---- the program ---- */
@@ -590,6 +613,7 @@ int main(int argc, char **argv) {
     }
     if (!srv.index_dir) usage();
     if (threads < 1) threads = 1;
+    srv.overload = (unsigned)threads * OVERLOAD_PER_THREAD;
     struct sockaddr_in6 a6 = {0};
     struct sockaddr_in a4 = {0};
     const struct sockaddr *sa;
@@ -627,7 +651,7 @@ int main(int argc, char **argv) {
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_END);
+        on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "%s: cannot listen on %s port %ld: %s\n", prog, bind_to, port,
                 strerror(errno));

@@ -20,11 +20,22 @@ names the binary, beside which ajsearch-serve must be).  Scenarios:
              generation up without a restart, every answer is complete
              and is the old index's or the new one's (never an error), and
              the new document is found
+  overload   with more connections open than its threads take at once
+             (64 each), the API answers 503 with Retry-After at once,
+             /healthz still 200; once they close, 200 again
+  faults     a client sending its headers a byte at a time does not hold
+             up the others; headers of 300 KiB are refused (4xx or a
+             closed connection); queries at every limit are 400s; 10,000
+             connections opened at once are served or refused, never a
+             crash, and once they close the server answers as before,
+             its memory within 64 MB of what it was
 """
 import json
 import os
 import re
+import resource
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -229,6 +240,116 @@ def s_follows(tmp):
         check(got["total"] == 1 and got["hits"][0]["doc"] == "added.txt", "the new document")
     finally:
         stop.set()
+        srv.stop()
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def idle_sockets(url, n):
+    """n connections to the server that send nothing (those it refuses
+    are closed on our side too)."""
+    host, port = url.split("//")[1].split(":")
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.connect_ex((host, int(port)))
+        except OSError:
+            s.close()
+            break
+        socks.append(s)
+    return socks
+
+
+def s_overload(tmp):
+    index = build(tmp)
+    srv = Server(index, "--threads", "1")
+    socks = []
+    try:
+        status, _ = srv.json(q("maritime"))
+        check(status == 200, "a search before")
+        socks = idle_sockets(srv.url, 80)
+        time.sleep(0.5)
+        status, headers, body = srv.get(q("maritime"))
+        e = json.loads(body)
+        check(status == 503 and e["status"] == 503 and "overloaded" in e["error"] and
+              headers.get("Retry-After") == "1", f"with 80 connections open: {status} {e}")
+        status, _ = srv.json("/healthz")
+        check(status == 200, "healthz stays 200")
+        for s in socks:
+            s.close()
+        socks = []
+        deadline = time.time() + 10
+        while time.time() < deadline and srv.get(q("maritime"))[0] != 200:
+            time.sleep(0.1)
+        check(srv.get(q("maritime"))[0] == 200, "200 again once they closed")
+    finally:
+        for s in socks:
+            s.close()
+        srv.stop()
+
+
+def s_faults(tmp):
+    index = build(tmp)
+    srv = Server(index)
+    pid = srv.p.pid
+    host, port = srv.url.split("//")[1].split(":")
+    try:
+        srv.json(q("maritime"))
+        before = rss_kb(pid)
+        # a client that sends its request a byte at a time
+        slow = socket.create_connection((host, int(port)))
+        req = b"GET /api/search?q=maritime HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 20
+        for b in req[:40]:
+            slow.send(bytes([b]))
+            t0 = time.time()
+            status, _ = srv.json(q("security"))
+            check(status == 200 and time.time() - t0 < 2, "a slow client holds up the others")
+            time.sleep(0.02)
+        slow.close()
+        # headers far past the connection's memory
+        s = socket.create_connection((host, int(port)))
+        try:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * (300 << 10) +
+                      b"\r\n\r\n")
+            s.settimeout(10)
+            head = s.recv(200)
+        except (BrokenPipeError, ConnectionResetError):
+            head = b""
+        s.close()
+        m = re.match(rb"HTTP/1\.1 (\d+)", head)
+        check(not head or (m and 400 <= int(m.group(1)) < 500), f"huge headers: {head[:80]!r}")
+        # queries at the limits
+        for query in ["a" * 70000, " ".join(["w"] * 1100), "(" * 70 + "a" + ")" * 70,
+                      '"' + "a " * 300 + '"']:
+            status, e = srv.json(q(query))
+            check(status in (200, 400) and e.get("status", 200) == status,
+                  f"a query at the limits: {status} {str(e)[:100]}")
+        # 10,000 connections at once
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = min(hard, 12000)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        socks = idle_sockets(srv.url, min(10000, want - 200))
+        check(len(socks) >= min(10000, want - 200) - 10, f"opened {len(socks)} connections")
+        time.sleep(1)
+        check(srv.p.poll() is None, "the server died under 10,000 connections")
+        for s in socks:
+            s.close()
+        deadline = time.time() + 40
+        ok = False
+        while time.time() < deadline and not ok:
+            try:
+                ok = srv.get(q("maritime"))[0] == 200
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        check(ok, "the server answers again once the connections closed")
+        after = rss_kb(pid)
+        check(after - before < 64 * 1024, f"memory grew from {before} to {after} kB")
+    finally:
         srv.stop()
 
 
