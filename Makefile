@@ -252,7 +252,7 @@ check-build: $(BIN) $(SO) $(RUNNER) $(EXTRACT) $(SERVE) $(FUZZ_BINS)
 # 13 minutes on a 2-core machine.
 TEST_SCALE ?= 1
 test: deps
-	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark pandoc python3-reportlab fonts-dejavu-core chromium chromium-driver python3-selenium
+	@sh tools/deps.sh bible-kjv groff-base man-db binutils zsh python3-venv python3-pip python3-setuptools python3-wheel cmark pandoc python3-reportlab fonts-dejavu-core chromium chromium-driver python3-selenium nginx wrk
 ifeq ($(SAN),1)
 	@$(MAKE) --no-print-directory SAN=1 test-run
 else

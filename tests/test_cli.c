@@ -329,6 +329,9 @@ E2E_SERVE(follows)
 E2E_SERVE(overload)
 E2E_SERVE(faults)
 
+/* Two replicas behind nginx (tests/cli/e2e_nginx.py). */
+Test(cli_nginx, replicas, .timeout = 600) { run_ok("python3 tests/cli/e2e_nginx.py replicas"); }
+
 /* The search page in headless Chromium (tests/cli/e2e_browser.py). */
 Test(cli_browser, page, .timeout = 600) { run_ok("python3 tests/cli/e2e_browser.py page"); }
 
