@@ -339,7 +339,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	$(CC) $(ALL_CFLAGS) $(BENCH_DEFS) -o $@ $< $(LIB) $(PKG_LIBS) $(BENCH_LIBS)
 
 CXX ?= c++
-BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox
+BENCH_PKGS := g++ libsqlite3-dev sqlite3 libxapian-dev xapian-tools bible-kjv gnuplot-nox wrk
 BENCH_BINS := $(BUILD)/bench/aj_bench $(BUILD)/bench/micro_codec $(BUILD)/bench/micro_open \
               $(BUILD)/bench/micro_store \
               $(BUILD)/bench/micro_analyzer \

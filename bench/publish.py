@@ -45,9 +45,9 @@ LATEST = os.path.join(os.environ.get("AJ_BENCH_OUT") or os.path.join(ROOT, "benc
 
 def parts(folder):
     """{part: its results} of a folder: each corpus's JSON (one with a
-    "corpus" key), micro.json and relevance.json."""
+    "corpus" key), micro.json, relevance.json and serve.json."""
     out = {r["corpus"]: r for r in report.load(folder)}
-    for extra in ("micro", "relevance"):
+    for extra in ("micro", "relevance", "serve"):
         p = os.path.join(folder, f"{extra}.json")
         if os.path.exists(p):
             with open(p) as f:
@@ -126,7 +126,7 @@ def main(argv=None):
     for n in new:
         src = os.path.join(run_dir, f"{n}.json")
         shutil.copyfile(src, os.path.join(a.results, f"{n}.json"))
-    corpora = [n for n in new if n not in ("micro", "relevance")]
+    corpora = [n for n in new if n not in ("micro", "relevance", "serve")]
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "report.py"),
                     "--results", a.results, "--out", a.out, "--only-plots", ",".join(corpora)],
                    check=True)

@@ -659,6 +659,21 @@ def main(argv=None):
         if m.get("analyzer"):
             L += ["Analyzer (`bench/micro_analyzer`) on KJV text: tokenize, fold, stem.", "",
                   "```", m["analyzer"].rstrip(), "```", ""]
+    sp = os.path.join(res_dir, "serve.json")
+    if os.path.exists(sp):
+        with open(sp) as f:
+            srv = json.load(f)
+        L += ["## Server under load (`bench/serve_load.py`)", "",
+              "`ajsearch serve` with its default threads, wrk on the same machine, each request "
+              "the search page's (a query from a list of 16, 10 hits, three facets).", "",
+              "| index | connections | requests/s | p50 ms | p90 ms | p99 ms | errors |",
+              "|---|---|---|---|---|---|---|"]
+        for name in ("seed", "kjv"):
+            for r in srv.get(name, {}).get("runs", []):
+                L.append(f"| {name} | {r['connections']} | {r['requests_per_s']:,.0f} | "
+                         f"{r['p50_ms']:.2f} | {r['p90_ms']:.2f} | {r['p99_ms']:.2f} | "
+                         f"{r['non_2xx']} |")
+        L.append("")
     rp = os.path.join(res_dir, "relevance.json")
     if os.path.exists(rp):
         with open(rp) as f:

@@ -1045,6 +1045,31 @@ def micro(run_dir):
     return out
 
 
+def serve_load(run_dir, data):
+    """`ajsearch serve` under wrk (bench/serve_load.py: 1, 8 and 64
+    connections, 10 s each) on the indexes of seed and kjv this run made;
+    None when wrk or both indexes are missing."""
+    if not shutil.which("wrk"):
+        log("server load skipped: wrk is not installed (make bench-deps)")
+        return None
+    out = {}
+    for name in ("seed", "kjv"):
+        idx = os.path.join(data, name, "ajsearch.idx")
+        if not os.path.isdir(idx):
+            continue
+        path = os.path.join(run_dir, f"serve-{name}.tmp.json")
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "serve_load.py"), idx,
+                            "--out", path], capture_output=True, text=True, cwd=ROOT)
+        if p.returncode != 0:
+            log(f"server load on {name} failed: {p.stderr[-500:]}")
+            continue
+        with open(path) as f:
+            out[name] = json.load(f)
+        os.remove(path)
+        log(f"server load on {name} done")
+    return out or None
+
+
 def relevance(run_dir):
     """The relevance test (make eval) on the same build, for the report;
     its figures, or None when it did not run."""
@@ -1210,6 +1235,12 @@ def main(argv=None):
             m = micro(run_dir)
             m["run"] = {k: run[k] for k in ("id", "quick", "started")}
             write_json(os.path.join(run_dir, "micro.json"), m)
+            if not a.quick:
+                srv = serve_load(run_dir, a.data)
+                if srv is not None:
+                    srv["time"] = now_utc()
+                    srv["run"] = m["run"]
+                    write_json(os.path.join(run_dir, "serve.json"), srv)
             rel = relevance(run_dir)
             if rel is not None:
                 rel["time"] = now_utc()

@@ -328,6 +328,7 @@ E2E_SERVE(errors)
 E2E_SERVE(follows)
 E2E_SERVE(overload)
 E2E_SERVE(faults)
+E2E_SERVE(load)
 
 /* Two replicas behind nginx (tests/cli/e2e_nginx.py). */
 Test(cli_nginx, replicas, .timeout = 600) { run_ok("python3 tests/cli/e2e_nginx.py replicas"); }

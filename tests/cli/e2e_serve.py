@@ -29,6 +29,11 @@ names the binary, beside which ajsearch-serve must be).  Scenarios:
              connections opened at once are served or refused, never a
              crash, and once they close the server answers as before,
              its memory within 64 MB of what it was
+  load       wrk (Debian's) for 2 s at each of 1, 8 and 64 connections,
+             then 64 connections while the index is rebuilt three times:
+             every answer 200, no socket error, and the server's memory
+             after within 64 MB of before (the figures are make bench's;
+             this checks only that the answers hold up)
 """
 import json
 import os
@@ -348,6 +353,48 @@ def s_faults(tmp):
                 time.sleep(0.2)
         check(ok, "the server answers again once the connections closed")
         after = rss_kb(pid)
+        check(after - before < 64 * 1024, f"memory grew from {before} to {after} kB")
+    finally:
+        srv.stop()
+
+
+def s_load(tmp):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "bench"))
+    from serve_load import wrk  # noqa: E402
+    corpus = os.path.join(tmp, "corpus")
+    shutil.copytree(CORPUS, corpus)
+    index = build(tmp, corpus)
+    srv = Server(index)
+    try:
+        srv.json(q("maritime"))
+        before = rss_kb(srv.p.pid)
+        for conns in (1, 8, 64):
+            r = wrk(srv.url, conns, 2)
+            check(r["non_2xx"] == 0 and not r["socket_errors"] and r["requests_per_s"] > 0,
+                  f"{conns} connections: {r}")
+        done = threading.Event()
+        result = {}
+
+        def load():
+            result["r"] = wrk(srv.url, 64, 6)
+            done.set()
+
+        t = threading.Thread(target=load)
+        t.start()
+        for i in range(3):
+            with open(os.path.join(corpus, f"added-{i}.txt"), "w", encoding="utf-8") as f:
+                f.write(f"Added {i}: maritime cooperation under load.\n")
+            rc, out, err = run("index", "--corpus", corpus, index=index)
+            check(rc == 0, f"a build under load: {err}")
+            time.sleep(0.5)
+        t.join()
+        r = result["r"]
+        check(r["non_2xx"] == 0 and not r["socket_errors"], f"under load and rebuilds: {r}")
+        _, h = srv.json("/healthz")
+        rc, out, _ = run("stats", "--json", index=index)
+        check(h["generation"] == json.loads(out)["generation"], "the last generation is served")
+        after = rss_kb(srv.p.pid)
         check(after - before < 64 * 1024, f"memory grew from {before} to {after} kB")
     finally:
         srv.stop()
