@@ -98,7 +98,7 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(STD) $(WARN) -O1 -g $(FUZZ_SAN) -Isrc $(PKG_CFLAGS)
-FUZZERS      := query analyzer segment index sniff extract
+FUZZERS      := query analyzer segment index sniff extract http
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZERS))
 FUZZ_LIB_OBJS := $(addprefix $(FUZZ_BUILD)/lib/,$(LIB_SRCS:.c=.o)) $(FUZZ_BUILD)/lib/lexicon_data.o
 FUZZ_SECONDS ?= 300
@@ -202,7 +202,7 @@ $(SERVE): $(SERVE_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O2 -o $@ $<
 
-$(BUILD)/gen/web.c: $(BUILD)/tools/embed $(WEB_FILES)
+%/gen/web.c: %/tools/embed $(WEB_FILES)
 	@mkdir -p $(dir $@)
 	$< $@.tmp web_index_html src/cli/web/index.html web_app_js src/cli/web/app.js \
 	    web_app_css src/cli/web/app.css && mv $@.tmp $@
@@ -297,6 +297,20 @@ $(FUZZ_BUILD)/extract/%.o: src/extract/%.c
 $(FUZZ_BUILD)/fuzz_extract: tests/fuzz/fuzz_extract.c tests/fuzz/fuzz_common.h $(FUZZ_EXTRACT_OBJS) $(FUZZ_BUILD)/libajsearch.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(shell pkg-config --cflags $(FUZZ_EXTRACT_PKGS)) -fsanitize=fuzzer -Isrc -o $@ $< \
 	    $(FUZZ_EXTRACT_OBJS) $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS) $(shell pkg-config --libs $(FUZZ_EXTRACT_PKGS))
+
+# ajsearch-serve's request handling (tests/fuzz/fuzz_http.c includes
+# src/cli/serve.c) with the command line's objects it needs.
+FUZZ_HTTP_OBJS := $(addprefix $(FUZZ_BUILD)/cli/,hits.o out.o facets.o web.o)
+$(FUZZ_BUILD)/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(FUZZ_BUILD)/cli/web.o: $(FUZZ_BUILD)/gen/web.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(FUZZ_BUILD)/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/fuzz_common.h src/cli/serve.c \
+                         $(FUZZ_HTTP_OBJS) $(FUZZ_BUILD)/libajsearch.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -Isrc/cli -o $@ $< $(FUZZ_HTTP_OBJS) \
+	    $(FUZZ_BUILD)/libajsearch.a $(PKG_LIBS) -lmicrohttpd
 
 fuzz-build: deps $(FUZZ_BINS)
 

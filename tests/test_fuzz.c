@@ -56,3 +56,5 @@ Test(fuzz, paragraph_splitter, .timeout = 900) { run_fuzzer("segment"); }
 Test(fuzz, index_reader, .timeout = 900) { run_fuzzer("index"); }
 /* ajsearch-extract's HTML and DOCX readers (tests/fuzz/fuzz_extract.c) */
 Test(fuzz, extract_html_docx, .timeout = 900) { run_fuzzer("extract"); }
+/* ajsearch-serve's request handling (tests/fuzz/fuzz_http.c) */
+Test(fuzz, http_requests, .timeout = 900) { run_fuzzer("http"); }
