@@ -51,6 +51,29 @@ HOSTILE = ("Hostilecheck paragraph: &lt;script&gt;window.pwned=1;alert(1)&lt;/sc
            "&lt;img src=x onerror=\"window.pwned=2\"&gt; stay text.\n")
 
 
+# The contrast ratio (WCAG 2) of each element's own text with the first
+# opaque background behind it; the elements below 4.5:1, as
+# "selector-ish: ratio".
+CONTRAST_JS = """
+function rgb(s) { const m = s.match(/[\\d.]+/g).map(Number); return m; }
+function lum(c) { const v = c.slice(0, 3).map(x => { x /= 255;
+  return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; }
+function bg(e) { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+  if (c.length < 4 || c[3] > 0.99) return c; } return [255, 255, 255]; }
+const low = [];
+for (const e of document.querySelectorAll("body *")) {
+  if (!e.offsetParent && e.tagName !== "BODY") continue;
+  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  if (!own) continue;
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(bg(e));
+  const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (r < 4.5) low.push(e.tagName + "." + e.className + ": " + r.toFixed(2));
+}
+return low;
+"""
+
+
 def browser():
     opts = webdriver.ChromeOptions()
     for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -153,6 +176,11 @@ def s_page(tmp, screenshot=None):
         status, headers, _ = srv.get("/")
         csp = headers.get("Content-Security-Policy", "")
         check("script-src 'self'" in csp and "unsafe-inline" not in csp, f"CSP {csp!r}")
+        # every text on the page against its background: WCAG's 4.5:1
+        type_query(d, "maritime security")
+        wait(d, "hits for the contrast check", lambda: len(hits(d)) >= 5)
+        low = d.execute_script(CONTRAST_JS)
+        check(not low, f"text below 4.5:1 contrast: {low[:5]}")
         errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
         check(not errors, f"browser errors: {errors[:3]}")
     finally:
