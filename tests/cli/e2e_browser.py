@@ -9,7 +9,8 @@ root; $AJSEARCH_BIN names the binary).  Scenarios:
   page       typing "maritime security" shows hits with <mark>ed words and
              citations; a year facet filters (the address and every hit
              say so) and the back button brings the unfiltered search
-             back; a typo shows the suggestion; / focuses the box, the
+             back; a shared address opens the same search and filters; a
+             typo shows the suggestion; / focuses the box, the
              arrow keys select hits and Enter opens one in its context;
              a document holding <script> and <img onerror> shows them as
              text and runs nothing; the page gets its script and style
@@ -141,6 +142,14 @@ def s_page(tmp, screenshot=None):
              d.find_element(By.ID, "status").text.startswith("9 paragraphs match"))
         check(d.find_element(By.ID, "q").get_attribute("value") == "maritime security",
               "the box holds the query again")
+        # a shared address opens the same search, filters included
+        d.get(srv.url + "/?q=maritime+security&since=2024&until=2024")
+        wait(d, "the shared search", lambda: hits(d) and all(
+            "2024" in h.find_element(By.CSS_SELECTOR, ".cite").text for h in hits(d)) and
+             d.find_element(By.ID, "filters").text.startswith("year 2024"))
+        check(d.find_element(By.ID, "q").get_attribute("value") == "maritime security",
+              "the shared query in the box")
+        d.get(srv.url + "/")
         # did you mean
         type_query(d, "mariitme")
         wait(d, "the suggestion", lambda: d.find_element(By.ID, "spelling").is_displayed() and

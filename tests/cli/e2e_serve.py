@@ -26,8 +26,8 @@ names the binary, beside which ajsearch-serve must be).  Scenarios:
   faults     a client sending its headers a byte at a time does not hold
              up the others; headers of 300 KiB are refused (4xx or a
              closed connection); queries at every limit are 400s; 10,000
-             connections opened at once are served or refused, never a
-             crash, and once they close the server answers as before,
+             connections opened at once (fewer when the hard limit on open
+             files is lower) are served or refused, never a crash, and once they close the server answers as before,
              its memory within 64 MB of what it was
   load       wrk (Debian's) for 2 s at each of 1, 8 and 64 connections,
              then 64 connections while the index is rebuilt three times:
