@@ -62,6 +62,11 @@ class Server:
     def __init__(self, index, *more):
         env = dict(os.environ)
         env.pop("AJSEARCH_INDEX", None)
+        # A sanitizer build keeps freed memory aside (ASan's quarantine, 256
+        # MB by default) to catch late uses: kept small here, so that the
+        # memory checks measure the server, not the quarantine.
+        env["ASAN_OPTIONS"] = ":".join(x for x in (env.get("ASAN_OPTIONS"),
+                                                   "quarantine_size_mb=8") if x)
         self.p = subprocess.Popen([BIN, "serve", "--index", index, "--corpus", CORPUS,
                                    "--port", "0", *more], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, env=env, text=True)
