@@ -150,6 +150,23 @@ void json_hit(FILE *f, int explain, const hitview *v, const aj_hit *h, size_t ra
     fputc('}', f);
 }
 
+void hit_context(const aj_doc_info *d, uint32_t id, uint32_t context, uint32_t *from,
+                 uint32_t *to) {
+    uint32_t last = d->first_para + d->nparas - 1;
+    *from = id - d->first_para > context ? id - context : d->first_para;
+    *to = last - id > context ? id + context : last;
+}
+
+void json_group_head(FILE *f, size_t rank, const aj_doc_info *d, const aj_group *g) {
+    fprintf(f, "\"group\":%zu,\"doc\":", rank);
+    out_json_cstr(f, d->path);
+    fputs(",\"title\":", f);
+    out_json_cstr(f, d->title);
+    fputs(",\"date\":", f);
+    out_json_cstr(f, d->date);
+    fprintf(f, ",\"matching_paragraphs\":%u,\"score\":%.6f,\"hits\":[", g->matches, g->score);
+}
+
 void json_also(FILE *f, const aj_results *r, int open) {
     fputs(open ? "{\"also\":[" : "\"also\":[", f);
     for (size_t i = 0; i < r->nalso; i++) {

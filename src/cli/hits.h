@@ -74,6 +74,16 @@ void json_para(FILE *f, const hitview *v);
 void json_hit(FILE *f, int explain, const hitview *v, const aj_hit *h, size_t rank,
               int opened);
 
+/* The paragraphs [*from, *to] shown around paragraph id of document d:
+ * up to context each side, within the document (show, the server). */
+void hit_context(const aj_doc_info *d, uint32_t id, uint32_t context, uint32_t *from,
+                 uint32_t *to);
+
+/* A group's head, "group":rank,"doc",...,"score":S,"hits":[ (no opening
+ * brace: the caller may have opened the object already), its hits to
+ * follow and "]}" to close it (--group --json, the server's groups). */
+void json_group_head(FILE *f, size_t rank, const aj_doc_info *d, const aj_group *g);
+
 /* "also":[...], after an opening brace when open, followed by a comma. */
 void json_also(FILE *f, const aj_results *r, int open);
 

@@ -2209,7 +2209,6 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
         return EXIT_ERR;
     }
     uint32_t count = g->matches;
-    double best = g->score;
     if (o->json) {
         if (lineno) printf("{\"query\":%zu,", lineno);
         int opened = lineno != 0;
@@ -2217,13 +2216,8 @@ static int print_group(const options *o, aj_index *ix, aj_searcher *s,
             json_spelling(stdout, r, !opened);
             opened = 1;
         }
-        printf("%s\"group\":%zu,\"doc\":", opened ? "" : "{", rank);
-        out_json_cstr(stdout, d.path);
-        fputs(",\"title\":", stdout);
-        out_json_cstr(stdout, d.title);
-        fputs(",\"date\":", stdout);
-        out_json_cstr(stdout, d.date);
-        printf(",\"matching_paragraphs\":%u,\"score\":%.6f,\"hits\":[", count, best);
+        if (!opened) fputc('{', stdout);
+        json_group_head(stdout, rank, &d, g);
     } else if (o->csv || o->cite_list) {
         /* nothing yet: each CSV row names the document, and a list's item
          * for it is written below, from its first hit's citation */
@@ -3204,9 +3198,8 @@ static int cmd_show(options *o) {
     }
     /* A searcher that ran no query highlights nothing: load_hit gives the
      * citation alone. */
-    uint32_t from = id - d.first_para > o->context ? id - o->context : d.first_para;
-    uint32_t last = d.first_para + d.nparas - 1;
-    uint32_t to = last - id > o->context ? id + o->context : last;
+    uint32_t from, to;
+    hit_context(&d, id, o->context, &from, &to);
     int rc = 0;
     hitview v;
     if (!o->json) {

@@ -291,15 +291,10 @@ static int truthy(const char *v) {
 static void json_group(FILE *f, aj_index *ix, const aj_group *g, size_t rank,
                        const hitview *v) {
     aj_ctx c = {0};
-    aj_doc_info d;
-    int known = aj_doc_get(&c, ix, g->doc, &d) == AJ_OK;
-    fprintf(f, "{\"group\":%zu,\"doc\":", rank);
-    out_json_cstr(f, known ? d.path : NULL);
-    fputs(",\"title\":", f);
-    out_json_cstr(f, known ? d.title : NULL);
-    fputs(",\"date\":", f);
-    out_json_cstr(f, known ? d.date : NULL);
-    fprintf(f, ",\"matching_paragraphs\":%u,\"score\":%.6f,\"hits\":[", g->matches, g->score);
+    aj_doc_info d = {0};
+    if (aj_doc_get(&c, ix, g->doc, &d) != AJ_OK) d = (aj_doc_info){0}; /* nulls */
+    fputc('{', f);
+    json_group_head(f, rank, &d, g);
     for (size_t k = 0; k < g->nhits; k++) {
         if (k) fputc(',', f);
         json_hit(f, 0, &v[k], &g->hits[k], k + 1, 0);
@@ -439,10 +434,8 @@ static enum MHD_Result api_paragraph(struct MHD_Connection *conn, const char *id
         drop(l);
         return ok;
     }
-    uint32_t from = (uint32_t)id - d.first_para > (uint32_t)ctx ? (uint32_t)(id - ctx)
-                                                                 : d.first_para;
-    uint32_t last = d.first_para + d.nparas - 1;
-    uint32_t to = last - id > (unsigned long)ctx ? (uint32_t)(id + ctx) : last;
+    uint32_t from, to;
+    hit_context(&d, (uint32_t)id, (uint32_t)ctx, &from, &to);
     fprintf(b.f, "{\"id\":%lu,\"generation\":", id);
     out_json_cstr(b.f, l->gen);
     fputs(",\"paragraphs\":[", b.f);

@@ -20,12 +20,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import CORPUS, build, check, main, run  # noqa: E402
-from e2e_serve import Server, q  # noqa: E402
+from e2e_serve import Endpoint, Searchers, Server, add_document, q  # noqa: E402
 
 NGINX_CONF = """
 worker_processes 1;
@@ -103,12 +102,11 @@ def s_replicas(tmp):
                                   r2=servers[1].url.split("//")[1]))
     ngx = subprocess.Popen([nginx, "-c", conf, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log")],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    front = Server.__new__(Server)
-    front.url = f"http://127.0.0.1:{port}"
-    stop = threading.Event()
-    seen, errors = [], []
+    front = Endpoint(f"http://127.0.0.1:{port}")
+    clients = Searchers(front)
     try:
         deadline = time.time() + 10
+        status = None
         while time.time() < deadline:
             try:
                 status, first = front.json(q("maritime", n=3))
@@ -117,23 +115,8 @@ def s_replicas(tmp):
             except OSError:
                 time.sleep(0.1)
         check(status == 200, f"nginx does not answer: {ngx.poll()}")
-
-        def client():
-            while not stop.is_set():
-                try:
-                    status, got = front.json(q("maritime", n=3))
-                    if status != 200:
-                        errors.append((status, got))
-                    else:
-                        seen.append((got["generation"], got["total"]))
-                except Exception as e:
-                    errors.append(repr(e))
-
-        threads = [threading.Thread(target=client) for _ in range(3)]
-        for t in threads:
-            t.start()
-        with open(os.path.join(corpus, "added.txt"), "w", encoding="utf-8") as f:
-            f.write("Zanzibarian maritime patrols met the maritime working group.\n")
+        clients.start()
+        add_document(corpus)
         rc, out, err = run("index", "--corpus", corpus, index=built)
         check(rc == 0, f"the second build: {err}")
         gens = []
@@ -144,22 +127,18 @@ def s_replicas(tmp):
                 time.sleep(0.05)
             check(srv.json("/healthz")[1]["generation"] == gens[-1], f"{r} did not switch")
             time.sleep(0.5)  # traffic with the replicas on different generations
-        stop.set()
-        for t in threads:
-            t.join()
-        check(not errors, f"requests failed through nginx: {errors[:3]}")
+        clients.stop()
         new = gens[0]
-        for g, total in seen:
-            check((g, total) in {(first["generation"], first["total"]), (new, first["total"] + 1)},
-                  f"an answer from {g} with {total} matches")
-        check({g for g, _ in seen} == {first["generation"], new} and len(seen) > 20,
-              f"generations seen: {set(g for g, _ in seen)} in {len(seen)} answers")
+        clients.check(first, new)
+        seen = {g for g, _ in clients.seen}
+        check(seen == {first["generation"], new} and len(clients.seen) > 20,
+              f"generations seen: {seen} in {len(clients.seen)} answers")
         for _ in range(4):  # both replicas, in turn
             status, got = front.json(q("Zanzibarian"))
             check(status == 200 and got["total"] == 1 and got["generation"] == new,
                   f"the new document through nginx: {status} {got.get('total')}")
     finally:
-        stop.set()
+        clients.stop()
         ngx.send_signal(signal.SIGQUIT)
         try:
             ngx.wait(timeout=10)

@@ -56,7 +56,28 @@ QUERIES = ["maritime security", "AOIP", '"rule of law"', "clim*", "japan -china"
            "mariitme", "cyber OR digital", "Nguyễn Xuân Phúc", "energy NEAR/5 transition"]
 
 
-class Server:
+class Endpoint:
+    """An HTTP server at url (an ajsearch server, or nginx in front of
+    some)."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def get(self, path, method="GET", data=None):
+        req = urllib.request.Request(self.url + path, method=method, data=data)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def json(self, path):
+        status, headers, body = self.get(path)
+        check(headers.get("Content-Type", "").startswith("application/json"),
+              f"{path}: content type {headers.get('Content-Type')}")
+        return status, json.loads(body)
+
+class Server(Endpoint):
     """ajsearch serve on a free port; stopped by stop() (SIGTERM)."""
 
     def __init__(self, index, *more):
@@ -77,20 +98,6 @@ class Server:
             raise AssertionError(f"serve printed no address: {line!r} {self.p.stderr.read()}")
         self.url = m.group(1).rstrip("/")
 
-    def get(self, path, method="GET", data=None):
-        req = urllib.request.Request(self.url + path, method=method, data=data)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
-
-    def json(self, path):
-        status, headers, body = self.get(path)
-        check(headers.get("Content-Type", "").startswith("application/json"),
-              f"{path}: content type {headers.get('Content-Type')}")
-        return status, json.loads(body)
-
     def stop(self):
         self.p.terminate()
         try:
@@ -103,6 +110,53 @@ class Server:
 
 def q(query, **more):
     return "/api/search?" + urllib.parse.urlencode({"q": query, **more})
+
+
+def add_document(corpus):
+    """Adds the document the switch tests look for (one more match of
+    "maritime", and the only one of "Zanzibarian")."""
+    with open(os.path.join(corpus, "added.txt"), "w", encoding="utf-8") as f:
+        f.write("Zanzibarian maritime patrols met the maritime working group.\n")
+
+
+class Searchers:
+    """n clients searching "maritime" through endpoint without pause, from
+    start() to stop(): seen holds (generation, total) of each answer,
+    errors every failed or incomplete one."""
+
+    def __init__(self, endpoint, n=3):
+        self.endpoint, self.seen, self.errors = endpoint, [], []
+        self.halt = threading.Event()
+        self.threads = [threading.Thread(target=self.client) for _ in range(n)]
+
+    def client(self):
+        while not self.halt.is_set():
+            try:
+                status, got = self.endpoint.json(q("maritime", n=3))
+                if status != 200 or len(got["hits"]) != min(3, got["total"]):
+                    self.errors.append((status, got))
+                else:
+                    self.seen.append((got["generation"], got["total"]))
+            except Exception as e:  # a refused or broken connection is a failure
+                self.errors.append(repr(e))
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+
+    def stop(self):
+        self.halt.set()
+        for t in self.threads:
+            if t.is_alive():
+                t.join()
+
+    def check(self, first, new):
+        """No answer failed, and each is the first index's (first: its
+        answer) or the new generation's, with the added document."""
+        check(not self.errors, f"answers failed during the switch: {self.errors[:3]}")
+        for g, total in self.seen:
+            check((g, total) in {(first["generation"], first["total"]),
+                                 (new, first["total"] + 1)}, f"{g} answered {total} matches")
 
 
 # What --json repeats in every line and the API says once, at the top.
@@ -206,26 +260,11 @@ def s_follows(tmp):
     shutil.copytree(CORPUS, corpus)
     index = build(tmp, corpus)
     srv = Server(index)
-    stop = threading.Event()
-    seen, errors = [], []
-
-    def client():
-        while not stop.is_set():
-            try:
-                status, got = srv.json(q("maritime", n=3))
-                if status != 200 or len(got["hits"]) != min(3, got["total"]):
-                    errors.append((status, got))
-                seen.append((got["generation"], got["total"]))
-            except Exception as e:  # a refused or broken connection is a failure
-                errors.append(repr(e))
-
-    threads = [threading.Thread(target=client) for _ in range(3)]
+    clients = Searchers(srv)
     try:
         _, first = srv.json(q("maritime", n=3))
-        for t in threads:
-            t.start()
-        with open(os.path.join(corpus, "added.txt"), "w", encoding="utf-8") as f:
-            f.write("Zanzibarian maritime patrols met the maritime working group.\n")
+        clients.start()
+        add_document(corpus)
         rc, out, err = run("index", "--corpus", corpus, index=index)
         check(rc == 0, f"index: {err}")
         deadline = time.time() + 10
@@ -236,20 +275,15 @@ def s_follows(tmp):
             time.sleep(0.05)
         check(h["generation"] != first["generation"], "the new generation was not picked up")
         time.sleep(0.3)
-        stop.set()
-        for t in threads:
-            t.join()
-        check(not errors, f"answers failed during the switch: {errors[:3]}")
-        totals = {g: t for g, t in seen}
-        check(set(totals) <= {first["generation"], h["generation"]} and len(seen) > 10,
-              f"generations seen: {set(totals)}, {len(seen)} answers")
-        for g, t in seen:
-            check(t == (first["total"] if g == first["generation"] else first["total"] + 1),
-                  f"{g} answered {t} matches")
+        clients.stop()
+        clients.check(first, h["generation"])
+        gens = {g for g, _ in clients.seen}
+        check(gens <= {first["generation"], h["generation"]} and len(clients.seen) > 10,
+              f"generations seen: {gens}, {len(clients.seen)} answers")
         _, got = srv.json(q("Zanzibarian"))
         check(got["total"] == 1 and got["hits"][0]["doc"] == "added.txt", "the new document")
     finally:
-        stop.set()
+        clients.stop()
         srv.stop()
 
 
