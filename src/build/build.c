@@ -1614,10 +1614,19 @@ static aj_err build_shards(aj_ctx *c, const aj_build_opts *o, aj_gen *g, const a
                         &xxh3);
         if (!e) {
             /* A document that changed between its hash and its reading
-             * was indexed as read: the shard gets another name, so that no
-             * build takes it for the documents as hashed. */
+             * was indexed as read: the shard is named by what was read (the
+             * name chained with each document's hash as indexed), so that
+             * no build takes it for the documents as hashed, and a name in
+             * two generations still means the same contents (lex.aj's sums
+             * carry over by name). */
+            int changed = 0;
             for (uint32_t i = lo; i < hi; i++)
-                if (xxh3[i - lo] && xxh3[i - lo] != sd[i].xxh3) id = ~id;
+                changed |= xxh3[i - lo] && xxh3[i - lo] != sd[i].xxh3;
+            for (uint32_t i = lo; changed && i < hi; i++) {
+                uint8_t b[8];
+                aj_put_u64le(b, xxh3[i - lo]);
+                id = XXH3_64bits_withSeed(b, sizeof b, id);
+            }
             snprintf(name, sizeof name, "%s%016llx", AJ_SHARD_PREFIX, (unsigned long long)id);
             if (aj_io_renameat(g->tmpfd, tmp, g->tmpfd, name) != 0)
                 e = aj_fail(c, AJ_EIO, "%s/%s/%s: %s", g->dir, g->tmpname, name,
